@@ -1,0 +1,1 @@
+// SluiceEngine placeholder; replaced as the module is built.

@@ -1,0 +1,1 @@
+// SluiceSQL placeholder; replaced as the module is built.

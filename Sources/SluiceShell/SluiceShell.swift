@@ -1,0 +1,1 @@
+// SluiceShell placeholder; replaced as the module is built.

@@ -1,0 +1,1 @@
+// SluiceStore placeholder; replaced as the module is built.
