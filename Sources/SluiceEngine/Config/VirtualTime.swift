@@ -1,0 +1,55 @@
+/// Virtual durations are integer nanoseconds everywhere in the engine. This namespace formats
+/// them for people; parsing lives in the language (`SluiceSQL`), in one place.
+public enum VirtualTime {
+    public static let nanosecond: Int64 = 1
+    public static let microsecond: Int64 = 1_000
+    public static let millisecond: Int64 = 1_000_000
+    public static let second: Int64 = 1_000_000_000
+
+    /// `1.5s`, `250ms`, `20us`, `0s`: the shortest exact-looking form, at most three decimals.
+    public static func format(_ ns: Int64) -> String {
+        if ns == 0 { return "0s" }
+        let sign = ns < 0 ? "-" : ""
+        let v = ns.magnitude
+        let units: [(UInt64, String)] = [(1_000_000_000, "s"), (1_000_000, "ms"), (1_000, "us"), (1, "ns")]
+        for (scale, name) in units where v >= scale {
+            return sign + formatScaled(v, scale: scale) + name
+        }
+        return sign + "\(v)ns"
+    }
+
+    /// Seconds with exactly three decimals, as in the prompt: `12.400s`.
+    public static func formatSeconds(_ ns: Int64) -> String {
+        let ms = ns / 1_000_000
+        let whole = ms / 1000, frac = abs(ms % 1000)
+        let fracText = String(frac)
+        return "\(whole).\(String(repeating: "0", count: 3 - fracText.count))\(fracText)s"
+    }
+
+    /// A number without a trailing `.0`, at most three decimals.
+    public static func formatNumber(_ x: Double) -> String {
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+        var text = String(Int64((x * 1000).rounded()))
+        let negative = text.hasPrefix("-")
+        if negative { text.removeFirst() }
+        while text.count < 4 { text = "0" + text }
+        var frac = String(text.suffix(3))
+        let whole = String(text.dropLast(3))
+        while frac.hasSuffix("0") { frac.removeLast() }
+        return (negative ? "-" : "") + whole + (frac.isEmpty ? "" : "." + frac)
+    }
+
+    private static func formatScaled(_ v: UInt64, scale: UInt64) -> String {
+        let whole = v / scale
+        let rest = v % scale
+        if rest == 0 { return "\(whole)" }
+        // Up to three decimals, trailing zeros trimmed.
+        let thousandths = (rest * 1000 + scale / 2) / scale
+        if thousandths == 0 { return "\(whole)" }
+        if thousandths >= 1000 { return "\(whole + 1)" }
+        var frac = String(thousandths)
+        while frac.count < 3 { frac = "0" + frac }
+        while frac.hasSuffix("0") { frac.removeLast() }
+        return "\(whole).\(frac)"
+    }
+}

@@ -1,1 +1,0 @@
-// SluiceEngine placeholder; replaced as the module is built.
