@@ -107,6 +107,6 @@ public indirect enum ScalarExpr: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    @inline(__always) static func double(_ bits: Int64) -> Double { Double(bitPattern: UInt64(bitPattern: bits)) }
-    @inline(__always) static func bits(_ x: Double) -> Int64 { Int64(bitPattern: x.bitPattern) }
+    @inline(__always) public static func double(_ bits: Int64) -> Double { Double(bitPattern: UInt64(bitPattern: bits)) }
+    @inline(__always) public static func bits(_ x: Double) -> Int64 { Int64(bitPattern: x.bitPattern) }
 }
