@@ -118,8 +118,8 @@ extension Parser {
             }
             advance()
             let inner = try expression()
-            _ = try expectSymbol(")", "to close '('")
-            return inner
+            let close = try expectSymbol(")", "to close '('")
+            return inner.widened(to: token.range.union(close.range))
         case .word:
             switch token.value {
             case "true", "false":
@@ -189,5 +189,19 @@ extension Parser {
                            hint: "filter the rows with WHERE before aggregating")
         }
         return .call(name: name, args: args, star: star, name.range.union(close.range))
+    }
+}
+
+extension Expr {
+    /// The same expression with its range widened to cover enclosing parentheses
+    /// (a column's range is its names', so it stays as written).
+    func widened(to range: SourceRange) -> Expr {
+        switch self {
+        case .column: self
+        case .literal(let literal, _): .literal(literal, range)
+        case .unary(let op, let operand, _): .unary(op, operand, range)
+        case .binary(let op, let left, let right, _): .binary(op, left, right, range)
+        case .call(let name, let args, let star, _): .call(name: name, args: args, star: star, range)
+        }
     }
 }

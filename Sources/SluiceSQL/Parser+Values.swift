@@ -71,14 +71,14 @@ extension Parser {
             case .failure(let error): throw error.sqlError(at: token.range)
             }
         case .integer, .decimal:
-            throw SQLError("\(what) '\(token.text)' has no unit", at: token.range,
+            throw SQLError("duration '\(token.text)' has no unit", at: token.range,
                            hint: "write \(context) \(token.text)ms or \(context) \(token.text)s (units: \(DurationUnit.list))")
         default:
             throw unexpected("\(what) after \(context)", hint: "for example: \(context) 250ms (units: \(DurationUnit.list))")
         }
         advance()
         if positive, value <= 0 {
-            throw SQLError("\(what) must be positive, found \(token.text)", at: token.range)
+            throw SQLError("\(context) needs a positive duration, found \(token.text)", at: token.range)
         }
         return (value, token.range)
     }

@@ -95,9 +95,12 @@ struct ErrorExcerpt {
         let prefix = "LINE \(lineNumber): "
         var text = prefix + (leadingEllipsis ? "..." : "")
         var carets = String(repeating: " ", count: prefix.count + (leadingEllipsis ? 3 : 0))
-        for cell in row[window] {
+        for index in window {
+            let cell = row[index]
             text.append(cell.character)
-            if cell.marked {
+            if index >= afterMarked {
+                continue
+            } else if cell.marked {
                 carets += String(repeating: "^", count: cell.width)
             } else if cell.character == "\t" {
                 carets += "\t"

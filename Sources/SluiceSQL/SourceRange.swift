@@ -45,8 +45,8 @@ public struct SourceRange: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The 1-based line and column where the span starts in `buffer`.
-    public func location(in buffer: String) -> SourceLocation {
-        SourceLocation(offset: start, in: buffer)
+    public func position(in buffer: String) -> SourcePosition {
+        SourcePosition(offset: start, in: buffer)
     }
 
     public var description: String { "\(start)..<\(end)" }
@@ -54,7 +54,7 @@ public struct SourceRange: Sendable, Hashable, CustomStringConvertible {
 
 /// A human position in a buffer: 1-based line, and 1-based column counted in characters
 /// (grapheme clusters), so `SELECT 'é', x` puts `x` in column 14.
-public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+public struct SourcePosition: Sendable, Hashable, CustomStringConvertible {
     /// The line, counting from 1.
     public var line: Int
     /// The column, counting characters from 1.
