@@ -51,6 +51,7 @@ public enum OptionValue: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .number(_, let text): text
         case .string(let s): s.sqlQuoted("'")
+        case .identifier(let name) where ["on", "off", "default"].contains(name): name.sqlQuoted("\"")
         case .identifier(let name): Identifier(name).sql
         case .boolean(let b): b ? "true" : "false"
         case .duration(_, let text): text

@@ -82,7 +82,7 @@ extension Parser {
                 advance()
                 return .literal(.int(value), minus.range.union(number.range))
             }
-            if number.kind == .decimal, let value = Double(number.value) {
+            if number.kind == .decimal, let value = Double(number.value), value.isFinite {
                 advance()
                 return .literal(.double(-value), minus.range.union(number.range))
             }
@@ -107,7 +107,10 @@ extension Parser {
             return .literal(.int(value), token.range)
         case .decimal:
             advance()
-            return .literal(.double(Double(token.value) ?? .infinity), token.range)
+            guard let value = Double(token.value), value.isFinite else {
+                throw SQLError("number \(token.text) is out of range", at: token.range)
+            }
+            return .literal(.double(value), token.range)
         case .string:
             advance()
             return .literal(.string(token.value), token.range)

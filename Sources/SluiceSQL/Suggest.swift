@@ -9,12 +9,12 @@ public enum Suggest {
     /// alphabetically first candidate, so the answer never depends on the input order.
     /// The candidate is returned as spelled in `among`.
     public static func nearest(_ word: String, among candidates: [String]) -> String? {
-        let target = Array(word.lowercased())
+        let target = Array(word.lowercased().unicodeScalars)
         guard !target.isEmpty else { return nil }
         let threshold = max(2, target.count / 3)
         var best: (distance: Int, name: String)?
         for candidate in candidates {
-            let d = distance(target, Array(candidate.lowercased()))
+            let d = distance(target, Array(candidate.lowercased().unicodeScalars))
             guard d <= threshold, d < target.count else { continue }
             if let current = best, (current.distance, current.name) <= (d, candidate) { continue }
             best = (d, candidate)
@@ -24,10 +24,10 @@ public enum Suggest {
 
     /// The Damerau–Levenshtein (optimal string alignment) distance, case-insensitive.
     public static func distance(_ a: String, _ b: String) -> Int {
-        distance(Array(a.lowercased()), Array(b.lowercased()))
+        distance(Array(a.lowercased().unicodeScalars), Array(b.lowercased().unicodeScalars))
     }
 
-    static func distance(_ a: [Character], _ b: [Character]) -> Int {
+    static func distance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         let width = b.count + 1

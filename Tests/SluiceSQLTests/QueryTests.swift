@@ -167,3 +167,25 @@ struct QueryTests {
         #expect(query("SELECT a limits FROM t;")?.items.first?.sql == "a AS limits")
     }
 }
+
+@Suite("edge cases")
+struct EdgeCaseTests {
+    @Test func hugeNumbers() {
+        #expect(message("SELECT * FROM t WHERE a = 1e999;") == "number 1e999 is out of range")
+        #expect(message("SELECT * FROM t WHERE a = -1e999;") == "number 1e999 is out of range")
+    }
+
+    @Test func quotedWordsThatLookLikeBooleansStayNames() {
+        guard case .set(_, let value)? = statement(#"SET mode = "on";"#) else { Issue.record("SET"); return }
+        #expect(value == .identifier("on"))
+        #expect(value.sql == #""on""#)
+    }
+
+    @Test func namesThatNeedQuotes() {
+        #expect(Identifier("spend").sql == "spend")
+        #expect(Identifier("Spend").sql == #""Spend""#)
+        #expect(Identifier("select").sql == #""select""#)
+        #expect(Identifier("a\"b").sql == #""a""b""#)
+        #expect(Identifier("9lives").sql == #""9lives""#)
+    }
+}
