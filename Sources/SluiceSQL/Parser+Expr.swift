@@ -140,13 +140,14 @@ extension Parser {
             case "cast" where peek(1).isSymbol("("):
                 throw SQLError("CAST is not supported", at: token.range, hint: "columns keep the type they are declared with")
             default:
-                break
+                if Keywords.isReserved(token.value) { throw unexpected("an expression") }
             }
             return try nameOrCall()
         case .quotedIdentifier:
             return try nameOrCall()
         default:
-            throw unexpected("an expression")
+            let doubled = token.isSymbol("=") && position > 0 && tokens[position - 1].isSymbol("=")
+            throw unexpected("an expression", hint: doubled ? "compare with a single '='" : nil)
         }
     }
 

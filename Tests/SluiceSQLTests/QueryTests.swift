@@ -159,6 +159,8 @@ struct QueryTests {
         #expect(message("SELECT t.* + 1 FROM t;") == "expected FROM after the select list, found '+'")
         #expect(message("SELECT a FROM t WHERE b = t.*;") == "t.* is only allowed in the select list")
         #expect(message("SELECT a FROM s.t;") == "qualified names are not supported")
+        #expect(parseError("SELECT * FROM t WHERE a == 1;")?.hint == "compare with a single '='")
+        #expect(parseError("SELECT a + FROM t;")?.hint == nil)
         #expect(parseError("SELECT a FORM t;")?.hint == "did you mean FROM?")
         #expect(parseError("SELECT * FROM t WHRE a = 1;")?.hint == "did you mean WHERE?")
         #expect(message("SELECT * FROM t ODER BY a;") == "expected ';' or a clause after the query, found 'ODER'")
