@@ -14,6 +14,7 @@
 //   SCHEMA.md                          the schema, documented for users of the sqlite3 client
 import Foundation
 import GRDB
+import Synchronization
 
 /// How a ``SessionStore`` opens its file.
 public struct StoreOptions: Sendable {
@@ -61,6 +62,9 @@ public final class SessionStore: Sendable {
     /// The options the store was opened with.
     public let options: StoreOptions
     let dbQueue: DatabaseQueue
+    /// Set by `close()`; checked inside each serialized access, because GRDB's
+    /// connection must not be used once closed.
+    private let isClosed = Mutex(false)
 
     /// Opens the store at `path`, creating it (and its schema) when missing or empty.
     ///
@@ -88,6 +92,11 @@ public final class SessionStore: Sendable {
     /// Closes the connection; later calls fail with ``StoreError/closed(path:)``.
     /// Closing is also done when the store is released.
     public func close() throws(StoreError) {
+        let wasClosed = isClosed.withLock { closed in
+            defer { closed = true }
+            return closed
+        }
+        if wasClosed { return }
         do { try dbQueue.close() } catch { throw mapError(error) }
     }
 
@@ -117,23 +126,38 @@ public final class SessionStore: Sendable {
 
     // MARK: - Transactions
 
-    /// Runs `body` in a read transaction: a consistent snapshot of the file.
+    /// Runs `body` in a read-only transaction: a consistent snapshot of the file.
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try dbQueue.read(body) } catch { throw mapError(error) }
+        try access { db in
+            var result: T?
+            try db.inTransaction(.deferred) {
+                result = try db.readOnly { try body(db) }
+                return .commit
+            }
+            return result!
+        }
     }
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction: the write lock is taken first
     /// (waiting up to the busy timeout), so concurrent writers serialize instead of
     /// failing on a stale snapshot; commits when `body` returns, rolls back if it throws.
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        try access { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
+    }
+
+    /// Runs `body` on the connection's serial queue, unless the store is closed.
+    private func access<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try dbQueue.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                return result!
+                if isClosed.withLock({ $0 }) { throw StoreError.closed(path: path) }
+                return try body(db)
             }
         } catch {
             throw mapError(error)

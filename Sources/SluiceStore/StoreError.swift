@@ -30,8 +30,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case closed(path: String)
     /// A session with this name already exists.
     case duplicateSessionName(String)
-    /// No session has this name (or id, written `#id`).
+    /// No session has this name.
     case sessionNotFound(String)
+    /// No session has this id (it was deleted, perhaps by another process).
+    case sessionIDNotFound(Int64)
     /// A caller passed a value the store cannot accept.
     case invalidArgument(String)
     /// Any other SQLite failure, with SQLite's result code and message.
@@ -63,6 +65,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "a session named '\(name)' already exists"
         case let .sessionNotFound(name):
             return "no session named '\(name)'"
+        case let .sessionIDNotFound(id):
+            return "no session with id \(id)"
         case let .invalidArgument(text):
             return text
         case let .sqlite(path, code, message):
@@ -92,10 +96,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "Open the store again."
         case .duplicateSessionName:
             return "Choose another name, or delete the existing session first."
-        case .sessionNotFound:
+        case .sessionNotFound, .sessionIDNotFound:
             return "'.sessions' lists the saved sessions."
         case .invalidArgument:
-            return "This is a bug in the caller."
+            return "Nothing was changed."
         case .sqlite:
             return "The store may be unusable; \(elsewhere)."
         }
@@ -116,6 +120,7 @@ extension StoreError {
     /// Maps any error thrown inside a database access to a store error about `path`.
     static func from(_ error: any Error, path: String, busyTimeout: Double) -> StoreError {
         if let error = error as? StoreError { return error }
+        if let error = error as? StoredDataError { return .corrupt(path: path, detail: error.detail) }
         guard let error = error as? DatabaseError else {
             return .sqlite(path: path, code: -1, message: String(describing: error))
         }
@@ -135,4 +140,10 @@ extension StoreError {
             return .sqlite(path: path, code: error.resultCode.rawValue, message: message)
         }
     }
+}
+
+/// A row the store cannot read back (an unknown status, unreadable chart JSON):
+/// thrown where the path is not known, reported as ``StoreError/corrupt(path:detail:)``.
+struct StoredDataError: Error {
+    var detail: String
 }
