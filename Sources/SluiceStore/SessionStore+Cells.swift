@@ -37,7 +37,10 @@ extension SessionStore {
                 charts[seq, default: []].append(try Self.chart(row, seq: seq))
             }
             return try Row.fetchAll(db, sql: """
-                SELECT * FROM cell WHERE session_id = ? ORDER BY seq
+                SELECT seq, CAST(input AS BLOB) AS input, CAST(output AS BLOB) AS output, status,
+                       CAST(error AS BLOB) AS error,
+                       virtual_time_before_ns, virtual_time_after_ns, wall_time_ns
+                FROM cell WHERE session_id = ? ORDER BY seq
                 """, arguments: [sessionID])
                 .map { row in try Self.cell(row, charts: charts[row["seq"]] ?? []) }
         }
@@ -92,9 +95,10 @@ extension SessionStore {
             sql: """
                 INSERT INTO cell (session_id, seq, input, output, status, error,
                                   virtual_time_before_ns, virtual_time_after_ns, wall_time_ns)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, CAST(? AS TEXT), CAST(? AS TEXT), ?, CAST(? AS TEXT), ?, ?, ?)
                 """,
-            arguments: [sessionID, cell.seq, cell.input, cell.output, cell.status.rawValue, cell.error,
+            arguments: [sessionID, cell.seq, text(cell.input), text(cell.output), cell.status.rawValue,
+                        cell.error.map(text),
                         cell.virtualTimeBefore, cell.virtualTimeAfter, cell.wallTimeNanos])
         for (position, chart) in cell.charts.enumerated() {
             try db.execute(
@@ -107,6 +111,13 @@ extension SessionStore {
         }
     }
 
+    /// Text is bound as UTF-8 bytes and cast to TEXT in SQL, and read back cast to a
+    /// BLOB: binding or reading a Swift `String` directly would cut it at a NUL character,
+    /// and a cell's text must come back byte for byte.
+    private static func text(_ string: String) -> Data { Data(string.utf8) }
+
+    private static func string(_ data: Data) -> String { String(decoding: data, as: UTF8.self) }
+
     // MARK: - Reading
 
     private static func cell(_ row: Row, charts: [ChartData]) throws -> CellRecord {
@@ -116,7 +127,8 @@ extension SessionStore {
             throw StoredDataError(detail: "cell \(seq) has the unknown status '\(statusText)'")
         }
         return CellRecord(
-            seq: seq, input: row["input"], output: row["output"], status: status, error: row["error"],
+            seq: seq, input: string(row["input"]), output: string(row["output"]), status: status,
+            error: (row["error"] as Data?).map(string),
             virtualTimeBefore: row["virtual_time_before_ns"], virtualTimeAfter: row["virtual_time_after_ns"],
             wallTimeNanos: row["wall_time_ns"], charts: charts)
     }
