@@ -125,13 +125,26 @@ extension SessionStore {
 
     /// Inspects an existing SQLite file through a read-only connection: integrity,
     /// then whether it is empty, a Sluice store this build can read, or something else.
+    ///
+    /// A read-only connection to a WAL-mode file creates `-wal` and `-shm` files beside
+    /// it. When neither exists (no connection is open and there is nothing to recover)
+    /// the file is read as `immutable` instead, so that a file we refuse is left
+    /// exactly as found, with nothing new beside it.
     static func inspect(path: String, options: StoreOptions) throws(StoreError) {
         var config = Configuration()
         config.readonly = true
         config.busyMode = .timeout(options.busyTimeout)
         config.label = "SluiceStore.inspect"
+        let quiet = ["-wal", "-shm", "-journal"].allSatisfy { !FileManager.default.fileExists(atPath: path + $0) }
         do {
-            let queue = try DatabaseQueue(path: path, configuration: config)
+            var queue: DatabaseQueue
+            do {
+                // Needs a SQLite built with URI file names (SQLITE_USE_URI), as the
+                // Linux and macOS system libraries are; otherwise the plain path is used.
+                queue = try DatabaseQueue(path: quiet ? immutableURI(path) : path, configuration: config)
+            } catch let error as DatabaseError where quiet && error.resultCode == .SQLITE_CANTOPEN {
+                queue = try DatabaseQueue(path: path, configuration: config)
+            }
             defer { try? queue.close() }
             try queue.read { db in
                 let problems = try String.fetchAll(db, sql: "PRAGMA quick_check(5)")
@@ -143,6 +156,21 @@ extension SessionStore {
         } catch {
             throw StoreError.from(error, path: path, busyTimeout: options.busyTimeout)
         }
+    }
+
+    /// `file:PATH?immutable=1`, the path percent-encoded as SQLite's URI syntax asks.
+    static func immutableURI(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var encoded = ""
+        for byte in absolute.utf8 {
+            let c = Character(Unicode.Scalar(byte))
+            if c.isASCII && (c.isLetter || c.isNumber || "/-._~".contains(c)) {
+                encoded.append(c)
+            } else {
+                encoded += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return "file:" + encoded + "?immutable=1"
     }
 
     /// Throws unless the database is empty, or a Sluice store of a version this build knows.
@@ -169,5 +197,11 @@ extension SessionStore {
         if version > currentSchemaVersion {
             throw StoreError.newerSchema(path: path, found: version, supported: currentSchemaVersion)
         }
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
