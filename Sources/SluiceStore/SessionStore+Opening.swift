@@ -23,6 +23,28 @@ extension SessionStore {
     /// The 16 bytes every SQLite 3 database file starts with.
     static let sqliteHeader: [UInt8] = Array("SQLite format 3".utf8) + [0]
 
+    // MARK: - Opening
+
+    /// Checks, inspects, opens and migrates, retrying while another connection is
+    /// creating or converting the same file (for at most the busy timeout): SQLite
+    /// reports those races at once, without calling the busy handler.
+    static func open(path: String, options: StoreOptions) throws(StoreError) -> (DatabaseQueue, Int) {
+        let deadline = Date().addingTimeInterval(max(options.busyTimeout, 0.5))
+        var pause: UInt32 = 5_000
+        while true {
+            do {
+                let state = try preflight(path: path, options: options)
+                if case .sqlite = state {
+                    try inspect(path: path, options: options)
+                }
+                return try openAndMigrate(path: path, options: options)
+            } catch where error.isTransient && Date() < deadline {
+                usleep(pause)
+                pause = min(pause * 2, 100_000)
+            }
+        }
+    }
+
     // MARK: - Before SQLite
 
     /// Checks the path with the file system only: no SQLite call, no write.

@@ -75,11 +75,7 @@ public final class SessionStore: Sendable {
     public init(path: String, options: StoreOptions = StoreOptions()) throws(StoreError) {
         self.path = path
         self.options = options
-        let state = try Self.preflight(path: path, options: options)
-        if case .sqlite = state {
-            try Self.inspect(path: path, options: options)
-        }
-        (dbQueue, schemaVersion) = try Self.openAndMigrate(path: path, options: options)
+        (dbQueue, schemaVersion) = try Self.open(path: path, options: options)
     }
 
     /// Opens the store at ``defaultPath``, creating its directory when missing.

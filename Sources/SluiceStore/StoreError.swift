@@ -117,6 +117,18 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 // MARK: - From SQLite errors
 
 extension StoreError {
+    /// Errors that another connection causes for a moment: its write lock, or the
+    /// schema changing under us while it creates the store (SQLITE_ERROR, SQLITE_SCHEMA).
+    var isTransient: Bool {
+        switch self {
+        case .locked: return true
+        case let .sqlite(_, code, _): return code == 1 || code == 17
+        default: return false
+        }
+    }
+}
+
+extension StoreError {
     /// Maps any error thrown inside a database access to a store error about `path`.
     static func from(_ error: any Error, path: String, busyTimeout: Double) -> StoreError {
         if let error = error as? StoreError { return error }

@@ -108,6 +108,15 @@ func sqlite3(_ path: String, _ script: String) throws -> ProcessResult {
 /// Starts `sqlite3 path` reading `script` from stdin; the caller waits for it or kills it.
 /// Its output is discarded unless `capture` is set.
 func startSqlite3(_ path: String, _ script: String, capture: Bool = true) throws -> Process {
+    let (process, input) = try startInteractiveSqlite3(path, script, capture: capture)
+    try input.close()
+    return process
+}
+
+/// Starts `sqlite3 path`, writes `script` to its stdin and leaves stdin open: the
+/// client executes the script and then waits for more input, still holding any
+/// transaction the script began. Write more to `input`, close it, or kill the process.
+func startInteractiveSqlite3(_ path: String, _ script: String, capture: Bool = false) throws -> (Process, FileHandle) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
     process.arguments = ["-batch", "-bail", path]
@@ -122,8 +131,7 @@ func startSqlite3(_ path: String, _ script: String, capture: Bool = true) throws
     }
     try process.run()
     input.fileHandleForWriting.write(Data(script.utf8))
-    try input.fileHandleForWriting.close()
-    return process
+    return (process, input.fileHandleForWriting)
 }
 
 let sqlite3Available = FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3")
