@@ -49,13 +49,13 @@ extension SVGChart {
             return (nice * pow(10, Double(exponent)), exponent)
         }
 
-        /// The labels of the ticks, with one suffix for the whole axis: `k` (10³),
-        /// `M` (10⁶) or `G` (10⁹) when the largest tick reaches ten thousand of that
-        /// unit's predecessor; as many decimals as the step needs, the same for all.
+        /// The labels of the ticks, with one suffix for the whole axis: `G` (10⁹) or
+        /// `M` (10⁶) when the largest tick reaches it, `k` from 10 000 (so 1000 to 9000
+        /// stay plain); as many decimals as the step needs, the same for all ticks.
         var labels: [String] {
             let largest = max(abs(low), abs(high))
             var divisorExponent = 0, suffix = ""
-            for (exp, name) in [(9, "G"), (6, "M"), (3, "k")] where largest >= 10 * pow(10, Double(exp)) {
+            for (exp, name, from) in [(9, "G", 1e9), (6, "M", 1e6), (3, "k", 1e4)] where largest >= from {
                 divisorExponent = exp
                 suffix = name
                 break

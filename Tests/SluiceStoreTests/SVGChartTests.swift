@@ -76,6 +76,10 @@ import Testing
         #expect(SVGChart.Axis.covering(0, 0.9, target: 4).labels == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
         #expect(SVGChart.Axis.covering(-3, 7, target: 5).labels == ["-4", "-2", "0", "2", "4", "6", "8"])
         #expect(SVGChart.Axis.covering(0, 25_000_000, target: 5).labels == ["0", "5M", "10M", "15M", "20M", "25M"])
+        #expect(SVGChart.Axis.covering(0, 4_440_000, target: 4).labels == ["0", "1M", "2M", "3M", "4M", "5M"])
+        #expect(SVGChart.Axis.covering(0, 2_200_000, target: 4).labels == ["0.0", "0.5M", "1.0M", "1.5M", "2.0M", "2.5M"])
+        #expect(SVGChart.Axis.covering(0, 8000, target: 4).labels == ["0", "2000", "4000", "6000", "8000"])
+        #expect(SVGChart.Axis.covering(0, 9000, target: 3).labels == ["0", "5k", "10k"])
         #expect(SVGChart.Axis.covering(5, 5, target: 5).low < 5)
         #expect(SVGChart.Axis.covering(0, 0, target: 5).labels.last == "1.0")
     }
