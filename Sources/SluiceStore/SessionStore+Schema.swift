@@ -71,7 +71,7 @@ extension SessionStore {
         return version
     }
 
-    /// Opens the checked file for good: WAL mode, busy timeout, foreign keys; runs
+    /// Opens the checked file for good: WAL mode, full sync, busy timeout, foreign keys; runs
     /// the migrations unless read-only; returns the connection and the schema version.
     static func openAndMigrate(path: String, options: StoreOptions) throws(StoreError) -> (DatabaseQueue, Int) {
         var config = Configuration()
@@ -86,6 +86,10 @@ extension SessionStore {
         do {
             let queue = try DatabaseQueue(path: path, configuration: config)
             if !options.readOnly {
+                // GRDB sets NORMAL for WAL, which survives a killed process but may lose
+                // the last commits on power loss; a cell is small and human-paced, so
+                // pay one fsync per cell and make "written" mean durable.
+                try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
                 try migrate(queue, path: path)
             }
             let version = try queue.read { db in

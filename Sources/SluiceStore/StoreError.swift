@@ -1,5 +1,6 @@
 // Everything that can go wrong with a session store, as values with a message that
 // names the file and a hint that says what to do.
+import Foundation
 import GRDB
 
 /// An error from the session store.
@@ -8,7 +9,7 @@ import GRDB
 /// opening a file guarantees that the file was left byte-for-byte unchanged.
 /// ``message`` says what is wrong; ``hint`` says what the user can do;
 /// `description` is both, for a one-line report.
-public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
     /// The file exists but does not start with the 16-byte header `SQLite format 3\0`.
     case notSQLite(path: String)
     /// The file is a SQLite database with tables of its own and no Sluice marker.
@@ -107,6 +108,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// The message and the hint on one line.
     public var description: String { "\(message). \(hint)" }
+
+    /// The same as `description`, for `localizedDescription`.
+    public var errorDescription: String? { description }
 
     private static func formatSeconds(_ seconds: Double) -> String {
         let tenths = Int((seconds * 10).rounded())
