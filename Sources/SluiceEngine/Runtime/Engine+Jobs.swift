@@ -62,18 +62,10 @@ extension Engine {
     /// (rescaling keeps the job's offsets).
     func instantiate(_ spec: JobSpec, consumers existing: [String: Consumer]) -> JobRuntime {
         var fragmentActors: [[Int]] = []
-        var depth: [Int] = []
         var consumers: [Consumer] = []
         let epochFloor = nextEpoch
-        for fragment in spec.fragments {
-            var d = 0
-            for input in fragment.inputs {
-                switch input.from {
-                case .fragment(let j): d = max(d, depth[j] + 1)
-                case .view(let name): d = max(d, (jobs[name]?.spec.fragments.count ?? 0) + 1)
-                }
-            }
-            depth.append(d)
+        let placement = plannedNodes(for: spec)
+        for (f, fragment) in spec.fragments.enumerated() {
             var consumer: Consumer?
             if case .source(let name) = fragment.operators.first {
                 let log = sources[sourceIndex[name]!]
@@ -92,7 +84,7 @@ extension Engine {
                 if case .sink(let s) = fragment.operators.last { sink = s }
                 let rng = SeededRandom(seed: settings.seed, stream: Engine.stableHash(name))
                 let actor = Actor(id: actors.count, name: name, job: spec.name, fragment: "\(spec.name).\(fragment.role)",
-                                  index: i, node: (d + i) % settings.nodes, role: role,
+                                  index: i, node: placement[f][i], role: role,
                                   operators: Engine.makeOperators(fragment, spec: spec), cost: fragment.cost,
                                   sink: sink, rng: rng)
                 actor.statusSince = now
@@ -125,6 +117,25 @@ extension Engine {
         }
         for id in fragmentActors.first ?? [] where actors[id].role == .source { makeReady(actors[id]) }
         return JobRuntime(spec: spec, fragmentActors: fragmentActors, consumers: consumers, createdAt: now, createdEpoch: epochFloor)
+    }
+
+    /// The node of every actor a job would get: fragment depth plus actor index, modulo
+    /// `nodes`, so consecutive fragments land on different nodes when there are several.
+    public func plannedNodes(for spec: JobSpec) -> [[Int]] {
+        var depth: [Int] = []
+        for fragment in spec.fragments {
+            var d = 0
+            for input in fragment.inputs {
+                switch input.from {
+                case .fragment(let j): d = max(d, depth[j] + 1)
+                case .view(let name): d = max(d, (jobs[name]?.spec.fragments.count ?? 0) + 1)
+                }
+            }
+            depth.append(d)
+        }
+        return spec.fragments.enumerated().map { f, fragment in
+            (0..<fragment.parallelism).map { (depth[f] + $0) % max(1, settings.nodes) }
+        }
     }
 
     private func channelRole(into fragment: FragmentSpec) -> ChannelRole {
