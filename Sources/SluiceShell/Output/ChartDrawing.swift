@@ -33,7 +33,7 @@ public enum ChartDrawing {
         let axis = YAxis(values: all.map(\.y))
         let labels = axis.ticks.map { NumberText.compact($0) }
         let labelWidth = max(labels.map { TerminalText.width(of: $0) }.max() ?? 1, 1)
-        let plotWidth = max(10, min(width, 100) - labelWidth - 3)
+        let plotWidth = max(10, min(width, 100) - labelWidth - 5)   // 3 more for the last x label
         let height = axis.height
         let xs = all.map(\.x)
         let xAxis = XAxis(low: xs.min()!, high: xs.max()!, columns: plotWidth)
@@ -257,13 +257,14 @@ struct XAxis {
         return min(max(Int((f * Double(steps - 1)).rounded()), 0), steps - 1)
     }
 
-    /// The tick labels, each starting under its tick (shifted left if it would overflow).
+    /// The tick labels, each starting under its tick (shifted left at the right end so
+    /// that the line stays within the chart; a label that would touch the previous one is left out).
     func labelLine() -> String {
         var line = ""
         var end = 0
         for tick in ticks {
             let w = TerminalText.width(of: tick.label)
-            let start = max(0, min(tick.column, columns + 4 - w))
+            let start = max(0, min(tick.column, columns + 3 - w))
             if start < (line.isEmpty ? 0 : end + 1) { continue }
             line += String(repeating: " ", count: start - end) + tick.label
             end = start + w

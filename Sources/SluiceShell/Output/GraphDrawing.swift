@@ -21,18 +21,32 @@ public enum GraphDrawing {
         for node in graph.nodes where !nodes.contains(where: { $0.id == node.id }) { nodes.append(node) }
         guard !nodes.isEmpty else { return "(empty graph)\n" }
 
-        var out = "data flows down the arrows ▼; backpressure travels up, against them\n"
-        out += BackpressureLevel.allCases.map { level -> String in
-            let limit = level == .ok ? "≤10%" : (level == .low ? "≤50%" : ">50%")
-            return ANSI.of(level).apply(level.rawValue, enabled: color) + " " + limit
-        }.joined(separator: " · ") + " of the time backpressured\n\n"
-
+        let legend = BackpressureLevel.allCases.map { level -> (String, String) in
+            let limit = level == .ok ? " ≤10%" : (level == .low ? " ≤50%" : " >50%")
+            return (level.rawValue + limit, ANSI.of(level).apply(level.rawValue, enabled: color) + limit)
+        }
+        var out = wrap([("data flows down the arrows ▼;", nil), ("backpressure travels up,", nil), ("against them", nil)], width: width)
+        out += wrap(legend.map { ($0.0 + " ·", $0.1 + " ·") }.dropLast() + [(legend[2].0, legend[2].1), ("of the time backpressured", nil)],
+                    width: width) + "\n"
         var layout = GraphLayout(nodes: nodes, edges: graph.edges, width: width, color: color)
         var canvas = LineCanvas()
         layout.draw(on: &canvas)
         out += canvas.render().joined(separator: "\n") + "\n"
         if !layout.notes.isEmpty { out += "\n" + layout.notes.map { $0 + "\n" }.joined() }
         return out
+    }
+
+    /// Words (plain, styled) joined with spaces into lines of at most `width` cells.
+    static func wrap(_ words: [(String, String?)], width: Int) -> String {
+        var out = "", line = "", used = 0
+        for (plain, styled) in words {
+            let w = TerminalText.width(of: plain)
+            if used > 0 && used + 1 + w > width { out += line + "\n"; line = ""; used = 0 }
+            if used > 0 { line += " "; used += 1 }
+            line += styled ?? plain
+            used += w
+        }
+        return out + line + "\n"
     }
 }
 

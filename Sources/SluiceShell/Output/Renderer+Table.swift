@@ -27,14 +27,15 @@ extension Renderer {
         return (String(repeating: "█", count: filled), String(repeating: "░", count: barCells - filled))
     }
 
-    /// The cell for a value in table and markdown modes.
-    static func cell(_ value: ResultValue, column: ResultColumn, color: Bool) -> Cell {
+    /// The cell for a value in table and markdown modes; `alignment` is the column's
+    /// (numbers are always right-aligned, bars always left-aligned).
+    static func cell(_ value: ResultValue, alignment: ResultColumn.Alignment, color: Bool) -> Cell {
         switch value {
         case .null:
-            return Cell(plain: "NULL", styled: ANSI.dim.apply("NULL", enabled: color), alignment: column.alignment)
+            return Cell(plain: "NULL", styled: ANSI.dim.apply("NULL", enabled: color), alignment: alignment)
         case .text(let s):
             let text = TerminalText.singleLine(s)
-            return Cell(plain: text, styled: text, alignment: column.alignment)
+            return Cell(plain: text, styled: text, alignment: alignment)
         case .int(let v):
             return Cell(plain: String(v), styled: String(v), alignment: .right)
         case .double(let v, let decimals):
@@ -49,11 +50,11 @@ extension Renderer {
                         alignment: .left)
         case .level(let level):
             return Cell(plain: level.rawValue, styled: ANSI.of(level).apply(level.rawValue, enabled: color),
-                        alignment: column.alignment)
+                        alignment: alignment)
         }
     }
 
-    /// A header is right-aligned over a column whose values are all numbers.
+    /// A column whose values are all numbers (or NULL) is right-aligned, header included.
     static func headerAlignment(_ column: Int, _ table: ResultTable, _ rows: [[ResultValue]]) -> ResultColumn.Alignment {
         var sawNumber = false
         for row in rows {
@@ -79,7 +80,8 @@ extension Renderer {
                 return Cell(plain: name, styled: ANSI.bold.apply(name, enabled: color),
                             alignment: headerAlignment(i, table, rows))
             }
-            let body = rows.map { row in row.indices.map { cell(row[$0], column: table.columns[$0], color: color) } }
+            let aligns = header.map(\.alignment)
+            let body = rows.map { row in row.indices.map { cell(row[$0], alignment: aligns[$0], color: color) } }
             let widths = table.columns.indices.map { i in
                 body.reduce(TerminalText.width(of: header[i].plain)) { max($0, TerminalText.width(of: $1[i].plain)) }
             }
@@ -112,7 +114,7 @@ extension Renderer {
             }
             let body = rows.map { row in
                 row.indices.map { i -> Cell in
-                    var c = cell(row[i], column: table.columns[i], color: false)
+                    var c = cell(row[i], alignment: header[i].alignment, color: false)
                     c.plain = escapeMarkdown(c.plain)
                     return c
                 }
