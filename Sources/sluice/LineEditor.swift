@@ -21,6 +21,10 @@ final class LineEditor {
     init(color: Bool, complete: @escaping (_ line: String, _ cursor: Int) -> CompletionEngine.Completion) {
         self.color = color
         CompletionBridge.state.withLock { $0.provider = UncheckedBox(value: complete) }
+        // libedit decodes and displays UTF-8 only under a UTF-8 character type.
+        if String(cString: setlocale(LC_CTYPE, "")).range(of: "UTF-8", options: .caseInsensitive) == nil {
+            _ = setlocale(LC_CTYPE, "C.UTF-8")
+        }
         sluice_rl_configure()
         sluice_rl_set_getc_function(LineEditor.getCharacter)
         sluice_rl_set_attempted_completion_function(CompletionBridge.attempt)
@@ -103,5 +107,11 @@ final class LineEditor {
 enum ANSIStyle: String {
     case prompt = "1;36", continuation = "2"
 
-    func wrap(_ text: String) -> String { "\u{1B}[\(rawValue)m" + text + "\u{1B}[0m" }
+    /// The text in this style. The reset comes before trailing spaces: libedit drops an
+    /// invisible sequence at the very end of a prompt, which would leave the input coloured.
+    func wrap(_ text: String) -> String {
+        let body = text.reversed().drop { $0 == " " }.reversed()
+        guard !body.isEmpty else { return text }
+        return "\u{1B}[\(rawValue)m" + String(body) + "\u{1B}[0m" + String(repeating: " ", count: text.count - body.count)
+    }
 }
