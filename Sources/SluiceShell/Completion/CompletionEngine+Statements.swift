@@ -1,0 +1,125 @@
+/// Completion inside SQL-like statements: which kind of word the position expects.
+extension CompletionEngine {
+    func statementOffers(_ before: String, after: String, context: CompletionContext) -> (String, [Offer]) {
+        let word = Self.trailingWord(before, CompletionLexer.isWordCharacter)
+        let head = String(before.dropLast(word.count))
+        let (tokens, unterminated) = CompletionLexer.tokens(head)
+        if unterminated { return (word, []) }
+        let start = tokens.lastIndex { $0.isPunctuation(";") }.map { $0 + 1 } ?? 0
+        let statement = Array(tokens[start...])
+        let rest = CompletionLexer.tokens(after).tokens
+        let whole = statement + [CompletionToken(kind: .word, text: word)]
+            + rest.prefix { !$0.isPunctuation(";") }
+        return (word, offers(statement, whole: whole, word: word, context: context))
+    }
+
+    func offers(_ s: [CompletionToken], whole: [CompletionToken], word: String, context: CompletionContext) -> [Offer] {
+        let words = s.map { $0.kind == .word ? $0.upper : $0.text }
+        let first = words.first ?? ""
+        let previous = words.last ?? ""
+        let relations = context.sources + context.tables + context.views
+        let keywords = Offer.keywords(CompletionVocabulary.keywords)
+        if s.isEmpty { return [.keywords(CompletionVocabulary.statementStarts)] }
+
+        if let call = enclosingCall(s), call.argument == 0 {
+            switch call.name {
+            case "queue", "busy", "backpressure": return [.names(context.actors)]
+            case "lag": return [.names(context.sources)]
+            case "throughput": return [.names(context.sinks + context.views)]
+            default: break
+            }
+        }
+        for (prefix, follow) in CompletionVocabulary.followers where words == prefix {
+            return [.keywords(follow)]
+        }
+        switch words {
+        case ["SET"]: return [.names(context.variables)]
+        case ["SHOW"], ["WATCH", "SHOW"]:
+            return [.keywords(CompletionVocabulary.showTargets), .names(context.variables)]
+        case ["RESET"]: return [.keywords(["ALL", "METRICS"]), .names(context.variables)]
+        case ["EXPLAIN"]: return [.keywords(["CREATE"]), .names(context.views)]
+        case ["ALTER", "SOURCE"], ["DROP", "SOURCE"]: return [.names(context.sources)]
+        case ["DROP", "TABLE"]: return [.names(context.tables)]
+        case ["DROP", "SINK"]: return [.names(context.sinks)]
+        case ["ALTER", "MATERIALIZED", "VIEW"], ["DROP", "MATERIALIZED", "VIEW"], ["DROP", "VIEW"]:
+            return [.names(context.views)]
+        default: break
+        }
+        if first == "SET" && words.count == 3 && (previous == "=" || previous == "TO") {
+            return [.names(context.values(of: s[1].text))]
+        }
+        if words.count >= 2 && words.suffix(2) == ["SHOW", "METRICS"] { return [.names(context.actors)] }
+        if first == "ALTER" && words.count == 3 && words[1] == "SOURCE" { return [.keywords(["PAUSE", "RESUME", "SET"])] }
+        if first == "ALTER" && words.count == 4 && words[1] == "MATERIALIZED" { return [.keywords(["SET"])] }
+        if first == "ALTER" && (previous == "PAUSE" || previous == "RESUME") { return [.keywords(["PARTITION"])] }
+        if first == "ALTER" && previous == "SET" && words[1] == "MATERIALIZED" { return [.keywords(["PARALLELISM"])] }
+        if first == "INJECT" {
+            if previous == "INTO" { return [.names(context.sources)] }
+            if words.count == 2 { return [.keywords(["INTO"])] }
+        }
+        if previous == "FROM" || previous == "JOIN" {
+            if words.count >= 2 && words[0] == "CREATE" && words[1] == "SINK" { return [.names(context.views)] }
+            return [.names(relations)]
+        }
+        if first == "PLOT" && (previous == "PLOT" || previous == ",") {
+            return [.names(CompletionVocabulary.plotSeries)]
+        }
+        if let columns = columnOffers(s, whole: whole, word: word, context: context) {
+            return word.isEmpty ? columns : columns + [.keywords(CompletionVocabulary.clauseKeywords)]
+        }
+        if first == "WATCH" && words.count >= 3 { return [.keywords(["EVERY", "FOR", "SPEED"])] }
+        return [keywords]
+    }
+
+    /// The function call the cursor is directly inside, and which argument it is at.
+    func enclosingCall(_ s: [CompletionToken]) -> (name: String, argument: Int)? {
+        var depth = 0, commas = 0
+        for i in s.indices.reversed() {
+            let t = s[i]
+            if t.isPunctuation(")") { depth += 1 }
+            else if t.isPunctuation(",") && depth == 0 { commas += 1 }
+            else if t.isPunctuation("(") {
+                if depth == 0 {
+                    guard i > 0, s[i - 1].kind == .word else { return nil }
+                    return (s[i - 1].text.lowercased(), commas)
+                }
+                depth -= 1
+            }
+        }
+        return nil
+    }
+
+    /// Columns when the cursor is in a `SELECT`, `WHERE`, `GROUP BY`, `ORDER BY`, `ON` or
+    /// `HAVING` clause: those of the relations named after `FROM`/`JOIN` anywhere in the
+    /// statement; `alias.` or `relation.` narrows to one relation.
+    func columnOffers(_ s: [CompletionToken], whole: [CompletionToken], word: String,
+                      context: CompletionContext) -> [Offer]? {
+        let clause = s.last { t in
+            t.kind == .word && ["SELECT", "WHERE", "BY", "ON", "HAVING", "FROM", "JOIN", "LIMIT", "WITH", "INTO"].contains(t.upper)
+        }
+        guard let clause, ["SELECT", "WHERE", "BY", "ON", "HAVING"].contains(clause.upper) else { return nil }
+        let named = namedRelations(whole)
+        if let dot = word.lastIndex(of: ".") {
+            let qualifier = word[..<dot].lowercased()
+            if let relation = named.first(where: { $0.alias?.lowercased() == qualifier || $0.relation.lowercased() == qualifier }) {
+                return [.names(context.columns(of: relation.relation).map { word[...dot] + $0 })]
+            }
+        }
+        return [.names(named.flatMap { context.columns(of: $0.relation) })]
+    }
+
+    /// `FROM clicks c JOIN users AS u` → (clicks, c), (users, u).
+    func namedRelations(_ tokens: [CompletionToken]) -> [(relation: String, alias: String?)] {
+        let keywords = Set(CompletionVocabulary.keywords)
+        func isName(_ i: Int) -> Bool {
+            i < tokens.count && tokens[i].kind == .word && !tokens[i].text.isEmpty && !keywords.contains(tokens[i].upper)
+        }
+        var result: [(String, String?)] = []
+        for i in tokens.indices where (tokens[i].isWord("FROM") || tokens[i].isWord("JOIN")) && isName(i + 1) {
+            var aliasIndex = i + 2
+            if aliasIndex < tokens.count && tokens[aliasIndex].isWord("AS") { aliasIndex += 1 }
+            result.append((tokens[i + 1].text, isName(aliasIndex) ? tokens[aliasIndex].text : nil))
+        }
+        return result
+    }
+}

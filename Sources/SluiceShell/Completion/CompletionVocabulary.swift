@@ -1,0 +1,53 @@
+/// The words completion knows without asking the session.
+public enum CompletionVocabulary {
+    /// Every keyword of the language, upper case.
+    public static let keywords: [String] = [
+        "ACTORS", "ALL", "ALTER", "AND", "AS", "ASC", "BARRIER", "BARRIERS", "BY", "CHECKPOINTS",
+        "CREATE", "DESC", "DIAGNOSE", "DROP", "EVERY", "EXPLAIN", "FOR", "FROM", "GRAPH", "GROUP",
+        "INJECT", "INTO", "JOIN", "KEY", "LAG", "LAST", "LEDGER", "LIMIT", "MATERIALIZED", "METRICS",
+        "NOT", "OFF", "ON", "OR", "ORDER", "PARALLELISM", "PARTITION", "PAUSE", "PLOT", "PRIMARY",
+        "QUEUES", "RESET", "RESUME", "RUN", "SELECT", "SET", "SHOW", "SINK", "SINKS", "SOURCE",
+        "SOURCES", "SPEED", "STEP", "TABLE", "TABLES", "TO", "TRACE", "VIEW", "VIEWS", "WATCH",
+        "WHERE", "WITH",
+    ]
+
+    /// Keywords that begin a statement.
+    public static let statementStarts: [String] = [
+        "ALTER", "BARRIER", "CREATE", "DIAGNOSE", "DROP", "EXPLAIN", "INJECT", "PLOT", "RESET", "RUN",
+        "SELECT", "SET", "SHOW", "STEP", "TRACE", "WATCH",
+    ]
+
+    /// Keywords offered beside column names inside a query.
+    public static let clauseKeywords: [String] = [
+        "AND", "AS", "ASC", "BY", "DESC", "FROM", "GROUP", "JOIN", "LIMIT", "NOT", "ON", "OR", "ORDER",
+        "WHERE", "WITH",
+    ]
+
+    /// What `SHOW` can show besides a variable.
+    public static let showTargets: [String] = [
+        "ACTORS", "ALL", "BARRIERS", "CHECKPOINTS", "GRAPH", "LAG", "LEDGER", "METRICS", "QUEUES",
+        "SINKS", "SOURCES", "TABLES", "VIEWS",
+    ]
+
+    /// The series `PLOT` draws; those followed by `(` take a name.
+    public static let plotSeries: [String] = ["backpressure", "barrier_latency", "busy", "lag", "queue", "throughput"]
+
+    /// The dot-commands, with their leading dot.
+    public static let dotCommands: [String] = [
+        ".cells", ".edit", ".export", ".help", ".mode", ".open", ".quit", ".read", ".replay", ".rerun",
+        ".rewind", ".save", ".sessions", ".timer",
+    ]
+
+    /// Keywords that may follow a statement's first words: (words so far, what follows).
+    static let followers: [([String], [String])] = [
+        (["CREATE"], ["MATERIALIZED", "SINK", "SOURCE", "TABLE"]),
+        (["CREATE", "MATERIALIZED"], ["VIEW"]),
+        (["DROP"], ["MATERIALIZED", "SINK", "SOURCE", "TABLE"]),
+        (["DROP", "MATERIALIZED"], ["VIEW"]),
+        (["ALTER"], ["MATERIALIZED", "SOURCE"]),
+        (["ALTER", "MATERIALIZED"], ["VIEW"]),
+        (["STEP"], ["BARRIER"]),
+        (["TRACE"], ["OFF", "ON"]),
+        (["WATCH"], ["SHOW"]),
+    ]
+}

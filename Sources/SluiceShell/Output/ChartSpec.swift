@@ -1,0 +1,48 @@
+/// The data of a `PLOT` result: one or more series over virtual time. It is part of the
+/// cell's result (not only its drawing) so that a notebook export can draw it again as SVG.
+public struct ChartSpec: Sendable, Equatable, Codable {
+    /// What is plotted, e.g. `queue depth`.
+    public var title: String
+    /// The unit of the y values, e.g. `rows`, `ms`.
+    public var yUnit: String
+    public var series: [ChartSeriesSpec]
+
+    /// Creates a chart.
+    public init(title: String, yUnit: String, series: [ChartSeriesSpec]) {
+        self.title = title
+        self.yUnit = yUnit
+        self.series = series
+    }
+}
+
+/// One named line of a chart, e.g. `queue(spend.agg.0)`.
+public struct ChartSeriesSpec: Sendable, Equatable, Codable {
+    public var name: String
+    /// Points in any order; they are drawn sorted by `x`.
+    public var points: [ChartPointSpec]
+
+    /// Creates a series from points.
+    public init(name: String, points: [ChartPointSpec]) {
+        self.name = name
+        self.points = points
+    }
+
+    /// Creates a series from `(x, y)` pairs.
+    public init(name: String, points: [(x: Double, y: Double)]) {
+        self.init(name: name, points: points.map { ChartPointSpec(x: $0.x, y: $0.y) })
+    }
+}
+
+/// One sample of a series.
+public struct ChartPointSpec: Sendable, Equatable, Codable {
+    /// Virtual time in seconds.
+    public var x: Double
+    /// The value, in the chart's `yUnit`.
+    public var y: Double
+
+    /// Creates a point.
+    public init(x: Double, y: Double) {
+        self.x = x
+        self.y = y
+    }
+}

@@ -1,0 +1,127 @@
+// The output model: every command's result is a list of `OutputBlock`s, and one
+// `Renderer` turns them into text for the terminal, a transcript or a notebook.
+//
+//   OutputBlock ── table(ResultTable) ── ResultColumn, ResultValue, BackpressureLevel
+//              ├── text / notice
+//              ├── chart(ChartSpec)      (ChartSpec.swift, drawn by ChartDrawing)
+//              └── error(ErrorReport)
+
+/// One piece of a command's result, in the order it should be shown.
+public enum OutputBlock: Sendable, Equatable, Codable {
+    /// A result set: `SHOW QUEUES`, `SELECT`, `SHOW ALL`, ….
+    case table(ResultTable)
+    /// Preformatted text shown as is (`EXPLAIN`, `SHOW GRAPH`, `.help`).
+    case text(String)
+    /// A line chart over virtual time (`PLOT`).
+    case chart(ChartSpec)
+    /// A short status line (`CREATE SOURCE`, `RUN stopped at 3.200s`).
+    case notice(String)
+    /// A failed statement: message, the statement with a caret, and a hint.
+    case error(ErrorReport)
+}
+
+/// A result set with named columns; `footer` is an extra line under the row count.
+public struct ResultTable: Sendable, Equatable, Codable {
+    /// Shown above the table (table and markdown modes).
+    public var title: String?
+    public var columns: [ResultColumn]
+    /// Each row has one value per column; short rows are padded with `NULL`.
+    public var rows: [[ResultValue]]
+    /// Shown under the `(N rows)` line (table and markdown modes).
+    public var footer: String?
+
+    /// Creates a table.
+    public init(title: String? = nil, columns: [ResultColumn], rows: [[ResultValue]], footer: String? = nil) {
+        self.title = title
+        self.columns = columns
+        self.rows = rows
+        self.footer = footer
+    }
+}
+
+/// A column of a `ResultTable`.
+public struct ResultColumn: Sendable, Equatable, Codable {
+    /// How a column's cells line up. Numbers are right-aligned whatever the column says.
+    public enum Alignment: String, Sendable, Equatable, Codable {
+        case left, right
+    }
+
+    /// The header text; in JSON output it becomes a snake_case key.
+    public var name: String
+    public var alignment: Alignment
+
+    /// Creates a column; left-aligned unless told otherwise.
+    public init(_ name: String, alignment: Alignment = .left) {
+        self.name = name
+        self.alignment = alignment
+    }
+
+    /// Creates a column (labelled form).
+    public init(name: String, alignment: Alignment = .left) {
+        self.init(name, alignment: alignment)
+    }
+}
+
+/// One cell of a `ResultTable`.
+public enum ResultValue: Sendable, Equatable, Codable {
+    case null
+    case text(String)
+    case int(Int64)
+    /// A number shown with exactly `decimals` digits after the point in tables.
+    case double(Double, decimals: Int)
+    /// A fill bar like `████░░░░░░ 512/2048`: `fraction` in 0…1, `label` after it.
+    case bar(fraction: Double, label: String)
+    /// A backpressure level, shown `OK` / `LOW` / `HIGH` (coloured on a terminal).
+    case level(BackpressureLevel)
+}
+
+/// Flink's web UI classification of how much of the time a task was backpressured.
+public enum BackpressureLevel: String, Sendable, Equatable, Codable, CaseIterable {
+    case ok = "OK"
+    case low = "LOW"
+    case high = "HIGH"
+
+    /// Flink's thresholds on the backpressured-time ratio: OK ≤ 0.10 < LOW ≤ 0.5 < HIGH.
+    public static func from(ratio: Double) -> BackpressureLevel {
+        if ratio.isNaN || ratio <= 0.10 { return .ok }
+        if ratio <= 0.5 { return .low }
+        return .high
+    }
+}
+
+/// A failed statement, rendered as `ERROR: message`, the context, then `HINT: hint`.
+public struct ErrorReport: Sendable, Equatable, Codable, Error {
+    /// One line saying what went wrong.
+    public var message: String
+    /// The statement line(s) with a caret line under the offending token, preformatted.
+    public var context: String?
+    /// What to do about it.
+    public var hint: String?
+
+    /// Creates an error report.
+    public init(message: String, context: String? = nil, hint: String? = nil) {
+        self.message = message
+        self.context = context
+        self.hint = hint
+    }
+}
+
+/// The output formats of `.mode` and `--mode`.
+public enum OutputMode: String, Sendable, Equatable, Codable, CaseIterable {
+    case table, markdown, csv, json
+}
+
+/// How `Renderer` draws: the mode, ANSI colours (the caller decides: a terminal and no
+/// `NO_COLOR`), and the terminal width in columns for charts and graphs.
+public struct RenderOptions: Sendable, Equatable {
+    public var mode: OutputMode
+    public var color: Bool
+    public var width: Int
+
+    /// Creates options; the defaults give plain, 80-column box tables.
+    public init(mode: OutputMode = .table, color: Bool = false, width: Int = 80) {
+        self.mode = mode
+        self.color = color
+        self.width = width
+    }
+}

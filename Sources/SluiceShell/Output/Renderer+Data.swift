@@ -1,0 +1,149 @@
+/// CSV (RFC 4180) and JSON renderings, for scripts and other programs.
+extension Renderer {
+    // MARK: - CSV
+
+    /// A header line, then one line per row; fields quoted only when they must be.
+    static func csvTable(_ table: ResultTable) -> String {
+        guard !table.columns.isEmpty else { return "" }
+        var out = table.columns.map { csvField($0.name) }.joined(separator: ",") + "\n"
+        for row in normalizedRows(table) {
+            out += row.map { csvField(dataText($0, csv: true)) }.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// A chart as `series,x,y` rows, series in order, points sorted by x.
+    static func csvChart(_ chart: ChartSpec) -> String {
+        var out = "series,x,y\n"
+        for series in chart.series {
+            for p in sortedPoints(series) {
+                out += [csvField(series.name), NumberText.trimmed(p.x, decimals: 9),
+                        NumberText.trimmed(p.y, decimals: 6)].joined(separator: ",") + "\n"
+            }
+        }
+        return out
+    }
+
+    /// RFC 4180: a field with a comma, quote, CR or LF is quoted, quotes doubled.
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+        else { return text }
+        var out = "\""
+        for ch in text { out += ch == "\"" ? "\"\"" : String(ch) }
+        return out + "\""
+    }
+
+    // MARK: - JSON
+
+    /// One JSON array of objects: keys are the snake_case column names in column order,
+    /// one object per line, numbers as numbers, bars as their fraction, NULL as null.
+    static func jsonTable(_ table: ResultTable) -> String {
+        let keys = jsonKeys(table.columns.map(\.name))
+        let objects = normalizedRows(table).map { row in
+            "{" + row.indices.map { jsonString(keys[$0]) + ":" + jsonValue(row[$0]) }.joined(separator: ",") + "}"
+        }
+        return "[" + objects.joined(separator: ",\n") + "]\n"
+    }
+
+    /// A chart as one object: title, unit, and each series' `[x, y]` points.
+    static func jsonChart(_ chart: ChartSpec) -> String {
+        let series = chart.series.map { s in
+            let points = sortedPoints(s).map { "[" + jsonNumber($0.x, decimals: 9) + "," + jsonNumber($0.y, decimals: 6) + "]" }
+            return "{\"name\":" + jsonString(s.name) + ",\"points\":[" + points.joined(separator: ",") + "]}"
+        }
+        return "{\"title\":" + jsonString(chart.title) + ",\"y_unit\":" + jsonString(chart.yUnit)
+            + ",\"series\":[" + series.joined(separator: ",\n") + "]}\n"
+    }
+
+    static func jsonValue(_ value: ResultValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .text(let s): return jsonString(s)
+        case .int(let v): return String(v)
+        case .double(let v, let decimals): return jsonNumber(v, decimals: decimals)
+        case .bar(let fraction, _): return jsonNumber(fraction, decimals: 6)
+        case .level(let level): return jsonString(level.rawValue)
+        }
+    }
+
+    /// A number without exponent and without trailing zeros; NaN and infinities as null.
+    static func jsonNumber(_ value: Double, decimals: Int) -> String {
+        value.isFinite ? NumberText.trimmed(value, decimals: decimals) : "null"
+    }
+
+    /// A JSON string literal: quotes, backslashes and control characters escaped.
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    /// Column names as snake_case keys, made unique with `_2`, `_3` in column order.
+    static func jsonKeys(_ names: [String]) -> [String] {
+        var used: [String] = []
+        return names.enumerated().map { index, name in
+            let base = snakeCase(name).isEmpty ? "column_\(index + 1)" : snakeCase(name)
+            var key = base
+            var n = 2
+            while used.contains(key) { key = "\(base)_\(n)"; n += 1 }
+            used.append(key)
+            return key
+        }
+    }
+
+    /// `busyTimeMsPerSecond` → `busy_time_ms_per_second`, `Rows In` → `rows_in`, `depth/cap` → `depth_cap`.
+    public static func snakeCase(_ name: String) -> String {
+        var out = ""
+        var boundary = false
+        var previousLowerOrDigit = false
+        for ch in name {
+            if ch.isLetter || ch.isNumber || ch == "_" {
+                if ch == "_" { boundary = true; previousLowerOrDigit = false; continue }
+                if ch.isUppercase && previousLowerOrDigit { boundary = true }
+                if boundary && !out.isEmpty { out += "_" }
+                boundary = false
+                out += ch.lowercased()
+                previousLowerOrDigit = ch.isLowercase || ch.isNumber
+            } else {
+                boundary = true
+                previousLowerOrDigit = false
+            }
+        }
+        return out
+    }
+
+    /// The text of a value in csv (and other data formats): bars as their fraction.
+    static func dataText(_ value: ResultValue, csv: Bool) -> String {
+        switch value {
+        case .null: return ""
+        case .text(let s): return s
+        case .int(let v): return String(v)
+        case .double(let v, let decimals): return NumberText.fixed(v, decimals: decimals)
+        case .bar(let fraction, _): return NumberText.trimmed(fraction, decimals: 6)
+        case .level(let level): return level.rawValue
+        }
+    }
+
+    /// Points sorted by x (stable for equal x), non-finite points dropped.
+    static func sortedPoints(_ series: ChartSeriesSpec) -> [ChartPointSpec] {
+        series.points.enumerated()
+            .filter { $0.element.x.isFinite && $0.element.y.isFinite }
+            .sorted { $0.element.x != $1.element.x ? $0.element.x < $1.element.x : $0.offset < $1.offset }
+            .map(\.element)
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+
+/// Box-drawn and markdown tables.
+extension Renderer {
+    /// One cell ready to lay out: `plain` measures the width, `styled` is what is printed.
+    struct Cell {
+        var plain: String
+        var styled: String
+        var alignment: ResultColumn.Alignment
+
+        func padded(to width: Int) -> String {
+            let fill = String(repeating: " ", count: max(0, width - TerminalText.width(of: plain)))
+            return alignment == .left ? styled + fill : fill + styled
+        }
+    }
+
+    /// Width of the fill bar in cells.
+    static let barCells = 10
+
+    /// `████░░░░░░`: a non-zero fraction shows at least one full cell, a fraction below
+    /// one leaves at least one empty cell, so "a little" and "almost full" stay visible.
+    static func barGlyphs(_ fraction: Double) -> (full: String, empty: String) {
+        let f = fraction.isFinite ? min(max(fraction, 0), 1) : 0
+        var filled = Int((f * Double(barCells)).rounded())
+        if f > 0 && filled == 0 { filled = 1 }
+        if f < 1 && filled == barCells { filled = barCells - 1 }
+        return (String(repeating: "█", count: filled), String(repeating: "░", count: barCells - filled))
+    }
+
+    /// The cell for a value in table and markdown modes; `alignment` is the column's
+    /// (numbers are always right-aligned, bars always left-aligned).
+    static func cell(_ value: ResultValue, alignment: ResultColumn.Alignment, color: Bool) -> Cell {
+        switch value {
+        case .null:
+            return Cell(plain: "NULL", styled: ANSI.dim.apply("NULL", enabled: color), alignment: alignment)
+        case .text(let s):
+            let text = TerminalText.singleLine(s)
+            return Cell(plain: text, styled: text, alignment: alignment)
+        case .int(let v):
+            return Cell(plain: String(v), styled: String(v), alignment: .right)
+        case .double(let v, let decimals):
+            let text = NumberText.fixed(v, decimals: decimals)
+            return Cell(plain: text, styled: text, alignment: .right)
+        case .bar(let fraction, let label):
+            let (full, empty) = barGlyphs(fraction)
+            let suffix = label.isEmpty ? "" : " " + TerminalText.singleLine(label)
+            let tint: ANSI = fraction >= 0.9 ? .red : (fraction >= 0.5 ? .yellow : .green)
+            return Cell(plain: full + empty + suffix,
+                        styled: tint.apply(full, enabled: color) + ANSI.dim.apply(empty, enabled: color) + suffix,
+                        alignment: .left)
+        case .level(let level):
+            return Cell(plain: level.rawValue, styled: ANSI.of(level).apply(level.rawValue, enabled: color),
+                        alignment: alignment)
+        }
+    }
+
+    /// A column whose values are all numbers (or NULL) is right-aligned, header included.
+    static func headerAlignment(_ column: Int, _ table: ResultTable, _ rows: [[ResultValue]]) -> ResultColumn.Alignment {
+        var sawNumber = false
+        for row in rows {
+            switch row[column] {
+            case .int, .double: sawNumber = true
+            case .null: continue
+            default: return table.columns[column].alignment
+            }
+        }
+        return sawNumber ? .right : table.columns[column].alignment
+    }
+
+    // MARK: - Box
+
+    /// psql-like box table: title, header, rows, `(N rows)`, footer.
+    static func boxTable(_ table: ResultTable, color: Bool) -> String {
+        var out = ""
+        if let title = table.title, !title.isEmpty { out += ANSI.bold.apply(title, enabled: color) + "\n" }
+        let rows = normalizedRows(table)
+        if !table.columns.isEmpty {
+            let header = table.columns.indices.map { i -> Cell in
+                let name = TerminalText.singleLine(table.columns[i].name)
+                return Cell(plain: name, styled: ANSI.bold.apply(name, enabled: color),
+                            alignment: headerAlignment(i, table, rows))
+            }
+            let aligns = header.map(\.alignment)
+            let body = rows.map { row in row.indices.map { cell(row[$0], alignment: aligns[$0], color: color) } }
+            let widths = table.columns.indices.map { i in
+                body.reduce(TerminalText.width(of: header[i].plain)) { max($0, TerminalText.width(of: $1[i].plain)) }
+            }
+            func rule(_ left: String, _ mid: String, _ right: String) -> String {
+                left + widths.map { String(repeating: "─", count: $0 + 2) }.joined(separator: mid) + right + "\n"
+            }
+            func line(_ cells: [Cell]) -> String {
+                "│ " + cells.indices.map { cells[$0].padded(to: widths[$0]) }.joined(separator: " │ ") + " │\n"
+            }
+            out += rule("┌", "┬", "┐") + line(header) + rule("├", "┼", "┤")
+            for row in body { out += line(row) }
+            out += rule("└", "┴", "┘")
+        }
+        out += rowCount(rows.count) + "\n"
+        if let footer = table.footer, !footer.isEmpty { out += withNewline(footer) }
+        return out
+    }
+
+    // MARK: - Markdown
+
+    /// A GitHub table; `|` in cells is escaped, the title is bold above, the footer below.
+    static func markdownTable(_ table: ResultTable) -> String {
+        var out = ""
+        if let title = table.title, !title.isEmpty { out += "**\(escapeMarkdown(title))**\n\n" }
+        let rows = normalizedRows(table)
+        if !table.columns.isEmpty {
+            let header = table.columns.indices.map { i in
+                Cell(plain: escapeMarkdown(TerminalText.singleLine(table.columns[i].name)), styled: "",
+                     alignment: headerAlignment(i, table, rows))
+            }
+            let body = rows.map { row in
+                row.indices.map { i -> Cell in
+                    var c = cell(row[i], alignment: header[i].alignment, color: false)
+                    c.plain = escapeMarkdown(c.plain)
+                    return c
+                }
+            }
+            let widths = table.columns.indices.map { i in
+                body.reduce(max(3, TerminalText.width(of: header[i].plain))) { max($0, TerminalText.width(of: $1[i].plain)) }
+            }
+            func line(_ cells: [Cell]) -> String {
+                "| " + cells.indices.map { i in
+                    var c = cells[i]
+                    c.styled = c.plain
+                    return c.padded(to: widths[i])
+                }.joined(separator: " | ") + " |\n"
+            }
+            out += line(header)
+            out += "|" + widths.indices.map { i in
+                header[i].alignment == .right
+                    ? String(repeating: "-", count: widths[i] + 1) + ":"
+                    : String(repeating: "-", count: widths[i] + 2)
+            }.joined(separator: "|") + "|\n"
+            for row in body { out += line(row) }
+        }
+        if let footer = table.footer, !footer.isEmpty { out += "\n" + withNewline(escapeMarkdown(footer)) }
+        return out
+    }
+
+    static func escapeMarkdown(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|")
+    }
+}

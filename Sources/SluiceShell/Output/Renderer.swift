@@ -1,0 +1,94 @@
+/// The one renderer of every result (STYLE.md item 7): box tables, markdown, csv and json
+/// are four views of the same `OutputBlock`s. Output is byte-deterministic for the same
+/// input; colour is added only when `RenderOptions.color` is set, and only in table mode.
+public enum Renderer {
+    /// Renders blocks in order. Each block ends with a newline; a blank line separates
+    /// blocks except between consecutive notices. An empty list renders as "".
+    public static func render(_ blocks: [OutputBlock], options: RenderOptions = RenderOptions()) -> String {
+        var out = ""
+        var previous: OutputBlock?
+        for block in blocks {
+            let text = render(block, options: options)
+            guard !text.isEmpty else { continue }
+            if let previous, !(isNotice(previous) && isNotice(block)) { out += "\n" }
+            out += text
+            previous = block
+        }
+        return out
+    }
+
+    /// Renders a single block, ending with a newline (or "" for an empty text).
+    public static func render(_ block: OutputBlock, options: RenderOptions = RenderOptions()) -> String {
+        let color = options.color && options.mode == .table
+        switch block {
+        case .table(let table):
+            switch options.mode {
+            case .table: return boxTable(table, color: color)
+            case .markdown: return markdownTable(table)
+            case .csv: return csvTable(table)
+            case .json: return jsonTable(table)
+            }
+        case .text(let text):
+            guard !text.isEmpty else { return "" }
+            return options.mode == .markdown ? fenced(text) : withNewline(text)
+        case .notice(let text):
+            return withNewline(text)
+        case .error(let report):
+            let text = errorText(report, color: color)
+            return options.mode == .markdown ? fenced(text) : text
+        case .chart(let chart):
+            switch options.mode {
+            case .table: return ChartDrawing.draw(chart, width: options.width, color: color)
+            case .markdown: return fenced(ChartDrawing.draw(chart, width: options.width, color: false))
+            case .csv: return csvChart(chart)
+            case .json: return jsonChart(chart)
+            }
+        }
+    }
+
+    /// `▁▂▃▄▅▆▇█`, one glyph per value, scaled between the smallest and largest value.
+    /// Constant input draws a flat middle line; non-finite values draw a space.
+    public static func sparkline(_ values: [Double]) -> String {
+        ChartDrawing.sparkline(values)
+    }
+
+    // MARK: - Errors
+
+    /// `ERROR: message`, the context lines as given, then `HINT: hint`.
+    static func errorText(_ report: ErrorReport, color: Bool) -> String {
+        var out = ANSI.red.apply("ERROR:", enabled: color) + " " + report.message + "\n"
+        if let context = report.context, !context.isEmpty { out += withNewline(context) }
+        if let hint = report.hint, !hint.isEmpty {
+            out += ANSI.cyan.apply("HINT:", enabled: color) + " " + hint + "\n"
+        }
+        return out
+    }
+
+    // MARK: - Helpers
+
+    static func withNewline(_ text: String) -> String {
+        text.hasSuffix("\n") ? text : text + "\n"
+    }
+
+    static func fenced(_ text: String) -> String {
+        "```\n" + withNewline(text) + "```\n"
+    }
+
+    private static func isNotice(_ block: OutputBlock) -> Bool {
+        if case .notice = block { return true }
+        return false
+    }
+
+    /// The row count line, psql style: `(1 row)`, `(3 rows)`.
+    static func rowCount(_ n: Int) -> String {
+        n == 1 ? "(1 row)" : "(\(n) rows)"
+    }
+
+    /// Rows padded (or cut) to the number of columns.
+    static func normalizedRows(_ table: ResultTable) -> [[ResultValue]] {
+        let n = table.columns.count
+        return table.rows.map { row in
+            row.count == n ? row : Array((row + Array(repeating: .null, count: max(0, n - row.count))).prefix(n))
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import ArgumentParser
+import CEditLine
+import Foundation
+import SluiceShell
+
+extension OutputMode: ExpressibleByArgument {}
+
+/// `sluice`: the root command. Without a subcommand it runs `Shell` (the default), so
+/// `sluice`, `sluice file.sql` and `sluice -c '…'` work as in psql or sqlite3.
+struct Sluice: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sluice",
+        abstract: "A notebook-style shell over a deterministic streaming engine that shows backpressure.",
+        usage: """
+            sluice [<file.sql> ...] [-c <sql> ...] [--bail] [--echo] [--db <path>] [--no-color] [--mode <mode>]
+            sluice <subcommand>
+            """,
+        discussion: """
+            Interactive on a terminal; otherwise runs the files, then the -c statements, \
+            or a script read from stdin, and exits 0 only if every statement succeeded. \
+            History is kept in $SLUICE_HISTORY (default ~/.sluice_history); NO_COLOR turns colours off.
+            """,
+        subcommands: [Shell.self, Replay.self, Export.self, Sessions.self],
+        defaultSubcommand: Shell.self)
+}
+
+/// Options every command that opens the session store takes.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The session store (default: $SLUICE_DB, else the documented default).",
+                                            valueName: "path"))
+    var db: String?
+
+    /// `--db`, else `$SLUICE_DB`, else nil (the store's default).
+    var databasePath: String? {
+        db ?? ProcessInfo.processInfo.environment["SLUICE_DB"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+}
+
+/// Interactive on a terminal; otherwise runs the files, the `-c` statements or stdin.
+struct Shell: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shell",
+        abstract: "Run interactively, or run scripts (the default command).")
+
+    @Argument(help: ArgumentHelp("Scripts to run in order.", valueName: "file.sql"))
+    var files: [String] = []
+
+    @Option(name: .customShort("c"), help: ArgumentHelp("Statements to run (repeatable; after the files).", valueName: "sql"))
+    var commands: [String] = []
+
+    @Flag(help: "Stop at the first statement that fails.")
+    var bail = false
+
+    @Flag(help: "Print each statement before its output.")
+    var echo = false
+
+    @Flag(name: .customLong("no-color"), help: "No ANSI colours (also when NO_COLOR is set).")
+    var noColor = false
+
+    @Option(help: ArgumentHelp("Output format: table, markdown, csv or json.", valueName: "mode"))
+    var mode: OutputMode = .table
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let interactive = files.isEmpty && commands.isEmpty && Terminal.isTerminal(STDIN_FILENO)
+            && Terminal.isTerminal(STDOUT_FILENO)
+        let settings = ShellSettings(mode: mode, color: Terminal.wantsColor(disabled: noColor),
+                                     width: Terminal.width(), databasePath: store.databasePath,
+                                     interactive: interactive)
+        Interrupts.install()
+        let backend = makeBackend(settings)
+        if interactive {
+            let shell = InteractiveShell(backend: backend, settings: settings, historyPath: HistoryFile.defaultPath())
+            throw ExitCode(shell.run())
+        }
+        throw ExitCode(runBatch(backend))
+    }
+
+    /// Files, then `-c` strings; stdin when there are neither. 0 only if every cell succeeded.
+    private func runBatch(_ backend: ShellBackend) -> Int32 {
+        let runner = BatchRunner(backend: backend, bail: bail, echo: echo)
+        var ok = true
+        var inputs: [() -> BatchRunner.Outcome] = []
+        for file in files {
+            inputs.append {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    fputs("sluice: cannot read \(file)\n", sluice_stderr())
+                    return .stopped(ok: false, interrupted: false)
+                }
+                return runner.run(text: String(decoding: data, as: UTF8.self))
+            }
+        }
+        for command in commands { inputs.append { runner.run(text: command) } }
+        if inputs.isEmpty { inputs.append { runner.run { readLine(strippingNewline: true) } } }
+        for input in inputs {
+            switch input() {
+            case .finished(let fine): ok = ok && fine
+            case .stopped(let fine, let interrupted):
+                return interrupted ? 130 : (fine && ok ? 0 : 1)
+            }
+        }
+        return ok ? 0 : 1
+    }
+}
+
+/// `sluice replay SESSION`: re-execute a saved session.
+struct Replay: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Re-execute a saved session, cell by cell.")
+
+    @Argument(help: ArgumentHelp("The saved session's name.", valueName: "session"))
+    var session: String
+
+    @OptionGroup var store: StoreOptions
+
+    @Flag(help: "Exit non-zero and show a diff where a cell's output differs from the recording.")
+    var verify = false
+
+    @Flag(help: "Wait for Enter before each cell.")
+    var step = false
+
+    func run() throws {
+        throw ExitCode(runReplay(session: session, databasePath: store.databasePath, verify: verify, step: step))
+    }
+}
+
+/// `sluice export SESSION --to FILE`: a saved session as a notebook.
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Export a saved session as a Markdown or HTML notebook.")
+
+    @Argument(help: ArgumentHelp("The saved session's name.", valueName: "session"))
+    var session: String
+
+    @Option(help: ArgumentHelp("The notebook to write (.md or .html).", valueName: "file"))
+    var to: String
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        throw ExitCode(runExport(session: session, to: to, databasePath: store.databasePath))
+    }
+}
+
+/// `sluice sessions`: list the saved sessions.
+struct Sessions: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the saved sessions.")
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        throw ExitCode(runSessions(databasePath: store.databasePath))
+    }
+}

@@ -1,0 +1,19 @@
+import CEditLine
+import Foundation
+
+/// Facts about the process's terminal.
+enum Terminal {
+    static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+
+    /// Colours only on a terminal, never with `NO_COLOR` (any value) or `--no-color`.
+    static func wantsColor(disabled: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        !disabled && environment["NO_COLOR"] == nil && isTerminal(STDOUT_FILENO)
+    }
+
+    /// The width of stdout's terminal, else `$COLUMNS`, else 80.
+    static func width() -> Int {
+        let columns = Int(sluice_terminal_width(STDOUT_FILENO))
+        if columns > 0 { return columns }
+        return ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 80
+    }
+}

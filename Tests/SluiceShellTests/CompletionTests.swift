@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+@testable import SluiceShell
+
+/// One test per completion rule.
+@Suite struct CompletionTests {
+    let context = StaticCompletionContext(
+        sources: ["clicks", "orders"], tables: ["users"], views: ["spend", "enriched"], sinks: ["warehouse"],
+        actors: ["spend.agg.0", "spend.agg.1", "clicks.src.0"],
+        columns: [("clicks", ["user_id", "url", "amount"]), ("users", ["user_id", "region"]),
+                  ("spend", ["user_id", "n", "total"])],
+        variables: ["flow_control", "chunk_rows", "checkpoint_mode"],
+        values: [("flow_control", ["credit", "permits", "tcp", "unbounded", "drop_tail", "drop_head"]),
+                 ("checkpoint_mode", ["aligned", "unaligned"])],
+        sessions: ["lesson1", "lesson2", "demo"])
+    let engine = CompletionEngine()
+
+    /// Candidates with the cursor at the end of `line`, or at `|` if the line has one.
+    func complete(_ line: String) -> [String] {
+        if let bar = line.firstIndex(of: "|") {
+            let text = line.replacingOccurrences(of: "|", with: "")
+            return engine.candidates(line: text, cursor: line[..<bar].utf8.count, context: context)
+        }
+        return engine.candidates(line: line, cursor: line.utf8.count, context: context)
+    }
+
+    @Test func keywordsAtStatementStartPreserveCase() {
+        #expect(complete("SEL") == ["SELECT"])
+        #expect(complete("sel") == ["select"])
+        #expect(complete("s") == ["select", "set", "show", "step"])
+        #expect(complete("Sel") == ["SELECT"])
+        #expect(complete("S") == ["SELECT", "SET", "SHOW", "STEP"])
+        #expect(complete("").contains("CREATE"))
+        #expect(complete("RUN 1s; ST") == ["STEP"])
+    }
+
+    @Test func keywordsAfterKeywords() {
+        #expect(complete("CREATE ") == ["MATERIALIZED", "SINK", "SOURCE", "TABLE"])
+        #expect(complete("create materialized v") == ["view"])
+        #expect(complete("DROP MATERIALIZED ") == ["VIEW"])
+        #expect(complete("STEP B") == ["BARRIER"])
+        #expect(complete("TRACE ") == ["OFF", "ON"])
+        #expect(complete("WATCH ") == ["SHOW"])
+        #expect(complete("WATCH SHOW QUEUES EV") == ["EVERY"])
+        #expect(complete("INJECT 500 I") == ["INTO"])
+        #expect(complete("ALTER SOURCE clicks ") == ["PAUSE", "RESUME", "SET"])
+        #expect(complete("ALTER SOURCE clicks PAUSE ") == ["PARTITION"])
+        #expect(complete("ALTER MATERIALIZED VIEW spend SET P") == ["PARALLELISM"])
+        #expect(complete("SELECT * FROM clicks WH") == ["WHERE"])
+    }
+
+    @Test func relationsAfterFromAndJoin() {
+        #expect(complete("SELECT * FROM ") == ["clicks", "enriched", "orders", "spend", "users"])
+        #expect(complete("select * from clicks c join u") == ["users"])
+        #expect(complete("SELECT * FROM Cl") == ["clicks"])
+    }
+
+    @Test func sourcesAfterInjectIntoAndAlterSource() {
+        #expect(complete("INJECT 50000 INTO ") == ["clicks", "orders"])
+        #expect(complete("ALTER SOURCE o") == ["orders"])
+    }
+
+    @Test func viewsAfterAlterViewExplainAndCreateSinkFrom() {
+        #expect(complete("ALTER MATERIALIZED VIEW ") == ["enriched", "spend"])
+        #expect(complete("EXPLAIN ") == ["CREATE", "enriched", "spend"])
+        #expect(complete("EXPLAIN sp") == ["spend"])
+        #expect(complete("CREATE SINK w FROM ") == ["enriched", "spend"])
+    }
+
+    @Test func namesAfterDrop() {
+        #expect(complete("DROP SOURCE ") == ["clicks", "orders"])
+        #expect(complete("DROP TABLE ") == ["users"])
+        #expect(complete("DROP SINK ") == ["warehouse"])
+        #expect(complete("DROP MATERIALIZED VIEW e") == ["enriched"])
+    }
+
+    @Test func actorsAfterShowMetricsAndInPlotFunctions() {
+        #expect(complete("SHOW METRICS ") == ["clicks.src.0", "spend.agg.0", "spend.agg.1"])
+        #expect(complete("SHOW METRICS spend.agg.") == ["spend.agg.0", "spend.agg.1"])
+        #expect(complete("PLOT queue(sp") == ["spend.agg.0", "spend.agg.1"])
+        #expect(complete("PLOT busy(") == ["clicks.src.0", "spend.agg.0", "spend.agg.1"])
+        #expect(complete("PLOT queue(spend.agg.0), backpressure(c") == ["clicks.src.0"])
+        #expect(complete("PLOT lag(") == ["clicks", "orders"])
+        #expect(complete("PLOT throughput(") == ["enriched", "spend", "warehouse"])
+        #expect(complete("PLOT ") == ["backpressure", "barrier_latency", "busy", "lag", "queue", "throughput"])
+        #expect(complete("PLOT queue(spend.agg.0) LA") == ["LAG", "LAST"])
+    }
+
+    @Test func columnsForTheRelationsInTheStatement() {
+        #expect(complete("SELECT u| FROM clicks") == ["url", "user_id"])
+        #expect(complete("SELECT user_id, a| FROM clicks") == ["amount", "and", "as", "asc"])
+        #expect(complete("SELECT * FROM clicks WHERE am") == ["amount"])
+        #expect(complete("SELECT * FROM clicks GROUP BY ") == ["amount", "url", "user_id"])
+        #expect(complete("SELECT * FROM spend ORDER BY t") == ["total"])
+        #expect(complete("SELECT * FROM spend ORDER BY total D") == ["DESC"])
+        #expect(complete("SELECT * FROM clicks c JOIN users u ON c.user_id = u.") == ["u.region", "u.user_id"])
+        #expect(complete("SELECT c.| FROM clicks AS c") == ["c.amount", "c.url", "c.user_id"])
+        #expect(complete("SELECT r| FROM clicks c JOIN users u ON c.user_id = u.user_id") == ["region"])
+        #expect(complete("CREATE MATERIALIZED VIEW v AS SELECT count(am| FROM clicks") == ["amount"])
+    }
+
+    @Test func variablesAndTheirValues() {
+        #expect(complete("SET ") == ["checkpoint_mode", "chunk_rows", "flow_control"])
+        #expect(complete("SET f") == ["flow_control"])
+        #expect(complete("SHOW ch") == ["checkpoint_mode", "checkpoints", "chunk_rows"])
+        #expect(complete("RESET ") == ["ALL", "checkpoint_mode", "chunk_rows", "flow_control", "METRICS"])
+        #expect(complete("SET flow_control = ") == ["credit", "drop_head", "drop_tail", "permits", "tcp", "unbounded"])
+        #expect(complete("set flow_control to dr") == ["drop_head", "drop_tail"])
+        #expect(complete("SET checkpoint_mode = un") == ["unaligned"])
+        #expect(complete("SET chunk_rows = ") == [])
+    }
+
+    @Test func dotCommandsAndTheirArguments() {
+        #expect(complete(".") == CompletionVocabulary.dotCommands)
+        #expect(complete(".re") == [".read", ".replay", ".rerun", ".rewind"])
+        #expect(complete("  .mo") == [".mode"])
+        #expect(complete(".mode ") == ["csv", "json", "markdown", "table"])
+        #expect(complete(".mode j") == ["json"])
+        #expect(complete(".timer o") == ["off", "on"])
+        #expect(complete(".open ") == ["demo", "lesson1", "lesson2"])
+        #expect(complete(".replay less") == ["lesson1", "lesson2"])
+        #expect(complete(".replay lesson1 --v") == ["--verify"])
+        #expect(complete(".mode csv ") == [])
+    }
+
+    @Test func fileNamesAfterReadAndExport() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-completion-\(getpid())")
+        try? FileManager.default.removeItem(at: dir)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("examples"), withIntermediateDirectories: true)
+        for name in ["examples/credit.sql", "examples/tcp.sql", "notes.md", ".hidden"] {
+            FileManager.default.createFile(atPath: dir.appendingPathComponent(name).path, contents: Data())
+        }
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let engine = CompletionEngine(currentDirectory: dir.path)
+        func files(_ line: String) -> [String] { engine.candidates(line: line, cursor: line.utf8.count, context: context) }
+        #expect(files(".read ") == ["examples/", "notes.md"])
+        #expect(files(".read ex") == ["examples/"])
+        #expect(files(".read examples/") == ["examples/credit.sql", "examples/tcp.sql"])
+        #expect(files(".export examples/c") == ["examples/credit.sql"])
+        #expect(files(".read .h") == [".hidden"])
+        #expect(files(".read \(dir.path)/no") == ["\(dir.path)/notes.md"])
+        #expect(files(".read nothing/") == [])
+    }
+
+    @Test func onlyTheWordUnderTheCursor() {
+        // The cursor in the middle of a line completes the word before it, using what follows.
+        let line = "SELECT * FROM  WHERE amount > 1"
+        let cursor = "SELECT * FROM ".utf8.count
+        #expect(engine.candidates(line: line, cursor: cursor, context: context).contains("clicks"))
+        let completion = engine.complete(line: "SHOW METRICS spend.ag", cursor: 21, context: context)
+        #expect(completion.word == "spend.ag")
+        #expect(completion.wordStart == 13)
+    }
+
+    @Test func nothingInsideStringsAndComments() {
+        #expect(complete("SELECT * FROM clicks WHERE url = 'sel") == [])
+        #expect(complete("SELECT 1 -- sel") == [])
+        #expect(complete("/* sel") == [])
+        #expect(complete("SELECT 'it''s' FROM ") == ["clicks", "enriched", "orders", "spend", "users"])
+    }
+
+    @Test func sortedAndDeduplicated() {
+        let twice = StaticCompletionContext(sources: ["b", "a", "a"], views: ["a"])
+        #expect(engine.candidates(line: "SELECT * FROM ", cursor: 14, context: twice) == ["a", "b"])
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import Testing
+@testable import SluiceShell
+
+/// The four renderings of one result table, and the other block kinds.
+@Suite struct RenderTableTests {
+    let queues = ResultTable(
+        title: "queues",
+        columns: [ResultColumn("channel"), ResultColumn("depth"), ResultColumn("Backpressure"), ResultColumn("rowsPerSecond")],
+        rows: [
+            [.text("clicks.src.0 -> spend.agg.0"), .bar(fraction: 0.25, label: "512/2048"), .level(.high), .double(1250.5, decimals: 1)],
+            [.text("日本語"), .bar(fraction: 1, label: "2048/2048"), .level(.ok), .int(-3)],
+            [.text("a,\"b\""), .bar(fraction: 0.001, label: ""), .null, .null],
+        ],
+        footer: "window: last 1s")
+
+    @Test func boxTable() {
+        let expected = """
+        queues
+        ┌─────────────────────────────┬──────────────────────┬──────────────┬───────────────┐
+        │ channel                     │ depth                │ Backpressure │ rowsPerSecond │
+        ├─────────────────────────────┼──────────────────────┼──────────────┼───────────────┤
+        │ clicks.src.0 -> spend.agg.0 │ ███░░░░░░░ 512/2048  │ HIGH         │        1250.5 │
+        │ 日本語                      │ ██████████ 2048/2048 │ OK           │            -3 │
+        │ a,"b"                       │ █░░░░░░░░░           │ NULL         │          NULL │
+        └─────────────────────────────┴──────────────────────┴──────────────┴───────────────┘
+        (3 rows)
+        window: last 1s
+
+        """
+        #expect(Renderer.render([.table(queues)]) == expected)
+    }
+
+    @Test func rowCountIsSingularForOneRow() {
+        let one = ResultTable(columns: [ResultColumn("n")], rows: [[.int(1)]])
+        #expect(Renderer.render([.table(one)]).hasSuffix("(1 row)\n"))
+        let none = ResultTable(columns: [ResultColumn("n")], rows: [])
+        #expect(Renderer.render([.table(none)]) == "┌───┐\n│ n │\n├───┤\n└───┘\n(0 rows)\n")
+    }
+
+    @Test func colourOnlyWhenAsked() {
+        let plain = Renderer.render([.table(queues)], options: RenderOptions(color: false))
+        #expect(!plain.contains("\u{1B}["))
+        let coloured = Renderer.render([.table(queues)], options: RenderOptions(color: true))
+        #expect(coloured.contains("\u{1B}[31mHIGH\u{1B}[0m"))
+        #expect(coloured.contains("\u{1B}[32mOK\u{1B}[0m"))
+        // Colour never changes the layout: stripping escapes gives the plain table.
+        #expect(stripANSI(coloured) == plain)
+        let csv = Renderer.render([.table(queues)], options: RenderOptions(mode: .csv, color: true))
+        #expect(!csv.contains("\u{1B}["))
+    }
+
+    @Test func markdown() {
+        let t = ResultTable(columns: [ResultColumn("name"), ResultColumn("n")],
+                            rows: [[.text("a|b"), .int(10)], [.text("c"), .double(2.5, decimals: 2)]])
+        let expected = """
+        | name | n    |
+        |------|-----:|
+        | a\\|b | 10   |
+        | c    | 2.50 |
+
+        """
+        // Numbers are right-aligned by the markdown alignment row; cells are left-padded text.
+        #expect(Renderer.render([.table(t)], options: RenderOptions(mode: .markdown))
+                == expected.replacingOccurrences(of: "| 10   |", with: "|   10 |")
+                           .replacingOccurrences(of: "| n    |", with: "|    n |"))
+    }
+
+    @Test func csvQuotesPerRFC4180() {
+        let out = Renderer.render([.table(queues)], options: RenderOptions(mode: .csv))
+        #expect(out == #"""
+        channel,depth,Backpressure,rowsPerSecond
+        clicks.src.0 -> spend.agg.0,0.25,HIGH,1250.5
+        日本語,1,OK,-3
+        "a,""b""",0.001,,
+
+        """#)
+        let multiline = ResultTable(columns: [ResultColumn("x")], rows: [[.text("one\ntwo")]])
+        #expect(Renderer.render([.table(multiline)], options: RenderOptions(mode: .csv)) == "x\n\"one\ntwo\"\n")
+    }
+
+    @Test func jsonIsOneArrayWithSnakeCaseKeysInColumnOrder() {
+        let out = Renderer.render([.table(queues)], options: RenderOptions(mode: .json))
+        #expect(out == """
+        [{"channel":"clicks.src.0 -> spend.agg.0","depth":0.25,"backpressure":"HIGH","rows_per_second":1250.5},
+        {"channel":"日本語","depth":1,"backpressure":"OK","rows_per_second":-3},
+        {"channel":"a,\\"b\\"","depth":0.001,"backpressure":null,"rows_per_second":null}]
+
+        """)
+        let empty = ResultTable(columns: [ResultColumn("a")], rows: [])
+        #expect(Renderer.render([.table(empty)], options: RenderOptions(mode: .json)) == "[]\n")
+    }
+
+    @Test func jsonNumbersHaveNoExponentAndNoTrailingZeros() {
+        #expect(Renderer.jsonValue(.double(12.50, decimals: 2)) == "12.5")
+        #expect(Renderer.jsonValue(.double(3, decimals: 3)) == "3")
+        #expect(Renderer.jsonValue(.double(123456789012.25, decimals: 2)) == "123456789012.25")
+        #expect(Renderer.jsonValue(.double(0.0001, decimals: 4)) == "0.0001")
+        #expect(Renderer.jsonValue(.double(-0.0001, decimals: 2)) == "0")
+        #expect(Renderer.jsonValue(.double(.nan, decimals: 2)) == "null")
+        #expect(Renderer.jsonValue(.int(Int64.min)) == "-9223372036854775808")
+        #expect(Renderer.jsonString("tab\there \u{1}") == "\"tab\\there \\u0001\"")
+    }
+
+    @Test func snakeCaseKeys() {
+        #expect(Renderer.snakeCase("busyTimeMsPerSecond") == "busy_time_ms_per_second")
+        #expect(Renderer.snakeCase("Rows In") == "rows_in")
+        #expect(Renderer.snakeCase("depth/capacity") == "depth_capacity")
+        #expect(Renderer.snakeCase("user_id") == "user_id")
+        #expect(Renderer.snakeCase("p99") == "p99")
+        #expect(Renderer.jsonKeys(["a b", "a_b", "", "A-B"]) == ["a_b", "a_b_2", "column_3", "a_b_3"])
+    }
+
+    @Test func errorsAndNotices() {
+        let report = ErrorReport(message: "syntax error at or near \"FORM\"",
+                                 context: "LINE 1: SELECT * FORM spend;\n                 ^",
+                                 hint: "did you mean FROM?")
+        let out = Renderer.render([.notice("CREATE SOURCE"), .notice("INJECT 10"), .error(report)])
+        #expect(out == """
+        CREATE SOURCE
+        INJECT 10
+
+        ERROR: syntax error at or near "FORM"
+        LINE 1: SELECT * FORM spend;
+                         ^
+        HINT: did you mean FROM?
+
+        """)
+        #expect(Renderer.render([.error(ErrorReport(message: "boom"))]) == "ERROR: boom\n")
+        #expect(Renderer.render([]) == "")
+        #expect(Renderer.render([.text("")]) == "")
+    }
+
+    @Test func backpressureLevelsUseFlinkThresholds() {
+        #expect(BackpressureLevel.from(ratio: 0) == .ok)
+        #expect(BackpressureLevel.from(ratio: 0.10) == .ok)
+        #expect(BackpressureLevel.from(ratio: 0.11) == .low)
+        #expect(BackpressureLevel.from(ratio: 0.5) == .low)
+        #expect(BackpressureLevel.from(ratio: 0.51) == .high)
+        #expect(BackpressureLevel.from(ratio: 1) == .high)
+    }
+
+    @Test func barsShowSomethingAndNeverLookFullUnlessFull() {
+        #expect(Renderer.barGlyphs(0) == ("", "░░░░░░░░░░"))
+        #expect(Renderer.barGlyphs(0.001).full == "█")
+        #expect(Renderer.barGlyphs(0.999).empty == "░")
+        #expect(Renderer.barGlyphs(1) == ("██████████", ""))
+        #expect(Renderer.barGlyphs(.nan) == ("", "░░░░░░░░░░"))
+    }
+
+    @Test func displayWidth() {
+        #expect(TerminalText.width(of: "abc") == 3)
+        #expect(TerminalText.width(of: "日本") == 4)
+        #expect(TerminalText.width(of: "e\u{301}") == 1)      // e + combining acute
+        #expect(TerminalText.width(of: "👍") == 2)
+        #expect(TerminalText.width(of: "█░") == 2)
+        #expect(TerminalText.truncate("abcdef", to: 4) == "abc…")
+    }
+
+    @Test func renderingIsDeterministic() {
+        let a = Renderer.render([.table(queues)], options: RenderOptions(mode: .json))
+        let b = Renderer.render([.table(queues)], options: RenderOptions(mode: .json))
+        #expect(a == b)
+    }
+}
+
+/// Removes ANSI SGR sequences.
+func stripANSI(_ text: String) -> String {
+    var out = ""
+    var inEscape = false
+    for scalar in text.unicodeScalars {
+        if inEscape { if scalar == "m" { inEscape = false }; continue }
+        if scalar == "\u{1B}" { inEscape = true; continue }
+        out.unicodeScalars.append(scalar)
+    }
+    return out
+}
