@@ -41,6 +41,13 @@ public struct SQLError: Error, Sendable, Hashable, CustomStringConvertible {
         return lines.joined(separator: "\n")
     }
 
+    /// Just the `LINE n:` excerpt and its caret line, for renderers that print the message
+    /// and the hint themselves; nil when the error has no position.
+    public func context(in buffer: String) -> String? {
+        guard let range else { return nil }
+        return ErrorExcerpt(buffer: buffer, range: range).lines.joined(separator: "\n")
+    }
+
     /// The widest source line shown in full by ``render(in:)``, in display columns.
     public static let maxLineWidth = 100
 }

@@ -307,6 +307,11 @@ extension Engine {
         }
     }
 
+    /// Latencies of the barriers completed at or after `time`, in completion order.
+    public func barrierLatencies(completedSince time: Int64) -> [Int64] {
+        metrics.barriers.filter { $0.time >= time }.map(\.latency)
+    }
+
     /// Epochs injected but not yet completed.
     public var inFlightBarrierCount: Int { inFlight.count }
     /// Every completed barrier's latency, in completion order.

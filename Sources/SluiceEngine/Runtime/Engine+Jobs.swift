@@ -144,7 +144,7 @@ extension Engine {
         return .exchange
     }
 
-    private func connect(upstream: [Int], downstream: [Int], input: FragmentInput, schema: Schema,
+    func connect(upstream: [Int], downstream: [Int], input: FragmentInput, schema: Schema,
                          role: ChannelRole, minEpoch: Int64) {
         let rowsPerBuffer = settings.rowsPerBuffer(rowWidth: schema.rowWidth)
         for (u, sender) in upstream.enumerated() {

@@ -64,7 +64,7 @@ final class Channel {
     let sender: Int
     let receiver: Int
     /// Index of this channel among the receiver's inputs.
-    let inputIndex: Int
+    var inputIndex: Int
     /// Gate of the receiver (join side) this channel belongs to.
     let gate: Int
     let role: ChannelRole

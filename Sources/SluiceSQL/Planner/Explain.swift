@@ -31,6 +31,7 @@ public struct Explain {
         let fragment = spec.fragments[f]
         if o < 0 {
             // The fragment's inputs: an exchange per input (or the source for a source fragment).
+            let base = String(prefix.dropLast(2))
             let inputs = fragment.inputs
             for (k, input) in inputs.enumerated() {
                 let last = k == inputs.count - 1
@@ -39,15 +40,15 @@ public struct Explain {
                 let upstreamSchema: Schema
                 switch input.from {
                 case .fragment(let j): upstreamSchema = spec.fragments[j].outputSchema
-                case .view(let name): upstreamSchema = (try? Schema(viewSchema(name, spec))) ?? Schema([])
+                case .view(let name): upstreamSchema = Schema(viewSchema(name))
                 }
-                lines.append(childPrefix + branch + "StreamExchange { dist: \(distribution(input.distribution, upstreamSchema)) }")
+                lines.append(base + branch + "StreamExchange { dist: \(distribution(input.distribution, upstreamSchema)) }")
                 switch input.from {
                 case .fragment(let j):
                     tree(spec, fragment: j, operator: spec.fragments[j].operators.count - 1,
-                         prefix: childPrefix + nextPrefix + "└─", childPrefix: childPrefix + nextPrefix + "  ", into: &lines)
+                         prefix: base + nextPrefix + "└─", childPrefix: base + nextPrefix + "  ", into: &lines)
                 case .view(let name):
-                    lines.append(childPrefix + nextPrefix + "└─StreamTableScan { table: \(name), columns: [\(upstreamSchema.names.joined(separator: ", "))] }")
+                    lines.append(base + nextPrefix + "└─StreamTableScan { table: \(name), columns: [\(upstreamSchema.names.joined(separator: ", "))] }")
                 }
             }
             return
@@ -81,7 +82,7 @@ public struct Explain {
         guard let input = spec.fragments[f].inputs.first else { return spec.fragments[f].outputSchema }
         switch input.from {
         case .fragment(let j): return spec.fragments[j].outputSchema
-        case .view(let name): return (try? Schema(viewSchema(name, spec))) ?? Schema([])
+        case .view(let name): return Schema(viewSchema(name))
         }
     }
 
@@ -89,13 +90,13 @@ public struct Explain {
         let parts = spec.fragments[f].inputs.map { input -> [Column] in
             switch input.from {
             case .fragment(let j): return spec.fragments[j].outputSchema.columns
-            case .view(let name): return (try? viewSchema(name, spec)) ?? []
+            case .view(let name): return viewSchema(name)
             }
         }
         return Schema(parts.flatMap { $0 })
     }
 
-    private func viewSchema(_ name: String, _ spec: JobSpec) throws -> [Column] {
+    private func viewSchema(_ name: String) -> [Column] {
         engine.jobSpec(name)?.outputSchema.columns ?? []
     }
 
@@ -122,16 +123,26 @@ public struct Explain {
             return "StreamProject { exprs: [\(zip(exprs, names).map { e, n in e.description == n ? n : "\(e) as \(n)" }.joined(separator: ", "))] }"
         case .hashAgg(let keys, let calls):
             return "StreamHashAgg { group_key: [\(names(keys, input))], aggs: [\(calls.map(\.description).joined(separator: ", "))] }"
-        case .hashJoin(let lk, let rk, let lw, _):
+        case .hashJoin(let lk, let rk, _, _):
+            let sides = fragment.inputs.map { input -> (name: String, schema: Schema) in
+                switch input.from {
+                case .fragment(let j):
+                    if case .source(let source) = spec.fragments[j].operators.first { return (source, spec.fragments[j].outputSchema) }
+                    return ("\(spec.name).\(spec.fragments[j].role)", spec.fragments[j].outputSchema)
+                case .view(let name): return (name, Schema(viewSchema(name)))
+                }
+            }
+            guard sides.count == 2 else { return "StreamHashJoin { type: Inner }" }
             let predicate = zip(lk, rk).map { l, r in
-                "\(l < input.count ? input.columns[l].name : "$\(l)") = \(lw + r < input.count ? input.columns[lw + r].name : "$\(r)")"
+                "\(sides[0].name).\(names([l], sides[0].schema)) = \(sides[1].name).\(names([r], sides[1].schema))"
             }.joined(separator: " AND ")
             return "StreamHashJoin { type: Inner, predicate: \(predicate), output: all }"
         case .logStore:
             return "StreamSyncLogStore { barriers: pass at once, data: drains behind them }"
         case .materialize(let pk):
-            let pkText = pk.isEmpty ? "[] (append and retract rows)" : "[\(names(pk, output))]"
-            return "StreamMaterialize { columns: [\(output.names.joined(separator: ", "))], pk_columns: \(pkText) }"
+            let columns = fragment.outputSchema
+            let pkText = pk.isEmpty ? "[] (append and retract rows)" : "[\(names(pk, columns))]"
+            return "StreamMaterialize { columns: [\(columns.names.joined(separator: ", "))], pk_columns: \(pkText) }"
         case .sink(let sink):
             var parts = ["type: upsert"]
             parts.append("throughput: " + (sink.throughput.map { VirtualTime.formatNumber($0) + " rows/s" } ?? "unlimited"))

@@ -8,11 +8,20 @@ public struct SessionVariable: Sendable {
     /// Accepted values for completion and hints (empty when numeric).
     public let choices: [String]
     let read: @Sendable (EngineSettings) -> String
+    let restore: @Sendable (inout EngineSettings) -> Void
     let write: @Sendable (inout EngineSettings, OptionValue) -> Result<Void, LiteralError>
 
     /// The value under the defaults.
     public var defaultValue: String { read(EngineSettings()) }
     public func value(in settings: EngineSettings) -> String { read(settings) }
+
+    /// Sets the variable from a SET value, validating type and range.
+    public func assign(_ value: OptionValue, to settings: inout EngineSettings) -> Result<Void, LiteralError> {
+        write(&settings, value)
+    }
+
+    /// Puts the variable back to its default (RESET).
+    public func reset(_ settings: inout EngineSettings) { restore(&settings) }
 }
 
 /// Every session variable, in the order `SHOW ALL` lists them.
@@ -52,6 +61,7 @@ public enum SessionVariables {
                 \.chunkRows),
         SessionVariable(name: "seed", description: "the seed of every random draw (new sources and views)", choices: [],
                         read: { String($0.seed) },
+                        restore: { $0.seed = EngineSettings().seed },
                         write: { s, v in
                             guard case .number(_, let text) = v, let seed = UInt64(text) else {
                                 return .failure(LiteralError("expected a whole number 0 or more, found \(v.sql)"))
@@ -71,6 +81,7 @@ public enum SessionVariables {
                                 _ path: WritableKeyPath<EngineSettings, Int> & Sendable) -> SessionVariable {
         SessionVariable(name: name, description: description, choices: [],
                         read: { String($0[keyPath: path]) },
+                        restore: { $0[keyPath: path] = EngineSettings()[keyPath: path] },
                         write: { s, v in v.integer(in: range).map { s[keyPath: path] = $0 } })
     }
 
@@ -78,13 +89,15 @@ public enum SessionVariables {
                                 _ path: WritableKeyPath<EngineSettings, Bool> & Sendable) -> SessionVariable {
         SessionVariable(name: name, description: description, choices: ["true", "false"],
                         read: { $0[keyPath: path] ? "true" : "false" },
+                        restore: { $0[keyPath: path] = EngineSettings()[keyPath: path] },
                         write: { s, v in v.boolean().map { s[keyPath: path] = $0 } })
     }
 
     private static func choice(_ name: String, _ choices: [String], _ description: String,
                                _ read: @escaping @Sendable (EngineSettings) -> String,
                                _ write: @escaping @Sendable (inout EngineSettings, String) -> Void) -> SessionVariable {
-        SessionVariable(name: name, description: description, choices: choices, read: read, write: { s, v in
+        SessionVariable(name: name, description: description, choices: choices, read: read,
+                        restore: { s in write(&s, read(EngineSettings())) }, write: { s, v in
             switch v.word() {
             case .failure(let e): return .failure(e)
             case .success(let word):
