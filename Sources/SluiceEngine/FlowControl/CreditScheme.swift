@@ -37,7 +37,7 @@ final class CreditScheme: FlowControlScheme {
             }
             channel.credit -= message.buffers
             if engine.tracing {
-                engine.trace(.credit, "\(engine.channelName(channel)): sends buffer \(channel.sentBuffers + 1) (\(message.rows) rows, credit left \(channel.credit))")
+                engine.trace(.credit, "\(engine.channelName(channel)): sends buffer \(channel.sentBuffers + 1) (\(message.rows) row\(message.rows == 1 ? "" : "s"), credit left \(channel.credit))")
             }
             engine.transmit(channel, message)
             // The backlog rides along with every buffer (BufferResponse.buffersInBacklog).
