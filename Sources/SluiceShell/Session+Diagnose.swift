@@ -45,8 +45,9 @@ extension Session {
             [.text(culprit.name), .text("busyTimeMsPerSecond"), .double(culprit.busyTimeMsPerSecond, decimals: 0), .text("busy most of the time")],
             [.text(culprit.name), .text("backPressuredTimeMsPerSecond"), .double(culprit.backPressuredTimeMsPerSecond, decimals: 0), .text("not blocked by its downstream")],
         ]
-        if let capacity = culprit.inputCapacityRows, capacity > 0 {
-            evidence.append([.text(culprit.name), .text("input queue"), .text("\(culprit.inputRows)/\(capacity)"), .text("its input is full")])
+        if let capacity = culprit.inputCapacity, capacity > 0 {
+            evidence.append([.text(culprit.name), .text("input queue"), .text("\(culprit.inputFill)/\(capacity) \(culprit.inputUnit)"),
+                             .text(culprit.inputFill * 2 >= capacity ? "its input is filling up" : "its input queue")])
         }
         for u in upstreamBlocked.prefix(4) {
             evidence.append([.text(u.name), .text("backPressuredTimeMsPerSecond"), .double(u.backPressuredTimeMsPerSecond, decimals: 0), .text("upstream waits on it")])

@@ -60,43 +60,42 @@ extension Session {
     private func showActors() -> ResultTable {
         let rows = engine.actorSnapshots().map { a -> [ResultValue] in
             let queue: ResultValue
-            if let capacity = a.inputCapacityRows, capacity > 0 {
-                queue = .bar(fraction: Double(a.inputRows) / Double(capacity), label: "\(a.inputRows)/\(capacity)")
+            if let capacity = a.inputCapacity, capacity > 0 {
+                queue = .bar(fraction: Double(a.inputFill) / Double(capacity), label: "\(a.inputFill)/\(capacity) \(a.inputUnit)")
             } else if a.inputCount == 0 {
                 queue = .text("-")
             } else {
-                queue = .text("\(a.inputRows)")
+                queue = .text("\(a.inputRows) rows")
             }
-            return [.text(a.name), .text(a.chain), .int(Int64(a.node)), .text(a.status), queue, .text(a.flowState),
+            return [.text(a.name), .text(a.status), queue,
                     .double(a.busyTimeMsPerSecond, decimals: 0), .double(a.idleTimeMsPerSecond, decimals: 0),
                     .double(a.backPressuredTimeMsPerSecond, decimals: 0),
                     .level(BackpressureLevel.from(ratio: a.backPressuredTimeMsPerSecond / 1000)),
                     .double(a.rowsInPerSecond, decimals: 0), .double(a.rowsOutPerSecond, decimals: 0)]
         }
-        return ResultTable(columns: [ResultColumn("actor"), ResultColumn("chain"), ResultColumn("node", alignment: .right),
-                                     ResultColumn("status"), ResultColumn("input queue"), ResultColumn("flow control"),
+        return ResultTable(columns: [ResultColumn("actor"), ResultColumn("status"), ResultColumn("input queue"),
                                      ResultColumn("busy", alignment: .right), ResultColumn("idle", alignment: .right),
-                                     ResultColumn("backpressured", alignment: .right), ResultColumn("level"),
+                                     ResultColumn("bp", alignment: .right), ResultColumn("level"),
                                      ResultColumn("in/s", alignment: .right), ResultColumn("out/s", alignment: .right)],
-                           rows: rows, footer: "busy/idle/backpressured: ms per second over the last \(VirtualTime.format(engine.metricsWindow)) (Flink's task metrics); level: OK ≤ 10%, LOW ≤ 50%, HIGH > 50% backpressured")
+                           rows: rows, footer: "busy, idle, bp (backpressured): ms per second over the last \(VirtualTime.format(engine.metricsWindow)), as Flink's busyTimeMsPerSecond, idleTimeMsPerSecond, backPressuredTimeMsPerSecond; level: OK ≤ 10%, LOW ≤ 50%, HIGH > 50% backpressured")
     }
 
     private func showQueues() -> ResultTable {
         let rows = engine.channelSnapshots().map { c -> [ResultValue] in
             let depth: ResultValue
-            if let capacity = c.capacityRows, capacity > 0 {
-                depth = .bar(fraction: Double(c.rows) / Double(capacity), label: "\(c.rows)/\(capacity)")
+            if let capacity = c.capacity, capacity > 0 {
+                depth = .bar(fraction: Double(c.fill) / Double(capacity), label: "\(c.fill)/\(capacity) \(c.unit)")
             } else {
-                depth = .text("\(c.rows) (unbounded)")
+                depth = .text("\(c.rows) rows, unbounded")
             }
-            return [.text("\(c.from) → \(c.to)"), .text(c.kind + (c.isLocal ? "" : ", remote")), depth, .int(Int64(c.buffers)),
-                    .double(c.averageRows, decimals: 1), .int(Int64(c.outboxRows)), .text(c.flowState), .int(c.droppedRows)]
+            return [.text("\(c.from) → \(c.to)" + (c.isLocal ? "" : " (remote)")), depth, .int(Int64(c.rows)),
+                    .double(c.averageRows, decimals: 0), .int(Int64(c.outboxRows)), .text(c.flowState), .int(c.droppedRows)]
         }
-        return ResultTable(columns: [ResultColumn("channel"), ResultColumn("kind"), ResultColumn("queued"),
-                                     ResultColumn("buffers", alignment: .right), ResultColumn("avg_rows", alignment: .right),
-                                     ResultColumn("waiting_to_send", alignment: .right), ResultColumn("flow control"),
+        return ResultTable(columns: [ResultColumn("channel"), ResultColumn("queued"),
+                                     ResultColumn("rows", alignment: .right), ResultColumn("avg", alignment: .right),
+                                     ResultColumn("unsent", alignment: .right), ResultColumn(engine.settings.flowControl.rawValue),
                                      ResultColumn("dropped", alignment: .right)],
-                           rows: rows, footer: nil)
+                           rows: rows, footer: "queued: how full the channel is in its flow control's unit (credit: network buffers; permits: row permits taken); rows: rows at the receiver; avg: time-averaged rows; unsent: rows the sender holds that flow control has not let through")
     }
 
     // MARK: Barriers

@@ -42,12 +42,8 @@ final class SessionBackend: ShellBackend {
         }
     }
 
-    var prompt: String {
-        let text = session.prompt
-        guard settings.color else { return text }
-        // Colour wrapped in RL_PROMPT_START_IGNORE/END so libedit counts the width right.
-        return "\u{1}\u{1B}[1;36m\u{2}" + text.dropLast(2) + "\u{1}\u{1B}[0m\u{2}> "
-    }
+    /// The line editor colours it (and hides the escapes from libedit's width count).
+    var prompt: String { session.prompt }
 
     var continuationPrompt: String {
         String(repeating: " ", count: max(0, session.prompt.count - 5)) + "...> "

@@ -70,10 +70,11 @@ final class CreditScheme: FlowControlScheme {
         engine.pump(channel)
     }
 
-    func describe(_ channel: Channel, engine: Engine) -> (capacityRows: Int?, state: String) {
+    func describe(_ channel: Channel, engine: Engine) -> ChannelBound {
+        // Exclusive buffers, the floating ones it holds, and those it could still take.
         let buffers = engine.settings.buffersPerChannel + channel.floatingHeld + engine.gate(of: channel).floatingFree
-        return (buffers * channel.rowsPerBuffer,
-                "credit \(channel.credit), backlog \(channel.outboxBuffers), floating \(channel.floatingHeld)")
+        return ChannelBound(used: channel.inboxBuffers, capacity: buffers, unit: "buffers",
+                            state: "credit \(channel.credit), backlog \(channel.outboxBuffers), floating \(channel.floatingHeld)")
     }
 
     /// `RemoteInputChannel.onSenderBacklog`: hold backlog + initial credit available buffers.

@@ -12,9 +12,18 @@ protocol FlowControlScheme: AnyObject {
     /// The receiver consumed `rows` rows freeing `buffers` buffers and `permits` permits
     /// (or one barrier), and gives back what the scheme returns.
     func released(_ channel: Channel, rows: Int, buffers: Int, permits: Int, barrier: Bool, engine: Engine)
-    /// What bounds the channel, for SHOW QUEUES: capacity in rows (nil = unbounded) and a
-    /// description of the flow-control state ("credit 2, backlog 3").
-    func describe(_ channel: Channel, engine: Engine) -> (capacityRows: Int?, state: String)
+    /// What bounds the channel, for SHOW QUEUES: how much of it is used, in the unit the
+    /// scheme counts (buffers, permits or rows), and its flow-control state ("credit 2, backlog 3").
+    func describe(_ channel: Channel, engine: Engine) -> ChannelBound
+}
+
+/// How full a channel is, in the unit its flow control counts.
+public struct ChannelBound: Sendable, Hashable {
+    public let used: Int
+    /// nil: unbounded.
+    public let capacity: Int?
+    public let unit: String
+    public let state: String
 }
 
 /// An input gate of one receiving actor (one per join side): Flink's floating buffer pool,

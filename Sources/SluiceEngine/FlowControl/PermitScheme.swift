@@ -60,8 +60,9 @@ final class PermitScheme: FlowControlScheme {
         }
     }
 
-    func describe(_ channel: Channel, engine: Engine) -> (capacityRows: Int?, state: String) {
-        (engine.settings.exchangeInitialPermits,
-         "permits \(channel.permits)/\(engine.settings.exchangeInitialPermits)" + (channel.isLocal ? "" : ", unreturned \(channel.permitsToReturn)"))
+    func describe(_ channel: Channel, engine: Engine) -> ChannelBound {
+        let initial = engine.settings.exchangeInitialPermits
+        return ChannelBound(used: initial - channel.permits, capacity: initial, unit: "permits",
+                            state: "permits \(channel.permits)/\(initial)" + (channel.isLocal ? "" : ", unreturned \(channel.permitsToReturn)"))
     }
 }

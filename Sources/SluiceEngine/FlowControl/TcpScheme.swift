@@ -91,12 +91,14 @@ final class TcpScheme: FlowControlScheme {
         }
     }
 
-    func describe(_ channel: Channel, engine: Engine) -> (capacityRows: Int?, state: String) {
+    func describe(_ channel: Channel, engine: Engine) -> ChannelBound {
         let gate = engine.gate(of: channel)
+        let total = gate.channels.count * engine.settings.buffersPerChannel + engine.settings.floatingBuffersPerGate
         if let connection = engine.connection(of: channel) {
-            return (nil, "gate free \(gate.tcpFree), connection \(connection.fromNode)→\(connection.toNode) \(connection.queue.count)/\(Connection.window)\(connection.stalled ? " STALLED" : "")")
+            return ChannelBound(used: channel.inboxBuffers, capacity: total, unit: "buffers",
+                                state: "gate free \(gate.tcpFree), connection \(connection.fromNode)→\(connection.toNode) \(connection.queue.count)/\(Connection.window)\(connection.stalled ? " STALLED" : "")")
         }
-        return (nil, "gate free \(gate.tcpFree) (local)")
+        return ChannelBound(used: channel.inboxBuffers, capacity: total, unit: "buffers", state: "gate free \(gate.tcpFree) (local)")
     }
 }
 
@@ -109,8 +111,8 @@ final class UnboundedScheme: FlowControlScheme {
         while !channel.outbox.isEmpty { engine.transmit(channel, channel.popOutbox()) }
     }
     func released(_ channel: Channel, rows: Int, buffers: Int, permits: Int, barrier: Bool, engine: Engine) {}
-    func describe(_ channel: Channel, engine: Engine) -> (capacityRows: Int?, state: String) {
-        (nil, "unbounded, peak \(channel.peakInboxRows) rows")
+    func describe(_ channel: Channel, engine: Engine) -> ChannelBound {
+        ChannelBound(used: channel.inboxRows, capacity: nil, unit: "rows", state: "unbounded, peak \(channel.peakInboxRows) rows")
     }
 }
 
@@ -151,7 +153,7 @@ final class DropScheme: FlowControlScheme {
 
     func released(_ channel: Channel, rows: Int, buffers: Int, permits: Int, barrier: Bool, engine: Engine) {}
 
-    func describe(_ channel: Channel, engine: Engine) -> (capacityRows: Int?, state: String) {
-        (engine.settings.boundedChannelRows, "dropped \(channel.droppedRows)")
+    func describe(_ channel: Channel, engine: Engine) -> ChannelBound {
+        ChannelBound(used: channel.inboxRows, capacity: engine.settings.boundedChannelRows, unit: "rows", state: "dropped \(channel.droppedRows)")
     }
 }

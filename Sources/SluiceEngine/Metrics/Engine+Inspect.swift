@@ -20,14 +20,16 @@ extension Engine {
         busy = busy / total * 1000; idle = idle / total * 1000; bp = bp / total * 1000
         let rowsBase = resetSnapshot.actorRows[a.id] ?? (0, 0, 0, 0)
         let seconds = max(1e-9, min(windowSeconds, total / 1e9))
-        var inputRows = 0, inputBuffers = 0, capacity: Int? = 0, avg = 0.0
+        var inputRows = 0, inputBuffers = 0, fill = 0, capacity: Int? = 0, unit = "rows", avg = 0.0
         var states: [String] = []
         for id in a.inputs {
             let c = channels[id]
             inputRows += c.inboxRows
             inputBuffers += c.inboxBuffers
             let d = scheme(for: c).describe(c, engine: self)
-            if let cap = d.capacityRows, capacity != nil { capacity! += cap } else { capacity = nil }
+            fill += d.used
+            unit = d.unit
+            if let cap = d.capacity, capacity != nil { capacity! += cap } else { capacity = nil }
             states.append(d.state)
             avg += averageDepth(c)
         }
@@ -42,7 +44,8 @@ extension Engine {
             rowsIn: a.rowsIn, rowsOut: a.rowsOut,
             rowsInPerSecond: Double(a.rowsIn - rowsBase.rowsIn) / seconds,
             rowsOutPerSecond: Double((a.role == .sink ? a.delivered - rowsBase.delivered : a.rowsOut - rowsBase.rowsOut)) / seconds,
-            inputRows: inputRows, inputBuffers: inputBuffers, inputCapacityRows: capacity, averageInputRows: avg,
+            inputRows: inputRows, inputBuffers: inputBuffers, inputFill: fill, inputCapacity: capacity, inputUnit: unit,
+            averageInputRows: avg,
             flowState: states.count == 1 ? states[0] : (states.isEmpty ? "" : "\(states.count) channels; " + (states.first ?? "")),
             stateRows: a.stateRows, filteredRows: a.filteredRows, delivered: a.delivered, writes: a.writes,
             alignNs: a.alignNs - (resetSnapshot.alignNs[a.id] ?? 0), inputCount: a.inputs.count,
@@ -104,7 +107,7 @@ extension Engine {
             }
             return ChannelSnapshot(from: actors[c.sender].name, to: actors[c.receiver].name, kind: kind, isLocal: c.isLocal,
                                    rows: c.inboxRows, buffers: c.inboxBuffers, outboxRows: c.outboxRows,
-                                   capacityRows: c.role == .exchange ? d.capacityRows : nil, averageRows: averageDepth(c),
+                                   fill: d.used, capacity: d.capacity, unit: d.unit, averageRows: averageDepth(c),
                                    peakRows: c.peakInboxRows, sentRows: c.sentRows, receivedRows: c.receivedRows,
                                    droppedRows: c.droppedRows, flowState: d.state,
                                    queuedBytes: c.queuedRows * c.rowWidthBytes)

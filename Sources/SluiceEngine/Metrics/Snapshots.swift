@@ -22,10 +22,13 @@ public struct ActorSnapshot: Sendable, Hashable {
     public let rowsOut: Int64
     public let rowsInPerSecond: Double
     public let rowsOutPerSecond: Double
-    /// Rows and buffers waiting in the actor's input channels now, and their capacity.
+    /// Rows and buffers waiting in the actor's input channels now.
     public let inputRows: Int
     public let inputBuffers: Int
-    public let inputCapacityRows: Int?
+    /// How full the input channels are in their flow control's unit, and their capacity.
+    public let inputFill: Int
+    public let inputCapacity: Int?
+    public let inputUnit: String
     /// Time-averaged input depth over the window.
     public let averageInputRows: Double
     /// Flow-control state of the input channels ("credit 2, backlog 0, …").
@@ -51,7 +54,10 @@ public struct ChannelSnapshot: Sendable, Hashable {
     public let rows: Int
     public let buffers: Int
     public let outboxRows: Int
-    public let capacityRows: Int?
+    /// How full the channel is in its flow control's unit (buffers, permits, rows).
+    public let fill: Int
+    public let capacity: Int?
+    public let unit: String
     public let averageRows: Double
     public let peakRows: Int
     public let sentRows: Int64
