@@ -105,9 +105,12 @@ extension Session {
             _ = engine.drainTrace()
             let header = "Every \(VirtualTime.format(every)) — frame \(k) of \(frames), virtual time \(VirtualTime.formatSeconds(engine.now))"
             let body = run(show, in: buffer)
-            if let frame = hooks.frame {
+            if let frame = hooks.frame, k < frames {
                 frame(Renderer.render([.notice(header)] + body, options: options))
-                if k == frames { blocks = [.notice(header)] + body }
+            } else if let frame = hooks.frame {
+                // The last frame is the cell's output: clear the live one so it shows once.
+                frame("")
+                blocks = [.notice(header)] + body
             } else {
                 blocks += [.notice(header)] + body
             }

@@ -81,21 +81,24 @@ extension Session {
     }
 
     private func showQueues() -> ResultTable {
+        let drops = engine.settings.flowControl == .dropTail || engine.settings.flowControl == .dropHead
         let rows = engine.channelSnapshots().map { c -> [ResultValue] in
             let depth: ResultValue
             if let capacity = c.capacity, capacity > 0 {
                 depth = .bar(fraction: Double(c.fill) / Double(capacity), label: "\(c.fill)/\(capacity) \(c.unit)")
             } else {
-                depth = .text("\(c.rows) rows, unbounded")
+                depth = .text("unbounded")
             }
-            return [.text("\(c.from) → \(c.to)" + (c.isLocal ? "" : " (remote)")), depth, .int(Int64(c.rows)),
-                    .double(c.averageRows, decimals: 0), .int(Int64(c.outboxRows)), .text(c.flowState), .int(c.droppedRows)]
+            var row: [ResultValue] = [.text("\(c.from) → \(c.to)" + (c.isLocal ? "" : " (remote)")), depth, .int(Int64(c.rows)),
+                                      .int(Int64(c.outboxRows)), .text(c.flowState)]
+            if drops { row.append(.int(c.droppedRows)) }
+            return row
         }
-        return ResultTable(columns: [ResultColumn("channel"), ResultColumn("queued"),
-                                     ResultColumn("rows", alignment: .right), ResultColumn("avg", alignment: .right),
-                                     ResultColumn("unsent", alignment: .right), ResultColumn(engine.settings.flowControl.rawValue),
-                                     ResultColumn("dropped", alignment: .right)],
-                           rows: rows, footer: "queued: how full the channel is in its flow control's unit (credit: network buffers; permits: row permits taken); rows: rows at the receiver; avg: time-averaged rows; unsent: rows the sender holds that flow control has not let through")
+        var columns = [ResultColumn("channel"), ResultColumn("queued"), ResultColumn("rows", alignment: .right),
+                       ResultColumn("unsent", alignment: .right), ResultColumn("flow control")]
+        if drops { columns.append(ResultColumn("dropped", alignment: .right)) }
+        return ResultTable(columns: columns, rows: rows,
+                           footer: "queued: how full the channel is in its flow control's unit; rows: rows waiting at the receiver; unsent: rows the sender holds that flow control has not let through")
     }
 
     // MARK: Barriers

@@ -74,7 +74,7 @@ final class CreditScheme: FlowControlScheme {
         // Exclusive buffers, the floating ones it holds, and those it could still take.
         let buffers = engine.settings.buffersPerChannel + channel.floatingHeld + engine.gate(of: channel).floatingFree
         return ChannelBound(used: channel.inboxBuffers, capacity: buffers, unit: "buffers",
-                            state: "credit \(channel.credit), backlog \(channel.outboxBuffers), floating \(channel.floatingHeld)")
+                            state: "credit \(channel.credit) backlog \(channel.outboxBuffers) float \(channel.floatingHeld)")
     }
 
     /// `RemoteInputChannel.onSenderBacklog`: hold backlog + initial credit available buffers.
