@@ -121,8 +121,14 @@ extension Session {
                 if l != layer[i] { layer[i] = l; changed = true }
             }
         }
+        // The operator that names the actor's work, and how busy it is (the bottleneck is busy).
+        func main(_ chain: String) -> String {
+            let ops = chain.replacingOccurrences(of: "Stream", with: "").components(separatedBy: " → ")
+            for name in ["HashJoin", "HashAgg", "Sink", "SyncLogStore", "Materialize", "Source"] where ops.contains(name) { return name }
+            return ops.first ?? ""
+        }
         let nodes = actors.enumerated().map { i, a in
-            GraphNode(id: i, label: a.name, detail: "\(a.chain.replacingOccurrences(of: "Stream", with: "")) @node\(a.node)",
+            GraphNode(id: i, label: a.name, detail: "\(main(a.chain)) \(Int((a.busyTimeMsPerSecond / 10).rounded()))% busy n\(a.node)",
                       level: BackpressureLevel.from(ratio: a.backPressuredTimeMsPerSecond / 1000), layer: layer[i])
         }
         var edges: [GraphEdge] = []
