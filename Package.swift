@@ -31,10 +31,15 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))],
+            linkerSettings: [.linkedLibrary("m")]
         ),
         .target(name: "SluiceSQL", dependencies: ["SluiceEngine"]),
-        .target(name: "SluiceStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "SluiceStore",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["SCHEMA.md"]
+        ),
         .target(
             name: "SluiceShell",
             dependencies: ["SluiceEngine", "SluiceSQL", "SluiceStore",

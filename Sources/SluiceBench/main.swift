@@ -1,1 +1,137 @@
-print("bench")
+// `make bench`: simulated rows per wall second for the engine's two reference pipelines,
+// against baselines run in this same invocation, plus resident memory under overload.
+// A benchmark, not a test: it prints figures and ratios; nothing here asserts a timing.
+import Foundation
+import SluiceEngine
+
+func wallSeconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func residentBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
+}
+
+func format(_ x: Double) -> String { String(format: "%.2f", x) }
+
+let clicks = Schema([Column("user_id", .int), Column("url", .varchar), Column("amount", .double)])
+
+func sourceSpec(rate: Double = 0, cost: CostSpec = .free) -> SourceSpec {
+    var s = SourceSpec(name: "clicks", schema: clicks)
+    s.rate = rate
+    s.cost = cost
+    return s
+}
+
+func sinkSpec(throughput: Double?) -> SinkSpec {
+    var s = SinkSpec()
+    s.throughput = throughput
+    s.batch = 256
+    return s
+}
+
+// MARK: (a) three stations in series, record-at-a-time
+
+func tandem(virtualSeconds: Int64) throws -> (rows: Int64, wall: Double) {
+    var settings = EngineSettings()
+    settings.chunkRows = 1
+    settings.bufferRows = 1
+    settings.barrierIntervalMs = 0
+    let engine = try Engine(settings: settings)
+    try engine.createSource(sourceSpec(cost: .exponential(mean: 1_000_000)))
+    try engine.inject(100_000_000, into: "clicks")
+    var fragments = [FragmentSpec(role: "source", operators: [.source("clicks")], parallelism: 1, inputs: [], outputSchema: clicks)]
+    for rate in [1500.0, 1200.0] {
+        fragments.append(FragmentSpec(role: "s\(fragments.count)", operators: [], parallelism: 1,
+                                      inputs: [FragmentInput(from: .fragment(fragments.count - 1), distribution: .simple)],
+                                      cost: .exponential(mean: Int64(1e9 / rate)), outputSchema: clicks))
+    }
+    var sink = SinkSpec()
+    sink.batch = 1
+    fragments.append(FragmentSpec(role: "sink", operators: [.sink(sink)], parallelism: 1,
+                                  inputs: [FragmentInput(from: .fragment(fragments.count - 1), distribution: .simple)],
+                                  cost: .exponential(mean: Int64(1e9 / 800)), outputSchema: clicks))
+    try engine.createJob(JobSpec(name: "tandem", kind: .sink, fragments: fragments, outputSchema: clicks, dependsOn: ["clicks"], definition: ""))
+    let wall = wallSeconds { engine.advance(by: virtualSeconds * VirtualTime.second) }
+    let rows = engine.actorSnapshots().last!.delivered
+    return (rows, wall)
+}
+
+// MARK: (b) source → filter → hash aggregate (1000 keys) → sink, chunked
+
+func aggregatePipeline(flow: FlowControlKind, virtualSeconds: Int64, sourceRate: Double, sinkThroughput: Double,
+                       memoryAt: [Int64] = []) throws -> (rows: Int64, wall: Double, rss: [Int]) {
+    var settings = EngineSettings()
+    settings.flowControl = flow
+    let engine = try Engine(settings: settings)
+    try engine.createSource(sourceSpec(rate: sourceRate, cost: .exponential(mean: 20)))
+    let amount = ScalarExpr.column(2, .double, name: "amount")
+    let filter = ScalarExpr.comparison(.gt, amount, .constant(ScalarExpr.bits(10), .double, text: "10"))
+    let out = Schema([Column("user_id", .int), Column("n", .bigint), Column("total", .double)])
+    try engine.createJob(JobSpec(name: "spend", kind: .materializedView, fragments: [
+        FragmentSpec(role: "source", operators: [.source("clicks"), .filter(filter)], parallelism: 1, inputs: [], outputSchema: clicks),
+        FragmentSpec(role: "agg", operators: [.hashAgg(groupKeys: [0], calls: [AggregateCall(.count, nil), AggregateCall(.sum, amount)]),
+                                              .materialize(primaryKey: [0])],
+                     parallelism: 1, inputs: [FragmentInput(from: .fragment(0), distribution: .hash([0]))],
+                     cost: .exponential(mean: 50), outputSchema: out),
+    ], outputSchema: out, dependsOn: ["clicks"], definition: ""))
+    try engine.createJob(JobSpec(name: "warehouse", kind: .sink, fragments: [
+        FragmentSpec(role: "sink", operators: [.sink(sinkSpec(throughput: sinkThroughput))], parallelism: 1,
+                     inputs: [FragmentInput(from: .view("spend"), distribution: .roundRobin)], cost: .exponential(mean: 10), outputSchema: out),
+    ], outputSchema: out, dependsOn: ["spend"], definition: ""))
+    var rss: [Int] = []
+    var wall = 0.0
+    var reached: Int64 = 0
+    for checkpoint in (memoryAt.isEmpty ? [virtualSeconds] : memoryAt) {
+        wall += wallSeconds { engine.advance(by: (checkpoint - reached) * VirtualTime.second) }
+        reached = checkpoint
+        rss.append(residentBytes())
+    }
+    let consumed = engine.actorSnapshots().first!.rowsIn
+    return (consumed, wall, rss)
+}
+
+// MARK: Run
+
+print("Sluice benchmark (release build). Simulated rows per wall second; baselines run in this invocation.\n")
+
+let a = try tandem(virtualSeconds: 2000)
+let aRate = Double(a.rows) / a.wall
+print("(a) three stations in series, record-at-a-time, exp costs")
+print("    sluice: \(a.rows) rows in \(format(a.wall)) s wall = \(Int(aRate)) rows/s   (target ≥ 4,000,000)")
+
+let simpy = Process()
+simpy.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../bench/tandem_simpy.py").standardized.path
+simpy.arguments = ["python3", script, "100"]
+let pipe = Pipe()
+simpy.standardOutput = pipe
+do {
+    try simpy.run()
+    simpy.waitUntilExit()
+    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    if let field = text.split(separator: " ").first(where: { $0.hasPrefix("rows_per_second=") }),
+       let simpyRate = Double(field.dropFirst("rows_per_second=".count).trimmingCharacters(in: .whitespacesAndNewlines)) {
+        print("    simpy:  \(Int(simpyRate)) rows/s   ratio sluice/simpy = \(format(aRate / simpyRate))x")
+    } else {
+        print("    simpy:  no result (\(text.trimmingCharacters(in: .whitespacesAndNewlines)))")
+    }
+} catch {
+    print("    simpy:  could not run python3 \(script): \(error)")
+}
+
+let b = try aggregatePipeline(flow: .credit, virtualSeconds: 60, sourceRate: 20_000_000, sinkThroughput: 4_000_000)
+print("\n(b) source → filter → hash aggregate (1000 keys) → slow sink, chunk_rows 256, credit, exp costs")
+print("    sluice: \(b.rows) rows in \(format(b.wall)) s wall = \(Int(Double(b.rows) / b.wall)) rows/s   (target ≥ 40,000,000)")
+
+print("\n(c) resident memory at 10× overload between 10 and 60 minutes of virtual time")
+for flow in [FlowControlKind.credit, .permits, .tcp, .dropTail, .dropHead] {
+    let run = try aggregatePipeline(flow: flow, virtualSeconds: 3600, sourceRate: 100_000, sinkThroughput: 10_000,
+                                    memoryAt: [600, 3600])
+    let growth = Double(run.rss[1]) / Double(max(1, run.rss[0])) - 1
+    print("    \(flow.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) rss at 10 min \(run.rss[0] / 1_048_576) MiB, at 60 min \(run.rss[1] / 1_048_576) MiB, growth \(format(growth * 100))%   (target ≤ 10%)")
+}

@@ -56,5 +56,5 @@ struct ShellSettings {
 /// TODO(session): return the real `Session` (made to conform to `ShellBackend`) here;
 /// `EchoBackend` only stands in until it exists.
 func makeBackend(_ settings: ShellSettings) -> ShellBackend {
-    EchoBackend(settings: settings)
+    SessionBackend(settings: settings)
 }

@@ -1,26 +1,93 @@
 import CEditLine
 import Foundation
+import SluiceShell
+import SluiceStore
 
-// The subcommands that need the session store. They are wired to SluiceShell's replay,
-// export and store by the session's author; until then they say so and exit 2.
+// The subcommands that read the session store: replay, export, sessions. Each opens the
+// store read-only, so a replay or an export never changes a recorded session.
 
-/// TODO(session): replay `session` from the store; with `verify`, return 1 and print a
-/// diff when a cell's output differs from the recording; with `step`, wait for Enter.
-func runReplay(session: String, databasePath: String?, verify: Bool, step: Bool) -> Int32 {
-    notAvailable("replay")
+private func openStore(_ path: String?) -> SessionStore? {
+    let location = path ?? SessionStore.defaultPath
+    do {
+        return try SessionStore(path: location, options: SluiceStore.StoreOptions(readOnly: true))
+    } catch {
+        fputs("sluice: \(error.message)\nHINT: \(error.hint)\n", sluice_stderr())
+        return nil
+    }
 }
 
-/// TODO(session): write `session` as a notebook to `file` (.md or .html).
-func runExport(session: String, to file: String, databasePath: String?) -> Int32 {
-    notAvailable("export")
+private func write(_ text: String) {
+    fputs(text, sluice_stdout())
+    fflush(sluice_stdout())
 }
 
-/// TODO(session): list the saved sessions (name, cells, last virtual time, saved at).
+/// `sluice replay SESSION [--verify] [--step]`: re-executes the session on a fresh engine and
+/// prints each cell; `--verify` stops at the first cell whose output differs, with a diff.
+func runReplay(session name: String, databasePath: String?, verify: Bool, step: Bool) -> Int32 {
+    guard let store = openStore(databasePath) else { return 2 }
+    let replayer = Replayer(store: store, options: RenderOptions(mode: .table, color: false, width: 80))
+    do {
+        let report = try replayer.replay(name, verify: verify) { cell, seq, total in
+            if step {
+                write("-- cell \(seq) of \(total): Enter runs it, q stops ")
+                guard let line = readLine(), line.trimmingCharacters(in: .whitespaces).lowercased() != "q" else { return false }
+            }
+            if !verify || step {
+                write("[\(seq)] " + cell.input.trimmingCharacters(in: .whitespacesAndNewlines) + "\n" + cell.output)
+            }
+            return true
+        }
+        write(Renderer.render(report.blocks, options: RenderOptions(mode: .table, color: Terminal.wantsColor(disabled: false), width: 80)))
+        return report.ok ? 0 : 1
+    } catch {
+        fputs("sluice replay: \(error.message)\nHINT: \(error.hint)\n", sluice_stderr())
+        return 2
+    }
+}
+
+/// `sluice export SESSION --to FILE`: the recorded cells and charts as a Markdown or HTML notebook.
+func runExport(session name: String, to file: String, databasePath: String?) -> Int32 {
+    let lower = file.lowercased()
+    guard lower.hasSuffix(".md") || lower.hasSuffix(".html") || lower.hasSuffix(".htm") else {
+        fputs("sluice export: cannot tell the format of \(file)\nHINT: export to FILE.md or FILE.html\n", sluice_stderr())
+        return 2
+    }
+    guard let store = openStore(databasePath) else { return 2 }
+    do {
+        guard let info = try store.session(named: name) else {
+            let names = (try? store.sessions().map(\.name)) ?? []
+            fputs("sluice export: no saved session named \(name) in \(store.path)\n", sluice_stderr())
+            if !names.isEmpty { fputs("HINT: sessions: \(names.joined(separator: ", "))\n", sluice_stderr()) }
+            return 1
+        }
+        let cells = try store.cells(sessionID: info.id)
+        let exporter = NotebookExporter()
+        let text = lower.hasSuffix(".md") ? exporter.markdown(session: info, cells: cells) : exporter.html(session: info, cells: cells)
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        write("exported \(info.name) (\(cells.count) cells) to \(file)\n")
+        return 0
+    } catch let error as StoreError {
+        fputs("sluice export: \(error.message)\nHINT: \(error.hint)\n", sluice_stderr())
+        return 2
+    } catch {
+        fputs("sluice export: cannot write \(file): \(error.localizedDescription)\n", sluice_stderr())
+        return 2
+    }
+}
+
+/// `sluice sessions`: the saved sessions with their cell counts and dates.
 func runSessions(databasePath: String?) -> Int32 {
-    notAvailable("sessions")
-}
-
-private func notAvailable(_ command: String) -> Int32 {
-    fputs("sluice \(command): not available yet\n", sluice_stderr())
-    return 2
+    guard let store = openStore(databasePath) else { return 2 }
+    do {
+        let rows = try store.sessions().map { s -> [ResultValue] in
+            [.text(s.name), .int(Int64(s.cellCount)), .text(s.created), .text(s.updated), .text(s.engineVersion)]
+        }
+        let table = ResultTable(columns: [ResultColumn("name"), ResultColumn("cells", alignment: .right), ResultColumn("created"),
+                                          ResultColumn("updated"), ResultColumn("engine")], rows: rows)
+        write(Renderer.render([.table(table)], options: RenderOptions(mode: .table, color: false, width: Terminal.width())))
+        return 0
+    } catch {
+        fputs("sluice sessions: \(error.message)\nHINT: \(error.hint)\n", sluice_stderr())
+        return 2
+    }
 }

@@ -64,7 +64,7 @@ import Testing
         #expect(complete("ALTER MATERIALIZED VIEW ") == ["enriched", "spend"])
         #expect(complete("EXPLAIN ") == ["CREATE", "enriched", "spend"])
         #expect(complete("EXPLAIN sp") == ["spend"])
-        #expect(complete("CREATE SINK w FROM ") == ["enriched", "spend"])
+        #expect(complete("CREATE SINK w FROM ") == ["clicks", "enriched", "orders", "spend", "users"], "a sink reads a view, a source or a table")
     }
 
     @Test func namesAfterDrop() {

@@ -58,7 +58,7 @@ extension CompletionEngine {
             if words.count == 2 { return [.keywords(["INTO"])] }
         }
         if previous == "FROM" || previous == "JOIN" {
-            if words.count >= 2 && words[0] == "CREATE" && words[1] == "SINK" { return [.names(context.views)] }
+            if words.count >= 2 && words[0] == "CREATE" && words[1] == "SINK" { return [.names(context.views + context.sources + context.tables)] }
             return [.names(relations)]
         }
         if first == "PLOT" && (previous == "PLOT" || previous == ",") {

@@ -1,0 +1,101 @@
+/// The flow-control mechanism on every exchange channel (session variable `flow_control`).
+public enum FlowControlKind: String, Sendable, CaseIterable, Hashable {
+    /// Flink ≥ 1.5: exclusive + floating buffers, one credit per buffer, backlog announcements.
+    case credit
+    /// RisingWave: row permits per channel, batched permit return, a separate barrier permit.
+    case permits
+    /// Flink before 1.5: channels between two nodes share one TCP connection window.
+    case tcp
+    /// No bound at all: the queue and the memory grow.
+    case unbounded
+    /// Bounded queue that drops the newest rows when full.
+    case dropTail = "drop_tail"
+    /// Bounded queue that drops the oldest queued rows to make room.
+    case dropHead = "drop_head"
+
+    /// Whether a full channel blocks its sender (true) or loses rows / grows instead.
+    public var blocksSender: Bool {
+        switch self {
+        case .credit, .permits, .tcp: true
+        case .unbounded, .dropTail, .dropHead: false
+        }
+    }
+}
+
+/// Flink's `execution.checkpointing.unaligned`.
+public enum CheckpointMode: String, Sendable, CaseIterable, Hashable {
+    case aligned, unaligned
+}
+
+/// Every knob the engine reads. The language layer validates and names them; the engine only
+/// checks the invariants it depends on (see `validate()`).
+public struct EngineSettings: Sendable, Hashable {
+    public var flowControl: FlowControlKind = .credit
+    /// Flink `taskmanager.network.memory.buffers-per-channel`: exclusive buffers, the initial credit.
+    public var buffersPerChannel: Int = 2
+    /// Flink `taskmanager.network.memory.floating-buffers-per-gate`.
+    public var floatingBuffersPerGate: Int = 8
+    /// Flink `taskmanager.memory.segment-size`.
+    public var bufferBytes: Int = 32_768
+    /// Rows per network buffer; 0 derives it from `bufferBytes` and the row width.
+    public var bufferRows: Int = 0
+    /// RisingWave `exchange_initial_permits`.
+    public var exchangeInitialPermits: Int = 2048
+    /// RisingWave `exchange_batched_permits`.
+    public var exchangeBatchedPermits: Int = 256
+    /// RisingWave `exchange_concurrent_barriers`.
+    public var exchangeConcurrentBarriers: Int = 1
+    /// RisingWave `barrier_interval_ms`; 0 injects barriers only on demand.
+    public var barrierIntervalMs: Int = 1000
+    /// RisingWave `in_flight_barrier_nums`: periodic injection is skipped at this many in flight.
+    public var inFlightBarrierNums: Int = 10_000
+    public var checkpointMode: CheckpointMode = .aligned
+    /// RisingWave `streaming_enable_unaligned_join`: a log store after every join.
+    public var unalignedJoin: Bool = false
+    /// RisingWave `sink_decouple`: every sink reads from its own log.
+    public var sinkDecouple: Bool = false
+    /// Kafka `max.poll.records`.
+    public var maxPollRecords: Int = 500
+    /// Compute nodes actors are placed on.
+    public var nodes: Int = 1
+    /// RisingWave `stream_chunk_size`: rows an actor takes at once; 1 is record-at-a-time.
+    public var chunkRows: Int = 256
+    /// The one seed of every random draw.
+    public var seed: UInt64 = 42
+
+    public init() {}
+
+    /// The rows one network buffer holds for rows of `width` bytes.
+    public func rowsPerBuffer(rowWidth: Int) -> Int {
+        if bufferRows > 0 { return bufferRows }
+        return max(1, bufferBytes / max(1, rowWidth))
+    }
+
+    /// The rows a drop or permit channel holds at most.
+    public var boundedChannelRows: Int { exchangeInitialPermits }
+
+    /// Checks the invariants the engine relies on.
+    public func validate() throws(EngineError) {
+        func need(_ ok: Bool, _ name: String, _ value: Int, _ rule: String) throws(EngineError) {
+            if !ok { throw .invalidSetting(name: name, value: String(value), reason: rule) }
+        }
+        try need(buffersPerChannel >= 0, "buffers_per_channel", buffersPerChannel, "must be 0 or more")
+        try need(floatingBuffersPerGate >= 0, "floating_buffers_per_gate", floatingBuffersPerGate, "must be 0 or more")
+        try need(buffersPerChannel + floatingBuffersPerGate >= 1, "floating_buffers_per_gate", floatingBuffersPerGate,
+                 "a gate needs at least one buffer: buffers_per_channel + floating_buffers_per_gate must be at least 1")
+        try need(bufferBytes >= 64, "buffer_bytes", bufferBytes, "must be at least 64")
+        try need(bufferRows >= 0, "buffer_rows", bufferRows, "must be 0 (derived) or more")
+        try need(exchangeInitialPermits >= 1, "exchange_initial_permits", exchangeInitialPermits, "must be at least 1")
+        try need(exchangeBatchedPermits >= 1 && exchangeBatchedPermits < exchangeInitialPermits || exchangeInitialPermits == 1,
+                 "exchange_batched_permits", exchangeBatchedPermits, "must be at least 1 and below exchange_initial_permits")
+        try need(exchangeConcurrentBarriers >= 1, "exchange_concurrent_barriers", exchangeConcurrentBarriers, "must be at least 1")
+        try need(barrierIntervalMs >= 0, "barrier_interval_ms", barrierIntervalMs, "must be 0 (manual) or more")
+        try need(inFlightBarrierNums >= 1, "in_flight_barrier_nums", inFlightBarrierNums, "must be at least 1")
+        try need(maxPollRecords >= 1, "max_poll_records", maxPollRecords, "must be at least 1")
+        try need(nodes >= 1, "nodes", nodes, "must be at least 1")
+        try need(chunkRows >= 1, "chunk_rows", chunkRows, "must be at least 1")
+    }
+
+    /// Rows a chunk may take in permits: RisingWave's `initial − batched` cap.
+    public var maxChunkPermits: Int { max(1, exchangeInitialPermits - exchangeBatchedPermits) }
+}

@@ -1,0 +1,114 @@
+/// Flink's credit-based flow control (FLINK-7282, Flink ≥ 1.5). Each channel starts with
+/// `buffers_per_channel` exclusive buffers as its initial credit; the sender announces its
+/// backlog with every buffer; the receiver tries to hold backlog + initial credit buffers,
+/// taking floating buffers from the gate's pool, and grants one credit per buffer. A sender
+/// spends one credit per buffer and stops at zero, on that channel only. Barriers are events
+/// and need no credit.
+final class CreditScheme: FlowControlScheme {
+    var kind: FlowControlKind { .credit }
+
+    func attach(_ channel: Channel, engine: Engine) {
+        channel.credit = engine.settings.buffersPerChannel
+        channel.floatingHeld = 0
+        channel.announcedBacklog = 0
+    }
+
+    func pump(_ channel: Channel, engine: Engine) {
+        let backlog = channel.outboxBuffers
+        if backlog != channel.announcedBacklog && (backlog > 0 || channel.announcedBacklog > 0) {
+            if backlog > 0 && engine.tracing { engine.trace(.credit, "\(engine.channelName(channel)): sender announces backlog \(backlog)") }
+            onSenderBacklog(channel, backlog: backlog, engine: engine)
+        }
+        while let head = channel.outbox.first {
+            if head.isBarrier {
+                engine.transmit(channel, channel.popOutbox())
+                continue
+            }
+            if channel.credit == 0 { break }
+            // One buffer per credit: send the head's first buffer.
+            var message: Message
+            if head.buffers <= 1 {
+                message = channel.popOutbox()
+            } else {
+                let rows = min(channel.rowsPerBuffer, head.rows)
+                message = channel.outbox[0].splitFirst(rows, buffers: 1)
+                channel.outboxRows -= rows
+                channel.outboxBuffers -= 1
+            }
+            channel.credit -= message.buffers
+            if engine.tracing {
+                engine.trace(.credit, "\(engine.channelName(channel)): sends buffer \(channel.sentBuffers + 1) (\(message.rows) row\(message.rows == 1 ? "" : "s"), credit left \(channel.credit))")
+            }
+            engine.transmit(channel, message)
+            // The backlog rides along with every buffer (BufferResponse.buffersInBacklog).
+            onSenderBacklog(channel, backlog: channel.outboxBuffers, engine: engine)
+        }
+        if channel.outboxBuffers > 0 && channel.credit == 0 && engine.tracing {
+            engine.trace(.blocking, "\(engine.channelName(channel)): sender blocked, 0 credits, backlog \(channel.outboxBuffers)")
+        }
+    }
+
+    func released(_ channel: Channel, rows: Int, buffers: Int, permits: Int, barrier: Bool, engine: Engine) {
+        guard buffers > 0 else { return }
+        let gate = engine.gate(of: channel)
+        var granted = 0, returned = 0
+        for _ in 0..<buffers {
+            let required = channel.announcedBacklog + engine.settings.buffersPerChannel
+            if channel.floatingHeld > 0 && channel.credit >= required {
+                channel.floatingHeld -= 1
+                gate.floatingFree += 1
+                returned += 1
+            } else {
+                channel.credit += 1
+                granted += 1
+            }
+        }
+        if engine.tracing && granted > 0 {
+            engine.trace(.credit, "\(engine.channelName(channel)): receiver grants \(granted) credit\(granted == 1 ? "" : "s") (credit \(channel.credit))")
+        }
+        if returned > 0 { serveWaiters(gate, engine: engine) }
+        engine.pump(channel)
+    }
+
+    func describe(_ channel: Channel, engine: Engine) -> ChannelBound {
+        // Exclusive buffers, the floating ones it holds, and those it could still take.
+        let buffers = engine.settings.buffersPerChannel + channel.floatingHeld + engine.gate(of: channel).floatingFree
+        return ChannelBound(used: channel.inboxBuffers, capacity: buffers, unit: "buffers",
+                            state: "credit \(channel.credit), backlog \(channel.outboxBuffers), floating \(channel.floatingHeld)")
+    }
+
+    /// `RemoteInputChannel.onSenderBacklog`: hold backlog + initial credit available buffers.
+    private func onSenderBacklog(_ channel: Channel, backlog: Int, engine: Engine) {
+        channel.announcedBacklog = backlog
+        requestFloating(channel, engine: engine)
+    }
+
+    private func requestFloating(_ channel: Channel, engine: Engine) {
+        let gate = engine.gate(of: channel)
+        let required = channel.announcedBacklog + engine.settings.buffersPerChannel
+        var granted = 0
+        while channel.credit < required && gate.floatingFree > 0 {
+            gate.floatingFree -= 1
+            channel.floatingHeld += 1
+            channel.credit += 1
+            granted += 1
+        }
+        if granted > 0 && engine.tracing {
+            engine.trace(.credit, "\(engine.channelName(channel)): receiver grants \(granted) credit\(granted == 1 ? "" : "s") from floating buffers (credit \(channel.credit))")
+        }
+        if channel.credit < required && channel.announcedBacklog > 0 && !channel.waitingForFloating {
+            channel.waitingForFloating = true
+            gate.waiters.append(channel.id)
+        }
+    }
+
+    /// A floating buffer came back to the pool: the channels waiting for one get it in order.
+    private func serveWaiters(_ gate: Gate, engine: Engine) {
+        while gate.floatingFree > 0, let id = gate.waiters.popFirst() {
+            let channel = engine.channels[id]
+            channel.waitingForFloating = false
+            requestFloating(channel, engine: engine)
+            engine.pump(channel)
+        }
+    }
+}

@@ -1,0 +1,211 @@
+/// Inspection: snapshots of actors, channels, consumers, sources and jobs over the window.
+extension Engine {
+    private var windowSeconds: Double { max(1e-9, Double(now - resetAt) / 1e9) }
+
+    public func actorSnapshots() -> [ActorSnapshot] {
+        drainReady()
+        return actors.filter(\.alive).map(snapshot)
+    }
+
+    public func actorSnapshot(named name: String) -> ActorSnapshot? {
+        actors.first { $0.alive && $0.name == name }.map(snapshot)
+    }
+
+    private func snapshot(_ a: Actor) -> ActorSnapshot {
+        let t = a.times(now: now)
+        let base = resetSnapshot.actorTimes[a.id] ?? (0, 0, 0)
+        var busy = Double(t.busy - base.busy), idle = Double(t.idle - base.idle), bp = Double(t.backpressured - base.backpressured)
+        // An actor created inside the window counts from its creation.
+        let total = max(1, busy + idle + bp)
+        busy = busy / total * 1000; idle = idle / total * 1000; bp = bp / total * 1000
+        let rowsBase = resetSnapshot.actorRows[a.id] ?? (0, 0, 0, 0)
+        let seconds = max(1e-9, min(windowSeconds, total / 1e9))
+        var inputRows = 0, inputBuffers = 0, fill = 0, capacity: Int? = 0, unit = "rows", avg = 0.0
+        var states: [String] = []
+        for id in a.inputs {
+            let c = channels[id]
+            inputRows += c.inboxRows
+            inputBuffers += c.inboxBuffers
+            let d = scheme(for: c).describe(c, engine: self)
+            fill += d.used
+            unit = d.unit
+            if let cap = d.capacity, capacity != nil { capacity! += cap } else { capacity = nil }
+            states.append(d.state)
+            avg += averageDepth(c)
+        }
+        if a.inputs.isEmpty { capacity = nil }
+        let upstream = a.inputs.map { actors[channels[$0].sender].name }
+        let downstream = a.dispatchers.flatMap { $0.channels.map { actors[channels[$0].receiver].name } }
+        return ActorSnapshot(
+            id: a.id, name: a.name, job: a.job, fragment: a.fragment, chain: chainDescription(a), role: roleName(a),
+            node: a.node, status: statusName(a),
+            busyTimeMsPerSecond: busy, idleTimeMsPerSecond: idle, backPressuredTimeMsPerSecond: bp,
+            outputBlockingRatio: bp / 1000,
+            rowsIn: a.rowsIn, rowsOut: a.rowsOut,
+            rowsInPerSecond: Double(a.rowsIn - rowsBase.rowsIn) / seconds,
+            rowsOutPerSecond: Double((a.role == .sink ? a.delivered - rowsBase.delivered : a.rowsOut - rowsBase.rowsOut)) / seconds,
+            inputRows: inputRows, inputBuffers: inputBuffers, inputFill: fill, inputCapacity: capacity, inputUnit: unit,
+            averageInputRows: avg,
+            flowState: states.count == 1 ? states[0] : (states.isEmpty ? "" : "\(states.count) channels; " + (states.first ?? "")),
+            stateRows: a.stateRows, filteredRows: a.filteredRows, delivered: a.delivered, writes: a.writes,
+            alignNs: a.alignNs - (resetSnapshot.alignNs[a.id] ?? 0), inputCount: a.inputs.count,
+            upstream: upstream, downstream: downstream)
+    }
+
+    private func averageDepth(_ c: Channel) -> Double {
+        let integral = c.depthRowsIntegral + Double(now - c.depthSince) * Double(c.inboxRows)
+        let base = resetSnapshot.channelDepth[c.id]?.rows ?? 0
+        return (integral - base) / max(1, Double(now - resetAt))
+    }
+
+    private func statusName(_ a: Actor) -> String {
+        switch a.status {
+        case .busy: "busy"
+        case .idle: a.selfPaused ? "paused" : "idle"
+        case .backpressured: "backpressured"
+        }
+    }
+
+    private func roleName(_ a: Actor) -> String {
+        switch a.role {
+        case .source: "source"
+        case .transform: "transform"
+        case .logStore: "log store"
+        case .materialize: "materialize"
+        case .sink: "sink"
+        }
+    }
+
+    func chainDescription(_ a: Actor) -> String {
+        guard let job = jobs[a.job], let fragment = job.spec.fragments.first(where: { "\(job.spec.name).\($0.role)" == a.fragment }) else { return "" }
+        return fragment.operators.map(Engine.operatorName).joined(separator: " → ")
+    }
+
+    /// RisingWave's plan-node name for an operator.
+    public static func operatorName(_ op: OperatorSpec) -> String {
+        switch op {
+        case .source: "StreamSource"
+        case .filter: "StreamFilter"
+        case .project: "StreamProject"
+        case .hashAgg: "StreamHashAgg"
+        case .hashJoin: "StreamHashJoin"
+        case .logStore: "StreamSyncLogStore"
+        case .materialize: "StreamMaterialize"
+        case .sink: "StreamSink"
+        }
+    }
+
+    public func channelSnapshots() -> [ChannelSnapshot] {
+        drainReady()
+        return channels.filter { actors[$0.receiver].alive && actors[$0.sender].alive }.map { c in
+            let d = scheme(for: c).describe(c, engine: self)
+            let kind: String
+            switch c.role {
+            case .exchange: kind = settings.flowControl.rawValue
+            case .joinLogStore: kind = "log store"
+            case .sinkLog: kind = "sink log"
+            }
+            return ChannelSnapshot(from: actors[c.sender].name, to: actors[c.receiver].name, kind: kind, isLocal: c.isLocal,
+                                   rows: c.inboxRows, buffers: c.inboxBuffers, outboxRows: c.outboxRows,
+                                   fill: d.used, capacity: d.capacity, unit: d.unit, averageRows: averageDepth(c),
+                                   peakRows: c.peakInboxRows, sentRows: c.sentRows, receivedRows: c.receivedRows,
+                                   droppedRows: c.droppedRows, flowState: d.state,
+                                   queuedBytes: c.queuedRows * c.rowWidthBytes)
+        }
+    }
+
+    /// Bytes queued on every channel: what the unbounded scheme's memory grows with.
+    public var queuedBytes: Int { channels.reduce(0) { $0 + (actors[$1.receiver].alive ? $1.queuedRows * $1.rowWidthBytes : 0) } }
+
+    public func partitionLag() -> [PartitionLagSnapshot] {
+        var result: [PartitionLagSnapshot] = []
+        for job in jobs.values {
+            for consumer in job.consumers {
+                let log = consumer.source
+                for p in log.partitions.indices {
+                    result.append(PartitionLagSnapshot(
+                        source: log.spec.name, consumer: job.spec.name, partition: p,
+                        logStartOffset: log.partitions[p].startOffset, logEndOffset: log.partitions[p].endOffset,
+                        position: consumer.offsets[p], lag: consumer.lag(p), expired: consumer.expired[p],
+                        paused: consumer.paused[p]))
+                }
+            }
+        }
+        return result
+    }
+
+    public func consumerSnapshots() -> [ConsumerSnapshot] {
+        var result: [ConsumerSnapshot] = []
+        for job in jobs.values {
+            let sourceActors = (job.fragmentActors.first ?? []).map { actors[$0] }
+            for consumer in job.consumers {
+                let mine = sourceActors.filter { $0.consumer === consumer }
+                let polled = mine.reduce(Int64(0)) { $0 + $1.polls - (resetSnapshot.actorRows[$1.id]?.polls ?? 0) }
+                let consumed = mine.reduce(Int64(0)) { $0 + $1.rowsIn - (resetSnapshot.actorRows[$1.id]?.rowsIn ?? 0) }
+                consumer.lagMax = max(consumer.lagMax, consumer.maxPartitionLag)
+                result.append(ConsumerSnapshot(source: consumer.source.spec.name, consumer: job.spec.name,
+                                               lag: consumer.totalLag, recordsLagMax: consumer.lagMax,
+                                               recordsConsumedRate: Double(consumed) / windowSeconds,
+                                               pollRate: Double(polled) / windowSeconds,
+                                               expired: consumer.expired.reduce(0, +)))
+            }
+        }
+        return result
+    }
+
+    public func sourceSnapshots() -> [SourceSnapshot] {
+        sources.filter { sourceIndex[$0.spec.name] == $0.id }.map { s in
+            SourceSnapshot(name: s.spec.name, isTable: s.spec.isTable,
+                           columns: s.spec.schema.columns.map { "\($0.name) \($0.type.sqlName)" }.joined(separator: ", "),
+                           rate: s.spec.rate, pattern: s.spec.pattern.description, partitions: s.partitions.count,
+                           generated: s.generated, logEnd: s.partitions.reduce(0) { $0 + $1.endOffset },
+                           retention: s.spec.retention, expired: s.expiredByRetention)
+        }
+    }
+
+    public func jobSnapshots() -> [JobSnapshot] {
+        jobs.values.map { job in
+            let last = job.lastActors.map { actors[$0] }
+            let rows = last.reduce(0) { $0 + (($1.operators.last as? MaterializeOperator)?.liveRows ?? 0) }
+            let delivered = last.reduce(Int64(0)) { $0 + $1.delivered }
+            let base = last.reduce(Int64(0)) { $0 + (resetSnapshot.actorRows[$1.id]?.delivered ?? 0) }
+            let logLag = last.first?.inputs.first.map { channels[$0].role == .sinkLog } == true
+                ? last.reduce(0) { n, a in n + a.inputs.reduce(0) { $0 + channels[$1].queuedRows } } : nil
+            return JobSnapshot(name: job.spec.name, kind: job.spec.kind, actors: job.fragmentActors.reduce(0) { $0 + $1.count },
+                               fragments: job.fragmentActors.count, rows: rows, delivered: delivered,
+                               throughput: Double(delivered - base) / windowSeconds, definition: job.spec.definition,
+                               dependsOn: job.spec.dependsOn, logLag: logLag,
+                               parallelism: job.spec.fragments.last?.parallelism ?? 1)
+        }
+    }
+
+    /// The current contents of a materialized view, decoded.
+    public func viewRows(_ name: String) throws(EngineError) -> (schema: Schema, rows: [[Value]]) {
+        guard let job = jobs[name], job.spec.kind == .materializedView else {
+            throw .unknownObject(kind: "materialized view", name: name)
+        }
+        let schema = job.spec.outputSchema
+        var rows: [[Value]] = []
+        for id in job.lastActors {
+            guard let m = actors[id].operators.last as? MaterializeOperator else { continue }
+            for row in m.currentRows() {
+                rows.append(row.enumerated().map { Value.decode($0.element, schema.columns[$0.offset].type, strings: strings) })
+            }
+        }
+        return (schema, rows)
+    }
+
+    /// A table's rows, decoded (tables are bounded logs: every row ever appended).
+    public func tableRows(_ name: String, limit: Int) throws(EngineError) -> (schema: Schema, rows: [[Value]]) {
+        guard let id = sourceIndex[name], sources[id].spec.isTable else { throw .unknownObject(kind: "table", name: name) }
+        let log = sources[id]
+        var chunk = Chunk(width: log.spec.schema.count)
+        let n = Int(min(Int64(limit), log.partitions[0].endOffset))
+        log.readRows(partition: 0, offset: 0, count: n, into: &chunk)
+        let schema = log.spec.schema
+        let rows = (0..<chunk.count).map { r in
+            (0..<schema.count).map { Value.decode(chunk.value(r, $0), schema.columns[$0].type, strings: strings) }
+        }
+        return (schema, rows)
+    }
+}

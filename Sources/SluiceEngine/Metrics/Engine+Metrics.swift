@@ -1,0 +1,58 @@
+/// Sampling every 100 ms of virtual time, the averaging window, and `RESET METRICS`.
+extension Engine {
+    func sampleUpTo(_ time: Int64) {
+        while metrics.nextSampleAt <= time {
+            takeSample(at: metrics.nextSampleAt)
+            metrics.nextSampleAt += MetricsStore.period
+            metrics.sampleCount += 1
+        }
+    }
+
+    private func takeSample(at t: Int64) {
+        for actor in actors where actor.alive {
+            let times = actor.times(now: t)
+            metrics.record("busy/" + actor.name, Double(times.busy))
+            metrics.record("idle/" + actor.name, Double(times.idle))
+            metrics.record("bp/" + actor.name, Double(times.backpressured))
+            metrics.record("out/" + actor.name, Double(actor.rowsOut + actor.delivered))
+            var depth = 0.0
+            for id in actor.inputs {
+                let c = channels[id]
+                let dt = Double(t - c.depthSince)
+                depth += c.depthRowsIntegral + max(0, dt) * Double(c.inboxRows)
+            }
+            metrics.record("depth/" + actor.name, depth)
+        }
+        for job in jobs.values {
+            for consumer in job.consumers {
+                metrics.record("lag/\(consumer.source.spec.name)/\(job.spec.name)", Double(consumer.totalLag))
+            }
+        }
+    }
+
+    /// Starts a new averaging window now (after a warm-up, or between experiments).
+    public func resetMetrics() {
+        drainReady()
+        resetAt = now
+        var base = MetricsSnapshotBase()
+        for actor in actors where actor.alive {
+            base.actorTimes[actor.id] = actor.times(now: now)
+            base.actorRows[actor.id] = (actor.rowsIn, actor.rowsOut, actor.delivered, actor.polls)
+            base.alignNs[actor.id] = actor.alignNs
+        }
+        for channel in channels {
+            channel.touchDepth(now: now)
+            base.channelDepth[channel.id] = (channel.depthRowsIntegral, channel.depthBuffersIntegral, channel.blockedNs)
+        }
+        base.barrierCount = barrierLatencies.count
+        resetSnapshot = base
+        for job in jobs.values { for consumer in job.consumers { consumer.lagMax = consumer.totalLag > 0 ? consumer.maxPartitionLag : 0 } }
+    }
+
+    /// Length of the current averaging window.
+    public var metricsWindow: Int64 { now - resetAt }
+}
+
+extension Consumer {
+    var maxPartitionLag: Int64 { (0..<offsets.count).map(lag).max() ?? 0 }
+}

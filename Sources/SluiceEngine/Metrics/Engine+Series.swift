@@ -1,0 +1,93 @@
+/// Time series for PLOT and exports: values per 100 ms sample over virtual time.
+public struct MetricSeries: Sendable, Hashable {
+    public let name: String
+    public let unit: String
+    /// (virtual seconds, value) pairs in time order.
+    public let points: [Point]
+    public struct Point: Sendable, Hashable {
+        public let t: Double
+        public let value: Double
+    }
+}
+
+/// What PLOT can draw.
+public enum SeriesMetric: String, Sendable, CaseIterable {
+    case queue, busy, idle, backpressure, throughput, lag
+    case barrierLatency = "barrier_latency"
+
+    public var unit: String {
+        switch self {
+        case .queue: "rows"
+        case .busy, .idle, .backpressure: "ms/s"
+        case .throughput: "rows/s"
+        case .lag: "rows"
+        case .barrierLatency: "ms"
+        }
+    }
+    /// Whether the metric needs a target name.
+    public var needsTarget: Bool { self != .barrierLatency }
+}
+
+extension Engine {
+    /// The actors a name designates: an actor, a fragment (`job.role`) or a job.
+    public func actorsMatching(_ name: String) -> [String] {
+        let alive = actors.filter(\.alive)
+        if let exact = alive.first(where: { $0.name == name }) { return [exact.name] }
+        let fragment = alive.filter { $0.fragment == name }
+        if !fragment.isEmpty { return fragment.map(\.name) }
+        guard let job = jobs[name] else { return [] }
+        // A job's interesting actors are its last fragment's (the view or the sink).
+        return job.lastActors.map { actors[$0].name }
+    }
+
+    /// Series for `metric` over the target, restricted to the last `last` nanoseconds.
+    public func series(_ metric: SeriesMetric, target: String?, last: Int64?) throws(EngineError) -> [MetricSeries] {
+        drainReady()
+        let from = last.map { now - $0 } ?? Int64.min
+        let period = Double(MetricsStore.period)
+        func points(_ key: String, rate: Double?) -> [MetricSeries.Point] {
+            guard let s = metrics.series[key], s.count > 0 else { return [] }
+            var out: [MetricSeries.Point] = []
+            for sample in s.firstSample...s.lastSample {
+                let t = Int64(sample + 1) * MetricsStore.period
+                guard t >= from, let v = s.value(at: sample) else { continue }
+                if let rate {
+                    guard let prev = sample > s.firstSample ? s.value(at: sample - 1) : nil else { continue }
+                    out.append(.init(t: Double(t) / 1e9, value: (v - prev) * rate))
+                } else {
+                    out.append(.init(t: Double(t) / 1e9, value: v))
+                }
+            }
+            return out
+        }
+        switch metric {
+        case .barrierLatency:
+            let pts = metrics.barriers.filter { $0.time >= from }.map { MetricSeries.Point(t: Double($0.time) / 1e9, value: Double($0.latency) / 1e6) }
+            return [MetricSeries(name: "barrier latency", unit: metric.unit, points: pts)]
+        case .lag:
+            guard let target, let id = sourceIndex[target] else {
+                throw .unknownObject(kind: "source", name: target ?? "")
+            }
+            let log = sources[id]
+            return log.consumers.map { c in
+                MetricSeries(name: "lag(\(target)) for \(c.job)", unit: metric.unit, points: points("lag/\(target)/\(c.job)", rate: nil))
+            }
+        default:
+            guard let target else { throw .unknownObject(kind: "actor", name: "") }
+            let names = actorsMatching(target)
+            guard !names.isEmpty else { throw .unknownObject(kind: "actor, fragment or job", name: target) }
+            return names.prefix(8).map { name in
+                let pts: [MetricSeries.Point]
+                switch metric {
+                case .queue: pts = points("depth/" + name, rate: 1 / period)
+                case .busy: pts = points("busy/" + name, rate: 1000 / period)
+                case .idle: pts = points("idle/" + name, rate: 1000 / period)
+                case .backpressure: pts = points("bp/" + name, rate: 1000 / period)
+                case .throughput: pts = points("out/" + name, rate: 1e9 / period)
+                case .lag, .barrierLatency: pts = []
+                }
+                return MetricSeries(name: "\(metric.rawValue)(\(name))", unit: metric.unit, points: pts)
+            }
+        }
+    }
+}

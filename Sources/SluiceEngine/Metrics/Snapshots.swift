@@ -1,0 +1,126 @@
+/// What inspection returns: plain values computed from the engine's state over the current
+/// averaging window (since start or `RESET METRICS`).
+
+/// One actor, as `SHOW ACTORS` and `SHOW METRICS` read it.
+public struct ActorSnapshot: Sendable, Hashable {
+    public let id: Int
+    public let name: String
+    public let job: String
+    public let fragment: String
+    /// Operator chain, e.g. "StreamHashAgg → StreamMaterialize".
+    public let chain: String
+    public let role: String
+    public let node: Int
+    public let status: String
+    /// Flink's task time metrics over the window; they add up to 1000.
+    public let busyTimeMsPerSecond: Double
+    public let idleTimeMsPerSecond: Double
+    public let backPressuredTimeMsPerSecond: Double
+    /// RisingWave's actor output blocking time ratio (0…1).
+    public let outputBlockingRatio: Double
+    public let rowsIn: Int64
+    public let rowsOut: Int64
+    public let rowsInPerSecond: Double
+    public let rowsOutPerSecond: Double
+    /// Rows and buffers waiting in the actor's input channels now.
+    public let inputRows: Int
+    public let inputBuffers: Int
+    /// How full the input channels are in their flow control's unit, and their capacity.
+    public let inputFill: Int
+    public let inputCapacity: Int?
+    public let inputUnit: String
+    /// Time-averaged input depth over the window.
+    public let averageInputRows: Double
+    /// Flow-control state of the input channels ("credit 2, backlog 0, …").
+    public let flowState: String
+    public let stateRows: Int
+    public let filteredRows: Int64
+    /// Sinks: rows written and writes done.
+    public let delivered: Int64
+    public let writes: Int64
+    /// `stream_barrier_align_duration_ns` over the window.
+    public let alignNs: Int64
+    public let inputCount: Int
+    public let upstream: [String]
+    public let downstream: [String]
+}
+
+/// One channel, as `SHOW QUEUES` reads it.
+public struct ChannelSnapshot: Sendable, Hashable {
+    public let from: String
+    public let to: String
+    public let kind: String
+    public let isLocal: Bool
+    public let rows: Int
+    public let buffers: Int
+    public let outboxRows: Int
+    /// How full the channel is in its flow control's unit (buffers, permits, rows).
+    public let fill: Int
+    public let capacity: Int?
+    public let unit: String
+    public let averageRows: Double
+    public let peakRows: Int
+    public let sentRows: Int64
+    public let receivedRows: Int64
+    public let droppedRows: Int64
+    public let flowState: String
+    /// Bytes the queued rows take, for the unbounded scheme's memory.
+    public let queuedBytes: Int
+}
+
+/// One partition of one consumer group, as `SHOW LAG` reads it.
+public struct PartitionLagSnapshot: Sendable, Hashable {
+    public let source: String
+    public let consumer: String
+    public let partition: Int
+    public let logStartOffset: Int64
+    public let logEndOffset: Int64
+    public let position: Int64
+    public let lag: Int64
+    public let expired: Int64
+    public let paused: Bool
+}
+
+/// One consumer group's summary (Kafka's consumer fetch metrics).
+public struct ConsumerSnapshot: Sendable, Hashable {
+    public let source: String
+    public let consumer: String
+    public let lag: Int64
+    /// `records-lag-max` over the window.
+    public let recordsLagMax: Int64
+    /// `records-consumed-rate` over the window.
+    public let recordsConsumedRate: Double
+    /// `poll-rate` over the window.
+    public let pollRate: Double
+    public let expired: Int64
+}
+
+/// A source, as `SHOW SOURCES` reads it.
+public struct SourceSnapshot: Sendable, Hashable {
+    public let name: String
+    public let isTable: Bool
+    public let columns: String
+    public let rate: Double
+    public let pattern: String
+    public let partitions: Int
+    public let generated: Int64
+    public let logEnd: Int64
+    public let retention: Int64?
+    public let expired: Int64
+}
+
+/// A job, as `SHOW VIEWS`/`SHOW SINKS` read it.
+public struct JobSnapshot: Sendable, Hashable {
+    public let name: String
+    public let kind: JobKind
+    public let actors: Int
+    public let fragments: Int
+    public let rows: Int
+    public let delivered: Int64
+    public let throughput: Double
+    public let definition: String
+    public let dependsOn: [String]
+    /// A decoupled sink's log: rows written to it and not yet consumed.
+    public let logLag: Int?
+    public let parallelism: Int
+}

@@ -1,0 +1,105 @@
+/// A fixed-capacity ring of samples taken every `period` of virtual time: memory stays flat
+/// however long a session runs (the oldest samples fall off).
+struct TimeSeries {
+    let capacity: Int
+    private var values: [Double] = []
+    private var head = 0
+    /// Sample number of the oldest value kept.
+    private(set) var firstSample = 0
+    private(set) var count = 0
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    mutating func append(_ value: Double, sample: Int) {
+        if count == 0 { firstSample = sample }
+        if values.count < capacity {
+            values.append(value)
+            count += 1
+        } else {
+            values[head] = value
+            head = (head + 1) % capacity
+            firstSample += 1
+        }
+    }
+
+    /// The value recorded at sample number `sample`, if still kept.
+    func value(at sample: Int) -> Double? {
+        let i = sample - firstSample
+        guard i >= 0 && i < count else { return nil }
+        return values[(head + i) % max(1, values.count)]
+    }
+
+    var lastSample: Int { firstSample + count - 1 }
+}
+
+/// Samples of every actor, channel and consumer, taken every 100 ms of virtual time.
+struct MetricsStore {
+    static let period: Int64 = 100 * VirtualTime.millisecond
+    static let capacity = 36_000 / 6   // ten minutes of 100 ms samples
+    var nextSampleAt: Int64 = MetricsStore.period
+    var sampleCount = 0
+    /// Keyed by series name ("actor/<name>/busy"); arrays keep creation order.
+    var series: [String: TimeSeries] = [:]
+    var seriesOrder: [String] = []
+    /// Completed barriers: (completion time, latency), in order.
+    var barriers: [(time: Int64, latency: Int64)] = []
+
+    mutating func record(_ name: String, _ value: Double) {
+        if series[name] == nil {
+            series[name] = TimeSeries(capacity: MetricsStore.capacity)
+            seriesOrder.append(name)
+        }
+        series[name]!.append(value, sample: sampleCount)
+    }
+
+    mutating func recordBarrier(time: Int64, latency: Int64) {
+        barriers.append((time, latency))
+        if barriers.count > 100_000 { barriers.removeFirst(barriers.count - 100_000) }
+    }
+}
+
+/// Counters of actors, channels and consumers that were dropped or rescaled away, so the
+/// ledger keeps balancing after they are gone.
+struct RetiredCounters {
+    var delivered: Int64 = 0
+    var filtered: Int64 = 0
+    /// Rows that were queued, fetched or in progress inside a dropped job.
+    var discarded: Int64 = 0
+    var dropped: Int64 = 0
+    var sent: Int64 = 0
+    var received: Int64 = 0
+    var generated: Int64 = 0
+    var consumed: Int64 = 0
+    var expired: Int64 = 0
+    var lag: Int64 = 0
+    var droppedSources: [SourceLog] = []
+
+    mutating func absorb(_ actor: Actor) {
+        delivered += actor.delivered
+        filtered += actor.filteredRows
+        discarded += Int64(actor.inProgressRows + (actor.fetched?.count ?? 0))
+    }
+
+    mutating func absorb(_ channel: Channel) {
+        sent += channel.sentRows
+        received += channel.receivedRows
+        dropped += channel.droppedRows
+        discarded += Int64(channel.queuedRows)
+    }
+
+    mutating func absorb(_ consumer: Consumer) {
+        generated += consumer.generated
+        consumed += consumer.consumed.reduce(0, +)
+        expired += consumer.expired.reduce(0, +)
+        lag += consumer.totalLag
+    }
+}
+
+/// Values at the moment metrics were reset: the start of the averaging window.
+struct MetricsSnapshotBase {
+    var actorTimes: [Int: (busy: Int64, idle: Int64, backpressured: Int64)] = [:]
+    var actorRows: [Int: (rowsIn: Int64, rowsOut: Int64, delivered: Int64, polls: Int64)] = [:]
+    var channelDepth: [Int: (rows: Double, buffers: Double, blocked: Int64)] = [:]
+    var barrierCount = 0
+    var alignNs: [Int: Int64] = [:]
+}

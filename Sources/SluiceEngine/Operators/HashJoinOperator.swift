@@ -1,0 +1,93 @@
+/// Inner equi hash join with state on both sides. A row from one side is stored, then probes
+/// the other side's bucket and emits one joined row per match: one input row can emit
+/// thousands (join amplification). Deletes retract the joined rows they once produced.
+final class HashJoinOperator: StreamOperator {
+    let keys: [[Int]]          // key columns per side
+    let widths: [Int]          // row width per side
+    private var index: [KeyIndex]
+    /// Per side, per bucket: the rows stored, flattened (`widths[side]` words each).
+    private var buckets: [[[Int64]]] = [[], []]
+    private var rowsHeld = [0, 0]
+
+    init(leftKeys: [Int], rightKeys: [Int], leftWidth: Int, rightWidth: Int) {
+        keys = [leftKeys, rightKeys]
+        widths = [leftWidth, rightWidth]
+        index = [KeyIndex(width: leftKeys.count), KeyIndex(width: rightKeys.count)]
+    }
+
+    var stateRows: Int { rowsHeld[0] + rowsHeld[1] }
+    var outputWidth: Int { widths[0] + widths[1] }
+
+    func process(_ input: Chunk, side: Int, strings: StringPool) -> Chunk {
+        let other = 1 - side
+        var out = Chunk(width: outputWidth, capacity: input.count)
+        let w = widths[side], ow = widths[other]
+        for row in 0..<input.count {
+            let op = input.op(row)
+            let (bucket, inserted) = index[side].findOrInsert(input, row: row, columns: keys[side])
+            if inserted { buckets[side].append([]) }
+            let base = row * w
+            let rowWords = input.values[base..<(base + w)]
+            if op == .insert {
+                buckets[side][bucket].append(contentsOf: rowWords)
+                rowsHeld[side] += 1
+            } else if removeRow(rowWords, side: side, bucket: bucket) {
+                rowsHeld[side] -= 1
+            } else {
+                continue // retracting a row that was never stored emits nothing
+            }
+            // Probe the other side with the same key words.
+            guard let match = index[other].find(input, row: row, columns: keys[side]) else { continue }
+            let stored = buckets[other][match]
+            var offset = 0
+            while offset < stored.count {
+                if side == 0 {
+                    out.values.append(contentsOf: rowWords)
+                    out.values.append(contentsOf: stored[offset..<(offset + ow)])
+                } else {
+                    out.values.append(contentsOf: stored[offset..<(offset + ow)])
+                    out.values.append(contentsOf: rowWords)
+                }
+                out.commitRow(op: op)
+                offset += ow
+            }
+        }
+        return out
+    }
+
+    private func removeRow(_ words: ArraySlice<Int64>, side: Int, bucket: Int) -> Bool {
+        let w = widths[side]
+        var offset = 0
+        let stored = buckets[side][bucket]
+        while offset < stored.count {
+            if stored[offset..<(offset + w)].elementsEqual(words) {
+                buckets[side][bucket].removeSubrange(offset..<(offset + w))
+                return true
+            }
+            offset += w
+        }
+        return false
+    }
+
+    // MARK: Rescaling
+
+    /// Every stored row of `side`, for re-hashing onto new actors.
+    func exportRows(side: Int) -> [[Int64]] {
+        let w = widths[side]
+        var rows: [[Int64]] = []
+        for bucket in buckets[side] {
+            var offset = 0
+            while offset < bucket.count { rows.append(Array(bucket[offset..<(offset + w)])); offset += w }
+        }
+        return rows
+    }
+
+    func importRow(_ row: [Int64], side: Int) {
+        var chunk = Chunk(width: widths[side])
+        chunk.append(row)
+        let (bucket, inserted) = index[side].findOrInsert(chunk, row: 0, columns: keys[side])
+        if inserted { buckets[side].append([]) }
+        buckets[side][bucket].append(contentsOf: row)
+        rowsHeld[side] += 1
+    }
+}

@@ -1,0 +1,141 @@
+import DequeModule
+
+/// What an actor is doing, for Flink's three time metrics.
+enum ActorStatus: UInt8 {
+    /// No input to work on: `idleTimeMsPerSecond`.
+    case idle
+    /// Processing a chunk: `busyTimeMsPerSecond`.
+    case busy
+    /// Holding output that flow control does not let through: `backPressuredTimeMsPerSecond`.
+    case backpressured
+}
+
+/// What kind of work an actor's chain ends in; decides barrier collection and sink timing.
+enum ActorRole: Equatable {
+    case source
+    case transform
+    case logStore
+    case materialize
+    case sink
+}
+
+/// Routes a fragment's output to the actors of one downstream fragment.
+struct Dispatcher {
+    var distribution: Distribution
+    /// One channel per downstream actor, in actor order.
+    var channels: [Int]
+    /// Key columns for hash routing.
+    var keys: [Int]
+    var roundRobin = 0
+    /// Epoch below which receivers that joined later do not expect barriers.
+    var minEpoch: Int64 = 0
+}
+
+/// One instance of a fragment: the unit the scheduler runs. A class for identity and speed;
+/// the engine owns every actor and refers to them by index.
+final class Actor {
+    let id: Int
+    let name: String
+    let job: String
+    let fragment: String
+    let index: Int
+    let node: Int
+    let role: ActorRole
+    let operators: [StreamOperator]
+    let cost: CostSpec
+    let sink: SinkSpec?
+    var rng: SeededRandom
+
+    var inputs: [Int] = []
+    var inputSides: [Int] = []
+    var dispatchers: [Dispatcher] = []
+    var alive = true
+
+    // Scheduling.
+    var status: ActorStatus = .idle
+    var statusSince: Int64 = 0
+    var readyQueued = false
+    var nextInput = 0
+    /// Output of the chunk in progress, dispatched when the processing time has elapsed.
+    var pendingOutput: Chunk?
+    var inProgressRows = 0
+    /// Output channels whose outbox is not empty: the actor is blocked while this is above 0.
+    var pendingOutboxes = 0
+
+    // Metrics: cumulative since the engine started.
+    var busyNs: Int64 = 0
+    var idleNs: Int64 = 0
+    var backpressuredNs: Int64 = 0
+    var rowsIn: Int64 = 0
+    var rowsOut: Int64 = 0
+    var chunksIn: Int64 = 0
+    var writes: Int64 = 0
+    /// Rows a sink has written.
+    var delivered: Int64 = 0
+
+    // Barriers.
+    /// Barriers this actor does not expect: it was created after they were injected.
+    var minEpoch: Int64 = 0
+    /// Epoch being aligned, the inputs that already delivered it, and when the first arrived.
+    var aligningEpoch: Int64 = -1
+    var alignedInputs: [Bool] = []
+    var alignedCount = 0
+    var alignStart: Int64 = 0
+    var alignNs: Int64 = 0
+    var alignments: Int64 = 0
+    var lastBarrierAt: Int64 = 0
+    /// Unaligned checkpoints forward a barrier at its first arrival; later copies are dropped.
+    var forwardedEpoch: Int64 = 0
+
+    // Sources.
+    var consumer: Consumer?
+    /// The source partitions this actor reads, and where its next poll starts.
+    var partitions: [Int] = []
+    var nextPartition = 0
+    var pendingBarriers = Deque<BarrierMark>()
+    /// Rows polled from the log but not yet emitted (Kafka's fetched records).
+    var fetched: Chunk?
+    var polls: Int64 = 0
+    /// Paused because no barrier arrived for 5 × the barrier interval (RisingWave).
+    var selfPaused = false
+
+    init(id: Int, name: String, job: String, fragment: String, index: Int, node: Int, role: ActorRole,
+         operators: [StreamOperator], cost: CostSpec, sink: SinkSpec?, rng: SeededRandom) {
+        self.id = id
+        self.name = name
+        self.job = job
+        self.fragment = fragment
+        self.index = index
+        self.node = node
+        self.role = role
+        self.operators = operators
+        self.cost = cost
+        self.sink = sink
+        self.rng = rng
+    }
+
+    /// Moves the time since the last change into the current status's account.
+    @inline(__always)
+    func setStatus(_ new: ActorStatus, now: Int64) {
+        let dt = now &- statusSince
+        switch status {
+        case .idle: idleNs &+= dt
+        case .busy: busyNs &+= dt
+        case .backpressured: backpressuredNs &+= dt
+        }
+        status = new
+        statusSince = now
+    }
+
+    /// Cumulative times including the current, still open, interval.
+    func times(now: Int64) -> (busy: Int64, idle: Int64, backpressured: Int64) {
+        let dt = now - statusSince
+        return (busyNs + (status == .busy ? dt : 0),
+                idleNs + (status == .idle ? dt : 0),
+                backpressuredNs + (status == .backpressured ? dt : 0))
+    }
+
+    var stateRows: Int { operators.reduce(0) { $0 + $1.stateRows } }
+    var filteredRows: Int64 { operators.reduce(0) { $0 + $1.filteredRows } }
+    var isStateful: Bool { operators.contains { $0.stateRows > 0 || $0 is HashAggOperator || $0 is HashJoinOperator || $0 is MaterializeOperator } }
+}

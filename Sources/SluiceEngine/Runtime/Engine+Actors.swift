@@ -1,0 +1,329 @@
+/// How an actor works: take input (a source polls its log, others their channels), spend the
+/// chunk's cost in virtual time, emit, and block while flow control holds its output.
+extension Engine {
+    /// Lets an actor make progress now: report blocked output, or start the next chunk.
+    func run(_ actor: Actor) {
+        guard actor.alive, actor.status != .busy else { return }
+        if actor.pendingOutboxes > 0 {
+            if actor.status != .backpressured { actor.setStatus(.backpressured, now: now) }
+            return
+        }
+        let started = actor.role == .source ? startSourceWork(actor) : startInputWork(actor)
+        if !started && actor.pendingOutboxes == 0 && actor.status != .idle {
+            actor.setStatus(.idle, now: now)
+        } else if !started && actor.pendingOutboxes > 0 && actor.status != .backpressured {
+            actor.setStatus(.backpressured, now: now)
+        }
+    }
+
+    // MARK: Sources
+
+    /// Kafka-style consumption with RisingWave's biased select: a pending barrier goes first;
+    /// data is polled only when the output is free (so a blocked source leaves rows in the log).
+    private func startSourceWork(_ actor: Actor) -> Bool {
+        while let mark = actor.pendingBarriers.first {
+            actor.pendingBarriers.removeFirst()
+            actor.lastBarrierAt = now
+            actor.selfPaused = false
+            recordSourceOffsets(actor, epoch: mark.epoch)
+            forwardBarrier(actor, mark)
+            if actor.pendingOutboxes > 0 { return false }
+        }
+        guard let consumer = actor.consumer else { return false }
+        let interval = Int64(settings.barrierIntervalMs) * VirtualTime.millisecond
+        if interval > 0 && now - actor.lastBarrierAt >= 5 * interval && !jobs.isEmpty {
+            if !actor.selfPaused {
+                actor.selfPaused = true
+                trace(.barriers, "\(actor.name): no barrier for \(VirtualTime.format(5 * interval)), pauses its data until the next one")
+            }
+            return false
+        }
+        if actor.fetched == nil || actor.fetched!.isEmpty { poll(actor, consumer) }
+        guard var fetched = actor.fetched, !fetched.isEmpty else { return false }
+        let take = min(settings.chunkRows, fetched.count)
+        let chunk: Chunk
+        if take == fetched.count {
+            chunk = fetched
+            actor.fetched = nil
+        } else {
+            chunk = fetched.split(first: take)
+            actor.fetched = fetched
+        }
+        beginWork(actor, chunk, side: 0)
+        return true
+    }
+
+    /// One `poll()`: up to `max_poll_records` rows from the actor's unpaused partitions.
+    private func poll(_ actor: Actor, _ consumer: Consumer) {
+        let source = consumer.source
+        var chunk = Chunk(width: source.spec.schema.count)
+        var budget = settings.maxPollRecords
+        let assigned = actor.partitions
+        guard !assigned.isEmpty else { return }
+        var k = 0
+        while budget > 0 && k < assigned.count {
+            let p = assigned[(actor.nextPartition + k) % assigned.count]
+            k += 1
+            if consumer.paused[p] { continue }
+            let available = source.partitions[p].endOffset - consumer.offsets[p]
+            if available <= 0 { continue }
+            let n = Int(min(Int64(budget), available))
+            source.readRows(partition: p, offset: consumer.offsets[p], count: n, into: &chunk)
+            consumer.offsets[p] += Int64(n)
+            consumer.consumed[p] += Int64(n)
+            budget -= n
+        }
+        actor.nextPartition = (actor.nextPartition + 1) % assigned.count
+        guard chunk.count > 0 else { return }
+        actor.polls += 1
+        for p in assigned { consumer.lagMax = max(consumer.lagMax, consumer.lag(p)) }
+        actor.fetched = chunk
+    }
+
+    // MARK: Channels in
+
+    /// Takes the next input: a barrier (handled at once) or up to a chunk of rows from one
+    /// channel, visiting the inputs round-robin and skipping those held by alignment.
+    private func startInputWork(_ actor: Actor) -> Bool {
+        let n = actor.inputs.count
+        guard n > 0 else { return false }
+        if let sink = actor.sink, sink.throughput == 0 { return false }
+        var k = 0
+        while k < n {
+            let i = (actor.nextInput + k) % n
+            let channel = channels[actor.inputs[i]]
+            if channel.inbox.isEmpty || (actor.aligningEpoch >= 0 && actor.alignedInputs[i]) {
+                k += 1
+                continue
+            }
+            if channel.inbox[0].isBarrier {
+                let message = takeBarrier(channel)
+                handleBarrier(actor, input: i, message.barrier!)
+                if actor.pendingOutboxes > 0 { return false }
+                k = 0
+                continue
+            }
+            let limit = actor.sink.map { max(1, $0.batch) } ?? settings.chunkRows
+            let chunk = takeRows(channel, limit: limit)
+            actor.nextInput = (i + 1) % n
+            beginWork(actor, chunk, side: actor.inputSides[i])
+            return true
+        }
+        return false
+    }
+
+    func takeBarrier(_ channel: Channel) -> Message {
+        channel.touchDepth(now: now)
+        let message = channel.inbox.removeFirst()
+        scheme(for: channel).released(channel, rows: 0, buffers: 0, permits: 0, barrier: true, engine: self)
+        return message
+    }
+
+    /// Takes up to `limit` rows from the front of the inbox (stopping at a barrier), returning
+    /// the buffers and permits they free to the flow-control scheme.
+    private func takeRows(_ channel: Channel, limit: Int) -> Chunk {
+        channel.touchDepth(now: now)
+        var result: Chunk?
+        var rows = 0, freedBuffers = 0, freedPermits = 0
+        while rows < limit, let head = channel.inbox.first, !head.isBarrier {
+            let want = limit - rows
+            let part: Chunk
+            if head.rows <= want {
+                let message = channel.inbox.removeFirst()
+                part = message.materialize()
+                freedBuffers += message.buffers
+                freedPermits += message.permits
+            } else {
+                let remaining = head.rows - want
+                let remainingBuffers = min(head.buffers, channel.buffers(forRows: remaining))
+                let remainingPermits = head.permits == 0 ? 0 : min(head.permits, max(1, remaining))
+                var first = channel.inbox[0].splitFirst(want, buffers: head.buffers - remainingBuffers)
+                first.permits = head.permits - remainingPermits
+                channel.inbox[0].permits = remainingPermits
+                part = first.materialize()
+                freedBuffers += first.buffers
+                freedPermits += first.permits
+            }
+            rows += part.count
+            if result == nil { result = part } else { result!.append(contentsOf: part) }
+        }
+        channel.inboxRows -= rows
+        channel.inboxBuffers -= freedBuffers
+        channel.receivedRows += Int64(rows)
+        scheme(for: channel).released(channel, rows: rows, buffers: freedBuffers, permits: freedPermits, barrier: false, engine: self)
+        return result ?? Chunk(width: 0)
+    }
+
+    // MARK: Work
+
+    /// Runs the chain on `chunk` and keeps the output until the chunk's cost has elapsed.
+    private func beginWork(_ actor: Actor, _ chunk: Chunk, side: Int) {
+        let rows = chunk.count
+        actor.rowsIn &+= Int64(rows)
+        actor.chunksIn &+= 1
+        actor.inProgressRows = rows
+        var output = chunk
+        for op in actor.operators { output = op.process(output, side: side, strings: strings) }
+        let cost = actor.consumer?.source.spec.cost ?? actor.cost
+        var duration = actor.rng.totalCost(cost, rows: rows)
+        if let sink = actor.sink {
+            duration += sink.latency
+            if let throughput = sink.throughput, throughput > 0 {
+                duration += Int64((Double(rows) / throughput * 1e9).rounded())
+            }
+            actor.pendingOutput = nil
+        } else {
+            actor.pendingOutput = output.isEmpty ? nil : output
+        }
+        actor.setStatus(.busy, now: now)
+        events.schedule(.actorDone, at: now + max(0, duration), target: actor.id)
+    }
+
+    func finishWork(_ actor: Actor) {
+        if actor.sink != nil {
+            actor.writes &+= 1
+            actor.delivered &+= Int64(actor.inProgressRows)
+        }
+        actor.inProgressRows = 0
+        actor.setStatus(.idle, now: now)
+        if let output = actor.pendingOutput {
+            actor.pendingOutput = nil
+            actor.rowsOut &+= Int64(output.count)
+            dispatch(actor, output)
+        }
+        run(actor)
+    }
+
+    // MARK: Channels out
+
+    /// Routes `chunk` to every downstream fragment by its distribution.
+    func dispatch(_ actor: Actor, _ chunk: Chunk) {
+        for d in actor.dispatchers.indices {
+            let dispatcher = actor.dispatchers[d]
+            let targets = dispatcher.channels
+            guard !targets.isEmpty else { continue }
+            switch dispatcher.distribution {
+            case .simple:
+                send(channels[targets[0]], chunk)
+            case .broadcast:
+                for id in targets { send(channels[id], chunk) }
+            case .roundRobin:
+                let id = targets[dispatcher.roundRobin % targets.count]
+                actor.dispatchers[d].roundRobin &+= 1
+                send(channels[id], chunk)
+            case .hash(let keys):
+                if targets.count == 1 { send(channels[targets[0]], chunk); continue }
+                var parts = [Chunk](repeating: Chunk(width: chunk.width), count: targets.count)
+                withUnsafeTemporaryAllocation(of: Int64.self, capacity: max(1, keys.count)) { key in
+                    for row in 0..<chunk.count {
+                        for (i, c) in keys.enumerated() { key[i] = chunk.value(row, c) }
+                        let h = KeyIndex.hash(UnsafeBufferPointer(rebasing: key[0..<keys.count]))
+                        parts[Int(h % UInt64(targets.count))].append(from: chunk, row: row)
+                    }
+                }
+                for (i, part) in parts.enumerated() where !part.isEmpty { send(channels[targets[i]], part) }
+            }
+        }
+    }
+
+    private func send(_ channel: Channel, _ chunk: Chunk) {
+        channel.pushOutbox(.data(chunk, buffers: channel.buffers(forRows: chunk.count)))
+        markPending(channel)
+        pump(channel)
+    }
+
+    /// The sender now has something on this channel that flow control may hold back.
+    @inline(__always)
+    func markPending(_ channel: Channel) {
+        if !channel.countedPending {
+            channel.countedPending = true
+            actors[channel.sender].pendingOutboxes += 1
+        }
+    }
+
+    /// Puts a barrier on the channel behind its data, or, when barriers overtake (unaligned
+    /// checkpoints), ahead of the data still waiting in the outbox.
+    func sendBarrier(_ channel: Channel, _ mark: BarrierMark) {
+        let message = Message.barrier(mark)
+        if settings.checkpointMode == .unaligned && channel.role == .exchange && !channel.outbox.isEmpty {
+            var position = 0
+            while position < channel.outbox.count && channel.outbox[position].isBarrier { position += 1 }
+            recordInFlight(epoch: mark.epoch, rows: channel.outboxRows, buffers: channel.outboxBuffers)
+            channel.outbox.insert(message, at: position)
+        } else {
+            channel.pushOutbox(message)
+        }
+        markPending(channel)
+        pump(channel)
+    }
+
+    /// Lets the channel's scheme move what it may, then unblocks the sender if it can go on.
+    func pump(_ channel: Channel) {
+        scheme(for: channel).pump(channel, engine: self)
+        outboxMayHaveDrained(channel)
+    }
+
+    func outboxMayHaveDrained(_ channel: Channel) {
+        guard channel.outbox.isEmpty, channel.countedPending else { return }
+        channel.countedPending = false
+        let sender = actors[channel.sender]
+        sender.pendingOutboxes -= 1
+        if sender.pendingOutboxes == 0 && sender.status == .backpressured {
+            if tracing { trace(.blocking, "\(sender.name): unblocked") }
+            makeReady(sender)
+        }
+    }
+
+    /// Called by schemes: the message arrives at the receiver's side of the channel.
+    func transmit(_ channel: Channel, _ message: Message) {
+        let receiver = actors[channel.receiver]
+        if let mark = message.barrier {
+            if channel.role == .sinkLog {
+                // A decoupled sink's barrier completes once it is in the sink's log.
+                if mark.epoch >= receiver.minEpoch { collect(receiver, mark) }
+                return
+            }
+            let overtaking = channel.role == .joinLogStore || settings.checkpointMode == .unaligned
+            let overtaken = channel.deliver(message, now: now, overtaking: overtaking)
+            if settings.checkpointMode == .unaligned && overtaken.rows > 0 {
+                recordInFlight(epoch: mark.epoch, rows: overtaken.rows, buffers: overtaken.buffers)
+            }
+            trace(.barriers, "barrier \(mark.epoch) reaches \(receiver.name)" + (overtaking && overtaken.rows > 0 ? " overtaking \(overtaken.rows) rows" : ""))
+            if settings.checkpointMode == .unaligned && receiver.status == .backpressured {
+                // Flink: an unaligned barrier is a priority event the mailbox takes at once.
+                let first = takeBarrier(channel)
+                handleBarrier(receiver, input: channel.inputIndex, first.barrier!)
+                return
+            }
+        } else {
+            channel.deliver(message, now: now, overtaking: false)
+        }
+        if receiver.status == .idle { makeReady(receiver) }
+    }
+
+    /// `drop_head`: drops the oldest queued data rows of the inbox.
+    func dropOldest(_ channel: Channel, rows: Int) {
+        channel.touchDepth(now: now)
+        var left = rows
+        var i = 0
+        while left > 0 && i < channel.inbox.count {
+            if channel.inbox[i].isBarrier { i += 1; continue }
+            let head = channel.inbox[i]
+            if head.rows <= left {
+                channel.inbox.remove(at: i)
+                left -= head.rows
+                channel.inboxRows -= head.rows
+                channel.inboxBuffers -= head.buffers
+                channel.droppedRows += Int64(head.rows)
+            } else {
+                let before = head.buffers
+                _ = channel.inbox[i].splitFirst(left, buffers: 0)
+                channel.inbox[i].buffers = min(before, channel.buffers(forRows: channel.inbox[i].rows))
+                channel.inboxBuffers -= before - channel.inbox[i].buffers
+                channel.inboxRows -= left
+                channel.droppedRows += Int64(left)
+                left = 0
+            }
+        }
+    }
+}

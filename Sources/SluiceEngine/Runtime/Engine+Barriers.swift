@@ -1,0 +1,321 @@
+import DequeModule
+
+/// An epoch between injection and completion.
+struct EpochState {
+    let epoch: Int64
+    let injectedAt: Int64
+    /// Terminal actors (materialize and sink) that must collect it.
+    var expected: [Int]
+    var collected: [Bool]
+    var remaining: Int
+    var inFlightRows = 0
+    var inFlightBuffers = 0
+    var sourceOffsets: [(String, [Int64])] = []
+    var stateRows: [(String, Int)] = []
+}
+
+/// A completed checkpoint: RisingWave's committed epoch, Flink's completed checkpoint.
+public struct Checkpoint: Sendable {
+    public let epoch: Int64
+    public let injectedAt: Int64
+    public let completedAt: Int64
+    /// Barrier latency (`meta_barrier_duration_seconds`): completion − injection.
+    public var latency: Int64 { completedAt - injectedAt }
+    /// Consumer positions per partition when each source emitted the barrier.
+    public let sourceOffsets: [(consumer: String, offsets: [Int64])]
+    /// Rows in state per stateful actor when it passed the barrier.
+    public let stateRows: [(actor: String, rows: Int)]
+    /// Unaligned checkpoints: the queued data the barrier overtook, stored with the checkpoint.
+    public let inFlightRows: Int
+    public let inFlightBuffers: Int
+}
+
+/// Where an in-flight barrier is now.
+public struct BarrierLocation: Sendable, Hashable {
+    public let epoch: Int64
+    public let injectedAt: Int64
+    public let collected: Int
+    public let expected: Int
+    /// One line per place the barrier is: "queued on a → b behind 512 rows (2 buffers)".
+    public let places: [String]
+}
+
+/// How `STEP BARRIER` ended.
+public enum BarrierStepOutcome: Sendable, Equatable {
+    case completed(Checkpoint)
+    case cancelled
+    case stalled(String)
+}
+
+extension Checkpoint: Equatable {
+    public static func == (a: Checkpoint, b: Checkpoint) -> Bool {
+        a.epoch == b.epoch && a.injectedAt == b.injectedAt && a.completedAt == b.completedAt
+    }
+}
+
+extension Engine {
+    // MARK: Injection
+
+    /// Injects a barrier at every source actor now (`BARRIER`). Returns its epoch.
+    @discardableResult
+    public func injectBarrier() throws(EngineError) -> Int64 {
+        let sourceActors = actors.filter { $0.alive && $0.role == .source }
+        guard !sourceActors.isEmpty else { throw .noSources }
+        return inject(into: sourceActors)
+    }
+
+    private func inject(into sourceActors: [Actor]) -> Int64 {
+        drainReady()
+        let epoch = nextEpoch
+        nextEpoch += 1
+        let mark = BarrierMark(epoch: epoch, injectedAt: now)
+        let terminals = actors.filter { $0.alive && ($0.role == .materialize || $0.role == .sink) && $0.minEpoch <= epoch }.map(\.id)
+        inFlight.append(EpochState(epoch: epoch, injectedAt: now, expected: terminals,
+                                   collected: Array(repeating: false, count: terminals.count), remaining: terminals.count))
+        trace(.barriers, "barrier \(epoch) injected at \(sourceActors.count) source actor\(sourceActors.count == 1 ? "" : "s")")
+        for actor in sourceActors {
+            actor.pendingBarriers.append(mark)
+            if actor.status == .backpressured && settings.checkpointMode == .unaligned {
+                // A soft-backpressured task still runs its mailbox: the barrier goes out at once.
+                actor.pendingBarriers.removeLast()
+                actor.lastBarrierAt = now
+                actor.selfPaused = false
+                recordSourceOffsets(actor, epoch: epoch)
+                forwardBarrier(actor, mark)
+            } else if actor.status == .idle {
+                makeReady(actor)
+            }
+        }
+        if terminals.isEmpty { completeReadyEpochs() }
+        drainReady()
+        return epoch
+    }
+
+    func periodicBarrier() -> String {
+        let interval = Int64(settings.barrierIntervalMs) * VirtualTime.millisecond
+        guard interval > 0 else { return "barrier ticks stopped" }
+        events.schedule(.barrierTick, at: now + interval, target: 0, generation: barrierTickGeneration)
+        let sourceActors = actors.filter { $0.alive && $0.role == .source }
+        guard !sourceActors.isEmpty else { return "no sources: periodic barrier skipped" }
+        if inFlight.count >= settings.inFlightBarrierNums {
+            skippedBarriers += 1
+            trace(.barriers, "periodic barrier skipped: \(inFlight.count) in flight (in_flight_barrier_nums = \(settings.inFlightBarrierNums))")
+            return "periodic barrier skipped: \(inFlight.count) barriers in flight"
+        }
+        let epoch = inject(into: sourceActors)
+        return "barrier \(epoch) injected"
+    }
+
+    /// (Re)starts periodic injection after the interval changed or the first job appeared.
+    func restartBarrierTicks() {
+        barrierTickGeneration &+= 1
+        let interval = Int64(settings.barrierIntervalMs) * VirtualTime.millisecond
+        guard interval > 0, !jobs.isEmpty else { return }
+        let next = (now / interval + 1) * interval
+        events.schedule(.barrierTick, at: next, target: 0, generation: barrierTickGeneration)
+    }
+
+    // MARK: Travel
+
+    /// A barrier arrived at `actor` on input `input`: align (or not) and pass it on.
+    func handleBarrier(_ actor: Actor, input: Int, _ mark: BarrierMark) {
+        guard mark.epoch >= actor.minEpoch else { return }
+        let n = actor.inputs.count
+        if n <= 1 {
+            passBarrier(actor, mark)
+            return
+        }
+        if settings.checkpointMode == .unaligned {
+            if mark.epoch > actor.forwardedEpoch {
+                actor.forwardedEpoch = mark.epoch
+                passBarrier(actor, mark)
+            }
+            return
+        }
+        if actor.aligningEpoch != mark.epoch {
+            actor.aligningEpoch = mark.epoch
+            actor.alignedInputs = Array(repeating: false, count: n)
+            actor.alignedCount = 0
+            actor.alignStart = now
+        }
+        if !actor.alignedInputs[input] {
+            actor.alignedInputs[input] = true
+            actor.alignedCount += 1
+        }
+        if actor.alignedCount < n {
+            trace(.barriers, "\(actor.name) aligning barrier \(mark.epoch): \(actor.alignedCount)/\(n) inputs, holding those")
+            return
+        }
+        actor.alignNs += now - actor.alignStart
+        actor.alignments += 1
+        actor.aligningEpoch = -1
+        trace(.barriers, "\(actor.name) aligned barrier \(mark.epoch) after \(VirtualTime.format(now - actor.alignStart))")
+        passBarrier(actor, mark)
+    }
+
+    private func passBarrier(_ actor: Actor, _ mark: BarrierMark) {
+        actor.lastBarrierAt = now
+        if actor.isStateful, let i = inFlight.firstIndex(where: { $0.epoch == mark.epoch }) {
+            inFlight[i].stateRows.append((actor.name, actor.stateRows))
+        }
+        switch actor.role {
+        case .sink:
+            collect(actor, mark)
+        case .materialize:
+            collect(actor, mark)
+            forwardBarrier(actor, mark)
+        case .source, .transform, .logStore:
+            forwardBarrier(actor, mark)
+        }
+    }
+
+    func forwardBarrier(_ actor: Actor, _ mark: BarrierMark) {
+        for dispatcher in actor.dispatchers where mark.epoch >= dispatcher.minEpoch {
+            for id in dispatcher.channels { sendBarrier(channels[id], mark) }
+        }
+    }
+
+    func recordSourceOffsets(_ actor: Actor, epoch: Int64) {
+        guard let consumer = actor.consumer,
+              let i = inFlight.firstIndex(where: { $0.epoch == epoch }) else { return }
+        inFlight[i].sourceOffsets.append((actor.name, actor.partitions.map { consumer.offsets[$0] }))
+    }
+
+    func recordInFlight(epoch: Int64, rows: Int, buffers: Int) {
+        guard let i = inFlight.firstIndex(where: { $0.epoch == epoch }) else { return }
+        inFlight[i].inFlightRows += rows
+        inFlight[i].inFlightBuffers += buffers
+    }
+
+    // MARK: Completion
+
+    func collect(_ actor: Actor, _ mark: BarrierMark) {
+        guard let i = inFlight.firstIndex(where: { $0.epoch == mark.epoch }),
+              let k = inFlight[i].expected.firstIndex(of: actor.id), !inFlight[i].collected[k] else { return }
+        inFlight[i].collected[k] = true
+        inFlight[i].remaining -= 1
+        trace(.barriers, "barrier \(mark.epoch) collected from \(actor.name) (\(inFlight[i].expected.count - inFlight[i].remaining)/\(inFlight[i].expected.count))")
+        completeReadyEpochs()
+    }
+
+    /// Forgets a terminal actor that went away (drop, rescale) in every pending epoch.
+    func forgetCollector(_ actorID: Int) {
+        for i in inFlight.indices {
+            if let k = inFlight[i].expected.firstIndex(of: actorID), !inFlight[i].collected[k] {
+                inFlight[i].collected[k] = true
+                inFlight[i].remaining -= 1
+            }
+        }
+        completeReadyEpochs()
+    }
+
+    /// Epochs complete in order, like RisingWave's commit of epochs.
+    func completeReadyEpochs() {
+        while let first = inFlight.first, first.remaining == 0 {
+            inFlight.removeFirst()
+            let checkpoint = Checkpoint(epoch: first.epoch, injectedAt: first.injectedAt, completedAt: now,
+                                        sourceOffsets: first.sourceOffsets.map { ($0.0, $0.1) },
+                                        stateRows: first.stateRows.map { ($0.0, $0.1) },
+                                        inFlightRows: first.inFlightRows, inFlightBuffers: first.inFlightBuffers)
+            checkpoints.append(checkpoint)
+            if checkpoints.count > 10_000 { checkpoints.removeFirst(checkpoints.count - 10_000) }
+            barrierLatencies.append(checkpoint.latency)
+            metrics.recordBarrier(time: now, latency: checkpoint.latency)
+            trace(.barriers, "barrier \(first.epoch) completed: latency \(VirtualTime.format(checkpoint.latency))")
+        }
+    }
+
+    // MARK: Stepping
+
+    /// Runs until the oldest in-flight barrier completes, at most `limit` of virtual time.
+    public func stepBarrier(limit: Int64 = 600 * VirtualTime.second, cancel: CancellationFlag? = nil) throws(EngineError) -> BarrierStepOutcome {
+        drainReady()
+        guard let target = inFlight.first?.epoch else { throw .noBarrierInFlight }
+        let deadline = now + limit
+        var count = 0
+        while true {
+            if let done = checkpoints.last(where: { $0.epoch == target }) { return .completed(done) }
+            count &+= 1
+            if count & 255 == 0, let cancel, cancel.isCancelled { return .cancelled }
+            guard let next = events.nextTime else {
+                return .stalled("nothing is scheduled: the graph is stalled. \(stallReasons().joined(separator: "; "))")
+            }
+            if next > deadline {
+                run(until: deadline)
+                let place = barrierLocations().first?.places.first ?? "unknown"
+                return .stalled("barrier \(target) did not complete within \(VirtualTime.format(limit)) (it is \(place)). \(stallReasons().joined(separator: "; "))")
+            }
+            step()
+        }
+    }
+
+    /// Why nothing moves: paused partitions, sinks that never write, self-paused sources.
+    func stallReasons() -> [String] {
+        var reasons: [String] = []
+        for job in jobs.values {
+            for consumer in job.consumers {
+                let paused = consumer.paused.indices.filter { consumer.paused[$0] }
+                if !paused.isEmpty {
+                    reasons.append("\(consumer.source.spec.name) partition\(paused.count == 1 ? "" : "s") \(paused.map(String.init).joined(separator: ", ")) paused for \(job.spec.name)")
+                }
+            }
+        }
+        for actor in actors where actor.alive {
+            if let sink = actor.sink, sink.throughput == 0 { reasons.append("sink \(actor.name) has throughput 0 and never writes") }
+        }
+        if reasons.isEmpty { reasons.append("no pending work can make progress") }
+        return reasons
+    }
+
+    // MARK: Inspection
+
+    /// Every in-flight barrier and where it is: pending at a source, queued on a channel
+    /// behind data, or held by an aligning actor.
+    public func barrierLocations() -> [BarrierLocation] {
+        drainReady()
+        return inFlight.map { state in
+            var places: [String] = []
+            for actor in actors where actor.alive && actor.role == .source {
+                if actor.pendingBarriers.contains(where: { $0.epoch == state.epoch }) {
+                    let blocked = actor.pendingOutboxes > 0
+                    places.append("pending at \(actor.name)" + (blocked ? " behind its blocked output" : ""))
+                }
+            }
+            for channel in channels {
+                if let k = channel.outbox.firstIndex(where: { $0.barrier?.epoch == state.epoch }) {
+                    let rows = channel.outbox.prefix(k).reduce(0) { $0 + $1.rows }
+                    let buffers = channel.outbox.prefix(k).reduce(0) { $0 + $1.buffers }
+                    places.append("waiting to be sent on \(channelName(channel)) behind \(rows) rows (\(buffers) buffers)")
+                }
+                if let k = channel.inbox.firstIndex(where: { $0.barrier?.epoch == state.epoch }) {
+                    let rows = channel.inbox.prefix(k).reduce(0) { $0 + $1.rows }
+                    let buffers = channel.inbox.prefix(k).reduce(0) { $0 + $1.buffers }
+                    places.append("queued at \(actors[channel.receiver].name) from \(actors[channel.sender].name) behind \(rows) rows (\(buffers) buffers)")
+                }
+            }
+            for connection in connections.keys.sorted().compactMap({ connections[$0] }) {
+                if let k = connection.queue.firstIndex(where: { $0.message.barrier?.epoch == state.epoch }) {
+                    places.append("in the TCP connection node \(connection.fromNode) → node \(connection.toNode) behind \(k) messages")
+                }
+            }
+            for actor in actors where actor.alive && actor.aligningEpoch == state.epoch {
+                places.append("aligning at \(actor.name): \(actor.alignedCount)/\(actor.inputs.count) inputs delivered it")
+            }
+            return BarrierLocation(epoch: state.epoch, injectedAt: state.injectedAt,
+                                   collected: state.expected.count - state.remaining, expected: state.expected.count,
+                                   places: places)
+        }
+    }
+
+    /// Latencies of the barriers completed at or after `time`, in completion order.
+    public func barrierLatencies(completedSince time: Int64) -> [Int64] {
+        metrics.barriers.filter { $0.time >= time }.map(\.latency)
+    }
+
+    /// Epochs injected but not yet completed.
+    public var inFlightBarrierCount: Int { inFlight.count }
+    /// Every completed barrier's latency, in completion order.
+    public var completedBarrierLatencies: [Int64] { barrierLatencies }
+    /// Periodic barriers skipped because `in_flight_barrier_nums` were in flight.
+    public var skippedPeriodicBarriers: Int64 { skippedBarriers }
+}

@@ -1,0 +1,162 @@
+/// Creating and dropping sources and jobs, and the knobs that change them while they run.
+extension Engine {
+    // MARK: Sources
+
+    /// Creates a source (or a table, whose rows are appended at once).
+    public func createSource(_ spec: SourceSpec) throws(EngineError) {
+        try checkNewName(spec.name)
+        let what = spec.isTable ? "table \(spec.name)" : "source \(spec.name)"
+        func bad(_ option: String, _ value: String, _ reason: String) -> EngineError {
+            .invalidOption(object: what, option: option, value: value, reason: reason)
+        }
+        guard spec.schema.count > 0 else { throw bad("columns", "()", "a source needs at least one column") }
+        guard spec.rate >= 0, spec.rate.isFinite else { throw bad("rate", VirtualTime.formatNumber(spec.rate), "must be 0 or more rows per second") }
+        guard spec.partitions >= 1, spec.partitions <= 1024 else { throw bad("partitions", String(spec.partitions), "must be between 1 and 1024") }
+        guard spec.keys >= 1 else { throw bad("keys", String(spec.keys), "must be at least 1") }
+        guard spec.keyColumn >= 0, spec.keyColumn < spec.schema.count else { throw bad("key", String(spec.keyColumn), "no such column") }
+        if let r = spec.retention, r <= 0 { throw bad("retention", VirtualTime.format(r), "must be positive") }
+        guard spec.segment > 0 else { throw bad("segment", VirtualTime.format(spec.segment), "must be positive") }
+        guard spec.tableRows >= 0 else { throw bad("rows", String(spec.tableRows), "must be 0 or more") }
+        try validateCost(spec.cost, object: what)
+        let id = sources.count
+        let seed = Engine.mix(settings.seed, Engine.stableHash(spec.name) ^ spec.seed)
+        let log = SourceLog(id: id, spec: spec, seed: seed, strings: &strings)
+        sources.append(log)
+        sourceIndex[spec.name] = id
+        if spec.isTable && spec.tableRows > 0 { log.append(Int64(spec.tableRows), now: now, partition: 0) }
+        scheduleGeneratorTickIfNeeded()
+    }
+
+    /// Changes a source's generator and log options (`ALTER SOURCE … SET (…)`).
+    public func alterSource(_ name: String, _ change: (inout SourceSpec) -> Void) throws(EngineError) {
+        guard let id = sourceIndex[name] else { throw .unknownObject(kind: "source", name: name) }
+        let log = sources[id]
+        var spec = log.spec
+        change(&spec)
+        if spec.partitions != log.spec.partitions {
+            throw .invalidOption(object: "source \(name)", option: "partitions", value: String(spec.partitions),
+                                 reason: "partitions cannot change after creation")
+        }
+        guard spec.rate >= 0, spec.rate.isFinite else {
+            throw .invalidOption(object: "source \(name)", option: "rate", value: VirtualTime.formatNumber(spec.rate), reason: "must be 0 or more rows per second")
+        }
+        try validateCost(spec.cost, object: "source \(name)")
+        if let r = spec.retention, r <= 0 {
+            throw .invalidOption(object: "source \(name)", option: "retention", value: VirtualTime.format(r), reason: "must be positive")
+        }
+        let samplerChanged = spec.keys != log.spec.keys || spec.keyDistribution != log.spec.keyDistribution
+        log.spec = spec
+        if samplerChanged { log.updateSampler() }
+        scheduleGeneratorTickIfNeeded()
+    }
+
+    /// Appends `rows` rows to the source's log now (`INJECT`).
+    public func inject(_ rows: Int, into name: String, partition: Int? = nil) throws(EngineError) {
+        guard let id = sourceIndex[name] else { throw .unknownObject(kind: "source", name: name) }
+        let log = sources[id]
+        guard rows >= 0 else { throw .invalidOption(object: "INJECT", option: "rows", value: String(rows), reason: "must be 0 or more") }
+        if let p = partition, p < 0 || p >= log.partitions.count {
+            throw .invalidPartition(source: name, partition: p, partitions: log.partitions.count)
+        }
+        log.append(Int64(rows), now: now, partition: partition)
+        wakeConsumers(of: log)
+        drainReady()
+    }
+
+    /// Kafka's `pause()`/`resume()` on one partition, for every consumer of the source.
+    public func setPartitionPaused(_ name: String, partition: Int, paused: Bool) throws(EngineError) {
+        guard let id = sourceIndex[name] else { throw .unknownObject(kind: "source", name: name) }
+        let log = sources[id]
+        guard partition >= 0 && partition < log.partitions.count else {
+            throw .invalidPartition(source: name, partition: partition, partitions: log.partitions.count)
+        }
+        for consumer in log.consumers { consumer.paused[partition] = paused }
+        if !paused { wakeConsumers(of: log); drainReady() }
+    }
+
+    // MARK: Settings
+
+    /// Applies new settings. Flow control changes take effect on every exchange channel at once
+    /// (queued data stays; capacities are re-derived); the planner-time knobs
+    /// (`streaming_enable_unaligned_join`, `sink_decouple`, `parallelism`) apply to new jobs.
+    public func apply(_ new: EngineSettings) throws(EngineError) {
+        try new.validate()
+        let old = settings
+        settings = new
+        let flowChanged = old.flowControl != new.flowControl || old.buffersPerChannel != new.buffersPerChannel
+            || old.floatingBuffersPerGate != new.floatingBuffersPerGate || old.exchangeInitialPermits != new.exchangeInitialPermits
+            || old.exchangeConcurrentBarriers != new.exchangeConcurrentBarriers
+        if flowChanged { rebuildFlowControl() }
+        if old.barrierIntervalMs != new.barrierIntervalMs { restartBarrierTicks() }
+        drainReady()
+    }
+
+    /// Re-attaches every channel to the current scheme, keeping queued data.
+    func rebuildFlowControl() {
+        scheme = Engine.makeScheme(settings.flowControl)
+        connections.removeAll()
+        for (actorID, actorGates) in gates.enumerated() where actors[actorID].alive {
+            for gate in actorGates {
+                gate.floatingFree = settings.floatingBuffersPerGate
+                gate.tcpFree = settings.floatingBuffersPerGate
+                gate.waiters.removeAll()
+            }
+        }
+        for channel in channels where actors[channel.receiver].alive {
+            channel.waitingForFloating = false
+            channel.credit = 0
+            channel.floatingHeld = 0
+            channel.permitsToReturn = 0
+            scheme(for: channel).attach(channel, engine: self)
+            // What is already queued holds buffers and permits under the new scheme.
+            switch settings.flowControl {
+            case .credit: channel.credit = max(0, channel.credit - channel.inboxBuffers)
+            case .permits:
+                channel.permits -= channel.inbox.reduce(0) { $0 + ($1.isBarrier ? 0 : min(max($1.rows, 1), settings.maxChunkPermits)) }
+            case .tcp: gate(of: channel).tcpFree -= channel.inboxBuffers
+            default: break
+            }
+        }
+        for channel in channels where actors[channel.receiver].alive && !channel.outbox.isEmpty { pump(channel) }
+    }
+
+    // MARK: Helpers
+
+    func checkNewName(_ name: String) throws(EngineError) {
+        if sourceIndex[name] != nil {
+            throw .duplicateName(kind: sources[sourceIndex[name]!].spec.isTable ? "table" : "source", name: name)
+        }
+        if let job = jobs[name] { throw .duplicateName(kind: job.spec.kind.rawValue, name: name) }
+    }
+
+    func validateCost(_ cost: CostSpec, object: String) throws(EngineError) {
+        switch cost {
+        case .fixed(let ns) where ns < 0,
+             .exponential(let ns) where ns < 0:
+            throw .invalidOption(object: object, option: "cost", value: cost.description, reason: "must not be negative")
+        case .uniform(let a, let b) where a < 0 || b < a:
+            throw .invalidOption(object: object, option: "cost", value: cost.description, reason: "needs 0 ≤ low ≤ high")
+        default: break
+        }
+    }
+
+    /// FNV-1a: a hash of a name that is the same in every process (unlike `hashValue`).
+    static func stableHash(_ s: String) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        return h
+    }
+
+    static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        var z = a ^ (b &+ 0x9E37_79B9_7F4A_7C15 &+ (a << 6) &+ (a >> 2))
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        return z ^ (z >> 31)
+    }
+
+    // MARK: Reading
+
+    public var sourceNames: [String] { sources.filter { sourceIndex[$0.spec.name] == $0.id }.map(\.spec.name) }
+    public func sourceSpec(_ name: String) -> SourceSpec? { sourceIndex[name].map { sources[$0].spec } }
+    public var jobNames: [String] { Array(jobs.keys) }
+    public func jobSpec(_ name: String) -> JobSpec? { jobs[name]?.spec }
+}

@@ -1,0 +1,249 @@
+/// Turning a job's fragments into actors and channels, dropping them, and rescaling.
+extension Engine {
+    /// Creates a materialized view or a sink and starts its actors. Validates first: a
+    /// refused job leaves the engine unchanged.
+    public func createJob(_ spec: JobSpec) throws(EngineError) {
+        try checkNewName(spec.name)
+        try validate(spec)
+        drainReady()
+        let wasEmpty = jobs.isEmpty
+        let runtime = instantiate(spec, consumers: [:])
+        jobs[spec.name] = runtime
+        if wasEmpty { restartBarrierTicks() }
+        scheduleGeneratorTickIfNeeded()
+        drainReady()
+    }
+
+    private func validate(_ spec: JobSpec) throws(EngineError) {
+        guard let last = spec.fragments.last else { throw .invalidPlan("\(spec.name) has no fragments") }
+        for (i, fragment) in spec.fragments.enumerated() {
+            guard fragment.parallelism >= 1 && fragment.parallelism <= 256 else {
+                throw .invalidOption(object: spec.name, option: "parallelism", value: String(fragment.parallelism), reason: "must be between 1 and 256")
+            }
+            try validateCost(fragment.cost, object: spec.name)
+            if case .source(let name) = fragment.operators.first, sourceIndex[name] == nil {
+                throw .unknownObject(kind: "source", name: name)
+            }
+            for input in fragment.inputs {
+                switch input.from {
+                case .fragment(let j) where j >= i || j < 0:
+                    throw .cycle(name: spec.name)
+                case .view(let name):
+                    guard let view = jobs[name], view.spec.kind == .materializedView else {
+                        throw .unknownObject(kind: "materialized view", name: name)
+                    }
+                default: break
+                }
+            }
+            for op in fragment.operators {
+                if case .sink(let sink) = op {
+                    if let t = sink.throughput, t < 0 || !t.isFinite {
+                        throw .invalidOption(object: "sink \(spec.name)", option: "throughput", value: VirtualTime.formatNumber(t), reason: "must be 0 or more rows per second")
+                    }
+                    guard sink.batch >= 1 else {
+                        throw .invalidOption(object: "sink \(spec.name)", option: "batch", value: String(sink.batch), reason: "must be at least 1")
+                    }
+                    guard sink.latency >= 0 else {
+                        throw .invalidOption(object: "sink \(spec.name)", option: "latency", value: VirtualTime.format(sink.latency), reason: "must not be negative")
+                    }
+                }
+            }
+        }
+        for dependency in spec.dependsOn where sourceIndex[dependency] == nil && jobs[dependency] == nil {
+            throw .unknownObject(kind: "relation", name: dependency)
+        }
+        switch last.operators.last {
+        case .materialize, .sink: break
+        default: throw .invalidPlan("\(spec.name) must end in a materialize or sink operator")
+        }
+    }
+
+    /// Creates the actors, channels and gates of `spec`. `consumers` reuses consumer groups
+    /// (rescaling keeps the job's offsets).
+    func instantiate(_ spec: JobSpec, consumers existing: [String: Consumer]) -> JobRuntime {
+        var fragmentActors: [[Int]] = []
+        var consumers: [Consumer] = []
+        let epochFloor = nextEpoch
+        let placement = plannedNodes(for: spec)
+        for (f, fragment) in spec.fragments.enumerated() {
+            var consumer: Consumer?
+            if case .source(let name) = fragment.operators.first {
+                let log = sources[sourceIndex[name]!]
+                if let c = existing[name] { consumer = c } else {
+                    let c = Consumer(source: log, job: spec.name)
+                    log.consumers.append(c)
+                    consumer = c
+                }
+                consumers.append(consumer!)
+            }
+            var ids: [Int] = []
+            for i in 0..<fragment.parallelism {
+                let role = Engine.role(of: fragment)
+                let name = "\(spec.name).\(fragment.role).\(i)"
+                var sink: SinkSpec?
+                if case .sink(let s) = fragment.operators.last { sink = s }
+                let rng = SeededRandom(seed: settings.seed, stream: Engine.stableHash(name))
+                let actor = Actor(id: actors.count, name: name, job: spec.name, fragment: "\(spec.name).\(fragment.role)",
+                                  index: i, node: placement[f][i], role: role,
+                                  operators: Engine.makeOperators(fragment, spec: spec), cost: fragment.cost,
+                                  sink: sink, rng: rng)
+                actor.statusSince = now
+                actor.minEpoch = epochFloor
+                actor.lastBarrierAt = now
+                if let consumer {
+                    actor.consumer = consumer
+                    actor.partitions = (0..<consumer.offsets.count).filter { $0 % fragment.parallelism == i }
+                }
+                actors.append(actor)
+                let sides = (fragment.inputs.map(\.side).max() ?? 0) + 1
+                gates.append((0..<sides).map { _ in Gate(floating: settings.floatingBuffersPerGate) })
+                ids.append(actor.id)
+            }
+            fragmentActors.append(ids)
+            for input in fragment.inputs {
+                let upstream: [Int]
+                let upstreamSchema: Schema
+                switch input.from {
+                case .fragment(let j):
+                    upstream = fragmentActors[j]
+                    upstreamSchema = spec.fragments[j].outputSchema
+                case .view(let name):
+                    upstream = jobs[name]!.lastActors
+                    upstreamSchema = jobs[name]!.spec.outputSchema
+                }
+                connect(upstream: upstream, downstream: ids, input: input, schema: upstreamSchema,
+                        role: channelRole(into: fragment), minEpoch: epochFloor)
+            }
+        }
+        for id in fragmentActors.first ?? [] where actors[id].role == .source { makeReady(actors[id]) }
+        return JobRuntime(spec: spec, fragmentActors: fragmentActors, consumers: consumers, createdAt: now, createdEpoch: epochFloor)
+    }
+
+    /// The node of every actor a job would get: fragment depth plus actor index, modulo
+    /// `nodes`, so consecutive fragments land on different nodes when there are several.
+    public func plannedNodes(for spec: JobSpec) -> [[Int]] {
+        var depth: [Int] = []
+        for fragment in spec.fragments {
+            var d = 0
+            for input in fragment.inputs {
+                switch input.from {
+                case .fragment(let j): d = max(d, depth[j] + 1)
+                case .view(let name): d = max(d, (jobs[name]?.spec.fragments.count ?? 0) + 1)
+                }
+            }
+            depth.append(d)
+        }
+        return spec.fragments.enumerated().map { f, fragment in
+            (0..<fragment.parallelism).map { (depth[f] + $0) % max(1, settings.nodes) }
+        }
+    }
+
+    private func channelRole(into fragment: FragmentSpec) -> ChannelRole {
+        if case .logStore = fragment.operators.first { return .joinLogStore }
+        if case .sink = fragment.operators.last, settings.sinkDecouple, fragment.operators.count == 1 { return .sinkLog }
+        return .exchange
+    }
+
+    func connect(upstream: [Int], downstream: [Int], input: FragmentInput, schema: Schema,
+                         role: ChannelRole, minEpoch: Int64) {
+        let rowsPerBuffer = settings.rowsPerBuffer(rowWidth: schema.rowWidth)
+        for (u, sender) in upstream.enumerated() {
+            var targets: [Int] = []
+            let receivers: [Int]
+            if case .simple = input.distribution { receivers = [downstream[u % downstream.count]] } else { receivers = downstream }
+            for receiver in receivers {
+                let r = actors[receiver]
+                let channel = Channel(id: channels.count, sender: sender, receiver: receiver, inputIndex: r.inputs.count,
+                                      gate: input.side, role: role, isLocal: actors[sender].node == r.node,
+                                      rowsPerBuffer: rowsPerBuffer, rowWidthBytes: schema.rowWidth)
+                channel.depthSince = now
+                channels.append(channel)
+                r.inputs.append(channel.id)
+                r.inputSides.append(input.side)
+                gates[receiver][input.side].channels.append(channel.id)
+                scheme(for: channel).attach(channel, engine: self)
+                targets.append(channel.id)
+            }
+            var keys: [Int] = []
+            if case .hash(let k) = input.distribution { keys = k }
+            actors[sender].dispatchers.append(Dispatcher(distribution: input.distribution, channels: targets, keys: keys, minEpoch: minEpoch))
+        }
+    }
+
+    static func role(of fragment: FragmentSpec) -> ActorRole {
+        if case .source = fragment.operators.first { return .source }
+        switch fragment.operators.last {
+        case .materialize: return .materialize
+        case .sink: return .sink
+        case .logStore: return .logStore
+        default: return .transform
+        }
+    }
+
+    static func makeOperators(_ fragment: FragmentSpec, spec: JobSpec) -> [StreamOperator] {
+        fragment.operators.compactMap { op -> StreamOperator? in
+            switch op {
+            case .source, .sink: return nil
+            case .filter(let e): return FilterOperator(e)
+            case .project(let exprs, _): return ProjectOperator(exprs)
+            case .hashAgg(let keys, let calls): return HashAggOperator(groupKeys: keys, calls: calls)
+            case .hashJoin(let lk, let rk, let lw, let rw):
+                return HashJoinOperator(leftKeys: lk, rightKeys: rk, leftWidth: lw, rightWidth: rw)
+            case .logStore: return LogStoreOperator()
+            case .materialize(let pk): return MaterializeOperator(primaryKey: pk, width: fragment.outputSchema.count)
+            }
+        }
+    }
+
+    // MARK: Dropping
+
+    /// Drops a job, or a source/table with no dependents. What was queued inside the job is
+    /// counted as discarded by the drop, so the ledger still balances.
+    public func drop(_ name: String) throws(EngineError) {
+        let dependents = jobs.values.filter { $0.spec.dependsOn.contains(name) }.map(\.spec.name)
+        if let id = sourceIndex[name] {
+            let kind = sources[id].spec.isTable ? "table" : "source"
+            guard dependents.isEmpty else { throw .hasDependents(kind: kind, name: name, dependents: dependents) }
+            sourceIndex[name] = nil
+            retired.droppedSources.append(sources[id])
+            return
+        }
+        guard let job = jobs[name] else { throw .unknownObject(kind: "relation", name: name) }
+        guard dependents.isEmpty else { throw .hasDependents(kind: job.spec.kind.rawValue, name: name, dependents: dependents) }
+        drainReady()
+        retire(job, keepConsumers: false)
+        jobs[name] = nil
+        if jobs.isEmpty { barrierTickGeneration &+= 1 }
+    }
+
+    /// Stops a job's actors and detaches its channels, keeping their counts for the ledger.
+    func retire(_ job: JobRuntime, keepConsumers: Bool) {
+        let ids = Set(job.fragmentActors.flatMap { $0 })
+        for id in job.fragmentActors.flatMap({ $0 }) {
+            let actor = actors[id]
+            actor.setStatus(actor.status, now: now)
+            retired.absorb(actor)
+            actor.alive = false
+            if actor.role == .materialize || actor.role == .sink { forgetCollector(id) }
+        }
+        for channel in channels where ids.contains(channel.receiver) {
+            retired.absorb(channel)
+        }
+        // Upstream views stop dispatching to the retired actors.
+        for other in jobs.values where other.spec.name != job.spec.name {
+            for id in other.lastActors {
+                actors[id].dispatchers.removeAll { d in d.channels.contains { ids.contains(channels[$0].receiver) } }
+                actors[id].pendingOutboxes = actors[id].dispatchers.reduce(0) { n, d in
+                    n + d.channels.filter { !channels[$0].outbox.isEmpty }.count
+                }
+                if actors[id].pendingOutboxes == 0 && actors[id].status == .backpressured { makeReady(actors[id]) }
+            }
+        }
+        if !keepConsumers {
+            for consumer in job.consumers {
+                retired.absorb(consumer)
+                consumer.source.consumers.removeAll { $0 === consumer }
+            }
+        }
+    }
+}

@@ -1,0 +1,243 @@
+/// `ALTER MATERIALIZED VIEW … SET PARALLELISM`: scale a running view out or in. Like
+/// RisingWave's rescale, it moves operator state to the new actors by key, keeps the consumer
+/// groups' offsets, and re-routes every row that was queued or in progress inside the job, so
+/// the ledger balances across it. Barriers in flight inside the job are dropped; the epochs
+/// they belonged to complete without the job's actors.
+extension Engine {
+    public func rescale(_ name: String, parallelism: Int) throws(EngineError) {
+        guard let old = jobs[name], old.spec.kind == .materializedView else {
+            throw .unknownObject(kind: "materialized view", name: name)
+        }
+        guard (1...256).contains(parallelism) else {
+            throw .invalidOption(object: name, option: "parallelism", value: String(parallelism), reason: "must be between 1 and 256")
+        }
+        drainReady()
+        var spec = old.spec
+        for f in spec.fragments.indices {
+            // A global aggregate stays on one actor; everything else follows the view.
+            let global = spec.fragments[f].operators.contains { if case .hashAgg(let keys, _) = $0 { return keys.isEmpty } else { return false } }
+            spec.fragments[f].parallelism = global ? 1 : parallelism
+        }
+        let oldIDs = old.fragmentActors.flatMap { $0 }
+        let oldSet = Set(oldIDs)
+
+        // 1. Everything in flight inside the job, by the fragment it was heading to.
+        var pending: [[Chunk]] = Array(repeating: [], count: spec.fragments.count)
+        var pendingSides: [[Int]] = Array(repeating: [], count: spec.fragments.count)
+        var toDependents: [Chunk] = []
+        for channel in channels where oldSet.contains(channel.receiver) {
+            let f = fragmentIndex(of: actors[channel.receiver], in: old)
+            for m in channel.outbox + channel.inbox where !m.isBarrier {
+                pending[f].append(m.materialize())
+                pendingSides[f].append(channel.gate)
+            }
+        }
+        for id in oldIDs {
+            let actor = actors[id]
+            guard let output = actor.pendingOutput else { continue }
+            let f = fragmentIndex(of: actor, in: old)
+            if f + 1 < spec.fragments.count, let next = spec.fragments.indices.first(where: { g in
+                spec.fragments[g].inputs.contains { if case .fragment(let j) = $0.from { return j == f } else { return false } }
+            }) {
+                pending[next].append(output)
+                pendingSides[next].append(spec.fragments[next].inputs.first { if case .fragment(let j) = $0.from { return j == f } else { return false } }?.side ?? 0)
+            } else {
+                toDependents.append(output)
+            }
+        }
+        // Data queued towards dependent jobs stays with them.
+        var dependentQueues: [(receiver: Int, chunks: [Chunk])] = []
+        for channel in channels where oldSet.contains(channel.sender) && !oldSet.contains(channel.receiver) && actors[channel.receiver].alive {
+            let chunks = (channel.outbox + channel.inbox).filter { !$0.isBarrier }.map { $0.materialize() }
+            dependentQueues.append((channel.receiver, chunks))
+        }
+        let fetched = oldIDs.compactMap { actors[$0].fetched }
+        let states = oldIDs.map { id in (fragmentIndex(of: actors[id], in: old), actors[id].operators) }
+
+        // 2. Retire the old actors (their counters stay in the ledger) and detach dependents.
+        let (dependentActors, dependentRoles) = detachDependents(of: old, oldSet: oldSet)
+        for id in oldIDs {
+            let actor = actors[id]
+            actor.setStatus(actor.status, now: now)
+            retired.delivered += actor.delivered
+            retired.filtered += actor.filteredRows
+            actor.alive = false
+            actor.fetched = nil
+            if actor.role == .materialize { forgetCollector(id) }
+        }
+        for channel in channels where oldSet.contains(channel.receiver) {
+            // Queued rows move to the new channels; what this channel dropped stays counted.
+            retired.dropped += channel.droppedRows
+            clear(channel)
+        }
+        for other in jobs.values where other.spec.name != name {
+            for id in other.lastActors {
+                actors[id].dispatchers.removeAll { d in d.channels.contains { oldSet.contains(channels[$0].receiver) } }
+            }
+        }
+        var consumersByRole: [String: Consumer] = [:]
+        for (f, fragment) in old.spec.fragments.enumerated() {
+            if case .source(let source) = fragment.operators.first, let id = old.fragmentActors[f].first, let c = actors[id].consumer {
+                consumersByRole[source] = c
+            }
+        }
+
+        // 3. New actors, channels to dependents, state and rows moved over.
+        var runtime = instantiate(spec, consumers: consumersByRole)
+        runtime.createdAt = old.createdAt
+        jobs[name] = runtime
+        reconnectDependents(dependentActors, roles: dependentRoles, to: runtime)
+        for (f, operators) in states { migrate(operators, into: runtime.fragmentActors[f]) }
+        if let sourceActor = runtime.fragmentActors.first?.first, !fetched.isEmpty {
+            var all = Chunk(width: fetched[0].width)
+            for chunk in fetched { all.append(contentsOf: chunk) }
+            actors[sourceActor].fetched = all
+        }
+        for f in pending.indices {
+            for (k, chunk) in pending[f].enumerated() {
+                enqueue(chunk, into: runtime.fragmentActors[f], input: spec.fragments[f].inputs.first { $0.side == pendingSides[f][k] } ?? spec.fragments[f].inputs.first)
+            }
+        }
+        for (receiver, chunks) in dependentQueues {
+            for chunk in chunks { requeue(chunk, toReceiver: receiver, from: runtime.lastActors) }
+        }
+        for chunk in toDependents {
+            for id in runtime.lastActors.prefix(1) { dispatch(actors[id], chunk) }
+        }
+        rebuildFlowControl()
+        for id in runtime.fragmentActors.flatMap({ $0 }) { makeReady(actors[id]) }
+        for id in dependentActors { makeReady(actors[id]) }
+        drainReady()
+    }
+
+    private func fragmentIndex(of actor: Actor, in job: JobRuntime) -> Int {
+        job.fragmentActors.firstIndex { $0.contains(actor.id) } ?? 0
+    }
+
+    /// Removes the dependents' input channels from the job's last actors; returns the
+    /// dependent actors, which from now on expect only barriers injected after the rescale.
+    private func detachDependents(of job: JobRuntime, oldSet: Set<Int>) -> (actors: [Int], roles: [Int: ChannelRole]) {
+        var dependents: [Int] = []
+        var dependentRoles: [Int: ChannelRole] = [:]
+        for actor in actors where actor.alive && !oldSet.contains(actor.id) {
+            let keep = actor.inputs.indices.filter { !oldSet.contains(channels[actor.inputs[$0]].sender) }
+            guard keep.count != actor.inputs.count else { continue }
+            for i in actor.inputs.indices where !keep.contains(i) {
+                let c = channels[actor.inputs[i]]
+                retired.dropped += c.droppedRows
+                dependentRoles[actor.id] = c.role
+                clear(c)
+                for gate in gates[actor.id] { gate.channels.removeAll { $0 == c.id } }
+            }
+            actor.inputs = keep.map { actor.inputs[$0] }
+            actor.inputSides = keep.map { actor.inputSides[$0] }
+            for (i, id) in actor.inputs.enumerated() { channels[id].inputIndex = i }
+            actor.aligningEpoch = -1
+            actor.minEpoch = nextEpoch
+            if actor.role == .materialize || actor.role == .sink { forgetCollector(actor.id) }
+            dependents.append(actor.id)
+        }
+        return (dependents, dependentRoles)
+    }
+
+    /// Empties a channel whose rows were moved elsewhere.
+    private func clear(_ channel: Channel) {
+        channel.receivedRows += Int64(channel.queuedRows)
+        channel.outbox.removeAll()
+        channel.inbox.removeAll()
+        channel.outboxRows = 0; channel.inboxRows = 0
+        channel.outboxBuffers = 0; channel.inboxBuffers = 0
+        if channel.countedPending {
+            channel.countedPending = false
+            actors[channel.sender].pendingOutboxes -= 1
+        }
+    }
+
+    /// Connects the new last actors to the dependents that read the view.
+    private func reconnectDependents(_ dependents: [Int], roles: [Int: ChannelRole], to runtime: JobRuntime) {
+        for job in jobs.values where job.spec.name != runtime.spec.name {
+            for (f, fragment) in job.spec.fragments.enumerated() {
+                for input in fragment.inputs {
+                    guard case .view(let v) = input.from, v == runtime.spec.name else { continue }
+                    let receivers = job.fragmentActors[f]
+                    guard receivers.contains(where: dependents.contains) else { continue }
+                    connect(upstream: runtime.lastActors, downstream: receivers, input: input, schema: runtime.spec.outputSchema,
+                            role: receivers.compactMap { roles[$0] }.first ?? .exchange, minEpoch: nextEpoch)
+                }
+            }
+        }
+    }
+
+    /// Moves each stateful operator's state to the new actor that owns its key.
+    private func migrate(_ operators: [StreamOperator], into targets: [Int]) {
+        let n = targets.count
+        func owner(_ key: [Int64]) -> Actor {
+            let h = key.withUnsafeBufferPointer { KeyIndex.hash($0) }
+            return actors[targets[Int(h % UInt64(n))]]
+        }
+        var spread = 0
+        for (position, op) in operators.enumerated() {
+            if let agg = op as? HashAggOperator {
+                for g in agg.exportGroups() {
+                    let key = agg.groupKeys.isEmpty ? [] : g.key
+                    (owner(key).operators[position] as? HashAggOperator)?.importGroup(
+                        key: g.key, rowCount: g.rowCount, accumulators: g.accumulators, counts: g.counts, emitted: g.emitted)
+                }
+            } else if let join = op as? HashJoinOperator {
+                for side in 0..<2 {
+                    for row in join.exportRows(side: side) {
+                        (owner(join.keys[side].map { row[$0] }).operators[position] as? HashJoinOperator)?.importRow(row, side: side)
+                    }
+                }
+            } else if let view = op as? MaterializeOperator {
+                for row in view.currentRows() {
+                    let target: Actor
+                    if view.primaryKey.isEmpty {
+                        target = actors[targets[spread % n]]
+                        spread += 1
+                    } else {
+                        target = owner(view.primaryKey.map { row[$0] })
+                    }
+                    (target.operators[position] as? MaterializeOperator)?.importRow(row)
+                }
+            }
+        }
+    }
+
+    /// Puts rows straight into the inboxes of the fragment's new input channels, routed as the
+    /// fragment's input distribution would route them.
+    private func enqueue(_ chunk: Chunk, into receivers: [Int], input: FragmentInput?) {
+        guard let input, !receivers.isEmpty else { return }
+        var parts = [Chunk](repeating: Chunk(width: chunk.width), count: receivers.count)
+        switch input.distribution {
+        case .hash(let keys) where !keys.isEmpty:
+            for row in 0..<chunk.count {
+                let key = keys.map { chunk.value(row, $0) }
+                let h = key.withUnsafeBufferPointer { KeyIndex.hash($0) }
+                parts[Int(h % UInt64(receivers.count))].append(from: chunk, row: row)
+            }
+        default:
+            parts[0] = chunk
+        }
+        for (i, part) in parts.enumerated() where !part.isEmpty {
+            let receiver = actors[receivers[i]]
+            guard let id = receiver.inputs.first(where: { receiver.inputSides[receiver.inputs.firstIndex(of: $0)!] == input.side }) else { continue }
+            place(part, on: channels[id])
+        }
+    }
+
+    private func requeue(_ chunk: Chunk, toReceiver receiver: Int, from senders: [Int]) {
+        guard let id = actors[receiver].inputs.first(where: { senders.contains(channels[$0].sender) }) else { return }
+        place(chunk, on: channels[id])
+    }
+
+    /// A row moved by a rescale arrives on its new channel as if sent there.
+    private func place(_ chunk: Chunk, on channel: Channel) {
+        channel.touchDepth(now: now)
+        let message = Message.data(chunk, buffers: channel.buffers(forRows: chunk.count))
+        channel.sentRows += Int64(chunk.count)
+        channel.inbox.append(message)
+        channel.inboxRows += message.rows
+        channel.inboxBuffers += message.buffers
+    }
+}

@@ -1,0 +1,121 @@
+/// The event loop: one timed event at a time, then the zero-delay work it caused (actors that
+/// became ready), in the order it was caused.
+extension Engine {
+    /// Processes the next event and everything it makes ready at the same instant.
+    /// Returns a one-line description of the event, or nil when nothing is scheduled.
+    @discardableResult
+    public func step() -> String? {
+        drainReady()
+        guard let event = events.pop() else { return nil }
+        sampleUpTo(event.time)
+        now = event.time
+        let description = process(event)
+        drainReady()
+        return description
+    }
+
+    /// Advances virtual time by `duration`, processing every event due on the way.
+    @discardableResult
+    public func advance(by duration: Int64, cancel: CancellationFlag? = nil) -> RunOutcome {
+        run(until: now + max(0, duration), cancel: cancel)
+    }
+
+    /// Processes every event up to virtual time `deadline`, then sets the clock to it.
+    @discardableResult
+    public func run(until deadline: Int64, cancel: CancellationFlag? = nil) -> RunOutcome {
+        drainReady()
+        var count = 0
+        while let next = events.nextTime, next <= deadline {
+            count &+= 1
+            if count & 255 == 0, let cancel, cancel.isCancelled { return .cancelled }
+            let event = events.pop()!
+            sampleUpTo(event.time)
+            now = event.time
+            _ = process(event)
+            drainReady()
+        }
+        if deadline > now {
+            sampleUpTo(deadline)
+            now = deadline
+        }
+        return .completed
+    }
+
+    /// Number of events processed so far (for progress reports).
+    public var processedEvents: Int64 { eventsProcessed }
+
+    /// Virtual time of the next scheduled event, if any.
+    public var nextEventTime: Int64? {
+        drainReady()
+        return events.nextTime
+    }
+
+    func process(_ event: Event) -> String {
+        eventsProcessed &+= 1
+        switch event.kind {
+        case .actorDone:
+            let actor = actors[Int(event.target)]
+            guard actor.alive, actor.status == .busy else { return "a rescaled actor's event (skipped)" }
+            let rows = actor.inProgressRows
+            finishWork(actor)
+            return "\(actor.name) finished \(actor.role == .sink ? "a write of" : "a chunk of") \(rows) row\(rows == 1 ? "" : "s")"
+        case .generatorTick:
+            return generatorTick()
+        case .barrierTick:
+            guard event.generation == barrierTickGeneration else { return "a stale barrier tick (skipped)" }
+            return periodicBarrier()
+        }
+    }
+
+    @inline(__always)
+    func makeReady(_ actor: Actor) {
+        if !actor.readyQueued && actor.alive {
+            actor.readyQueued = true
+            ready.append(actor.id)
+        }
+    }
+
+    func drainReady() {
+        while let id = ready.popFirst() {
+            let actor = actors[id]
+            actor.readyQueued = false
+            run(actor)
+        }
+    }
+
+    // MARK: Generators
+
+    func scheduleGeneratorTickIfNeeded() {
+        guard !generatorTickScheduled else { return }
+        guard sources.contains(where: { $0.spec.rate > 0 || $0.spec.retention != nil }) else { return }
+        generatorTickScheduled = true
+        lastGeneratorTick = now
+        events.schedule(.generatorTick, at: now + Engine.generatorTick, target: 0)
+    }
+
+    private func generatorTick() -> String {
+        generatorTickScheduled = false
+        var appended: Int64 = 0
+        for source in sources {
+            let rows = source.rowsDue(from: lastGeneratorTick, to: now)
+            if rows > 0 {
+                source.append(rows, now: now)
+                appended += rows
+                wakeConsumers(of: source)
+            }
+            source.applyRetention(now: now)
+        }
+        lastGeneratorTick = now
+        scheduleGeneratorTickIfNeeded()
+        return "generators appended \(appended) row\(appended == 1 ? "" : "s")"
+    }
+
+    func wakeConsumers(of source: SourceLog) {
+        for job in jobs.values {
+            for id in job.fragmentActors.first ?? [] {
+                let actor = actors[id]
+                if actor.consumer?.source === source, actor.status == .idle { makeReady(actor) }
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import DequeModule
+import OrderedCollections
+
+/// The deterministic streaming engine.
+///
+/// Module map:
+/// - `Config/`      settings, cost and load specs, errors, virtual-time formatting
+/// - `Values/`      schemas, 64-bit row values, chunks, the string pool
+/// - `Random/`      the seeded generator and key samplers
+/// - `Plan/`        what the planner hands over: sources, jobs, fragments, operators
+/// - `Operators/`   filter, project, hash aggregate, hash join, materialize
+/// - `FlowControl/` credit (Flink), permits (RisingWave), tcp (pre-1.5 Flink), unbounded, drop
+/// - `Runtime/`     actors, channels, the source logs, the event loop, barriers
+/// - `Metrics/`     time series, snapshots for inspection, the ledger
+///
+/// Time is virtual (integer nanoseconds) and moves only through `step()`, `advance(by:)`,
+/// `run(until:)`; ties between events break by scheduling order. The engine never prints,
+/// reads files or looks at a clock.
+public final class Engine {
+    /// Virtual time now, in nanoseconds.
+    public internal(set) var now: Int64 = 0
+    public internal(set) var settings: EngineSettings
+    public internal(set) var strings = StringPool()
+
+    var sources: [SourceLog] = []
+    var sourceIndex: [String: Int] = [:]
+    var jobs = OrderedDictionary<String, JobRuntime>()
+    var actors: [Actor] = []
+    var channels: [Channel] = []
+    /// Per actor, per input side.
+    var gates: [[Gate]] = []
+    var connections: [Int: Connection] = [:]
+    var scheme: FlowControlScheme
+    let logScheme = UnboundedScheme()
+
+    var events = EventQueue()
+    var ready = Deque<Int>()
+    var generation: UInt32 = 0
+    var generatorTickScheduled = false
+    var lastGeneratorTick: Int64 = 0
+    static let generatorTick: Int64 = VirtualTime.millisecond
+    var eventsProcessed: Int64 = 0
+
+    // Barriers and checkpoints.
+    var nextEpoch: Int64 = 1
+    var inFlight = Deque<EpochState>()
+    public internal(set) var checkpoints: [Checkpoint] = []
+    var barrierLatencies: [Int64] = []
+    var barrierTickGeneration: UInt32 = 0
+    var skippedBarriers: Int64 = 0
+
+    // Metrics.
+    var metrics = MetricsStore()
+    var resetAt: Int64 = 0
+    var resetSnapshot = MetricsSnapshotBase()
+
+    // Ledger counters that outlive actors and channels (drops and rescales).
+    var retired = RetiredCounters()
+
+    // Tracing.
+    public var traceCategories: Set<TraceCategory> = []
+    var traceLog: [TraceEvent] = []
+    var tracing: Bool { !traceCategories.isEmpty }
+
+    public init(settings: EngineSettings = EngineSettings()) throws(EngineError) {
+        try settings.validate()
+        self.settings = settings
+        self.scheme = Engine.makeScheme(settings.flowControl)
+    }
+
+    static func makeScheme(_ kind: FlowControlKind) -> FlowControlScheme {
+        switch kind {
+        case .credit: CreditScheme()
+        case .permits: PermitScheme()
+        case .tcp: TcpScheme()
+        case .unbounded: UnboundedScheme()
+        case .dropTail: DropScheme(head: false)
+        case .dropHead: DropScheme(head: true)
+        }
+    }
+
+    /// Engine version recorded with saved sessions.
+    public static let version = "0.1.0"
+
+    // MARK: Tracing
+
+    func trace(_ category: TraceCategory, _ text: @autoclosure () -> String) {
+        guard traceCategories.contains(category) else { return }
+        traceLog.append(TraceEvent(time: now, category: category, text: text()))
+    }
+
+    /// Trace events recorded since the last call, in order.
+    public func drainTrace() -> [TraceEvent] {
+        defer { traceLog.removeAll() }
+        return traceLog
+    }
+
+    // MARK: Names
+
+    func channelName(_ c: Channel) -> String { "\(actors[c.sender].name) → \(actors[c.receiver].name)" }
+
+    func gate(of channel: Channel) -> Gate { gates[channel.receiver][channel.gate] }
+
+    func connection(of channel: Channel) -> Connection? {
+        guard settings.flowControl == .tcp, channel.role == .exchange, !channel.isLocal else { return nil }
+        let from = actors[channel.sender].node, to = actors[channel.receiver].node
+        let key = from * 4096 + to
+        if let c = connections[key] { return c }
+        let c = Connection(fromNode: from, toNode: to)
+        connections[key] = c
+        return c
+    }
+
+    func scheme(for channel: Channel) -> FlowControlScheme {
+        channel.role == .exchange ? scheme : logScheme
+    }
+}
+
+/// A running job: its spec and its actors, fragment by fragment.
+struct JobRuntime {
+    var spec: JobSpec
+    /// Actor ids per fragment, in fragment order.
+    var fragmentActors: [[Int]]
+    var consumers: [Consumer]
+    var createdAt: Int64
+    var createdEpoch: Int64
+    var lastActors: [Int] { fragmentActors.last ?? [] }
+}

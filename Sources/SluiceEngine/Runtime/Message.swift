@@ -1,0 +1,173 @@
+import DequeModule
+
+/// A checkpoint barrier: epoch `epoch`, injected at `injectedAt`.
+struct BarrierMark: Sendable {
+    let epoch: Int64
+    let injectedAt: Int64
+}
+
+/// What travels on a channel: rows `start..<end` of a chunk (taking `buffers` network buffers
+/// and `permits` row permits) or a barrier. Splitting a message shares the chunk's storage.
+struct Message {
+    var chunk: Chunk
+    var start: Int
+    var end: Int
+    var buffers: Int
+    var permits: Int
+    var barrier: BarrierMark?
+
+    static func data(_ chunk: Chunk, buffers: Int) -> Message {
+        Message(chunk: chunk, start: 0, end: chunk.count, buffers: buffers, permits: 0, barrier: nil)
+    }
+    static func barrier(_ mark: BarrierMark) -> Message {
+        Message(chunk: Chunk(width: 0), start: 0, end: 0, buffers: 0, permits: 0, barrier: mark)
+    }
+
+    var isBarrier: Bool { barrier != nil }
+    @inline(__always) var rows: Int { end &- start }
+
+    /// Splits off the first `n` rows (taking `buffers` buffers) as their own message.
+    mutating func splitFirst(_ n: Int, buffers firstBuffers: Int) -> Message {
+        var head = self
+        head.end = start + n
+        head.buffers = firstBuffers
+        head.permits = 0
+        start += n
+        buffers -= firstBuffers
+        return head
+    }
+
+    /// The rows as a chunk of their own (no copy when the message is the whole chunk).
+    func materialize() -> Chunk {
+        if start == 0 && end == chunk.count { return chunk }
+        var out = Chunk(width: chunk.width, capacity: rows)
+        for row in start..<end { out.append(from: chunk, row: row) }
+        return out
+    }
+}
+
+/// Where a channel sits in the graph, which decides its flow control.
+enum ChannelRole {
+    /// An ordinary exchange channel: the session's flow-control scheme applies.
+    case exchange
+    /// RisingWave's `StreamSyncLogStore` after a join: unbounded, barriers overtake data.
+    case joinLogStore
+    /// A decoupled sink's log (`sink_decouple`): unbounded; the barrier is collected on write.
+    case sinkLog
+}
+
+/// One queue between one sender actor and one receiver actor. The outbox holds what the
+/// sender produced but flow control has not let through yet (Flink's subpartition backlog);
+/// the inbox holds what arrived at the receiver and waits to be processed.
+final class Channel {
+    let id: Int
+    let sender: Int
+    let receiver: Int
+    /// Index of this channel among the receiver's inputs.
+    var inputIndex: Int
+    /// Gate of the receiver (join side) this channel belongs to.
+    let gate: Int
+    let role: ChannelRole
+    let isLocal: Bool
+    let rowsPerBuffer: Int
+    let rowWidthBytes: Int
+
+    var outbox = Deque<Message>()
+    var inbox = Deque<Message>()
+    var outboxRows = 0, outboxBuffers = 0
+    var inboxRows = 0, inboxBuffers = 0
+
+    // Credit (Flink): credits the sender holds; floating buffers the receiver holds for it;
+    // the backlog the sender last announced.
+    var credit = 0
+    var floatingHeld = 0
+    var announcedBacklog = 0
+    var waitingForFloating = false
+    /// Whether the sender counts this channel among its non-empty outboxes.
+    var countedPending = false
+    // Permits (RisingWave).
+    var permits = 0
+    var barrierPermits = 0
+    var permitsToReturn = 0
+
+    // Counters for the ledger and metrics.
+    var sentRows: Int64 = 0
+    var receivedRows: Int64 = 0
+    var droppedRows: Int64 = 0
+    var sentBuffers: Int64 = 0
+    var peakInboxRows = 0
+    /// Time integral of the inbox depth in rows and buffers, for time-averaged depth.
+    var depthRowsIntegral: Double = 0
+    var depthBuffersIntegral: Double = 0
+    var depthSince: Int64 = 0
+    /// Virtual nanoseconds the sender spent blocked on this channel.
+    var blockedNs: Int64 = 0
+    var blockedSince: Int64 = -1
+
+    init(id: Int, sender: Int, receiver: Int, inputIndex: Int, gate: Int, role: ChannelRole,
+         isLocal: Bool, rowsPerBuffer: Int, rowWidthBytes: Int) {
+        self.id = id
+        self.sender = sender
+        self.receiver = receiver
+        self.inputIndex = inputIndex
+        self.gate = gate
+        self.role = role
+        self.isLocal = isLocal
+        self.rowsPerBuffer = max(1, rowsPerBuffer)
+        self.rowWidthBytes = rowWidthBytes
+    }
+
+    /// Rows anywhere on this channel: sender side and receiver side.
+    var queuedRows: Int { outboxRows + inboxRows }
+
+    @inline(__always)
+    func buffers(forRows rows: Int) -> Int { (rows + rowsPerBuffer - 1) / rowsPerBuffer }
+
+    /// Keeps the time integral of the inbox depth current; call before the depth changes.
+    @inline(__always)
+    func touchDepth(now: Int64) {
+        let dt = Double(now - depthSince)
+        if dt > 0 {
+            depthRowsIntegral += dt * Double(inboxRows)
+            depthBuffersIntegral += dt * Double(inboxBuffers)
+        }
+        depthSince = now
+    }
+
+    func pushOutbox(_ m: Message) {
+        if !m.isBarrier { sentRows += Int64(m.rows) }
+        outboxRows += m.rows
+        outboxBuffers += m.buffers
+        outbox.append(m)
+    }
+
+    func popOutbox() -> Message {
+        let m = outbox.removeFirst()
+        outboxRows -= m.rows
+        outboxBuffers -= m.buffers
+        return m
+    }
+
+    /// Puts a message on the receiver side; in unaligned mode a barrier jumps the queue and
+    /// returns the rows and buffers it overtook (the checkpoint's in-flight data).
+    @discardableResult
+    func deliver(_ m: Message, now: Int64, overtaking: Bool) -> (rows: Int, buffers: Int) {
+        touchDepth(now: now)
+        if m.isBarrier && overtaking {
+            // The barrier is a priority event: it goes ahead of the data (and behind earlier barriers).
+            var position = 0
+            while position < inbox.count && inbox[position].isBarrier { position += 1 }
+            let overtaken = (inboxRows, inboxBuffers)
+            inbox.insert(m, at: position)
+            return overtaken
+        }
+        inbox.append(m)
+        inboxRows += m.rows
+        inboxBuffers += m.buffers
+        if !m.isBarrier {
+            sentBuffers += Int64(m.buffers)
+            if inboxRows > peakInboxRows { peakInboxRows = inboxRows }
+        }
+        return (0, 0)
+    }
+}

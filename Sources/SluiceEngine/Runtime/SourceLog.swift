@@ -1,0 +1,209 @@
+import DequeModule
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One partition of a source's log: Kafka's log start offset, log end offset and segments.
+struct PartitionLog {
+    var startOffset: Int64 = 0
+    var endOffset: Int64 = 0
+    /// Closed and active segments: base offset and the time of the newest append.
+    var segments = Deque<(base: Int64, created: Int64, lastAppend: Int64)>()
+}
+
+/// A source: an external partitioned log (Kafka-like) plus the generator that appends to it.
+/// Rows are not stored: a row's values are a pure function of (seed, partition, offset), so
+/// every consumer of the log reads the same rows and memory does not grow with the backlog.
+final class SourceLog {
+    let id: Int
+    var spec: SourceSpec
+    var partitions: [PartitionLog]
+    let seed: UInt64
+    private(set) var keySampler: KeySampler
+    /// Interned ids of the strings a VARCHAR column draws from, per column.
+    var stringChoices: [[Int64]] = []
+    var rng: SeededRandom
+    /// Fractional rows carried between generator ticks (constant and shaped patterns).
+    var carry = 0.0
+    var nextPartition = 0
+    var generated: Int64 = 0
+    var expiredByRetention: Int64 = 0
+    var consumers: [Consumer] = []
+
+    init(id: Int, spec: SourceSpec, seed: UInt64, strings: inout StringPool) {
+        self.id = id
+        self.spec = spec
+        self.seed = seed
+        self.partitions = Array(repeating: PartitionLog(), count: max(1, spec.partitions))
+        self.keySampler = KeySampler(keys: spec.keys, distribution: spec.keyDistribution)
+        self.rng = SeededRandom(seed: seed, stream: 0x50_0000 + UInt64(id))
+        for column in spec.schema.columns {
+            if column.type == .varchar {
+                let cardinality = spec.isTable ? 8 : 100
+                stringChoices.append((0..<cardinality).map { strings.intern("\(column.name)-\($0)") })
+            } else {
+                stringChoices.append([])
+            }
+        }
+    }
+
+    func updateSampler() { keySampler = KeySampler(keys: spec.keys, distribution: spec.keyDistribution) }
+
+    var endOffsets: [Int64] { partitions.map(\.endOffset) }
+
+    // MARK: Appending
+
+    /// Appends `count` rows spread over the partitions (round-robin), or all into `partition`.
+    func append(_ count: Int64, now: Int64, partition: Int? = nil) {
+        guard count > 0 else { return }
+        if let p = partition {
+            appendTo(p, count, now: now)
+        } else {
+            let n = Int64(partitions.count)
+            let each = count / n
+            var rest = count % n
+            for k in 0..<partitions.count {
+                let p = (nextPartition + k) % partitions.count
+                var c = each
+                if rest > 0 { c += 1; rest -= 1 }
+                appendTo(p, c, now: now)
+            }
+            nextPartition = (nextPartition + Int(count % n)) % partitions.count
+        }
+        generated += count
+    }
+
+    private func appendTo(_ p: Int, _ count: Int64, now: Int64) {
+        guard count > 0 else { return }
+        let offset = partitions[p].endOffset
+        if let last = partitions[p].segments.last, now - last.created < spec.segment {
+            partitions[p].segments[partitions[p].segments.count - 1].lastAppend = now
+        } else {
+            partitions[p].segments.append((offset, now, now))
+        }
+        partitions[p].endOffset += count
+    }
+
+    /// Deletes whole closed segments whose newest row is older than `retention` (Kafka's
+    /// time-based retention); consumers behind the new log start offset lose those rows.
+    func applyRetention(now: Int64) {
+        guard let retention = spec.retention else { return }
+        for p in partitions.indices {
+            while partitions[p].segments.count > 1, let first = partitions[p].segments.first,
+                  now - first.lastAppend > retention {
+                partitions[p].segments.removeFirst()
+                let newStart = partitions[p].segments.first!.base
+                let deleted = newStart - partitions[p].startOffset
+                partitions[p].startOffset = newStart
+                expiredByRetention += deleted
+                for consumer in consumers where consumer.offsets[p] < newStart {
+                    consumer.expired[p] += newStart - consumer.offsets[p]
+                    consumer.offsets[p] = newStart
+                }
+            }
+        }
+    }
+
+    /// Rows the generator adds between `from` and `to` under the load pattern.
+    func rowsDue(from: Int64, to: Int64) -> Int64 {
+        let rate = spec.rate
+        guard rate > 0, to > from else { return 0 }
+        let dt = Double(to - from) / 1e9
+        let t = Double(from) / 1e9
+        let expected: Double
+        switch spec.pattern {
+        case .constant, .poisson:
+            expected = rate * dt
+        case .burst(let on, let off):
+            let period = on + off
+            let phase = period > 0 ? from % period : 0
+            expected = phase < on ? rate * dt : 0
+        case .sine(let period):
+            let p = max(1, Double(period) / 1e9)
+            expected = rate * (1 + sin(2 * Double.pi * t / p)) * dt
+        case .ramp(let target, let over):
+            let span = max(1, Double(over) / 1e9)
+            let fraction = min(1, t / span)
+            expected = (rate + (target - rate) * fraction) * dt
+        }
+        if case .poisson = spec.pattern { return Int64(rng.poisson(mean: expected)) }
+        carry += expected
+        let whole = carry.rounded(.down)
+        carry -= whole
+        return Int64(whole)
+    }
+
+    // MARK: Row contents
+
+    @inline(__always)
+    private static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Appends the rows at `offset..<offset+count` of partition `p` to `chunk`.
+    func readRows(partition p: Int, offset: Int64, count: Int, into chunk: inout Chunk) {
+        let columns = spec.schema.columns
+        let keyColumn = spec.keyColumn
+        let isTable = spec.isTable
+        for i in 0..<count {
+            let o = offset + Int64(i)
+            var h = Self.mix(seed ^ (UInt64(id) << 48) ^ (UInt64(p) << 40) ^ UInt64(bitPattern: o))
+            for (c, column) in columns.enumerated() {
+                h = Self.mix(h)
+                let v: Int64
+                if c == keyColumn {
+                    if isTable {
+                        v = spec.keys > 0 && spec.keys < spec.tableRows ? o % Int64(spec.keys) : o
+                    } else {
+                        var r = SeededRandom(seed: h)
+                        v = Int64(keySampler.draw(&r))
+                    }
+                } else {
+                    switch column.type {
+                    case .int, .bigint: v = Int64(h % 1000)
+                    case .double: v = ScalarExpr.bits(Double(h % 10_000) / 100)
+                    case .varchar: v = stringChoices[c][Int(h % UInt64(stringChoices[c].count))]
+                    case .boolean: v = Int64(h & 1)
+                    }
+                }
+                chunk.values.append(v)
+            }
+            chunk.commitRow()
+        }
+    }
+}
+
+/// A consumer group reading one source for one job: Kafka's committed position per partition,
+/// pause state, and what it lost to retention.
+final class Consumer {
+    let source: SourceLog
+    let job: String
+    var offsets: [Int64]
+    /// Where the group started, per partition (it starts at the log start, `earliest`).
+    let baseOffsets: [Int64]
+    var paused: [Bool]
+    var expired: [Int64]
+    var consumed: [Int64]
+    /// The largest lag seen since the metrics window started (`records-lag-max`).
+    var lagMax: Int64 = 0
+
+    init(source: SourceLog, job: String) {
+        self.source = source
+        self.job = job
+        let starts = source.partitions.map(\.startOffset)
+        offsets = starts
+        baseOffsets = starts
+        paused = Array(repeating: false, count: source.partitions.count)
+        expired = Array(repeating: 0, count: source.partitions.count)
+        consumed = Array(repeating: 0, count: source.partitions.count)
+    }
+
+    func lag(_ p: Int) -> Int64 { source.partitions[p].endOffset - offsets[p] }
+    var totalLag: Int64 { (0..<offsets.count).reduce(0) { $0 + lag($1) } }
+    var generated: Int64 { (0..<offsets.count).reduce(0) { $0 + source.partitions[$1].endOffset - baseOffsets[$1] } }
+}

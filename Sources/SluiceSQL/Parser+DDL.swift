@@ -1,0 +1,218 @@
+/// CREATE, DROP and ALTER of sources, tables, materialized views and sinks.
+extension Parser {
+    /// Reads `SOURCE`, `TABLE`, `MATERIALIZED VIEW` or `SINK` after `verb`.
+    mutating func objectKind(after verb: String) throws(SQLError) -> ObjectKind {
+        let token = current
+        switch token.kind == .word ? token.value : "" {
+        case "source": advance(); return .source
+        case "table": advance(); return .table
+        case "sink": advance(); return .sink
+        case "materialized":
+            advance()
+            _ = try expect("view", "after MATERIALIZED")
+            return .materializedView
+        case "view":
+            throw SQLError("plain views are not supported; use MATERIALIZED VIEW", at: token.range,
+                           hint: "\(verb) MATERIALIZED VIEW ...")
+        case "or" where verb == "CREATE" && peek(1).isKeyword("replace"):
+            throw SQLError("CREATE OR REPLACE is not supported", at: token.range.union(peek(1).range),
+                           hint: "DROP the object, then CREATE it again")
+        default:
+            throw unexpected("SOURCE, TABLE, MATERIALIZED VIEW or SINK after \(verb)",
+                             suggesting: ["source", "table", "materialized", "sink"])
+        }
+    }
+
+    /// Refuses `IF NOT EXISTS`, which the AST has no place for.
+    func refuseIfNotExists() throws(SQLError) {
+        if sees("if"), peek(1).isKeyword("not") {
+            throw SQLError("IF NOT EXISTS is not supported", at: current.range.union(peek(2).range),
+                           hint: "SHOW SOURCES, SHOW VIEWS or SHOW SINKS lists what exists")
+        }
+    }
+
+    // MARK: CREATE
+
+    mutating func create() throws(SQLError) -> Statement {
+        _ = try expect("create")
+        let kind = try objectKind(after: "CREATE")
+        try refuseIfNotExists()
+        let name = try identifier("a \(kind.noun) name")
+        var options: [WithOption] = []
+        switch kind {
+        case .source, .table:
+            guard seesSymbol("(") else {
+                throw unexpected("'(' and the columns after the \(kind.noun) name",
+                                 hint: "CREATE \(kind.sql) \(name.sql) (id INT, name VARCHAR) WITH (...)")
+            }
+            let columns = try columnList(of: kind)
+            if accept("with") != nil { try optionList("WITH", into: &options) }
+            try expectEnd()
+            return .createSource(name: name, columns: columns, options: options, isTable: kind == .table)
+        case .materializedView:
+            let query = try viewBody(into: &options)
+            try expectEnd()
+            return .createView(name: name, query: query, options: options)
+        case .sink:
+            if sees("as") {
+                throw SQLError("CREATE SINK ... AS SELECT is not supported", at: current.range.union(peek(1).range),
+                               hint: "create a materialized view, then CREATE SINK \(name.sql) FROM view")
+            }
+            _ = try expect("from", "after the sink name")
+            let from = try identifier("a view or table name after FROM")
+            if accept("with") != nil { try optionList("WITH", into: &options) }
+            try expectEnd()
+            return .createSink(name: name, from: from, options: options)
+        }
+    }
+
+    /// `[WITH (...)] AS query [WITH (...)]`: RisingWave's place for options, and Sluice's.
+    mutating func viewBody(into options: inout [WithOption]) throws(SQLError) -> Query {
+        if accept("with") != nil { try optionList("WITH", into: &options) }
+        _ = try expect("as", "after the view name")
+        if seesSymbol("("), peek(1).isKeyword("select") {
+            advance()
+            let query = try query()
+            _ = try expectSymbol(")", "to close the query")
+            if accept("with") != nil { try optionList("WITH", into: &options) }
+            return query
+        }
+        guard sees("select") else {
+            throw unexpected("SELECT after AS", suggesting: ["select"])
+        }
+        let query = try query()
+        try expectEndOfQuery(allowing: ["with"])
+        if accept("with") != nil { try optionList("WITH", into: &options) }
+        return query
+    }
+
+    // MARK: Columns
+
+    mutating func columnList(of kind: ObjectKind) throws(SQLError) -> [ColumnDef] {
+        _ = try expectSymbol("(")
+        var columns: [ColumnDef] = []
+        repeat {
+            if accept("primary") != nil {
+                _ = try expect("key", "after PRIMARY")
+                _ = try expectSymbol("(", "after PRIMARY KEY")
+                repeat {
+                    let name = try identifier("a column name")
+                    guard let index = columns.firstIndex(where: { $0.name.name == name.name }) else {
+                        throw SQLError("column '\(name.name)' named in PRIMARY KEY is not defined", at: name.range,
+                                       hint: "define the columns before the PRIMARY KEY (...) constraint")
+                    }
+                    columns[index].primaryKey = true
+                } while acceptSymbol(",") != nil
+                _ = try expectSymbol(")", "after the key columns")
+                continue
+            }
+            let column = try columnDef()
+            if columns.contains(where: { $0.name.name == column.name.name }) {
+                throw SQLError("column '\(column.name.name)' specified more than once", at: column.name.range)
+            }
+            columns.append(column)
+        } while acceptSymbol(",") != nil
+        _ = try expectSymbol(")", "or ',' after the column")
+        return columns
+    }
+
+    mutating func columnDef() throws(SQLError) -> ColumnDef {
+        let name = try identifier("a column name")
+        let typeToken = current
+        guard typeToken.kind == .word else {
+            throw unexpected("a type for column '\(name.name)'", hint: "types: INT, BIGINT, DOUBLE, VARCHAR, BOOLEAN")
+        }
+        guard let type = ColumnType.named(typeToken.value) else {
+            var hint = "types: INT, BIGINT, DOUBLE, VARCHAR, BOOLEAN"
+            if let near = Suggest.nearest(typeToken.value, among: ColumnType.allNames) {
+                hint = "did you mean \(near.uppercased())? " + hint
+            }
+            throw SQLError("unknown type '\(typeToken.text)' for column '\(name.name)'", at: typeToken.range, hint: hint)
+        }
+        advance()
+        // DOUBLE PRECISION, CHARACTER VARYING, VARCHAR(255): accepted, the length ignored.
+        if type == .double { _ = accept("precision") }
+        if seesSymbol("("), peek(1).kind == .integer, peek(2).isSymbol(")") {
+            advance(); advance(); advance()
+        }
+        var primaryKey = false
+        while true {
+            if accept("primary") != nil {
+                _ = try expect("key", "after PRIMARY")
+                primaryKey = true
+            } else if accept("not") != nil {
+                _ = try expect("null", "after NOT")
+            } else if accept("null") == nil {
+                break
+            }
+        }
+        return ColumnDef(name: name, type: type, primaryKey: primaryKey, range: range(from: name.range.start))
+    }
+
+    // MARK: DROP and ALTER
+
+    mutating func drop() throws(SQLError) -> Statement {
+        _ = try expect("drop")
+        let kind = try objectKind(after: "DROP")
+        var ifExists = false
+        if accept("if") != nil {
+            _ = try expect("exists", "after IF")
+            ifExists = true
+        }
+        let name = try identifier("a \(kind.noun) name")
+        if let cascade = accept("cascade") {
+            throw SQLError("DROP ... CASCADE is not supported", at: cascade.range, hint: "drop the dependent objects first")
+        }
+        try expectEnd()
+        return .drop(kind, name: name, ifExists: ifExists)
+    }
+
+    mutating func alter() throws(SQLError) -> Statement {
+        _ = try expect("alter")
+        let kindStart = current.range.start
+        let kind = try objectKind(after: "ALTER")
+        let kindRange = range(from: kindStart)
+        let name = try identifier("a \(kind.noun) name")
+        if let verb = accept("pause") ?? accept("resume") {
+            guard kind == .source else {
+                throw SQLError("\(verb.value.uppercased()) PARTITION applies to sources only", at: kindRange)
+            }
+            _ = try expect("partition", "after \(verb.value.uppercased())")
+            let (partition, valueRange) = try integer("a partition number", minimum: 0, example: "\(verb.value.uppercased()) PARTITION 0")
+            try expectEnd()
+            return .alterPartition(source: name, partition: partition, pause: verb.value == "pause", valueRange: valueRange)
+        }
+        _ = try expect("set", "after ALTER \(kind.sql) \(name.sql)")
+        if sees("parallelism") {
+            guard kind == .materializedView else {
+                throw SQLError("SET PARALLELISM applies to materialized views only", at: kindRange,
+                               hint: "ALTER MATERIALIZED VIEW name SET PARALLELISM = 4")
+            }
+            advance()
+            if acceptSymbol("=") == nil, accept("to") == nil {
+                throw unexpected("'=' or TO after PARALLELISM")
+            }
+            let (parallelism, valueRange) = try integer("a parallelism", minimum: 1, example: "SET PARALLELISM = 4")
+            try expectEnd()
+            return .alterParallelism(name: name, parallelism: parallelism, valueRange: valueRange)
+        }
+        var options: [WithOption] = []
+        if current.kind == .word, current.value != "parallelism",
+           Suggest.distance(current.value, "parallelism") <= 2 {
+            throw unexpected("'(' or PARALLELISM after SET", suggesting: ["parallelism"])
+        }
+        if seesSymbol("(") {
+            try optionList("SET", into: &options)
+        } else if current.kind != .word {
+            throw unexpected("'(' and options after SET", hint: "ALTER \(kind.sql) \(name.sql) SET (name = value, ...)")
+        } else {
+            // ALTER SOURCE s SET rate = 10000: one option without parentheses.
+            let key = try optionKey()
+            if acceptSymbol("=") == nil, accept("to") == nil { throw unexpected("'=' after option '\(key.name)'") }
+            let (value, valueRange) = try optionValue(for: key.name)
+            options.append(WithOption(key: key, value: value, valueRange: valueRange))
+        }
+        try expectEnd()
+        return .alterSet(kind, name: name, options: options)
+    }
+}

@@ -1,0 +1,137 @@
+/// INJECT, STEP, RUN, BARRIER, WATCH and TRACE: the statements that move the engine.
+extension Parser {
+    /// `INJECT n INTO source [PARTITION p]`; returns the partition's range for `valueRange`.
+    mutating func inject() throws(SQLError) -> (Statement, SourceRange?) {
+        _ = try expect("inject")
+        let (count, _) = try integer("a row count after INJECT", minimum: 1, example: "INJECT 5000 INTO clicks")
+        _ = try expect("into", "after the row count")
+        let source = try identifier("a source name after INTO")
+        var partition: Int?
+        var partitionRange: SourceRange?
+        if accept("partition") != nil {
+            let (value, range) = try integer("a partition number", minimum: 0, example: "PARTITION 0")
+            (partition, partitionRange) = (value, range)
+        }
+        try expectEnd()
+        return (.inject(count: count, source: source, partition: partition), partitionRange)
+    }
+
+    /// `STEP`, `STEP 10`, `STEP 250ms`, `STEP BARRIER`.
+    mutating func step() throws(SQLError) -> Statement {
+        _ = try expect("step")
+        let amount: StepAmount
+        let token = current
+        switch token.kind {
+        case _ where atEnd:
+            amount = .events(1)
+        case .integer:
+            amount = .events(try integer("an event count after STEP", minimum: 1).0)
+        case .duration, .string:
+            amount = .duration(try duration("a duration", after: "STEP").0)
+        case .word where token.value == "barrier":
+            advance()
+            amount = .barrier
+        default:
+            throw unexpected("a number of events, a duration or BARRIER after STEP", suggesting: ["barrier"],
+                             hint: "STEP 10 runs ten events, STEP 250ms advances virtual time, STEP BARRIER completes a barrier")
+        }
+        try expectEnd()
+        return .step(amount)
+    }
+
+    /// `RUN 30s`.
+    mutating func run() throws(SQLError) -> Statement {
+        _ = try expect("run")
+        let (ns, _) = try duration("a duration", after: "RUN")
+        try expectEnd()
+        return .run(ns)
+    }
+
+    /// `WATCH SHOW ... [EVERY d] FOR d [SPEED s]`, clauses in any order.
+    mutating func watch() throws(SQLError) -> Statement {
+        let watch = try expect("watch")
+        guard sees("show") else {
+            throw unexpected("SHOW after WATCH", suggesting: ["show"],
+                             hint: "WATCH repeats a SHOW: WATCH SHOW QUEUES EVERY 200ms FOR 10s")
+        }
+        let showIndex = position
+        let show = try self.show()
+        let inner = ParsedStatement(statement: show, text: text(fromToken: showIndex),
+                                    range: tokens[showIndex].range.union(tokens[position - 1].range))
+        var every: Int64?, duration: Int64?, speed: Double?
+        while !atEnd {
+            let clause = current
+            if every == nil, accept("every") != nil {
+                every = try self.duration("an interval", after: "EVERY").0
+            } else if duration == nil, accept("for") != nil {
+                duration = try self.duration("a duration", after: "FOR").0
+            } else if speed == nil, accept("speed") != nil {
+                speed = try speedFactor()
+            } else if ["every", "for", "speed"].contains(clause.value), clause.kind == .word {
+                throw SQLError("\(clause.value.uppercased()) is given twice", at: clause.range)
+            } else {
+                throw unexpected("EVERY, FOR, SPEED or ';'", suggesting: ["every", "for", "speed"])
+            }
+        }
+        guard let duration else {
+            throw SQLError("WATCH needs FOR and a duration", at: watch.range.union(end.range),
+                           hint: "for example: WATCH SHOW QUEUES EVERY 200ms FOR 10s")
+        }
+        return .watch(inner, every: every ?? Statement.defaultWatchInterval, duration: duration, speed: speed)
+    }
+
+    /// `1x`, `2.5x`, `2`, `0.5`: a positive factor.
+    mutating func speedFactor() throws(SQLError) -> Double {
+        let token = current
+        let value: Double
+        switch token.kind {
+        case .speed(let factor): value = factor
+        case .integer, .decimal: value = Double(token.value) ?? .infinity
+        default: throw unexpected("a speed factor after SPEED", hint: "for example: SPEED 1x, SPEED 2x, SPEED 0.5x")
+        }
+        advance()
+        guard value > 0, value.isFinite else {
+            throw SQLError("SPEED must be positive, found \(token.text)", at: token.range)
+        }
+        return value
+    }
+
+    /// `TRACE ON`, `TRACE OFF`, `TRACE credit, barriers`.
+    mutating func trace() throws(SQLError) -> Statement {
+        _ = try expect("trace")
+        if accept("on") != nil { try expectEnd(); return .trace(.on) }
+        if accept("off") != nil { try expectEnd(); return .trace(.off) }
+        let names = TraceCategory.allCases.map(\.rawValue)
+        let accepted = "ON, OFF or categories: " + names.joined(separator: ", ")
+        guard current.kind == .word else { throw unexpected("ON, OFF or a category after TRACE", hint: "TRACE takes \(accepted)") }
+        var categories: [TraceCategory] = []
+        repeat {
+            let token = current
+            guard token.kind == .word else { throw unexpected("a trace category", hint: "TRACE takes \(accepted)") }
+            guard let category = TraceCategory.named(token.value) else {
+                var hint = "TRACE takes \(accepted)"
+                if let near = Suggest.nearest(token.value, among: names + ["on", "off"]) {
+                    hint = "did you mean \(near)? " + hint
+                }
+                throw SQLError("unknown trace category '\(token.text)'", at: token.range, hint: hint)
+            }
+            advance()
+            if !categories.contains(category) { categories.append(category) }
+        } while acceptSymbol(",") != nil
+        try expectEnd()
+        return .trace(.categories(categories))
+    }
+}
+
+extension TraceCategory {
+    /// The category for a word, singular or plural: `credit(s)`, `permit(s)`, `barrier(s)`, `blocking`.
+    static func named(_ word: String) -> TraceCategory? {
+        switch word {
+        case "credit", "credits": .credit
+        case "permit", "permits": .permits
+        case "barrier", "barriers": .barriers
+        case "blocking", "block", "blocked": .blocking
+        default: nil
+        }
+    }
+}

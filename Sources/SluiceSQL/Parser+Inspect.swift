@@ -1,0 +1,119 @@
+/// SET, SHOW, RESET, EXPLAIN, DIAGNOSE and PLOT: variables and inspection.
+extension Parser {
+    /// `SET name = value`, `SET name TO value`, `SET name TO DEFAULT` (a reset).
+    /// Returns the value's range for `valueRange`.
+    mutating func set() throws(SQLError) -> (Statement, SourceRange?) {
+        _ = try expect("set")
+        let name = try dottedName("a variable name after SET")
+        if acceptSymbol("=") == nil, accept("to") == nil {
+            throw unexpected("'=' or TO after SET \(name.sql)", hint: "SET \(name.sql) = value")
+        }
+        if let token = accept("default") {
+            try expectEnd()
+            return (.reset(name), token.range)
+        }
+        let (value, valueRange) = try optionValue(for: name.name)
+        try expectEnd()
+        return (.set(name, value), valueRange)
+    }
+
+    /// `SHOW kind`, `SHOW MATERIALIZED VIEWS`, `SHOW METRICS [actor]`, `SHOW name`.
+    /// Stops before EVERY, FOR and SPEED so that WATCH can follow it with its clauses.
+    mutating func show() throws(SQLError) -> Statement {
+        _ = try expect("show")
+        let token = current
+        guard seesName || token.isKeyword("all") else {
+            throw unexpected("what to show after SHOW",
+                             hint: "SHOW SOURCES, TABLES, VIEWS, SINKS, GRAPH, ACTORS, QUEUES, BARRIERS, CHECKPOINTS, LAG, METRICS, LEDGER, ALL or a variable name")
+        }
+        if token.kind == .word {
+            if token.value == "materialized" {
+                advance()
+                _ = try expect("views", "after SHOW MATERIALIZED")
+                return .show(.views)
+            }
+            if token.value == "metrics" {
+                advance()
+                if seesName, !["every", "for", "speed"].contains(current.value) {
+                    return .showMetrics(try dottedName("an actor name"))
+                }
+                return .showMetrics(nil)
+            }
+            if let kind = ShowKind(rawValue: token.value) {
+                advance()
+                return .show(kind)
+            }
+        }
+        return .showVariable(try dottedName("a variable name"))
+    }
+
+    /// `RESET name`, `RESET ALL`, `RESET METRICS`.
+    mutating func reset() throws(SQLError) -> Statement {
+        _ = try expect("reset")
+        if accept("all") != nil { return .resetAll }
+        if accept("metrics") != nil { return .resetMetrics }
+        guard seesName else {
+            throw unexpected("a variable name, ALL or METRICS after RESET")
+        }
+        return .reset(try dottedName("a variable name"))
+    }
+
+    /// `EXPLAIN CREATE MATERIALIZED VIEW ...` or `EXPLAIN name`.
+    mutating func explain() throws(SQLError) -> Statement {
+        let explain = try expect("explain")
+        let example = "EXPLAIN CREATE MATERIALIZED VIEW v AS SELECT ... or EXPLAIN name"
+        if let create = accept("create") {
+            let kindStart = current.range.start
+            let kind = try objectKind(after: "EXPLAIN CREATE")
+            guard kind == .materializedView else {
+                throw SQLError("EXPLAIN CREATE \(kind.sql) is not supported", at: create.range.union(range(from: kindStart)),
+                               hint: "EXPLAIN shows the plan of a materialized view; EXPLAIN name explains an existing view or sink")
+            }
+            try refuseIfNotExists()
+            let name = try identifier("a materialized view name")
+            var options: [WithOption] = []
+            let query = try viewBody(into: &options)
+            try expectEnd()
+            return .explainCreate(name: name, query: query, options: options)
+        }
+        if let select = accept("select") {
+            throw SQLError("EXPLAIN SELECT is not supported", at: explain.range.union(select.range),
+                           hint: "a plan belongs to a view: EXPLAIN CREATE MATERIALIZED VIEW v AS SELECT ...")
+        }
+        if seesSymbol("(") {
+            throw SQLError("EXPLAIN options are not supported", at: parenthesized(from: position), hint: example)
+        }
+        guard seesName else {
+            throw unexpected("CREATE MATERIALIZED VIEW or a name after EXPLAIN", hint: example)
+        }
+        return .explainName(try identifier("a view or sink name"))
+    }
+
+    /// `PLOT series, ... [LAST d]` where a series is `name` or `name(dotted.argument)`.
+    mutating func plot() throws(SQLError) -> Statement {
+        _ = try expect("plot")
+        let example = "PLOT queue(spend.agg.0), barrier_latency, lag(clicks) LAST 30s"
+        guard seesName else {
+            throw unexpected("a series to plot after PLOT", hint: "for example: \(example)")
+        }
+        var series: [PlotSeries] = []
+        repeat {
+            let function = try identifier("a series to plot")
+            var argument: Identifier?
+            if acceptSymbol("(") != nil {
+                argument = try dottedName("an object or actor name in \(function.sql)(...)")
+                _ = try expectSymbol(")", "after \(function.sql)(\(argument?.name ?? "")")
+            }
+            series.append(PlotSeries(function: function, argument: argument?.name,
+                                     argumentRange: argument?.range, range: range(from: function.range.start)))
+        } while acceptSymbol(",") != nil
+        var last: Int64?
+        if accept("last") != nil {
+            last = try duration("a duration", after: "LAST").0
+        }
+        if !atEnd {
+            throw unexpected("',', LAST or ';' after the series", suggesting: ["last"])
+        }
+        return .plot(series, last: last)
+    }
+}

@@ -1,0 +1,66 @@
+/// The first word of a statement decides which parser reads it.
+extension Parser {
+    /// Statements of other SQL dialects that Sluice answers with a pointer to its own.
+    static let foreignStatements: [String: String] = [
+        "insert": "use INJECT n INTO source to append generated rows to a source's log",
+        "update": "sources are append-only logs; change a generator with ALTER SOURCE name SET (...)",
+        "delete": "sources are append-only logs; DROP removes a whole object",
+        "begin": "Sluice has no transactions: every statement applies at once",
+        "commit": "Sluice has no transactions: every statement applies at once",
+        "rollback": "Sluice has no transactions; .rewind N goes back to an earlier cell",
+        "flush": "use BARRIER to inject a barrier, or STEP BARRIER to complete one",
+        "describe": "SHOW SOURCES, SHOW VIEWS and EXPLAIN name describe objects",
+    ]
+
+    /// Reads one statement, up to its end. Returns the statement and, for SET and INJECT,
+    /// the range of the value the AST keeps without one.
+    mutating func statement() throws(SQLError) -> (Statement, SourceRange?) {
+        let token = current
+        guard token.kind == .word else {
+            throw SQLError("expected a statement, found \(describe(token))", at: token.range, hint: Parser.statementHint)
+        }
+        var valueRange: SourceRange?
+        let statement: Statement
+        switch token.value {
+        case "create": statement = try create()
+        case "drop": statement = try drop()
+        case "alter": statement = try alter()
+        case "select":
+            let query = try query()
+            try expectEndOfQuery()
+            statement = .select(query)
+        case "inject": (statement, valueRange) = try inject()
+        case "step": statement = try step()
+        case "run": statement = try run()
+        case "barrier":
+            advance()
+            statement = .barrier
+        case "watch": statement = try watch()
+        case "trace": statement = try trace()
+        case "set": (statement, valueRange) = try set()
+        case "show": statement = try show()
+        case "reset": statement = try reset()
+        case "explain": statement = try explain()
+        case "diagnose":
+            advance()
+            statement = .diagnose
+        case "plot": statement = try plot()
+        case "with":
+            throw SQLError("WITH queries (common table expressions) are not supported", at: token.range,
+                           hint: "create a materialized view for each part and select from it")
+        default:
+            if let hint = Parser.foreignStatements[token.value] {
+                throw SQLError("\(token.value.uppercased()) is not supported", at: token.range, hint: hint)
+            }
+            let near = Suggest.nearest(token.value, among: Keywords.statements.map { $0.lowercased() })
+            throw SQLError("unknown statement '\(token.text)'", at: token.range,
+                           hint: near.map { "did you mean \($0.uppercased())?" } ?? Parser.statementHint)
+        }
+        try expectEnd()
+        return (statement, valueRange)
+    }
+
+    /// The hint for something that is not a statement: the words one can start with.
+    static let statementHint = "statements begin with " + Keywords.statements.dropLast().joined(separator: ", ")
+        + " or " + (Keywords.statements.last ?? "")
+}

@@ -1,0 +1,71 @@
+import SluiceEngine
+
+/// The answer to an ad hoc `SELECT`.
+public struct SelectResult: Sendable {
+    public var schema: Schema
+    public var rows: [[Value]]
+}
+
+/// Ad hoc `SELECT` reads the current contents of one materialized view or table, as
+/// RisingWave serves batch queries over a view.
+extension Planner {
+    public func select(_ query: Query) throws(SQLError) -> SelectResult {
+        let relation = try relation(query.from.name)
+        if case .source(let s) = relation, !s.isTable {
+            throw SQLError("\(s.name) is a source: only materialized views and tables can be read ad hoc", at: query.from.name.range,
+                           hint: "keep a result with CREATE MATERIALIZED VIEW v AS SELECT ... FROM \(s.name); then SELECT * FROM v")
+        }
+        if let join = query.joins.first {
+            throw SQLError("an ad hoc SELECT reads one view or table", at: join.range,
+                           hint: "put the join in a materialized view and select from it")
+        }
+        let bound = try bindQuery(query)
+        let data: (schema: Schema, chunk: Chunk)
+        do { data = try engine.relationChunk(relation.name) } catch { throw SQLError(error.description, at: query.from.name.range) }
+        let result = engine.evaluate(data.chunk, filter: bound.filter, groupKeys: bound.aggregate?.keys,
+                                     calls: bound.aggregate?.calls ?? [], projection: bound.projection)
+        var rows = engine.decode(result, schema: bound.outputSchema)
+        let keys = try orderKeys(query, bound)
+        if !keys.isEmpty {
+            rows = rows.enumerated().sorted { a, b in
+                for (index, descending) in keys {
+                    let x = a.element[index], y = b.element[index]
+                    if x == y { continue }
+                    return descending ? Value.less(y, x) : Value.less(x, y)
+                }
+                return a.offset < b.offset
+            }.map(\.element)
+        }
+        if let limit = query.limit { rows = Array(rows.prefix(limit)) }
+        return SelectResult(schema: bound.outputSchema, rows: rows)
+    }
+
+    /// ORDER BY items as output column positions: a name, an alias, an ordinal or an item's SQL.
+    private func orderKeys(_ query: Query, _ bound: BoundQuery) throws(SQLError) -> [(Int, Bool)] {
+        var keys: [(Int, Bool)] = []
+        let names = bound.outputSchema.names
+        for item in query.orderBy {
+            var position: Int?
+            switch item.expr {
+            case .literal(.int(let n), let range):
+                guard n >= 1 && Int(n) <= names.count else {
+                    throw SQLError("ORDER BY position \(n) is not in select list", at: range)
+                }
+                position = Int(n) - 1
+            case .column(nil, let name):
+                position = names.firstIndex(of: name.name)
+            default:
+                break
+            }
+            if position == nil {
+                position = query.items.firstIndex { if case .expr(let e, _) = $0 { return e.sql == item.expr.sql } else { return false } }
+            }
+            guard let position else {
+                throw SQLError("ORDER BY must name an output column", at: item.expr.range,
+                               hint: "output columns: " + names.joined(separator: ", "))
+            }
+            keys.append((position, item.descending))
+        }
+        return keys
+    }
+}

@@ -1,0 +1,295 @@
+import SluiceEngine
+
+/// Planning `CREATE MATERIALIZED VIEW`: fragments are operator chains with no queue inside;
+/// a hash exchange starts a new fragment wherever a GROUP BY or JOIN key needs one, as in
+/// RisingWave's and Flink's planners.
+extension Planner {
+    /// A query bound to its scope, ready to become fragments (or an ad hoc read).
+    struct BoundQuery {
+        var left: Relation
+        var right: Relation?
+        var leftKeys: [Int] = []
+        /// Right keys, indexed within the right relation's own columns.
+        var rightKeys: [Int] = []
+        var scope: Scope
+        var filter: ScalarExpr?
+        /// Group keys (scope indices) and aggregate calls, when the query aggregates.
+        var aggregate: (keys: [Int], calls: [AggregateCall], context: AggregateContext)?
+        /// The final projection over the scope or the aggregation output; nil = identity.
+        var projection: [ScalarExpr]?
+        var outputSchema: Schema
+    }
+
+    func bindQuery(_ query: Query) throws(SQLError) -> BoundQuery {
+        let left = try relation(query.from.name)
+        var scope = Scope()
+        scope.add(left.schema, qualifiers: [query.from.exposedName.name, query.from.name.name])
+        var right: Relation?
+        var leftKeys: [Int] = [], rightKeys: [Int] = []
+        if query.joins.count > 1 {
+            throw SQLError("only one JOIN per view is supported", at: query.joins[1].range,
+                           hint: "join two relations into a view, then join that view in another")
+        }
+        if let join = query.joins.first {
+            let r = try relation(join.table.name)
+            let leftWidth = left.schema.count
+            scope.add(r.schema, qualifiers: [join.table.exposedName.name, join.table.name.name])
+            if join.table.exposedName.name == query.from.exposedName.name {
+                throw SQLError("table name \"\(join.table.exposedName.name)\" specified more than once", at: join.table.range,
+                               hint: "give one side an alias: FROM \(query.from.name.name) a JOIN \(join.table.name.name) b")
+            }
+            for (l, rr) in try equiKeys(join.on, scope, leftWidth: leftWidth) {
+                leftKeys.append(l)
+                rightKeys.append(rr - leftWidth)
+            }
+            right = r
+        }
+        let filter = try query.whereClause.map { expr throws(SQLError) in try bindCondition(expr, scope, clause: "WHERE") }
+        var bound = BoundQuery(left: left, right: right, leftKeys: leftKeys, rightKeys: rightKeys, scope: scope,
+                               filter: filter, aggregate: nil, projection: nil, outputSchema: scope.schema)
+
+        let aggregating = !query.groupBy.isEmpty || query.items.contains { item in
+            if case .expr(let e, _) = item { return containsAggregate(e) } else { return false }
+        }
+        var names: [String] = []
+        var exprs: [ScalarExpr] = []
+        if aggregating {
+            var keys: [Int] = []
+            for g in query.groupBy {
+                guard case .column(let table, let name) = g else {
+                    throw SQLError("GROUP BY supports column names only", at: g.range, hint: "compute the expression in a view first")
+                }
+                let entry = try scope.resolve(table: table, name: name)
+                if !keys.contains(entry.index) { keys.append(entry.index) }
+            }
+            var calls: [(sql: String, call: AggregateCall)] = []
+            for item in query.items {
+                switch item {
+                case .star, .qualifiedStar:
+                    throw SQLError("SELECT * cannot be used with GROUP BY or aggregates", at: item.range, hint: "name the group keys and aggregates")
+                case .expr(let e, _):
+                    try collectAggregates(e, scope, into: &calls)
+                }
+            }
+            let context = AggregateContext(groupKeys: keys, calls: calls.map(\.sql), callTypes: calls.map(\.call.resultType))
+            for item in query.items {
+                guard case .expr(let e, _) = item else { continue }
+                exprs.append(try bind(e, scope, aggregates: context))
+                names.append(outputName(item))
+            }
+            bound.aggregate = (keys, calls.map(\.call), context)
+            let aggWidth = keys.count + calls.count
+            let identity = exprs.count == aggWidth && exprs.enumerated().allSatisfy { i, e in
+                if case .column(let c, _, _) = e { return c == i } else { return false }
+            }
+            bound.projection = identity ? nil : exprs
+        } else {
+            for item in query.items {
+                switch item {
+                case .star:
+                    for entry in scope.entries {
+                        exprs.append(.column(entry.index, entry.column.type, name: entry.column.name))
+                        names.append(entry.column.name)
+                    }
+                case .qualifiedStar(let table):
+                    let matching = scope.entries.filter { $0.qualifiers.contains(table.name) }
+                    guard !matching.isEmpty else {
+                        throw SQLError("missing FROM-clause entry for table \"\(table.name)\"", at: table.range)
+                    }
+                    for entry in matching {
+                        exprs.append(.column(entry.index, entry.column.type, name: entry.column.name))
+                        names.append(entry.column.name)
+                    }
+                case .expr(let e, _):
+                    exprs.append(try bind(e, scope))
+                    names.append(outputName(item))
+                }
+            }
+            let identity = exprs.count == scope.entries.count && exprs.enumerated().allSatisfy { i, e in
+                if case .column(let c, _, _) = e { return c == i } else { return false }
+            }
+            bound.projection = identity ? nil : exprs
+        }
+        for (i, name) in names.enumerated() where names[..<i].contains(name) {
+            let item = query.items.count == names.count ? query.items[i].range : query.range
+            throw SQLError("column \"\(name)\" specified more than once", at: item, hint: "give one of them an alias with AS")
+        }
+        bound.outputSchema = Schema(zip(names, exprs).map { Column($0.0, $0.1.type) })
+        return bound
+    }
+
+    /// The equalities of an ON clause as (left index, right index) pairs in the scope.
+    private func equiKeys(_ on: Expr, _ scope: Scope, leftWidth: Int) throws(SQLError) -> [(Int, Int)] {
+        switch on {
+        case .binary(.and, let l, let r, _):
+            return try equiKeys(l, scope, leftWidth: leftWidth) + equiKeys(r, scope, leftWidth: leftWidth)
+        case .binary(.eq, .column(let t1, let n1), .column(let t2, let n2), let range):
+            let a = try scope.resolve(table: t1, name: n1), b = try scope.resolve(table: t2, name: n2)
+            let aLeft = a.index < leftWidth, bLeft = b.index < leftWidth
+            guard aLeft != bLeft else {
+                throw SQLError("a join condition must compare a column of each side", at: range)
+            }
+            let compatible = (a.column.type.isNumeric && b.column.type.isNumeric && a.column.type != .double && b.column.type != .double)
+                || a.column.type == b.column.type
+            guard compatible else {
+                throw SQLError("join keys have different types: \(a.column.type.sqlName) and \(b.column.type.sqlName)", at: range)
+            }
+            return aLeft ? [(a.index, b.index)] : [(b.index, a.index)]
+        default:
+            throw SQLError("only equi-join conditions (a.x = b.y [AND ...]) are supported", at: on.range,
+                           hint: "move other conditions to WHERE")
+        }
+    }
+
+    // MARK: Views
+
+    public func planView(name: Identifier, query: Query, options: [WithOption], definition: String) throws(SQLError) -> JobSpec {
+        try checkNewName(name)
+        if let order = query.orderBy.first {
+            throw SQLError("ORDER BY is not allowed in a materialized view", at: order.range,
+                           hint: "order when you read it: SELECT * FROM \(name.name) ORDER BY ...")
+        }
+        if query.limit != nil {
+            throw SQLError("LIMIT is not allowed in a materialized view", at: query.limitRange ?? query.range,
+                           hint: "limit when you read it: SELECT * FROM \(name.name) LIMIT ...")
+        }
+        let o = try Options(options, allowed: ["parallelism", "cost"], object: "materialized view \(name.name)")
+        let parallelism = try o.get("parallelism", { $0.integer(in: 1...256) }) ?? 1
+        let cost = try o.get("cost", { $0.cost() }) ?? .free
+        let bound = try bindQuery(query)
+        return buildJob(name: name.name, kind: .materializedView, bound: bound, parallelism: parallelism, cost: cost,
+                        definition: definition)
+    }
+
+    /// Builds the fragments of a bound query ending in a materialize operator.
+    func buildJob(name: String, kind: JobKind, bound: BoundQuery, parallelism: Int, cost: CostSpec, definition: String) -> JobSpec {
+        var fragments: [FragmentSpec] = []
+        var tail: [OperatorSpec] = []
+        if let projection = bound.projection { tail.append(.project(projection, names: bound.outputSchema.names)) }
+        let pk = materializeKey(bound)
+        tail.append(.materialize(primaryKey: pk))
+        let dependsOn = [bound.left.name] + (bound.right.map { [$0.name] } ?? [])
+
+        /// Where an input relation's rows come from: a source fragment, or the view itself.
+        func input(_ relation: Relation, role: String, distribution: Distribution, side: Int, ops: [OperatorSpec]) -> (FragmentInput, [OperatorSpec]) {
+            switch relation {
+            case .source(let s):
+                fragments.append(FragmentSpec(role: role, operators: [.source(s.name)] + ops, parallelism: parallelism,
+                                              inputs: [], outputSchema: s.schema))
+                return (FragmentInput(from: .fragment(fragments.count - 1), distribution: distribution, side: side), [])
+            case .view(let v):
+                return (FragmentInput(from: .view(v.name), distribution: distribution, side: side), ops)
+            }
+        }
+
+        if let right = bound.right {
+            let leftInput = input(bound.left, role: "source", distribution: .hash(bound.leftKeys), side: 0, ops: []).0
+            let rightInput = input(right, role: "source_\(right.name)", distribution: .hash(bound.rightKeys), side: 1, ops: []).0
+            let join = OperatorSpec.hashJoin(leftKeys: bound.leftKeys, rightKeys: bound.rightKeys,
+                                             leftWidth: bound.left.schema.count, rightWidth: right.schema.count)
+            let filterOps: [OperatorSpec] = bound.filter.map { [.filter($0)] } ?? []
+            var afterJoin: [OperatorSpec]
+            var rest: [OperatorSpec]
+            if let aggregate = bound.aggregate {
+                afterJoin = filterOps
+                rest = [.hashAgg(groupKeys: aggregate.keys, calls: aggregate.calls)] + tail
+            } else {
+                afterJoin = filterOps + tail
+                rest = []
+            }
+            let unaligned = settings.unalignedJoin
+            if unaligned {
+                // RisingWave's AddLogstoreRule: StreamSyncLogStore above the join, no-shuffle above it.
+                fragments.append(FragmentSpec(role: "join", operators: [join], parallelism: parallelism,
+                                              inputs: [leftInput, rightInput], cost: cost, outputSchema: bound.scope.schema))
+                fragments.append(FragmentSpec(role: "logstore", operators: [.logStore], parallelism: parallelism,
+                                              inputs: [FragmentInput(from: .fragment(fragments.count - 1), distribution: .simple)],
+                                              outputSchema: bound.scope.schema))
+                if let aggregate = bound.aggregate {
+                    if !afterJoin.isEmpty {
+                        fragments[fragments.count - 1].operators += afterJoin
+                    }
+                    fragments.append(FragmentSpec(role: "agg", operators: rest, parallelism: aggregate.keys.isEmpty ? 1 : parallelism,
+                                                  inputs: [FragmentInput(from: .fragment(fragments.count - 1), distribution: .hash(aggregate.keys))],
+                                                  outputSchema: bound.outputSchema))
+                } else {
+                    fragments.append(FragmentSpec(role: "materialize", operators: afterJoin, parallelism: parallelism,
+                                                  inputs: [FragmentInput(from: .fragment(fragments.count - 1), distribution: .simple)],
+                                                  outputSchema: bound.outputSchema))
+                }
+            } else if let aggregate = bound.aggregate {
+                fragments.append(FragmentSpec(role: "join", operators: [join] + afterJoin, parallelism: parallelism,
+                                              inputs: [leftInput, rightInput], cost: cost, outputSchema: bound.scope.schema))
+                fragments.append(FragmentSpec(role: "agg", operators: rest, parallelism: aggregate.keys.isEmpty ? 1 : parallelism,
+                                              inputs: [FragmentInput(from: .fragment(fragments.count - 1), distribution: .hash(aggregate.keys))],
+                                              outputSchema: bound.outputSchema))
+            } else {
+                fragments.append(FragmentSpec(role: "join", operators: [join] + afterJoin, parallelism: parallelism,
+                                              inputs: [leftInput, rightInput], cost: cost, outputSchema: bound.outputSchema))
+            }
+        } else if let aggregate = bound.aggregate {
+            let filterOps: [OperatorSpec] = bound.filter.map { [.filter($0)] } ?? []
+            let aggParallelism = aggregate.keys.isEmpty ? 1 : parallelism
+            let (aggInput, pending) = input(bound.left, role: "source", distribution: .hash(aggregate.keys), side: 0, ops: filterOps)
+            fragments.append(FragmentSpec(role: "agg", operators: pending + [.hashAgg(groupKeys: aggregate.keys, calls: aggregate.calls)] + tail,
+                                          parallelism: aggParallelism, inputs: [aggInput], cost: cost, outputSchema: bound.outputSchema))
+        } else {
+            let filterOps: [OperatorSpec] = bound.filter.map { [.filter($0)] } ?? []
+            switch bound.left {
+            case .source(let s):
+                fragments.append(FragmentSpec(role: "source", operators: [.source(s.name)] + filterOps + tail, parallelism: parallelism,
+                                              inputs: [], cost: cost, outputSchema: bound.outputSchema))
+            case .view(let v):
+                fragments.append(FragmentSpec(role: "materialize", operators: filterOps + tail, parallelism: parallelism,
+                                              inputs: [FragmentInput(from: .view(v.name), distribution: .roundRobin)],
+                                              cost: cost, outputSchema: bound.outputSchema))
+            }
+        }
+        return JobSpec(name: name, kind: kind, fragments: fragments, outputSchema: bound.outputSchema,
+                       dependsOn: dependsOn, definition: definition)
+    }
+
+    /// Upsert by the group keys when every key is in the output; otherwise a multiset.
+    private func materializeKey(_ bound: BoundQuery) -> [Int] {
+        guard let aggregate = bound.aggregate, !aggregate.keys.isEmpty else { return [] }
+        let outputs = bound.projection ?? (0..<(aggregate.keys.count + aggregate.calls.count)).map {
+            ScalarExpr.column($0, .bigint, name: "")
+        }
+        var pk: [Int] = []
+        for position in 0..<aggregate.keys.count {
+            guard let i = outputs.firstIndex(where: { if case .column(let c, _, _) = $0 { return c == position } else { return false } }) else {
+                return []
+            }
+            pk.append(i)
+        }
+        return pk
+    }
+
+    // MARK: Sinks
+
+    public func planSink(name: Identifier, from: Identifier, options: [WithOption], definition: String) throws(SQLError) -> JobSpec {
+        try checkNewName(name)
+        let upstream = try relation(from)
+        let o = try Options(options, allowed: ["throughput", "batch", "latency", "cost", "parallelism"], object: "sink \(name.name)")
+        var sink = SinkSpec()
+        sink.throughput = try o.get("throughput", { $0.rate() })
+        sink.batch = try o.get("batch", { $0.integer(in: 1...1_000_000) }) ?? 1
+        sink.latency = try o.get("latency", { $0.duration() }) ?? 0
+        let cost = try o.get("cost", { $0.cost() }) ?? .free
+        let parallelism = try o.get("parallelism", { $0.integer(in: 1...256) }) ?? 1
+        var fragments: [FragmentSpec] = []
+        let input: FragmentInput
+        switch upstream {
+        case .source(let s):
+            fragments.append(FragmentSpec(role: "source", operators: [.source(s.name)], parallelism: parallelism,
+                                          inputs: [], outputSchema: s.schema))
+            input = FragmentInput(from: .fragment(0), distribution: .simple)
+        case .view(let v):
+            input = FragmentInput(from: .view(v.name), distribution: .roundRobin)
+        }
+        fragments.append(FragmentSpec(role: "sink", operators: [.sink(sink)], parallelism: parallelism, inputs: [input],
+                                      cost: cost, outputSchema: upstream.schema))
+        return JobSpec(name: name.name, kind: .sink, fragments: fragments, outputSchema: upstream.schema,
+                       dependsOn: [upstream.name], definition: definition)
+    }
+}

@@ -1,0 +1,114 @@
+import SluiceEngine
+
+/// One session variable: its name, default, accepted values and how it maps onto the
+/// engine's settings. `SET`, `SHOW`, `RESET` and `SHOW ALL` all go through this table.
+public struct SessionVariable: Sendable {
+    public let name: String
+    public let description: String
+    /// Accepted values for completion and hints (empty when numeric).
+    public let choices: [String]
+    let read: @Sendable (EngineSettings) -> String
+    let restore: @Sendable (inout EngineSettings) -> Void
+    let write: @Sendable (inout EngineSettings, OptionValue) -> Result<Void, LiteralError>
+
+    /// The value under the defaults.
+    public var defaultValue: String { read(EngineSettings()) }
+    public func value(in settings: EngineSettings) -> String { read(settings) }
+
+    /// Sets the variable from a SET value, validating type and range.
+    public func assign(_ value: OptionValue, to settings: inout EngineSettings) -> Result<Void, LiteralError> {
+        write(&settings, value)
+    }
+
+    /// Puts the variable back to its default (RESET).
+    public func reset(_ settings: inout EngineSettings) { restore(&settings) }
+}
+
+/// Every session variable, in the order `SHOW ALL` lists them.
+public enum SessionVariables {
+    public static let all: [SessionVariable] = [
+        choice("flow_control", FlowControlKind.allCases.map(\.rawValue),
+               "credit (Flink), permits (RisingWave), tcp (Flink < 1.5), unbounded, drop_tail, drop_head",
+               { $0.flowControl.rawValue }, { s, v in s.flowControl = FlowControlKind(rawValue: v)! }),
+        integer("buffers_per_channel", 0...1000, "Flink exclusive buffers per input channel (the initial credit)",
+                \.buffersPerChannel),
+        integer("floating_buffers_per_gate", 0...10_000, "Flink floating buffers shared by one input gate",
+                \.floatingBuffersPerGate),
+        integer("buffer_bytes", 64...1 << 26, "Flink taskmanager.memory.segment-size: bytes per network buffer (one credit)",
+                \.bufferBytes),
+        integer("buffer_rows", 0...1 << 20, "rows per network buffer; 0 derives it from buffer_bytes and the row width",
+                \.bufferRows),
+        integer("exchange_initial_permits", 1...1 << 24, "RisingWave row permits per exchange channel",
+                \.exchangeInitialPermits),
+        integer("exchange_batched_permits", 1...1 << 24, "RisingWave: remote receivers return permits in batches of this many",
+                \.exchangeBatchedPermits),
+        integer("exchange_concurrent_barriers", 1...1024, "RisingWave barrier permits per exchange channel",
+                \.exchangeConcurrentBarriers),
+        integer("barrier_interval_ms", 0...3_600_000, "RisingWave barrier injection period in ms; 0 injects only on BARRIER",
+                \.barrierIntervalMs),
+        integer("in_flight_barrier_nums", 1...100_000, "RisingWave: periodic barriers are skipped while this many are in flight",
+                \.inFlightBarrierNums),
+        choice("checkpoint_mode", CheckpointMode.allCases.map(\.rawValue),
+               "Flink aligned or unaligned checkpoints (barriers overtake queued buffers)",
+               { $0.checkpointMode.rawValue }, { s, v in s.checkpointMode = CheckpointMode(rawValue: v)! }),
+        boolean("streaming_enable_unaligned_join", "RisingWave: a log store after each join lets barriers pass (new views)",
+                \.unalignedJoin),
+        boolean("sink_decouple", "RisingWave: a sink reads from its own log and does not backpressure its view (new sinks)",
+                \.sinkDecouple),
+        integer("max_poll_records", 1...1_000_000, "Kafka max.poll.records: rows one poll() returns", \.maxPollRecords),
+        integer("nodes", 1...64, "compute nodes new actors are placed on (tcp multiplexes channels per node pair)", \.nodes),
+        integer("chunk_rows", 1...65_536, "RisingWave stream_chunk_size: rows an actor takes at once; 1 = record-at-a-time",
+                \.chunkRows),
+        SessionVariable(name: "seed", description: "the seed of every random draw (new sources and views)", choices: [],
+                        read: { String($0.seed) },
+                        restore: { $0.seed = EngineSettings().seed },
+                        write: { s, v in
+                            guard case .number(_, let text) = v, let seed = UInt64(text) else {
+                                return .failure(LiteralError("expected a whole number 0 or more, found \(v.sql)"))
+                            }
+                            s.seed = seed
+                            return .success(())
+                        }),
+    ]
+
+    public static var names: [String] { all.map(\.name) }
+
+    public static func named(_ name: String) -> SessionVariable? { all.first { $0.name == name } }
+
+    // MARK: Builders
+
+    private static func integer(_ name: String, _ range: ClosedRange<Int>, _ description: String,
+                                _ path: WritableKeyPath<EngineSettings, Int> & Sendable) -> SessionVariable {
+        SessionVariable(name: name, description: description, choices: [],
+                        read: { String($0[keyPath: path]) },
+                        restore: { $0[keyPath: path] = EngineSettings()[keyPath: path] },
+                        write: { s, v in v.integer(in: range).map { s[keyPath: path] = $0 } })
+    }
+
+    private static func boolean(_ name: String, _ description: String,
+                                _ path: WritableKeyPath<EngineSettings, Bool> & Sendable) -> SessionVariable {
+        SessionVariable(name: name, description: description, choices: ["true", "false"],
+                        read: { $0[keyPath: path] ? "true" : "false" },
+                        restore: { $0[keyPath: path] = EngineSettings()[keyPath: path] },
+                        write: { s, v in v.boolean().map { s[keyPath: path] = $0 } })
+    }
+
+    private static func choice(_ name: String, _ choices: [String], _ description: String,
+                               _ read: @escaping @Sendable (EngineSettings) -> String,
+                               _ write: @escaping @Sendable (inout EngineSettings, String) -> Void) -> SessionVariable {
+        SessionVariable(name: name, description: description, choices: choices, read: read,
+                        restore: { s in write(&s, read(EngineSettings())) }, write: { s, v in
+            switch v.word() {
+            case .failure(let e): return .failure(e)
+            case .success(let word):
+                guard choices.contains(word) else {
+                    let near = Suggest.nearest(word, among: choices)
+                    return .failure(LiteralError("invalid value '\(word)' for \(name)",
+                                                 hint: (near.map { "did you mean \($0)? " } ?? "") + "accepted: " + choices.joined(separator: ", ")))
+                }
+                write(&s, word)
+                return .success(())
+            }
+        })
+    }
+}

@@ -1,1 +1,0 @@
-// SluiceSQL placeholder; replaced as the module is built.

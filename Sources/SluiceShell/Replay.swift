@@ -1,0 +1,89 @@
+import SluiceEngine
+import SluiceStore
+
+/// Re-executes a saved session on a fresh engine, cell by cell, and (with `verify`) compares
+/// every cell's output with the recorded one. The engine is deterministic, so a session
+/// recorded by the same engine version replays byte for byte.
+public struct Replayer {
+    public let store: SessionStore
+    public let options: RenderOptions
+
+    public init(store: SessionStore, options: RenderOptions = RenderOptions()) {
+        self.store = store
+        self.options = RenderOptions(mode: options.mode, color: false, width: options.width)
+    }
+
+    public struct Report {
+        public var blocks: [OutputBlock]
+        public var ok: Bool
+        public var cells: Int
+    }
+
+    /// Replays session `name`. `each` sees every recorded cell (with its new output when it
+    /// differs) and returns false to stop.
+    public func replay(_ name: String, verify: Bool,
+                       each: (_ cell: CellRecord, _ seq: Int, _ total: Int) -> Bool = { _, _, _ in true }) throws(StoreError) -> Report {
+        guard let info = try store.session(named: name) else {
+            let names = (try? store.sessions().map(\.name)) ?? []
+            return Report(blocks: [.error(ErrorReport(message: "no saved session named \(name) in \(store.path)",
+                                                      hint: names.isEmpty ? "the store has no sessions" : "sessions: " + names.joined(separator: ", ")))],
+                          ok: false, cells: 0)
+        }
+        let cells = try store.cells(sessionID: info.id)
+        var blocks: [OutputBlock] = []
+        if verify && info.engineVersion != Engine.version {
+            blocks.append(.notice("note: \(name) was recorded with engine \(info.engineVersion); this is engine \(Engine.version), so outputs may differ"))
+        }
+        let session = Session(options: options)
+        for (i, cell) in cells.enumerated() {
+            let result = session.execute(cell.input)
+            var shown = cell
+            shown.output = result.output
+            guard each(shown, i + 1, cells.count) else {
+                blocks.append(.notice("stopped after cell \(i) of \(cells.count)"))
+                return Report(blocks: blocks, ok: true, cells: i)
+            }
+            if verify && result.output != cell.output {
+                blocks.append(.error(ErrorReport(message: "cell \(i + 1) of \(name) differs from the recording",
+                                                 context: UnifiedDiff.make(old: cell.output, new: result.output,
+                                                                           oldLabel: "recorded cell \(i + 1)", newLabel: "replayed cell \(i + 1)"),
+                                                 hint: nil)))
+                return Report(blocks: blocks, ok: false, cells: i + 1)
+            }
+        }
+        if verify { blocks.append(.notice("verified: all \(cells.count) cells of \(name) match the recording")) }
+        return Report(blocks: blocks, ok: true, cells: cells.count)
+    }
+}
+
+/// A unified diff of two texts by line, from the standard library's `CollectionDifference`.
+enum UnifiedDiff {
+    static func make(old: String, new: String, oldLabel: String, newLabel: String, context: Int = 3) -> String {
+        let a = old.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let b = new.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let diff = b.difference(from: a)
+        var removed = Set<Int>(), inserted = Set<Int>()
+        for change in diff {
+            switch change {
+            case .remove(let offset, _, _): removed.insert(offset)
+            case .insert(let offset, _, _): inserted.insert(offset)
+            }
+        }
+        // Walk both sides in step, emitting context, removals and insertions.
+        var lines: [(String, Int, Int)] = []   // (text with prefix, index in a, index in b)
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            if i < a.count && removed.contains(i) { lines.append(("-" + a[i], i, j)); i += 1 }
+            else if j < b.count && inserted.contains(j) { lines.append(("+" + b[j], i, j)); j += 1 }
+            else if i < a.count && j < b.count { lines.append((" " + a[i], i, j)); i += 1; j += 1 }
+            else { break }
+        }
+        let changed = lines.indices.filter { !lines[$0].0.hasPrefix(" ") }
+        guard let first = changed.first, let last = changed.last else { return "(no difference)" }
+        let from = max(0, first - context), to = min(lines.count - 1, last + context)
+        var out = ["--- \(oldLabel)", "+++ \(newLabel)",
+                   "@@ -\(lines[from].1 + 1) +\(lines[from].2 + 1) @@"]
+        out += lines[from...to].map(\.0)
+        return out.joined(separator: "\n")
+    }
+}

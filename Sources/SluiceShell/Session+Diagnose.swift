@@ -1,0 +1,83 @@
+import SluiceEngine
+
+/// DIAGNOSE applies the article's rule: the bottleneck is the frontmost actor that is busy,
+/// not itself backpressured, while its upstream is backpressured. It names the actor, shows
+/// the metrics that prove it, and suggests the knobs that fit what kind of actor it is.
+extension Session {
+    func diagnose() -> [OutputBlock] {
+        let actors = engine.actorSnapshots()
+        guard !actors.isEmpty else {
+            return [.notice("nothing to diagnose: no materialized view or sink is running")]
+        }
+        guard engine.metricsWindow > 0 else {
+            return [.notice("nothing to diagnose yet: run some virtual time first (RUN 10s)")]
+        }
+        let byName = Dictionary(actors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        // Candidates: busy, not backpressured, with a backpressured upstream (or a source
+        // whose log is lagging, for a source that is itself the bottleneck).
+        let candidates = actors.filter { a in
+            let busy = a.busyTimeMsPerSecond >= 500
+            let free = a.backPressuredTimeMsPerSecond < 100
+            let upstreamBlocked = a.upstream.contains { (byName[$0]?.backPressuredTimeMsPerSecond ?? 0) >= 500 }
+            return busy && free && (upstreamBlocked || a.role == "source")
+        }
+        // Frontmost: the one closest to the sources (fewest hops upstream).
+        func depth(_ a: ActorSnapshot) -> Int {
+            var seen: Set<String> = [a.name]
+            var frontier = a.upstream
+            var d = 0
+            while !frontier.isEmpty {
+                d += 1
+                frontier = frontier.filter { seen.insert($0).inserted }.flatMap { byName[$0]?.upstream ?? [] }
+            }
+            return d
+        }
+        let lagging = engine.consumerSnapshots().filter { $0.lag > 0 }
+        guard let culprit = candidates.min(by: { (depth($0), $0.id) < (depth($1), $1.id) }) else {
+            let blocked = actors.filter { $0.backPressuredTimeMsPerSecond >= 500 }
+            var text = "no bottleneck found over the last \(VirtualTime.format(engine.metricsWindow)): "
+            text += blocked.isEmpty ? "no actor is backpressured more than half the time" : "\(blocked.count) actor(s) are backpressured but none downstream is busy; look at SHOW QUEUES"
+            if !lagging.isEmpty { text += "; consumer lag: " + lagging.map { "\($0.source)→\($0.consumer) \($0.lag)" }.joined(separator: ", ") }
+            return [.notice(text)]
+        }
+        let upstreamBlocked = culprit.upstream.compactMap { byName[$0] }.filter { $0.backPressuredTimeMsPerSecond >= 500 }
+        var evidence: [[ResultValue]] = [
+            [.text(culprit.name), .text("busyTimeMsPerSecond"), .double(culprit.busyTimeMsPerSecond, decimals: 0), .text("busy most of the time")],
+            [.text(culprit.name), .text("backPressuredTimeMsPerSecond"), .double(culprit.backPressuredTimeMsPerSecond, decimals: 0), .text("not blocked by its downstream")],
+        ]
+        if let capacity = culprit.inputCapacity, capacity > 0 {
+            evidence.append([.text(culprit.name), .text("input queue"), .text("\(culprit.inputFill)/\(capacity) \(culprit.inputUnit)"),
+                             .text(culprit.inputFill * 2 >= capacity ? "its input is filling up" : "its input queue")])
+        }
+        for u in upstreamBlocked.prefix(4) {
+            evidence.append([.text(u.name), .text("backPressuredTimeMsPerSecond"), .double(u.backPressuredTimeMsPerSecond, decimals: 0), .text("upstream waits on it")])
+        }
+        for c in lagging.prefix(3) {
+            evidence.append([.text("\(c.source) → \(c.consumer)"), .text("records-lag-max"), .int(c.recordsLagMax), .text("the log backs up behind it")])
+        }
+        let barrier = barrierSummary()
+        var advice: [String] = []
+        if culprit.role == "sink" {
+            advice.append("batch the sink's writes: CREATE SINK ... WITH (batch = 100) pays the per-write latency once per batch")
+            advice.append("separate the fast path from the slow one: SET sink_decouple = true before CREATE SINK gives it its own log")
+            advice.append("scale the sink out: WITH (parallelism = 4)")
+        } else if culprit.chain.contains("StreamHashJoin") {
+            advice.append("join amplification holds barriers back: SET streaming_enable_unaligned_join = true, then recreate the view")
+            advice.append("scale the join out: ALTER MATERIALIZED VIEW \(culprit.job) SET PARALLELISM = \(max(2, (engine.jobSpec(culprit.job)?.fragments.last?.parallelism ?? 1) * 2))")
+        } else if culprit.role == "source" {
+            advice.append("the source's own per-row cost limits it: lower its cost or add partitions and parallelism")
+        } else {
+            advice.append("scale out the bottleneck: ALTER MATERIALIZED VIEW \(culprit.job) SET PARALLELISM = \(max(2, (engine.jobSpec(culprit.job)?.fragments.last?.parallelism ?? 1) * 2))")
+            advice.append("or make it cheaper: a smaller per-row cost, less state")
+        }
+        advice.append("for bursts rather than sustained overload: more buffers (SET buffers_per_channel = 8; floating_buffers_per_gate)")
+        return [
+            .notice("bottleneck: \(culprit.name) (\(culprit.chain)) — busy \(Int(culprit.busyTimeMsPerSecond.rounded())) ms/s and not backpressured, while \(upstreamBlocked.isEmpty ? "its source log lags" : upstreamBlocked.map(\.name).joined(separator: ", ") + " wait\(upstreamBlocked.count == 1 ? "s" : "") on it")"),
+            .table(ResultTable(title: "Evidence (over the last \(VirtualTime.format(engine.metricsWindow)))",
+                               columns: [ResultColumn("actor"), ResultColumn("metric"), ResultColumn("value", alignment: .right), ResultColumn("meaning")],
+                               rows: evidence, footer: nil)),
+            .notice(barrier),
+            .text("What to try:\n" + advice.map { "  - " + $0 }.joined(separator: "\n")),
+        ]
+    }
+}

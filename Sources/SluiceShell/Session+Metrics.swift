@@ -1,0 +1,137 @@
+import SluiceEngine
+import SluiceSQL
+
+/// SHOW METRICS: the real systems' metric names, as a dashboard would read them.
+extension Session {
+    func showMetrics(_ actor: Identifier?) throws -> [OutputBlock] {
+        let window = "over the last \(VirtualTime.format(engine.metricsWindow))"
+        if let actor {
+            let names = engine.actorsMatching(actor.name)
+            guard !names.isEmpty else {
+                throw SQLError("no actor, fragment or job named \"\(actor.name)\"", at: actor.range,
+                               hint: Suggest.nearest(actor.name, among: engine.actorSnapshots().map(\.name) + engine.jobNames).map { "did you mean \($0)?" })
+            }
+            return names.compactMap { engine.actorSnapshot(named: $0) }.map { a in
+                .table(ResultTable(title: "\(a.name) (\(a.chain)) \(window)",
+                                   columns: [ResultColumn("metric"), ResultColumn("value", alignment: .right), ResultColumn("system")],
+                                   rows: actorMetrics(a), footer: nil))
+            }
+        }
+        var rows: [[ResultValue]] = []
+        let latencies = engine.barrierLatencies(completedSince: engine.now - engine.metricsWindow)
+        if !latencies.isEmpty {
+            let q = Quantiles(latencies)
+            for (label, v) in [("p50", q.p50), ("p90", q.p90), ("p99", q.p99), ("max", q.max)] {
+                rows.append([.text("meta_barrier_duration_seconds{quantile=\"\(label)\"}"), .double(Double(v) / 1e9, decimals: 3), .text("RisingWave")])
+            }
+        }
+        rows.append([.text("in_flight_barrier_nums"), .int(Int64(engine.inFlightBarrierCount)), .text("RisingWave")])
+        if let last = engine.checkpoints.last {
+            rows.append([.text("lastCheckpointDuration (ms)"), .double(Double(last.latency) / 1e6, decimals: 1), .text("Flink")])
+        }
+        for c in engine.consumerSnapshots() {
+            rows.append([.text("records-lag-max{\(c.source),\(c.consumer)}"), .int(c.recordsLagMax), .text("Kafka")])
+            rows.append([.text("records-consumed-rate{\(c.source),\(c.consumer)}"), .double(c.recordsConsumedRate, decimals: 1), .text("Kafka")])
+            rows.append([.text("poll-rate{\(c.source),\(c.consumer)}"), .double(c.pollRate, decimals: 2), .text("Kafka")])
+        }
+        var blocks: [OutputBlock] = [.table(ResultTable(title: "Global \(window)",
+                                                        columns: [ResultColumn("metric"), ResultColumn("value", alignment: .right), ResultColumn("system")],
+                                                        rows: rows, footer: nil))]
+        let actors = engine.actorSnapshots().map { a -> [ResultValue] in
+            [.text(a.name), .double(a.busyTimeMsPerSecond, decimals: 0), .double(a.idleTimeMsPerSecond, decimals: 0),
+             .double(a.backPressuredTimeMsPerSecond, decimals: 0), .double(a.outputBlockingRatio * 100, decimals: 1),
+             .double(a.rowsInPerSecond, decimals: 0), .double(a.rowsOutPerSecond, decimals: 0)]
+        }
+        blocks.append(.table(ResultTable(title: "Actors",
+                                         columns: [ResultColumn("actor"), ResultColumn("busyTimeMsPerSecond", alignment: .right),
+                                                   ResultColumn("idleTimeMsPerSecond", alignment: .right),
+                                                   ResultColumn("backPressuredTimeMsPerSecond", alignment: .right),
+                                                   ResultColumn("output blocking %", alignment: .right),
+                                                   ResultColumn("numRecordsInPerSecond", alignment: .right),
+                                                   ResultColumn("numRecordsOutPerSecond", alignment: .right)],
+                                         rows: actors, footer: nil)))
+        return blocks
+    }
+
+    private func actorMetrics(_ a: ActorSnapshot) -> [[ResultValue]] {
+        var rows: [[ResultValue]] = [
+            [.text("busyTimeMsPerSecond"), .double(a.busyTimeMsPerSecond, decimals: 1), .text("Flink")],
+            [.text("idleTimeMsPerSecond"), .double(a.idleTimeMsPerSecond, decimals: 1), .text("Flink")],
+            [.text("backPressuredTimeMsPerSecond"), .double(a.backPressuredTimeMsPerSecond, decimals: 1), .text("Flink")],
+            [.text("numRecordsInPerSecond"), .double(a.rowsInPerSecond, decimals: 1), .text("Flink")],
+            [.text("numRecordsOutPerSecond"), .double(a.rowsOutPerSecond, decimals: 1), .text("Flink")],
+            [.text("actor output blocking time ratio"), .double(a.outputBlockingRatio * 100, decimals: 1), .text("RisingWave (%)")],
+            [.text("stream_actor_output_buffer_blocking_duration_ns (per s)"), .double(a.outputBlockingRatio * 1e9, decimals: 0), .text("RisingWave")],
+            [.text("stream_barrier_align_duration_ns"), .int(a.alignNs), .text("RisingWave")],
+            [.text("input queue rows / buffers"), .text("\(a.inputRows) / \(a.inputBuffers)"), .text("")],
+            [.text("input queue rows (time average)"), .double(a.averageInputRows, decimals: 1), .text("")],
+            [.text("flow control"), .text(a.flowState), .text("")],
+            [.text("rows in state"), .int(Int64(a.stateRows)), .text("")],
+        ]
+        if a.filteredRows > 0 { rows.append([.text("rows filtered"), .int(a.filteredRows), .text("")]) }
+        if a.role == "sink" {
+            rows.append([.text("rows written"), .int(a.delivered), .text("")])
+            rows.append([.text("writes"), .int(a.writes), .text("")])
+        }
+        return rows
+    }
+
+    // MARK: PLOT
+
+    func plot(_ series: [PlotSeries], last: Int64?) throws -> [OutputBlock] {
+        var blocks: [OutputBlock] = []
+        for s in series {
+            guard let metric = SeriesMetric(rawValue: s.function.name) else {
+                throw SQLError("unknown series \(s.function.name)", at: s.function.range,
+                               hint: Suggest.nearest(s.function.name, among: SeriesMetric.allCases.map(\.rawValue)).map { "did you mean \($0)? " }.map { $0 + "series: " + SeriesMetric.allCases.map(\.rawValue).joined(separator: ", ") }
+                                   ?? "series: " + SeriesMetric.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            if metric.needsTarget && s.argument == nil {
+                throw SQLError("\(metric.rawValue) needs a target: \(metric.rawValue)(\(metric == .lag ? "source" : "actor, fragment or job"))", at: s.range)
+            }
+            let data: [MetricSeries]
+            do {
+                data = try engine.series(metric, target: s.argument, last: last)
+            } catch {
+                let names = metric == .lag ? engine.sourceNames : engine.actorSnapshots().map(\.name) + engine.jobNames
+                throw SQLError(error.description, at: s.argumentRange ?? s.range,
+                               hint: s.argument.flatMap { Suggest.nearest($0, among: names) }.map { "did you mean \($0)?" })
+            }
+            let title = s.sql + (last.map { " over the last \(VirtualTime.format($0))" } ?? "")
+            blocks.append(.chart(ChartSpec(title: title, yUnit: metric.unit,
+                                           series: data.map { ChartSeriesSpec(name: $0.name, points: $0.points.map { ChartPointSpec(x: $0.t, y: $0.value) }) })))
+        }
+        return blocks
+    }
+
+    // MARK: GRAPH
+
+    /// The dataflow graph: one node per actor, layered from the sources; edges are channels.
+    func graph() -> GraphSpec {
+        let actors = engine.actorSnapshots()
+        let index = Dictionary(actors.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var layer = [Int](repeating: 0, count: actors.count)
+        var changed = true
+        var rounds = 0
+        while changed && rounds < actors.count + 1 {
+            changed = false
+            rounds += 1
+            for (i, a) in actors.enumerated() {
+                let l = (a.upstream.compactMap { index[$0] }.map { layer[$0] + 1 }.max()) ?? 0
+                if l != layer[i] { layer[i] = l; changed = true }
+            }
+        }
+        let nodes = actors.enumerated().map { i, a in
+            GraphNode(id: i, label: a.name, detail: "\(a.chain.replacingOccurrences(of: "Stream", with: "")) @node\(a.node)",
+                      level: BackpressureLevel.from(ratio: a.backPressuredTimeMsPerSecond / 1000), layer: layer[i])
+        }
+        var edges: [GraphEdge] = []
+        for (i, a) in actors.enumerated() {
+            for down in a.downstream {
+                guard let j = index[down], !edges.contains(where: { $0.from == i && $0.to == j }) else { continue }
+                edges.append(GraphEdge(from: i, to: j))
+            }
+        }
+        return GraphSpec(nodes: nodes, edges: edges)
+    }
+}

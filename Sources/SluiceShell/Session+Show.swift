@@ -1,0 +1,238 @@
+import SluiceEngine
+import SluiceSQL
+
+/// SHOW: every table a user looks at, from the engine's snapshots.
+extension Session {
+    func show(_ kind: ShowKind) throws -> [OutputBlock] {
+        switch kind {
+        case .sources, .tables: return [.table(showSources(tables: kind == .tables))]
+        case .views: return [.table(showJobs(.materializedView))]
+        case .sinks: return [.table(showJobs(.sink))]
+        case .actors: return [.table(showActors())]
+        case .queues: return [.table(showQueues())]
+        case .barriers: return showBarriers()
+        case .checkpoints: return [.table(showCheckpoints())]
+        case .lag: return showLag()
+        case .ledger: return showLedger()
+        case .graph: return [.text(GraphDrawing.draw(graph(), width: options.width, color: options.color))]
+        case .all: return [.table(showAll())]
+        }
+    }
+
+    // MARK: Catalog
+
+    private func showSources(tables: Bool) -> ResultTable {
+        let rows = engine.sourceSnapshots().filter { !tables || $0.isTable }.map { s -> [ResultValue] in
+            [.text(s.name), .text(s.isTable ? "table" : "source"), .text(s.columns),
+             s.isTable ? .null : .double(s.rate, decimals: 0), s.isTable ? .null : .text(s.pattern), .int(Int64(s.partitions)),
+             .int(s.logEnd), s.retention.map { .text(VirtualTime.format($0)) } ?? .text("forever"), .int(s.expired)]
+        }
+        return ResultTable(columns: [ResultColumn("name"), ResultColumn("kind"), ResultColumn("columns"),
+                                     ResultColumn("rate", alignment: .right), ResultColumn("pattern"),
+                                     ResultColumn("partitions", alignment: .right), ResultColumn("log_end", alignment: .right),
+                                     ResultColumn("retention"), ResultColumn("expired", alignment: .right)],
+                           rows: rows, footer: nil)
+    }
+
+    private func showJobs(_ kind: JobKind) -> ResultTable {
+        let jobs = engine.jobSnapshots().filter { $0.kind == kind }
+        if kind == .materializedView {
+            let rows = jobs.map { j -> [ResultValue] in
+                [.text(j.name), .int(Int64(j.rows)), .int(Int64(j.fragments)), .int(Int64(j.actors)),
+                 .int(Int64(j.parallelism)), .text(j.dependsOn.joined(separator: ", "))]
+            }
+            return ResultTable(columns: [ResultColumn("name"), ResultColumn("rows", alignment: .right),
+                                         ResultColumn("fragments", alignment: .right), ResultColumn("actors", alignment: .right),
+                                         ResultColumn("parallelism", alignment: .right), ResultColumn("reads")],
+                               rows: rows, footer: nil)
+        }
+        let rows = jobs.map { j -> [ResultValue] in
+            [.text(j.name), .text(j.dependsOn.joined(separator: ", ")), .int(j.delivered), .double(j.throughput, decimals: 1),
+             j.logLag.map { .int(Int64($0)) } ?? .text("coupled")]
+        }
+        return ResultTable(columns: [ResultColumn("name"), ResultColumn("from"), ResultColumn("delivered", alignment: .right),
+                                     ResultColumn("rows_per_s", alignment: .right), ResultColumn("log_lag", alignment: .right)],
+                           rows: rows, footer: nil)
+    }
+
+    // MARK: Actors and queues
+
+    private func showActors() -> ResultTable {
+        let rows = engine.actorSnapshots().map { a -> [ResultValue] in
+            let queue: ResultValue
+            if let capacity = a.inputCapacity, capacity > 0 {
+                queue = .bar(fraction: Double(a.inputFill) / Double(capacity), label: "\(a.inputFill)/\(capacity) \(a.inputUnit)")
+            } else if a.inputCount == 0 {
+                queue = .text("-")
+            } else {
+                queue = .text("\(a.inputRows) rows")
+            }
+            return [.text(a.name), .text(a.status), queue,
+                    .double(a.busyTimeMsPerSecond, decimals: 0), .double(a.idleTimeMsPerSecond, decimals: 0),
+                    .double(a.backPressuredTimeMsPerSecond, decimals: 0),
+                    .level(BackpressureLevel.from(ratio: a.backPressuredTimeMsPerSecond / 1000)),
+                    .double(a.rowsInPerSecond, decimals: 0), .double(a.rowsOutPerSecond, decimals: 0)]
+        }
+        return ResultTable(columns: [ResultColumn("actor"), ResultColumn("status"), ResultColumn("input queue"),
+                                     ResultColumn("busy", alignment: .right), ResultColumn("idle", alignment: .right),
+                                     ResultColumn("bp", alignment: .right), ResultColumn("level"),
+                                     ResultColumn("in/s", alignment: .right), ResultColumn("out/s", alignment: .right)],
+                           rows: rows, footer: "busy, idle, bp (backpressured): ms per second over the last \(VirtualTime.format(engine.metricsWindow)), as Flink's busyTimeMsPerSecond, idleTimeMsPerSecond, backPressuredTimeMsPerSecond; level: OK ≤ 10%, LOW ≤ 50%, HIGH > 50% backpressured")
+    }
+
+    private func showQueues() -> ResultTable {
+        let rows = engine.channelSnapshots().map { c -> [ResultValue] in
+            let depth: ResultValue
+            if let capacity = c.capacity, capacity > 0 {
+                depth = .bar(fraction: Double(c.fill) / Double(capacity), label: "\(c.fill)/\(capacity) \(c.unit)")
+            } else {
+                depth = .text("\(c.rows) rows, unbounded")
+            }
+            return [.text("\(c.from) → \(c.to)" + (c.isLocal ? "" : " (remote)")), depth, .int(Int64(c.rows)),
+                    .double(c.averageRows, decimals: 0), .int(Int64(c.outboxRows)), .text(c.flowState), .int(c.droppedRows)]
+        }
+        return ResultTable(columns: [ResultColumn("channel"), ResultColumn("queued"),
+                                     ResultColumn("rows", alignment: .right), ResultColumn("avg", alignment: .right),
+                                     ResultColumn("unsent", alignment: .right), ResultColumn(engine.settings.flowControl.rawValue),
+                                     ResultColumn("dropped", alignment: .right)],
+                           rows: rows, footer: "queued: how full the channel is in its flow control's unit (credit: network buffers; permits: row permits taken); rows: rows at the receiver; avg: time-averaged rows; unsent: rows the sender holds that flow control has not let through")
+    }
+
+    // MARK: Barriers
+
+    private func showBarriers() -> [OutputBlock] {
+        let now = engine.now
+        let inFlight = engine.barrierLocations().map { b -> [ResultValue] in
+            [.int(b.epoch), .text(VirtualTime.formatSeconds(b.injectedAt)), .text(VirtualTime.format(now - b.injectedAt)),
+             .text("\(b.collected)/\(b.expected)"), .text(b.places.isEmpty ? "collected everywhere it reached" : b.places.joined(separator: "; "))]
+        }
+        var blocks: [OutputBlock] = [.table(ResultTable(
+            title: "In flight",
+            columns: [ResultColumn("epoch", alignment: .right), ResultColumn("injected"), ResultColumn("age"),
+                      ResultColumn("collected"), ResultColumn("where")],
+            rows: inFlight, footer: nil))]
+        let recent = engine.checkpoints.suffix(5).map { c -> [ResultValue] in
+            [.int(c.epoch), .text(VirtualTime.formatSeconds(c.injectedAt)), .text(VirtualTime.formatSeconds(c.completedAt)),
+             .text(VirtualTime.format(c.latency))]
+        }
+        blocks.append(.table(ResultTable(title: "Recently completed",
+                                         columns: [ResultColumn("epoch", alignment: .right), ResultColumn("injected"),
+                                                   ResultColumn("completed"), ResultColumn("latency", alignment: .right)],
+                                         rows: Array(recent), footer: nil)))
+        blocks.append(.notice(barrierSummary()))
+        return blocks
+    }
+
+    /// `meta_barrier_duration_seconds` quantiles over the metrics window.
+    func barrierSummary() -> String {
+        let latencies = engine.barrierLatencies(completedSince: engine.now - engine.metricsWindow)
+        guard !latencies.isEmpty else {
+            return "barrier latency: no barrier completed in the window (\(engine.inFlightBarrierCount) in flight)"
+        }
+        let q = Quantiles(latencies)
+        return "barrier latency (meta_barrier_duration_seconds) over \(latencies.count) barriers: p50 \(VirtualTime.format(q.p50)), p90 \(VirtualTime.format(q.p90)), p99 \(VirtualTime.format(q.p99)), max \(VirtualTime.format(q.max)); \(engine.inFlightBarrierCount) in flight"
+            + (engine.skippedPeriodicBarriers > 0 ? "; \(engine.skippedPeriodicBarriers) periodic barriers skipped" : "")
+    }
+
+    private func showCheckpoints() -> ResultTable {
+        let rows = engine.checkpoints.suffix(20).map { c -> [ResultValue] in
+            [.int(c.epoch), .text(VirtualTime.formatSeconds(c.completedAt)), .text(VirtualTime.format(c.latency)),
+             .text(c.sourceOffsets.map { "\($0.consumer)=\($0.offsets.map(String.init).joined(separator: "/"))" }.joined(separator: " ")),
+             .text(c.stateRows.map { "\($0.actor)=\($0.rows)" }.joined(separator: " ")),
+             .int(Int64(c.inFlightRows)), .int(Int64(c.inFlightBuffers))]
+        }
+        return ResultTable(columns: [ResultColumn("epoch", alignment: .right), ResultColumn("completed"),
+                                     ResultColumn("duration", alignment: .right), ResultColumn("source offsets"),
+                                     ResultColumn("state rows"), ResultColumn("in_flight_rows", alignment: .right),
+                                     ResultColumn("in_flight_buffers", alignment: .right)],
+                           rows: Array(rows), footer: "\(engine.checkpoints.count) checkpoint\(engine.checkpoints.count == 1 ? "" : "s") completed (the last 20 shown)")
+    }
+
+    // MARK: Kafka
+
+    private func showLag() -> [OutputBlock] {
+        let rows = engine.partitionLag().map { p -> [ResultValue] in
+            [.text(p.source), .text(p.consumer), .int(Int64(p.partition)), .int(p.logStartOffset), .int(p.logEndOffset),
+             .int(p.position), .int(p.lag), .int(p.expired), .text(p.paused ? "paused" : "")]
+        }
+        var blocks: [OutputBlock] = [.table(ResultTable(
+            columns: [ResultColumn("source"), ResultColumn("consumer"), ResultColumn("partition", alignment: .right),
+                      ResultColumn("log_start", alignment: .right), ResultColumn("log_end", alignment: .right),
+                      ResultColumn("position", alignment: .right), ResultColumn("lag", alignment: .right),
+                      ResultColumn("expired", alignment: .right), ResultColumn("state")],
+            rows: rows, footer: nil))]
+        let consumers = engine.consumerSnapshots().map { c -> [ResultValue] in
+            [.text(c.source), .text(c.consumer), .int(c.lag), .int(c.recordsLagMax), .double(c.recordsConsumedRate, decimals: 1),
+             .double(c.pollRate, decimals: 2), .int(c.expired)]
+        }
+        if !consumers.isEmpty {
+            blocks.append(.table(ResultTable(
+                title: "Consumer groups",
+                columns: [ResultColumn("source"), ResultColumn("consumer"), ResultColumn("lag", alignment: .right),
+                          ResultColumn("records-lag-max", alignment: .right), ResultColumn("records-consumed-rate", alignment: .right),
+                          ResultColumn("poll-rate", alignment: .right), ResultColumn("expired", alignment: .right)],
+                rows: consumers, footer: nil)))
+        }
+        return blocks
+    }
+
+    // MARK: Ledger
+
+    private func showLedger() -> [OutputBlock] {
+        let ledger = engine.ledger()
+        let sources = ledger.sources.map { s -> [ResultValue] in
+            [.text("\(s.source) → \(s.consumer)"), .int(s.generated), .int(s.consumed), .int(s.lag), .int(s.expired),
+             .text(s.balanced ? "✓" : "✗")]
+        }
+        let channels = ledger.channels.map { c -> [ResultValue] in
+            [.text("\(c.from) → \(c.to)"), .int(c.sent), .int(c.received), .int(c.queued), .int(c.dropped), .text(c.balanced ? "✓" : "✗")]
+        }
+        let totals: [[ResultValue]] = [
+            [.text("delivered by sinks"), .int(ledger.delivered)], [.text("queued or in progress"), .int(ledger.queued)],
+            [.text("held in operator state"), .int(ledger.inState)], [.text("filtered"), .int(ledger.filtered)],
+            [.text("dropped (drop_tail / drop_head)"), .int(ledger.dropped)], [.text("expired (retention)"), .int(ledger.expired)],
+            [.text("discarded by DROP or rescale"), .int(ledger.discarded)],
+        ]
+        return [
+            .table(ResultTable(title: "Sources: generated = consumed + lag + expired",
+                               columns: [ResultColumn("consumer"), ResultColumn("generated", alignment: .right),
+                                         ResultColumn("consumed", alignment: .right), ResultColumn("lag", alignment: .right),
+                                         ResultColumn("expired", alignment: .right), ResultColumn("ok")],
+                               rows: sources, footer: nil)),
+            .table(ResultTable(title: "Channels: sent = received + queued + dropped",
+                               columns: [ResultColumn("channel"), ResultColumn("sent", alignment: .right),
+                                         ResultColumn("received", alignment: .right), ResultColumn("queued", alignment: .right),
+                                         ResultColumn("dropped", alignment: .right), ResultColumn("ok")],
+                               rows: channels, footer: nil)),
+            .table(ResultTable(title: "Where the rows are", columns: [ResultColumn("account"), ResultColumn("rows", alignment: .right)],
+                               rows: totals, footer: nil)),
+            .notice(ledger.balanced ? "ledger balanced: every row is accounted for" : "LEDGER UNBALANCED: rows are missing"),
+        ]
+    }
+
+    // MARK: Variables
+
+    private func showAll() -> ResultTable {
+        let rows = SessionVariables.all.map { v -> [ResultValue] in
+            [.text(v.name), .text(v.value(in: engine.settings)), .text(v.defaultValue), .text(v.description)]
+        }
+        return ResultTable(columns: [ResultColumn("name"), ResultColumn("setting"), ResultColumn("default"), ResultColumn("description")],
+                           rows: rows, footer: nil)
+    }
+
+    func count(_ n: Int, _ noun: String = "row") -> String { "(\(n) \(noun)\(n == 1 ? "" : "s"))" }
+}
+
+/// Nearest-rank quantiles of a list of durations.
+struct Quantiles {
+    let p50, p90, p99, max: Int64
+    init(_ values: [Int64]) {
+        let sorted = values.sorted()
+        func q(_ p: Double) -> Int64 {
+            guard !sorted.isEmpty else { return 0 }
+            let rank = Int((p * Double(sorted.count)).rounded(.up)) - 1
+            return sorted[Swift.max(0, Swift.min(sorted.count - 1, rank))]
+        }
+        p50 = q(0.5); p90 = q(0.9); p99 = q(0.99); max = sorted.last ?? 0
+    }
+}

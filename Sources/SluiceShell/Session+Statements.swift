@@ -1,0 +1,247 @@
+import SluiceEngine
+import SluiceSQL
+
+/// Executing one parsed statement: define, drive, set, look.
+extension Session {
+    var planner: Planner { Planner(engine: engine) }
+
+    func run(_ parsed: ParsedStatement, in buffer: String) -> [OutputBlock] {
+        do {
+            return try dispatch(parsed, in: buffer)
+        } catch let error as SQLError {
+            return [.error(report(error, in: buffer))]
+        } catch let error as EngineError {
+            return [.error(report(error))]
+        } catch {
+            return [.error(ErrorReport(message: "\(error)"))]
+        }
+    }
+
+    private func dispatch(_ parsed: ParsedStatement, in buffer: String) throws -> [OutputBlock] {
+        switch parsed.statement {
+        // MARK: Define
+        case .createSource(let name, let columns, let options, let isTable):
+            let spec = try planner.planSource(name: name, columns: columns, options: options, isTable: isTable)
+            try engine.createSource(spec)
+            return [.notice(isTable ? "CREATE TABLE (\(spec.tableRows) rows)" : "CREATE SOURCE")]
+        case .createView(let name, let query, let options):
+            let spec = try planner.planView(name: name, query: query, options: options, definition: parsed.text)
+            try engine.createJob(spec)
+            return [.notice("CREATE MATERIALIZED VIEW (\(describe(spec)))")] + drainTrace()
+        case .createSink(let name, let from, let options):
+            let spec = try planner.planSink(name: name, from: from, options: options, definition: parsed.text)
+            try engine.createJob(spec)
+            let decoupled = engine.settings.sinkDecouple ? ", decoupled: reads its own log" : ""
+            return [.notice("CREATE SINK (\(describe(spec))\(decoupled))")] + drainTrace()
+        case .drop(let kind, let name, let ifExists):
+            return try drop(kind, name, ifExists: ifExists)
+        case .alterSet(let kind, let name, let options):
+            return try alter(kind, name, options: options)
+        case .alterParallelism(let name, let parallelism, let range):
+            return try rescale(name, parallelism: parallelism, range: range)
+        case .alterPartition(let source, let partition, let pause, let range):
+            guard engine.sourceSpec(source.name) != nil else {
+                throw SQLError("source \"\(source.name)\" does not exist", at: source.range,
+                               hint: Suggest.nearest(source.name, among: engine.sourceNames).map { "did you mean \($0)?" })
+            }
+            do {
+                try engine.setPartitionPaused(source.name, partition: partition, paused: pause)
+            } catch {
+                throw SQLError(error.description, at: range)
+            }
+            return [.notice("ALTER SOURCE: partition \(partition) \(pause ? "paused (consumer.pause)" : "resumed (consumer.resume)")")]
+        case .select(let query):
+            let result = try planner.select(query)
+            return [.table(table(result))]
+
+        // MARK: Drive
+        case .inject(let count, let source, let partition):
+            guard let spec = engine.sourceSpec(source.name), !spec.isTable else {
+                throw SQLError("source \"\(source.name)\" does not exist", at: source.range,
+                               hint: Suggest.nearest(source.name, among: engine.sourceNames).map { "did you mean \($0)?" })
+            }
+            do {
+                try engine.inject(count, into: source.name, partition: partition)
+            } catch {
+                throw SQLError(error.description, at: parsed.valueRange ?? source.range)
+            }
+            let where_ = partition.map { "partition \($0) of \(source.name)" } ?? "\(source.name) (\(spec.partitions) partition\(spec.partitions == 1 ? "" : "s"))"
+            return drainTrace() + [.notice("INJECT \(count): appended to \(where_)")]
+        case .step(let amount):
+            return try step(amount)
+        case .run(let duration):
+            return runFor(duration)
+        case .barrier:
+            let epoch = try engine.injectBarrier()
+            return drainTrace() + [.notice("BARRIER: epoch \(epoch) injected at \(VirtualTime.formatSeconds(engine.now))")]
+        case .watch(let show, let every, let duration, let speed):
+            return watch(show, every: every, duration: duration, speed: speed, buffer: buffer)
+        case .trace(let setting):
+            return trace(setting)
+
+        // MARK: Variables
+        case .set(let name, let value):
+            return try set(name, value, valueRange: parsed.valueRange)
+        case .showVariable(let name):
+            return try showVariable(name)
+        case .reset(let name):
+            return try set(name, nil, valueRange: nil)
+        case .resetAll:
+            try engine.apply(EngineSettings())
+            return [.notice("RESET ALL")]
+
+        // MARK: Look
+        case .show(let kind):
+            return try show(kind)
+        case .showMetrics(let actor):
+            return try showMetrics(actor)
+        case .resetMetrics:
+            engine.resetMetrics()
+            return [.notice("RESET METRICS: the averaging window starts at \(VirtualTime.formatSeconds(engine.now))")]
+        case .explainCreate(let name, let query, let options):
+            let spec = try planner.planView(name: name, query: query, options: options, definition: parsed.text)
+            return [.text(Explain(engine: engine).text(spec))]
+        case .explainName(let name):
+            guard let spec = engine.jobSpec(name.name) else {
+                throw SQLError("\"\(name.name)\" is not a materialized view or sink", at: name.range,
+                               hint: Suggest.nearest(name.name, among: engine.jobNames).map { "did you mean \($0)?" })
+            }
+            return [.text(Explain(engine: engine).text(spec))]
+        case .diagnose:
+            return diagnose()
+        case .plot(let series, let last):
+            return try plot(series, last: last)
+        }
+    }
+
+    private func describe(_ spec: JobSpec) -> String {
+        let actors = spec.fragments.reduce(0) { $0 + $1.parallelism }
+        return "\(spec.fragments.count) fragment\(spec.fragments.count == 1 ? "" : "s"), \(actors) actor\(actors == 1 ? "" : "s")"
+    }
+
+    func table(_ result: SelectResult) -> ResultTable {
+        let columns = result.schema.columns.map {
+            ResultColumn($0.name, alignment: $0.type.isNumeric ? .right : .left)
+        }
+        let rows = result.rows.map { row in
+            row.map { value -> ResultValue in
+                switch value {
+                case .int(let v): .int(v)
+                case .double(let v): .double(v, decimals: 2)
+                case .string(let s): .text(s)
+                case .bool(let b): .text(b ? "t" : "f")
+                case .null: .null
+                }
+            }
+        }
+        return ResultTable(columns: columns, rows: rows)
+    }
+
+    // MARK: DDL helpers
+
+    private func drop(_ kind: ObjectKind, _ name: Identifier, ifExists: Bool) throws -> [OutputBlock] {
+        let actual: ObjectKind?
+        if let s = engine.sourceSpec(name.name) { actual = s.isTable ? .table : .source }
+        else if let j = engine.jobSpec(name.name) { actual = j.kind == .sink ? .sink : .materializedView }
+        else { actual = nil }
+        guard let actual else {
+            if ifExists { return [.notice("NOTICE: \(kind.noun) \"\(name.name)\" does not exist, skipping")] }
+            let names = engine.sourceNames + engine.jobNames
+            throw SQLError("\(kind.noun) \"\(name.name)\" does not exist", at: name.range,
+                           hint: Suggest.nearest(name.name, among: names).map { "did you mean \($0)?" })
+        }
+        guard actual == kind else {
+            throw SQLError("\"\(name.name)\" is not a \(kind.noun)", at: name.range, hint: "use DROP \(actual.sql) \(name.name)")
+        }
+        do {
+            try engine.drop(name.name)
+        } catch {
+            if case .hasDependents(_, _, let dependents) = error {
+                throw SQLError("cannot drop \(kind.noun) \(name.name) because other objects depend on it", at: name.range,
+                               hint: "drop \(dependents.joined(separator: ", ")) first")
+            }
+            throw error
+        }
+        return [.notice("DROP \(kind.sql)")]
+    }
+
+    private func alter(_ kind: ObjectKind, _ name: Identifier, options: [WithOption]) throws -> [OutputBlock] {
+        switch kind {
+        case .source, .table:
+            let spec = try planner.alterSource(name, options: options)
+            try engine.alterSource(name.name) { $0 = spec }
+            return [.notice("ALTER SOURCE")]
+        case .materializedView, .sink:
+            throw SQLError("ALTER \(kind.sql) … SET (…) is not supported; only SET PARALLELISM", at: name.range,
+                           hint: "ALTER MATERIALIZED VIEW \(name.name) SET PARALLELISM = 4")
+        }
+    }
+
+    private func rescale(_ name: Identifier, parallelism: Int, range: SourceRange) throws -> [OutputBlock] {
+        guard let spec = engine.jobSpec(name.name), spec.kind == .materializedView else {
+            throw SQLError("materialized view \"\(name.name)\" does not exist", at: name.range,
+                           hint: Suggest.nearest(name.name, among: engine.jobNames).map { "did you mean \($0)?" })
+        }
+        guard (1...256).contains(parallelism) else {
+            throw SQLError("parallelism \(parallelism) is out of range: expected 1 to 256", at: range)
+        }
+        let before = spec.fragments.last?.parallelism ?? 1
+        try engine.rescale(name.name, parallelism: parallelism)
+        return [.notice("ALTER MATERIALIZED VIEW: parallelism \(before) → \(parallelism)")]
+    }
+
+    // MARK: Variables
+
+    private func set(_ name: Identifier, _ value: OptionValue?, valueRange: SourceRange?) throws -> [OutputBlock] {
+        guard let variable = SessionVariables.named(name.name) else {
+            throw SQLError("unrecognized configuration parameter \"\(name.name)\"", at: name.range,
+                           hint: Suggest.nearest(name.name, among: SessionVariables.names).map { "did you mean \($0)?" }
+                               ?? "SHOW ALL lists the variables")
+        }
+        var settings = engine.settings
+        if let value {
+            if case .failure(let e) = variable.assign(value, to: &settings) {
+                throw SQLError("invalid value for parameter \"\(name.name)\": \(e.message)", at: valueRange ?? name.range, hint: e.hint)
+            }
+        } else {
+            variable.reset(&settings)
+        }
+        do {
+            try engine.apply(settings)
+        } catch {
+            throw SQLError(error.description, at: valueRange ?? name.range)
+        }
+        return [.notice(value == nil ? "RESET" : "SET")]
+    }
+
+    private func showVariable(_ name: Identifier) throws -> [OutputBlock] {
+        guard let variable = SessionVariables.named(name.name) else {
+            throw SQLError("unrecognized configuration parameter \"\(name.name)\"", at: name.range,
+                           hint: Suggest.nearest(name.name, among: SessionVariables.names + ShowKind.keywords).map { "did you mean \($0)?" })
+        }
+        return [.table(ResultTable(columns: [ResultColumn(variable.name)], rows: [[.text(variable.value(in: engine.settings))]]))]
+    }
+
+    // MARK: Trace
+
+    private func trace(_ setting: TraceSetting) -> [OutputBlock] {
+        switch setting {
+        case .on: engine.traceCategories = Set(SluiceEngine.TraceCategory.allCases)
+        case .off: engine.traceCategories = []
+        case .categories(let list):
+            engine.traceCategories = Set(list.compactMap { SluiceEngine.TraceCategory(rawValue: $0.rawValue) })
+        }
+        let on = SluiceEngine.TraceCategory.allCases.filter { engine.traceCategories.contains($0) }.map(\.rawValue)
+        return [.notice(on.isEmpty ? "TRACE OFF" : "TRACE ON: " + on.joined(separator: ", "))]
+    }
+
+    /// The flow-control events recorded since the last statement, one line each.
+    func drainTrace() -> [OutputBlock] {
+        let events = engine.drainTrace()
+        guard !events.isEmpty else { return [] }
+        let lines = events.map { e in
+            "\(VirtualTime.formatSeconds(e.time).padding(toLength: 9, withPad: " ", startingAt: 0)) \(e.category.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(e.text)"
+        }
+        return [.text(lines.joined(separator: "\n"))]
+    }
+}

@@ -1,1 +1,0 @@
-// SluiceShell placeholder; replaced as the module is built.

@@ -1,0 +1,173 @@
+// Cells: appended one transaction each, numbered inside that transaction so that
+// concurrent writers (threads or processes) never collide; replaced from a position
+// on when a notebook cell is edited.
+import Foundation
+import GRDB
+
+extension SessionStore {
+    /// Appends a cell to a session in its own transaction and returns it as stored,
+    /// with `seq` set to the session's next number. The session's `updated` becomes now.
+    ///
+    /// The cell is durable when this returns: a crash afterwards does not lose it.
+    /// - Throws: ``StoreError/sessionIDNotFound(_:)``, ``StoreError/locked(path:seconds:)``.
+    @discardableResult
+    public func appendCell(sessionID: Int64, cell: CellRecord) throws(StoreError) -> CellRecord {
+        let now = timestamp()
+        return try write { db in
+            try Self.ensureSession(db, id: sessionID)
+            let next = try Self.nextSeq(db, sessionID: sessionID)
+            var stored = cell
+            stored.seq = next
+            try Self.insert(db, sessionID: sessionID, cell: stored)
+            try Self.touch(db, sessionID: sessionID, now: now)
+            return stored
+        }
+    }
+
+    /// The cells of a session, ordered by `seq`, with their charts.
+    public func cells(sessionID: Int64) throws(StoreError) -> [CellRecord] {
+        try read { db in
+            let chartRows = try Row.fetchAll(db, sql: """
+                SELECT seq, title, x_label, x_unit, y_unit, series FROM chart
+                WHERE session_id = ? ORDER BY seq, position
+                """, arguments: [sessionID])
+            var charts: [Int: [ChartData]] = [:]   // looked up by seq, never iterated
+            for row in chartRows {
+                let seq: Int = row["seq"]
+                charts[seq, default: []].append(try Self.chart(row, seq: seq))
+            }
+            return try Row.fetchAll(db, sql: """
+                SELECT seq, CAST(input AS BLOB) AS input, CAST(output AS BLOB) AS output, status,
+                       CAST(error AS BLOB) AS error,
+                       virtual_time_before_ns, virtual_time_after_ns, wall_time_ns
+                FROM cell WHERE session_id = ? ORDER BY seq
+                """, arguments: [sessionID])
+                .map { row in try Self.cell(row, charts: charts[row["seq"]] ?? []) }
+        }
+    }
+
+    /// Replaces the cells numbered `seq` and after with `cells`, numbered `seq`,
+    /// `seq + 1`, ..., in one transaction: what `.edit N` does after re-running from N.
+    /// Returns the new cells as stored.
+    /// - Throws: ``StoreError/invalidArgument(_:)`` unless 1 ≤ `seq` ≤ cell count + 1.
+    @discardableResult
+    public func replaceCells(sessionID: Int64, from seq: Int, with cells: [CellRecord]) throws(StoreError) -> [CellRecord] {
+        let now = timestamp()
+        return try write { db in
+            try Self.ensureSession(db, id: sessionID)
+            let next = try Self.nextSeq(db, sessionID: sessionID)
+            guard seq >= 1 && seq <= next else {
+                throw StoreError.invalidArgument("cannot replace cells from \(seq): the session has \(next - 1) cells")
+            }
+            try db.execute(sql: "DELETE FROM cell WHERE session_id = ? AND seq >= ?", arguments: [sessionID, seq])
+            var stored: [CellRecord] = []
+            for (offset, cell) in cells.enumerated() {
+                var record = cell
+                record.seq = seq + offset
+                try Self.insert(db, sessionID: sessionID, cell: record)
+                stored.append(record)
+            }
+            try Self.touch(db, sessionID: sessionID, now: now)
+            return stored
+        }
+    }
+
+    // MARK: - Writing
+
+    private static func ensureSession(_ db: Database, id: Int64) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM session WHERE id = ?", arguments: [id]) == true else {
+            throw StoreError.sessionIDNotFound(id)
+        }
+    }
+
+    /// `max(seq) + 1`, read inside the write transaction that will use it.
+    private static func nextSeq(_ db: Database, sessionID: Int64) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) + 1 FROM cell WHERE session_id = ?",
+                         arguments: [sessionID]) ?? 1
+    }
+
+    private static func touch(_ db: Database, sessionID: Int64, now: String) throws {
+        try db.execute(sql: "UPDATE session SET updated = ? WHERE id = ?", arguments: [now, sessionID])
+    }
+
+    private static func insert(_ db: Database, sessionID: Int64, cell: CellRecord) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO cell (session_id, seq, input, output, status, error,
+                                  virtual_time_before_ns, virtual_time_after_ns, wall_time_ns)
+                VALUES (?, ?, CAST(? AS TEXT), CAST(? AS TEXT), ?, CAST(? AS TEXT), ?, ?, ?)
+                """,
+            arguments: [sessionID, cell.seq, text(cell.input), text(cell.output), cell.status.rawValue,
+                        cell.error.map(text),
+                        cell.virtualTimeBefore, cell.virtualTimeAfter, cell.wallTimeNanos])
+        for (position, chart) in cell.charts.enumerated() {
+            try db.execute(
+                sql: """
+                    INSERT INTO chart (session_id, seq, position, title, x_label, x_unit, y_unit, series)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [sessionID, cell.seq, position, chart.title, chart.xLabel, chart.xUnit,
+                            chart.yUnit, try encodeSeries(chart.series)])
+        }
+    }
+
+    /// Text is bound as UTF-8 bytes and cast to TEXT in SQL, and read back cast to a
+    /// BLOB: binding or reading a Swift `String` directly would cut it at a NUL character,
+    /// and a cell's text must come back byte for byte.
+    private static func text(_ string: String) -> Data { Data(string.utf8) }
+
+    private static func string(_ data: Data) -> String { String(decoding: data, as: UTF8.self) }
+
+    // MARK: - Reading
+
+    private static func cell(_ row: Row, charts: [ChartData]) throws -> CellRecord {
+        let seq: Int = row["seq"]
+        let statusText: String = row["status"]
+        guard let status = CellStatus(rawValue: statusText) else {
+            throw StoredDataError(detail: "cell \(seq) has the unknown status '\(statusText)'")
+        }
+        return CellRecord(
+            seq: seq, input: string(row["input"]), output: string(row["output"]), status: status,
+            error: (row["error"] as Data?).map(string),
+            virtualTimeBefore: row["virtual_time_before_ns"], virtualTimeAfter: row["virtual_time_after_ns"],
+            wallTimeNanos: row["wall_time_ns"], charts: charts)
+    }
+
+    private static func chart(_ row: Row, seq: Int) throws -> ChartData {
+        let json: String = row["series"]
+        return ChartData(
+            title: row["title"], xLabel: row["x_label"], xUnit: row["x_unit"], yUnit: row["y_unit"],
+            series: try decodeSeries(json, seq: seq))
+    }
+
+    // MARK: - Series JSON
+
+    /// A series as stored in `chart.series`: `{"name": ..., "points": [[x, y], ...]}`.
+    private struct StoredSeries: Codable {
+        var name: String
+        var points: [[Double]]
+    }
+
+    /// JSON of the series: compact, keys sorted, points as `[x, y]` pairs, and the
+    /// non-finite numbers JSON lacks written as the strings "inf", "-inf" and "nan".
+    static func encodeSeries(_ series: [ChartSeries]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let stored = series.map { StoredSeries(name: $0.name, points: $0.points.map { [$0.x, $0.y] }) }
+        return String(decoding: try encoder.encode(stored), as: UTF8.self)
+    }
+
+    static func decodeSeries(_ json: String, seq: Int) throws -> [ChartSeries] {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        guard let stored = try? decoder.decode([StoredSeries].self, from: Data(json.utf8)),
+              stored.allSatisfy({ $0.points.allSatisfy { $0.count == 2 } })
+        else {
+            throw StoredDataError(detail: "a chart of cell \(seq) has unreadable series JSON")
+        }
+        return stored.map { ChartSeries(name: $0.name, points: $0.points.map { ChartPoint(x: $0[0], y: $0[1]) }) }
+    }
+}

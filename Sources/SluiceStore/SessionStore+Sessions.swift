@@ -1,0 +1,111 @@
+// Sessions: a named header (engine version, seed, settings) that owns a sequence of cells.
+import GRDB
+
+extension SessionStore {
+    /// Creates an empty session. Names are unique (compared exactly, case-sensitive).
+    ///
+    /// - Parameters:
+    ///   - name: the name given by `.save NAME`; must not be empty.
+    ///   - engineVersion: the engine that records it, so replay can report a difference.
+    ///   - seed: the session's seed.
+    ///   - settings: the session variables as JSON text.
+    /// - Throws: ``StoreError/duplicateSessionName(_:)`` when the name is taken.
+    @discardableResult
+    public func createSession(
+        name: String, engineVersion: String, seed: UInt64, settings: String = "{}"
+    ) throws(StoreError) -> SessionInfo {
+        try Self.validate(name: name)
+        let now = timestamp()
+        return try write { db in
+            try Self.ensureNameFree(db, name)
+            try db.execute(
+                sql: """
+                    INSERT INTO session (name, created, updated, engine_version, seed, settings)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [name, now, now, engineVersion, Int64(bitPattern: seed), settings])
+            return SessionInfo(
+                id: db.lastInsertedRowID, name: name, created: now, updated: now,
+                engineVersion: engineVersion, seed: seed, settings: settings, cellCount: 0)
+        }
+    }
+
+    /// Renames a session and returns its new header; `updated` becomes now.
+    /// - Throws: ``StoreError/duplicateSessionName(_:)``, ``StoreError/sessionIDNotFound(_:)``.
+    @discardableResult
+    public func renameSession(id: Int64, to newName: String) throws(StoreError) -> SessionInfo {
+        try Self.validate(name: newName)
+        let now = timestamp()
+        return try write { db in
+            guard let current = try Self.fetchSession(db, id: id) else {
+                throw StoreError.sessionIDNotFound(id)
+            }
+            if current.name != newName { try Self.ensureNameFree(db, newName) }
+            try db.execute(sql: "UPDATE session SET name = ?, updated = ? WHERE id = ?",
+                           arguments: [newName, now, id])
+            var renamed = current
+            renamed.name = newName
+            renamed.updated = now
+            return renamed
+        }
+    }
+
+    /// The session with this exact name, or nil.
+    public func session(named name: String) throws(StoreError) -> SessionInfo? {
+        try read { db in
+            try Row.fetchOne(db, sql: Self.selectSessions + " WHERE s.name = ?", arguments: [name])
+                .map(Self.sessionInfo)
+        }
+    }
+
+    /// The session with this id, or nil.
+    public func session(id: Int64) throws(StoreError) -> SessionInfo? {
+        try read { db in try Self.fetchSession(db, id: id) }
+    }
+
+    /// Every session with its cell count, most recently updated first, then by name.
+    public func sessions() throws(StoreError) -> [SessionInfo] {
+        try read { db in
+            try Row.fetchAll(db, sql: Self.selectSessions + " ORDER BY s.updated DESC, s.name ASC")
+                .map(Self.sessionInfo)
+        }
+    }
+
+    /// Deletes a session and all its cells and charts.
+    /// - Throws: ``StoreError/sessionNotFound(_:)`` when no session has this name.
+    public func deleteSession(named name: String) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "DELETE FROM session WHERE name = ?", arguments: [name])
+            if db.changesCount == 0 { throw StoreError.sessionNotFound(name) }
+        }
+    }
+
+    // MARK: - Rows
+
+    static let selectSessions = """
+        SELECT s.id, s.name, s.created, s.updated, s.engine_version, s.seed, s.settings,
+               (SELECT count(*) FROM cell c WHERE c.session_id = s.id) AS cell_count
+        FROM session s
+        """
+
+    static func fetchSession(_ db: Database, id: Int64) throws -> SessionInfo? {
+        try Row.fetchOne(db, sql: selectSessions + " WHERE s.id = ?", arguments: [id]).map(sessionInfo)
+    }
+
+    static func sessionInfo(_ row: Row) -> SessionInfo {
+        SessionInfo(
+            id: row["id"], name: row["name"], created: row["created"], updated: row["updated"],
+            engineVersion: row["engine_version"], seed: UInt64(bitPattern: row["seed"] as Int64),
+            settings: row["settings"], cellCount: row["cell_count"])
+    }
+
+    private static func validate(name: String) throws(StoreError) {
+        if name.isEmpty { throw .invalidArgument("a session name cannot be empty") }
+    }
+
+    private static func ensureNameFree(_ db: Database, _ name: String) throws {
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM session WHERE name = ?", arguments: [name]) == true {
+            throw StoreError.duplicateSessionName(name)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// SluiceStore placeholder; replaced as the module is built.

@@ -1,0 +1,115 @@
+import CEditLine
+import Foundation
+import SluiceEngine
+import SluiceShell
+import SluiceSQL
+import SluiceStore
+
+/// The real backend: a `Session` behind the line editor and the batch runner.
+final class SessionBackend: ShellBackend {
+    let session: Session
+    private let settings: ShellSettings
+    private let context: SessionCompletionContext
+
+    init(settings: ShellSettings) {
+        self.settings = settings
+        session = Session(options: settings.renderOptions)
+        context = SessionCompletionContext(session: session)
+        session.hooks.interactive = settings.interactive
+        let path = settings.databasePath
+        session.hooks.openStore = { try SessionStore(path: path ?? SessionStore.defaultPath, options: SluiceStore.StoreOptions(createDirectory: path == nil)) }
+        if settings.interactive {
+            session.hooks.progress = { now, target, rate in ProgressBar.draw(now: now, target: target, rowsPerSecond: rate) }
+            session.hooks.progressDone = { ProgressBar.clear() }
+            session.hooks.frame = { frame in
+                // Redraw in place: home the cursor, clear the screen, draw the frame.
+                fputs("\u{1B}[H\u{1B}[2J" + frame, sluice_stdout())
+                fflush(sluice_stdout())
+            }
+            session.hooks.edit = { text in Editor.edit(text) }
+            session.hooks.pause = { prompt in
+                fputs("\(prompt) ", sluice_stdout())
+                fflush(sluice_stdout())
+                guard let line = readLine() else { return false }
+                return line.trimmingCharacters(in: .whitespaces).lowercased() != "q"
+            }
+            // Record every cell as it runs when the store can be opened; otherwise run without saving.
+            if let store = try? session.hooks.openStore?() {
+                session.notebook = Notebook(store: store, autoRecord: true)
+            } else {
+                fputs("note: the session store could not be opened; cells are not saved (.save tells why)\n", sluice_stderr())
+            }
+        }
+    }
+
+    /// The line editor colours it (and hides the escapes from libedit's width count).
+    var prompt: String { session.prompt }
+
+    var continuationPrompt: String {
+        String(repeating: " ", count: max(0, session.prompt.count - 5)) + "...> "
+    }
+
+    func completeness(of buffer: String) -> BufferCompleteness {
+        switch session.completeness(of: buffer) {
+        case .complete: .complete
+        case .incomplete: .incomplete
+        case .error: .error
+        }
+    }
+
+    func execute(_ buffer: String, interactive: Bool) -> (output: String, ok: Bool, quit: Bool) {
+        let result = session.execute(buffer)
+        let output = settings.color ? Renderer.render(result.blocks, options: session.options) : result.output
+        return (output, result.ok, result.quit)
+    }
+
+    func interrupt() { session.cancel.cancel() }
+
+    var completionContext: CompletionContext { context }
+}
+
+/// Names the completion engine offers, read from the live session.
+final class SessionCompletionContext: CompletionContext {
+    private let session: Session
+    init(session: Session) { self.session = session }
+
+    private var engine: Engine { session.engine }
+    var sources: [String] { engine.sourceSnapshots().filter { !$0.isTable }.map(\.name) }
+    var tables: [String] { engine.sourceSnapshots().filter(\.isTable).map(\.name) }
+    var views: [String] { engine.jobSnapshots().filter { $0.kind == .materializedView }.map(\.name) }
+    var sinks: [String] { engine.jobSnapshots().filter { $0.kind == .sink }.map(\.name) }
+    var actors: [String] { engine.actorSnapshots().map(\.name) }
+    func columns(of relation: String) -> [String] {
+        engine.sourceSpec(relation)?.schema.names ?? engine.jobSpec(relation)?.outputSchema.names ?? []
+    }
+    var variables: [String] { SessionVariables.names }
+    func values(of variable: String) -> [String] { SessionVariables.named(variable)?.choices ?? [] }
+    var sessions: [String] { ((try? session.notebook?.store.sessions()) ?? nil)?.map(\.name) ?? [] }
+}
+
+/// RUN's progress bar on stderr: virtual time reached and simulated rows per second.
+enum ProgressBar {
+    static func draw(now: Int64, target: Int64, rowsPerSecond: Double) {
+        let fraction = target > 0 ? min(1, Double(now) / Double(target)) : 1
+        let width = 30
+        let filled = Int((fraction * Double(width)).rounded(.down))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let rate = rowsPerSecond >= 1e6 ? String(format: "%.1fM", rowsPerSecond / 1e6) : String(format: "%.0fk", rowsPerSecond / 1e3)
+        fputs("\r\(bar) \(VirtualTime.formatSeconds(now)) of \(VirtualTime.formatSeconds(target))  \(rate) rows/s  (Ctrl-C stops)", sluice_stderr())
+    }
+    static func clear() { fputs("\r\u{1B}[2K", sluice_stderr()) }
+}
+
+/// `.edit N`: the cell's text in `$EDITOR` (vi when unset).
+enum Editor {
+    static func edit(_ text: String) -> String? {
+        let path = NSTemporaryDirectory() + "sluice-cell-\(getpid()).sql"
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else { return nil }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let editor = ProcessInfo.processInfo.environment["EDITOR"] ?? "vi"
+        let status = system("\(editor) '\(path)'")
+        guard status == 0, let data = FileManager.default.contents(atPath: path) else { return nil }
+        let edited = String(decoding: data, as: UTF8.self)
+        return edited.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : edited
+    }
+}

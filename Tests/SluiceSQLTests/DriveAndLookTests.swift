@@ -1,0 +1,172 @@
+import Testing
+@testable import SluiceSQL
+
+@Suite("INJECT, STEP, RUN, WATCH, TRACE, SET, SHOW, EXPLAIN, PLOT")
+struct DriveAndLookTests {
+    @Test func inject() {
+        let sql = "INJECT 50_000 INTO clicks PARTITION 2;"
+        let all = parsed(sql)
+        guard case .inject(let count, let source, let partition)? = all.first?.statement else {
+            Issue.record("not INJECT")
+            return
+        }
+        #expect((count, source.name, partition) == (50_000, "clicks", 2))
+        #expect(text(all.first?.valueRange, in: sql) == "2")
+        guard case .inject(5000, _, nil)? = statement("INJECT 5000 INTO clicks;") else { Issue.record("no partition"); return }
+        #expect(message("INJECT 0 INTO clicks;") == "a row count after INJECT must be at least 1, found 0")
+        #expect(message("INJECT INTO clicks;") == "expected a row count after INJECT, found 'INTO'")
+    }
+
+    @Test func step() {
+        #expect(statement("STEP;") == .step(.events(1)))
+        #expect(statement("step 10;") == .step(.events(10)))
+        #expect(statement("STEP 250ms;") == .step(.duration(250_000_000)))
+        #expect(statement("STEP 1.5s;") == .step(.duration(1_500_000_000)))
+        #expect(statement("STEP '20us';") == .step(.duration(20_000)))
+        #expect(statement("STEP BARRIER;") == .step(.barrier))
+        #expect(message("STEP 0;") == "an event count after STEP must be at least 1, found 0")
+        #expect(message("STEP 1.5;") == "expected a number of events, a duration or BARRIER after STEP, found '1.5'")
+    }
+
+    @Test func runAndBarrier() {
+        #expect(statement("RUN 30s;") == .run(30_000_000_000))
+        #expect(statement("RUN 2m;") == .run(120_000_000_000))
+        #expect(statement("RUN 1h;") == .run(3_600_000_000_000))
+        #expect(statement("RUN 100ns;") == .run(100))
+        #expect(statement("RUN 20µs;") == .run(20_000))
+        #expect(statement("BARRIER;") == .barrier)
+        #expect(statement("DIAGNOSE;") == .diagnose)
+        #expect(rendered("RUN 30;") == """
+            ERROR: duration '30' has no unit
+            LINE 1: RUN 30;
+                        ^^
+            HINT: write RUN 30ms or RUN 30s (units: ns, us, ms, s, m, h)
+            """)
+        #expect(message("RUN;") == "expected a duration after RUN, found ';'")
+        #expect(message("RUN 0s;") == "RUN needs a positive duration, found 0s")
+    }
+
+    @Test func watch() {
+        let sql = "WATCH SHOW QUEUES EVERY 200ms FOR 10s SPEED 1x;"
+        guard case .watch(let inner, let every, let duration, let speed)? = statement(sql) else {
+            Issue.record("not WATCH")
+            return
+        }
+        #expect(inner.statement == .show(.queues))
+        #expect(inner.text == "SHOW QUEUES")
+        #expect(text(inner.range, in: sql) == "SHOW QUEUES")
+        #expect((every, duration, speed) == (200_000_000, 10_000_000_000, 1))
+        guard case .watch(let metrics, Statement.defaultWatchInterval, 5_000_000_000, 2.5)? =
+            statement("WATCH SHOW METRICS spend.agg.0 FOR 5s SPEED 2.5x;")
+        else { Issue.record("WATCH SHOW METRICS"); return }
+        #expect(metrics.statement.sql == "SHOW METRICS spend.agg.0")
+        guard case .watch(_, 1_000_000_000, 1_000_000_000, 0.5)? = statement("WATCH SHOW METRICS SPEED 0.5 FOR 1s EVERY 1s;") else {
+            Issue.record("clauses in any order"); return
+        }
+        guard case .watch(_, _, _, 2)? = statement("WATCH SHOW GRAPH FOR 1s SPEED 2;") else { Issue.record("plain speed"); return }
+        #expect(message("WATCH SHOW QUEUES EVERY 200ms;") == "WATCH needs FOR and a duration")
+        #expect(message("WATCH SELECT * FROM t FOR 1s;") == "expected SHOW after WATCH, found 'SELECT'")
+        #expect(message("WATCH SHOW QUEUES FOR 1s FOR 2s;") == "FOR is given twice")
+        #expect(message("WATCH SHOW QUEUES FOR 1s SPEED 0x;") == "SPEED must be positive, found 0x")
+    }
+
+    @Test func trace() {
+        #expect(statement("TRACE ON;") == .trace(.on))
+        #expect(statement("trace off;") == .trace(.off))
+        #expect(statement("TRACE credit, barriers, credits;") == .trace(.categories([.credit, .barriers])))
+        #expect(statement("TRACE permits, blocking;") == .trace(.categories([.permits, .blocking])))
+        #expect(rendered("TRACE credit, barrires;") == """
+            ERROR: unknown trace category 'barrires'
+            LINE 1: TRACE credit, barrires;
+                                  ^^^^^^^^
+            HINT: did you mean barriers? TRACE takes ON, OFF or categories: credit, permits, barriers, blocking
+            """)
+    }
+
+    @Test func setShowReset() {
+        let sql = "SET flow_control = credit;"
+        let all = parsed(sql)
+        #expect(all.first?.statement == .set(Identifier("flow_control", range: SourceRange(start: 4, end: 16)), .identifier("credit")))
+        #expect(text(all.first?.valueRange, in: sql) == "credit")
+        guard case .set(_, .number(-1, text: "-1"))? = statement("SET buffer_rows TO -1;") else { Issue.record("negative"); return }
+        guard case .set(_, .boolean(true))? = statement("SET sink_decouple = on;") else { Issue.record("on"); return }
+        guard case .set(_, .string("unaligned"))? = statement("SET checkpoint_mode = 'unaligned';") else { Issue.record("string"); return }
+        guard case .set(_, .duration(1_000_000_000, text: "1s"))? = statement("SET barrier_interval = 1s;") else { Issue.record("duration"); return }
+        guard case .reset(let name)? = statement("SET seed TO DEFAULT;") else { Issue.record("DEFAULT resets"); return }
+        #expect(name.name == "seed")
+        guard case .showVariable(let shown)? = statement("SHOW flow_control;") else { Issue.record("SHOW var"); return }
+        #expect(shown.name == "flow_control")
+        #expect(statement("RESET ALL;") == .resetAll)
+        #expect(statement("RESET METRICS;") == .resetMetrics)
+        #expect(statement("RESET chunk_rows;")?.sql == "RESET chunk_rows")
+        #expect(message("SET flow_control credit;") == "expected '=' or TO after SET flow_control, found 'credit'")
+        #expect(message("SET x =;") == "expected a value for 'x', found ';'")
+    }
+
+    @Test func showKinds() {
+        let kinds: [(String, ShowKind)] = [
+            ("SOURCES", .sources), ("TABLES", .tables), ("VIEWS", .views), ("MATERIALIZED VIEWS", .views),
+            ("SINKS", .sinks), ("ACTORS", .actors), ("QUEUES", .queues), ("BARRIERS", .barriers),
+            ("CHECKPOINTS", .checkpoints), ("LAG", .lag), ("LEDGER", .ledger), ("GRAPH", .graph), ("ALL", .all),
+        ]
+        for (word, kind) in kinds {
+            #expect(statement("SHOW \(word);") == .show(kind), "SHOW \(word)")
+            #expect(statement("show \(word.lowercased());") == .show(kind), "show \(word)")
+        }
+        let sql = "SHOW METRICS spend.agg.0;"
+        guard case .showMetrics(let actor?)? = statement(sql) else { Issue.record("SHOW METRICS actor"); return }
+        #expect(actor.name == "spend.agg.0")
+        #expect(text(actor.range, in: sql) == "spend.agg.0")
+        #expect(statement("SHOW METRICS;") == .showMetrics(nil))
+        #expect(message("SHOW;") == "expected what to show after SHOW, found ';'")
+    }
+
+    @Test func explain() {
+        guard case .explainCreate(let name, let query, let options)? =
+            statement("EXPLAIN CREATE MATERIALIZED VIEW spend AS SELECT user_id, count(*) FROM clicks GROUP BY user_id WITH (parallelism = 4);")
+        else { Issue.record("EXPLAIN CREATE"); return }
+        #expect(name.name == "spend")
+        #expect(query.groupBy.map(\.sql) == ["user_id"])
+        #expect(options.map(\.sql) == ["parallelism = 4"])
+        guard case .explainName(let explained)? = statement("EXPLAIN spend;") else { Issue.record("EXPLAIN name"); return }
+        #expect(explained.name == "spend")
+        #expect(message("EXPLAIN SELECT * FROM t;") == "EXPLAIN SELECT is not supported")
+        #expect(message("EXPLAIN CREATE SOURCE s (a INT);") == "EXPLAIN CREATE SOURCE is not supported")
+    }
+
+    @Test func plot() {
+        let sql = "PLOT queue(spend.agg.0), barrier_latency, lag(clicks), throughput(warehouse), busy(spend.agg.0), backpressure(spend) LAST 30s;"
+        guard case .plot(let series, let last)? = statement(sql) else { Issue.record("PLOT"); return }
+        #expect(series.map(\.function.name) == ["queue", "barrier_latency", "lag", "throughput", "busy", "backpressure"])
+        #expect(series.map(\.argument) == ["spend.agg.0", nil, "clicks", "warehouse", "spend.agg.0", "spend"])
+        #expect(text(series[0].range, in: sql) == "queue(spend.agg.0)")
+        #expect(text(series[0].argumentRange, in: sql) == "spend.agg.0")
+        #expect(last == 30_000_000_000)
+        guard case .plot(_, nil)? = statement("PLOT barrier_latency;") else { Issue.record("PLOT without LAST"); return }
+        #expect(message("PLOT;") == "expected a series to plot after PLOT, found ';'")
+        #expect(message("PLOT queue(spend.agg.0 LAST 3s;") == "expected ')' after queue(spend.agg.0, found 'LAST'")
+    }
+
+    @Test func severalStatementsOnOneLine() {
+        let sql = "INJECT 10 INTO clicks; STEP;STEP 5 ; -- done\nSHOW QUEUES;"
+        let all = parsed(sql)
+        #expect(all.map(\.text) == ["INJECT 10 INTO clicks", "STEP", "STEP 5", "SHOW QUEUES"])
+        #expect(all.map { text($0.range, in: sql) } == all.map(\.text))
+    }
+
+    @Test func statementTextKeepsInnerComments() {
+        let sql = "  -- lead\n  SELECT * /* all */ FROM t -- trailing\n ;"
+        #expect(parsed(sql).map(\.text) == ["SELECT * /* all */ FROM t"])
+    }
+
+    @Test func foreignStatements() {
+        #expect(rendered("INSERT INTO clicks VALUES (1);") == """
+            ERROR: INSERT is not supported
+            LINE 1: INSERT INTO clicks VALUES (1);
+                    ^^^^^^
+            HINT: use INJECT n INTO source to append generated rows to a source's log
+            """)
+        #expect(parseError("FOO;")?.hint == Parser.statementHint)
+        #expect(message("42;") == "expected a statement, found '42'")
+    }
+}

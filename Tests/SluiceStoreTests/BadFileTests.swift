@@ -1,0 +1,214 @@
+// Files that are not a usable store: each gets a clear error naming the file, and
+// the file is left byte for byte as it was (and nothing is created beside it).
+import Foundation
+import GRDB
+import Testing
+@testable import SluiceStore
+
+@Suite struct BadFileTests {
+    /// Opens `path`, expects an error, and checks that the file and its directory are unchanged.
+    private func openFails(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) -> StoreError? {
+        let directory = (path as NSString).deletingLastPathComponent
+        let before = bytes(path), files = listing(directory)
+        let error = storeError { _ = try SessionStore(path: path) }
+        #expect(error != nil, "opening \(path) should fail", sourceLocation: sourceLocation)
+        #expect(bytes(path) == before, "the file was modified", sourceLocation: sourceLocation)
+        #expect(listing(directory) == files, "files were created beside it", sourceLocation: sourceLocation)
+        return error
+    }
+
+    @Test func aTextFileIsNotSQLite() throws {
+        let dir = ScratchDirectory()
+        let path = dir.file("notes.txt")
+        try "SELECT * FROM cell;\nthese are my notes\n".write(toFile: path, atomically: false, encoding: .utf8)
+        let error = openFails(path)
+        #expect(error == .notSQLite(path: path))
+        #expect(error?.description == """
+            \(path) is not a SQLite database: it does not start with the header "SQLite format 3". \
+            The file was not modified; choose another file with --db PATH or SLUICE_DB.
+            """)
+    }
+
+    @Test func binaryJunkIsNotSQLite() throws {
+        let dir = ScratchDirectory()
+        let path = dir.file("junk.bin")
+        var generator = SystemRandomNumberGenerator()
+        let junk = Data((0..<8192).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        try junk.write(to: URL(fileURLWithPath: path))
+        #expect(openFails(path) == .notSQLite(path: path))
+    }
+
+    @Test func aFileCutInsideTheHeaderIsTruncated() throws {
+        let dir = ScratchDirectory()
+        let path = dir.file("cut.sqlite")
+        try Data("SQLite fo".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(openFails(path) == .corrupt(path: path, detail: "the file is only 9 bytes long"))
+    }
+
+    @Test func aStoreCutToHalfItsSizeIsCorrupt() throws {
+        let dir = ScratchDirectory()
+        let original = dir.file("real.sqlite")
+        try makeStore(at: original, cellCount: 120)
+        let whole = bytes(original)
+        #expect(whole.count >= 8 * 4096)
+        let path = dir.file("truncated.sqlite")
+        try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: path))
+        let error = openFails(path)
+        guard case .corrupt(path, let detail)? = error else {
+            Issue.record("expected corrupt, got \(String(describing: error))")
+            return
+        }
+        #expect(!detail.isEmpty)
+        #expect(error?.message.hasPrefix("\(path) is truncated or damaged: ") == true)
+        #expect(error?.hint.contains("sqlite3 \(path) .recover") == true)
+    }
+
+    @Test func aValidHeaderOverGarbageIsCorrupt() throws {
+        let dir = ScratchDirectory()
+        let path = dir.file("garbage.sqlite")
+        var data = Data(SessionStore.sqliteHeader)
+        data.append(Data(repeating: 0xA5, count: 4096 - 16))
+        try data.write(to: URL(fileURLWithPath: path))
+        guard case .corrupt(path, _)? = openFails(path) else {
+            Issue.record("expected corrupt")
+            return
+        }
+    }
+
+    @Test func aForeignSQLiteDatabaseIsLeftAlone() throws {
+        let dir = ScratchDirectory()
+        let path = dir.file("shop.sqlite")
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: """
+                CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT);
+                INSERT INTO customers (name) VALUES ('Ada'), ('Grace');
+                CREATE TABLE orders (id INTEGER PRIMARY KEY, customer INTEGER);
+                """)
+        }
+        let error = openFails(path)
+        #expect(error == .notASluiceStore(path: path, tables: ["customers", "orders"]))
+        #expect(error?.description == """
+            \(path) is a SQLite database but not a Sluice session store (it holds the tables customers, \
+            orders and no Sluice marker). The file was not modified; choose another file with --db PATH or SLUICE_DB.
+            """)
+    }
+
+    @Test func aForeignMetaTableIsNotAMarker() throws {
+        let dir = ScratchDirectory()
+        let path = dir.file("other.sqlite")
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+                INSERT INTO meta VALUES ('format', 'someone-else'), ('schema_version', '1');
+                """)
+        }
+        #expect(openFails(path) == .notASluiceStore(path: path, tables: ["meta"]))
+    }
+
+    @Test func aStoreFromANewerSchemaIsRefused() throws {
+        let dir = ScratchDirectory()
+        let path = dir.file("future.sqlite")
+        try makeStore(at: path, cellCount: 3)
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+        }
+        let error = openFails(path)
+        #expect(error == .newerSchema(path: path, found: 7, supported: 1))
+        #expect(error?.description == """
+            \(path) was written by a newer Sluice: schema version 7, this build knows up to 1. \
+            The file was not modified; upgrade sluice to read it, or choose another file with --db PATH or SLUICE_DB.
+            """)
+    }
+
+    @Test func anUnreadableSchemaVersionIsCorrupt() throws {
+        let dir = ScratchDirectory()
+        let path = dir.file("odd.sqlite")
+        try makeStore(at: path, cellCount: 1)
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "UPDATE meta SET value = 'two' WHERE key = 'schema_version'")
+        }
+        #expect(openFails(path) == .corrupt(path: path, detail: "meta.schema_version is 'two'"))
+    }
+
+    @Test func oddCharactersInThePathAreEncodedForSQLite() throws {
+        let dir = ScratchDirectory()
+        let path = dir.file("what?#%20 é.sqlite")
+        try makeStore(at: path, cellCount: 1)
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+        }
+        #expect(openFails(path) == .newerSchema(path: path, found: 2, supported: 1))
+        #expect(SessionStore.immutableURI("/a b/c?d#e%f.sqlite") == "file:/a%20b/c%3Fd%23e%25f.sqlite?immutable=1")
+    }
+
+    // MARK: - Permissions and paths
+
+    @Test func aReadOnlyFileIsRefusedUntouched() throws {
+        let dir = ScratchDirectory()
+        let path = dir.file("teacher.sqlite")
+        try makeStore(at: path, cellCount: 2)
+        #expect(chmod(path, 0o444) == 0)
+        let error = openFails(path)
+        #expect(error == .readOnly(path: path, reason: "the file is not writable"))
+        #expect(error?.description == """
+            cannot write the session store \(path): the file is not writable. Make it writable (chmod u+w on \
+            the file and its directory), or choose another file with --db PATH or SLUICE_DB; or run without saving.
+            """)
+        // Read-only mode still reads it.
+        var options = StoreOptions()
+        options.readOnly = true
+        let store = try SessionStore(path: path, options: options)
+        #expect(try store.sessions().map(\.cellCount) == [2])
+    }
+
+    @Test func aReadOnlyDirectoryCannotHoldANewStore() throws {
+        let dir = ScratchDirectory()
+        let locked = dir.file("locked")
+        try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: false)
+        let existing = (locked as NSString).appendingPathComponent("old.sqlite")
+        try makeStore(at: existing, cellCount: 1)
+        #expect(chmod(locked, 0o555) == 0)
+        defer { chmod(locked, 0o755) }
+        let path = (locked as NSString).appendingPathComponent("sessions.sqlite")
+        expectStoreError(.cannotCreate(path: path, reason: "the directory \(locked) is not writable")) {
+            _ = try SessionStore(path: path)
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+        let error = openFails(existing)
+        #expect(error == .readOnly(path: existing, reason: "its directory \(locked) is not writable (SQLite keeps its -wal and -shm files there)"))
+    }
+
+    @Test func aPathThroughARegularFileCannotBeCreated() throws {
+        let dir = ScratchDirectory()
+        let file = dir.file("file-not-dir")
+        try "x".write(toFile: file, atomically: false, encoding: .utf8)
+        let path = file + "/sessions.sqlite"
+        expectStoreError(.cannotCreate(path: path, reason: "a component of the path is a file, not a directory")) {
+            _ = try SessionStore(path: path)
+        }
+        #expect(bytes(file) == Data("x".utf8))
+        var options = StoreOptions()
+        options.createDirectory = true
+        expectStoreError(.cannotCreate(path: path, reason: "cannot create the directory \(file)")) {
+            _ = try SessionStore(path: path, options: options)
+        }
+    }
+
+    @Test func aDirectoryIsNotAStore() throws {
+        let dir = ScratchDirectory()
+        expectStoreError(.cannotOpen(path: dir.path, reason: "it is a directory")) {
+            _ = try SessionStore(path: dir.path)
+        }
+    }
+
+    @Test func readOnlyModeDoesNotCreate() throws {
+        let dir = ScratchDirectory()
+        let path = dir.file("missing.sqlite")
+        var options = StoreOptions()
+        options.readOnly = true
+        expectStoreError(.readOnly(path: path, reason: "it does not exist, and a store opened read-only cannot be created")) {
+            _ = try SessionStore(path: path, options: options)
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+}
