@@ -39,10 +39,12 @@ final class TerminalHarness {
         try? FileManager.default.removeItem(atPath: "\(sockets)/tmux-\(getuid())/\(socket)")
     }
 
-    /// Starts `sluice` in a 100×30 terminal; when it exits the pane shows `exited=<status>`.
+    /// Starts `sluice` in a 100×30 terminal with a private history file and session store;
+    /// when it exits the pane shows `exited=<status>`.
     func start() throws {
         let command = "env -i HOME='\(directory.path)' PATH=/usr/bin:/bin TERM=xterm NO_COLOR=1 "
-            + "SLUICE_HISTORY='\(historyPath)' '\(TerminalHarness.binary)'; echo exited=$?; sleep 60"
+            + "SLUICE_HISTORY='\(historyPath)' SLUICE_DB='\(directory.path)/sessions.sqlite' "
+            + "'\(TerminalHarness.binary)'; echo exited=$?; sleep 60"
         try tmux(["-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "100", "-y", "30", command])
     }
 
