@@ -102,28 +102,38 @@ final class TerminalHarness {
         String(try screen().split(separator: "\n", omittingEmptySubsequences: false).last ?? "")
     }
 
-    /// Runs a tmux command and returns what it printed when `capture` is set. Spawned with
-    /// posix_spawn and reaped with waitpid: the server the first command forks must not
-    /// inherit a pipe we wait on.
+    /// Runs a tmux command and returns what it printed when `capture` is set.
     @discardableResult
     private func tmux(_ arguments: [String], capture: Bool = false) throws -> String {
-        let argv = ([TerminalHarness.tmux!, "-L", socket] + arguments).map { strdup($0) } + [nil]
-        defer { for p in argv { free(p) } }
-        var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else { throw POSIXError(.EIO) }
+        try TerminalHarness.spawn(TerminalHarness.tmux!, ["-L", socket] + arguments, capture: capture).output
+    }
+
+    /// Runs a program to completion: stdin from `input` (or /dev/null), stdout captured
+    /// when `capture`, stderr discarded. Spawned with posix_spawn and reaped with waitpid
+    /// (a tmux server forked by the first command must not inherit a pipe we wait on),
+    /// with no signal blocked or ignored, whatever this test process does.
+    static func spawn(_ path: String, _ arguments: [String], environment: [String]? = nil, input: String? = nil,
+                      capture: Bool = true) throws -> (status: Int32, output: String) {
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { $0.map { strdup($0) } + [nil] }
+        defer { for p in argv + (envp ?? []) { free(p) } }
+        var out: [Int32] = [-1, -1], inp: [Int32] = [-1, -1]
+        guard pipe(&out) == 0, pipe(&inp) == 0 else { throw POSIXError(.EIO) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if input != nil {
+            posix_spawn_file_actions_adddup2(&actions, inp[0], 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         if capture {
-            posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+            posix_spawn_file_actions_adddup2(&actions, out[1], 1)
         } else {
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         }
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addclose(&actions, fds[0])
-        posix_spawn_file_actions_addclose(&actions, fds[1])
-        // The tmux server (and so the shell) must not inherit a blocked or ignored SIGINT.
+        for fd in out + inp { posix_spawn_file_actions_addclose(&actions, fd) }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -135,20 +145,32 @@ final class TerminalHarness {
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, TerminalHarness.tmux!, &actions, &attributes, argv, environ)
-        close(fds[1])
-        defer { close(fds[0]) }
-        guard spawned == 0 else { throw POSIXError(.ENOEXEC) }
+        let spawned: Int32
+        if var envp {
+            spawned = posix_spawn(&pid, path, &actions, &attributes, argv, &envp)
+        } else {
+            spawned = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+        }
+        close(out[1])
+        close(inp[0])
+        defer { close(out[0]) }
+        guard spawned == 0 else { close(inp[1]); throw POSIXError(.ENOEXEC) }
+        if let input {
+            let bytes = Array(input.utf8)
+            _ = bytes.withUnsafeBytes { write(inp[1], $0.baseAddress, $0.count) }
+        }
+        close(inp[1])
         var output = [UInt8]()
         if capture {
             var buffer = [UInt8](repeating: 0, count: 4096)
             while true {
-                let n = read(fds[0], &buffer, buffer.count)
+                let n = read(out[0], &buffer, buffer.count)
                 if n > 0 { output += buffer[..<n] } else if n < 0 && errno == EINTR { continue } else { break }
             }
         }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return String(decoding: output, as: UTF8.self)
+        let exitStatus = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return (exitStatus, String(decoding: output, as: UTF8.self))
     }
 }
