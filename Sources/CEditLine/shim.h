@@ -36,8 +36,13 @@ static inline int sluice_rl_point(void) { return rl_point; }
 static inline FILE *sluice_stdout(void) { return stdout; }
 static inline FILE *sluice_stderr(void) { return stderr; }
 
-/* SIGINT through sigaction, without SA_RESTART, so that a blocking read or poll returns EINTR. */
+/* SIGINT through sigaction, without SA_RESTART, so that a blocking read or poll returns EINTR.
+   SIGINT is also unblocked: a parent may have spawned us with it blocked. */
 static inline int sluice_install_sigint(void (*handler)(int)) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_handler = handler;

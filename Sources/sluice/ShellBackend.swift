@@ -51,10 +51,7 @@ struct ShellSettings {
     var renderOptions: RenderOptions { RenderOptions(mode: mode, color: color, width: width) }
 }
 
-/// Makes the backend the executable runs.
-///
-/// TODO(session): return the real `Session` (made to conform to `ShellBackend`) here;
-/// `EchoBackend` only stands in until it exists.
+/// Makes the backend the executable runs: the session (SessionBackend.swift).
 func makeBackend(_ settings: ShellSettings) -> ShellBackend {
     SessionBackend(settings: settings)
 }

@@ -128,7 +128,7 @@ import Testing
         try? FileManager.default.removeItem(at: dir)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("examples"), withIntermediateDirectories: true)
         for name in ["examples/credit.sql", "examples/tcp.sql", "notes.md", ".hidden"] {
-            FileManager.default.createFile(atPath: dir.appendingPathComponent(name).path, contents: Data())
+            _ = FileManager.default.createFile(atPath: dir.appendingPathComponent(name).path, contents: Data())
         }
         defer { try? FileManager.default.removeItem(at: dir) }
         let engine = CompletionEngine(currentDirectory: dir.path)

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+/// The interactive shell as a user meets it: the built binary (the real session) in a
+/// real terminal (tmux). Covers the prompt, tab completion of keywords and names,
+/// multi-line statements recalled as one history entry, Ctrl-C at the prompt and during
+/// a long RUN, Ctrl-D, and history kept across restarts.
+@Suite(.serialized, .enabled(if: TerminalHarness.unavailableReason == nil,
+                             "needs tmux and a built sluice: \(TerminalHarness.unavailableReason ?? "")"))
+struct TerminalTests {
+    /// The first prompt (tmux drops the trailing space).
+    let prompt = "sluice [1] 0.000s>"
+
+    /// Runs one statement and waits for the prompt of the next cell.
+    func run(_ t: TerminalHarness, _ statement: String, cell: Int) throws {
+        try t.type(statement)
+        try t.press("Enter")
+        try t.waitFor("sluice [\(cell + 1)] ")
+    }
+
+    @Test func promptShowsAndTabCompletesKeywordsAndNames() throws {
+        let t = try TerminalHarness()
+        try t.start()
+        try t.waitFor(prompt)
+        try run(t, "CREATE SOURCE clicks (user_id INT, amount DOUBLE) WITH (rate = 1000, keys = 100);", cell: 1)
+        try run(t, "CREATE MATERIALIZED VIEW spend AS SELECT user_id, count(*) AS n FROM clicks GROUP BY user_id "
+                   + "WITH (parallelism = 2);", cell: 2)
+        try t.type("SEL")
+        try t.press("Tab")
+        try t.waitFor("sluice [3] 0.000s> SELECT")
+        try t.type("* FROM sp")
+        try t.press("Tab")
+        try t.waitFor("sluice [3] 0.000s> SELECT * FROM spend")
+        try t.press("C-u")
+        try t.type("SHOW METRICS spend.agg.")
+        try t.press("Tab", "Tab")                        // ambiguous: the second Tab lists both
+        try t.waitFor("both actors") { $0.contains("spend.agg.0") && $0.contains("spend.agg.1") }
+    }
+
+    @Test func aMultiLineStatementIsRecalledAsOneEntry() throws {
+        let t = try TerminalHarness()
+        try t.start()
+        try t.waitFor(prompt)
+        try t.type("SHOW")
+        try t.press("Enter")
+        try t.waitFor("...>")
+        try t.type("VIEWS;")
+        try t.press("Enter")
+        try t.waitFor("(0 rows)")
+        try t.press("Up")
+        try t.waitFor("the whole statement") { $0.contains("sluice [2] 0.000s> SHOW\nVIEWS;") }
+        try t.press("Enter")
+        try t.waitFor("two results") { $0.components(separatedBy: "(0 rows)").count == 3 }
+        #expect(try String(contentsOfFile: t.historyPath, encoding: .utf8) == "SHOW\\nVIEWS;\n")
+    }
+
+    @Test func ctrlCClearsTheLineAndAnUnfinishedStatement() throws {
+        let t = try TerminalHarness()
+        try t.start()
+        try t.waitFor(prompt)
+        try t.type("SHOW")
+        try t.press("Enter")
+        try t.waitFor("...>")
+        try t.type("abc def")
+        try t.waitFor("abc def")                         // ^C flushes input not yet read
+        try t.press("C-c")
+        try t.waitFor("a fresh prompt") { $0.contains("abc def^C") && $0.hasSuffix(prompt) }
+        try run(t, "SHOW SOURCES;", cell: 1)             // runs alone: the unfinished SHOW is gone
+        let screen = try t.screen()
+        #expect(screen.contains("(0 rows)") && !screen.contains("ERROR"))
+    }
+
+    @Test func ctrlCStopsALongRunAndTheShellGoesOn() throws {
+        let t = try TerminalHarness()
+        try t.start()
+        try t.waitFor(prompt)
+        try run(t, "CREATE SOURCE clicks (user_id INT, amount DOUBLE) WITH (rate = 100000, keys = 1000);", cell: 1)
+        try run(t, "CREATE MATERIALIZED VIEW spend AS SELECT user_id, count(*) AS n FROM clicks GROUP BY user_id;", cell: 2)
+        try t.type("RUN 1h;")
+        try t.press("Enter")
+        try t.waitFor("RUN 1h;")
+        Thread.sleep(forTimeInterval: 0.5)
+        try t.press("C-c")
+        try t.waitFor("cancelled: virtual time stopped at")
+        try t.waitFor("the next prompt") { $0.contains("sluice [4] ") }
+        try run(t, "SHOW SOURCES;", cell: 4)             // the engine is consistent and goes on
+        #expect(!(try t.screen()).contains("exited="))
+    }
+
+    @Test func ctrlDExitsAndHistoryPersistsAcrossRestarts() throws {
+        let t = try TerminalHarness()
+        try t.start()
+        try t.waitFor(prompt)
+        try run(t, "SHOW SOURCES;", cell: 1)
+        for cell in [2, 3] {                              // a consecutive duplicate is not added
+            try t.type("SHOW")
+            try t.press("Enter")
+            try t.waitFor("...>")
+            try t.type("VIEWS;")
+            try t.press("Enter")
+            try t.waitFor("sluice [\(cell + 1)] ")
+        }
+        try t.press("C-d")
+        try t.waitFor("exited=0")
+        let history = try String(contentsOfFile: t.historyPath, encoding: .utf8)
+        #expect(history == "SHOW SOURCES;\nSHOW\\nVIEWS;\n")
+
+        try t.restart()
+        try t.waitFor(prompt)
+        try t.press("Up")
+        try t.waitFor(prompt + " SHOW\nVIEWS;")
+        try t.press("Up")
+        try t.waitFor("the older entry") { $0.hasSuffix(prompt + " SHOW SOURCES;") }
+    }
+}
