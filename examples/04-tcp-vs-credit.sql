@@ -12,7 +12,7 @@
 --   orders → slow_totals   1000 rows/s into an aggregation that manages 500 rows/s
 --   clicks → click_counts  2000 rows/s into an aggregation that costs nothing
 SET nodes = 2;
-SET buffer_rows = 100;
+SET buffer_rows = 50;
 
 -- 1. The old scheme: flow_control = tcp. One connection per pair of nodes, carrying
 -- both channels; when the buffer at the head of the connection has nowhere to go, the
