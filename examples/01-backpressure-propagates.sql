@@ -31,8 +31,9 @@ CREATE SINK warehouse FROM enriched WITH (throughput = 300);
 RUN 3s;
 
 -- The dataflow graph, marked the way Flink's web UI marks backpressure: OK ≤ 10%,
--- LOW ≤ 50%, HIGH > 50% of the time blocked on output. Everything upstream of the
--- sink is HIGH; the sink itself is OK: it is not blocked, it is slow.
+-- LOW ≤ 50%, HIGH > 50% of the time blocked on output. Everything on the way from
+-- the clicks source to the sink is HIGH; the sink itself is OK: it is not blocked, it
+-- is slow. (The users table was read once at the start: OK.)
 SHOW GRAPH;
 
 -- Flink's three task metrics, in ms per second, add up to 1000:
@@ -40,7 +41,8 @@ SHOW GRAPH;
 --   idleTimeMsPerSecond          waiting for input,
 --   backPressuredTimeMsPerSecond waiting for an output buffer (a credit).
 -- Read the table bottom up: the sink is busy ~1000 ms/s; the join, the aggregation and
--- the source are backpressured most of the time; each input queue is full (credit 0).
+-- the source are backpressured most of the time; every channel is out of credit
+-- (credit 0): all its buffers hold data, even where they are only partly filled.
 SHOW ACTORS;
 
 -- The article's rule: "A task with high busyTimeMsPerSecond and whose downstream task
