@@ -17,16 +17,18 @@ RUN 12s;
 --   busy(plans.agg.0) rises with the load from the start: the aggregation's
 --     utilization. It crosses 500-700 ms/s (50-70% of capacity) between 3 s and 5 s:
 --     the moment to alert, with several seconds of headroom left.
---   backpressure(plans.source.0) stays at 0 until the aggregation is saturated, about
---     8 s, and then jumps: Flink's backPressuredTimeMsPerSecond — values above 500 ms/s
+--   backpressure(plans.source.0) stays at 0 until the aggregation is saturated, at
+--     8 to 9 s, and then jumps: Flink's backPressuredTimeMsPerSecond — values above 500 ms/s
 --     "indicate significant backpressure" — is a late, binary signal.
 --   lag(signups) and barrier_latency only start climbing after that: by then users
 --     already see stale results.
 PLOT busy(plans.agg.0), backpressure(plans.source.0), lag(signups) LAST 12s;
 PLOT barrier_latency LAST 12s;
 
--- The same story in one table: the source is now blocked (HIGH) and the aggregation
--- busy 1000 ms/s.
+-- The same story on a dashboard, one second later: the aggregation busy 1000 ms/s,
+-- the source backpressured ~990 ms/s (output blocking ~99%), barrier latency at
+-- 0.7 s and climbing, records-lag-max in the hundreds. Every alarm is ringing now; the
+-- busy-time alert at 60% rang at about 4 s, five seconds before backpressure did.
 RESET METRICS;
 RUN 1s;
 SHOW METRICS;
