@@ -32,14 +32,23 @@ extension Session {
             }
             return d
         }
-        let lagging = engine.consumerSnapshots().filter { $0.lag > 0 }
+        let allLagging = engine.consumerSnapshots().filter { $0.lag > 0 }
         guard let culprit = candidates.min(by: { (depth($0), $0.id) < (depth($1), $1.id) }) else {
             let blocked = actors.filter { $0.backPressuredTimeMsPerSecond >= 500 }
             var text = "no bottleneck found over the last \(VirtualTime.format(engine.metricsWindow)): "
             text += blocked.isEmpty ? "no actor is backpressured more than half the time" : "\(blocked.count) actor(s) are backpressured but none downstream is busy; look at SHOW QUEUES"
-            if !lagging.isEmpty { text += "; consumer lag: " + lagging.map { "\($0.source)→\($0.consumer) \($0.lag)" }.joined(separator: ", ") }
+            if !allLagging.isEmpty { text += "; consumer lag: " + allLagging.map { "\($0.source)→\($0.consumer) \($0.lag)" }.joined(separator: ", ") }
             return [.notice(text)]
         }
+        // Only the logs feeding the bottleneck's job (directly or through upstream views) back up behind it.
+        var feeding: Set<String> = [culprit.job]
+        var frontier = [culprit.job]
+        while let job = frontier.popLast() {
+            for name in engine.jobSpec(job)?.dependsOn ?? [] where engine.jobSpec(name) != nil && feeding.insert(name).inserted {
+                frontier.append(name)
+            }
+        }
+        let lagging = allLagging.filter { feeding.contains($0.consumer) }
         let upstreamBlocked = culprit.upstream.compactMap { byName[$0] }.filter { $0.backPressuredTimeMsPerSecond >= 500 }
         var evidence: [[ResultValue]] = [
             [.text(culprit.name), .text("busyTimeMsPerSecond"), .double(culprit.busyTimeMsPerSecond, decimals: 0), .text("busy most of the time")],

@@ -37,7 +37,10 @@ public final class Session {
     public func completeness(of buffer: String) -> ParseOutcome {
         let trimmed = buffer.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.hasPrefix(".") { return .complete([]) }
-        return parse(buffer)
+        let outcome = parse(buffer)
+        // Comments alone wait for the statement they describe, and join its cell.
+        if case .complete(let statements) = outcome, statements.isEmpty, !trimmed.isEmpty { return .incomplete }
+        return outcome
     }
 
     // MARK: Cells
@@ -61,7 +64,10 @@ public final class Session {
             quit = outcome.quit
             recordable = outcome.recordable
         } else {
-            for script in parseScript(cell) {
+            let scripts = parseScript(cell)
+            // Only comments (the end of a script): nothing runs and no cell is recorded.
+            if scripts.isEmpty { recordable = false }
+            for script in scripts {
                 switch script.result {
                 case .failure(let error):
                     blocks.append(.error(report(error, in: cell)))

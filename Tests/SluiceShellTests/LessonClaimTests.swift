@@ -175,7 +175,7 @@ import SluiceShell
         let blockedAt = engine.now
         let queue = try #require(engine.channelSnapshots().first)
         #expect(queue.outboxRows == 5)
-        #expect(queue.flowState.hasPrefix("credit 0, backlog 5"))
+        #expect(queue.flowState.hasPrefix("credit 0 backlog 5"))
         #expect(try Self.actor(s, "job.source.0").status == "backpressured")
         _ = engine.drainTrace()
         #expect(engine.step() != nil)

@@ -49,10 +49,12 @@ final class CreditScheme: FlowControlScheme {
     }
 
     func released(_ channel: Channel, rows: Int, buffers: Int, permits: Int, barrier: Bool, engine: Engine) {
-        guard buffers > 0 else { return }
+        let excess = min(buffers, channel.excessBuffers)
+        channel.excessBuffers -= excess
+        guard buffers > excess else { return }
         let gate = engine.gate(of: channel)
         var granted = 0, returned = 0
-        for _ in 0..<buffers {
+        for _ in 0..<(buffers - excess) {
             let required = channel.announcedBacklog + engine.settings.buffersPerChannel
             if channel.floatingHeld > 0 && channel.credit >= required {
                 channel.floatingHeld -= 1

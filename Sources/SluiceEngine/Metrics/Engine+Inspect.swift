@@ -2,6 +2,10 @@
 extension Engine {
     private var windowSeconds: Double { max(1e-9, Double(now - resetAt) / 1e9) }
 
+    /// The window's length for something created at `created`: rates of a job created inside
+    /// the window count from its creation.
+    private func seconds(since created: Int64) -> Double { max(1e-9, Double(now - max(resetAt, created)) / 1e9) }
+
     public func actorSnapshots() -> [ActorSnapshot] {
         drainReady()
         return actors.filter(\.alive).map(snapshot)
@@ -107,6 +111,7 @@ extension Engine {
             }
             return ChannelSnapshot(from: actors[c.sender].name, to: actors[c.receiver].name, kind: kind, isLocal: c.isLocal,
                                    rows: c.inboxRows, buffers: c.inboxBuffers, outboxRows: c.outboxRows,
+                                   capacityRows: d.capacity.map { d.unit == "buffers" ? $0 * c.rowsPerBuffer : $0 },
                                    fill: d.used, capacity: d.capacity, unit: d.unit, averageRows: averageDepth(c),
                                    peakRows: c.peakInboxRows, sentRows: c.sentRows, receivedRows: c.receivedRows,
                                    droppedRows: c.droppedRows, flowState: d.state,
@@ -143,10 +148,11 @@ extension Engine {
                 let polled = mine.reduce(Int64(0)) { $0 + $1.polls - (resetSnapshot.actorRows[$1.id]?.polls ?? 0) }
                 let consumed = mine.reduce(Int64(0)) { $0 + $1.rowsIn - (resetSnapshot.actorRows[$1.id]?.rowsIn ?? 0) }
                 consumer.lagMax = max(consumer.lagMax, consumer.maxPartitionLag)
+                let seconds = seconds(since: job.createdAt)
                 result.append(ConsumerSnapshot(source: consumer.source.spec.name, consumer: job.spec.name,
                                                lag: consumer.totalLag, recordsLagMax: consumer.lagMax,
-                                               recordsConsumedRate: Double(consumed) / windowSeconds,
-                                               pollRate: Double(polled) / windowSeconds,
+                                               recordsConsumedRate: Double(consumed) / seconds,
+                                               pollRate: Double(polled) / seconds,
                                                expired: consumer.expired.reduce(0, +)))
             }
         }
@@ -173,7 +179,7 @@ extension Engine {
                 ? last.reduce(0) { n, a in n + a.inputs.reduce(0) { $0 + channels[$1].queuedRows } } : nil
             return JobSnapshot(name: job.spec.name, kind: job.spec.kind, actors: job.fragmentActors.reduce(0) { $0 + $1.count },
                                fragments: job.fragmentActors.count, rows: rows, delivered: delivered,
-                               throughput: Double(delivered - base) / windowSeconds, definition: job.spec.definition,
+                               throughput: Double(delivered - base) / seconds(since: job.createdAt), definition: job.spec.definition,
                                dependsOn: job.spec.dependsOn, logLag: logLag,
                                parallelism: job.spec.fragments.last?.parallelism ?? 1)
         }

@@ -11,21 +11,21 @@ extension Engine {
     private func takeSample(at t: Int64) {
         for actor in actors where actor.alive {
             let times = actor.times(now: t)
-            metrics.record("busy/" + actor.name, Double(times.busy))
-            metrics.record("idle/" + actor.name, Double(times.idle))
-            metrics.record("bp/" + actor.name, Double(times.backpressured))
-            metrics.record("out/" + actor.name, Double(actor.rowsOut + actor.delivered))
+            metrics.record("busy/\(actor.id)", Double(times.busy))
+            metrics.record("idle/\(actor.id)", Double(times.idle))
+            metrics.record("bp/\(actor.id)", Double(times.backpressured))
+            metrics.record("out/\(actor.id)", Double(actor.rowsOut + actor.delivered))
             var depth = 0.0
             for id in actor.inputs {
                 let c = channels[id]
                 let dt = Double(t - c.depthSince)
                 depth += c.depthRowsIntegral + max(0, dt) * Double(c.inboxRows)
             }
-            metrics.record("depth/" + actor.name, depth)
+            metrics.record("depth/\(actor.id)", depth)
         }
         for job in jobs.values {
             for consumer in job.consumers {
-                metrics.record("lag/\(consumer.source.spec.name)/\(job.spec.name)", Double(consumer.totalLag))
+                metrics.record("lag/\(consumer.serial)", Double(consumer.totalLag))
             }
         }
     }

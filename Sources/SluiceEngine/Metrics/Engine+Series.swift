@@ -70,23 +70,25 @@ extension Engine {
             }
             let log = sources[id]
             return log.consumers.map { c in
-                MetricSeries(name: "lag(\(target)) for \(c.job)", unit: metric.unit, points: points("lag/\(target)/\(c.job)", rate: nil))
+                MetricSeries(name: "lag(\(target)) for \(c.job)", unit: metric.unit, points: points("lag/\(c.serial)", rate: nil))
             }
         default:
             guard let target else { throw .unknownObject(kind: "actor", name: "") }
             let names = actorsMatching(target)
             guard !names.isEmpty else { throw .unknownObject(kind: "actor, fragment or job", name: target) }
-            return names.prefix(8).map { name in
+            // Series are kept per actor id: a dropped actor and a new one of the same name stay apart.
+            let ids = names.compactMap { name in actors.first { $0.alive && $0.name == name }?.id }
+            return ids.prefix(8).map { id in
                 let pts: [MetricSeries.Point]
                 switch metric {
-                case .queue: pts = points("depth/" + name, rate: 1 / period)
-                case .busy: pts = points("busy/" + name, rate: 1000 / period)
-                case .idle: pts = points("idle/" + name, rate: 1000 / period)
-                case .backpressure: pts = points("bp/" + name, rate: 1000 / period)
-                case .throughput: pts = points("out/" + name, rate: 1e9 / period)
+                case .queue: pts = points("depth/\(id)", rate: 1 / period)
+                case .busy: pts = points("busy/\(id)", rate: 1000 / period)
+                case .idle: pts = points("idle/\(id)", rate: 1000 / period)
+                case .backpressure: pts = points("bp/\(id)", rate: 1000 / period)
+                case .throughput: pts = points("out/\(id)", rate: 1e9 / period)
                 case .lag, .barrierLatency: pts = []
                 }
-                return MetricSeries(name: "\(metric.rawValue)(\(name))", unit: metric.unit, points: pts)
+                return MetricSeries(name: "\(metric.rawValue)(\(actors[id].name))", unit: metric.unit, points: pts)
             }
         }
     }

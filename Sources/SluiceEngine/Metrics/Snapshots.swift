@@ -54,6 +54,8 @@ public struct ChannelSnapshot: Sendable, Hashable {
     public let rows: Int
     public let buffers: Int
     public let outboxRows: Int
+    /// The most rows the channel can hold (nil: unbounded).
+    public let capacityRows: Int?
     /// How full the channel is in its flow control's unit (buffers, permits, rows).
     public let fill: Int
     public let capacity: Int?

@@ -95,6 +95,8 @@ final class Actor {
     var pendingBarriers = Deque<BarrierMark>()
     /// Rows polled from the log but not yet emitted (Kafka's fetched records).
     var fetched: Chunk?
+    /// Which partitions the fetched rows came from, in order (for checkpoint offsets).
+    var fetchedFrom: [(partition: Int, rows: Int)] = []
     var polls: Int64 = 0
     /// Paused because no barrier arrived for 5 × the barrier interval (RisingWave).
     var selfPaused = false

@@ -41,6 +41,13 @@ extension Engine {
         if actor.fetched == nil || actor.fetched!.isEmpty { poll(actor, consumer) }
         guard var fetched = actor.fetched, !fetched.isEmpty else { return false }
         let take = min(settings.chunkRows, fetched.count)
+        var left = take
+        while left > 0, !actor.fetchedFrom.isEmpty {
+            let used = min(left, actor.fetchedFrom[0].rows)
+            actor.fetchedFrom[0].rows -= used
+            left -= used
+            if actor.fetchedFrom[0].rows == 0 { actor.fetchedFrom.removeFirst() }
+        }
         let chunk: Chunk
         if take == fetched.count {
             chunk = fetched
@@ -71,6 +78,7 @@ extension Engine {
             source.readRows(partition: p, offset: consumer.offsets[p], count: n, into: &chunk)
             consumer.offsets[p] += Int64(n)
             consumer.consumed[p] += Int64(n)
+            actor.fetchedFrom.append((p, n))
             budget -= n
         }
         actor.nextPartition = (actor.nextPartition + 1) % assigned.count
@@ -227,7 +235,20 @@ extension Engine {
     }
 
     private func send(_ channel: Channel, _ chunk: Chunk) {
-        channel.pushOutbox(.data(chunk, buffers: channel.buffers(forRows: chunk.count)))
+        // An amplifying join can emit far more than a chunk: it goes out as chunks of
+        // `chunk_rows` (sharing the storage), as RisingWave's join chunk builder does.
+        let limit = settings.chunkRows
+        if chunk.count <= limit {
+            channel.pushOutbox(.data(chunk, buffers: channel.buffers(forRows: chunk.count)))
+        } else {
+            var start = 0
+            while start < chunk.count {
+                let end = min(chunk.count, start + limit)
+                channel.pushOutbox(Message(chunk: chunk, start: start, end: end, buffers: channel.buffers(forRows: end - start),
+                                           permits: 0, barrier: nil))
+                start = end
+            }
+        }
         markPending(channel)
         pump(channel)
     }

@@ -178,7 +178,11 @@ extension Engine {
     func recordSourceOffsets(_ actor: Actor, epoch: Int64) {
         guard let consumer = actor.consumer,
               let i = inFlight.firstIndex(where: { $0.epoch == epoch }) else { return }
-        inFlight[i].sourceOffsets.append((actor.name, actor.partitions.map { consumer.offsets[$0] }))
+        // The position the barrier marks: rows fetched but not yet sent come after it.
+        let offsets = actor.partitions.map { p in
+            consumer.offsets[p] - Int64(actor.fetchedFrom.filter { $0.partition == p }.reduce(0) { $0 + $1.rows })
+        }
+        inFlight[i].sourceOffsets.append((actor.name, offsets))
     }
 
     func recordInFlight(epoch: Int64, rows: Int, buffers: Int) {

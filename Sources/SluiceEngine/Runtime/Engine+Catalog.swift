@@ -107,10 +107,20 @@ extension Engine {
             channel.credit = 0
             channel.floatingHeld = 0
             channel.permitsToReturn = 0
+            channel.excessBuffers = 0
             scheme(for: channel).attach(channel, engine: self)
             // What is already queued holds buffers and permits under the new scheme.
             switch settings.flowControl {
-            case .credit: channel.credit = max(0, channel.credit - channel.inboxBuffers)
+            case .credit:
+                // Queued buffers hold the exclusive buffers first, then floating ones from the pool.
+                let exclusive = settings.buffersPerChannel
+                let floating = min(max(0, channel.inboxBuffers - exclusive), gate(of: channel).floatingFree)
+                channel.floatingHeld = floating
+                gate(of: channel).floatingFree -= floating
+                channel.credit = max(0, exclusive - channel.inboxBuffers)
+                // Beyond every buffer the channel could hold (after unbounded, say): freeing
+                // those gives no credit back.
+                channel.excessBuffers = max(0, channel.inboxBuffers - exclusive - floating)
             case .permits:
                 channel.permits -= channel.inbox.reduce(0) { $0 + ($1.isBarrier ? 0 : min(max($1.rows, 1), settings.maxChunkPermits)) }
             case .tcp: gate(of: channel).tcpFree -= channel.inboxBuffers

@@ -70,7 +70,8 @@ extension Engine {
             if case .source(let name) = fragment.operators.first {
                 let log = sources[sourceIndex[name]!]
                 if let c = existing[name] { consumer = c } else {
-                    let c = Consumer(source: log, job: spec.name)
+                    consumerSerial += 1
+                    let c = Consumer(source: log, job: spec.name, serial: consumerSerial)
                     log.consumers.append(c)
                     consumer = c
                 }

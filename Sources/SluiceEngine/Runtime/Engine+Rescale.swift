@@ -52,6 +52,7 @@ extension Engine {
             dependentQueues.append((channel.receiver, chunks))
         }
         let fetched = oldIDs.compactMap { actors[$0].fetched }
+        let fetchedFrom = oldIDs.flatMap { actors[$0].fetchedFrom }
         let states = oldIDs.map { id in (fragmentIndex(of: actors[id], in: old), actors[id].operators) }
 
         // 2. Retire the old actors (their counters stay in the ledger) and detach dependents.
@@ -92,6 +93,7 @@ extension Engine {
             var all = Chunk(width: fetched[0].width)
             for chunk in fetched { all.append(contentsOf: chunk) }
             actors[sourceActor].fetched = all
+            actors[sourceActor].fetchedFrom = fetchedFrom
         }
         for f in pending.indices {
             for (k, chunk) in pending[f].enumerated() {

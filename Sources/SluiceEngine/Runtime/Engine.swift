@@ -40,6 +40,7 @@ public final class Engine {
     var lastGeneratorTick: Int64 = 0
     static let generatorTick: Int64 = VirtualTime.millisecond
     var eventsProcessed: Int64 = 0
+    var consumerSerial = 0
 
     // Barriers and checkpoints.
     var nextEpoch: Int64 = 1

@@ -83,6 +83,8 @@ final class Channel {
     var floatingHeld = 0
     var announcedBacklog = 0
     var waitingForFloating = false
+    /// Queued buffers beyond the channel's buffers after a scheme change; they free no credit.
+    var excessBuffers = 0
     /// Whether the sender counts this channel among its non-empty outboxes.
     var countedPending = false
     // Permits (RisingWave).

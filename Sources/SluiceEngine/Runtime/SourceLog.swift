@@ -183,6 +183,8 @@ final class SourceLog {
 final class Consumer {
     let source: SourceLog
     let job: String
+    /// Unique for the engine's lifetime: names its time series.
+    let serial: Int
     var offsets: [Int64]
     /// Where the group started, per partition (it starts at the log start, `earliest`).
     let baseOffsets: [Int64]
@@ -192,9 +194,10 @@ final class Consumer {
     /// The largest lag seen since the metrics window started (`records-lag-max`).
     var lagMax: Int64 = 0
 
-    init(source: SourceLog, job: String) {
+    init(source: SourceLog, job: String, serial: Int) {
         self.source = source
         self.job = job
+        self.serial = serial
         let starts = source.partitions.map(\.startOffset)
         offsets = starts
         baseOffsets = starts
