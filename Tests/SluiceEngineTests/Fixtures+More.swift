@@ -71,7 +71,9 @@ struct Imbalance: CustomStringConvertible, Equatable {
 /// (sent = received + queued + dropped), and every actor's busy + idle + backpressured time
 /// equals the time it has existed.
 enum EngineAudit {
-    static func imbalances(_ engine: Engine) -> [Imbalance] {
+    /// `inConnections` also counts, as queued, rows sitting in a TCP connection between two
+    /// nodes (neither in the channel's outbox nor in its inbox).
+    static func imbalances(_ engine: Engine, inConnections: Bool = false) -> [Imbalance] {
         engine.drainReady()
         var found: [Imbalance] = []
         for job in engine.jobs.values {
@@ -89,9 +91,10 @@ enum EngineAudit {
             }
         }
         for c in engine.channels where engine.actors[c.receiver].alive && engine.actors[c.sender].alive {
-            if c.sentRows != c.receivedRows + Int64(c.queuedRows) + c.droppedRows {
+            let queued = c.queuedRows + (inConnections ? connectionRows(engine, c) : 0)
+            if c.sentRows != c.receivedRows + Int64(queued) + c.droppedRows {
                 found.append(Imbalance(what: "channel \(engine.channelName(c))",
-                                       detail: "sent \(c.sentRows) ≠ received \(c.receivedRows) + queued \(c.queuedRows) + dropped \(c.droppedRows)"))
+                                       detail: "sent \(c.sentRows) ≠ received \(c.receivedRows) + queued \(queued) + dropped \(c.droppedRows)"))
             }
             let inboxRows = c.inbox.reduce(0) { $0 + $1.rows }, outboxRows = c.outbox.reduce(0) { $0 + $1.rows }
             if inboxRows != c.inboxRows || outboxRows != c.outboxRows {
@@ -108,6 +111,13 @@ enum EngineAudit {
             }
         }
         return found
+    }
+
+    /// Rows of `channel` inside the TCP connection between its nodes.
+    static func connectionRows(_ engine: Engine, _ channel: Channel) -> Int {
+        engine.connections.values.reduce(0) { n, connection in
+            n + connection.queue.reduce(0) { $0 + ($1.channel == channel.id ? $1.message.rows : 0) }
+        }
     }
 
     /// Rows that moved through a stateless actor: every row taken in was emitted, filtered,
