@@ -239,43 +239,41 @@ import Testing
     }
 
     /// Local channels give permits back as the receiver dequeues; remote ones (nodes = 2)
-    /// collect them and send `AddPermits` once at least `exchange_batched_permits` are due.
+    /// collect them and send `AddPermits` once at least `exchange_batched_permits` (256) are
+    /// due. Defaults: 2048 initial permits, 256 batched; 64-row chunks, 16-row sink writes.
     @Test(arguments: [1, 2])
     func permitsReturnOnDequeueLocallyAndInBatchesRemotely(nodes: Int) throws {
         let engine = Fixtures.engine { s in
             s.flowControl = .permits
             s.nodes = nodes
-            s.exchangeInitialPermits = 512
-            s.exchangeBatchedPermits = 128
             s.chunkRows = 64
             s.barrierIntervalMs = 0
         }
+        #expect(engine.settings.exchangeInitialPermits == 2048 && engine.settings.exchangeBatchedPermits == 256)
         try engine.createSource(Fixtures.source())
         try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec(batch: 16)))
         let channel = engine.channels[0]
         #expect(channel.isLocal == (nodes == 1))
         engine.traceCategories = [.permits]
-        try engine.inject(1000, into: "clicks")
+        try engine.inject(2000, into: "clicks")
         var returns: [String] = []
         while engine.step() != nil {
-            #expect(Self.permitsInUse(channel) == 512)
+            #expect(Self.permitsInUse(channel) == 2048)
             returns += engine.drainTrace().map(\.text).filter { !$0.contains(" takes ") }
         }
-        #expect(engine.actors[1].delivered == 1000)
+        #expect(engine.actors[1].delivered == 2000)
         let c = "out.source.0 → out.sink.0: "
         if nodes == 1 {
             // One return per 16-row dequeue, at once.
-            #expect(returns.count == 1000 / 16 + 1)
-            #expect(returns.allSatisfy { $0.hasPrefix(c + "local receiver returns ") })
-            #expect(returns.filter { $0.hasPrefix(c + "local receiver returns 16 permits") }.count == 1000 / 16)
-            #expect(channel.permits == 512 && channel.permitsToReturn == 0)
+            #expect(returns.count == 2000 / 16)
+            #expect(returns.allSatisfy { $0.hasPrefix(c + "local receiver returns 16 permits (") })
+            #expect(channel.permits == 2048 && channel.permitsToReturn == 0)
         } else {
-            // Batches of exactly 128 (eight 16-row dequeues); the rest waits for the next batch.
-            #expect(!returns.isEmpty)
-            #expect(returns.allSatisfy { $0.hasPrefix(c + "AddPermits 128 (") })
-            #expect(returns.count == 1000 / 128)
-            #expect(channel.permitsToReturn == 1000 - 128 * (1000 / 128))
-            #expect(channel.permits == 512 - channel.permitsToReturn)
+            // Batches of exactly 256 (sixteen 16-row dequeues); the rest waits for the next batch.
+            #expect(returns.count == 2000 / 256)
+            #expect(returns.allSatisfy { $0.hasPrefix(c + "AddPermits 256 (") })
+            #expect(channel.permitsToReturn == 2000 - 256 * (2000 / 256))
+            #expect(channel.permits == 2048 - channel.permitsToReturn)
         }
     }
 
