@@ -155,10 +155,8 @@ import Testing
         for (change, error) in cases {
             let engine = try Self.busyEngine()
             let before = engine.sourceSpec("clicks")
-            withKnownIssue("Engine.alterSource (Engine+Catalog.swift:33) skips the keys, key and segment checks of createSource") {
-                #expect(throws: error) { try engine.alterSource("clicks", change) }
-                #expect(engine.sourceSpec("clicks") == before)
-            }
+            #expect(throws: error) { try engine.alterSource("clicks", change) }
+            #expect(engine.sourceSpec("clicks") == before)
         }
     }
 
@@ -257,38 +255,34 @@ import Testing
     /// message formats the value with `VirtualTime.formatNumber`, which converts it to Int64
     /// and traps. The refusal must be an error, not a crash.
     @Test func nonFiniteRatesAreRefusedWithoutCrashing() async {
-        await withKnownIssue("VirtualTime.formatNumber traps on ±infinity and NaN (Int64(Double) conversion)") {
-            await #expect(processExitsWith: .success) {
-                let engine = try! Engine(settings: EngineSettings())
-                var spec = SourceSpec(name: "x", schema: Schema([Column("a", .int)]))
-                spec.rate = .infinity
-                do {
-                    try engine.createSource(spec)
-                } catch {
-                    guard "\(error)".hasPrefix("invalid rate = ") else { fatalError("wrong error \(error)") }
-                }
+        await #expect(processExitsWith: .success) {
+            let engine = try! Engine(settings: EngineSettings())
+            var spec = SourceSpec(name: "x", schema: Schema([Column("a", .int)]))
+            spec.rate = .infinity
+            do {
+                try engine.createSource(spec)
+            } catch {
+                guard "\(error)".hasPrefix("invalid rate = ") else { fatalError("wrong error \(error)") }
             }
         }
     }
 
     @Test func nonFiniteSinkThroughputIsRefusedWithoutCrashing() async {
-        await withKnownIssue("VirtualTime.formatNumber traps on ±infinity and NaN (Int64(Double) conversion)") {
-            await #expect(processExitsWith: .success) {
-                let engine = try! Engine(settings: EngineSettings())
-                let schema = Schema([Column("a", .int)])
-                try! engine.createSource(SourceSpec(name: "x", schema: schema))
-                var sink = SinkSpec()
-                sink.throughput = .nan
-                let job = JobSpec(name: "s", kind: .sink, fragments: [
-                    FragmentSpec(role: "source", operators: [.source("x")], parallelism: 1, inputs: [], outputSchema: schema),
-                    FragmentSpec(role: "sink", operators: [.sink(sink)], parallelism: 1,
-                                 inputs: [FragmentInput(from: .fragment(0), distribution: .simple)], outputSchema: schema),
-                ], outputSchema: schema, dependsOn: ["x"], definition: "")
-                do {
-                    try engine.createJob(job)
-                } catch {
-                    guard "\(error)".hasPrefix("invalid throughput = ") else { fatalError("wrong error \(error)") }
-                }
+        await #expect(processExitsWith: .success) {
+            let engine = try! Engine(settings: EngineSettings())
+            let schema = Schema([Column("a", .int)])
+            try! engine.createSource(SourceSpec(name: "x", schema: schema))
+            var sink = SinkSpec()
+            sink.throughput = .nan
+            let job = JobSpec(name: "s", kind: .sink, fragments: [
+                FragmentSpec(role: "source", operators: [.source("x")], parallelism: 1, inputs: [], outputSchema: schema),
+                FragmentSpec(role: "sink", operators: [.sink(sink)], parallelism: 1,
+                             inputs: [FragmentInput(from: .fragment(0), distribution: .simple)], outputSchema: schema),
+            ], outputSchema: schema, dependsOn: ["x"], definition: "")
+            do {
+                try engine.createJob(job)
+            } catch {
+                guard "\(error)".hasPrefix("invalid throughput = ") else { fatalError("wrong error \(error)") }
             }
         }
     }

@@ -192,10 +192,8 @@ import Testing
         let lag = engine.partitionLag()
         #expect(lag.map { "\($0.consumer)/\($0.source)" } == ["streams/clicks", "streams/users", "lookup/clicks", "lookup/regions"])
         #expect(lag[0].lag == 0 && lag[2].lag == 0, "first fragments read their logs")
-        withKnownIssue("only fragmentActors.first is started (Engine+Jobs.swift:126) and woken (Engine+Scheduler.swift:115)") {
-            #expect(lag[1].lag == 0, "the right stream's lag: \(lag[1].lag)")
-            #expect(lag[3].lag == 0, "the table's lag: \(lag[3].lag)")
-        }
+        #expect(lag[1].lag == 0, "the right stream's lag: \(lag[1].lag)")
+        #expect(lag[3].lag == 0, "the table's lag: \(lag[3].lag)")
     }
 
     /// `records-consumed-rate` and `poll-rate` of a consumer read by a later fragment.
@@ -211,9 +209,7 @@ import Testing
         // The barrier ticks wake the right source, so it does consume (its lag stays small)…
         #expect(engine.partitionLag()[1].lag <= 10)
         // …but its consumer metrics look only at the first fragment's actors.
-        withKnownIssue("consumerSnapshots takes source actors from fragmentActors.first only (Engine+Inspect.swift:137)") {
-            #expect(abs(consumers[1].recordsConsumedRate - 100) <= 10, "users consumed at \(consumers[1].recordsConsumedRate) rows/s")
-            #expect(consumers[1].pollRate > 0)
-        }
+        #expect(abs(consumers[1].recordsConsumedRate - 100) <= 10, "users consumed at \(consumers[1].recordsConsumedRate) rows/s")
+        #expect(consumers[1].pollRate > 0)
     }
 }

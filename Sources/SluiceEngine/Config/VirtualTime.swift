@@ -28,6 +28,8 @@ public enum VirtualTime {
 
     /// A number without a trailing `.0`, at most three decimals.
     public static func formatNumber(_ x: Double) -> String {
+        if x.isNaN { return "NaN" }
+        if x.isInfinite { return x > 0 ? "Infinity" : "-Infinity" }
         if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
         var text = String(Int64((x * 1000).rounded()))
         let negative = text.hasPrefix("-")

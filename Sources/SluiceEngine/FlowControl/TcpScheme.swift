@@ -15,7 +15,7 @@ final class TcpScheme: FlowControlScheme {
             return
         }
         while !channel.outbox.isEmpty && connection.queue.count < Connection.window {
-            connection.queue.append((channel.id, channel.popOutbox()))
+            enter(connection, channel, channel.popOutbox())
         }
         if !channel.outbox.isEmpty, !connection.waiting.contains(channel.id) {
             connection.waiting.append(channel.id)
@@ -25,14 +25,54 @@ final class TcpScheme: FlowControlScheme {
 
     /// A local channel (same node) has no connection: only the gate's pool bounds it.
     private func pumpLocal(_ channel: Channel, engine: Engine) {
-        let gate = engine.gate(of: channel)
-        while let head = channel.outbox.first {
-            if !head.isBarrier {
-                guard gate.tcpFree >= head.buffers else { break }
-                gate.tcpFree -= head.buffers
+        while !channel.outbox.isEmpty {
+            let head = channel.outbox[0]
+            if let rest = deliver(head, on: channel, engine: engine) {
+                let sent = head.rows - rest.rows
+                channel.outbox[0] = rest
+                channel.outboxRows -= sent
+                channel.outboxBuffers -= head.buffers - rest.buffers
+                break
             }
-            engine.transmit(channel, channel.popOutbox())
+            _ = channel.popOutbox()
         }
+    }
+
+    private func enter(_ connection: Connection, _ channel: Channel, _ message: Message) {
+        connection.queue.append((channel.id, message))
+        channel.inTransitRows += message.rows
+    }
+
+    /// Delivers as much of `message` as the receiver's gate has buffers for, one buffer at a
+    /// time; returns what is left (nil: all of it went).
+    private func deliver(_ message: Message, on channel: Channel, engine: Engine) -> Message? {
+        if message.isBarrier {
+            engine.transmit(channel, message)
+            return nil
+        }
+        let receiver = engine.actors[channel.receiver]
+        if engine.settings.checkpointMode == .aligned, receiver.aligningEpoch >= 0,
+           channel.inputIndex < receiver.alignedInputs.count, receiver.alignedInputs[channel.inputIndex] {
+            // Flink's BarrierBuffer spilled the data of a held input to disk, so it never took
+            // the gate's buffers (otherwise alignment would deadlock the gate).
+            channel.excessBuffers += message.buffers
+            engine.transmit(channel, message)
+            return nil
+        }
+        let gate = engine.gate(of: channel)
+        if gate.tcpFree >= message.buffers {
+            gate.tcpFree -= message.buffers
+            engine.transmit(channel, message)
+            return nil
+        }
+        guard gate.tcpFree > 0 else { return message }
+        var rest = message
+        let rows = min(rest.rows - 1, gate.tcpFree * channel.rowsPerBuffer)
+        guard rows > 0 else { return message }
+        let part = rest.splitFirst(rows, buffers: min(gate.tcpFree, channel.buffers(forRows: rows)))
+        gate.tcpFree -= part.buffers
+        engine.transmit(channel, part)
+        return rest
     }
 
     /// Delivers from the head of the connection while the head's channel has a free buffer,
@@ -41,13 +81,13 @@ final class TcpScheme: FlowControlScheme {
         while true {
             while let (id, message) = connection.queue.first {
                 let channel = engine.channels[id]
-                if !message.isBarrier {
-                    let gate = engine.gate(of: channel)
-                    guard gate.tcpFree >= message.buffers else { break }
-                    gate.tcpFree -= message.buffers
+                if let rest = deliver(message, on: channel, engine: engine) {
+                    channel.inTransitRows -= message.rows - rest.rows
+                    connection.queue[0].message = rest
+                    break
                 }
+                channel.inTransitRows -= message.rows
                 connection.queue.removeFirst()
-                engine.transmit(channel, message)
             }
             let stalled = !connection.queue.isEmpty
             if stalled != connection.stalled {
@@ -65,7 +105,7 @@ final class TcpScheme: FlowControlScheme {
             while connection.queue.count < Connection.window, let id = connection.waiting.first {
                 let channel = engine.channels[id]
                 while !channel.outbox.isEmpty && connection.queue.count < Connection.window {
-                    connection.queue.append((id, channel.popOutbox()))
+                    enter(connection, channel, channel.popOutbox())
                     refilled = true
                 }
                 guard channel.outbox.isEmpty else { break }
@@ -77,9 +117,12 @@ final class TcpScheme: FlowControlScheme {
     }
 
     func released(_ channel: Channel, rows: Int, buffers: Int, permits: Int, barrier: Bool, engine: Engine) {
-        guard buffers > 0 else { return }
+        // Spilled buffers (a held input's) never came from the gate.
+        let spilled = min(buffers, channel.excessBuffers)
+        channel.excessBuffers -= spilled
+        guard buffers > spilled else { return }
         let gate = engine.gate(of: channel)
-        gate.tcpFree += buffers
+        gate.tcpFree += buffers - spilled
         // Every connection or local channel feeding this gate may move again.
         for id in gate.channels {
             let c = engine.channels[id]
@@ -155,5 +198,25 @@ final class DropScheme: FlowControlScheme {
 
     func describe(_ channel: Channel, engine: Engine) -> ChannelBound {
         ChannelBound(used: channel.inboxRows, capacity: engine.settings.boundedChannelRows, unit: "rows", state: "dropped \(channel.droppedRows)")
+    }
+}
+
+extension Engine {
+    /// Puts every message still inside a TCP connection back at the front of its channel's
+    /// outbox, in order, before the connections go away (a scheme change, a drop, a rescale).
+    func reclaimConnections() {
+        for key in connections.keys.sorted() {
+            guard let connection = connections[key] else { continue }
+            for (id, message) in connection.queue.reversed() {
+                let channel = channels[id]
+                channel.inTransitRows -= message.rows
+                channel.outbox.insert(message, at: 0)
+                channel.outboxRows += message.rows
+                channel.outboxBuffers += message.buffers
+                markPending(channel)
+            }
+            connection.queue.removeAll()
+        }
+        connections.removeAll()
     }
 }

@@ -142,7 +142,7 @@ extension Engine {
     public func consumerSnapshots() -> [ConsumerSnapshot] {
         var result: [ConsumerSnapshot] = []
         for job in jobs.values {
-            let sourceActors = (job.fragmentActors.first ?? []).map { actors[$0] }
+            let sourceActors = job.fragmentActors.joined().map { actors[$0] }.filter { $0.role == .source }
             for consumer in job.consumers {
                 let mine = sourceActors.filter { $0.consumer === consumer }
                 let polled = mine.reduce(Int64(0)) { $0 + $1.polls - (resetSnapshot.actorRows[$1.id]?.polls ?? 0) }

@@ -5,6 +5,18 @@ extension Engine {
     /// Creates a source (or a table, whose rows are appended at once).
     public func createSource(_ spec: SourceSpec) throws(EngineError) {
         try checkNewName(spec.name)
+        try validateSource(spec)
+        let id = sources.count
+        let seed = Engine.mix(settings.seed, Engine.stableHash(spec.name) ^ spec.seed)
+        let log = SourceLog(id: id, spec: spec, seed: seed, strings: &strings)
+        sources.append(log)
+        sourceIndex[spec.name] = id
+        if spec.isTable && spec.tableRows > 0 { log.append(Int64(spec.tableRows), now: now, partition: 0) }
+        scheduleGeneratorTickIfNeeded()
+    }
+
+    /// The checks a source's options must pass, at creation and at every ALTER.
+    func validateSource(_ spec: SourceSpec) throws(EngineError) {
         let what = spec.isTable ? "table \(spec.name)" : "source \(spec.name)"
         func bad(_ option: String, _ value: String, _ reason: String) -> EngineError {
             .invalidOption(object: what, option: option, value: value, reason: reason)
@@ -18,13 +30,6 @@ extension Engine {
         guard spec.segment > 0 else { throw bad("segment", VirtualTime.format(spec.segment), "must be positive") }
         guard spec.tableRows >= 0 else { throw bad("rows", String(spec.tableRows), "must be 0 or more") }
         try validateCost(spec.cost, object: what)
-        let id = sources.count
-        let seed = Engine.mix(settings.seed, Engine.stableHash(spec.name) ^ spec.seed)
-        let log = SourceLog(id: id, spec: spec, seed: seed, strings: &strings)
-        sources.append(log)
-        sourceIndex[spec.name] = id
-        if spec.isTable && spec.tableRows > 0 { log.append(Int64(spec.tableRows), now: now, partition: 0) }
-        scheduleGeneratorTickIfNeeded()
     }
 
     /// Changes a source's generator and log options (`ALTER SOURCE … SET (…)`).
@@ -37,13 +42,7 @@ extension Engine {
             throw .invalidOption(object: "source \(name)", option: "partitions", value: String(spec.partitions),
                                  reason: "partitions cannot change after creation")
         }
-        guard spec.rate >= 0, spec.rate.isFinite else {
-            throw .invalidOption(object: "source \(name)", option: "rate", value: VirtualTime.formatNumber(spec.rate), reason: "must be 0 or more rows per second")
-        }
-        try validateCost(spec.cost, object: "source \(name)")
-        if let r = spec.retention, r <= 0 {
-            throw .invalidOption(object: "source \(name)", option: "retention", value: VirtualTime.format(r), reason: "must be positive")
-        }
+        try validateSource(spec)
         let samplerChanged = spec.keys != log.spec.keys || spec.keyDistribution != log.spec.keyDistribution
         log.spec = spec
         if samplerChanged { log.updateSampler() }
@@ -93,8 +92,8 @@ extension Engine {
 
     /// Re-attaches every channel to the current scheme, keeping queued data.
     func rebuildFlowControl() {
+        reclaimConnections()
         scheme = Engine.makeScheme(settings.flowControl)
-        connections.removeAll()
         for (actorID, actorGates) in gates.enumerated() where actors[actorID].alive {
             for gate in actorGates {
                 gate.floatingFree = settings.floatingBuffersPerGate

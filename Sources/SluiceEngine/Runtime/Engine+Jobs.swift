@@ -116,7 +116,7 @@ extension Engine {
                         role: channelRole(into: fragment), minEpoch: epochFloor)
             }
         }
-        for id in fragmentActors.first ?? [] where actors[id].role == .source { makeReady(actors[id]) }
+        for id in fragmentActors.flatMap({ $0 }) where actors[id].role == .source { makeReady(actors[id]) }
         return JobRuntime(spec: spec, fragmentActors: fragmentActors, consumers: consumers, createdAt: now, createdEpoch: epochFloor)
     }
 
@@ -212,9 +212,11 @@ extension Engine {
         guard let job = jobs[name] else { throw .unknownObject(kind: "relation", name: name) }
         guard dependents.isEmpty else { throw .hasDependents(kind: job.spec.kind.rawValue, name: name, dependents: dependents) }
         drainReady()
+        reclaimConnections()
         retire(job, keepConsumers: false)
         jobs[name] = nil
         if jobs.isEmpty { barrierTickGeneration &+= 1 }
+        for channel in channels where actors[channel.receiver].alive && !channel.outbox.isEmpty { pump(channel) }
     }
 
     /// Stops a job's actors and detaches its channels, keeping their counts for the ledger.

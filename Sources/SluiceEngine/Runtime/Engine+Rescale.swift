@@ -12,6 +12,7 @@ extension Engine {
             throw .invalidOption(object: name, option: "parallelism", value: String(parallelism), reason: "must be between 1 and 256")
         }
         drainReady()
+        reclaimConnections()
         var spec = old.spec
         for f in spec.fragments.indices {
             // A global aggregate stays on one actor; everything else follows the view.

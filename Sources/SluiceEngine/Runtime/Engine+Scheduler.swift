@@ -112,9 +112,11 @@ extension Engine {
 
     func wakeConsumers(of source: SourceLog) {
         for job in jobs.values {
-            for id in job.fragmentActors.first ?? [] {
-                let actor = actors[id]
-                if actor.consumer?.source === source, actor.status == .idle { makeReady(actor) }
+            for consumer in job.consumers where consumer.source === source {
+                for id in job.fragmentActors.joined() {
+                    let actor = actors[id]
+                    if actor.consumer === consumer, actor.status == .idle { makeReady(actor) }
+                }
             }
         }
     }

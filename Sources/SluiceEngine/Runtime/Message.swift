@@ -75,6 +75,8 @@ final class Channel {
     var outbox = Deque<Message>()
     var inbox = Deque<Message>()
     var outboxRows = 0, outboxBuffers = 0
+    /// Rows between the two (inside a shared TCP connection, under `tcp`).
+    var inTransitRows = 0
     var inboxRows = 0, inboxBuffers = 0
 
     // Credit (Flink): credits the sender holds; floating buffers the receiver holds for it;
@@ -120,7 +122,7 @@ final class Channel {
     }
 
     /// Rows anywhere on this channel: sender side and receiver side.
-    var queuedRows: Int { outboxRows + inboxRows }
+    var queuedRows: Int { outboxRows + inTransitRows + inboxRows }
 
     @inline(__always)
     func buffers(forRows rows: Int) -> Int { (rows + rowsPerBuffer - 1) / rowsPerBuffer }
