@@ -65,7 +65,7 @@ struct ProcessResult {
 func sluice(_ args: [String], stdin: String? = nil, in directory: URL? = nil,
             environment extra: [String: String] = [:], timeout: Double = 30) throws -> ProcessResult {
     let process = Process()
-    process.executableURL = try #require(SluiceBinary.url, "the sluice executable is not built")
+    process.executableURL = try #require(SluiceBinary.url as URL?, "the sluice executable is not built")
     process.arguments = args
     if let directory { process.currentDirectoryURL = directory }
     var environment = ["PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": NSTemporaryDirectory(), "TERM": "dumb",
