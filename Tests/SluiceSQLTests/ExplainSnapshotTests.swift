@@ -1,0 +1,300 @@
+import Testing
+import SluiceEngine
+@testable import SluiceSQL
+
+/// EXPLAIN snapshots: the stream plan in RisingWave's shape, then the fragments with their
+/// actors and exchanges. Each plan is also created, and the engine must run exactly the
+/// actors and channels the text promises.
+@Suite("EXPLAIN snapshots")
+struct ExplainSnapshotTests {
+    static let filterView = "CREATE MATERIALIZED VIEW big_clicks AS SELECT user_id, amount FROM clicks WHERE amount > 10"
+    static let aggregateView = """
+        CREATE MATERIALIZED VIEW spend AS SELECT user_id, count(*) AS n, sum(amount) AS total \
+        FROM clicks WHERE amount > 10 GROUP BY user_id
+        """
+    static let joinView = """
+        CREATE MATERIALIZED VIEW enriched AS SELECT c.user_id, u.region, c.amount \
+        FROM clicks c JOIN users u ON c.user_id = u.user_id
+        """
+
+    /// EXPLAIN of `create` at `parallelism`, after creating the catalog (and running `setup`).
+    func explain(_ create: String, parallelism: Int, setup: String = "") throws -> (text: String, fixture: PlannerFixture) {
+        let fixture = try PlannerFixture.withCatalog()
+        try fixture.run(setup)
+        let text = fixture.explain("EXPLAIN \(create) WITH (parallelism = \(parallelism));")
+        return (text, fixture)
+    }
+
+    /// Creates the view for real and checks the engine's actors against the EXPLAIN text, and
+    /// its channel count against the exchanges.
+    func checkRuns(_ create: String, parallelism: Int, in fixture: PlannerFixture, explained: String, channels: Int,
+                   sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+        try fixture.run("\(create) WITH (parallelism = \(parallelism));")
+        let job = String(create.split(separator: " ")[3])
+        #expect(fixture.actors(of: job).sorted() == explainedActors(explained).sorted(), sourceLocation: sourceLocation)
+        #expect(fixture.channels(into: job).count == channels, sourceLocation: sourceLocation)
+        // EXPLAIN name prints what EXPLAIN CREATE promised.
+        #expect(fixture.explain("EXPLAIN \(job);") == explained, sourceLocation: sourceLocation)
+    }
+
+    // MARK: Filter: one fragment, no exchange
+
+    @Test func filterViewAtParallelism1() throws {
+        let (text, fixture) = try explain(Self.filterView, parallelism: 1)
+        #expect(text == FILTER1)
+        try checkRuns(Self.filterView, parallelism: 1, in: fixture, explained: text, channels: 0)
+    }
+
+    @Test func filterViewAtParallelism4() throws {
+        let (text, fixture) = try explain(Self.filterView, parallelism: 4)
+        #expect(text == FILTER4)
+        try checkRuns(Self.filterView, parallelism: 4, in: fixture, explained: text, channels: 0)
+    }
+
+    // MARK: Aggregate: a hash exchange on the group key
+
+    @Test func aggregateViewAtParallelism1() throws {
+        let (text, fixture) = try explain(Self.aggregateView, parallelism: 1)
+        #expect(text == AGG1)
+        try checkRuns(Self.aggregateView, parallelism: 1, in: fixture, explained: text, channels: 1)
+    }
+
+    @Test func aggregateViewAtParallelism4() throws {
+        let (text, fixture) = try explain(Self.aggregateView, parallelism: 4)
+        #expect(text == AGG4)
+        // Hash exchange: every source actor to every aggregating actor.
+        try checkRuns(Self.aggregateView, parallelism: 4, in: fixture, explained: text, channels: 16)
+    }
+
+    /// The unaligned-join setting changes joins only.
+    @Test func aggregateViewIgnoresUnalignedJoin() throws {
+        let (text, _) = try explain(Self.aggregateView, parallelism: 4, setup: "SET streaming_enable_unaligned_join = true;")
+        #expect(text == AGG4)
+    }
+
+    // MARK: Join: both sides hashed on the join key
+
+    @Test func joinViewAtParallelism1() throws {
+        let (text, fixture) = try explain(Self.joinView, parallelism: 1)
+        #expect(text == JOIN1)
+        try checkRuns(Self.joinView, parallelism: 1, in: fixture, explained: text, channels: 2)
+    }
+
+    @Test func joinViewAtParallelism4() throws {
+        let (text, fixture) = try explain(Self.joinView, parallelism: 4)
+        #expect(text == JOIN4)
+        try checkRuns(Self.joinView, parallelism: 4, in: fixture, explained: text, channels: 32)
+    }
+
+    // MARK: Unaligned join: StreamSyncLogStore above the join, NoShuffle exchanges around it
+
+    @Test func unalignedJoinViewAtParallelism1() throws {
+        let setup = "SET streaming_enable_unaligned_join = true;"
+        let (text, fixture) = try explain(Self.joinView, parallelism: 1, setup: setup)
+        #expect(text == UNALIGNED1)
+        try checkRuns(Self.joinView, parallelism: 1, in: fixture, explained: text, channels: 4)
+    }
+
+    @Test func unalignedJoinViewAtParallelism4() throws {
+        let setup = "SET streaming_enable_unaligned_join = true;"
+        let (text, fixture) = try explain(Self.joinView, parallelism: 4, setup: setup)
+        #expect(text == UNALIGNED4)
+        // 16 + 16 hashed into the join, then 4 + 4 one-to-one through the log store.
+        try checkRuns(Self.joinView, parallelism: 4, in: fixture, explained: text, channels: 40)
+    }
+
+    /// The setting is read when a view is planned; a view planned before it keeps its plan.
+    @Test func unalignedJoinAppliesToViewsPlannedAfterIt() throws {
+        let fixture = try PlannerFixture.withCatalog()
+        try fixture.run(Self.joinView + ";")
+        let before = fixture.explain("EXPLAIN enriched;")
+        try fixture.run("SET streaming_enable_unaligned_join = true;")
+        #expect(fixture.explain("EXPLAIN enriched;") == before)
+        #expect(!before.contains("StreamSyncLogStore"))
+    }
+
+    // MARK: A view over a view
+
+    @Test func viewOverAView() throws {
+        let fixture = try PlannerFixture.withCatalog()
+        try fixture.run("""
+            CREATE MATERIALIZED VIEW spend AS SELECT user_id, count(*) AS n, sum(amount) AS total FROM clicks GROUP BY user_id;
+            """)
+        let top = "CREATE MATERIALIZED VIEW top AS SELECT user_id, total FROM spend WHERE total > 100"
+        let text = fixture.explain("EXPLAIN \(top);")
+        #expect(text == VIEW_OVER_VIEW)
+        try fixture.run(top + ";")
+        #expect(fixture.actors(of: "top") == ["top.materialize.0"])
+        // It reads spend's changes through an exchange from spend's last actors.
+        #expect(fixture.channels(into: "top") == ["spend.agg.0 → top.materialize.0"])
+    }
+
+    // MARK: Placement on nodes
+
+    @Test func actorsArePlacedOnNodes() throws {
+        let fixture = try PlannerFixture.withCatalog()
+        try fixture.run("SET nodes = 2;")
+        let text = fixture.explain("EXPLAIN \(Self.aggregateView) WITH (parallelism = 4);")
+        #expect(text.contains("    actors: spend.agg.0@node1, spend.agg.1@node0, spend.agg.2@node1, spend.agg.3@node0\n"))
+        #expect(text.contains("    actors: spend.source.0@node0, spend.source.1@node1, spend.source.2@node0, spend.source.3@node1"))
+        try fixture.run(Self.aggregateView + " WITH (parallelism = 4);")
+        let nodes = fixture.engine.actorSnapshots().filter { $0.job == "spend" }.map { "\($0.name)@node\($0.node)" }
+        for placed in nodes { #expect(text.contains(placed)) }
+    }
+}
+
+// MARK: - Snapshots
+
+private let FILTER1 = """
+    StreamMaterialize { columns: [user_id, amount], pk_columns: [] (append and retract rows) }
+    └─StreamProject { exprs: [user_id, amount] }
+      └─StreamFilter { predicate: amount > 10 }
+        └─StreamSource { source: clicks, columns: [user_id, url, amount] }
+
+    Fragment 0 (big_clicks.source): StreamSource → StreamFilter → StreamProject → StreamMaterialize
+        actors: big_clicks.source.0@node0
+    """
+
+private let FILTER4 = """
+    StreamMaterialize { columns: [user_id, amount], pk_columns: [] (append and retract rows) }
+    └─StreamProject { exprs: [user_id, amount] }
+      └─StreamFilter { predicate: amount > 10 }
+        └─StreamSource { source: clicks, columns: [user_id, url, amount] }
+
+    Fragment 0 (big_clicks.source): StreamSource → StreamFilter → StreamProject → StreamMaterialize
+        actors: big_clicks.source.0@node0, big_clicks.source.1@node0, big_clicks.source.2@node0, big_clicks.source.3@node0
+    """
+
+private let AGG1 = """
+    StreamMaterialize { columns: [user_id, n, total], pk_columns: [user_id] }
+    └─StreamHashAgg { group_key: [user_id], aggs: [count(*), sum(amount)] }
+      └─StreamExchange { dist: HashShard(user_id) }
+        └─StreamFilter { predicate: amount > 10 }
+          └─StreamSource { source: clicks, columns: [user_id, url, amount] }
+
+    Fragment 1 (spend.agg): StreamHashAgg → StreamMaterialize
+        actors: spend.agg.0@node0
+        input: HashShard(user_id) exchange from Fragment 0 (spend.source) over credit channels
+    Fragment 0 (spend.source): StreamSource → StreamFilter
+        actors: spend.source.0@node0
+    """
+
+private let AGG4 = """
+    StreamMaterialize { columns: [user_id, n, total], pk_columns: [user_id] }
+    └─StreamHashAgg { group_key: [user_id], aggs: [count(*), sum(amount)] }
+      └─StreamExchange { dist: HashShard(user_id) }
+        └─StreamFilter { predicate: amount > 10 }
+          └─StreamSource { source: clicks, columns: [user_id, url, amount] }
+
+    Fragment 1 (spend.agg): StreamHashAgg → StreamMaterialize
+        actors: spend.agg.0@node0, spend.agg.1@node0, spend.agg.2@node0, spend.agg.3@node0
+        input: HashShard(user_id) exchange from Fragment 0 (spend.source) over credit channels
+    Fragment 0 (spend.source): StreamSource → StreamFilter
+        actors: spend.source.0@node0, spend.source.1@node0, spend.source.2@node0, spend.source.3@node0
+    """
+
+private let JOIN1 = """
+    StreamMaterialize { columns: [user_id, region, amount], pk_columns: [] (append and retract rows) }
+    └─StreamProject { exprs: [user_id, region, amount] }
+      └─StreamHashJoin { type: Inner, predicate: clicks.user_id = users.user_id, output: all }
+        ├─StreamExchange { dist: HashShard(user_id) }
+        │ └─StreamSource { source: clicks, columns: [user_id, url, amount] }
+        └─StreamExchange { dist: HashShard(user_id) }
+          └─StreamSource { source: users, columns: [user_id, region] }
+
+    Fragment 2 (enriched.join): StreamHashJoin → StreamProject → StreamMaterialize
+        actors: enriched.join.0@node0
+        input (left): HashShard(user_id) exchange from Fragment 0 (enriched.source) over credit channels
+        input (right): HashShard(user_id) exchange from Fragment 1 (enriched.source_users) over credit channels
+    Fragment 1 (enriched.source_users): StreamSource
+        actors: enriched.source_users.0@node0
+    Fragment 0 (enriched.source): StreamSource
+        actors: enriched.source.0@node0
+    """
+
+private let JOIN4 = """
+    StreamMaterialize { columns: [user_id, region, amount], pk_columns: [] (append and retract rows) }
+    └─StreamProject { exprs: [user_id, region, amount] }
+      └─StreamHashJoin { type: Inner, predicate: clicks.user_id = users.user_id, output: all }
+        ├─StreamExchange { dist: HashShard(user_id) }
+        │ └─StreamSource { source: clicks, columns: [user_id, url, amount] }
+        └─StreamExchange { dist: HashShard(user_id) }
+          └─StreamSource { source: users, columns: [user_id, region] }
+
+    Fragment 2 (enriched.join): StreamHashJoin → StreamProject → StreamMaterialize
+        actors: enriched.join.0@node0, enriched.join.1@node0, enriched.join.2@node0, enriched.join.3@node0
+        input (left): HashShard(user_id) exchange from Fragment 0 (enriched.source) over credit channels
+        input (right): HashShard(user_id) exchange from Fragment 1 (enriched.source_users) over credit channels
+    Fragment 1 (enriched.source_users): StreamSource
+        actors: enriched.source_users.0@node0, enriched.source_users.1@node0, enriched.source_users.2@node0, enriched.source_users.3@node0
+    Fragment 0 (enriched.source): StreamSource
+        actors: enriched.source.0@node0, enriched.source.1@node0, enriched.source.2@node0, enriched.source.3@node0
+    """
+
+private let UNALIGNED1 = """
+    StreamMaterialize { columns: [user_id, region, amount], pk_columns: [] (append and retract rows) }
+    └─StreamProject { exprs: [user_id, region, amount] }
+      └─StreamExchange { dist: NoShuffle }
+        └─StreamSyncLogStore { barriers: pass at once, data: drains behind them }
+          └─StreamExchange { dist: NoShuffle }
+            └─StreamHashJoin { type: Inner, predicate: clicks.user_id = users.user_id, output: all }
+              ├─StreamExchange { dist: HashShard(user_id) }
+              │ └─StreamSource { source: clicks, columns: [user_id, url, amount] }
+              └─StreamExchange { dist: HashShard(user_id) }
+                └─StreamSource { source: users, columns: [user_id, region] }
+
+    Fragment 4 (enriched.materialize): StreamProject → StreamMaterialize
+        actors: enriched.materialize.0@node0
+        input: NoShuffle exchange from Fragment 3 (enriched.logstore) over credit channels
+    Fragment 3 (enriched.logstore): StreamSyncLogStore
+        actors: enriched.logstore.0@node0
+        input: NoShuffle exchange from Fragment 2 (enriched.join) over the log store's buffer (barriers pass)
+    Fragment 2 (enriched.join): StreamHashJoin
+        actors: enriched.join.0@node0
+        input (left): HashShard(user_id) exchange from Fragment 0 (enriched.source) over credit channels
+        input (right): HashShard(user_id) exchange from Fragment 1 (enriched.source_users) over credit channels
+    Fragment 1 (enriched.source_users): StreamSource
+        actors: enriched.source_users.0@node0
+    Fragment 0 (enriched.source): StreamSource
+        actors: enriched.source.0@node0
+    """
+
+private let UNALIGNED4 = """
+    StreamMaterialize { columns: [user_id, region, amount], pk_columns: [] (append and retract rows) }
+    └─StreamProject { exprs: [user_id, region, amount] }
+      └─StreamExchange { dist: NoShuffle }
+        └─StreamSyncLogStore { barriers: pass at once, data: drains behind them }
+          └─StreamExchange { dist: NoShuffle }
+            └─StreamHashJoin { type: Inner, predicate: clicks.user_id = users.user_id, output: all }
+              ├─StreamExchange { dist: HashShard(user_id) }
+              │ └─StreamSource { source: clicks, columns: [user_id, url, amount] }
+              └─StreamExchange { dist: HashShard(user_id) }
+                └─StreamSource { source: users, columns: [user_id, region] }
+
+    Fragment 4 (enriched.materialize): StreamProject → StreamMaterialize
+        actors: enriched.materialize.0@node0, enriched.materialize.1@node0, enriched.materialize.2@node0, enriched.materialize.3@node0
+        input: NoShuffle exchange from Fragment 3 (enriched.logstore) over credit channels
+    Fragment 3 (enriched.logstore): StreamSyncLogStore
+        actors: enriched.logstore.0@node0, enriched.logstore.1@node0, enriched.logstore.2@node0, enriched.logstore.3@node0
+        input: NoShuffle exchange from Fragment 2 (enriched.join) over the log store's buffer (barriers pass)
+    Fragment 2 (enriched.join): StreamHashJoin
+        actors: enriched.join.0@node0, enriched.join.1@node0, enriched.join.2@node0, enriched.join.3@node0
+        input (left): HashShard(user_id) exchange from Fragment 0 (enriched.source) over credit channels
+        input (right): HashShard(user_id) exchange from Fragment 1 (enriched.source_users) over credit channels
+    Fragment 1 (enriched.source_users): StreamSource
+        actors: enriched.source_users.0@node0, enriched.source_users.1@node0, enriched.source_users.2@node0, enriched.source_users.3@node0
+    Fragment 0 (enriched.source): StreamSource
+        actors: enriched.source.0@node0, enriched.source.1@node0, enriched.source.2@node0, enriched.source.3@node0
+    """
+
+private let VIEW_OVER_VIEW = """
+    StreamMaterialize { columns: [user_id, total], pk_columns: [] (append and retract rows) }
+    └─StreamProject { exprs: [user_id, total] }
+      └─StreamFilter { predicate: total > 100 }
+        └─StreamExchange { dist: RoundRobin }
+          └─StreamTableScan { table: spend, columns: [user_id, n, total] }
+
+    Fragment 0 (top.materialize): StreamFilter → StreamProject → StreamMaterialize
+        actors: top.materialize.0@node0
+        input: RoundRobin exchange from materialized view spend over credit channels
+    """

@@ -1,0 +1,123 @@
+import Testing
+import SluiceEngine
+@testable import SluiceSQL
+
+/// The planner: fragments and exchanges where keys need them, dependencies for DROP, and
+/// "a plan that fails changes nothing".
+@Suite("planner")
+struct PlannerTests {
+    // MARK: Fragments
+
+    /// Roles of a planned view's fragments, in fragment order, with their parallelism.
+    func fragments(_ create: String, setup: String = "") throws -> [String] {
+        let fixture = try PlannerFixture.withCatalog()
+        try fixture.run(setup)
+        try fixture.run(create)
+        let name = String(create.split(separator: " ")[3])
+        let spec = try #require(fixture.engine.jobSpec(name))
+        return spec.fragments.map { "\($0.role)×\($0.parallelism)" }
+    }
+
+    @Test func aFilterIsChainedIntoTheSourceFragment() throws {
+        #expect(try fragments("CREATE MATERIALIZED VIEW v AS SELECT url FROM clicks WHERE amount > 1 WITH (parallelism = 3);")
+            == ["source×3"])
+    }
+
+    @Test func groupByStartsAFragmentBehindAHashExchange() throws {
+        #expect(try fragments("CREATE MATERIALIZED VIEW v AS SELECT url, count(*) AS n FROM clicks GROUP BY url WITH (parallelism = 3);")
+            == ["source×3", "agg×3"])
+    }
+
+    /// A global aggregate (no GROUP BY key) runs on one actor whatever the parallelism.
+    @Test func aGlobalAggregateRunsOnOneActor() throws {
+        #expect(try fragments("CREATE MATERIALIZED VIEW v AS SELECT count(*) AS n FROM clicks WITH (parallelism = 3);")
+            == ["source×3", "agg×1"])
+    }
+
+    @Test func aJoinReadsBothSidesThroughHashExchanges() throws {
+        let create = "CREATE MATERIALIZED VIEW v AS SELECT c.url, u.region FROM clicks c JOIN users u ON c.user_id = u.user_id WITH (parallelism = 2);"
+        #expect(try fragments(create) == ["source×2", "source_users×2", "join×2"])
+        #expect(try fragments(create, setup: "SET streaming_enable_unaligned_join = true;")
+            == ["source×2", "source_users×2", "join×2", "logstore×2", "materialize×2"])
+    }
+
+    @Test func aViewOverAViewHasNoSourceFragment() throws {
+        let fixture = try PlannerFixture.withCatalog()
+        try fixture.run("""
+            CREATE MATERIALIZED VIEW spend AS SELECT user_id, sum(amount) AS total FROM clicks GROUP BY user_id;
+            CREATE MATERIALIZED VIEW top AS SELECT user_id FROM spend WHERE total > 10 WITH (parallelism = 2);
+            """)
+        let spec = try #require(fixture.engine.jobSpec("top"))
+        #expect(spec.fragments.map(\.role) == ["materialize"])
+        #expect(spec.dependsOn == ["spend"])
+        #expect(fixture.actors(of: "top") == ["top.materialize.0", "top.materialize.1"])
+    }
+
+    // MARK: DROP and dependents
+
+    @Test func dropRefusesWhileDependentsExistAndNamesThem() throws {
+        let fixture = try PlannerFixture.withCatalog()
+        try fixture.run("""
+            CREATE MATERIALIZED VIEW spend AS SELECT user_id, sum(amount) AS total FROM clicks GROUP BY user_id;
+            CREATE MATERIALIZED VIEW enriched AS SELECT c.url, u.region FROM clicks c JOIN users u ON c.user_id = u.user_id;
+            CREATE MATERIALIZED VIEW top AS SELECT user_id FROM spend WHERE total > 10;
+            CREATE SINK warehouse FROM top WITH (throughput = 500);
+            """)
+        let engine = fixture.engine
+        #expect(throws: EngineError.hasDependents(kind: "source", name: "clicks", dependents: ["spend", "enriched"])) {
+            try engine.drop("clicks")
+        }
+        #expect(throws: EngineError.hasDependents(kind: "table", name: "users", dependents: ["enriched"])) {
+            try engine.drop("users")
+        }
+        #expect(throws: EngineError.hasDependents(kind: "materialized view", name: "spend", dependents: ["top"])) {
+            try engine.drop("spend")
+        }
+        #expect(throws: EngineError.hasDependents(kind: "materialized view", name: "top", dependents: ["warehouse"])) {
+            try engine.drop("top")
+        }
+        #expect(engine.jobNames == ["spend", "enriched", "top", "warehouse"])
+        #expect(engine.sourceNames == ["clicks", "users"])
+
+        // Dropped from the leaves up, everything goes.
+        for name in ["warehouse", "top", "spend", "enriched", "clicks", "users"] {
+            #expect(throws: Never.self) { try engine.drop(name) }
+        }
+        #expect(engine.jobNames.isEmpty)
+        #expect(engine.sourceNames.isEmpty)
+    }
+
+    // MARK: A failed plan changes nothing
+
+    /// Plans that fail after binding part of the query.
+    static let failingViews = [
+        "CREATE MATERIALIZED VIEW v AS SELECT url FROM clicks WHERE amount > 'x';",
+        "CREATE MATERIALIZED VIEW v AS SELECT url FROM clicks WHERE url = 'a' AND amount;",
+        "CREATE MATERIALIZED VIEW v AS SELECT url, nope FROM clicks WHERE url = 'b';",
+        "CREATE MATERIALIZED VIEW v AS SELECT url FROM clicks WHERE url = 'c' WITH (parallelism = 0);",
+    ]
+
+    @Test(arguments: failingViews)
+    func aFailedPlanLeavesTheCatalogAlone(_ sql: String) throws {
+        let fixture = try PlannerFixture.withCatalog()
+        #expect(throws: SQLError.self) { try fixture.run(sql) }
+        #expect(fixture.engine.jobNames.isEmpty)
+        #expect(fixture.engine.sourceNames == ["clicks", "users"])
+        #expect(fixture.engine.actorSnapshots().isEmpty)
+    }
+
+    /// The planner "reads the engine's catalog and never changes it", but binding a string
+    /// literal interns it in the engine's string pool before the plan fails, so the ids of
+    /// every string interned later (a later source's generated values) shift, and with them
+    /// hash routing. `SessionDeterminismTests` shows the visible effect.
+    @Test(arguments: failingViews.prefix(3))
+    func aFailedPlanDoesNotInternItsStrings(_ sql: String) throws {
+        let fixture = try PlannerFixture.withCatalog()
+        let before = fixture.engine.intern("probe before")
+        #expect(throws: SQLError.self) { try fixture.run(sql) }
+        let after = fixture.engine.intern("probe after")
+        withKnownIssue("Planner.bind interns string literals in the engine (Planner+Bind.swift, .literal(.string))") {
+            #expect(after == before + 1)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Testing
+import SluiceEngine
+@testable import SluiceSQL
+
+/// Session variables against DESIGN.md's table and the real systems' defaults
+/// (../shared/reference/real-systems.md): names, order, defaults, accepted values.
+@Suite("session variables")
+struct VariablesTests {
+    /// Every variable with its real default, in the order `SHOW ALL` lists them.
+    /// credit: Flink ≥ 1.5; 2 / 8: buffers-per-channel / floating-buffers-per-gate; 32768:
+    /// taskmanager.memory.segment-size 32 KiB; 0: derived rows per buffer; 2048 / 256 / 1:
+    /// RisingWave exchange permits; 1000: barrier_interval_ms; 10000: in_flight_barrier_nums;
+    /// aligned: execution.checkpointing.unaligned = false; false: streaming_enable_unaligned_join;
+    /// false: sink_decouple; 500: Kafka max.poll.records; 1 node; 256: stream_chunk_size; seed 42.
+    static let defaults: [(String, String)] = [
+        ("flow_control", "credit"),
+        ("buffers_per_channel", "2"),
+        ("floating_buffers_per_gate", "8"),
+        ("buffer_bytes", "32768"),
+        ("buffer_rows", "0"),
+        ("exchange_initial_permits", "2048"),
+        ("exchange_batched_permits", "256"),
+        ("exchange_concurrent_barriers", "1"),
+        ("barrier_interval_ms", "1000"),
+        ("in_flight_barrier_nums", "10000"),
+        ("checkpoint_mode", "aligned"),
+        ("streaming_enable_unaligned_join", "false"),
+        ("sink_decouple", "false"),
+        ("max_poll_records", "500"),
+        ("nodes", "1"),
+        ("chunk_rows", "256"),
+        ("seed", "42"),
+    ]
+
+    @Test func everyVariableHasItsRealDefault() {
+        #expect(SessionVariables.names == Self.defaults.map(\.0))
+        for (name, value) in Self.defaults {
+            #expect(SessionVariables.named(name)?.defaultValue == value, "\(name)")
+            #expect(SessionVariables.named(name)?.value(in: EngineSettings()) == value, "\(name)")
+        }
+    }
+
+    @Test func everyVariableHasAOneLineDescription() {
+        for variable in SessionVariables.all {
+            #expect(!variable.description.isEmpty, "\(variable.name)")
+            #expect(!variable.description.contains("\n"), "\(variable.name)")
+        }
+    }
+
+    @Test func choicesListTheAcceptedValues() {
+        #expect(SessionVariables.named("flow_control")?.choices == ["credit", "permits", "tcp", "unbounded", "drop_tail", "drop_head"])
+        #expect(SessionVariables.named("checkpoint_mode")?.choices == ["aligned", "unaligned"])
+        #expect(SessionVariables.named("sink_decouple")?.choices == ["true", "false"])
+        #expect(SessionVariables.named("chunk_rows")?.choices == [])
+    }
+
+    // MARK: Assign and reset
+
+    /// `SET name = value` as the parser reads it.
+    func value(_ sql: String) -> OptionValue? {
+        guard case .set(_, let value)? = statement("SET x = \(sql);") else { return nil }
+        return value
+    }
+
+    func assign(_ name: String, _ sql: String, to settings: inout EngineSettings) -> Result<Void, LiteralError> {
+        guard let variable = SessionVariables.named(name), let value = value(sql) else {
+            return .failure(LiteralError("no such variable or value"))
+        }
+        return variable.assign(value, to: &settings)
+    }
+
+    @Test(arguments: [
+        ("flow_control", "permits", "permits"), ("flow_control", "'tcp'", "tcp"), ("flow_control", "DROP_TAIL", "drop_tail"),
+        ("buffers_per_channel", "0", "0"), ("floating_buffers_per_gate", "100", "100"), ("buffer_bytes", "1024", "1024"),
+        ("buffer_rows", "1", "1"), ("exchange_initial_permits", "4096", "4096"), ("exchange_batched_permits", "16", "16"),
+        ("exchange_concurrent_barriers", "2", "2"), ("barrier_interval_ms", "0", "0"), ("in_flight_barrier_nums", "3", "3"),
+        ("checkpoint_mode", "unaligned", "unaligned"), ("streaming_enable_unaligned_join", "true", "true"),
+        ("sink_decouple", "on", "true"), ("max_poll_records", "1", "1"), ("nodes", "4", "4"), ("chunk_rows", "1", "1"),
+        ("seed", "7", "7"),
+    ])
+    func setThenResetRoundTrips(_ name: String, _ sql: String, _ shown: String) throws {
+        var settings = EngineSettings()
+        try assign(name, sql, to: &settings).get()
+        let variable = try #require(SessionVariables.named(name))
+        #expect(variable.value(in: settings) == shown)
+        #expect(throws: Never.self) { try settings.validate() }
+        variable.reset(&settings)
+        #expect(variable.value(in: settings) == variable.defaultValue)
+        #expect(settings == EngineSettings())
+    }
+
+    @Test(arguments: [
+        ("buffers_per_channel", "-1", "value -1 is out of range: expected 0 to 1000", nil),
+        ("chunk_rows", "0", "value 0 is out of range: expected 1 to 65536", nil),
+        ("chunk_rows", "1.5", "expected a whole number, found 1.5", "expected 1 to 65536"),
+        ("nodes", "65", "value 65 is out of range: expected 1 to 64", nil),
+        ("barrier_interval_ms", "'1s'", "expected a whole number, found '1s'", "expected 0 to 3600000"),
+        ("max_poll_records", "99999999999999999999", "value 99999999999999999999 is out of range: expected 1 to 1000000", nil),
+        ("flow_control", "credt", "invalid value 'credt' for flow_control",
+         "did you mean credit? accepted: credit, permits, tcp, unbounded, drop_tail, drop_head"),
+        ("flow_control", "42", "expected a name, found 42", nil),
+        ("checkpoint_mode", "sometimes", "invalid value 'sometimes' for checkpoint_mode", "accepted: aligned, unaligned"),
+        ("streaming_enable_unaligned_join", "maybe", "expected TRUE or FALSE, found maybe", nil),
+        ("seed", "-1", "expected a whole number 0 or more, found -1", nil),
+    ] as [(String, String, String, String?)])
+    func invalidValuesAreRefusedAndChangeNothing(_ name: String, _ sql: String, _ message: String, _ hint: String?) {
+        var settings = EngineSettings()
+        guard case .failure(let error) = assign(name, sql, to: &settings) else {
+            Issue.record("\(name) = \(sql) was accepted")
+            return
+        }
+        #expect(error.message == message)
+        #expect(error.hint == hint)
+        #expect(settings == EngineSettings())
+    }
+}

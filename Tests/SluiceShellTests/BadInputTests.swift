@@ -1,0 +1,339 @@
+import Foundation
+import Testing
+@testable import SluiceShell
+import SluiceEngine
+import SluiceSQL
+
+/// Bad input to the shell: each gives a clear error or runs correctly, the session never
+/// crashes, and the next cell runs as if nothing happened.
+@Suite("bad input")
+struct BadInputTests {
+    /// After bad input the session still works: the prompt is back and a statement runs.
+    func expectStillWorks(_ s: Session, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        #expect(s.prompt.hasPrefix("sluice ["), sourceLocation: sourceLocation)
+        #expect(s.run("SHOW chunk_rows;").contains("│ 256        │"), sourceLocation: sourceLocation)
+    }
+
+    // MARK: Typos
+
+    @Test func aTypoInAStatement() {
+        let s = session(standardCatalog)
+        let result = s.execute("SELEKT * FROM spend;")
+        #expect(!result.ok)
+        #expect(result.output == """
+            ERROR: unknown statement 'SELEKT'
+            LINE 1: SELEKT * FROM spend;
+                    ^^^^^^
+            HINT: did you mean SELECT?
+
+            """)
+        expectStillWorks(s)
+    }
+
+    @Test func anUnknownDotCommandSuggestsTheNearest() {
+        let s = session()
+        let result = s.execute(".sav x")
+        #expect(!result.ok)
+        #expect(result.output == "ERROR: unknown command .sav\nHINT: did you mean .save? .help lists the commands\n")
+        #expect(s.run(".hepl") == "ERROR: unknown command .hepl\nHINT: did you mean .help? .help lists the commands\n")
+        #expect(s.run(".frobnicate") == "ERROR: unknown command .frobnicate\nHINT: .help lists the commands\n")
+        #expect(s.cellCount == 0, "dot-commands are not cells")
+        expectStillWorks(s)
+    }
+
+    @Test func dotCommandsWithBadArguments() {
+        let s = session()
+        #expect(s.run(".mode xml") == "ERROR: unknown mode xml\nHINT: modes: table, markdown, csv, json\n")
+        #expect(s.run(".timer maybe") == "ERROR: usage: .timer on|off\n")
+        #expect(s.run(".rewind 5") == "ERROR: usage: .rewind N (0 to 0)\n")
+        #expect(s.run(".rerun x") == "ERROR: usage: .rerun N (1 to 0)\n")
+        #expect(s.run(".export notes.txt") == "ERROR: cannot tell the format of notes.txt\nHINT: export to FILE.md or FILE.html\n")
+        #expect(s.run(".save") == "ERROR: no session store is open\nHINT: start sluice with --db PATH or set SLUICE_DB\n")
+        expectStillWorks(s)
+    }
+
+    // MARK: Unterminated input at the end of a script
+
+    @Test func anUnterminatedStringAtTheEndOfAScript() {
+        let s = session()
+        let (transcript, ok) = ScriptRunner(session: s, echo: false).run("SET chunk_rows = 8;\nSET flow_control = 'credit;\n")
+        #expect(!ok)
+        #expect(transcript == """
+            SET
+            ERROR: unterminated quoted string
+            LINE 1: SET flow_control = 'credit;
+                                       ^^^^^^^^
+            HINT: close it with '; write '' for a ' inside
+
+            """)
+        #expect(s.engine.settings.chunkRows == 8)
+        #expect(s.engine.settings.flowControl == .credit)
+    }
+
+    @Test func anUnterminatedCommentAtTheEndOfAScript() {
+        let s = session()
+        let (transcript, ok) = ScriptRunner(session: s, echo: false).run("SET chunk_rows = 8; /* never closed\nSET chunk_rows = 9;\n")
+        #expect(!ok)
+        #expect(transcript == """
+            SET
+
+            ERROR: unterminated /* comment
+            LINE 1: SET chunk_rows = 8; /* never closed
+                                        ^^
+            HINT: close the comment with */
+
+            """)
+        #expect(s.engine.settings.chunkRows == 8, "the statement inside the comment never ran")
+    }
+
+    @Test func aStatementWithoutItsSemicolonAtTheEndOfAScript() {
+        let s = session()
+        let (transcript, ok) = ScriptRunner(session: s, echo: false).run("SET chunk_rows = 8;\nSET chunk_rows = 9")
+        #expect(!ok)
+        #expect(transcript == """
+            SET
+            ERROR: unterminated statement: missing ';'
+            LINE 1: SET chunk_rows = 9
+                                      ^
+            HINT: end every statement with ';'
+
+            """)
+        #expect(s.engine.settings.chunkRows == 8)
+    }
+
+    // MARK: .read
+
+    @Test func readOfABinaryFile() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("image.sql")
+        var binary = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D])
+        binary.append(Data((0..<2000).map { UInt8(truncatingIfNeeded: $0 &* 31) }))
+        try binary.write(to: URL(fileURLWithPath: path))
+        let s = session()
+        let result = s.execute(".read \(path)")
+        #expect(!result.ok)
+        #expect(result.output == "ERROR: \(path) is not a text file\nHINT: .read takes a file of SQL statements\n")
+        #expect(s.cellCount == 0)
+        expectStillWorks(s)
+    }
+
+    /// Valid UTF-8 with a NUL byte in it is not a script either.
+    @Test func readOfATextFileWithANulByte() throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("nul.sql", "SET chunk_rows = 2;\u{0}SET chunk_rows = 3;\n")
+        let s = session()
+        #expect(s.run(".read \(path)") == "ERROR: \(path) is not a text file\nHINT: .read takes a file of SQL statements\n")
+        #expect(s.engine.settings.chunkRows == 256)
+    }
+
+    @Test func readOfAMissingFile() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("nope.sql")
+        let s = session()
+        let result = s.execute(".read \(path)")
+        #expect(!result.ok)
+        #expect(result.output == "ERROR: cannot read \(path): no such file or not readable\n")
+        #expect(s.run(".read") == "ERROR: usage: .read FILE.sql\n")
+        expectStillWorks(s)
+    }
+
+    @Test func readRunsAFileAsOneCell() throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("setup.sql", standardCatalog + "\nSET chunk_rows = 16;\nSELECT * FROM nowhere;\nSHOW chunk_rows;\n")
+        let s = session()
+        let result = s.execute(".read \(path)")
+        #expect(!result.ok, "one statement of the file fails")
+        #expect(result.output.contains("ERROR: relation \"nowhere\" does not exist"))
+        #expect(result.output.hasSuffix("│ 16         │\n└────────────┘\n(1 row)\n"), "statements after the failing one still run")
+        #expect(s.cellCount == 1)
+        #expect(s.history.first?.input.hasPrefix("CREATE SOURCE clicks") == true, "the file's text is the recorded cell")
+    }
+
+    // MARK: Big input
+
+    /// Wall seconds that `body` takes.
+    func seconds(_ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// A 1 MB string literal in a statement that runs (a table read with a filter).
+    @Test func aOneMegabyteStringLiteral() {
+        let s = session(standardCatalog)
+        let literal = String(repeating: "x", count: 1 << 20)
+        var output = ""
+        let elapsed = seconds { output = s.run("SELECT * FROM users WHERE region = '\(literal)';") }
+        #expect(output.hasSuffix("(0 rows)\n"))
+        expectStillWorks(s)
+        withKnownIssue("a 1 MB line takes more than 2 s in a debug build", isIntermittent: true) {
+            #expect(elapsed < 2, "took \(elapsed) s")
+        }
+    }
+
+    /// A 100 kB value that is wrong: the error stays one readable line, not 100 kB. (At 1 MB
+    /// the same statement takes 7 s in a debug build, in `Suggest.nearest`.)
+    @Test func aHundredKilobyteInvalidValue() {
+        let s = session()
+        let literal = String(repeating: "x", count: 100_000)
+        var result: CellResult?
+        let elapsed = seconds { result = s.execute("SET flow_control = '\(literal)';") }
+        let output = result?.output ?? ""
+        #expect(result?.ok == false)
+        #expect(output.hasPrefix("ERROR: invalid value for parameter \"flow_control\": "))
+        #expect(output.contains("LINE 1: SET flow_control = 'xxxx"))
+        #expect(output.hasSuffix("HINT: accepted: credit, permits, tcp, unbounded, drop_tail, drop_head\n"))
+        expectStillWorks(s)
+        withKnownIssue("the message quotes the whole value (SessionVariables.choice: \"invalid value '\\(word)' for …\")") {
+            #expect(output.utf8.count < 2000, "the error is \(output.utf8.count) bytes")
+        }
+        withKnownIssue("Suggest.nearest computes a full edit distance against a 100 kB word", isIntermittent: true) {
+            #expect(elapsed < 0.3, "took \(elapsed) s")
+        }
+    }
+
+    /// `SELECT` and 25 000 columns (190 kB): an error, with the excerpt cut to a window.
+    /// (200 000 columns, 1.7 MB, take 8.5 s in a debug build: see the report.)
+    @Test func aSelectOfTwentyFiveThousandColumns() {
+        let s = session(standardCatalog)
+        let columns = (0..<25_000).map { "a\($0)" }.joined(separator: ", ")
+        var output = ""
+        let elapsed = seconds { output = s.run("SELECT \(columns) FROM t;") }
+        #expect(output == """
+            ERROR: relation "t" does not exist
+            LINE 1: ...996, a24997, a24998, a24999 FROM t;
+                                                        ^
+
+            """)
+        expectStillWorks(s)
+        withKnownIssue("parsing a long select list takes about 40 µs a column in a debug build", isIntermittent: true) {
+            #expect(elapsed < 0.5, "took \(elapsed) s")
+        }
+    }
+
+    /// `WATCH … EVERY 1ns FOR 1s` asks for a billion frames: it should be refused or capped,
+    /// not draw (or, in batch mode, buffer) frames until the user gives up.
+    @Test func aWatchWithATinyIntervalIsBounded() {
+        let s = session(standardCatalog)
+        let counter = FrameCounter()
+        s.hooks.sleep = { _ in }
+        s.hooks.frame = { [unowned s] _ in
+            counter.frames += 1
+            if counter.frames >= 2000 { s.cancel.cancel() }
+        }
+        let result = s.execute("WATCH SHOW VIEWS EVERY 1ns FOR 1s;")
+        #expect(result.output.contains("cancelled") || !result.ok || counter.frames < 2000)
+        withKnownIssue("WATCH has no lower bound on EVERY nor cap on frames (Session+Drive.swift watch: frames = duration / every)") {
+            #expect(counter.frames < 2000, "drew \(counter.frames) frames before the test cancelled it")
+        }
+        expectStillWorks(s)
+    }
+
+    // MARK: Many statements
+
+    @Test func aPasteOfFiveHundredStatementsRunsThemAll() {
+        let s = session()
+        let paste = (1...500).map { "SET chunk_rows = \($0);" }.joined(separator: "\n") + "\nSHOW chunk_rows;"
+        let result = s.execute(paste)
+        #expect(result.ok)
+        #expect(result.output.hasPrefix(String(repeating: "SET\n", count: 500)))
+        #expect(result.output.hasSuffix("│ 500        │\n└────────────┘\n(1 row)\n"))
+        #expect(s.cellCount == 1)
+    }
+
+    /// The same paste through the batch splitter: one cell per line.
+    @Test func aScriptOfFiveHundredLinesRunsThemAll() {
+        let s = session()
+        let script = (1...500).map { "SET chunk_rows = \($0);" }.joined(separator: "\n") + "\n"
+        let (transcript, ok) = ScriptRunner(session: s, echo: false).run(script)
+        #expect(ok)
+        #expect(transcript == String(repeating: "SET\n", count: 500))
+        #expect(s.cellCount == 500)
+        #expect(s.engine.settings.chunkRows == 500)
+    }
+
+    @Test func severalStatementsOnOneLine() {
+        let s = session()
+        #expect(s.run("SET chunk_rows = 3; SET nodes = 2;SET seed=9;;  ; SHOW nodes;") == """
+            SET
+            SET
+            SET
+
+            ┌───────┐
+            │ nodes │
+            ├───────┤
+            │ 2     │
+            └───────┘
+            (1 row)
+
+            """)
+        #expect(s.engine.settings.chunkRows == 3)
+        #expect(s.engine.settings.seed == 9)
+    }
+
+    @Test func commentsEverywhere() {
+        let s = session()
+        let cell = """
+            -- a comment line
+            /* a block
+               comment */ SET /* inside */ chunk_rows -- after the name
+              = /* before the value */ 12 /* after */ ; -- after the semicolon
+            SET nodes = 3; /* a trailing block */
+            -- a comment with a ; semicolon and a 'quote
+            /* block comments nest, as in PostgreSQL: /* inner ; */ still a comment ; */
+            """
+        let result = s.execute(cell)
+        #expect(result.ok)
+        #expect(result.output == "SET\nSET\n")
+        #expect(s.engine.settings.chunkRows == 12)
+        #expect(s.engine.settings.nodes == 3)
+        #expect(s.completeness(of: cell) == .complete(parseCompleteStatements(cell)))
+    }
+
+    @Test func aCellOfOnlyCommentsDoesNothing() {
+        let s = session()
+        let result = s.execute("-- nothing here\n/* nor here */\n")
+        #expect(result.ok)
+        #expect(result.output == "")
+        #expect(s.engine.now == 0)
+    }
+
+    @Test func blankAndWhitespaceCellsAreNotCells() {
+        let s = session()
+        for cell in ["", "   ", "\n\n", "\t"] {
+            let result = s.execute(cell)
+            #expect(result.ok)
+            #expect(result.output == "")
+        }
+        #expect(s.cellCount == 0)
+    }
+
+    @Test func controlCharactersAndOddUnicode() {
+        let s = session(standardCatalog)
+        let result = s.execute("SELECT * FROM spend\u{7}\u{1B}[31m;")
+        #expect(!result.ok)
+        #expect(result.output.hasPrefix("ERROR: "))
+        let emoji = s.execute("CREATE SOURCE 日本 (a INT); SELECT 🙂 FROM spend;")
+        #expect(!emoji.ok)
+        #expect(emoji.output == """
+            CREATE SOURCE
+
+            ERROR: unexpected character '🙂'
+            LINE 1: CREATE SOURCE 日本 (a INT); SELECT 🙂 FROM spend;
+                                                       ^^
+
+            """)
+        expectStillWorks(s)
+    }
+}
+
+/// The statements `parse` finds in a complete buffer.
+func parseCompleteStatements(_ buffer: String) -> [ParsedStatement] {
+    if case .complete(let statements) = parse(buffer) { return statements }
+    return []
+}
+
+/// Counts WATCH frames from the frame hook.
+final class FrameCounter {
+    var frames = 0
+}

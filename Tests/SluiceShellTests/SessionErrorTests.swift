@@ -1,0 +1,485 @@
+import Testing
+@testable import SluiceShell
+import SluiceEngine
+
+/// Every kind of error a statement can meet, through the session, with the whole rendered
+/// output: the message, the `LINE 1:` excerpt with its caret, the hint. After each, the
+/// catalog, the variables and virtual time are exactly as before ("a failed statement
+/// changes nothing").
+@Suite("session errors")
+struct SessionErrorTests {
+    /// Runs `cell` after `setup`; it must fail with exactly `expected` and change nothing.
+    func expectFailure(_ cell: String, setup: String = standardCatalog, _ expected: String,
+                       sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let s = session(setup, sourceLocation: sourceLocation)
+        let before = s.visibleState
+        let result = s.execute(cell)
+        #expect(!result.ok, sourceLocation: sourceLocation)
+        #expect(result.output == expected + "\n", sourceLocation: sourceLocation)
+        #expect(s.visibleState == before, "the failed statement changed the engine", sourceLocation: sourceLocation)
+    }
+
+    // MARK: Unknown names
+
+    @Test func unknownRelationSuggestsTheNearest() {
+        expectFailure("SELECT * FROM clikcs;", """
+            ERROR: relation "clikcs" does not exist
+            LINE 1: SELECT * FROM clikcs;
+                                  ^^^^^^
+            HINT: did you mean clicks?
+            """)
+    }
+
+    @Test func unknownColumnSuggestsTheNearest() {
+        expectFailure("SELECT user_id, totl FROM spend;", """
+            ERROR: column "totl" does not exist
+            LINE 1: SELECT user_id, totl FROM spend;
+                                    ^^^^
+            HINT: did you mean total?
+            """)
+    }
+
+    @Test func unknownColumnWithNothingNearListsTheColumns() {
+        expectFailure("SELECT foo FROM spend;", """
+            ERROR: column "foo" does not exist
+            LINE 1: SELECT foo FROM spend;
+                           ^^^
+            HINT: columns: user_id, n, total
+            """)
+    }
+
+    @Test func ambiguousColumnInAJoin() {
+        expectFailure("CREATE MATERIALIZED VIEW e AS SELECT user_id FROM clicks c JOIN users u ON c.user_id = u.user_id;", """
+            ERROR: column reference "user_id" is ambiguous
+            LINE 1: CREATE MATERIALIZED VIEW e AS SELECT user_id FROM clicks c JOIN users u ON c.user_id = u.user_id;
+                                                         ^^^^^^^
+            HINT: qualify it: c.user_id or u.user_id
+            """)
+    }
+
+    @Test func unknownFunctionSuggestsTheNearest() {
+        expectFailure("CREATE MATERIALIZED VIEW e AS SELECT user_id, summ(amount) AS s FROM clicks GROUP BY user_id;", """
+            ERROR: function summ does not exist
+            LINE 1: CREATE MATERIALIZED VIEW e AS SELECT user_id, summ(amount) AS s FROM clicks GROUP BY user_id;
+                                                                  ^^^^
+            HINT: did you mean sum?
+            """)
+    }
+
+    @Test func unknownFunctionWithNothingNearListsTheFunctions() {
+        expectFailure("CREATE MATERIALIZED VIEW e AS SELECT frobnicate(amount) FROM clicks;", """
+            ERROR: function frobnicate does not exist
+            LINE 1: CREATE MATERIALIZED VIEW e AS SELECT frobnicate(amount) FROM clicks;
+                                                         ^^^^^^^^^^
+            HINT: functions: count, sum, avg, min, max
+            """)
+    }
+
+    @Test func unknownVariableSuggestsTheNearest() {
+        expectFailure("SET buffers_per_chanel = 3;", """
+            ERROR: unrecognized configuration parameter "buffers_per_chanel"
+            LINE 1: SET buffers_per_chanel = 3;
+                        ^^^^^^^^^^^^^^^^^^
+            HINT: did you mean buffers_per_channel?
+            """)
+        expectFailure("SHOW flow_contrl;", """
+            ERROR: unrecognized configuration parameter "flow_contrl"
+            LINE 1: SHOW flow_contrl;
+                         ^^^^^^^^^^^
+            HINT: did you mean flow_control?
+            """)
+        expectFailure("RESET chunk_row;", """
+            ERROR: unrecognized configuration parameter "chunk_row"
+            LINE 1: RESET chunk_row;
+                          ^^^^^^^^^
+            HINT: did you mean chunk_rows?
+            """)
+    }
+
+    @Test func unknownVariableWithNothingNearPointsAtShowAll() {
+        expectFailure("SET foo = 1;", """
+            ERROR: unrecognized configuration parameter "foo"
+            LINE 1: SET foo = 1;
+                        ^^^
+            HINT: SHOW ALL lists the variables
+            """)
+    }
+
+    /// SET gives a hint for a name with nothing near; SHOW gives none.
+    @Test func showOfAnUnknownVariableWithNothingNearHasAHint() {
+        let s = session(standardCatalog)
+        let output = s.run("SHOW foo;")
+        #expect(output.hasPrefix("""
+            ERROR: unrecognized configuration parameter "foo"
+            LINE 1: SHOW foo;
+                         ^^^
+            """))
+        withKnownIssue("SHOW of an unknown name with nothing near has no HINT line (Session+Statements.swift showVariable)") {
+            #expect(output.contains("HINT: "))
+        }
+    }
+
+    @Test func unknownOptionSuggestsTheNearest() {
+        expectFailure("CREATE SOURCE c5 (a INT) WITH (rat = 10);", """
+            ERROR: unknown option rat for source c5
+            LINE 1: CREATE SOURCE c5 (a INT) WITH (rat = 10);
+                                                   ^^^
+            HINT: did you mean rate? options: rate, pattern, keys, key_skew, key, partitions, retention, segment, cost, seed
+            """)
+        expectFailure("CREATE SINK s FROM spend WITH (throughputt = 5);", """
+            ERROR: unknown option throughputt for sink s
+            LINE 1: CREATE SINK s FROM spend WITH (throughputt = 5);
+                                                   ^^^^^^^^^^^
+            HINT: did you mean throughput? options: throughput, batch, latency, cost, parallelism
+            """)
+    }
+
+    // MARK: Types
+
+    @Test func aggregateInWhere() {
+        expectFailure("CREATE MATERIALIZED VIEW e AS SELECT user_id FROM clicks WHERE sum(amount) > 3;", """
+            ERROR: aggregate functions are not allowed in WHERE
+            LINE 1: CREATE MATERIALIZED VIEW e AS SELECT user_id FROM clicks WHERE sum(amount) > 3;
+                                                                                   ^^^^^^^^^^^^^^^
+            """)
+    }
+
+    @Test func nonBooleanWhere() {
+        expectFailure("CREATE MATERIALIZED VIEW e AS SELECT user_id FROM clicks WHERE amount;", """
+            ERROR: argument of WHERE must be type BOOLEAN, not type DOUBLE
+            LINE 1: CREATE MATERIALIZED VIEW e AS SELECT user_id FROM clicks WHERE amount;
+                                                                                   ^^^^^^
+            """)
+    }
+
+    @Test func comparingANumberWithAString() {
+        expectFailure("CREATE MATERIALIZED VIEW e AS SELECT user_id FROM clicks WHERE amount > 'x';", """
+            ERROR: operator does not exist: DOUBLE > VARCHAR
+            LINE 1: CREATE MATERIALIZED VIEW e AS SELECT user_id FROM clicks WHERE amount > 'x';
+                                                                                   ^^^^^^^^^^^^
+            HINT: compare values of the same type
+            """)
+    }
+
+    // MARK: Duplicates
+
+    @Test func duplicateObjectNames() {
+        expectFailure("CREATE MATERIALIZED VIEW spend AS SELECT user_id FROM clicks;", """
+            ERROR: materialized view "spend" already exists
+            LINE 1: CREATE MATERIALIZED VIEW spend AS SELECT user_id FROM clicks;
+                                             ^^^^^
+            HINT: choose another name, or DROP MATERIALIZED VIEW spend first
+            """)
+        expectFailure("CREATE SOURCE clicks (a INT);", """
+            ERROR: source "clicks" already exists
+            LINE 1: CREATE SOURCE clicks (a INT);
+                                  ^^^^^^
+            HINT: choose another name, or DROP SOURCE clicks first
+            """)
+        expectFailure("CREATE SOURCE users (a INT);", """
+            ERROR: table "users" already exists
+            LINE 1: CREATE SOURCE users (a INT);
+                                  ^^^^^
+            HINT: choose another name, or DROP TABLE users first
+            """)
+        expectFailure("CREATE SINK spend FROM clicks;", """
+            ERROR: materialized view "spend" already exists
+            LINE 1: CREATE SINK spend FROM clicks;
+                                ^^^^^
+            HINT: choose another name, or DROP MATERIALIZED VIEW spend first
+            """)
+    }
+
+    @Test func duplicateColumns() {
+        expectFailure("CREATE SOURCE c2 (a INT, a VARCHAR);", """
+            ERROR: column 'a' specified more than once
+            LINE 1: CREATE SOURCE c2 (a INT, a VARCHAR);
+                                             ^
+            """)
+        expectFailure("CREATE MATERIALIZED VIEW e AS SELECT user_id, user_id FROM clicks;", """
+            ERROR: column "user_id" specified more than once
+            LINE 1: CREATE MATERIALIZED VIEW e AS SELECT user_id, user_id FROM clicks;
+                                                                  ^^^^^^^
+            HINT: give one of them an alias with AS
+            """)
+    }
+
+    // MARK: Values
+
+    @Test func badDuration() {
+        expectFailure("CREATE SOURCE c3 (a INT) WITH (retention = '10parsecs');", """
+            ERROR: invalid retention for source c3: invalid duration '10parsecs': unknown unit 'parsecs'
+            LINE 1: CREATE SOURCE c3 (a INT) WITH (retention = '10parsecs');
+                                                               ^^^^^^^^^^^
+            HINT: write a number and a unit, such as 250ms, 1.5s or 2m (units: ns, us, ms, s, m, h)
+            """)
+    }
+
+    @Test func outOfRangeOptions() {
+        expectFailure("CREATE SOURCE c4 (a INT) WITH (partitions = 0);", """
+            ERROR: invalid partitions for source c4: value 0 is out of range: expected 1 to 1024
+            LINE 1: CREATE SOURCE c4 (a INT) WITH (partitions = 0);
+                                                                ^
+            """)
+        expectFailure("CREATE MATERIALIZED VIEW e AS SELECT * FROM clicks WITH (parallelism = 0);", """
+            ERROR: invalid parallelism for materialized view e: value 0 is out of range: expected 1 to 256
+            LINE 1: CREATE MATERIALIZED VIEW e AS SELECT * FROM clicks WITH (parallelism = 0);
+                                                                                           ^
+            """)
+        expectFailure("ALTER SOURCE clicks SET (rate = -5);", """
+            ERROR: invalid rate for source clicks: rate '-5' is negative
+            LINE 1: ALTER SOURCE clicks SET (rate = -5);
+                                                    ^^
+            HINT: a rate is zero or more rows per second
+            """)
+    }
+
+    @Test func outOfRangeVariables() {
+        expectFailure("SET buffers_per_channel = -1;", """
+            ERROR: invalid value for parameter "buffers_per_channel": value -1 is out of range: expected 0 to 1000
+            LINE 1: SET buffers_per_channel = -1;
+                                              ^^
+            """)
+        expectFailure("SET chunk_rows = 0;", """
+            ERROR: invalid value for parameter "chunk_rows": value 0 is out of range: expected 1 to 65536
+            LINE 1: SET chunk_rows = 0;
+                                     ^
+            """)
+        expectFailure("SET exchange_batched_permits = 5000;", """
+            ERROR: invalid value 5000 for exchange_batched_permits: must be at least 1 and below exchange_initial_permits
+            LINE 1: SET exchange_batched_permits = 5000;
+                                                   ^^^^
+            """)
+        expectFailure("SET flow_control = 'credt';", """
+            ERROR: invalid value for parameter "flow_control": invalid value 'credt' for flow_control
+            LINE 1: SET flow_control = 'credt';
+                                       ^^^^^^^
+            HINT: did you mean credit? accepted: credit, permits, tcp, unbounded, drop_tail, drop_head
+            """)
+    }
+
+    // MARK: Unsupported SQL
+
+    @Test func leftJoin() {
+        expectFailure("CREATE MATERIALIZED VIEW e AS SELECT * FROM clicks c LEFT JOIN users u ON c.user_id = u.user_id;", """
+            ERROR: LEFT JOIN is not supported: only inner equi-joins are supported
+            LINE 1: CREATE MATERIALIZED VIEW e AS SELECT * FROM clicks c LEFT JOIN users u ON c.user_id = u.user_id;
+                                                                         ^^^^^^^^^
+            HINT: write JOIN t ON a.key = t.key; rows without a match are not kept
+            """)
+    }
+
+    /// A line wider than 100 columns is cut to a window around the error.
+    @Test func fullOuterJoinOnALongLine() {
+        expectFailure("CREATE MATERIALIZED VIEW e AS SELECT * FROM clicks c FULL OUTER JOIN users u ON c.user_id = u.user_id;", """
+            ERROR: FULL OUTER JOIN is not supported: only inner equi-joins are supported
+            LINE 1: ...VIEW e AS SELECT * FROM clicks c FULL OUTER JOIN users u ON c.user_id = u.user_id;
+                                                        ^^^^^^^^^^^^^^^
+            HINT: write JOIN t ON a.key = t.key; rows without a match are not kept
+            """)
+    }
+
+    @Test func subquery() {
+        expectFailure("CREATE MATERIALIZED VIEW e AS SELECT * FROM (SELECT * FROM clicks) c;", """
+            ERROR: subqueries are not supported; create a materialized view and select from it
+            LINE 1: CREATE MATERIALIZED VIEW e AS SELECT * FROM (SELECT * FROM clicks) c;
+                                                                ^^^^^^^^^^^^^^^^^^^^^^
+            """)
+    }
+
+    @Test func windowFunction() {
+        expectFailure("CREATE MATERIALIZED VIEW e AS SELECT user_id, row_number() OVER (PARTITION BY user_id) FROM clicks;", """
+            ERROR: window functions (OVER) are not supported
+            LINE 1: CREATE MATERIALIZED VIEW e AS SELECT user_id, row_number() OVER (PARTITION BY user_id) FROM clicks;
+                                                                               ^^^^^^^^^^^^^^^^^^^^^^^^^^^
+            HINT: aggregate with GROUP BY in a materialized view instead
+            """)
+    }
+
+    @Test func orderByAndLimitInAMaterializedView() {
+        expectFailure("CREATE MATERIALIZED VIEW e AS SELECT user_id FROM clicks ORDER BY user_id;", """
+            ERROR: ORDER BY is not allowed in a materialized view
+            LINE 1: CREATE MATERIALIZED VIEW e AS SELECT user_id FROM clicks ORDER BY user_id;
+                                                                                      ^^^^^^^
+            HINT: order when you read it: SELECT * FROM e ORDER BY ...
+            """)
+        expectFailure("CREATE MATERIALIZED VIEW e AS SELECT url FROM clicks LIMIT 5;", """
+            ERROR: LIMIT is not allowed in a materialized view
+            LINE 1: CREATE MATERIALIZED VIEW e AS SELECT url FROM clicks LIMIT 5;
+                                                                               ^
+            HINT: limit when you read it: SELECT * FROM e LIMIT ...
+            """)
+    }
+
+    // MARK: Reading, driving and dropping the wrong thing
+
+    @Test func selectFromASourceHintsAtAMaterializedView() {
+        expectFailure("SELECT * FROM clicks;", """
+            ERROR: clicks is a source: only materialized views and tables can be read ad hoc
+            LINE 1: SELECT * FROM clicks;
+                                  ^^^^^^
+            HINT: keep a result with CREATE MATERIALIZED VIEW v AS SELECT ... FROM clicks; then SELECT * FROM v
+            """)
+    }
+
+    @Test func injectIntoAnUnknownSource() {
+        expectFailure("INJECT 10 INTO clikcs;", """
+            ERROR: source "clikcs" does not exist
+            LINE 1: INJECT 10 INTO clikcs;
+                                   ^^^^^^
+            HINT: did you mean clicks?
+            """)
+    }
+
+    /// `users` is a table: INJECT must say so, not that it does not exist and "did you mean users?".
+    @Test func injectIntoATable() {
+        let s = session(standardCatalog)
+        let before = s.visibleState
+        let result = s.execute("INJECT 10 INTO users;")
+        #expect(!result.ok)
+        #expect(s.visibleState == before)
+        withKnownIssue("INJECT into a table reports 'source does not exist' and suggests the same name (Session+Statements.swift .inject)") {
+            #expect(!result.output.contains("HINT: did you mean users?"))
+            #expect(result.output.contains("users is a table"))
+        }
+    }
+
+    @Test func pauseOfAPartitionThatDoesNotExist() {
+        expectFailure("ALTER SOURCE clicks PAUSE PARTITION 7;", """
+            ERROR: source clicks has no partition 7 (it has 2: 0 to 1)
+            LINE 1: ALTER SOURCE clicks PAUSE PARTITION 7;
+                                                        ^
+            """)
+        expectFailure("INJECT 10 INTO clicks PARTITION 5;", """
+            ERROR: source clicks has no partition 5 (it has 2: 0 to 1)
+            LINE 1: INJECT 10 INTO clicks PARTITION 5;
+                                                    ^
+            """)
+    }
+
+    @Test func dropOfTheWrongKind() {
+        expectFailure("DROP SINK spend;", """
+            ERROR: "spend" is not a sink
+            LINE 1: DROP SINK spend;
+                              ^^^^^
+            HINT: use DROP MATERIALIZED VIEW spend
+            """)
+        expectFailure("DROP MATERIALIZED VIEW clicks;", """
+            ERROR: "clicks" is not a materialized view
+            LINE 1: DROP MATERIALIZED VIEW clicks;
+                                           ^^^^^^
+            HINT: use DROP SOURCE clicks
+            """)
+    }
+
+    @Test func dropWhileDependentsExistNamesThem() {
+        let setup = standardCatalog + """
+
+            CREATE MATERIALIZED VIEW big AS SELECT user_id, amount FROM clicks WHERE amount > 100;
+            CREATE MATERIALIZED VIEW top AS SELECT user_id, total FROM spend WHERE total > 100;
+            CREATE SINK warehouse FROM top WITH (throughput = 500);
+            """
+        expectFailure("DROP SOURCE clicks;", setup: setup, """
+            ERROR: cannot drop source clicks because other objects depend on it
+            LINE 1: DROP SOURCE clicks;
+                                ^^^^^^
+            HINT: drop spend, big first
+            """)
+        expectFailure("DROP MATERIALIZED VIEW spend;", setup: setup, """
+            ERROR: cannot drop materialized view spend because other objects depend on it
+            LINE 1: DROP MATERIALIZED VIEW spend;
+                                           ^^^^^
+            HINT: drop top first
+            """)
+        expectFailure("DROP MATERIALIZED VIEW top;", setup: setup, """
+            ERROR: cannot drop materialized view top because other objects depend on it
+            LINE 1: DROP MATERIALIZED VIEW top;
+                                           ^^^
+            HINT: drop warehouse first
+            """)
+        // From the leaves up, it works.
+        let s = session(setup)
+        #expect(s.run("DROP SINK warehouse; DROP MATERIALIZED VIEW top; DROP MATERIALIZED VIEW spend;") == "DROP SINK\nDROP MATERIALIZED VIEW\nDROP MATERIALIZED VIEW\n")
+    }
+
+    // MARK: Barriers
+
+    /// The message and hint are right; the error has no position, unlike every other one.
+    @Test func stepBarrierWithNoneInFlight() {
+        let s = session(standardCatalog + "\nSET barrier_interval_ms = 0;")
+        let before = s.visibleState
+        let result = s.execute("STEP BARRIER;")
+        #expect(!result.ok)
+        #expect(result.output.hasPrefix("ERROR: no barrier is in flight\n"))
+        #expect(result.output.hasSuffix("HINT: inject one with BARRIER, or wait for the next periodic one\n"))
+        #expect(s.visibleState == before)
+        withKnownIssue("STEP BARRIER's error carries no position (Session+Drive.swift: SQLError without at:)") {
+            #expect(result.output == """
+                ERROR: no barrier is in flight
+                LINE 1: STEP BARRIER;
+                        ^^^^^^^^^^^^
+                HINT: inject one with BARRIER, or wait for the next periodic one
+
+                """)
+        }
+    }
+
+    @Test func barrierWithNothingDefined() {
+        let s = session()
+        let before = s.visibleState
+        let result = s.execute("BARRIER;")
+        #expect(!result.ok)
+        #expect(result.output.hasPrefix("ERROR: there are no sources to inject a barrier into\n"))
+        #expect(s.visibleState == before)
+        withKnownIssue("BARRIER's engine error has no position and no hint (Session+Statements.swift .barrier)") {
+            #expect(result.output.contains("LINE 1: BARRIER;"))
+            #expect(result.output.contains("HINT: "))
+        }
+    }
+
+    /// A source with no view reading it has no actor: "there are no sources" is then untrue.
+    @Test func barrierWithASourceButNoPipeline() {
+        let s = session("CREATE SOURCE clicks (user_id INT) WITH (rate = 10);")
+        let before = s.visibleState
+        let result = s.execute("BARRIER;")
+        #expect(!result.ok)
+        #expect(s.visibleState == before)
+        withKnownIssue("BARRIER says 'there are no sources' when a source exists but nothing reads it (Engine+Barriers.swift injectBarrier)") {
+            #expect(!result.output.contains("no sources"))
+            #expect(result.output.contains("CREATE MATERIALIZED VIEW"))
+        }
+    }
+
+    // MARK: Syntax, through the session
+
+    @Test func misspeltKeyword() {
+        expectFailure("SELEKT * FROM spend;", """
+            ERROR: unknown statement 'SELEKT'
+            LINE 1: SELEKT * FROM spend;
+                    ^^^^^^
+            HINT: did you mean SELECT?
+            """)
+    }
+
+    /// In a cell of several statements, the bad one reports its own line and the others run.
+    @Test func theErrorPointsIntoTheRightLineOfACell() {
+        let s = session(standardCatalog)
+        let output = s.run("SHOW chunk_rows;\nSET chunk_rows = 0;\nSET chunk_rows = 7;")
+        #expect(output == """
+            ┌────────────┐
+            │ chunk_rows │
+            ├────────────┤
+            │ 256        │
+            └────────────┘
+            (1 row)
+
+            ERROR: invalid value for parameter "chunk_rows": value 0 is out of range: expected 1 to 65536
+            LINE 2: SET chunk_rows = 0;
+                                     ^
+
+            SET
+
+            """)
+        #expect(s.engine.settings.chunkRows == 7)
+    }
+}

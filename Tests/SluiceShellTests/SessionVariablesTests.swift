@@ -1,0 +1,146 @@
+import Testing
+@testable import SluiceShell
+import SluiceEngine
+
+/// SET, SHOW, RESET and SHOW ALL through the session.
+@Suite("session variables through the shell")
+struct SessionVariablesTests {
+    /// DESIGN.md's table with the real systems' defaults (../shared/reference/real-systems.md),
+    /// in SHOW ALL's order.
+    static let defaults: [(name: String, value: String)] = [
+        ("flow_control", "credit"), ("buffers_per_channel", "2"), ("floating_buffers_per_gate", "8"),
+        ("buffer_bytes", "32768"), ("buffer_rows", "0"), ("exchange_initial_permits", "2048"),
+        ("exchange_batched_permits", "256"), ("exchange_concurrent_barriers", "1"), ("barrier_interval_ms", "1000"),
+        ("in_flight_barrier_nums", "10000"), ("checkpoint_mode", "aligned"), ("streaming_enable_unaligned_join", "false"),
+        ("sink_decouple", "false"), ("max_poll_records", "500"), ("nodes", "1"), ("chunk_rows", "256"), ("seed", "42"),
+    ]
+
+    /// SHOW ALL's rows as (name, setting, default, description).
+    func showAll(_ s: Session) -> [[String]] {
+        let lines = s.run("SHOW ALL;").split(separator: "\n")
+        #expect(lines.first?.hasPrefix("┌") == true)
+        #expect(lines.last == "(17 rows)")
+        return lines.filter { $0.hasPrefix("│") }.dropFirst().map { line in
+            line.split(separator: "│").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+    }
+
+    @Test func showAllListsEveryVariableWithItsDefaultAndADescription() {
+        let s = session()
+        let header = s.run("SHOW ALL;").split(separator: "\n")[1]
+        #expect(header.split(separator: "│").map { $0.trimmingCharacters(in: .whitespaces) } == ["name", "setting", "default", "description"])
+        let rows = showAll(s)
+        #expect(rows.map { $0[0] } == Self.defaults.map(\.name))
+        for (row, expected) in zip(rows, Self.defaults) {
+            #expect(row[1] == expected.value, "setting of \(expected.name)")
+            #expect(row[2] == expected.value, "default of \(expected.name)")
+            #expect(row[3].count > 10, "description of \(expected.name)")
+        }
+    }
+
+    @Test func showAllShowsASettingBesideItsDefault() {
+        let s = session()
+        #expect(s.run("SET buffer_bytes = 1024; SET flow_control = permits;") == "SET\nSET\n")
+        let rows = showAll(s)
+        #expect(rows[0][0...2] == ["flow_control", "permits", "credit"])
+        #expect(rows[3][0...2] == ["buffer_bytes", "1024", "32768"])
+    }
+
+    /// A value to set for each variable (not its default), and how SHOW prints it.
+    static let changes: [(name: String, sql: String, shown: String)] = [
+        ("flow_control", "tcp", "tcp"), ("buffers_per_channel", "4", "4"), ("floating_buffers_per_gate", "0", "0"),
+        ("buffer_bytes", "4096", "4096"), ("buffer_rows", "1", "1"), ("exchange_initial_permits", "512", "512"),
+        ("exchange_batched_permits", "64", "64"), ("exchange_concurrent_barriers", "2", "2"),
+        ("barrier_interval_ms", "250", "250"), ("in_flight_barrier_nums", "5", "5"), ("checkpoint_mode", "'unaligned'", "unaligned"),
+        ("streaming_enable_unaligned_join", "true", "true"), ("sink_decouple", "TRUE", "true"), ("max_poll_records", "100", "100"),
+        ("nodes", "3", "3"), ("chunk_rows", "1", "1"), ("seed", "7", "7"),
+    ]
+
+    func show(_ s: Session, _ name: String) -> String {
+        let lines = s.run("SHOW \(name);").split(separator: "\n")
+        guard lines.count == 6, lines[1] == "│ \(name) │" || lines[1].hasPrefix("│ \(name) ") else { return "<\(lines)>" }
+        return lines[3].split(separator: "│").first?.trimmingCharacters(in: .whitespaces) ?? ""
+    }
+
+    @Test func setShowResetRoundTripsForEveryVariable() {
+        let s = session(standardCatalog)
+        for change in Self.changes {
+            let original = Self.defaults.first { $0.name == change.name }!.value
+            #expect(show(s, change.name) == original)
+            #expect(s.run("SET \(change.name) = \(change.sql);") == "SET\n", "\(change.name)")
+            #expect(show(s, change.name) == change.shown)
+            #expect(s.run("RESET \(change.name);") == "RESET\n")
+            #expect(show(s, change.name) == original)
+            #expect(s.run("SET \(change.name) TO \(change.sql);") == "SET\n")
+            #expect(show(s, change.name) == change.shown)
+            #expect(s.run("SET \(change.name) TO DEFAULT;") == "RESET\n")
+            #expect(show(s, change.name) == original)
+        }
+        #expect(s.engine.settings == EngineSettings())
+    }
+
+    @Test func showPrintsOneColumnNamedAfterTheVariable() {
+        let s = session()
+        #expect(s.run("SHOW chunk_rows;") == """
+            ┌────────────┐
+            │ chunk_rows │
+            ├────────────┤
+            │ 256        │
+            └────────────┘
+            (1 row)
+
+            """)
+    }
+
+    @Test func resetAllRestoresEveryDefault() {
+        let s = session()
+        let set = Self.changes.map { "SET \($0.name) = \($0.sql);" }.joined(separator: "\n")
+        #expect(s.execute(set).ok)
+        #expect(s.engine.settings != EngineSettings())
+        #expect(s.run("RESET ALL;") == "RESET ALL\n")
+        #expect(s.engine.settings == EngineSettings())
+        for (row, expected) in zip(showAll(s), Self.defaults) { #expect(row[1] == expected.value, "\(expected.name)") }
+    }
+
+    @Test func keywordsAndNamesAreCaseInsensitive() {
+        let s = session()
+        #expect(s.run("set CHUNK_ROWS = 8; Show Chunk_Rows;").contains("│ 8 "))
+    }
+
+    @Test(arguments: [
+        ("SET nodes = 0;", """
+            ERROR: invalid value for parameter "nodes": value 0 is out of range: expected 1 to 64
+            LINE 1: SET nodes = 0;
+                                ^
+            """),
+        ("SET checkpoint_mode = sometimes;", """
+            ERROR: invalid value for parameter "checkpoint_mode": invalid value 'sometimes' for checkpoint_mode
+            LINE 1: SET checkpoint_mode = sometimes;
+                                          ^^^^^^^^^
+            HINT: accepted: aligned, unaligned
+            """),
+        ("SET sink_decouple = maybe;", """
+            ERROR: invalid value for parameter "sink_decouple": expected TRUE or FALSE, found maybe
+            LINE 1: SET sink_decouple = maybe;
+                                        ^^^^^
+            """),
+        ("SET barrier_interval_ms = '1s';", """
+            ERROR: invalid value for parameter "barrier_interval_ms": expected a whole number, found '1s'
+            LINE 1: SET barrier_interval_ms = '1s';
+                                              ^^^^
+            HINT: expected 0 to 3600000
+            """),
+        ("SET seed = -1;", """
+            ERROR: invalid value for parameter "seed": expected a whole number 0 or more, found -1
+            LINE 1: SET seed = -1;
+                               ^^
+            """),
+    ])
+    func invalidValues(_ cell: String, _ expected: String) {
+        let s = session()
+        let result = s.execute(cell)
+        #expect(!result.ok)
+        #expect(result.output == expected + "\n")
+        #expect(s.engine.settings == EngineSettings())
+    }
+}
