@@ -14,7 +14,10 @@ public enum Suggest {
         let threshold = max(2, target.count / 3)
         var best: (distance: Int, name: String)?
         for candidate in candidates {
-            let d = distance(target, Array(candidate.lowercased().unicodeScalars))
+            let other = Array(candidate.lowercased().unicodeScalars)
+            // The lengths alone already put it out of reach: no need for the full distance.
+            if abs(other.count - target.count) > threshold { continue }
+            let d = distance(target, other)
             guard d <= threshold, d < target.count else { continue }
             if let current = best, (current.distance, current.name) <= (d, candidate) { continue }
             best = (d, candidate)

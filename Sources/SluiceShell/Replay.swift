@@ -81,8 +81,11 @@ enum UnifiedDiff {
         let changed = lines.indices.filter { !lines[$0].0.hasPrefix(" ") }
         guard let first = changed.first, let last = changed.last else { return "(no difference)" }
         let from = max(0, first - context), to = min(lines.count - 1, last + context)
+        let hunk = lines[from...to]
+        let oldCount = hunk.filter { !$0.0.hasPrefix("+") }.count
+        let newCount = hunk.filter { !$0.0.hasPrefix("-") }.count
         var out = ["--- \(oldLabel)", "+++ \(newLabel)",
-                   "@@ -\(lines[from].1 + 1) +\(lines[from].2 + 1) @@"]
+                   "@@ -\(lines[from].1 + 1),\(oldCount) +\(lines[from].2 + 1),\(newCount) @@"]
         out += lines[from...to].map(\.0)
         return out.joined(separator: "\n")
     }

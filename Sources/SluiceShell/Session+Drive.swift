@@ -4,7 +4,10 @@ import SluiceSQL
 
 /// Moving virtual time: STEP, RUN (with progress and Ctrl-C), STEP BARRIER, WATCH.
 extension Session {
-    func step(_ amount: StepAmount) throws -> [OutputBlock] {
+    /// More frames than anyone can watch is a typo (EVERY 1ns).
+    static let maxWatchFrames = 10_000
+
+    func step(_ amount: StepAmount, at range: SourceRange? = nil) throws -> [OutputBlock] {
         switch amount {
         case .events(let n):
             var lines: [String] = []
@@ -31,7 +34,7 @@ extension Session {
             do {
                 outcome = try engine.stepBarrier(cancel: cancel)
             } catch EngineError.noBarrierInFlight {
-                throw SQLError("no barrier is in flight", hint: "inject one with BARRIER, or wait for the next periodic one")
+                throw SQLError("no barrier is in flight", at: range, hint: "inject one with BARRIER, or wait for the next periodic one")
             }
             var blocks = drainTrace()
             switch outcome {
@@ -98,6 +101,10 @@ extension Session {
             return [.error(ErrorReport(message: "WATCH repeats SHOW, SELECT or PLOT statements", hint: "WATCH SHOW QUEUES EVERY 200ms FOR 10s"))]
         }
         let frames = Int(max(1, duration / every))
+        guard frames <= Session.maxWatchFrames else {
+            return [.error(ErrorReport(message: "WATCH would draw \(frames) frames; at most \(Session.maxWatchFrames)",
+                                       hint: "use a longer EVERY or a shorter FOR"))]
+        }
         var blocks: [OutputBlock] = []
         for k in 1...frames {
             let wallStart = DispatchTime.now().uptimeNanoseconds

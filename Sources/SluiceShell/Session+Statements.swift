@@ -56,9 +56,14 @@ extension Session {
 
         // MARK: Drive
         case .inject(let count, let source, let partition):
-            guard let spec = engine.sourceSpec(source.name), !spec.isTable else {
+            if engine.sourceSpec(source.name)?.isTable == true {
+                throw SQLError("\(source.name) is a table: INJECT appends to a source's log", at: source.range,
+                               hint: "a table is loaded once, with CREATE TABLE ... WITH (rows = N)")
+            }
+            guard let spec = engine.sourceSpec(source.name) else {
+                let sources = engine.sourceSnapshots().filter { !$0.isTable }.map(\.name)
                 throw SQLError("source \"\(source.name)\" does not exist", at: source.range,
-                               hint: Suggest.nearest(source.name, among: engine.sourceNames).map { "did you mean \($0)?" })
+                               hint: Suggest.nearest(source.name, among: sources).map { "did you mean \($0)?" })
             }
             do {
                 try engine.inject(count, into: source.name, partition: partition)
@@ -68,11 +73,17 @@ extension Session {
             let where_ = partition.map { "partition \($0) of \(source.name)" } ?? "\(source.name) (\(spec.partitions) partition\(spec.partitions == 1 ? "" : "s"))"
             return drainTrace() + [.notice("INJECT \(count): appended to \(where_)")]
         case .step(let amount):
-            return try step(amount)
+            return try step(amount, at: parsed.range)
         case .run(let duration):
             return runFor(duration)
         case .barrier:
-            let epoch = try engine.injectBarrier()
+            let epoch: Int64
+            do {
+                epoch = try engine.injectBarrier()
+            } catch {
+                throw SQLError(error.description, at: parsed.range,
+                               hint: "barriers travel from sources through views to sinks: CREATE MATERIALIZED VIEW or CREATE SINK first")
+            }
             return drainTrace() + [.notice("BARRIER: epoch \(epoch) injected at \(VirtualTime.formatSeconds(engine.now))")]
         case .watch(let show, let every, let duration, let speed):
             return watch(show, every: every, duration: duration, speed: speed, buffer: buffer)
@@ -217,7 +228,8 @@ extension Session {
     private func showVariable(_ name: Identifier) throws -> [OutputBlock] {
         guard let variable = SessionVariables.named(name.name) else {
             throw SQLError("unrecognized configuration parameter \"\(name.name)\"", at: name.range,
-                           hint: Suggest.nearest(name.name, among: SessionVariables.names + ShowKind.keywords).map { "did you mean \($0)?" })
+                           hint: Suggest.nearest(name.name, among: SessionVariables.names + ShowKind.keywords).map { "did you mean \($0)?" }
+                               ?? "SHOW ALL lists the variables; SHOW SOURCES, VIEWS, SINKS, ACTORS, QUEUES, BARRIERS, LAG, LEDGER, GRAPH, METRICS inspect")
         }
         return [.table(ResultTable(columns: [ResultColumn(variable.name)], rows: [[.text(variable.value(in: engine.settings))]]))]
     }

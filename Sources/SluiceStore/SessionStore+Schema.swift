@@ -1,3 +1,4 @@
+import Foundation
 // The store's schema and its migrations. Each schema version is one GRDB migration
 // (`grdb_migrations` records which ran) and writes its number to `meta.schema_version`,
 // which is what an older build reads to refuse a newer store. SCHEMA.md documents
@@ -83,8 +84,17 @@ extension SessionStore {
         } else {
             config.journalMode = .wal
         }
+        // Read-only with no -wal/-shm/-journal beside it: nothing to recover and nobody
+        // writing, so read it immutable and leave the directory exactly as it was (a
+        // read-only WAL connection would create -wal and -shm, or fail where it cannot).
+        let quiet = options.readOnly && ["-wal", "-shm", "-journal"].allSatisfy { !FileManager.default.fileExists(atPath: path + $0) }
         do {
-            let queue = try DatabaseQueue(path: path, configuration: config)
+            let queue: DatabaseQueue
+            do {
+                queue = try DatabaseQueue(path: quiet ? immutableURI(path) : path, configuration: config)
+            } catch let error as DatabaseError where quiet && error.resultCode == .SQLITE_CANTOPEN {
+                queue = try DatabaseQueue(path: path, configuration: config)
+            }
             if !options.readOnly {
                 // GRDB sets NORMAL for WAL, which survives a killed process but may lose
                 // the last commits on power loss; a cell is small and human-paced, so

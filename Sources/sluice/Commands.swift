@@ -65,9 +65,10 @@ struct Shell: ParsableCommand {
     func run() throws {
         let interactive = files.isEmpty && commands.isEmpty && Terminal.isTerminal(STDIN_FILENO)
             && Terminal.isTerminal(STDOUT_FILENO)
-        let settings = ShellSettings(mode: mode, color: Terminal.wantsColor(disabled: noColor),
+        var settings = ShellSettings(mode: mode, color: Terminal.wantsColor(disabled: noColor),
                                      width: Terminal.width(), databasePath: store.databasePath,
                                      interactive: interactive)
+        settings.bail = bail
         Interrupts.install()
         let backend = makeBackend(settings)
         if interactive {

@@ -16,6 +16,7 @@ final class SessionBackend: ShellBackend {
         session = Session(options: settings.renderOptions)
         context = SessionCompletionContext(session: session)
         session.hooks.interactive = settings.interactive
+        session.hooks.bail = settings.bail
         let path = settings.databasePath
         session.hooks.openStore = { try SessionStore(path: path ?? SessionStore.defaultPath, options: SluiceStore.StoreOptions(createDirectory: path == nil)) }
         if settings.interactive {

@@ -44,6 +44,8 @@ struct ShellSettings {
     var width: Int
     /// The session store (`--db`, `SLUICE_DB`); nil for the default.
     var databasePath: String?
+    /// Stop at the first failing statement, also inside a cell (`--bail`).
+    var bail = false
     /// True for the line-editing REPL, false for scripts, `-c` and stdin.
     var interactive: Bool
 

@@ -100,7 +100,7 @@ extension BarrierTests {
         // A source with no job has no source actor either.
         try engine.createSource(Fixtures.source())
         #expect(throws: EngineError.noSources) { try engine.injectBarrier() }
-        #expect(EngineError.noSources.description == "there are no sources to inject a barrier into")
+        #expect(EngineError.noSources.description == "no materialized view or sink reads a source: there is nothing to inject a barrier into")
         // Nothing was used up: the first real barrier is epoch 1.
         try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec()))
         #expect(try engine.injectBarrier() == 1)

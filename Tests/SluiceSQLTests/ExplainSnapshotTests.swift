@@ -291,10 +291,10 @@ private let VIEW_OVER_VIEW = """
     StreamMaterialize { columns: [user_id, total], pk_columns: [] (append and retract rows) }
     └─StreamProject { exprs: [user_id, total] }
       └─StreamFilter { predicate: total > 100 }
-        └─StreamExchange { dist: RoundRobin }
+        └─StreamExchange { dist: HashShard(user_id, n, total) }
           └─StreamTableScan { table: spend, columns: [user_id, n, total] }
 
     Fragment 0 (top.materialize): StreamFilter → StreamProject → StreamMaterialize
         actors: top.materialize.0@node0
-        input: RoundRobin exchange from materialized view spend over credit channels
+        input: HashShard(user_id, n, total) exchange from materialized view spend over credit channels
     """

@@ -184,9 +184,7 @@ struct BadInputTests {
         #expect(output.contains("LINE 1: SET flow_control = 'xxxx"))
         #expect(output.hasSuffix("HINT: accepted: credit, permits, tcp, unbounded, drop_tail, drop_head\n"))
         expectStillWorks(s)
-        withKnownIssue("the message quotes the whole value (SessionVariables.choice: \"invalid value '\\(word)' for …\")") {
-            #expect(output.utf8.count < 2000, "the error is \(output.utf8.count) bytes")
-        }
+        #expect(output.utf8.count < 2000, "the error is \(output.utf8.count) bytes")
         withKnownIssue("Suggest.nearest computes a full edit distance against a 100 kB word", isIntermittent: true) {
             #expect(elapsed < 0.3, "took \(elapsed) s")
         }
@@ -223,9 +221,7 @@ struct BadInputTests {
         }
         let result = s.execute("WATCH SHOW VIEWS EVERY 1ns FOR 1s;")
         #expect(result.output.contains("cancelled") || !result.ok || counter.frames < 2000)
-        withKnownIssue("WATCH has no lower bound on EVERY nor cap on frames (Session+Drive.swift watch: frames = duration / every)") {
-            #expect(counter.frames < 2000, "drew \(counter.frames) frames before the test cancelled it")
-        }
+        #expect(counter.frames < 2000, "drew \(counter.frames) frames before the test cancelled it")
         expectStillWorks(s)
     }
 

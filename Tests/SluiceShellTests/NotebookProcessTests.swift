@@ -158,9 +158,7 @@ struct NotebookProcessTests {
         #expect(replay.status == 0)
         #expect(replay.stdout == "verified: all 4 cells of demo match the recording\n")
         #expect(bytes(path) == original)
-        withKnownIssue("a read-only open of a WAL store creates -wal and -shm beside it (SessionStore+Schema.swift openAndMigrate)") {
-            #expect(((try? FileManager.default.contentsOfDirectory(atPath: shared.path)) ?? []).sorted() == ["class.db"])
-        }
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: shared.path)) ?? []).sorted() == ["class.db"])
     }
 
     /// As a user who cannot write the directory (root ignores permissions, so the test drops
@@ -185,10 +183,8 @@ struct NotebookProcessTests {
         chmod(shared.path, 0o555)
         let readOnly = try runProcess("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", binary,
                                                           "replay", "demo", "--db", path, "--verify"])
-        withKnownIssue("replay opens the store read-only without immutable=1, and SQLite needs to create -shm (SessionStore+Schema.swift openAndMigrate)") {
-            #expect(readOnly.status == 0, "\(readOnly.stderr)")
-            #expect(readOnly.stdout == "verified: all 4 cells of demo match the recording\n")
-        }
+        #expect(readOnly.status == 0, "\(readOnly.stderr)")
+        #expect(readOnly.stdout == "verified: all 4 cells of demo match the recording\n")
     }
 
     // MARK: replay --verify
@@ -232,9 +228,7 @@ struct NotebookProcessTests {
         let hunk = lines.first { $0.hasPrefix("@@") } ?? ""
         let body = lines.drop { !$0.hasPrefix("@@") }.dropFirst().filter { !$0.isEmpty }
         let old = body.filter { !$0.hasPrefix("+") }.count, new = body.filter { !$0.hasPrefix("-") }.count
-        withKnownIssue("the hunk header has no line counts: '@@ -1 +1 @@' (Replay.swift UnifiedDiff.make)") {
-            #expect(hunk == "@@ -1,\(old) +1,\(new) @@")
-        }
+        #expect(hunk == "@@ -1,\(old) +1,\(new) @@")
         // The store is untouched by the replay.
         #expect(try sqlite3(db, "SELECT count(*) FROM cell;") == "4\n")
     }
@@ -295,9 +289,7 @@ struct NotebookProcessTests {
         #expect(try sluice(["replay", "demo", "--db", db, "--verify"]).status == 0)
         #expect(try sluice(["sessions", "--db", db]).status == 0)
         #expect(bytes(db) == original)
-        withKnownIssue("a read-only open of a WAL store leaves -wal and -shm files behind (SessionStore+Schema.swift openAndMigrate)") {
-            #expect(listing(dir) == ["store.db"])
-        }
+        #expect(listing(dir) == ["store.db"])
     }
 
     // MARK: Crash safety

@@ -93,9 +93,7 @@ struct SessionDeterminismTests {
         #expect(!with.execute(failing).ok)
         let without = session(before)
         let a = with.run(after), b = without.run(after)
-        withKnownIssue("Planner.bind interns string literals in the engine before the statement fails (Planner+Bind.swift)") {
-            #expect(a == b)
-        }
+        #expect(a == b)
     }
 
     /// Reading a view is not supposed to change the engine either.
@@ -112,8 +110,6 @@ struct SessionDeterminismTests {
         #expect(with.run(read).hasSuffix("(0 rows)\n"))
         let without = session(before)
         let a = with.run(after), b = without.run(after)
-        withKnownIssue("Planner.bind interns the literal 'mars' in the engine's string pool (Planner+Bind.swift)") {
-            #expect(a == b)
-        }
+        #expect(a == b)
     }
 }

@@ -114,9 +114,7 @@ struct SessionErrorTests {
             LINE 1: SHOW foo;
                          ^^^
             """))
-        withKnownIssue("SHOW of an unknown name with nothing near has no HINT line (Session+Statements.swift showVariable)") {
-            #expect(output.contains("HINT: "))
-        }
+        #expect(output.contains("HINT: "))
     }
 
     @Test func unknownOptionSuggestsTheNearest() {
@@ -338,10 +336,8 @@ struct SessionErrorTests {
         let result = s.execute("INJECT 10 INTO users;")
         #expect(!result.ok)
         #expect(s.visibleState == before)
-        withKnownIssue("INJECT into a table reports 'source does not exist' and suggests the same name (Session+Statements.swift .inject)") {
-            #expect(!result.output.contains("HINT: did you mean users?"))
-            #expect(result.output.contains("users is a table"))
-        }
+        #expect(!result.output.contains("HINT: did you mean users?"))
+        #expect(result.output.contains("users is a table"))
     }
 
     @Test func pauseOfAPartitionThatDoesNotExist() {
@@ -413,15 +409,13 @@ struct SessionErrorTests {
         #expect(result.output.hasPrefix("ERROR: no barrier is in flight\n"))
         #expect(result.output.hasSuffix("HINT: inject one with BARRIER, or wait for the next periodic one\n"))
         #expect(s.visibleState == before)
-        withKnownIssue("STEP BARRIER's error carries no position (Session+Drive.swift: SQLError without at:)") {
-            #expect(result.output == """
-                ERROR: no barrier is in flight
-                LINE 1: STEP BARRIER;
-                        ^^^^^^^^^^^^
-                HINT: inject one with BARRIER, or wait for the next periodic one
+        #expect(result.output == """
+            ERROR: no barrier is in flight
+            LINE 1: STEP BARRIER;
+                    ^^^^^^^^^^^^
+            HINT: inject one with BARRIER, or wait for the next periodic one
 
-                """)
-        }
+            """)
     }
 
     @Test func barrierWithNothingDefined() {
@@ -429,12 +423,10 @@ struct SessionErrorTests {
         let before = s.visibleState
         let result = s.execute("BARRIER;")
         #expect(!result.ok)
-        #expect(result.output.hasPrefix("ERROR: there are no sources to inject a barrier into\n"))
+        #expect(result.output.hasPrefix("ERROR: no materialized view or sink reads a source: there is nothing to inject a barrier into\n"))
         #expect(s.visibleState == before)
-        withKnownIssue("BARRIER's engine error has no position and no hint (Session+Statements.swift .barrier)") {
-            #expect(result.output.contains("LINE 1: BARRIER;"))
-            #expect(result.output.contains("HINT: "))
-        }
+        #expect(result.output.contains("LINE 1: BARRIER;"))
+        #expect(result.output.contains("HINT: "))
     }
 
     /// A source with no view reading it has no actor: "there are no sources" is then untrue.
@@ -444,10 +436,8 @@ struct SessionErrorTests {
         let result = s.execute("BARRIER;")
         #expect(!result.ok)
         #expect(s.visibleState == before)
-        withKnownIssue("BARRIER says 'there are no sources' when a source exists but nothing reads it (Engine+Barriers.swift injectBarrier)") {
-            #expect(!result.output.contains("no sources"))
-            #expect(result.output.contains("CREATE MATERIALIZED VIEW"))
-        }
+        #expect(!result.output.contains("no sources"))
+        #expect(result.output.contains("CREATE MATERIALIZED VIEW"))
     }
 
     // MARK: Syntax, through the session

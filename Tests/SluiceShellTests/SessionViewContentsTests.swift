@@ -29,27 +29,23 @@ struct SessionViewContentsTests {
     @Test func aGlobalAggregateHasOneRow() {
         let s = drained("CREATE MATERIALIZED VIEW v AS SELECT count(*) AS n FROM s;")
         let output = s.run("SELECT * FROM v;")
-        withKnownIssue("Chunk.appendOp drops a .delete appended to an empty chunk (Values/Chunk.swift): retractions become inserts") {
-            #expect(output == """
-                ┌────┐
-                │  n │
-                ├────┤
-                │ 10 │
-                └────┘
-                (1 row)
+        #expect(output == """
+            ┌────┐
+            │  n │
+            ├────┤
+            │ 10 │
+            └────┘
+            (1 row)
 
-                """)
-            #expect(s.run("SHOW VIEWS;").contains("│ v    │    1 │"))
-        }
+            """)
+        #expect(s.run("SHOW VIEWS;").contains("│ v    │    1 │"))
     }
 
     /// GROUP BY a key that is not selected: a multiset of one count per key.
     @Test func aGroupByWithoutItsKeyHasOneRowPerKey() {
         let s = drained("CREATE MATERIALIZED VIEW v AS SELECT count(*) AS n FROM s GROUP BY a;")
         let output = s.run("SELECT count(*) AS rows, sum(n) AS total FROM v;")
-        withKnownIssue("Chunk.appendOp drops a .delete appended to an empty chunk (Values/Chunk.swift): retractions become inserts") {
-            #expect(output.contains("│    2 │    10 │"), "\(output)")
-        }
+        #expect(output.contains("│    2 │    10 │"), "\(output)")
     }
 
     /// A view over an aggregate view reads its changes, retractions included: once drained it
@@ -63,12 +59,7 @@ struct SessionViewContentsTests {
         let upstream = s.run("SELECT a, total FROM spend ORDER BY a;")
         let downstream = s.run("SELECT a, total FROM copy ORDER BY a;")
         #expect(upstream.hasSuffix("(2 rows)\n"))
-        withKnownIssue("""
-            retractions lost at chunk starts (Values/Chunk.swift appendOp); at parallelism > 1 the view-over-view \
-            exchange is RoundRobin (Planner+View.swift), so a retraction can reach an actor that never held the row
-            """) {
-            #expect(downstream == upstream)
-        }
+        #expect(downstream == upstream)
     }
 
     /// An aggregate over a view: the count per key must stay 1 (each upstream key is one row).
@@ -78,9 +69,7 @@ struct SessionViewContentsTests {
             CREATE MATERIALIZED VIEW per_key AS SELECT a, count(*) AS versions FROM spend GROUP BY a WITH (parallelism = 2);
             """)
         let output = s.run("SELECT sum(versions) AS live FROM per_key;")
-        withKnownIssue("Chunk.appendOp drops a .delete appended to an empty chunk (Values/Chunk.swift): retractions become inserts") {
-            #expect(output.contains("│    2 │"), "\(output)")
-        }
+        #expect(output.contains("│    2 │"), "\(output)")
     }
 
     /// The same rows, whatever the parallelism of the view (a filter view is a multiset of
@@ -127,9 +116,7 @@ struct SessionLedgerTests {
     @Test func theLedgerBalancesUnderTcpAcrossNodes() {
         let s = session(Self.script(flowControl: "tcp", nodes: 2))
         let ledger = s.engine.ledger()
-        withKnownIssue("rows on a tcp Connection.queue are not counted in Channel.queuedRows (TcpScheme.swift pump/drain, Message.swift:121)") {
-            #expect(ledger.balanced)
-            #expect(s.run("SHOW LEDGER;").hasSuffix("ledger balanced: every row is accounted for\n"))
-        }
+        #expect(ledger.balanced)
+        #expect(s.run("SHOW LEDGER;").hasSuffix("ledger balanced: every row is accounted for\n"))
     }
 }

@@ -27,7 +27,7 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .cycle(let name):
             "\(name) would make the dataflow graph cyclic"
         case .noSources:
-            "there are no sources to inject a barrier into"
+            "no materialized view or sink reads a source: there is nothing to inject a barrier into"
         case .noBarrierInFlight:
             "no barrier is in flight"
         case .invalidPartition(let source, let partition, let partitions):

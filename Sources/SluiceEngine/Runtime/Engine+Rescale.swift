@@ -178,7 +178,6 @@ extension Engine {
             let h = key.withUnsafeBufferPointer { KeyIndex.hash($0) }
             return actors[targets[Int(h % UInt64(n))]]
         }
-        var spread = 0
         for (position, op) in operators.enumerated() {
             if let agg = op as? HashAggOperator {
                 for g in agg.exportGroups() {
@@ -196,8 +195,8 @@ extension Engine {
                 for row in view.currentRows() {
                     let target: Actor
                     if view.primaryKey.isEmpty {
-                        target = actors[targets[spread % n]]
-                        spread += 1
+                        // By the whole row, as a view read by another view routes it.
+                        target = owner(row)
                     } else {
                         target = owner(view.primaryKey.map { row[$0] })
                     }

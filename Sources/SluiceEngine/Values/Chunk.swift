@@ -47,12 +47,15 @@ public struct Chunk: Sendable {
         appendOp(other.op(row))
     }
 
+    /// `ops` stays empty while every row is an insert; the first other op fills it in.
     @inline(__always)
     private mutating func appendOp(_ op: RowOp) {
-        if op != .insert && ops.isEmpty {
+        if !ops.isEmpty {
+            ops.append(op)
+        } else if op != .insert {
             ops = [RowOp](repeating: .insert, count: count)
+            ops.append(op)
         }
-        if !ops.isEmpty { ops.append(op) }
         count &+= 1
     }
 
@@ -78,9 +81,11 @@ public struct Chunk: Sendable {
     /// Appends every row of `other` (same width).
     public mutating func append(contentsOf other: Chunk) {
         if other.count == 0 { return }
-        if !other.ops.isEmpty && ops.isEmpty { ops = [RowOp](repeating: .insert, count: count) }
         values.append(contentsOf: other.values)
-        if !ops.isEmpty { ops.append(contentsOf: other.ops.isEmpty ? [RowOp](repeating: .insert, count: other.count) : other.ops) }
+        if !ops.isEmpty || !other.ops.isEmpty {
+            if ops.isEmpty { ops = [RowOp](repeating: .insert, count: count) }
+            ops.append(contentsOf: other.ops.isEmpty ? [RowOp](repeating: .insert, count: other.count) : other.ops)
+        }
         count += other.count
     }
 }

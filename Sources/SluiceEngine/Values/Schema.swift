@@ -40,23 +40,26 @@ public struct Schema: Sendable, Hashable {
 }
 
 /// Interns strings so a row stays a fixed number of 64-bit words. One pool per engine.
+/// A string's id comes from its content (a stable hash), not from the order strings were
+/// seen, so interning a literal never shifts the ids — and the hash routing — of others.
 public struct StringPool: Sendable {
     private var ids: [String: Int64] = [:]
-    private var strings: [String] = []
+    private var strings: [Int64: String] = [:]
 
     public init() {}
 
     public mutating func intern(_ s: String) -> Int64 {
         if let id = ids[s] { return id }
-        let id = Int64(strings.count)
-        strings.append(s)
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        var id = Int64(bitPattern: h & 0x7FFF_FFFF_FFFF_FFFF)
+        while let taken = strings[id], taken != s { id = (id &+ 1) & 0x7FFF_FFFF_FFFF_FFFF }
+        strings[id] = s
         ids[s] = id
         return id
     }
 
-    public func string(_ id: Int64) -> String {
-        id >= 0 && Int(id) < strings.count ? strings[Int(id)] : "?"
-    }
+    public func string(_ id: Int64) -> String { strings[id] ?? "?" }
 }
 
 /// A value read back out of the engine, for SELECT and inspection.

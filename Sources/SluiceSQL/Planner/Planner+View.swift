@@ -241,7 +241,8 @@ extension Planner {
                                               inputs: [], cost: cost, outputSchema: bound.outputSchema))
             case .view(let v):
                 fragments.append(FragmentSpec(role: "materialize", operators: filterOps + tail, parallelism: parallelism,
-                                              inputs: [FragmentInput(from: .view(v.name), distribution: .roundRobin)],
+                                              // By the whole row: a retraction meets the row it retracts.
+                                              inputs: [FragmentInput(from: .view(v.name), distribution: .hash(Array(0..<v.outputSchema.count)))],
                                               cost: cost, outputSchema: bound.outputSchema))
             }
         }

@@ -103,7 +103,8 @@ public enum SessionVariables {
             case .success(let word):
                 guard choices.contains(word) else {
                     let near = Suggest.nearest(word, among: choices)
-                    return .failure(LiteralError("invalid value '\(word)' for \(name)",
+                    let shown = word.count > 40 ? String(word.prefix(40)) + "…" : word
+                    return .failure(LiteralError("invalid value '\(shown)' for \(name)",
                                                  hint: (near.map { "did you mean \($0)? " } ?? "") + "accepted: " + choices.joined(separator: ", ")))
                 }
                 write(&s, word)
