@@ -157,16 +157,8 @@ extension SessionStore {
         config.readonly = true
         config.busyMode = .timeout(options.busyTimeout)
         config.label = "SluiceStore.inspect"
-        let quiet = ["-wal", "-shm", "-journal"].allSatisfy { !FileManager.default.fileExists(atPath: path + $0) }
         do {
-            var queue: DatabaseQueue
-            do {
-                // Needs a SQLite built with URI file names (SQLITE_USE_URI), as the
-                // Linux and macOS system libraries are; otherwise the plain path is used.
-                queue = try DatabaseQueue(path: quiet ? immutableURI(path) : path, configuration: config)
-            } catch let error as DatabaseError where quiet && error.resultCode == .SQLITE_CANTOPEN {
-                queue = try DatabaseQueue(path: path, configuration: config)
-            }
+            let queue = try openQuietly(path: path, configuration: config)
             defer { try? queue.close() }
             try queue.read { db in
                 let problems = try String.fetchAll(db, sql: "PRAGMA quick_check(5)")
@@ -177,6 +169,20 @@ extension SessionStore {
             }
         } catch {
             throw StoreError.from(error, path: path, busyTimeout: options.busyTimeout)
+        }
+    }
+
+    /// Opens read-only. When no `-wal`, `-shm` or `-journal` file sits beside the store
+    /// (nobody is writing, nothing to recover) it is read as `immutable`, so that nothing
+    /// is created beside it; otherwise the plain path is used.
+    static func openQuietly(path: String, configuration config: Configuration) throws -> DatabaseQueue {
+        let quiet = ["-wal", "-shm", "-journal"].allSatisfy { !FileManager.default.fileExists(atPath: path + $0) }
+        do {
+            // Needs a SQLite built with URI file names (SQLITE_USE_URI), as the Linux and
+            // macOS system libraries are; otherwise the plain path is used.
+            return try DatabaseQueue(path: quiet ? immutableURI(path) : path, configuration: config)
+        } catch let error as DatabaseError where quiet && error.resultCode == .SQLITE_CANTOPEN {
+            return try DatabaseQueue(path: path, configuration: config)
         }
     }
 

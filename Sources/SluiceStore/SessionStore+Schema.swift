@@ -84,17 +84,11 @@ extension SessionStore {
         } else {
             config.journalMode = .wal
         }
-        // Read-only with no -wal/-shm/-journal beside it: nothing to recover and nobody
-        // writing, so read it immutable and leave the directory exactly as it was (a
-        // read-only WAL connection would create -wal and -shm, or fail where it cannot).
-        let quiet = options.readOnly && ["-wal", "-shm", "-journal"].allSatisfy { !FileManager.default.fileExists(atPath: path + $0) }
         do {
-            let queue: DatabaseQueue
-            do {
-                queue = try DatabaseQueue(path: quiet ? immutableURI(path) : path, configuration: config)
-            } catch let error as DatabaseError where quiet && error.resultCode == .SQLITE_CANTOPEN {
-                queue = try DatabaseQueue(path: path, configuration: config)
-            }
+            // Read-only leaves the directory as it was (a read-only WAL connection would
+            // create -wal and -shm beside the store, or fail where it cannot).
+            let queue = options.readOnly ? try openQuietly(path: path, configuration: config)
+                                         : try DatabaseQueue(path: path, configuration: config)
             if !options.readOnly {
                 // GRDB sets NORMAL for WAL, which survives a killed process but may lose
                 // the last commits on power loss; a cell is small and human-paced, so
