@@ -63,7 +63,7 @@ extension Engine {
             delivered += a.delivered
             inState += Int64(a.stateRows)
             filtered += a.filteredRows
-            queued += Int64((a.fetched?.count ?? 0) + (a.status == .busy ? a.inProgressRows : 0))
+            queued += Int64(a.fetchedRemaining + (a.status == .busy ? a.inProgressRows : 0))
         }
         return Ledger(sources: sourceLines, channels: channelLines, delivered: delivered + retired.delivered,
                       queued: queued, inState: inState, filtered: filtered + retired.filtered,

@@ -77,7 +77,7 @@ struct RetiredCounters {
     mutating func absorb(_ actor: Actor) {
         delivered += actor.delivered
         filtered += actor.filteredRows
-        discarded += Int64(actor.inProgressRows + (actor.fetched?.count ?? 0))
+        discarded += Int64(actor.inProgressRows + actor.fetchedRemaining)
     }
 
     mutating func absorb(_ channel: Channel) {

@@ -95,6 +95,8 @@ final class Actor {
     var pendingBarriers = Deque<BarrierMark>()
     /// Rows polled from the log but not yet emitted (Kafka's fetched records).
     var fetched: Chunk?
+    /// Rows of `fetched` already emitted: the source takes chunks off the front without copying the rest.
+    var fetchedStart = 0
     /// Which partitions the fetched rows came from, in order (for checkpoint offsets).
     var fetchedFrom: [(partition: Int, rows: Int)] = []
     var polls: Int64 = 0
@@ -135,6 +137,15 @@ final class Actor {
         return (busyNs + (status == .busy ? dt : 0),
                 idleNs + (status == .idle ? dt : 0),
                 backpressuredNs + (status == .backpressured ? dt : 0))
+    }
+
+    /// Fetched rows not yet emitted.
+    var fetchedRemaining: Int { (fetched?.count ?? 0) - fetchedStart }
+
+    /// The fetched rows not yet emitted, as a chunk of their own.
+    func remainingFetched() -> Chunk? {
+        guard let fetched, fetchedRemaining > 0 else { return nil }
+        return Message(chunk: fetched, start: fetchedStart, end: fetched.count, buffers: 0, permits: 0, barrier: nil).materialize()
     }
 
     var stateRows: Int { operators.reduce(0) { $0 + $1.stateRows } }

@@ -38,9 +38,9 @@ extension Engine {
             }
             return false
         }
-        if actor.fetched == nil || actor.fetched!.isEmpty { poll(actor, consumer) }
-        guard var fetched = actor.fetched, !fetched.isEmpty else { return false }
-        let take = min(settings.chunkRows, fetched.count)
+        if actor.fetchedRemaining == 0 { poll(actor, consumer) }
+        guard let fetched = actor.fetched, actor.fetchedRemaining > 0 else { return false }
+        let take = min(settings.chunkRows, actor.fetchedRemaining)
         var left = take
         while left > 0, !actor.fetchedFrom.isEmpty {
             let used = min(left, actor.fetchedFrom[0].rows)
@@ -51,10 +51,14 @@ extension Engine {
         let chunk: Chunk
         if take == fetched.count {
             chunk = fetched
-            actor.fetched = nil
         } else {
-            chunk = fetched.split(first: take)
-            actor.fetched = fetched
+            chunk = Message(chunk: fetched, start: actor.fetchedStart, end: actor.fetchedStart + take,
+                            buffers: 0, permits: 0, barrier: nil).materialize()
+        }
+        actor.fetchedStart += take
+        if actor.fetchedStart == fetched.count {
+            actor.fetched = nil
+            actor.fetchedStart = 0
         }
         beginWork(actor, chunk, side: 0)
         return true
@@ -86,6 +90,7 @@ extension Engine {
         actor.polls += 1
         for p in assigned { consumer.lagMax = max(consumer.lagMax, consumer.lag(p)) }
         actor.fetched = chunk
+        actor.fetchedStart = 0
     }
 
     // MARK: Channels in

@@ -52,7 +52,7 @@ extension Engine {
             let chunks = (channel.outbox + channel.inbox).filter { !$0.isBarrier }.map { $0.materialize() }
             dependentQueues.append((channel.receiver, chunks))
         }
-        let fetched = oldIDs.compactMap { actors[$0].fetched }
+        let fetched = oldIDs.compactMap { actors[$0].remainingFetched() }
         let fetchedFrom = oldIDs.flatMap { actors[$0].fetchedFrom }
         let states = oldIDs.map { id in (fragmentIndex(of: actors[id], in: old), actors[id].operators) }
 
@@ -65,6 +65,7 @@ extension Engine {
             retired.filtered += actor.filteredRows
             actor.alive = false
             actor.fetched = nil
+            actor.fetchedStart = 0
             if actor.role == .materialize { forgetCollector(id) }
         }
         for channel in channels where oldSet.contains(channel.receiver) {
@@ -94,6 +95,7 @@ extension Engine {
             var all = Chunk(width: fetched[0].width)
             for chunk in fetched { all.append(contentsOf: chunk) }
             actors[sourceActor].fetched = all
+            actors[sourceActor].fetchedStart = 0
             actors[sourceActor].fetchedFrom = fetchedFrom
         }
         for f in pending.indices {

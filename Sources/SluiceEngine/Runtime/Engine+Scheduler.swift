@@ -9,7 +9,7 @@ extension Engine {
         guard let event = events.pop() else { return nil }
         sampleUpTo(event.time)
         now = event.time
-        let description = process(event)
+        let description = process(event, describe: true)
         drainReady()
         return description
     }
@@ -31,7 +31,7 @@ extension Engine {
             let event = events.pop()!
             sampleUpTo(event.time)
             now = event.time
-            _ = process(event)
+            _ = process(event, describe: false)
             drainReady()
         }
         if deadline > now {
@@ -50,19 +50,23 @@ extension Engine {
         return events.nextTime
     }
 
-    func process(_ event: Event) -> String {
+    /// Handles one event; its one-line description is built only when `describe` asks (STEP),
+    /// never in the hot loop of RUN.
+    func process(_ event: Event, describe: Bool) -> String? {
         eventsProcessed &+= 1
         switch event.kind {
         case .actorDone:
             let actor = actors[Int(event.target)]
-            guard actor.alive, actor.status == .busy else { return "a rescaled actor's event (skipped)" }
+            guard actor.alive, actor.status == .busy else { return describe ? "a rescaled actor's event (skipped)" : nil }
             let rows = actor.inProgressRows
             finishWork(actor)
+            guard describe else { return nil }
             return "\(actor.name) finished \(actor.role == .sink ? "a write of" : "a chunk of") \(rows) row\(rows == 1 ? "" : "s")"
         case .generatorTick:
-            return generatorTick()
+            let appended = generatorTick()
+            return describe ? "generators appended \(appended) row\(appended == 1 ? "" : "s")" : nil
         case .barrierTick:
-            guard event.generation == barrierTickGeneration else { return "a stale barrier tick (skipped)" }
+            guard event.generation == barrierTickGeneration else { return describe ? "a stale barrier tick (skipped)" : nil }
             return periodicBarrier()
         }
     }
@@ -93,7 +97,7 @@ extension Engine {
         events.schedule(.generatorTick, at: now + Engine.generatorTick, target: 0)
     }
 
-    private func generatorTick() -> String {
+    private func generatorTick() -> Int64 {
         generatorTickScheduled = false
         var appended: Int64 = 0
         for source in sources {
@@ -107,7 +111,7 @@ extension Engine {
         }
         lastGeneratorTick = now
         scheduleGeneratorTickIfNeeded()
-        return "generators appended \(appended) row\(appended == 1 ? "" : "s")"
+        return appended
     }
 
     func wakeConsumers(of source: SourceLog) {
