@@ -97,8 +97,11 @@ extension Session {
         var columns = [ResultColumn("channel"), ResultColumn("queued"), ResultColumn("rows", alignment: .right),
                        ResultColumn("unsent", alignment: .right), ResultColumn("flow control")]
         if drops { columns.append(ResultColumn("dropped", alignment: .right)) }
-        return ResultTable(columns: columns, rows: rows,
-                           footer: "queued: how full the channel is in its flow control's unit; rows: rows waiting at the receiver; unsent: rows the sender holds that flow control has not let through")
+        var footer = "queued: how full the channel is in its flow control's unit; rows: rows waiting at the receiver; unsent: rows the sender holds that flow control has not let through"
+        if engine.settings.flowControl == .unbounded {
+            footer += "\nmemory held by queued rows: \(engine.queuedBytes / 1024) KiB, and growing while the receiver is slower"
+        }
+        return ResultTable(columns: columns, rows: rows, footer: footer)
     }
 
     // MARK: Barriers

@@ -1,5 +1,5 @@
 /// What tab completion may offer: the catalog's names and the session's variables.
-/// The session implements it; tests and the placeholder backend use
+/// The session implements it; tests use
 /// `StaticCompletionContext`. Lists may be in any order; candidates come out sorted.
 public protocol CompletionContext {
     var sources: [String] { get }
