@@ -39,7 +39,7 @@ final class HashAggOperator: StreamOperator {
             if !touchedMark[g] {
                 touchedMark[g] = true
                 touched.append(g)
-                previous.append(contentsOf: resultRow(g))
+                appendResult(g, to: &previous)
             }
             let sign: Int64 = input.op(row) == .insert ? 1 : -1
             rowCounts[g] += sign
@@ -70,10 +70,12 @@ final class HashAggOperator: StreamOperator {
         for (i, g) in touched.enumerated() {
             touchedMark[g] = false
             if emitted[g] {
-                out.append(Array(previous[(i * width)..<((i + 1) * width)]), op: .delete)
+                out.values.append(contentsOf: previous[(i * width)..<((i + 1) * width)])
+                out.commitRow(op: .delete)
             }
             if rowCounts[g] > 0 {
-                out.append(resultRow(g), op: .insert)
+                appendResult(g, to: &out.values)
+                out.commitRow(op: .insert)
                 emitted[g] = true
             } else {
                 emitted[g] = false
@@ -84,17 +86,17 @@ final class HashAggOperator: StreamOperator {
         return out
     }
 
-    /// The current output row of group `g`: its keys then each aggregate.
-    private func resultRow(_ g: Int) -> [Int64] {
-        var row = Array(index.key(g))
-        if groupKeys.isEmpty { row.removeAll() }
+    /// Appends the current output row of group `g` (its keys, then each aggregate) to `row`,
+    /// without allocating a row of its own.
+    private func appendResult(_ g: Int, to row: inout [Int64]) {
+        if !groupKeys.isEmpty { row.append(contentsOf: index.key(g)) }
         let nCalls = calls.count
         for (c, call) in calls.enumerated() {
             let slot = g * nCalls + c
             switch call.function {
             case .count: row.append(counts.isEmpty ? 0 : counts[slot])
             case .sum:
-                if call.argument?.type == .double { row.append(accumulators[slot]) } else { row.append(accumulators[slot]) }
+                row.append(accumulators[slot])
             case .avg:
                 let n = counts[slot]
                 let total = call.argument?.type == .double ? ScalarExpr.double(accumulators[slot]) : Double(accumulators[slot])
@@ -102,7 +104,6 @@ final class HashAggOperator: StreamOperator {
             case .min, .max: row.append(accumulators[slot])
             }
         }
-        return row
     }
 
     private static func initial(_ call: AggregateCall) -> Int64 {
