@@ -4,7 +4,7 @@
 final class HashJoinOperator: StreamOperator {
     let keys: [[Int]]          // key columns per side
     let widths: [Int]          // row width per side
-    private var index: [KeyIndex]
+    private let index: [KeyIndex]
     /// Per side, per bucket: the rows stored, flattened (`widths[side]` words each).
     private var buckets: [[[Int64]]] = [[], []]
     private var rowsHeld = [0, 0]
@@ -22,40 +22,40 @@ final class HashJoinOperator: StreamOperator {
         let other = 1 - side
         var out = Chunk(width: outputWidth, capacity: input.count)
         let w = widths[side], ow = widths[other]
-        for row in 0..<input.count {
-            let op = input.op(row)
-            let (bucket, inserted) = index[side].findOrInsert(input, row: row, columns: keys[side])
-            if inserted { buckets[side].append([]) }
-            let base = row * w
-            let rowWords = input.values[base..<(base + w)]
-            if op == .insert {
-                buckets[side][bucket].append(contentsOf: rowWords)
-                rowsHeld[side] += 1
-            } else if removeRow(rowWords, side: side, bucket: bucket) {
-                rowsHeld[side] -= 1
-            } else {
-                continue // retracting a row that was never stored emits nothing
-            }
-            // Probe the other side with the same key words.
-            guard let match = index[other].find(input, row: row, columns: keys[side]) else { continue }
-            let stored = buckets[other][match]
-            var offset = 0
-            while offset < stored.count {
-                if side == 0 {
-                    out.values.append(contentsOf: rowWords)
-                    out.values.append(contentsOf: stored[offset..<(offset + ow)])
+        input.withUnsafeWords { words in
+            for row in 0..<input.count {
+                let op = input.op(row)
+                let (bucket, inserted) = index[side].findOrInsert(input, row: row, columns: keys[side])
+                if inserted { buckets[side].append([]) }
+                let rowWords = UnsafeBufferPointer(start: words + row * w, count: w)
+                if op == .insert {
+                    buckets[side][bucket].append(contentsOf: rowWords)
+                    rowsHeld[side] += 1
+                } else if removeRow(rowWords, side: side, bucket: bucket) {
+                    rowsHeld[side] -= 1
                 } else {
-                    out.values.append(contentsOf: stored[offset..<(offset + ow)])
-                    out.values.append(contentsOf: rowWords)
+                    continue // retracting a row that was never stored emits nothing
                 }
-                out.commitRow(op: op)
-                offset += ow
+                // Probe the other side with the same key words.
+                guard let match = index[other].find(input, row: row, columns: keys[side]) else { continue }
+                buckets[other][match].withUnsafeBufferPointer { stored in
+                    var offset = 0
+                    while offset < stored.count {
+                        let target = out.appendRow(op: op)
+                        let (first, firstWidth, second, secondWidth) = side == 0
+                            ? (rowWords.baseAddress!, w, stored.baseAddress! + offset, ow)
+                            : (stored.baseAddress! + offset, ow, rowWords.baseAddress!, w)
+                        target.update(from: first, count: firstWidth)
+                        (target + firstWidth).update(from: second, count: secondWidth)
+                        offset += ow
+                    }
+                }
             }
         }
         return out
     }
 
-    private func removeRow(_ words: ArraySlice<Int64>, side: Int, bucket: Int) -> Bool {
+    private func removeRow(_ words: UnsafeBufferPointer<Int64>, side: Int, bucket: Int) -> Bool {
         let w = widths[side]
         var offset = 0
         let stored = buckets[side][bucket]

@@ -3,7 +3,7 @@
 final class MaterializeOperator: StreamOperator {
     let primaryKey: [Int]
     let width: Int
-    private var index: KeyIndex
+    private let index: KeyIndex
     /// Per entry: the row and how many copies are live (0 = deleted).
     private var rows: [Int64] = []
     private var multiplicity: [Int] = []

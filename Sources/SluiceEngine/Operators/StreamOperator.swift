@@ -16,28 +16,52 @@ extension StreamOperator {
 
 final class FilterOperator: StreamOperator {
     let predicate: ScalarExpr
+    private let program: ExprProgram
     private(set) var filteredRows: Int64 = 0
-    init(_ predicate: ScalarExpr) { self.predicate = predicate }
+    init(_ predicate: ScalarExpr) {
+        self.predicate = predicate
+        program = ExprProgram(predicate)
+    }
 
     func process(_ input: Chunk, side: Int, strings: StringPool) -> Chunk {
-        var out = Chunk(width: input.width, capacity: input.count)
-        for row in 0..<input.count where predicate.evaluate(input, row, strings) != 0 {
-            out.append(from: input, row: row)
+        program.evaluate(input, strings) { keep in
+            var passed = 0
+            for row in 0..<input.count where keep[row] != 0 { passed &+= 1 }
+            filteredRows &+= Int64(input.count &- passed)
+            // Everything passes: the input goes on as it is; otherwise runs of kept rows are copied.
+            if passed == input.count { return input }
+            var out = Chunk(width: input.width, capacity: passed)
+            var row = 0
+            while row < input.count {
+                guard keep[row] != 0 else { row &+= 1; continue }
+                var end = row &+ 1
+                while end < input.count && keep[end] != 0 { end &+= 1 }
+                out.appendRows(from: input, row..<end)
+                row = end
+            }
+            return out
         }
-        filteredRows += Int64(input.count - out.count)
-        return out
     }
 }
 
 final class ProjectOperator: StreamOperator {
     let expressions: [ScalarExpr]
-    init(_ expressions: [ScalarExpr]) { self.expressions = expressions }
+    private let programs: [ExprProgram]
+    init(_ expressions: [ScalarExpr]) {
+        self.expressions = expressions
+        programs = expressions.map(ExprProgram.init)
+    }
 
     func process(_ input: Chunk, side: Int, strings: StringPool) -> Chunk {
-        var out = Chunk(width: expressions.count, capacity: input.count)
-        for row in 0..<input.count {
-            for e in expressions { out.values.append(e.evaluate(input, row, strings)) }
-            out.commitRow(op: input.op(row))
+        let width = expressions.count
+        var out = Chunk(width: width, capacity: input.count)
+        out.appendBlankRows(input.count, opsOf: input)
+        out.withUnsafeMutableWords { words in
+            for (c, program) in programs.enumerated() {
+                program.evaluate(input, strings) { values in
+                    for row in 0..<input.count { words[row &* width &+ c] = values[row] }
+                }
+            }
         }
         return out
     }

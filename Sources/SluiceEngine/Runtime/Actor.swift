@@ -93,10 +93,9 @@ final class Actor {
     var partitions: [Int] = []
     var nextPartition = 0
     var pendingBarriers = Deque<BarrierMark>()
-    /// Rows polled from the log but not yet emitted (Kafka's fetched records).
+    /// Rows polled from the log but not yet emitted (Kafka's fetched records); the source
+    /// takes chunks off the front of this view without copying the rest.
     var fetched: Chunk?
-    /// Rows of `fetched` already emitted: the source takes chunks off the front without copying the rest.
-    var fetchedStart = 0
     /// Which partitions the fetched rows came from, in order (for checkpoint offsets).
     var fetchedFrom: [(partition: Int, rows: Int)] = []
     var polls: Int64 = 0
@@ -140,12 +139,12 @@ final class Actor {
     }
 
     /// Fetched rows not yet emitted.
-    var fetchedRemaining: Int { (fetched?.count ?? 0) - fetchedStart }
+    var fetchedRemaining: Int { fetched?.count ?? 0 }
 
     /// The fetched rows not yet emitted, as a chunk of their own.
     func remainingFetched() -> Chunk? {
-        guard let fetched, fetchedRemaining > 0 else { return nil }
-        return Message(chunk: fetched, start: fetchedStart, end: fetched.count, buffers: 0, permits: 0, barrier: nil).materialize()
+        guard let fetched, !fetched.isEmpty else { return nil }
+        return fetched
     }
 
     var stateRows: Int { operators.reduce(0) { $0 + $1.stateRows } }

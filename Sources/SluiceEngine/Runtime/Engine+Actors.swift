@@ -39,7 +39,7 @@ extension Engine {
             return false
         }
         if actor.fetchedRemaining == 0 { poll(actor, consumer) }
-        guard let fetched = actor.fetched, actor.fetchedRemaining > 0 else { return false }
+        guard actor.fetchedRemaining > 0 else { return false }
         let take = min(settings.chunkRows, actor.fetchedRemaining)
         var left = take
         while left > 0, !actor.fetchedFrom.isEmpty {
@@ -49,16 +49,11 @@ extension Engine {
             if actor.fetchedFrom[0].rows == 0 { actor.fetchedFrom.removeFirst() }
         }
         let chunk: Chunk
-        if take == fetched.count {
-            chunk = fetched
-        } else {
-            chunk = Message(chunk: fetched, start: actor.fetchedStart, end: actor.fetchedStart + take,
-                            buffers: 0, permits: 0, barrier: nil).materialize()
-        }
-        actor.fetchedStart += take
-        if actor.fetchedStart == fetched.count {
+        if take == actor.fetchedRemaining {
+            chunk = actor.fetched!
             actor.fetched = nil
-            actor.fetchedStart = 0
+        } else {
+            chunk = actor.fetched!.split(first: take)
         }
         beginWork(actor, chunk, side: 0)
         return true
@@ -90,7 +85,6 @@ extension Engine {
         actor.polls += 1
         for p in assigned { consumer.lagMax = max(consumer.lagMax, consumer.lag(p)) }
         actor.fetched = chunk
-        actor.fetchedStart = 0
     }
 
     // MARK: Channels in
@@ -249,8 +243,7 @@ extension Engine {
             var start = 0
             while start < chunk.count {
                 let end = min(chunk.count, start + limit)
-                channel.pushOutbox(Message(chunk: chunk, start: start, end: end, buffers: channel.buffers(forRows: end - start),
-                                           permits: 0, barrier: nil))
+                channel.pushOutbox(.data(chunk.rows(start..<end), buffers: channel.buffers(forRows: end - start)))
                 start = end
             }
         }

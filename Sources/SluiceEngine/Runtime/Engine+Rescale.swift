@@ -65,7 +65,6 @@ extension Engine {
             retired.filtered += actor.filteredRows
             actor.alive = false
             actor.fetched = nil
-            actor.fetchedStart = 0
             if actor.role == .materialize { forgetCollector(id) }
         }
         for channel in channels where oldSet.contains(channel.receiver) {
@@ -95,7 +94,6 @@ extension Engine {
             var all = Chunk(width: fetched[0].width)
             for chunk in fetched { all.append(contentsOf: chunk) }
             actors[sourceActor].fetched = all
-            actors[sourceActor].fetchedStart = 0
             actors[sourceActor].fetchedFrom = fetchedFrom
         }
         for f in pending.indices {

@@ -6,44 +6,33 @@ struct BarrierMark: Sendable {
     let injectedAt: Int64
 }
 
-/// What travels on a channel: rows `start..<end` of a chunk (taking `buffers` network buffers
-/// and `permits` row permits) or a barrier. Splitting a message shares the chunk's storage.
+/// What travels on a channel: a chunk of rows (taking `buffers` network buffers and `permits`
+/// row permits) or a barrier. The chunk is a view, so splitting a message copies no rows.
 struct Message {
     var chunk: Chunk
-    var start: Int
-    var end: Int
     var buffers: Int
     var permits: Int
     var barrier: BarrierMark?
 
     static func data(_ chunk: Chunk, buffers: Int) -> Message {
-        Message(chunk: chunk, start: 0, end: chunk.count, buffers: buffers, permits: 0, barrier: nil)
+        Message(chunk: chunk, buffers: buffers, permits: 0, barrier: nil)
     }
     static func barrier(_ mark: BarrierMark) -> Message {
-        Message(chunk: Chunk(width: 0), start: 0, end: 0, buffers: 0, permits: 0, barrier: mark)
+        Message(chunk: Chunk(width: 0), buffers: 0, permits: 0, barrier: mark)
     }
 
     var isBarrier: Bool { barrier != nil }
-    @inline(__always) var rows: Int { end &- start }
+    @inline(__always) var rows: Int { chunk.count }
 
     /// Splits off the first `n` rows (taking `buffers` buffers) as their own message.
     mutating func splitFirst(_ n: Int, buffers firstBuffers: Int) -> Message {
-        var head = self
-        head.end = start + n
-        head.buffers = firstBuffers
-        head.permits = 0
-        start += n
+        let head = Message(chunk: chunk.split(first: n), buffers: firstBuffers, permits: 0, barrier: nil)
         buffers -= firstBuffers
         return head
     }
 
-    /// The rows as a chunk of their own (no copy when the message is the whole chunk).
-    func materialize() -> Chunk {
-        if start == 0 && end == chunk.count { return chunk }
-        var out = Chunk(width: chunk.width, capacity: rows)
-        for row in start..<end { out.append(from: chunk, row: row) }
-        return out
-    }
+    /// The rows as a chunk of their own (a view: nothing is copied).
+    func materialize() -> Chunk { chunk }
 }
 
 /// Where a channel sits in the graph, which decides its flow control.

@@ -150,9 +150,11 @@ final class SourceLog {
         let columns = spec.schema.columns
         let keyColumn = spec.keyColumn
         let isTable = spec.isTable
+        chunk.reserve(rows: count)
         for i in 0..<count {
             let o = offset + Int64(i)
             var h = Self.mix(seed ^ (UInt64(id) << 48) ^ (UInt64(p) << 40) ^ UInt64(bitPattern: o))
+            let row = chunk.appendRow()
             for (c, column) in columns.enumerated() {
                 h = Self.mix(h)
                 let v: Int64
@@ -171,9 +173,8 @@ final class SourceLog {
                     case .boolean: v = Int64(h & 1)
                     }
                 }
-                chunk.values.append(v)
+                row[c] = v
             }
-            chunk.commitRow()
         }
     }
 }

@@ -5,87 +5,200 @@ public enum RowOp: Int8, Sendable {
     case delete = -1
 }
 
-/// A batch of rows, stored row-major as 64-bit words (`width` words per row), with an
-/// optional op per row (empty means every row is an insert).
+/// A batch of rows, row-major as 64-bit words (`width` words per row), with an op per row.
+///
+/// A chunk is a view (`count` rows from `start`) of storage that views share: taking the
+/// first rows off a chunk, or cutting a big one into channel-sized pieces, copies nothing.
+/// Writing is copy-on-write: a view appends in place only when it owns its storage alone and
+/// ends where the storage ends; otherwise it first copies its own rows.
 public struct Chunk: Sendable {
-    public private(set) var width: Int
+    public let width: Int
     public private(set) var count: Int
-    public var values: [Int64]
-    public var ops: [RowOp]
+    private var start: Int
+    private var storage: ChunkStorage
 
     public init(width: Int, capacity: Int = 0) {
         self.width = width
         self.count = 0
-        self.values = []
-        self.ops = []
-        if capacity > 0 { values.reserveCapacity(capacity * width) }
+        self.start = 0
+        self.storage = ChunkStorage(width: width, capacity: capacity)
     }
 
     public var isEmpty: Bool { count == 0 }
 
-    @inline(__always)
-    public func value(_ row: Int, _ column: Int) -> Int64 { values[row &* width &+ column] }
+    // MARK: Reading
 
     @inline(__always)
-    public func op(_ row: Int) -> RowOp { ops.isEmpty ? .insert : ops[row] }
+    public func value(_ row: Int, _ column: Int) -> Int64 {
+        storage.words[(start &+ row) &* width &+ column]
+    }
+
+    @inline(__always)
+    public func op(_ row: Int) -> RowOp {
+        guard let ops = storage.ops else { return .insert }
+        return ops[start &+ row]
+    }
+
+    /// Whether any row may be a delete (false: every row is an insert).
+    public var hasOps: Bool { storage.ops != nil }
+
+    /// Calls `body` with the view's words (`count × width`, row-major), without copying.
+    @inline(__always)
+    public func withUnsafeWords<R>(_ body: (UnsafePointer<Int64>) throws -> R) rethrows -> R {
+        try withExtendedLifetime(storage) { try body(UnsafePointer(storage.words + start &* width)) }
+    }
+
+    /// The rows `range` as a chunk of their own, sharing this chunk's storage.
+    public func rows(_ range: Range<Int>) -> Chunk {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count)
+        var view = self
+        view.start = start &+ range.lowerBound
+        view.count = range.count
+        return view
+    }
+
+    /// The first `n` rows, leaving the rest in `self`; shares storage, copies nothing.
+    public mutating func split(first n: Int) -> Chunk {
+        precondition(n > 0 && n < count)
+        let head = rows(0..<n)
+        start &+= n
+        count &-= n
+        return head
+    }
+
+    /// Forgets the first `n` rows.
+    public mutating func removeFirst(_ n: Int) {
+        precondition(n >= 0 && n <= count)
+        start &+= n
+        count &-= n
+    }
+
+    // MARK: Writing
+
+    /// Makes room for `n` more rows at the end, owned by this view alone.
+    public mutating func reserve(rows n: Int) {
+        let end = start &+ count
+        if isKnownUniquelyReferenced(&storage) && end == storage.rows && end &+ n <= storage.capacity { return }
+        let copy = ChunkStorage(width: width, capacity: Swift.max(count &+ n, 2 &* count, 4))
+        if count > 0 {
+            copy.words.update(from: storage.words + start &* width, count: count &* width)
+            if let ops = storage.ops {
+                let newOps = copy.makeOps()
+                newOps.update(from: ops + start, count: count)
+            }
+        }
+        copy.rows = count
+        storage = copy
+        start = 0
+    }
+
+    /// Appends `n` zeroed rows, with the ops of the first `n` rows of `opsOf` (inserts when
+    /// nil), for the caller to fill through `withUnsafeMutableWords`.
+    public mutating func appendBlankRows(_ n: Int, opsOf source: Chunk? = nil) {
+        guard n > 0 else { return }
+        reserve(rows: n)
+        let row = start &+ count
+        (storage.words + row &* width).update(repeating: 0, count: n &* width)
+        if let source, let sourceOps = source.storage.ops {
+            withExtendedLifetime(source.storage) { (storage.makeOps() + row).update(from: sourceOps + source.start, count: n) }
+        } else if let ops = storage.ops {
+            (ops + row).update(repeating: .insert, count: n)
+        }
+        storage.rows = row &+ n
+        count &+= n
+    }
+
+    /// Calls `body` with the view's words to write in place (copying first if shared).
+    public mutating func withUnsafeMutableWords<R>(_ body: (UnsafeMutablePointer<Int64>) throws -> R) rethrows -> R {
+        reserve(rows: 0)
+        return try body(storage.words + start &* width)
+    }
+
+    /// Appends one row and returns where its `width` words go; the caller writes all of them
+    /// before touching the chunk again.
+    @inline(__always)
+    public mutating func appendRow(op: RowOp = .insert) -> UnsafeMutablePointer<Int64> {
+        reserve(rows: 1)
+        let row = start &+ count
+        if op != .insert || storage.ops != nil { storage.makeOps()[row] = op }
+        storage.rows = row &+ 1
+        count &+= 1
+        return storage.words + row &* width
+    }
 
     public mutating func append(row: UnsafeBufferPointer<Int64>, op: RowOp = .insert) {
-        values.append(contentsOf: row)
-        appendOp(op)
+        precondition(row.count == width)
+        let target = appendRow(op: op)
+        if width > 0 { target.update(from: row.baseAddress!, count: width) }
     }
 
     public mutating func append(_ row: [Int64], op: RowOp = .insert) {
-        values.append(contentsOf: row)
-        appendOp(op)
+        row.withUnsafeBufferPointer { append(row: $0, op: op) }
     }
 
     /// Appends row `row` of `other` (same width).
     @inline(__always)
     public mutating func append(from other: Chunk, row: Int) {
-        let start = row &* width
-        values.append(contentsOf: other.values[start..<(start &+ width)])
-        appendOp(other.op(row))
-    }
-
-    /// `ops` stays empty while every row is an insert; the first other op fills it in.
-    @inline(__always)
-    private mutating func appendOp(_ op: RowOp) {
-        if !ops.isEmpty {
-            ops.append(op)
-        } else if op != .insert {
-            ops = [RowOp](repeating: .insert, count: count)
-            ops.append(op)
-        }
-        count &+= 1
-    }
-
-    /// Counts a row whose words the caller already appended to `values`.
-    @inline(__always)
-    public mutating func commitRow(op: RowOp = .insert) { appendOp(op) }
-
-    /// The first `n` rows, leaving the rest in `self`.
-    public mutating func split(first n: Int) -> Chunk {
-        precondition(n > 0 && n < count)
-        var head = Chunk(width: width)
-        head.values = Array(values[0..<(n * width)])
-        values.removeFirst(n * width)
-        if !ops.isEmpty {
-            head.ops = Array(ops[0..<n])
-            ops.removeFirst(n)
-        }
-        head.count = n
-        count -= n
-        return head
+        let target = appendRow(op: other.op(row))
+        if width > 0 { target.update(from: other.storage.words + (other.start &+ row) &* width, count: width) }
     }
 
     /// Appends every row of `other` (same width).
     public mutating func append(contentsOf other: Chunk) {
-        if other.count == 0 { return }
-        values.append(contentsOf: other.values)
-        if !ops.isEmpty || !other.ops.isEmpty {
-            if ops.isEmpty { ops = [RowOp](repeating: .insert, count: count) }
-            ops.append(contentsOf: other.ops.isEmpty ? [RowOp](repeating: .insert, count: other.count) : other.ops)
+        appendRows(from: other, 0..<other.count)
+    }
+
+    /// Appends rows `range` of `other` (same width) in one copy.
+    public mutating func appendRows(from other: Chunk, _ range: Range<Int>) {
+        let n = range.count
+        guard n > 0 else { return }
+        if count == 0 && range == 0..<other.count {
+            self = other
+            return
         }
-        count += other.count
+        reserve(rows: n)
+        let row = start &+ count
+        let source = other.start &+ range.lowerBound
+        withExtendedLifetime(other.storage) {
+            (storage.words + row &* width).update(from: other.storage.words + source &* width, count: n &* width)
+            if let otherOps = other.storage.ops {
+                (storage.makeOps() + row).update(from: otherOps + source, count: n)
+            } else if let ops = storage.ops {
+                (ops + row).update(repeating: .insert, count: n)
+            }
+        }
+        storage.rows = row &+ n
+        count &+= n
+    }
+}
+
+/// The memory behind chunk views: room for `capacity` rows of `width` words, `rows` of them
+/// written. Ops are allocated only once a row is not an insert.
+final class ChunkStorage: @unchecked Sendable {
+    let width: Int
+    let capacity: Int
+    var rows = 0
+    let words: UnsafeMutablePointer<Int64>
+    private(set) var ops: UnsafeMutablePointer<RowOp>?
+
+    init(width: Int, capacity: Int) {
+        self.width = width
+        self.capacity = Swift.max(capacity, 1)
+        words = .allocate(capacity: Swift.max(1, self.capacity * width))
+    }
+
+    /// The ops array, created (every row so far an insert) on first need.
+    @inline(__always)
+    func makeOps() -> UnsafeMutablePointer<RowOp> {
+        if let ops { return ops }
+        let created = UnsafeMutablePointer<RowOp>.allocate(capacity: capacity)
+        created.initialize(repeating: .insert, count: capacity)
+        ops = created
+        return created
+    }
+
+    deinit {
+        words.deallocate()
+        ops?.deallocate()
     }
 }
