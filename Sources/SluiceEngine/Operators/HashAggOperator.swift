@@ -5,24 +5,38 @@ final class HashAggOperator: StreamOperator {
     let calls: [AggregateCall]
     private let index: KeyIndex
     private let arguments: [ExprProgram?]
+    /// How each call's result is read off its accumulator and count (resolved once).
+    private let results: [ResultKind]
+    private let initials: [Int64]
     /// Per group: live input rows, then per call an accumulator and a non-null count.
-    private var rowCounts: [Int64] = []
-    private var accumulators: [Int64] = []
-    private var counts: [Int64] = []
-    /// Per group: whether it has emitted a row that a later change must retract.
-    private var emitted: [Bool] = []
-    private var touchedMark: [Bool] = []
-    /// Per chunk: the groups touched in order, their result rows before the chunk, and each
-    /// input row's group.
-    private var touched: [Int] = []
-    private var previous: [Int64] = []
-    private var groupOfRow: [Int] = []
+    private var rowCounts = RawBuffer<Int64>(capacity: 1024)
+    private var accumulators = RawBuffer<Int64>(capacity: 1024)
+    private var counts = RawBuffer<Int64>(capacity: 1024)
+    /// Per group: whether it has emitted a row that a later change must retract, and whether
+    /// the chunk in progress touched it.
+    private var emitted = RawBuffer<Bool>(capacity: 1024)
+    private var touchedMark = RawBuffer<Bool>(capacity: 1024)
+    /// Per chunk: each input row's group, the groups touched in order of first touch, and
+    /// their result rows before the chunk.
+    private var groupOfRow = RawBuffer<Int>(capacity: 256)
+    private var touched = RawBuffer<Int>(capacity: 256)
+    private var previous = RawBuffer<Int64>(capacity: 1024)
+
+    private enum ResultKind { case count, accumulator, averageOfDoubles, averageOfIntegers }
 
     init(groupKeys: [Int], calls: [AggregateCall]) {
         self.groupKeys = groupKeys
         self.calls = calls
         self.index = KeyIndex(width: groupKeys.count, capacity: 1024)
         self.arguments = calls.map { $0.argument.map(ExprProgram.init) }
+        self.initials = calls.map(Self.initial)
+        self.results = calls.map { call in
+            switch call.function {
+            case .count: .count
+            case .sum, .min, .max: .accumulator
+            case .avg: call.argument?.type == .double ? .averageOfDoubles : .averageOfIntegers
+            }
+        }
     }
 
     var stateRows: Int { index.count }
@@ -31,115 +45,123 @@ final class HashAggOperator: StreamOperator {
     func process(_ input: Chunk, side: Int, strings: StringPool) -> Chunk {
         if input.isEmpty { return input }
         let n = input.count, width = outputWidth
-        // 1. Find every row's group; remember each touched group's result before this chunk.
-        groupOfRow.removeAll(keepingCapacity: true)
-        for row in 0..<n {
-            let (g, inserted) = index.findOrInsert(input, row: row, columns: groupKeys)
-            if inserted { addGroup() }
-            if !touchedMark[g] {
-                touchedMark[g] = true
-                touched.append(g)
-                let at = previous.count
-                previous.append(contentsOf: repeatElement(0, count: width))
-                previous.withUnsafeMutableBufferPointer { appendResult(g, to: $0.baseAddress! + at) }
-            }
-            groupOfRow.append(g)
+        // 1. Every row's group (new groups start empty).
+        findGroups(input)
+        // 2. The groups touched, in order of first touch, with their result rows before the chunk.
+        let groups = groupOfRow.pointer, mark = touchedMark.pointer
+        touched.removeAll()
+        for row in 0..<n where !mark[groups[row]] {
+            mark[groups[row]] = true
+            touched.append(groups[row])
         }
-        // 2. Apply the rows in order, call by call.
+        let touchedCount = touched.count
+        previous.removeAll()
+        previous.append(repeating: 0, count: touchedCount * width)
+        for i in 0..<touchedCount { writeResult(touched[i], to: previous.pointer + i &* width) }
+        // 3. Apply the rows in order, call by call.
         let signs = input.hasOps
-        groupOfRow.withUnsafeBufferPointer { groups in
-            rowCounts.withUnsafeMutableBufferPointer { rowCounts in
-                for row in 0..<n { rowCounts[groups[row]] &+= signs ? Int64(input.op(row).rawValue) : 1 }
-            }
-            for c in 0..<calls.count {
-                accumulate(call: c, input, groups: groups, signs: signs, strings)
-            }
-        }
-        // 3. Emit U- (the previous row) and U+ (the new one) per touched group.
-        var out = Chunk(width: width, capacity: touched.count * 2)
-        previous.withUnsafeBufferPointer { previous in
-            for (i, g) in touched.enumerated() {
-                touchedMark[g] = false
+        let rowCounts = rowCounts.pointer
+        for row in 0..<n { rowCounts[groups[row]] &+= signs ? Int64(input.op(row).rawValue) : 1 }
+        for c in 0..<calls.count { accumulate(call: c, input, groups: groups, signs: signs, strings) }
+        // 4. Emit U- (the previous row) and U+ (the new one) per touched group.
+        var out = Chunk(width: width, capacity: touchedCount * 2)
+        let emitted = emitted.pointer, previousRows = previous.pointer, touchedGroups = touched.pointer
+        out.appendRows(upTo: touchedCount * 2) { rows in
+            for i in 0..<touchedCount {
+                let g = touchedGroups[i]
+                mark[g] = false
                 if emitted[g] {
-                    out.appendRow(op: .delete).update(from: previous.baseAddress! + i &* width, count: width)
+                    let row = rows.append(op: .delete), old = previousRows + i &* width
+                    for k in 0..<width { row[k] = old[k] }
                 }
                 if rowCounts[g] > 0 {
-                    appendResult(g, to: out.appendRow(op: .insert))
+                    writeResult(g, to: rows.append(op: .insert))
                     emitted[g] = true
                 } else {
                     emitted[g] = false
                 }
             }
         }
-        touched.removeAll(keepingCapacity: true)
-        previous.removeAll(keepingCapacity: true)
         return out
     }
 
-    private func addGroup() {
-        rowCounts.append(0)
-        emitted.append(false)
-        touchedMark.append(false)
-        for call in calls {
-            accumulators.append(Self.initial(call))
-            counts.append(0)
+    /// Fills `groupOfRow` with each row's group, adding state for groups seen the first time.
+    private func findGroups(_ input: Chunk) {
+        let n = input.count, before = index.count
+        groupOfRow.removeAll()
+        if groupKeys.count == 1 {
+            // One key column: probe with the row's own word, no gathering.
+            let key = groupKeys[0], width = input.width
+            input.withUnsafeWords { words in
+                for row in 0..<n { groupOfRow.append(index.findOrInsert(words.advanced(by: row &* width &+ key)).index) }
+            }
+        } else {
+            for row in 0..<n { groupOfRow.append(index.findOrInsert(input, row: row, columns: groupKeys).index) }
+        }
+        let added = index.count - before
+        guard added > 0 else { return }
+        rowCounts.append(repeating: 0, count: added)
+        emitted.append(repeating: false, count: added)
+        touchedMark.append(repeating: false, count: added)
+        for _ in 0..<added {
+            accumulators.append(contentsOf: initials)
+            counts.append(repeating: 0, count: calls.count)
         }
     }
 
     /// Folds every row into call `c`'s accumulator and non-null count of its group, in row order.
-    private func accumulate(call c: Int, _ input: Chunk, groups: UnsafeBufferPointer<Int>, signs: Bool, _ strings: StringPool) {
+    private func accumulate(call c: Int, _ input: Chunk, groups: UnsafeMutablePointer<Int>, signs: Bool, _ strings: StringPool) {
         let nCalls = calls.count, n = input.count
-        let call = calls[c]
-        counts.withUnsafeMutableBufferPointer { counts in
-            guard let argument = arguments[c], let type = call.argument?.type else {
-                for row in 0..<n { counts[groups[row] &* nCalls &+ c] &+= signs ? Int64(input.op(row).rawValue) : 1 }
-                return
-            }
-            accumulators.withUnsafeMutableBufferPointer { acc in
-                argument.evaluate(input, strings) { values in
-                    for row in 0..<n {
-                        let sign: Int64 = signs ? Int64(input.op(row).rawValue) : 1
-                        let slot = groups[row] &* nCalls &+ c
-                        let v = values[row]
-                        counts[slot] &+= sign
-                        switch call.function {
-                        case .count: break
-                        case .sum, .avg:
-                            if type == .double {
-                                acc[slot] = ScalarExpr.bits(ScalarExpr.double(acc[slot]) + Double(sign) * ScalarExpr.double(v))
-                            } else {
-                                acc[slot] &+= sign &* v
-                            }
-                        case .min:
-                            // Retractions of min/max keep the current extreme (no per-group multiset).
-                            if sign > 0, counts[slot] == 1 || Self.less(v, acc[slot], type) { acc[slot] = v }
-                        case .max:
-                            if sign > 0, counts[slot] == 1 || Self.less(acc[slot], v, type) { acc[slot] = v }
-                        }
+        let function = calls[c].function
+        let counts = counts.pointer, acc = accumulators.pointer
+        guard let argument = arguments[c], let type = calls[c].argument?.type else {
+            for row in 0..<n { counts[groups[row] &* nCalls &+ c] &+= signs ? Int64(input.op(row).rawValue) : 1 }
+            return
+        }
+        argument.evaluate(input, strings) { values in
+            for row in 0..<n {
+                let sign: Int64 = signs ? Int64(input.op(row).rawValue) : 1
+                let slot = groups[row] &* nCalls &+ c
+                let v = values[row]
+                counts[slot] &+= sign
+                switch function {
+                case .count: break
+                case .sum, .avg:
+                    if type == .double {
+                        acc[slot] = ScalarExpr.bits(ScalarExpr.double(acc[slot]) + Double(sign) * ScalarExpr.double(v))
+                    } else {
+                        acc[slot] &+= sign &* v
                     }
+                case .min:
+                    // Retractions of min/max keep the current extreme (no per-group multiset).
+                    if sign > 0, counts[slot] == 1 || Self.less(v, acc[slot], type) { acc[slot] = v }
+                case .max:
+                    if sign > 0, counts[slot] == 1 || Self.less(acc[slot], v, type) { acc[slot] = v }
                 }
             }
         }
     }
 
     /// Writes the current output row of group `g` (its keys, then each aggregate) to `row`.
-    private func appendResult(_ g: Int, to row: UnsafeMutablePointer<Int64>) {
-        var at = 0
-        if !groupKeys.isEmpty {
-            row.update(from: index.keyWords(g), count: groupKeys.count)
-            at = groupKeys.count
-        }
-        let nCalls = calls.count
-        for (c, call) in calls.enumerated() {
-            let slot = g * nCalls + c
-            switch call.function {
-            case .count: row[at + c] = counts[slot]
-            case .sum: row[at + c] = accumulators[slot]
-            case .avg:
+    @inline(__always)
+    private func writeResult(_ g: Int, to row: UnsafeMutablePointer<Int64>) {
+        let keyCount = groupKeys.count
+        let key = index.keyWords(g)
+        for k in 0..<keyCount { row[k] = key[k] }
+        let nCalls = results.count
+        let out = row + keyCount
+        let counts = counts.pointer, accumulators = accumulators.pointer
+        for c in 0..<nCalls {
+            let slot = g &* nCalls &+ c
+            switch results[c] {
+            case .count: out[c] = counts[slot]
+            case .accumulator: out[c] = accumulators[slot]
+            case .averageOfDoubles:
                 let n = counts[slot]
-                let total = call.argument?.type == .double ? ScalarExpr.double(accumulators[slot]) : Double(accumulators[slot])
-                row[at + c] = ScalarExpr.bits(n == 0 ? 0 : total / Double(n))
-            case .min, .max: row[at + c] = accumulators[slot]
+                out[c] = ScalarExpr.bits(n == 0 ? 0 : ScalarExpr.double(accumulators[slot]) / Double(n))
+            case .averageOfIntegers:
+                let n = counts[slot]
+                out[c] = ScalarExpr.bits(n == 0 ? 0 : Double(accumulators[slot]) / Double(n))
             }
         }
     }
@@ -158,8 +180,8 @@ final class HashAggOperator: StreamOperator {
     func exportGroups() -> [(key: [Int64], rowCount: Int64, accumulators: [Int64], counts: [Int64], emitted: Bool)] {
         let n = calls.count
         return (0..<index.count).map { g in
-            (index.key(g), rowCounts[g], Array(accumulators[(g * n)..<((g + 1) * n)]),
-             Array(counts[(g * n)..<((g + 1) * n)]), emitted[g])
+            (index.key(g), rowCounts[g], accumulators.array((g * n)..<((g + 1) * n)),
+             counts.array((g * n)..<((g + 1) * n)), emitted[g])
         }
     }
 

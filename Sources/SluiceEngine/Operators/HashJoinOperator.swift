@@ -45,8 +45,8 @@ final class HashJoinOperator: StreamOperator {
                         let (first, firstWidth, second, secondWidth) = side == 0
                             ? (rowWords.baseAddress!, w, stored.baseAddress! + offset, ow)
                             : (stored.baseAddress! + offset, ow, rowWords.baseAddress!, w)
-                        target.update(from: first, count: firstWidth)
-                        (target + firstWidth).update(from: second, count: secondWidth)
+                        for k in 0..<firstWidth { target[k] = first[k] }
+                        for k in 0..<secondWidth { target[firstWidth &+ k] = second[k] }
                         offset += ow
                     }
                 }

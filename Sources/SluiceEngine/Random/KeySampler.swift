@@ -39,6 +39,15 @@ public struct KeySampler: Sendable {
         }
     }
 
+    /// The key `draw(&SeededRandom(seed: seed))` gives, with the uniform case computed from
+    /// the generator's first output alone.
+    @inline(__always)
+    public func draw(seed: UInt64) -> Int {
+        if isUniform { return Int((UInt128(SeededRandom.firstOutput(seed: seed)) &* UInt128(UInt64(keys))) >> 64) }
+        var rng = SeededRandom(seed: seed)
+        return draw(&rng)
+    }
+
     @inline(__always)
     public func draw(_ rng: inout SeededRandom) -> Int {
         let column = rng.below(keys)

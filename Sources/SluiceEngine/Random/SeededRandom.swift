@@ -27,6 +27,17 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         self.init(seed: seed ^ (stream &* 0xD6E8_FEB8_6659_FD93) &+ stream)
     }
 
+    /// The first `next()` of `SeededRandom(seed: seed)` without building the generator: it
+    /// depends on the second SplitMix64 output alone.
+    @inline(__always)
+    public static func firstOutput(seed: UInt64) -> UInt64 {
+        var z = seed &+ 2 &* 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        let s1 = z ^ (z >> 31)
+        return ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
+    }
+
     @inline(__always)
     public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9

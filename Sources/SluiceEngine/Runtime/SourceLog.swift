@@ -147,35 +147,60 @@ final class SourceLog {
 
     /// Appends the rows at `offset..<offset+count` of partition `p` to `chunk`.
     func readRows(partition p: Int, offset: Int64, count: Int, into chunk: inout Chunk) {
-        let columns = spec.schema.columns
-        let keyColumn = spec.keyColumn
-        let isTable = spec.isTable
-        chunk.reserve(rows: count)
-        for i in 0..<count {
-            let o = offset + Int64(i)
-            var h = Self.mix(seed ^ (UInt64(id) << 48) ^ (UInt64(p) << 40) ^ UInt64(bitPattern: o))
-            let row = chunk.appendRow()
-            for (c, column) in columns.enumerated() {
-                h = Self.mix(h)
-                let v: Int64
-                if c == keyColumn {
-                    if isTable {
-                        v = spec.keys > 0 && spec.keys < spec.tableRows ? o % Int64(spec.keys) : o
-                    } else {
-                        var r = SeededRandom(seed: h)
-                        v = Int64(keySampler.draw(&r))
-                    }
-                } else {
-                    switch column.type {
-                    case .int, .bigint: v = Int64(h % 1000)
-                    case .double: v = ScalarExpr.bits(Double(h % 10_000) / 100)
-                    case .varchar: v = stringChoices[c][Int(h % UInt64(stringChoices[c].count))]
-                    case .boolean: v = Int64(h & 1)
+        guard count > 0 else { return }
+        let (generators, choices) = columnGenerators()
+        let keyCount = Int64(spec.keys)
+        let tableKeys = spec.isTable && spec.keys > 0 && spec.keys < spec.tableRows
+        let sampler = keySampler
+        let base = seed ^ (UInt64(id) << 48) ^ (UInt64(p) << 40)
+        generators.withUnsafeBufferPointer { generators in
+            choices.withUnsafeBufferPointer { choices in
+                chunk.appendRows(upTo: count) { rows in
+                    for i in 0..<count {
+                        let o = offset + Int64(i)
+                        var h = Self.mix(base ^ UInt64(bitPattern: o))
+                        let row = rows.append()
+                        for c in 0..<generators.count {
+                            h = Self.mix(h)
+                            let column = generators[c]
+                            switch column.kind {
+                            case .streamKey: row[c] = Int64(sampler.draw(seed: h))
+                            case .tableKey: row[c] = tableKeys ? o % keyCount : o
+                            case .integer: row[c] = Int64(h % 1000)
+                            case .double: row[c] = ScalarExpr.bits(Double(h % 10_000) / 100)
+                            case .string: row[c] = choices[column.choices &+ Int(h % UInt64(column.choiceCount))]
+                            case .boolean: row[c] = Int64(h & 1)
+                            }
+                        }
                     }
                 }
-                row[c] = v
             }
         }
+    }
+
+    /// How a column's value is drawn from the row's hash; strings pick among
+    /// `choiceCount` interned ids starting at `choices`.
+    private struct ColumnGenerator {
+        enum Kind { case streamKey, tableKey, integer, double, string, boolean }
+        var kind: Kind
+        var choices = 0
+        var choiceCount = 0
+    }
+
+    private func columnGenerators() -> ([ColumnGenerator], [Int64]) {
+        var choices: [Int64] = []
+        let generators = spec.schema.columns.enumerated().map { c, column -> ColumnGenerator in
+            if c == spec.keyColumn { return ColumnGenerator(kind: spec.isTable ? .tableKey : .streamKey) }
+            switch column.type {
+            case .int, .bigint: return ColumnGenerator(kind: .integer)
+            case .double: return ColumnGenerator(kind: .double)
+            case .boolean: return ColumnGenerator(kind: .boolean)
+            case .varchar:
+                defer { choices.append(contentsOf: stringChoices[c]) }
+                return ColumnGenerator(kind: .string, choices: choices.count, choiceCount: stringChoices[c].count)
+            }
+        }
+        return (generators, choices)
     }
 }
 

@@ -114,6 +114,20 @@ public struct Chunk: Sendable {
         return try body(storage.words + start &* width)
     }
 
+    /// Appends up to `maxRows` rows through `body` after one capacity and ownership check
+    /// (the hot path for operators that emit row by row).
+    public mutating func appendRows(upTo maxRows: Int, _ body: (inout RowAppender) throws -> Void) rethrows {
+        reserve(rows: maxRows)
+        let first = start &+ count
+        var appender = RowAppender(storage: .passUnretained(storage), ops: storage.ops, words: storage.words + first &* width,
+                                   firstRow: first, width: width, limit: maxRows)
+        defer {
+            storage.rows = first &+ appender.appended
+            count &+= appender.appended
+        }
+        try body(&appender)
+    }
+
     /// Appends one row and returns where its `width` words go; the caller writes all of them
     /// before touching the chunk again.
     @inline(__always)
@@ -129,7 +143,7 @@ public struct Chunk: Sendable {
     public mutating func append(row: UnsafeBufferPointer<Int64>, op: RowOp = .insert) {
         precondition(row.count == width)
         let target = appendRow(op: op)
-        if width > 0 { target.update(from: row.baseAddress!, count: width) }
+        for k in 0..<width { target[k] = row[k] }
     }
 
     public mutating func append(_ row: [Int64], op: RowOp = .insert) {
@@ -140,7 +154,9 @@ public struct Chunk: Sendable {
     @inline(__always)
     public mutating func append(from other: Chunk, row: Int) {
         let target = appendRow(op: other.op(row))
-        if width > 0 { target.update(from: other.storage.words + (other.start &+ row) &* width, count: width) }
+        let source = other.storage.words + (other.start &+ row) &* width
+        // Rows are a few words: a loop beats a call to memcpy.
+        for k in 0..<width { target[k] = source[k] }
     }
 
     /// Appends every row of `other` (same width).
@@ -156,6 +172,11 @@ public struct Chunk: Sendable {
             self = other
             return
         }
+        if other.storage === storage && other.start &+ range.lowerBound == start &+ count {
+            // The rows follow this view in the same storage (consecutive pieces of one chunk).
+            count &+= n
+            return
+        }
         reserve(rows: n)
         let row = start &+ count
         let source = other.start &+ range.lowerBound
@@ -169,6 +190,30 @@ public struct Chunk: Sendable {
         }
         storage.rows = row &+ n
         count &+= n
+    }
+}
+
+/// Writes rows at the end of a chunk inside `Chunk.appendRows(upTo:_:)`.
+public struct RowAppender {
+    fileprivate let storage: Unmanaged<ChunkStorage>
+    fileprivate var ops: UnsafeMutablePointer<RowOp>?
+    fileprivate let words: UnsafeMutablePointer<Int64>
+    fileprivate let firstRow: Int
+    fileprivate let width: Int
+    fileprivate let limit: Int
+    public fileprivate(set) var appended = 0
+
+    /// The next row's `width` words, for the caller to write in full.
+    @inline(__always)
+    public mutating func append(op: RowOp = .insert) -> UnsafeMutablePointer<Int64> {
+        precondition(appended < limit, "more rows than reserved")
+        if op != .insert || ops != nil {
+            if ops == nil { ops = storage._withUnsafeGuaranteedRef { $0.makeOps() } }
+            ops![firstRow &+ appended] = op
+        }
+        let row = words + appended &* width
+        appended &+= 1
+        return row
     }
 }
 
