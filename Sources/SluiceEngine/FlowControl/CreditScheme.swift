@@ -19,18 +19,18 @@ final class CreditScheme: FlowControlScheme {
             if backlog > 0 && engine.tracing { engine.trace(.credit, "\(engine.channelName(channel)): sender announces backlog \(backlog)") }
             onSenderBacklog(channel, backlog: backlog, engine: engine)
         }
-        while let head = channel.outbox.first {
-            if head.isBarrier {
+        while !channel.outbox.isEmpty {
+            if channel.outbox[0].isBarrier {
                 engine.transmit(channel, channel.popOutbox())
                 continue
             }
             if channel.credit == 0 { break }
             // One buffer per credit: send the head's first buffer.
-            var message: Message
-            if head.buffers <= 1 {
+            let message: Message
+            if channel.outbox[0].buffers <= 1 {
                 message = channel.popOutbox()
             } else {
-                let rows = min(channel.rowsPerBuffer, head.rows)
+                let rows = min(channel.rowsPerBuffer, channel.outbox[0].rows)
                 message = channel.outbox[0].splitFirst(rows, buffers: 1)
                 channel.outboxRows -= rows
                 channel.outboxBuffers -= 1

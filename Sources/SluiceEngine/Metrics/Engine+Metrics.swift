@@ -10,22 +10,29 @@ extension Engine {
 
     private func takeSample(at t: Int64) {
         for actor in actors where actor.alive {
+            if actor.seriesSlot < 0 {
+                // Five consecutive slots: busy, idle, backpressured, rows out, input depth.
+                actor.seriesSlot = metrics.slot("busy/\(actor.id)")
+                for name in ["idle", "bp", "out", "depth"] { _ = metrics.slot("\(name)/\(actor.id)") }
+            }
+            let slot = actor.seriesSlot
             let times = actor.times(now: t)
-            metrics.record("busy/\(actor.id)", Double(times.busy))
-            metrics.record("idle/\(actor.id)", Double(times.idle))
-            metrics.record("bp/\(actor.id)", Double(times.backpressured))
-            metrics.record("out/\(actor.id)", Double(actor.rowsOut + actor.delivered))
+            metrics.record(slot, Double(times.busy))
+            metrics.record(slot + 1, Double(times.idle))
+            metrics.record(slot + 2, Double(times.backpressured))
+            metrics.record(slot + 3, Double(actor.rowsOut + actor.delivered))
             var depth = 0.0
             for id in actor.inputs {
                 let c = channels[id]
                 let dt = Double(t - c.depthSince)
                 depth += c.depthRowsIntegral + max(0, dt) * Double(c.inboxRows)
             }
-            metrics.record("depth/\(actor.id)", depth)
+            metrics.record(slot + 4, depth)
         }
         for job in jobs.values {
             for consumer in job.consumers {
-                metrics.record("lag/\(consumer.serial)", Double(consumer.totalLag))
+                if consumer.seriesSlot < 0 { consumer.seriesSlot = metrics.slot("lag/\(consumer.serial)") }
+                metrics.record(consumer.seriesSlot, Double(consumer.totalLag))
             }
         }
     }

@@ -46,7 +46,7 @@ extension Engine {
         let from = last.map { now - $0 } ?? Int64.min
         let period = Double(MetricsStore.period)
         func points(_ key: String, rate: Double?) -> [MetricSeries.Point] {
-            guard let s = metrics.series[key], s.count > 0 else { return [] }
+            guard let s = metrics.series(key), s.count > 0 else { return [] }
             var out: [MetricSeries.Point] = []
             for sample in s.firstSample...s.lastSample {
                 let t = Int64(sample + 1) * MetricsStore.period

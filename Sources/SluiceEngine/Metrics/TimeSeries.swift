@@ -38,18 +38,26 @@ struct MetricsStore {
     static let capacity = 36_000 / 6   // ten minutes of 100 ms samples
     var nextSampleAt: Int64 = MetricsStore.period
     var sampleCount = 0
-    /// Keyed by series name ("actor/<name>/busy"); arrays keep creation order.
-    var series: [String: TimeSeries] = [:]
-    var seriesOrder: [String] = []
+    /// Every series, in creation order, and its slot by name ("busy/<actor id>"). Recording
+    /// goes by slot: no string is built or hashed on the sampling path.
+    private(set) var all: [TimeSeries] = []
+    private var slots: [String: Int] = [:]
     /// Completed barriers: (completion time, latency), in order.
     var barriers: [(time: Int64, latency: Int64)] = []
 
-    mutating func record(_ name: String, _ value: Double) {
-        if series[name] == nil {
-            series[name] = TimeSeries(capacity: MetricsStore.capacity)
-            seriesOrder.append(name)
-        }
-        series[name]!.append(value, sample: sampleCount)
+    /// The slot of series `name`, created empty on first use.
+    mutating func slot(_ name: String) -> Int {
+        if let slot = slots[name] { return slot }
+        all.append(TimeSeries(capacity: MetricsStore.capacity))
+        slots[name] = all.count - 1
+        return all.count - 1
+    }
+
+    /// The series named `name`, if it was ever recorded.
+    func series(_ name: String) -> TimeSeries? { slots[name].map { all[$0] } }
+
+    mutating func record(_ slot: Int, _ value: Double) {
+        all[slot].append(value, sample: sampleCount)
     }
 
     mutating func recordBarrier(time: Int64, latency: Int64) {

@@ -14,6 +14,42 @@ extension StreamOperator {
     var filteredRows: Int64 { 0 }
 }
 
+/// An operator held by its concrete type, so the chain runs by a switch the optimizer can see
+/// through instead of a protocol call (which makes it retain everything alive across it).
+enum ChainedOperator {
+    case filter(FilterOperator)
+    case project(ProjectOperator)
+    case hashAgg(HashAggOperator)
+    case hashJoin(HashJoinOperator)
+    case materialize(MaterializeOperator)
+    case passThrough
+
+    init(_ op: StreamOperator) {
+        switch op {
+        case let o as FilterOperator: self = .filter(o)
+        case let o as ProjectOperator: self = .project(o)
+        case let o as HashAggOperator: self = .hashAgg(o)
+        case let o as HashJoinOperator: self = .hashJoin(o)
+        case let o as MaterializeOperator: self = .materialize(o)
+        default:
+            precondition(op is LogStoreOperator, "an operator the chain cannot run: \(type(of: op))")
+            self = .passThrough
+        }
+    }
+
+    @inline(__always)
+    func process(_ input: Chunk, side: Int, strings: StringPool) -> Chunk {
+        switch self {
+        case .filter(let o): o.process(input, side: side, strings: strings)
+        case .project(let o): o.process(input, side: side, strings: strings)
+        case .hashAgg(let o): o.process(input, side: side, strings: strings)
+        case .hashJoin(let o): o.process(input, side: side, strings: strings)
+        case .materialize(let o): o.process(input, side: side, strings: strings)
+        case .passThrough: input
+        }
+    }
+}
+
 final class FilterOperator: StreamOperator {
     let predicate: ScalarExpr
     private let program: ExprProgram

@@ -21,7 +21,11 @@ enum ActorRole: Equatable {
 
 /// Routes a fragment's output to the actors of one downstream fragment.
 struct Dispatcher {
-    var distribution: Distribution
+    var distribution: Distribution {
+        didSet { mode = Mode(distribution) }
+    }
+    /// The distribution without its keys, for a switch that copies nothing.
+    private(set) var mode: Mode
     /// One channel per downstream actor, in actor order.
     var channels: [Int]
     /// Key columns for hash routing.
@@ -29,6 +33,26 @@ struct Dispatcher {
     var roundRobin = 0
     /// Epoch below which receivers that joined later do not expect barriers.
     var minEpoch: Int64 = 0
+
+    enum Mode {
+        case simple, broadcast, roundRobin, hash
+        init(_ distribution: Distribution) {
+            switch distribution {
+            case .simple: self = .simple
+            case .broadcast: self = .broadcast
+            case .roundRobin: self = .roundRobin
+            case .hash: self = .hash
+            }
+        }
+    }
+
+    init(distribution: Distribution, channels: [Int], keys: [Int], minEpoch: Int64) {
+        self.distribution = distribution
+        self.mode = Mode(distribution)
+        self.channels = channels
+        self.keys = keys
+        self.minEpoch = minEpoch
+    }
 }
 
 /// One instance of a fragment: the unit the scheduler runs. A class for identity and speed;
@@ -42,6 +66,8 @@ final class Actor {
     let node: Int
     let role: ActorRole
     let operators: [StreamOperator]
+    /// The same operators by concrete type, for the hot path.
+    let chain: [ChainedOperator]
     let cost: CostSpec
     let sink: SinkSpec?
     var rng: SeededRandom
@@ -50,6 +76,8 @@ final class Actor {
     var inputSides: [Int] = []
     var dispatchers: [Dispatcher] = []
     var alive = true
+    /// First of this actor's five metric series (see `takeSample`); -1 until the first sample.
+    var seriesSlot = -1
 
     // Scheduling.
     var status: ActorStatus = .idle
@@ -112,6 +140,7 @@ final class Actor {
         self.node = node
         self.role = role
         self.operators = operators
+        self.chain = operators.map(ChainedOperator.init)
         self.cost = cost
         self.sink = sink
         self.rng = rng

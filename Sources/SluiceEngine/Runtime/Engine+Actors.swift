@@ -122,7 +122,7 @@ extension Engine {
     func takeBarrier(_ channel: Channel) -> Message {
         channel.touchDepth(now: now)
         let message = channel.inbox.removeFirst()
-        scheme(for: channel).released(channel, rows: 0, buffers: 0, permits: 0, barrier: true, engine: self)
+        schemeReleased(channel, rows: 0, buffers: 0, permits: 0, barrier: true)
         return message
     }
 
@@ -132,24 +132,25 @@ extension Engine {
         channel.touchDepth(now: now)
         var result: Chunk?
         var rows = 0, freedBuffers = 0, freedPermits = 0
-        while rows < limit, let head = channel.inbox.first, !head.isBarrier {
+        while rows < limit, !channel.inbox.isEmpty, !channel.inbox[0].isBarrier {
             let want = limit - rows
             let part: Chunk
-            if head.rows <= want {
+            let headRows = channel.inbox[0].rows
+            if headRows <= want {
                 let message = channel.inbox.removeFirst()
-                part = message.materialize()
                 freedBuffers += message.buffers
                 freedPermits += message.permits
+                part = message.chunk
             } else {
-                let remaining = head.rows - want
-                let remainingBuffers = min(head.buffers, channel.buffers(forRows: remaining))
-                let remainingPermits = head.permits == 0 ? 0 : min(head.permits, max(1, remaining))
-                var first = channel.inbox[0].splitFirst(want, buffers: head.buffers - remainingBuffers)
-                first.permits = head.permits - remainingPermits
+                let remaining = headRows - want
+                let headBuffers = channel.inbox[0].buffers, headPermits = channel.inbox[0].permits
+                let remainingBuffers = min(headBuffers, channel.buffers(forRows: remaining))
+                let remainingPermits = headPermits == 0 ? 0 : min(headPermits, max(1, remaining))
+                let first = channel.inbox[0].splitFirst(want, buffers: headBuffers - remainingBuffers)
                 channel.inbox[0].permits = remainingPermits
-                part = first.materialize()
                 freedBuffers += first.buffers
-                freedPermits += first.permits
+                freedPermits += headPermits - remainingPermits
+                part = first.chunk
             }
             rows += part.count
             if result == nil { result = part } else { result!.append(contentsOf: part) }
@@ -157,7 +158,7 @@ extension Engine {
         channel.inboxRows -= rows
         channel.inboxBuffers -= freedBuffers
         channel.receivedRows += Int64(rows)
-        scheme(for: channel).released(channel, rows: rows, buffers: freedBuffers, permits: freedPermits, barrier: false, engine: self)
+        schemeReleased(channel, rows: rows, buffers: freedBuffers, permits: freedPermits, barrier: false)
         return result ?? Chunk(width: 0)
     }
 
@@ -170,7 +171,7 @@ extension Engine {
         actor.chunksIn &+= 1
         actor.inProgressRows = rows
         var output = chunk
-        for op in actor.operators { output = op.process(output, side: side, strings: strings) }
+        for op in actor.chain { output = op.process(output, side: side, strings: strings) }
         let cost = actor.consumer?.source.spec.cost ?? actor.cost
         var duration = actor.rng.totalCost(cost, rows: rows)
         if let sink = actor.sink {
@@ -205,37 +206,43 @@ extension Engine {
 
     /// Routes `chunk` to every downstream fragment by its distribution.
     func dispatch(_ actor: Actor, _ chunk: Chunk) {
-        for d in actor.dispatchers.indices {
-            let dispatcher = actor.dispatchers[d]
-            let targets = dispatcher.channels
-            guard !targets.isEmpty else { continue }
-            switch dispatcher.distribution {
+        for d in 0..<actor.dispatchers.count {
+            let targets = actor.dispatchers[d].channels.count
+            guard targets > 0 else { continue }
+            switch actor.dispatchers[d].mode {
             case .simple:
-                send(channels[targets[0]], chunk)
+                send(channels[actor.dispatchers[d].channels[0]], chunk)
             case .broadcast:
-                for id in targets { send(channels[id], chunk) }
+                for i in 0..<targets { send(channels[actor.dispatchers[d].channels[i]], chunk) }
             case .roundRobin:
-                let id = targets[dispatcher.roundRobin % targets.count]
+                let i = actor.dispatchers[d].roundRobin % targets
                 actor.dispatchers[d].roundRobin &+= 1
-                send(channels[id], chunk)
-            case .hash(let keys):
-                if targets.count == 1 { send(channels[targets[0]], chunk); continue }
-                var parts = [Chunk](repeating: Chunk(width: chunk.width), count: targets.count)
-                withUnsafeTemporaryAllocation(of: Int64.self, capacity: max(1, keys.count)) { key in
-                    for row in 0..<chunk.count {
-                        for (i, c) in keys.enumerated() { key[i] = chunk.value(row, c) }
-                        let h = KeyIndex.hash(UnsafeBufferPointer(rebasing: key[0..<keys.count]))
-                        parts[Int(h % UInt64(targets.count))].append(from: chunk, row: row)
-                    }
+                send(channels[actor.dispatchers[d].channels[i]], chunk)
+            case .hash:
+                if targets == 1 { send(channels[actor.dispatchers[d].channels[0]], chunk); continue }
+                for (i, part) in partition(chunk, keys: actor.dispatchers[d].keys, into: targets).enumerated() where !part.isEmpty {
+                    send(channels[actor.dispatchers[d].channels[i]], part)
                 }
-                for (i, part) in parts.enumerated() where !part.isEmpty { send(channels[targets[i]], part) }
             }
         }
     }
 
+    /// Splits `chunk` by the hash of its key columns into `n` parts (the hash exchange).
+    private func partition(_ chunk: Chunk, keys: [Int], into n: Int) -> [Chunk] {
+        var parts = [Chunk](repeating: Chunk(width: chunk.width), count: n)
+        withUnsafeTemporaryAllocation(of: Int64.self, capacity: max(1, keys.count)) { key in
+            for row in 0..<chunk.count {
+                for (i, c) in keys.enumerated() { key[i] = chunk.value(row, c) }
+                let h = KeyIndex.hash(UnsafePointer(key.baseAddress!), count: keys.count)
+                parts[Int(h % UInt64(n))].append(from: chunk, row: row)
+            }
+        }
+        return parts
+    }
+
     private func send(_ channel: Channel, _ chunk: Chunk) {
         // An amplifying join can emit far more than a chunk: it goes out as chunks of
-        // `chunk_rows` (sharing the storage), as RisingWave's join chunk builder does.
+        // `chunk_rows` (views of the same storage), as RisingWave's join chunk builder does.
         let limit = settings.chunkRows
         if chunk.count <= limit {
             channel.pushOutbox(.data(chunk, buffers: channel.buffers(forRows: chunk.count)))
@@ -256,7 +263,7 @@ extension Engine {
     func markPending(_ channel: Channel) {
         if !channel.countedPending {
             channel.countedPending = true
-            actors[channel.sender].pendingOutboxes += 1
+            channel.senderActor.pendingOutboxes += 1
         }
     }
 
@@ -278,14 +285,14 @@ extension Engine {
 
     /// Lets the channel's scheme move what it may, then unblocks the sender if it can go on.
     func pump(_ channel: Channel) {
-        scheme(for: channel).pump(channel, engine: self)
+        schemePump(channel)
         outboxMayHaveDrained(channel)
     }
 
     func outboxMayHaveDrained(_ channel: Channel) {
         guard channel.outbox.isEmpty, channel.countedPending else { return }
         channel.countedPending = false
-        let sender = actors[channel.sender]
+        let sender = channel.senderActor
         sender.pendingOutboxes -= 1
         if sender.pendingOutboxes == 0 && sender.status == .backpressured {
             if tracing { trace(.blocking, "\(sender.name): unblocked") }
@@ -294,8 +301,8 @@ extension Engine {
     }
 
     /// Called by schemes: the message arrives at the receiver's side of the channel.
-    func transmit(_ channel: Channel, _ message: Message) {
-        let receiver = actors[channel.receiver]
+    func transmit(_ channel: Channel, _ message: consuming Message) {
+        let receiver = channel.receiverActor
         if let mark = message.barrier {
             if channel.role == .sinkLog {
                 // A decoupled sink's barrier completes once it is in the sink's log.

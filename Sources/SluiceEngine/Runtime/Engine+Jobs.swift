@@ -154,8 +154,9 @@ extension Engine {
             if case .simple = input.distribution { receivers = [downstream[u % downstream.count]] } else { receivers = downstream }
             for receiver in receivers {
                 let r = actors[receiver]
-                let channel = Channel(id: channels.count, sender: sender, receiver: receiver, inputIndex: r.inputs.count,
-                                      gate: input.side, role: role, isLocal: actors[sender].node == r.node,
+                let channel = Channel(id: channels.count, sender: actors[sender], receiver: r, inputIndex: r.inputs.count,
+                                      gate: input.side, gateObject: gates[receiver][input.side], role: role,
+                                      isLocal: actors[sender].node == r.node,
                                       rowsPerBuffer: rowsPerBuffer, rowWidthBytes: schema.rowWidth)
                 channel.depthSince = now
                 channels.append(channel)

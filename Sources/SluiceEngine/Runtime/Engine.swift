@@ -32,6 +32,8 @@ public final class Engine {
     var connections: [Int: Connection] = [:]
     var scheme: FlowControlScheme
     let logScheme = UnboundedScheme()
+    /// The schemes again as concrete types, for the hot path's static dispatch (see `pump`).
+    let schemes = Schemes()
 
     var events = EventQueue()
     var ready = Deque<Int>()
@@ -100,11 +102,11 @@ public final class Engine {
 
     func channelName(_ c: Channel) -> String { "\(actors[c.sender].name) → \(actors[c.receiver].name)" }
 
-    func gate(of channel: Channel) -> Gate { gates[channel.receiver][channel.gate] }
+    func gate(of channel: Channel) -> Gate { channel.gateObject }
 
     func connection(of channel: Channel) -> Connection? {
         guard settings.flowControl == .tcp, channel.role == .exchange, !channel.isLocal else { return nil }
-        let from = actors[channel.sender].node, to = actors[channel.receiver].node
+        let from = channel.senderActor.node, to = channel.receiverActor.node
         let key = from * 4096 + to
         if let c = connections[key] { return c }
         let c = Connection(fromNode: from, toNode: to)
@@ -114,6 +116,47 @@ public final class Engine {
 
     func scheme(for channel: Channel) -> FlowControlScheme {
         channel.role == .exchange ? scheme : logScheme
+    }
+}
+
+/// One instance of every scheme, held by concrete type. The hot path switches on the
+/// session's scheme once per message and calls the concrete type, so the optimizer sees the
+/// whole path (a protocol call is opaque to it: every reference alive across it must be
+/// retained). Cold paths (attach, describe) go through the `FlowControlScheme` protocol.
+struct Schemes {
+    let credit = CreditScheme()
+    let permits = PermitScheme()
+    let tcp = TcpScheme()
+    let unbounded = UnboundedScheme()
+    let dropTail = DropScheme(head: false)
+    let dropHead = DropScheme(head: true)
+}
+
+extension Engine {
+    /// Moves what the channel's scheme lets through from its outbox to its inbox.
+    @inline(__always)
+    func schemePump(_ channel: Channel) {
+        guard channel.role == .exchange else { return schemes.unbounded.pump(channel, engine: self) }
+        switch settings.flowControl {
+        case .credit: schemes.credit.pump(channel, engine: self)
+        case .permits: schemes.permits.pump(channel, engine: self)
+        case .tcp: schemes.tcp.pump(channel, engine: self)
+        case .unbounded: schemes.unbounded.pump(channel, engine: self)
+        case .dropTail: schemes.dropTail.pump(channel, engine: self)
+        case .dropHead: schemes.dropHead.pump(channel, engine: self)
+        }
+    }
+
+    /// Gives the channel's scheme what the receiver's consumption frees.
+    @inline(__always)
+    func schemeReleased(_ channel: Channel, rows: Int, buffers: Int, permits: Int, barrier: Bool) {
+        guard channel.role == .exchange else { return }
+        switch settings.flowControl {
+        case .credit: schemes.credit.released(channel, rows: rows, buffers: buffers, permits: permits, barrier: barrier, engine: self)
+        case .permits: schemes.permits.released(channel, rows: rows, buffers: buffers, permits: permits, barrier: barrier, engine: self)
+        case .tcp: schemes.tcp.released(channel, rows: rows, buffers: buffers, permits: permits, barrier: barrier, engine: self)
+        case .unbounded, .dropTail, .dropHead: break
+        }
     }
 }
 

@@ -60,6 +60,11 @@ final class Channel {
     let isLocal: Bool
     let rowsPerBuffer: Int
     let rowWidthBytes: Int
+    /// The two ends and the receiver's input gate, held directly: the hot path reaches them
+    /// without indexing the engine's tables (and, being constants, without retaining them).
+    let senderActor: Actor
+    let receiverActor: Actor
+    let gateObject: Gate
 
     var outbox = Deque<Message>()
     var inbox = Deque<Message>()
@@ -97,11 +102,14 @@ final class Channel {
     var blockedNs: Int64 = 0
     var blockedSince: Int64 = -1
 
-    init(id: Int, sender: Int, receiver: Int, inputIndex: Int, gate: Int, role: ChannelRole,
+    init(id: Int, sender: Actor, receiver: Actor, inputIndex: Int, gate: Int, gateObject: Gate, role: ChannelRole,
          isLocal: Bool, rowsPerBuffer: Int, rowWidthBytes: Int) {
         self.id = id
-        self.sender = sender
-        self.receiver = receiver
+        self.sender = sender.id
+        self.receiver = receiver.id
+        self.senderActor = sender
+        self.receiverActor = receiver
+        self.gateObject = gateObject
         self.inputIndex = inputIndex
         self.gate = gate
         self.role = role
@@ -127,7 +135,7 @@ final class Channel {
         depthSince = now
     }
 
-    func pushOutbox(_ m: Message) {
+    func pushOutbox(_ m: consuming Message) {
         if !m.isBarrier { sentRows += Int64(m.rows) }
         outboxRows += m.rows
         outboxBuffers += m.buffers
@@ -144,7 +152,7 @@ final class Channel {
     /// Puts a message on the receiver side; in unaligned mode a barrier jumps the queue and
     /// returns the rows and buffers it overtook (the checkpoint's in-flight data).
     @discardableResult
-    func deliver(_ m: Message, now: Int64, overtaking: Bool) -> (rows: Int, buffers: Int) {
+    func deliver(_ m: consuming Message, now: Int64, overtaking: Bool) -> (rows: Int, buffers: Int) {
         touchDepth(now: now)
         if m.isBarrier && overtaking {
             // The barrier is a priority event: it goes ahead of the data (and behind earlier barriers).
@@ -154,11 +162,12 @@ final class Channel {
             inbox.insert(m, at: position)
             return overtaken
         }
+        let rows = m.rows, buffers = m.buffers, isBarrier = m.isBarrier
         inbox.append(m)
-        inboxRows += m.rows
-        inboxBuffers += m.buffers
-        if !m.isBarrier {
-            sentBuffers += Int64(m.buffers)
+        inboxRows += rows
+        inboxBuffers += buffers
+        if !isBarrier {
+            sentBuffers += Int64(buffers)
             if inboxRows > peakInboxRows { peakInboxRows = inboxRows }
         }
         return (0, 0)

@@ -211,6 +211,8 @@ final class Consumer {
     let job: String
     /// Unique for the engine's lifetime: names its time series.
     let serial: Int
+    /// Its lag series' slot in the metrics store; -1 until the first sample.
+    var seriesSlot = -1
     var offsets: [Int64]
     /// Where the group started, per partition (it starts at the log start, `earliest`).
     let baseOffsets: [Int64]
