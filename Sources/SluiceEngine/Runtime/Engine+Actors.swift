@@ -98,26 +98,31 @@ extension Engine {
         var k = 0
         while k < n {
             let i = (actor.nextInput + k) % n
-            let channel = channels[actor.inputs[i]]
-            if channel.inbox.isEmpty || (actor.aligningEpoch >= 0 && actor.alignedInputs[i]) {
-                k += 1
-                continue
+            let step = withChannel(actor.inputs[i]) { channel -> InputStep in
+                if channel.inbox.isEmpty || (actor.aligningEpoch >= 0 && actor.alignedInputs[i]) { return .skip }
+                if channel.inbox[0].isBarrier {
+                    let message = takeBarrier(channel)
+                    handleBarrier(actor, input: i, message.barrier!)
+                    return actor.pendingOutboxes > 0 ? .blocked : .again
+                }
+                let limit = actor.sink.map { max(1, $0.batch) } ?? settings.chunkRows
+                let chunk = takeRows(channel, limit: limit)
+                actor.nextInput = (i + 1) % n
+                beginWork(actor, chunk, side: actor.inputSides[i])
+                return .started
             }
-            if channel.inbox[0].isBarrier {
-                let message = takeBarrier(channel)
-                handleBarrier(actor, input: i, message.barrier!)
-                if actor.pendingOutboxes > 0 { return false }
-                k = 0
-                continue
+            switch step {
+            case .skip: k += 1
+            case .again: k = 0
+            case .blocked: return false
+            case .started: return true
             }
-            let limit = actor.sink.map { max(1, $0.batch) } ?? settings.chunkRows
-            let chunk = takeRows(channel, limit: limit)
-            actor.nextInput = (i + 1) % n
-            beginWork(actor, chunk, side: actor.inputSides[i])
-            return true
         }
         return false
     }
+
+    /// What one look at an input did.
+    private enum InputStep { case skip, again, blocked, started }
 
     func takeBarrier(_ channel: Channel) -> Message {
         channel.touchDepth(now: now)
@@ -165,13 +170,15 @@ extension Engine {
     // MARK: Work
 
     /// Runs the chain on `chunk` and keeps the output until the chunk's cost has elapsed.
-    private func beginWork(_ actor: Actor, _ chunk: Chunk, side: Int) {
+    private func beginWork(_ actor: Actor, _ chunk: consuming Chunk, side: Int) {
         let rows = chunk.count
         actor.rowsIn &+= Int64(rows)
         actor.chunksIn &+= 1
         actor.inProgressRows = rows
         var output = chunk
-        for op in actor.chain { output = op.process(output, side: side, strings: strings) }
+        if !actor.chain.isEmpty {
+            for op in actor.chain { output = op.process(output, side: side, strings: strings) }
+        }
         let cost = actor.consumer?.source.spec.cost ?? actor.cost
         var duration = actor.rng.totalCost(cost, rows: rows)
         if let sink = actor.sink {
@@ -194,8 +201,7 @@ extension Engine {
         }
         actor.inProgressRows = 0
         actor.setStatus(.idle, now: now)
-        if let output = actor.pendingOutput {
-            actor.pendingOutput = nil
+        if let output = actor.pendingOutput.take() {
             actor.rowsOut &+= Int64(output.count)
             dispatch(actor, output)
         }
@@ -205,24 +211,30 @@ extension Engine {
     // MARK: Channels out
 
     /// Routes `chunk` to every downstream fragment by its distribution.
-    func dispatch(_ actor: Actor, _ chunk: Chunk) {
-        for d in 0..<actor.dispatchers.count {
-            let targets = actor.dispatchers[d].channels.count
-            guard targets > 0 else { continue }
-            switch actor.dispatchers[d].mode {
-            case .simple:
-                send(channels[actor.dispatchers[d].channels[0]], chunk)
-            case .broadcast:
-                for i in 0..<targets { send(channels[actor.dispatchers[d].channels[i]], chunk) }
-            case .roundRobin:
-                let i = actor.dispatchers[d].roundRobin % targets
-                actor.dispatchers[d].roundRobin &+= 1
-                send(channels[actor.dispatchers[d].channels[i]], chunk)
-            case .hash:
-                if targets == 1 { send(channels[actor.dispatchers[d].channels[0]], chunk); continue }
-                for (i, part) in partition(chunk, keys: actor.dispatchers[d].keys, into: targets).enumerated() where !part.isEmpty {
-                    send(channels[actor.dispatchers[d].channels[i]], part)
-                }
+    func dispatch(_ actor: Actor, _ chunk: consuming Chunk) {
+        let count = actor.dispatchers.count
+        if count == 1 { return route(actor, 0, chunk) }
+        for d in 0..<count { route(actor, d, copy chunk) }
+    }
+
+    /// Sends `chunk` to the actors of dispatcher `d`'s downstream fragment.
+    private func route(_ actor: Actor, _ d: Int, _ chunk: consuming Chunk) {
+        let targets = actor.dispatchers[d].channels.count
+        guard targets > 0 else { return }
+        switch actor.dispatchers[d].mode {
+        case .simple:
+            send(actor.dispatchers[d].channels[0], chunk)
+        case .broadcast:
+            for i in 0..<(targets - 1) { send(actor.dispatchers[d].channels[i], copy chunk) }
+            send(actor.dispatchers[d].channels[targets - 1], chunk)
+        case .roundRobin:
+            let i = actor.dispatchers[d].roundRobin % targets
+            actor.dispatchers[d].roundRobin &+= 1
+            send(actor.dispatchers[d].channels[i], chunk)
+        case .hash:
+            if targets == 1 { return send(actor.dispatchers[d].channels[0], chunk) }
+            for (i, part) in partition(chunk, keys: actor.dispatchers[d].keys, into: targets).enumerated() where !part.isEmpty {
+                send(actor.dispatchers[d].channels[i], part)
             }
         }
     }
@@ -240,22 +252,26 @@ extension Engine {
         return parts
     }
 
-    private func send(_ channel: Channel, _ chunk: Chunk) {
-        // An amplifying join can emit far more than a chunk: it goes out as chunks of
-        // `chunk_rows` (views of the same storage), as RisingWave's join chunk builder does.
-        let limit = settings.chunkRows
-        if chunk.count <= limit {
-            channel.pushOutbox(.data(chunk, buffers: channel.buffers(forRows: chunk.count)))
-        } else {
-            var start = 0
-            while start < chunk.count {
-                let end = min(chunk.count, start + limit)
-                channel.pushOutbox(.data(chunk.rows(start..<end), buffers: channel.buffers(forRows: end - start)))
-                start = end
+    private func send(_ id: Int, _ outgoing: consuming Chunk) {
+        var outgoing: Chunk? = consume outgoing
+        withChannel(id) { channel in
+            let chunk = outgoing.take()!
+            // An amplifying join can emit far more than a chunk: it goes out as chunks of
+            // `chunk_rows` (views of the same storage), as RisingWave's join chunk builder does.
+            let limit = settings.chunkRows, rows = chunk.count
+            if rows <= limit {
+                channel.pushOutbox(.data(chunk, buffers: channel.buffers(forRows: rows)))
+            } else {
+                var start = 0
+                while start < rows {
+                    let end = min(rows, start + limit)
+                    channel.pushOutbox(.data(chunk.rows(start..<end), buffers: channel.buffers(forRows: end - start)))
+                    start = end
+                }
             }
+            markPending(channel)
+            pump(channel)
         }
-        markPending(channel)
-        pump(channel)
     }
 
     /// The sender now has something on this channel that flow control may hold back.

@@ -95,7 +95,7 @@ extension Engine {
                     actor.consumer = consumer
                     actor.partitions = (0..<consumer.offsets.count).filter { $0 % fragment.parallelism == i }
                 }
-                actors.append(actor)
+                add(actor)
                 let sides = (fragment.inputs.map(\.side).max() ?? 0) + 1
                 gates.append((0..<sides).map { _ in Gate(floating: settings.floatingBuffersPerGate) })
                 ids.append(actor.id)
@@ -159,7 +159,7 @@ extension Engine {
                                       isLocal: actors[sender].node == r.node,
                                       rowsPerBuffer: rowsPerBuffer, rowWidthBytes: schema.rowWidth)
                 channel.depthSince = now
-                channels.append(channel)
+                add(channel)
                 r.inputs.append(channel.id)
                 r.inputSides.append(input.side)
                 gates[receiver][input.side].channels.append(channel.id)

@@ -28,7 +28,7 @@ extension Engine {
         var toDependents: [Chunk] = []
         for channel in channels where oldSet.contains(channel.receiver) {
             let f = fragmentIndex(of: actors[channel.receiver], in: old)
-            for m in channel.outbox + channel.inbox where !m.isBarrier {
+            for m in Array(channel.outbox) + Array(channel.inbox) where !m.isBarrier {
                 pending[f].append(m.materialize())
                 pendingSides[f].append(channel.gate)
             }
@@ -49,7 +49,7 @@ extension Engine {
         // Data queued towards dependent jobs stays with them.
         var dependentQueues: [(receiver: Int, chunks: [Chunk])] = []
         for channel in channels where oldSet.contains(channel.sender) && !oldSet.contains(channel.receiver) && actors[channel.receiver].alive {
-            let chunks = (channel.outbox + channel.inbox).filter { !$0.isBarrier }.map { $0.materialize() }
+            let chunks = (Array(channel.outbox) + Array(channel.inbox)).filter { !$0.isBarrier }.map { $0.materialize() }
             dependentQueues.append((channel.receiver, chunks))
         }
         let fetched = oldIDs.compactMap { actors[$0].remainingFetched() }

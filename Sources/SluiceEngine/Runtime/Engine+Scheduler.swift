@@ -56,12 +56,13 @@ extension Engine {
         eventsProcessed &+= 1
         switch event.kind {
         case .actorDone:
-            let actor = actors[Int(event.target)]
-            guard actor.alive, actor.status == .busy else { return describe ? "a rescaled actor's event (skipped)" : nil }
-            let rows = actor.inProgressRows
-            finishWork(actor)
-            guard describe else { return nil }
-            return "\(actor.name) finished \(actor.role == .sink ? "a write of" : "a chunk of") \(rows) row\(rows == 1 ? "" : "s")"
+            return withActor(Int(event.target)) { actor in
+                guard actor.alive, actor.status == .busy else { return describe ? "a rescaled actor's event (skipped)" : nil }
+                let rows = actor.inProgressRows
+                finishWork(actor)
+                guard describe else { return nil }
+                return "\(actor.name) finished \(actor.role == .sink ? "a write of" : "a chunk of") \(rows) row\(rows == 1 ? "" : "s")"
+            }
         case .generatorTick:
             let appended = generatorTick()
             return describe ? "generators appended \(appended) row\(appended == 1 ? "" : "s")" : nil
@@ -81,9 +82,10 @@ extension Engine {
 
     func drainReady() {
         while let id = ready.popFirst() {
-            let actor = actors[id]
-            actor.readyQueued = false
-            run(actor)
+            withActor(id) { actor in
+                actor.readyQueued = false
+                run(actor)
+            }
         }
     }
 

@@ -27,6 +27,10 @@ public final class Engine {
     var jobs = OrderedDictionary<String, JobRuntime>()
     var actors: [Actor] = []
     var channels: [Channel] = []
+    /// The same actors and channels, unretained, for the hot path (`withActor`,
+    /// `withChannel`). Valid for the engine's lifetime: neither table ever drops an entry.
+    private(set) var actorRefs: [Unmanaged<Actor>] = []
+    private(set) var channelRefs: [Unmanaged<Channel>] = []
     /// Per actor, per input side.
     var gates: [[Gate]] = []
     var connections: [Int: Connection] = [:]
@@ -97,6 +101,28 @@ public final class Engine {
         defer { traceLog.removeAll() }
         return traceLog
     }
+
+    // MARK: Tables
+
+    func add(_ actor: Actor) {
+        precondition(actor.id == actors.count)
+        actors.append(actor)
+        actorRefs.append(.passUnretained(actor))
+    }
+
+    func add(_ channel: Channel) {
+        precondition(channel.id == channels.count)
+        channels.append(channel)
+        channelRefs.append(.passUnretained(channel))
+    }
+
+    /// Runs `body` on actor `id` without retaining it (the engine keeps every actor alive).
+    @inline(__always)
+    func withActor<R>(_ id: Int, _ body: (Actor) -> R) -> R { actorRefs[id]._withUnsafeGuaranteedRef(body) }
+
+    /// Runs `body` on channel `id` without retaining it (the engine keeps every channel alive).
+    @inline(__always)
+    func withChannel<R>(_ id: Int, _ body: (Channel) -> R) -> R { channelRefs[id]._withUnsafeGuaranteedRef(body) }
 
     // MARK: Names
 

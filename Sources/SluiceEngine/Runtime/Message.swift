@@ -14,7 +14,7 @@ struct Message {
     var permits: Int
     var barrier: BarrierMark?
 
-    static func data(_ chunk: Chunk, buffers: Int) -> Message {
+    static func data(_ chunk: consuming Chunk, buffers: Int) -> Message {
         Message(chunk: chunk, buffers: buffers, permits: 0, barrier: nil)
     }
     static func barrier(_ mark: BarrierMark) -> Message {
@@ -66,8 +66,8 @@ final class Channel {
     let receiverActor: Actor
     let gateObject: Gate
 
-    var outbox = Deque<Message>()
-    var inbox = Deque<Message>()
+    let outbox = MessageQueue()
+    let inbox = MessageQueue()
     var outboxRows = 0, outboxBuffers = 0
     /// Rows between the two (inside a shared TCP connection, under `tcp`).
     var inTransitRows = 0

@@ -43,6 +43,12 @@ struct RawBuffer<Element: BitwiseCopyable>: ~Copyable {
         }
     }
 
+    /// Forgets the last element.
+    mutating func removeLast() {
+        precondition(count > 0, "removeLast on an empty buffer")
+        count &-= 1
+    }
+
     /// Forgets every element, keeping the memory.
     mutating func removeAll() { count = 0 }
 

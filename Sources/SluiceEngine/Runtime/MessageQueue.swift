@@ -1,0 +1,98 @@
+/// A channel's FIFO of messages: a ring buffer that moves messages in and out instead of
+/// copying them (no reference-count traffic for the chunk inside) and, being a reference
+/// type owned by one channel, never checks for a shared copy on write.
+///
+/// Reads go through `RandomAccessCollection` (index 0 is the front); changes through
+/// `append`, `removeFirst`, `insert(_:at:)`, `remove(at:)`, `removeAll` and the subscript's
+/// in-place modify.
+final class MessageQueue: RandomAccessCollection {
+    private var storage: UnsafeMutablePointer<Message>
+    private var capacity: Int
+    private var head = 0
+    private(set) var count = 0
+
+    init(capacity: Int = 8) {
+        var size = 4
+        while size < capacity { size <<= 1 }
+        self.capacity = size
+        storage = .allocate(capacity: size)
+    }
+
+    deinit {
+        removeAll()
+        storage.deallocate()
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+    var isEmpty: Bool { count == 0 }
+
+    @inline(__always)
+    private func slot(_ i: Int) -> UnsafeMutablePointer<Message> { storage + ((head &+ i) & (capacity &- 1)) }
+
+    subscript(_ i: Int) -> Message {
+        _read {
+            precondition(i >= 0 && i < count, "message index out of range")
+            yield slot(i).pointee
+        }
+        _modify {
+            precondition(i >= 0 && i < count, "message index out of range")
+            yield &slot(i).pointee
+        }
+    }
+
+    @inline(__always)
+    func append(_ message: consuming Message) {
+        if count == capacity { grow() }
+        slot(count).initialize(to: message)
+        count &+= 1
+    }
+
+    @inline(__always)
+    @discardableResult
+    func removeFirst() -> Message {
+        precondition(count > 0, "removeFirst on an empty queue")
+        let message = slot(0).move()
+        head = (head &+ 1) & (capacity &- 1)
+        count &-= 1
+        return message
+    }
+
+    /// Puts `message` at position `i` (0 = the front), shifting the ones behind it back.
+    func insert(_ message: consuming Message, at i: Int) {
+        precondition(i >= 0 && i <= count, "insert position out of range")
+        if count == capacity { grow() }
+        var k = count
+        while k > i {
+            slot(k).initialize(to: slot(k - 1).move())
+            k -= 1
+        }
+        slot(i).initialize(to: message)
+        count &+= 1
+    }
+
+    @discardableResult
+    func remove(at i: Int) -> Message {
+        precondition(i >= 0 && i < count, "message index out of range")
+        let message = slot(i).move()
+        for k in i..<(count - 1) { slot(k).initialize(to: slot(k + 1).move()) }
+        count &-= 1
+        return message
+    }
+
+    func removeAll() {
+        for i in 0..<count { slot(i).deinitialize(count: 1) }
+        head = 0
+        count = 0
+    }
+
+    private func grow() {
+        let size = capacity * 2
+        let bigger = UnsafeMutablePointer<Message>.allocate(capacity: size)
+        for i in 0..<count { (bigger + i).initialize(to: slot(i).move()) }
+        storage.deallocate()
+        storage = bigger
+        capacity = size
+        head = 0
+    }
+}
