@@ -124,8 +124,8 @@ final class ExprProgram {
             case .add: for i in 0..<n { a[i] = a[i] &+ b[i] }
             case .sub: for i in 0..<n { a[i] = a[i] &- b[i] }
             case .mul: for i in 0..<n { a[i] = a[i] &* b[i] }
-            case .div: for i in 0..<n { a[i] = b[i] == 0 ? 0 : a[i] / b[i] }
-            case .mod: for i in 0..<n { a[i] = b[i] == 0 ? 0 : a[i] % b[i] }
+            case .div: for i in 0..<n { a[i] = b[i] == 0 ? 0 : a[i].dividedReportingOverflow(by: b[i]).partialValue }
+            case .mod: for i in 0..<n { a[i] = b[i] == 0 ? 0 : a[i].remainderReportingOverflow(dividingBy: b[i]).partialValue }
             }
         case .arithmeticDouble(let op, let ld, let rd):
             for i in 0..<n {

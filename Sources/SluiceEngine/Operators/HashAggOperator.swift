@@ -57,7 +57,10 @@ final class HashAggOperator: StreamOperator {
         let touchedCount = touched.count
         previous.removeAll()
         previous.append(repeating: 0, count: touchedCount * width)
-        for i in 0..<touchedCount { writeResult(touched[i], to: previous.pointer + i &* width) }
+        withResultWriter { writer in
+            let touchedGroups = touched.pointer, previousRows = previous.pointer
+            for i in 0..<touchedCount { writer.write(touchedGroups[i], to: previousRows + i &* width) }
+        }
         // 3. Apply the rows in order, call by call.
         let signs = input.hasOps
         let rowCounts = rowCounts.pointer
@@ -66,7 +69,7 @@ final class HashAggOperator: StreamOperator {
         // 4. Emit U- (the previous row) and U+ (the new one) per touched group.
         var out = Chunk(width: width, capacity: touchedCount * 2)
         let emitted = emitted.pointer, previousRows = previous.pointer, touchedGroups = touched.pointer
-        out.appendRows(upTo: touchedCount * 2) { rows in
+        withResultWriter { writer in out.appendRows(upTo: touchedCount * 2) { rows in
             for i in 0..<touchedCount {
                 let g = touchedGroups[i]
                 mark[g] = false
@@ -75,13 +78,13 @@ final class HashAggOperator: StreamOperator {
                     for k in 0..<width { row[k] = old[k] }
                 }
                 if rowCounts[g] > 0 {
-                    writeResult(g, to: rows.append(op: .insert))
+                    writer.write(g, to: rows.append(op: .insert))
                     emitted[g] = true
                 } else {
                     emitted[g] = false
                 }
             }
-        }
+        } }
         return out
     }
 
@@ -142,27 +145,41 @@ final class HashAggOperator: StreamOperator {
         }
     }
 
-    /// Writes the current output row of group `g` (its keys, then each aggregate) to `row`.
-    @inline(__always)
-    private func writeResult(_ g: Int, to row: UnsafeMutablePointer<Int64>) {
-        let keyCount = groupKeys.count
-        let key = index.keyWords(g)
-        for k in 0..<keyCount { row[k] = key[k] }
-        let nCalls = results.count
-        let out = row + keyCount
-        let counts = counts.pointer, accumulators = accumulators.pointer
-        for c in 0..<nCalls {
-            let slot = g &* nCalls &+ c
-            switch results[c] {
-            case .count: out[c] = counts[slot]
-            case .accumulator: out[c] = accumulators[slot]
-            case .averageOfDoubles:
-                let n = counts[slot]
-                out[c] = ScalarExpr.bits(n == 0 ? 0 : ScalarExpr.double(accumulators[slot]) / Double(n))
-            case .averageOfIntegers:
-                let n = counts[slot]
-                out[c] = ScalarExpr.bits(n == 0 ? 0 : Double(accumulators[slot]) / Double(n))
+    /// Writes result rows: a group's keys, then each aggregate. Holds the state's addresses,
+    /// so it is valid only while no group is added (within one pass of `process`).
+    private struct ResultWriter {
+        let keys: UnsafePointer<Int64>
+        let keyCount: Int
+        let counts: UnsafeMutablePointer<Int64>
+        let accumulators: UnsafeMutablePointer<Int64>
+        let results: UnsafeBufferPointer<ResultKind>
+
+        @inline(__always)
+        func write(_ g: Int, to row: UnsafeMutablePointer<Int64>) {
+            let key = keys + g &* keyCount
+            for k in 0..<keyCount { row[k] = key[k] }
+            let nCalls = results.count
+            let out = row + keyCount
+            let slot = g &* nCalls
+            for c in 0..<nCalls {
+                switch results[c] {
+                case .count: out[c] = counts[slot &+ c]
+                case .accumulator: out[c] = accumulators[slot &+ c]
+                case .averageOfDoubles:
+                    let n = counts[slot &+ c]
+                    out[c] = ScalarExpr.bits(n == 0 ? 0 : ScalarExpr.double(accumulators[slot &+ c]) / Double(n))
+                case .averageOfIntegers:
+                    let n = counts[slot &+ c]
+                    out[c] = ScalarExpr.bits(n == 0 ? 0 : Double(accumulators[slot &+ c]) / Double(n))
+                }
             }
+        }
+    }
+
+    private func withResultWriter<R>(_ body: (ResultWriter) -> R) -> R {
+        results.withUnsafeBufferPointer { results in
+            body(ResultWriter(keys: index.keyWords(0), keyCount: groupKeys.count, counts: counts.pointer,
+                              accumulators: accumulators.pointer, results: results))
         }
     }
 

@@ -78,8 +78,9 @@ public indirect enum ScalarExpr: Sendable, Hashable, CustomStringConvertible {
             case .add: return a &+ b
             case .sub: return a &- b
             case .mul: return a &* b
-            case .div: return b == 0 ? 0 : a / b
-            case .mod: return b == 0 ? 0 : a % b
+            // Division wraps like the other operators (Int64.min / -1 is Int64.min), never traps.
+            case .div: return b == 0 ? 0 : a.dividedReportingOverflow(by: b).partialValue
+            case .mod: return b == 0 ? 0 : a.remainderReportingOverflow(dividingBy: b).partialValue
             }
         case .comparison(let op, let l, let r):
             let a = l.evaluate(chunk, row, strings), b = r.evaluate(chunk, row, strings)

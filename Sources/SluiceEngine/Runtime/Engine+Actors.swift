@@ -300,11 +300,13 @@ extension Engine {
     }
 
     /// Lets the channel's scheme move what it may, then unblocks the sender if it can go on.
+    @inline(__always)
     func pump(_ channel: Channel) {
         schemePump(channel)
         outboxMayHaveDrained(channel)
     }
 
+    @inline(__always)
     func outboxMayHaveDrained(_ channel: Channel) {
         guard channel.outbox.isEmpty, channel.countedPending else { return }
         channel.countedPending = false

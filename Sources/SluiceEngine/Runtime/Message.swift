@@ -135,6 +135,7 @@ final class Channel {
         depthSince = now
     }
 
+    @inline(__always)
     func pushOutbox(_ m: consuming Message) {
         if !m.isBarrier { sentRows += Int64(m.rows) }
         outboxRows += m.rows
@@ -142,6 +143,7 @@ final class Channel {
         outbox.append(m)
     }
 
+    @inline(__always)
     func popOutbox() -> Message {
         let m = outbox.removeFirst()
         outboxRows -= m.rows
