@@ -50,11 +50,16 @@ final class HashAggOperator: StreamOperator {
         // 2. The groups touched, in order of first touch, with their result rows before the chunk.
         let groups = groupOfRow.pointer, mark = touchedMark.pointer
         touched.removeAll()
-        for row in 0..<n where !mark[groups[row]] {
-            mark[groups[row]] = true
-            touched.append(groups[row])
+        touched.append(repeating: 0, count: n)
+        var touchedCount = 0
+        let firstTouches = touched.pointer
+        for row in 0..<n {
+            // Branch-free: groups repeat at random, so a branch here would mispredict often.
+            let g = groups[row]
+            firstTouches[touchedCount] = g
+            touchedCount &+= mark[g] ? 0 : 1
+            mark[g] = true
         }
-        let touchedCount = touched.count
         previous.removeAll()
         previous.append(repeating: 0, count: touchedCount * width)
         withResultWriter { writer in

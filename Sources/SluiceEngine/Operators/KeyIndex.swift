@@ -20,7 +20,7 @@ final class KeyIndex {
     init(width: Int, capacity: Int = 16) {
         self.width = max(1, width)
         var size = 16
-        while size < capacity * 2 { size <<= 1 }
+        while size < capacity * 4 { size <<= 1 }
         slots = .allocate(capacity: size)
         slots.initialize(repeating: -1, count: size)
         mask = size - 1
@@ -57,6 +57,7 @@ final class KeyIndex {
 
     @inline(__always)
     private func equal(_ index: Int, _ words: UnsafePointer<Int64>) -> Bool {
+        if width == 1 { return keys[index] == words[0] }
         let stored = keys + index &* width
         for i in 0..<width where stored[i] != words[i] { return false }
         return true
@@ -123,7 +124,8 @@ final class KeyIndex {
         hashes[index] = short
         slots[slot] = Int32(index)
         count += 1
-        if count * 2 > mask + 1 { growSlots() }
+        // At most a quarter full: a probe rarely goes past its first slot.
+        if count * 4 > mask + 1 { growSlots() }
         return index
     }
 
