@@ -69,7 +69,8 @@ final class CreditScheme: FlowControlScheme {
             engine.trace(.credit, "\(engine.channelName(channel)): receiver grants \(granted) credit\(granted == 1 ? "" : "s") (credit \(channel.credit))")
         }
         if returned > 0 { serveWaiters(gate, engine: engine) }
-        engine.pump(channel)
+        // With nothing queued, nothing announced and nothing pending, a pump would do nothing.
+        if !channel.outbox.isEmpty || channel.announcedBacklog != 0 || channel.countedPending { engine.pump(channel) }
     }
 
     func describe(_ channel: Channel, engine: Engine) -> ChannelBound {
