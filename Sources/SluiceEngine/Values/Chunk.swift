@@ -39,6 +39,9 @@ public struct Chunk: Sendable {
         return ops[start &+ row]
     }
 
+    /// The storage behind this view (for tests of sharing and release).
+    var backingStorage: ChunkStorage { storage }
+
     /// Whether any row may be a delete (false: every row is an insert).
     public var hasOps: Bool { storage.ops != nil }
 

@@ -1,0 +1,112 @@
+import Testing
+@testable import SluiceEngine
+
+/// The engine's two hand-written queues: a channel's message ring buffer and the event heap.
+/// Both are checked against plain Swift models under random operations.
+@Suite struct QueueTests {
+    /// A one-row data message whose row is `[tag]`, or a barrier of epoch `tag`.
+    static func message(_ tag: Int64, barrier: Bool = false) -> Message {
+        if barrier { return .barrier(BarrierMark(epoch: tag, injectedAt: 0)) }
+        var chunk = Chunk(width: 1)
+        chunk.append([tag])
+        return .data(chunk, buffers: 1)
+    }
+
+    /// What a message stands for in the model: its row's word, or minus the barrier's epoch.
+    static func tag(_ m: Message) -> Int64 { m.barrier.map { -$0.epoch } ?? m.chunk.value(0, 0) }
+
+    @Test func messagesComeOutInOrderThroughWrapAroundAndGrowth() {
+        let queue = MessageQueue(capacity: 4)
+        var model: [Int64] = []
+        var next: Int64 = 1
+        // Interleave pushes and pops so the ring's head wraps before it grows.
+        for round in 0..<50 {
+            for _ in 0..<(1 + round % 5) {
+                queue.append(Self.message(next))
+                model.append(next)
+                next += 1
+            }
+            for _ in 0..<(round % 4) where !model.isEmpty {
+                #expect(Self.tag(queue.removeFirst()) == model.removeFirst())
+            }
+            #expect(queue.map(Self.tag) == model)
+            #expect(queue.count == model.count)
+        }
+    }
+
+    @Test func insertRemoveAndModifyInPlaceMatchAnArray() {
+        var rng = SeededRandom(seed: 7)
+        let queue = MessageQueue(capacity: 4)
+        var model: [Int64] = []
+        var next: Int64 = 1
+        for step in 0..<2_000 {
+            switch rng.below(6) {
+            case 0, 1:
+                queue.append(Self.message(next)); model.append(next)
+            case 2:
+                // A barrier jumping the queue, as unaligned checkpoints do.
+                let at = rng.below(model.count + 1)
+                queue.insert(Self.message(next, barrier: true), at: at); model.insert(-next, at: at)
+            case 3 where !model.isEmpty:
+                let at = rng.below(model.count)
+                #expect(Self.tag(queue.remove(at: at)) == model.remove(at: at))
+            case 4 where !model.isEmpty:
+                #expect(Self.tag(queue.removeFirst()) == model.removeFirst())
+            case 5 where !model.isEmpty && model[0] > 0:
+                // Splitting the head in place keeps the rest of the queue where it is.
+                queue[0].buffers = 7
+                #expect(queue[0].buffers == 7)
+            default:
+                break
+            }
+            next += 1
+            #expect(queue.map(Self.tag) == model, "step \(step)")
+        }
+        queue.removeAll()
+        #expect(queue.isEmpty && queue.count == 0)
+        queue.append(Self.message(1))
+        #expect(queue.map(Self.tag) == [1])
+    }
+
+    @Test func aQueueReleasesTheChunksItHolds() {
+        weak var storage: ChunkStorage?
+        do {
+            let queue = MessageQueue()
+            var chunk = Chunk(width: 1)
+            chunk.append([42])
+            queue.append(.data(chunk, buffers: 1))
+            storage = queue[0].chunk.backingStorage
+            #expect(storage != nil)
+        }
+        #expect(storage == nil, "the queue's deinit must release the messages it still holds")
+    }
+
+    @Test func eventsPopInTimeThenSchedulingOrder() {
+        var rng = SeededRandom(seed: 11)
+        var queue = EventQueue()
+        var model: [(time: Int64, order: Int)] = []
+        var scheduled = 0
+        for _ in 0..<3_000 {
+            if rng.below(3) > 0 || model.isEmpty {
+                // Few distinct times, so ties are common and must break by scheduling order.
+                let time = Int64(rng.below(40))
+                queue.schedule(.actorDone, at: time, target: scheduled)
+                model.append((time, scheduled))
+                scheduled += 1
+            } else {
+                let expected = model.enumerated().min { $0.element.time != $1.element.time ? $0.element.time < $1.element.time : $0.element.order < $1.element.order }!
+                model.remove(at: expected.offset)
+                let event = queue.pop()!
+                #expect(event.time == expected.element.time && Int(event.target) == expected.element.order)
+            }
+            #expect(queue.count == model.count)
+            #expect(queue.nextTime == model.map(\.time).min())
+        }
+        while let event = queue.pop() {
+            let expected = model.enumerated().min { $0.element.time != $1.element.time ? $0.element.time < $1.element.time : $0.element.order < $1.element.order }!
+            model.remove(at: expected.offset)
+            #expect(Int(event.target) == expected.element.order)
+        }
+        #expect(model.isEmpty && queue.isEmpty)
+    }
+}
