@@ -241,7 +241,7 @@ extension Engine {
 
     /// Splits `chunk` by the hash of its key columns into `n` parts (the hash exchange).
     private func partition(_ chunk: Chunk, keys: [Int], into n: Int) -> [Chunk] {
-        var parts = [Chunk](repeating: Chunk(width: chunk.width), count: n)
+        var parts = (0..<n).map { _ in Chunk(width: chunk.width, capacity: chunk.count / n + 1) }
         withUnsafeTemporaryAllocation(of: Int64.self, capacity: max(1, keys.count)) { key in
             for row in 0..<chunk.count {
                 for (i, c) in keys.enumerated() { key[i] = chunk.value(row, c) }
@@ -253,6 +253,7 @@ extension Engine {
     }
 
     private func send(_ id: Int, _ outgoing: consuming Chunk) {
+        // A closure cannot capture a consuming parameter: the chunk moves in through an optional.
         var outgoing: Chunk? = consume outgoing
         withChannel(id) { channel in
             let chunk = outgoing.take()!
