@@ -27,10 +27,11 @@ test: deps
 	$(SWIFT) test --skip-build
 
 # Release build; prints simulated rows per wall second against baselines run in the same invocation.
+# `make bench SECTIONS="a b"` runs only those sections.
 bench: deps
 	@python3 -c 'import simpy' 2>/dev/null || pip install -q simpy
 	$(SWIFT) build -c release --product SluiceBench
-	$$($(SWIFT) build -c release --show-bin-path)/SluiceBench
+	$$($(SWIFT) build -c release --show-bin-path)/SluiceBench $(SECTIONS)
 
 # Re-record the golden transcripts (examples/*.out).
 record:
