@@ -39,7 +39,7 @@ final class CreditScheme: FlowControlScheme {
             if engine.tracing {
                 engine.trace(.credit, "\(engine.channelName(channel)): sends buffer \(channel.sentBuffers + 1) (\(message.rows) row\(message.rows == 1 ? "" : "s"), credit left \(channel.credit))")
             }
-            engine.transmit(channel, message)
+            engine.transmit(channel, consume message)
             // The backlog rides along with every buffer (BufferResponse.buffersInBacklog).
             onSenderBacklog(channel, backlog: channel.outboxBuffers, engine: engine)
         }
@@ -81,11 +81,13 @@ final class CreditScheme: FlowControlScheme {
     }
 
     /// `RemoteInputChannel.onSenderBacklog`: hold backlog + initial credit available buffers.
+    @inline(__always)
     private func onSenderBacklog(_ channel: Channel, backlog: Int, engine: Engine) {
         channel.announcedBacklog = backlog
         requestFloating(channel, engine: engine)
     }
 
+    @inline(__always)
     private func requestFloating(_ channel: Channel, engine: Engine) {
         let gate = engine.gate(of: channel)
         let required = channel.announcedBacklog + engine.settings.buffersPerChannel

@@ -33,7 +33,7 @@ final class PermitScheme: FlowControlScheme {
             if engine.tracing {
                 engine.trace(.permits, "\(engine.channelName(channel)): takes \(need) permits for \(message.rows) rows (\(channel.permits) left)")
             }
-            engine.transmit(channel, message)
+            engine.transmit(channel, consume message)
         }
     }
 

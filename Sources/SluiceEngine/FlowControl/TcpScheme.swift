@@ -172,7 +172,7 @@ final class DropScheme: FlowControlScheme {
         let capacity = engine.settings.boundedChannelRows
         while !channel.outbox.isEmpty {
             var message = channel.popOutbox()
-            if message.isBarrier { engine.transmit(channel, message); continue }
+            if message.isBarrier { engine.transmit(channel, consume message); continue }
             if kind == .dropTail {
                 let room = max(0, capacity - channel.inboxRows)
                 if message.rows > room {
@@ -182,9 +182,9 @@ final class DropScheme: FlowControlScheme {
                     if room == 0 { continue }
                     message = message.splitFirst(room, buffers: channel.buffers(forRows: room))
                 }
-                engine.transmit(channel, message)
+                engine.transmit(channel, consume message)
             } else {
-                engine.transmit(channel, message)
+                engine.transmit(channel, consume message)
                 let excess = channel.inboxRows - capacity
                 if excess > 0 {
                     engine.dropOldest(channel, rows: excess)

@@ -261,7 +261,7 @@ extension Engine {
             // `chunk_rows` (views of the same storage), as RisingWave's join chunk builder does.
             let limit = settings.chunkRows, rows = chunk.count
             if rows <= limit {
-                channel.pushOutbox(.data(chunk, buffers: channel.buffers(forRows: rows)))
+                channel.pushOutbox(.data(consume chunk, buffers: channel.buffers(forRows: rows)))
             } else {
                 var start = 0
                 while start < rows {
