@@ -29,7 +29,7 @@ extension Engine {
             forwardBarrier(actor, mark)
             if actor.pendingOutboxes > 0 { return false }
         }
-        guard let consumer = actor.consumer else { return false }
+        guard actor.consumer != nil else { return false }
         let interval = Int64(settings.barrierIntervalMs) * VirtualTime.millisecond
         if interval > 0 && now - actor.lastBarrierAt >= 5 * interval && !jobs.isEmpty {
             if !actor.selfPaused {
@@ -38,7 +38,7 @@ extension Engine {
             }
             return false
         }
-        if actor.fetchedRemaining == 0 { poll(actor, consumer) }
+        if actor.fetchedRemaining == 0 { poll(actor) }
         guard actor.fetchedRemaining > 0 else { return false }
         let take = min(settings.chunkRows, actor.fetchedRemaining)
         var left = take
@@ -50,8 +50,7 @@ extension Engine {
         }
         let chunk: Chunk
         if take == actor.fetchedRemaining {
-            chunk = actor.fetched!
-            actor.fetched = nil
+            chunk = actor.fetched.take()!
         } else {
             chunk = actor.fetched!.split(first: take)
         }
@@ -60,7 +59,8 @@ extension Engine {
     }
 
     /// One `poll()`: up to `max_poll_records` rows from the actor's unpaused partitions.
-    private func poll(_ actor: Actor, _ consumer: Consumer) {
+    private func poll(_ actor: Actor) {
+        guard let consumer = actor.consumer else { return }
         let source = consumer.source
         var chunk = Chunk(width: source.spec.schema.count)
         var budget = settings.maxPollRecords
@@ -188,7 +188,7 @@ extension Engine {
             }
             actor.pendingOutput = nil
         } else {
-            actor.pendingOutput = output.isEmpty ? nil : output
+            if output.isEmpty { actor.pendingOutput = nil } else { actor.pendingOutput = consume output }
         }
         actor.setStatus(.busy, now: now)
         events.schedule(.actorDone, at: now + max(0, duration), target: actor.id)
