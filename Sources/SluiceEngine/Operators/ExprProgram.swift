@@ -16,6 +16,8 @@ final class ExprProgram {
         case compareInt(ScalarExpr.ComparisonOp)
         case compareDouble(ScalarExpr.ComparisonOp, leftDouble: Bool, rightDouble: Bool)
         case compareString(ScalarExpr.ComparisonOp)
+        /// `column op constant`, both of one type (strings only for = and <>).
+        case compareColumn(Int, ScalarExpr.ComparisonOp, Int64, double: Bool)
     }
 
     private let steps: [Step]
@@ -53,6 +55,10 @@ final class ExprProgram {
                 compile(l); compile(r)
                 let ld = l.type == .double, rd = r.type == .double
                 emit(ld || rd ? .arithmeticDouble(op, leftDouble: ld, rightDouble: rd) : .arithmeticInt(op), pops: 2)
+            case .comparison(let op, .column(let c, let t, _), .constant(let bits, let u, _))
+                where t == u && (t == .double || t != .varchar || op == .eq || op == .ne):
+                // The usual filter, a column against a constant of its type: one pass.
+                emit(.compareColumn(c, op, bits, double: t == .double), pops: 0)
             case .comparison(let op, let l, let r):
                 compile(l); compile(r)
                 let ld = l.type == .double, rd = r.type == .double
@@ -93,6 +99,21 @@ final class ExprProgram {
                     top += 1
                     let r = scratch + top * rows
                     for i in 0..<n { r[i] = words[i &* width &+ c] }
+                case .compareColumn(let c, let op, let bits, let double):
+                    top += 1
+                    let r = scratch + top * rows
+                    if double {
+                        let y = ScalarExpr.double(bits)
+                        for i in 0..<n {
+                            let x = ScalarExpr.double(words[i &* width &+ c])
+                            r[i] = Self.holds(op, order: x < y ? -1 : (x == y ? 0 : 1)) ? 1 : 0
+                        }
+                    } else {
+                        for i in 0..<n {
+                            let x = words[i &* width &+ c]
+                            r[i] = Self.holds(op, order: x < bits ? -1 : (x == bits ? 0 : 1)) ? 1 : 0
+                        }
+                    }
                 case .constant(let bits):
                     top += 1
                     (scratch + top * rows).update(repeating: bits, count: n)
@@ -161,7 +182,7 @@ final class ExprProgram {
                 let x = strings.string(a[i]), y = strings.string(b[i])
                 a[i] = Self.holds(op, order: x < y ? -1 : (x == y ? 0 : 1)) ? 1 : 0
             }
-        case .column, .constant, .negateInt, .negateDouble, .not:
+        case .column, .constant, .negateInt, .negateDouble, .not, .compareColumn:
             preconditionFailure("not a binary step")
         }
     }
