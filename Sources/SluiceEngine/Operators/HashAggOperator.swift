@@ -16,11 +16,11 @@ final class HashAggOperator: StreamOperator {
     /// the chunk in progress touched it.
     private var emitted = RawBuffer<Bool>(capacity: 1024)
     private var touchedMark = RawBuffer<Bool>(capacity: 1024)
-    /// Per chunk: each input row's group, the groups touched in order of first touch, and
-    /// their result rows before the chunk.
+    /// Per chunk: each input row's group and the groups touched in order of first touch.
     private var groupOfRow = RawBuffer<Int>(capacity: 256)
     private var touched = RawBuffer<Int>(capacity: 256)
-    private var previous = RawBuffer<Int64>(capacity: 1024)
+    /// Per touched group, the output row its U+ goes to.
+    private var insertRows = RawBuffer<Int>(capacity: 256)
 
     private enum ResultKind { case count, accumulator, averageOfDoubles, averageOfIntegers }
 
@@ -44,53 +44,74 @@ final class HashAggOperator: StreamOperator {
 
     func process(_ input: Chunk, side: Int, strings: StringPool) -> Chunk {
         if input.isEmpty { return input }
-        let n = input.count, width = outputWidth
+        let n = input.count
         // 1. Every row's group (new groups start empty).
         findGroups(input)
-        // 2. The groups touched, in order of first touch, with their result rows before the chunk.
+        // 2. The groups touched, in order of first touch.
         let groups = groupOfRow.pointer, mark = touchedMark.pointer
         touched.removeAll()
         touched.append(repeating: 0, count: n)
         var touchedCount = 0
-        let firstTouches = touched.pointer
+        let touchedGroups = touched.pointer
         for row in 0..<n {
             // Branch-free: groups repeat at random, so a branch here would mispredict often.
             let g = groups[row]
-            firstTouches[touchedCount] = g
+            touchedGroups[touchedCount] = g
             touchedCount &+= mark[g] ? 0 : 1
             mark[g] = true
         }
-        previous.removeAll()
-        previous.append(repeating: 0, count: touchedCount * width)
-        withResultWriter { writer in
-            let touchedGroups = touched.pointer, previousRows = previous.pointer
-            for i in 0..<touchedCount { writer.write(touchedGroups[i], to: previousRows + i &* width) }
-        }
-        // 3. Apply the rows in order, call by call.
-        let signs = input.hasOps
-        let rowCounts = rowCounts.pointer
-        for row in 0..<n { rowCounts[groups[row]] &+= signs ? Int64(input.op(row).rawValue) : 1 }
-        for c in 0..<calls.count { accumulate(call: c, input, groups: groups, signs: signs, strings) }
-        // 4. Emit U- (the previous row) and U+ (the new one) per touched group.
-        var out = Chunk(width: width, capacity: touchedCount * 2)
-        let emitted = emitted.pointer, previousRows = previous.pointer, touchedGroups = touched.pointer
-        withResultWriter { writer in out.appendRows(upTo: touchedCount * 2) { rows in
-            for i in 0..<touchedCount {
-                let g = touchedGroups[i]
-                mark[g] = false
-                if emitted[g] {
-                    let row = rows.append(op: .delete), old = previousRows + i &* width
-                    for k in 0..<width { row[k] = old[k] }
-                }
-                if rowCounts[g] > 0 {
-                    writer.write(g, to: rows.append(op: .insert))
-                    emitted[g] = true
-                } else {
-                    emitted[g] = false
+        var out = Chunk(width: outputWidth, capacity: touchedCount * 2)
+        var retired = false
+        insertRows.removeAll()
+        out.appendRows(upTo: touchedCount * 2) { rows in
+            // 3. Per touched group, U- (its row before this chunk, if it emitted one) and a
+            //    place for U+.
+            let emitted = emitted.pointer
+            withResultWriter { writer in
+                for i in 0..<touchedCount {
+                    let g = touchedGroups[i]
+                    if emitted[g] { writer.write(g, to: rows.append(op: .delete)) }
+                    insertRows.append(rows.appended)
+                    _ = rows.append(op: .insert)
                 }
             }
-        } }
-        return out
+            // 4. Apply the rows in order, call by call.
+            let signs = input.hasOps
+            let rowCounts = rowCounts.pointer
+            for row in 0..<n { rowCounts[groups[row]] &+= signs ? Int64(input.op(row).rawValue) : 1 }
+            for c in 0..<calls.count { accumulate(call: c, input, groups: groups, signs: signs, strings) }
+            // 5. U+ for every group that still has rows; a group whose rows were all retracted
+            //    emits only its U-, and its place is dropped below.
+            withResultWriter { writer in
+                for i in 0..<touchedCount {
+                    let g = touchedGroups[i]
+                    mark[g] = false
+                    if rowCounts[g] > 0 {
+                        writer.write(g, to: rows.row(insertRows[i]))
+                        emitted[g] = true
+                    } else {
+                        emitted[g] = false
+                        insertRows[i] = -1 - insertRows[i]
+                        retired = true
+                    }
+                }
+            }
+        }
+        return retired ? withoutRetiredPlaces(out, touched: touchedCount) : out
+    }
+
+    /// `out` without the U+ places of groups whose rows were all retracted (marked negative
+    /// in `insertRows`): rare, so it copies.
+    private func withoutRetiredPlaces(_ out: Chunk, touched: Int) -> Chunk {
+        var kept = Chunk(width: out.width, capacity: out.count)
+        var from = 0
+        for i in 0..<touched where insertRows[i] < 0 {
+            let place = -1 - insertRows[i]
+            kept.appendRows(from: out, from..<place)
+            from = place + 1
+        }
+        kept.appendRows(from: out, from..<out.count)
+        return kept
     }
 
     /// Fills `groupOfRow` with each row's group, adding state for groups seen the first time.

@@ -206,6 +206,13 @@ public struct RowAppender {
     fileprivate let limit: Int
     public fileprivate(set) var appended = 0
 
+    /// The words of row `i` of those appended so far, to write again.
+    @inline(__always)
+    public func row(_ i: Int) -> UnsafeMutablePointer<Int64> {
+        precondition(i >= 0 && i < appended, "row not appended")
+        return words + i &* width
+    }
+
     /// The next row's `width` words, for the caller to write in full.
     @inline(__always)
     public mutating func append(op: RowOp = .insert) -> UnsafeMutablePointer<Int64> {
