@@ -153,7 +153,6 @@ final class SourceLog {
         let tableKeys = spec.isTable && spec.keys > 0 && spec.keys < spec.tableRows
         let sampler = keySampler
         let base = seed ^ (UInt64(id) << 48) ^ (UInt64(p) << 40)
-        let hundredths = Self.hundredths
         generators.withUnsafeBufferPointer { generators in
             choices.withUnsafeBufferPointer { choices in
                 chunk.appendRows(upTo: count) { rows in
@@ -168,7 +167,7 @@ final class SourceLog {
                             case .streamKey: row[c] = Int64(sampler.draw(seed: h))
                             case .tableKey: row[c] = tableKeys ? o % keyCount : o
                             case .integer: row[c] = Int64(h % 1000)
-                            case .double: row[c] = hundredths[Int(h % 10_000)]
+                            case .double: row[c] = ScalarExpr.bits(Double(h % 10_000) / 100)
                             case .string: row[c] = choices[column.choices &+ Self.pick(h, among: column.choiceCount)]
                             case .boolean: row[c] = Int64(h & 1)
                             }
@@ -178,10 +177,6 @@ final class SourceLog {
             }
         }
     }
-
-    /// The bits of `Double(k) / 100` for every `k` below 10 000: a double column's values,
-    /// looked up instead of divided (the same bits, without a floating-point division per row).
-    private static let hundredths: [Int64] = (0..<10_000).map { ScalarExpr.bits(Double($0) / 100) }
 
     /// `h % count`, with the usual counts (100 stream strings, 8 table strings) divided by a
     /// constant the compiler turns into a multiplication instead of a slow division.
