@@ -133,6 +133,7 @@ extension Engine {
 
     /// Takes up to `limit` rows from the front of the inbox (stopping at a barrier), returning
     /// the buffers and permits they free to the flow-control scheme.
+    @inline(__always)
     private func takeRows(_ channel: Channel, limit: Int) -> Chunk {
         channel.touchDepth(now: now)
         var result: Chunk?
@@ -170,6 +171,7 @@ extension Engine {
     // MARK: Work
 
     /// Runs the chain on `chunk` and keeps the output until the chunk's cost has elapsed.
+    @inline(__always)
     private func beginWork(_ actor: Actor, _ chunk: consuming Chunk, side: Int) {
         let rows = chunk.count
         actor.rowsIn &+= Int64(rows)
@@ -218,6 +220,7 @@ extension Engine {
     }
 
     /// Sends `chunk` to the actors of dispatcher `d`'s downstream fragment.
+    @inline(__always)
     private func route(_ actor: Actor, _ d: Int, _ chunk: consuming Chunk) {
         let targets = actor.dispatchers[d].channels.count
         guard targets > 0 else { return }
@@ -252,6 +255,7 @@ extension Engine {
         return parts
     }
 
+    @inline(__always)
     private func send(_ id: Int, _ outgoing: consuming Chunk) {
         // A closure cannot capture a consuming parameter: the chunk moves in through an optional.
         var outgoing: Chunk? = consume outgoing

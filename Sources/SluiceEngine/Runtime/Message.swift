@@ -154,6 +154,7 @@ final class Channel {
     /// Puts a message on the receiver side; in unaligned mode a barrier jumps the queue and
     /// returns the rows and buffers it overtook (the checkpoint's in-flight data).
     @discardableResult
+    @inline(__always)
     func deliver(_ m: consuming Message, now: Int64, overtaking: Bool) -> (rows: Int, buffers: Int) {
         touchDepth(now: now)
         if m.isBarrier && overtaking {
