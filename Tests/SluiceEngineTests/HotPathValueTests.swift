@@ -541,6 +541,19 @@ import Testing
         #expect(SeededRandom.firstOutput(seed: 1) != SeededRandom.firstOutput(seed: 2))
     }
 
+    @Test func nanosecondsRoundLikeLibm() {
+        // Halves (both signs), their neighbours, tiny and huge values, and random draws.
+        var values: [Double] = [0, -0.0, 0.5, 1.5, 2.5, -0.5, -2.5, 0.49999999999999994, 4503599627370495.5,
+                                1e15 + 0.5, 9.2e18, -9.2e18, Double.leastNonzeroMagnitude, 1e-300]
+        for k in 0..<200 {
+            let half = Double(k) + 0.5
+            values += [half, half.nextUp, half.nextDown, -half, -half.nextUp, -half.nextDown]
+        }
+        var rng = SeededRandom(seed: 31)
+        for _ in 0..<2_000 { values += [rng.exponential(mean: 1_000_000), (rng.unit() - 0.5) * 1e12] }
+        for x in values { #expect(SeededRandom.nanoseconds(x) == Int64(x.rounded()), "\(x)") }
+    }
+
     @Test(arguments: [KeyDistribution.uniform, .zipf(0.8), .zipf(1.1), .zipf(2)])
     func samplerDrawBySeedIsTheGeneratorsDraw(_ distribution: KeyDistribution) {
         var rng = SeededRandom(seed: 5)

@@ -186,7 +186,7 @@ extension Engine {
         if let sink = actor.sink {
             duration += sink.latency
             if let throughput = sink.throughput, throughput > 0 {
-                duration += Int64((Double(rows) / throughput * 1e9).rounded())
+                duration += SeededRandom.nanoseconds(Double(rows) / throughput * 1e9)
             }
             actor.pendingOutput = nil
         } else {
