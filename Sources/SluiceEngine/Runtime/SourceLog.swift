@@ -218,7 +218,10 @@ final class SourceLog {
 /// A consumer group reading one source for one job: Kafka's committed position per partition,
 /// pause state, and what it lost to retention.
 final class Consumer {
-    let source: SourceLog
+    /// Not retained: the source keeps its consumers, so a strong reference back would be a
+    /// cycle that outlives the engine. Safe because the engine keeps every source it ever
+    /// created (`sources` never shrinks; dropped ones move to the ledger's retired list too).
+    unowned(unsafe) let source: SourceLog
     let job: String
     /// Unique for the engine's lifetime: names its time series.
     let serial: Int
