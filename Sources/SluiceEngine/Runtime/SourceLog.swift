@@ -31,6 +31,8 @@ final class SourceLog {
     var generated: Int64 = 0
     var expiredByRetention: Int64 = 0
     var consumers: [Consumer] = []
+    /// Scratch for `readRows`: each row's running hash.
+    private var rowHashes = RawBuffer<UInt64>(capacity: 512)
 
     init(id: Int, spec: SourceSpec, seed: UInt64, strings: inout StringPool) {
         self.id = id
@@ -145,7 +147,9 @@ final class SourceLog {
         return z ^ (z >> 31)
     }
 
-    /// Appends the rows at `offset..<offset+count` of partition `p` to `chunk`.
+    /// Appends the rows at `offset..<offset+count` of partition `p` to `chunk`. Row `o`'s
+    /// hash starts from (seed, source, partition, offset) and advances once per column; the
+    /// work goes column by column over all rows, so the rows' hash chains run side by side.
     func readRows(partition p: Int, offset: Int64, count: Int, into chunk: inout Chunk) {
         guard count > 0 else { return }
         let (generators, choices) = columnGenerators()
@@ -153,25 +157,40 @@ final class SourceLog {
         let tableKeys = spec.isTable && spec.keys > 0 && spec.keys < spec.tableRows
         let sampler = keySampler
         let base = seed ^ (UInt64(id) << 48) ^ (UInt64(p) << 40)
-        generators.withUnsafeBufferPointer { generators in
+        rowHashes.removeAll()
+        rowHashes.append(repeating: 0, count: count)
+        let hashes = rowHashes.pointer
+        for i in 0..<count { hashes[i] = Self.mix(base ^ UInt64(bitPattern: offset + Int64(i))) }
+        let width = generators.count
+        chunk.appendBlankRows(count)
+        let firstRow = chunk.count - count
+        chunk.withUnsafeMutableWords { words in
+            let first = words + firstRow * width
             choices.withUnsafeBufferPointer { choices in
-                chunk.appendRows(upTo: count) { rows in
-                    for i in 0..<count {
-                        let o = offset + Int64(i)
-                        var h = Self.mix(base ^ UInt64(bitPattern: o))
-                        let row = rows.append()
-                        for c in 0..<generators.count {
-                            h = Self.mix(h)
-                            let column = generators[c]
-                            switch column.kind {
-                            case .streamKey: row[c] = Int64(sampler.draw(seed: h))
-                            case .tableKey: row[c] = tableKeys ? o % keyCount : o
-                            case .integer: row[c] = Int64(h % 1000)
-                            case .double: row[c] = ScalarExpr.bits(Double(h % 10_000) / 100)
-                            case .string: row[c] = choices[column.choices &+ Self.pick(h, among: column.choiceCount)]
-                            case .boolean: row[c] = Int64(h & 1)
-                            }
+                for (c, column) in generators.enumerated() {
+                    switch column.kind {
+                    case .streamKey:
+                        for i in 0..<count { hashes[i] = Self.mix(hashes[i]); first[i &* width &+ c] = Int64(sampler.draw(seed: hashes[i])) }
+                    case .tableKey:
+                        for i in 0..<count {
+                            hashes[i] = Self.mix(hashes[i])
+                            let o = offset + Int64(i)
+                            first[i &* width &+ c] = tableKeys ? o % keyCount : o
                         }
+                    case .integer:
+                        for i in 0..<count { hashes[i] = Self.mix(hashes[i]); first[i &* width &+ c] = Int64(hashes[i] % 1000) }
+                    case .double:
+                        for i in 0..<count {
+                            hashes[i] = Self.mix(hashes[i])
+                            first[i &* width &+ c] = ScalarExpr.bits(Double(hashes[i] % 10_000) / 100)
+                        }
+                    case .string:
+                        for i in 0..<count {
+                            hashes[i] = Self.mix(hashes[i])
+                            first[i &* width &+ c] = choices[column.choices &+ Self.pick(hashes[i], among: column.choiceCount)]
+                        }
+                    case .boolean:
+                        for i in 0..<count { hashes[i] = Self.mix(hashes[i]); first[i &* width &+ c] = Int64(hashes[i] & 1) }
                     }
                 }
             }
