@@ -93,7 +93,6 @@ extension Engine {
     /// Re-attaches every channel to the current scheme, keeping queued data.
     func rebuildFlowControl() {
         reclaimConnections()
-        scheme = Engine.makeScheme(settings.flowControl)
         for (actorID, actorGates) in gates.enumerated() where actors[actorID].alive {
             for gate in actorGates {
                 gate.floatingFree = settings.floatingBuffersPerGate

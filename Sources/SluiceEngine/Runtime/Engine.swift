@@ -34,9 +34,7 @@ public final class Engine {
     /// Per actor, per input side.
     var gates: [[Gate]] = []
     var connections: [Int: Connection] = [:]
-    var scheme: FlowControlScheme
-    let logScheme = UnboundedScheme()
-    /// The schemes again as concrete types, for the hot path's static dispatch (see `pump`).
+    /// One instance of every flow-control scheme (they keep their state on the channels).
     let schemes = Schemes()
 
     var events = EventQueue()
@@ -72,18 +70,6 @@ public final class Engine {
     public init(settings: EngineSettings = EngineSettings()) throws(EngineError) {
         try settings.validate()
         self.settings = settings
-        self.scheme = Engine.makeScheme(settings.flowControl)
-    }
-
-    static func makeScheme(_ kind: FlowControlKind) -> FlowControlScheme {
-        switch kind {
-        case .credit: CreditScheme()
-        case .permits: PermitScheme()
-        case .tcp: TcpScheme()
-        case .unbounded: UnboundedScheme()
-        case .dropTail: DropScheme(head: false)
-        case .dropHead: DropScheme(head: true)
-        }
     }
 
     /// Engine version recorded with saved sessions.
@@ -140,8 +126,10 @@ public final class Engine {
         return c
     }
 
+    /// The scheme that bounds `channel`: the session's on exchanges; log stores and sink logs
+    /// are unbounded. (The hot path dispatches statically instead: `schemePump`, `schemeReleased`.)
     func scheme(for channel: Channel) -> FlowControlScheme {
-        channel.role == .exchange ? scheme : logScheme
+        channel.role == .exchange ? schemes[settings.flowControl] : schemes.unbounded
     }
 }
 
@@ -156,6 +144,17 @@ struct Schemes {
     let unbounded = UnboundedScheme()
     let dropTail = DropScheme(head: false)
     let dropHead = DropScheme(head: true)
+
+    subscript(_ kind: FlowControlKind) -> FlowControlScheme {
+        switch kind {
+        case .credit: credit
+        case .permits: permits
+        case .tcp: tcp
+        case .unbounded: unbounded
+        case .dropTail: dropTail
+        case .dropHead: dropHead
+        }
+    }
 }
 
 extension Engine {
