@@ -118,7 +118,7 @@ import Testing
         #expect(channel.droppedRows == 6)
         var kept: [[Int64]] = []
         for m in channel.inbox {
-            let rows = m.materialize()
+            let rows = m.chunk
             for r in 0..<rows.count { kept.append((0..<rows.width).map { rows.value(r, $0) }) }
         }
         var log = Chunk(width: Fixtures.clicks.count)

@@ -147,11 +147,13 @@ final class HashAggOperator: StreamOperator {
             for row in 0..<n { counts[groups[row] &* nCalls &+ c] &+= signs ? Int64(input.op(row).rawValue) : 1 }
             return
         }
-        argument.evaluate(input, strings) { values in
+        // A plain column is read where it lies (every `stride`-th word); anything else is
+        // evaluated for the whole chunk first.
+        func fold(_ values: UnsafePointer<Int64>, stride: Int) {
             for row in 0..<n {
                 let sign: Int64 = signs ? Int64(input.op(row).rawValue) : 1
                 let slot = groups[row] &* nCalls &+ c
-                let v = values[row]
+                let v = values[row &* stride]
                 counts[slot] &+= sign
                 switch function {
                 case .count: break
@@ -168,6 +170,11 @@ final class HashAggOperator: StreamOperator {
                     if sign > 0, counts[slot] == 1 || Self.less(acc[slot], v, type) { acc[slot] = v }
                 }
             }
+        }
+        if let column = argument.column {
+            input.withUnsafeWords { fold($0 + column, stride: input.width) }
+        } else {
+            argument.evaluate(input, strings) { fold($0, stride: 1) }
         }
     }
 

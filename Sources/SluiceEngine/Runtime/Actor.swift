@@ -170,12 +170,6 @@ final class Actor {
     /// Fetched rows not yet emitted.
     var fetchedRemaining: Int { fetched?.count ?? 0 }
 
-    /// The fetched rows not yet emitted, as a chunk of their own.
-    func remainingFetched() -> Chunk? {
-        guard let fetched, !fetched.isEmpty else { return nil }
-        return fetched
-    }
-
     var stateRows: Int { operators.reduce(0) { $0 + $1.stateRows } }
     var filteredRows: Int64 { operators.reduce(0) { $0 + $1.filteredRows } }
     var isStateful: Bool { operators.contains { $0.stateRows > 0 || $0 is HashAggOperator || $0 is HashJoinOperator || $0 is MaterializeOperator } }

@@ -29,7 +29,7 @@ extension Engine {
         for channel in channels where oldSet.contains(channel.receiver) {
             let f = fragmentIndex(of: actors[channel.receiver], in: old)
             for m in Array(channel.outbox) + Array(channel.inbox) where !m.isBarrier {
-                pending[f].append(m.materialize())
+                pending[f].append(m.chunk)
                 pendingSides[f].append(channel.gate)
             }
         }
@@ -49,10 +49,10 @@ extension Engine {
         // Data queued towards dependent jobs stays with them.
         var dependentQueues: [(receiver: Int, chunks: [Chunk])] = []
         for channel in channels where oldSet.contains(channel.sender) && !oldSet.contains(channel.receiver) && actors[channel.receiver].alive {
-            let chunks = (Array(channel.outbox) + Array(channel.inbox)).filter { !$0.isBarrier }.map { $0.materialize() }
+            let chunks = (Array(channel.outbox) + Array(channel.inbox)).filter { !$0.isBarrier }.map(\.chunk)
             dependentQueues.append((channel.receiver, chunks))
         }
-        let fetched = oldIDs.compactMap { actors[$0].remainingFetched() }
+        let fetched = oldIDs.compactMap { actors[$0].fetched }.filter { !$0.isEmpty }
         let fetchedFrom = oldIDs.flatMap { actors[$0].fetchedFrom }
         let states = oldIDs.map { id in (fragmentIndex(of: actors[id], in: old), actors[id].operators) }
 

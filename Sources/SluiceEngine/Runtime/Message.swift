@@ -30,9 +30,6 @@ struct Message {
         buffers -= firstBuffers
         return head
     }
-
-    /// The rows as a chunk of their own (a view: nothing is copied).
-    func materialize() -> Chunk { chunk }
 }
 
 /// Where a channel sits in the graph, which decides its flow control.
