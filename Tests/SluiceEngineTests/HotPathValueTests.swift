@@ -52,10 +52,10 @@ import Testing
         c.append(from: source, row: 2)           // an insert
         rows += [Self.rows(source)[1], Self.rows(source)[2]]; ops += [.delete, .insert]
 
-        c.appendRows(upTo: 5) { appender in
+        c.appendRows(3, withOps: true) { words, ops in
             for (i, op) in [RowOp.insert, .delete, .insert].enumerated() {
-                let w = appender.append(op: op)
-                w[0] = 70 + Int64(i); w[1] = -Int64(i)
+                words[i * 2] = 70 + Int64(i); words[i * 2 + 1] = -Int64(i)
+                if op == .delete { ops![i] = op }
             }
         }
         rows += [[70, 0], [71, -1], [72, -2]]; ops += [.insert, .delete, .insert]
@@ -88,16 +88,40 @@ import Testing
         #expect(c.hasOps)
     }
 
-    @Test func rowAppenderCountsOnlyWhatItAppended() {
+    @Test func rowsWrittenInPlaceAreInsertsUnlessTheWriterSaysOtherwise() {
         var c = Self.chunk([[1], [2]])
-        c.appendRows(upTo: 10) { appender in
-            appender.append()[0] = 3
-            #expect(appender.appended == 1)
+        c.appendRows(1, withOps: false) { words, ops in
+            #expect(ops == nil, "a chunk of inserts gets no ops")
+            words[0] = 3
         }
-        c.appendRows(upTo: 4) { _ in }
+        c.appendRows(0, withOps: false) { _, _ in }
+        #expect(!c.hasOps)
         c.append([4], op: .delete)
-        #expect(Self.rows(c) == [[1], [2], [3], [4]])
-        #expect(Self.ops(c) == [.insert, .insert, .insert, .delete])
+        // Once the chunk has ops, rows written in place start as inserts whatever was there.
+        c.appendRows(2, withOps: true) { words, ops in
+            words[0] = 5; words[1] = 6
+            ops![1] = .delete
+        }
+        c.appendRows(1, withOps: false) { words, _ in words[0] = 7 }
+        #expect(Self.rows(c) == [[1], [2], [3], [4], [5], [6], [7]])
+        #expect(Self.ops(c) == [.insert, .insert, .insert, .delete, .insert, .delete, .insert])
+    }
+
+    @Test func keptRowsAreCompactedInOrderWithTheirOps() {
+        let all = Self.sequence(9), allOps = Self.mixedOps(9)
+        let source = Self.chunk(all, ops: allOps).rows(1..<9)
+        for mask in [[Int64](repeating: 0, count: 8), [1, 0, 0, 1, 1, 0, 1, 0], [0, 0, 0, 0, 0, 0, 0, 7], [1, 1, 1, 1, 1, 1, 1, 1]] {
+            var c = Self.chunk([[-1, -1]])
+            let kept = mask.filter { $0 != 0 }.count
+            mask.withUnsafeBufferPointer { c.appendRows(from: source, where: $0.baseAddress!, kept: kept) }
+            let picked = (0..<8).filter { mask[$0] != 0 }
+            #expect(Self.same(c, [[-1, -1]] + picked.map { all[1 + $0] }, [.insert] + picked.map { allOps[1 + $0] }), "mask \(mask)")
+        }
+        let inserts = Self.chunk(Self.sequence(4))
+        var c = Chunk(width: 2)
+        [Int64(1), 0, 1, 0].withUnsafeBufferPointer { c.appendRows(from: inserts, where: $0.baseAddress!, kept: 2) }
+        #expect(Self.rows(c) == [Self.rows(inserts)[0], Self.rows(inserts)[2]])
+        #expect(!c.hasOps)
     }
 
     @Test func chunksOfInsertsHaveNoOps() {
@@ -106,7 +130,7 @@ import Testing
         c.append([1, 1])
         [Int64(2), 2].withUnsafeBufferPointer { c.append(row: $0) }
         c.append(from: inserts, row: 3)
-        c.appendRows(upTo: 2) { a in a.append().update(repeating: 9, count: 2) }
+        c.appendRows(1, withOps: false) { words, _ in words.update(repeating: 9, count: 2) }
         c.appendBlankRows(2, opsOf: inserts)
         c.appendBlankRows(1)
         c.append(contentsOf: inserts)
@@ -118,7 +142,10 @@ import Testing
 
         // One delete, by any path, turns ops on; the rows before it stay inserts.
         var viaAppender = c
-        viaAppender.appendRows(upTo: 1) { a in a.append(op: .delete).update(repeating: 0, count: 2) }
+        viaAppender.appendRows(1, withOps: true) { words, ops in
+            words.update(repeating: 0, count: 2)
+            ops![0] = .delete
+        }
         var viaRow = c
         viaRow.append([0, 0], op: .delete)
         var viaChunk = c
@@ -178,7 +205,7 @@ import Testing
         var sibling = original.rows(4..<7)
         view.append([100, 100], op: .delete)
         view.appendBlankRows(1)
-        view.appendRows(upTo: 1) { a in a.append().update(repeating: 7, count: 2) }
+        view.appendRows(1, withOps: false) { words, _ in words.update(repeating: 7, count: 2) }
         #expect(Self.same(view, Array(all[2..<4]) + [[100, 100], [0, 0], [7, 7]], Array(allOps[2..<4]) + [.delete, .insert, .insert]))
         #expect(Self.same(original, all, allOps))
         #expect(Self.same(sibling, Array(all[4..<7]), Array(allOps[4..<7])))
@@ -289,7 +316,7 @@ import Testing
             var live = [Live(chunk: Chunk(width: width), rows: [], ops: [])]
             for step in 0..<1000 {
                 let i = rng.below(live.count), j = rng.below(live.count)
-                let kind = rng.below(15)
+                let kind = rng.below(16)
                 switch kind {
                 case 0:
                     let (r, o) = (row(), op())
@@ -312,10 +339,13 @@ import Testing
                     live[i].chunk.appendRows(from: other.chunk, r)
                     live[i].rows += other.rows[r]; live[i].ops += other.ops[r]
                 case 5:
-                    let reserved = 1 + rng.below(6), n = rng.below(reserved + 1)
-                    let new = (0..<n).map { _ in (row(), op()) }
-                    live[i].chunk.appendRows(upTo: reserved) { a in
-                        for (r, o) in new { a.append(op: o).update(from: r, count: width) }
+                    let new = (0..<rng.below(6)).map { _ in (row(), op()) }
+                    let withOps = new.contains { $0.1 == .delete } || rng.below(2) == 0
+                    live[i].chunk.appendRows(new.count, withOps: withOps) { words, ops in
+                        for (k, (r, o)) in new.enumerated() {
+                            (words + k * width).update(from: r, count: width)
+                            if o == .delete { ops![k] = o }
+                        }
                     }
                     live[i].rows += new.map(\.0); live[i].ops += new.map(\.1)
                 case 6:
@@ -351,6 +381,11 @@ import Testing
                     var head = tail.split(first: 1 + rng.below(live[i].rows.count - 1))
                     head.append(contentsOf: tail)
                     live[i].chunk = head
+                case 14:
+                    let other = live[j], mask = other.rows.map { _ in Int64(rng.below(2)) }
+                    let kept = mask.filter { $0 != 0 }.count
+                    mask.withUnsafeBufferPointer { live[i].chunk.appendRows(from: other.chunk, where: $0.baseAddress ?? UnsafePointer(bitPattern: 8)!, kept: kept) }
+                    for r in other.rows.indices where mask[r] != 0 { live[i].rows.append(other.rows[r]); live[i].ops.append(other.ops[r]) }
                 default:
                     break
                 }

@@ -103,16 +103,9 @@ final class ExprProgram {
                     top += 1
                     let r = scratch + top * rows
                     if double {
-                        let y = ScalarExpr.double(bits)
-                        for i in 0..<n {
-                            let x = ScalarExpr.double(words[i &* width &+ c])
-                            r[i] = Self.holds(op, order: x < y ? -1 : (x == y ? 0 : 1)) ? 1 : 0
-                        }
+                        Self.compare(op, n, into: r, ScalarExpr.double(bits)) { ScalarExpr.double(words[$0 &* width &+ c]) }
                     } else {
-                        for i in 0..<n {
-                            let x = words[i &* width &+ c]
-                            r[i] = Self.holds(op, order: x < bits ? -1 : (x == bits ? 0 : 1)) ? 1 : 0
-                        }
+                        Self.compare(op, n, into: r, bits) { words[$0 &* width &+ c] }
                     }
                 case .constant(let bits):
                     top += 1
@@ -184,6 +177,22 @@ final class ExprProgram {
             }
         case .column, .constant, .negateInt, .negateDouble, .not, .compareColumn:
             preconditionFailure("not a binary step")
+        }
+    }
+
+    /// `r[i] = x(i) op y` for every row, one loop per operator (no switch inside the loop).
+    /// The same order as `holds`: a NaN is neither less than nor equal to anything, so it
+    /// counts as greater.
+    @inline(__always)
+    private static func compare<T: Comparable>(_ op: ScalarExpr.ComparisonOp, _ n: Int, into r: UnsafeMutablePointer<Int64>,
+                                               _ y: T, _ x: (Int) -> T) {
+        switch op {
+        case .eq: for i in 0..<n { r[i] = x(i) == y ? 1 : 0 }
+        case .ne: for i in 0..<n { r[i] = x(i) == y ? 0 : 1 }
+        case .lt: for i in 0..<n { r[i] = x(i) < y ? 1 : 0 }
+        case .le: for i in 0..<n { let v = x(i); r[i] = v < y || v == y ? 1 : 0 }
+        case .gt: for i in 0..<n { let v = x(i); r[i] = v < y || v == y ? 0 : 1 }
+        case .ge: for i in 0..<n { r[i] = x(i) < y ? 0 : 1 }
         }
     }
 

@@ -47,51 +47,63 @@ final class HashAggOperator: StreamOperator {
         let n = input.count
         // 1. Every row's group (new groups start empty).
         findGroups(input)
-        // 2. The groups touched, in order of first touch.
-        let groups = groupOfRow.pointer, mark = touchedMark.pointer
+        // 2. The groups touched, in order of first touch, and how many of them retract a row.
+        let groups = groupOfRow.pointer, mark = touchedMark.pointer, emitted = emitted.pointer
         touched.removeAll()
         touched.append(repeating: 0, count: n)
-        var touchedCount = 0
         let touchedGroups = touched.pointer
+        var touchedCount = 0, retractions = 0
         for row in 0..<n {
             // Branch-free: groups repeat at random, so a branch here would mispredict often.
             let g = groups[row]
             touchedGroups[touchedCount] = g
-            touchedCount &+= mark[g] ? 0 : 1
+            let first = mark[g] ? 0 : 1
+            touchedCount &+= first
+            retractions &+= emitted[g] ? first : 0
             mark[g] = true
         }
-        var out = Chunk(width: outputWidth, capacity: touchedCount * 2)
-        var retired = false
         insertRows.removeAll()
-        out.appendRows(upTo: touchedCount * 2) { rows in
-            // 3. Per touched group, U- (its row before this chunk, if it emitted one) and a
-            //    place for U+.
-            let emitted = emitted.pointer
+        insertRows.append(repeating: 0, count: touchedCount)
+        let places = insertRows.pointer
+        var retired = false
+        let total = touchedCount &+ retractions
+        var out = Chunk(width: outputWidth, capacity: total)
+        out.appendRows(total, withOps: retractions > 0) { words, ops in
+            let width = outputWidth
+            // 3. Per touched group, U- (its row before this chunk, if it emitted one) and the
+            //    place of its U+.
             withResultWriter { writer in
+                var row = 0
                 for i in 0..<touchedCount {
                     let g = touchedGroups[i]
-                    if emitted[g] { writer.write(g, to: rows.append(op: .delete)) }
-                    insertRows.append(rows.appended)
-                    _ = rows.append(op: .insert)
+                    if emitted[g] {
+                        writer.write(g, to: words + row &* width)
+                        ops![row] = .delete
+                        row &+= 1
+                    }
+                    places[i] = row
+                    row &+= 1
                 }
             }
             // 4. Apply the rows in order, call by call.
-            let signs = input.hasOps
-            let rowCounts = rowCounts.pointer
-            for row in 0..<n { rowCounts[groups[row]] &+= signs ? Int64(input.op(row).rawValue) : 1 }
-            for c in 0..<calls.count { accumulate(call: c, input, groups: groups, signs: signs, strings) }
+            input.withUnsafeOps { ops in
+                if let ops { fold(input, groups: groups, strings, sign: ChunkSigns(ops: ops)) } else { fold(input, groups: groups, strings, sign: AllInserts()) }
+            }
             // 5. U+ for every group that still has rows; a group whose rows were all retracted
             //    emits only its U-, and its place is dropped below.
+            let rowCounts = rowCounts.pointer
             withResultWriter { writer in
                 for i in 0..<touchedCount {
                     let g = touchedGroups[i]
                     mark[g] = false
+                    let place = words + places[i] &* width
                     if rowCounts[g] > 0 {
-                        writer.write(g, to: rows.row(insertRows[i]))
+                        writer.write(g, to: place)
                         emitted[g] = true
                     } else {
+                        place.update(repeating: 0, count: width)
                         emitted[g] = false
-                        insertRows[i] = -1 - insertRows[i]
+                        places[i] = -1 - places[i]
                         retired = true
                     }
                 }
@@ -119,11 +131,10 @@ final class HashAggOperator: StreamOperator {
         let n = input.count, before = index.count
         groupOfRow.removeAll()
         if groupKeys.count == 1 {
-            // One key column: probe with the row's own word, no gathering.
-            let key = groupKeys[0], width = input.width
-            input.withUnsafeWords { words in
-                for row in 0..<n { groupOfRow.append(index.findOrInsert(words.advanced(by: row &* width &+ key)).index) }
-            }
+            // One key column: probe with the rows' own words, no gathering.
+            groupOfRow.append(repeating: 0, count: n)
+            let groups = groupOfRow.pointer
+            input.withUnsafeWords { index.findOrInsert(column: $0 + groupKeys[0], stride: input.width, count: n, into: groups) }
         } else {
             for row in 0..<n { groupOfRow.append(index.findOrInsert(input, row: row, columns: groupKeys).index) }
         }
@@ -138,43 +149,64 @@ final class HashAggOperator: StreamOperator {
         }
     }
 
-    /// Folds every row into call `c`'s accumulator and non-null count of its group, in row order.
-    private func accumulate(call c: Int, _ input: Chunk, groups: UnsafeMutablePointer<Int>, signs: Bool, _ strings: StringPool) {
-        let nCalls = calls.count, n = input.count
-        let function = calls[c].function
-        let counts = counts.pointer, acc = accumulators.pointer
-        guard let argument = arguments[c], let type = calls[c].argument?.type else {
-            for row in 0..<n { counts[groups[row] &* nCalls &+ c] &+= signs ? Int64(input.op(row).rawValue) : 1 }
-            return
-        }
-        // A plain column is read where it lies (every `stride`-th word); anything else is
-        // evaluated for the whole chunk first.
-        func fold(_ values: UnsafePointer<Int64>, stride: Int) {
-            for row in 0..<n {
-                let sign: Int64 = signs ? Int64(input.op(row).rawValue) : 1
-                let slot = groups[row] &* nCalls &+ c
-                let v = values[row &* stride]
-                counts[slot] &+= sign
-                switch function {
-                case .count: break
-                case .sum, .avg:
-                    if type == .double {
-                        acc[slot] = ScalarExpr.bits(ScalarExpr.double(acc[slot]) + Double(sign) * ScalarExpr.double(v))
-                    } else {
-                        acc[slot] &+= sign &* v
-                    }
-                case .min:
-                    // Retractions of min/max keep the current extreme (no per-group multiset).
-                    if sign > 0, counts[slot] == 1 || Self.less(v, acc[slot], type) { acc[slot] = v }
-                case .max:
-                    if sign > 0, counts[slot] == 1 || Self.less(acc[slot], v, type) { acc[slot] = v }
-                }
+    /// Folds every row into its group's live row count and, call by call, into each call's
+    /// accumulator and non-null count, in row order. `sign(row)` is +1 for an insert and -1
+    /// for a delete; a constant when the chunk has only inserts (the loops specialize on it).
+    @inline(__always)
+    private func fold<S: RowSigns>(_ input: Chunk, groups: UnsafeMutablePointer<Int>, _ strings: StringPool, sign: S) {
+        let n = input.count
+        let rowCounts = rowCounts.pointer
+        for row in 0..<n { rowCounts[groups[row]] &+= sign(row) }
+        for c in 0..<calls.count {
+            guard let argument = arguments[c] else {
+                let nCalls = calls.count, counts = counts.pointer
+                for row in 0..<n { counts[groups[row] &* nCalls &+ c] &+= sign(row) }
+                continue
+            }
+            // A plain column is read where it lies (every `stride`-th word); anything else is
+            // evaluated for the whole chunk first.
+            if let column = argument.column {
+                input.withUnsafeWords { accumulate(call: c, $0 + column, stride: input.width, n, groups: groups, sign: sign) }
+            } else {
+                argument.evaluate(input, strings) { accumulate(call: c, $0, stride: 1, n, groups: groups, sign: sign) }
             }
         }
-        if let column = argument.column {
-            input.withUnsafeWords { fold($0 + column, stride: input.width) }
-        } else {
-            argument.evaluate(input, strings) { fold($0, stride: 1) }
+    }
+
+    /// Folds `n` values (every `stride`-th word of `values`) into call `c`: one loop per
+    /// function and type, so nothing is decided per row.
+    @inline(__always)
+    private func accumulate<S: RowSigns>(call c: Int, _ values: UnsafePointer<Int64>, stride: Int, _ n: Int,
+                                         groups: UnsafeMutablePointer<Int>, sign: S) {
+        let nCalls = calls.count
+        let counts = counts.pointer, acc = accumulators.pointer
+        let double = calls[c].argument?.type == .double
+        switch calls[c].function {
+        case .count:
+            for row in 0..<n { counts[groups[row] &* nCalls &+ c] &+= sign(row) }
+        case .sum, .avg:
+            if double {
+                for row in 0..<n {
+                    let slot = groups[row] &* nCalls &+ c, s = sign(row)
+                    counts[slot] &+= s
+                    acc[slot] = ScalarExpr.bits(ScalarExpr.double(acc[slot]) + Double(s) * ScalarExpr.double(values[row &* stride]))
+                }
+            } else {
+                for row in 0..<n {
+                    let slot = groups[row] &* nCalls &+ c, s = sign(row)
+                    counts[slot] &+= s
+                    acc[slot] &+= s &* values[row &* stride]
+                }
+            }
+        case .min, .max:
+            // Retractions of min/max keep the current extreme (no per-group multiset).
+            let isMin = calls[c].function == .min
+            for row in 0..<n {
+                let slot = groups[row] &* nCalls &+ c, s = sign(row), v = values[row &* stride]
+                counts[slot] &+= s
+                guard s > 0 else { continue }
+                if counts[slot] == 1 || (isMin ? Self.less(v, acc[slot], double) : Self.less(acc[slot], v, double)) { acc[slot] = v }
+            }
         }
     }
 
@@ -186,14 +218,33 @@ final class HashAggOperator: StreamOperator {
         let counts: UnsafeMutablePointer<Int64>
         let accumulators: UnsafeMutablePointer<Int64>
         let results: UnsafeBufferPointer<ResultKind>
+        /// When no result is an average, each call's result is a word of state: the counts
+        /// or the accumulators, per call.
+        let plain: Bool
+        let sources: UnsafePointer<UnsafeMutablePointer<Int64>>
 
         @inline(__always)
         func write(_ g: Int, to row: UnsafeMutablePointer<Int64>) {
-            let key = keys + g &* keyCount
-            for k in 0..<keyCount { row[k] = key[k] }
+            if keyCount == 1 {
+                row[0] = keys[g]
+            } else {
+                let key = keys + g &* keyCount
+                for k in 0..<keyCount { row[k] = key[k] }
+            }
             let nCalls = results.count
             let out = row + keyCount
             let slot = g &* nCalls
+            if plain {
+                // Straight-line for the usual few calls: a loop of two or three words costs
+                // more in the vectorizer's set-up than in copying.
+                switch nCalls {
+                case 1: out[0] = sources[0][slot]
+                case 2: out[0] = sources[0][slot]; out[1] = sources[1][slot &+ 1]
+                case 3: out[0] = sources[0][slot]; out[1] = sources[1][slot &+ 1]; out[2] = sources[2][slot &+ 2]
+                default: for c in 0..<nCalls { out[c] = sources[c][slot &+ c] }
+                }
+                return
+            }
             for c in 0..<nCalls {
                 switch results[c] {
                 case .count: out[c] = counts[slot &+ c]
@@ -210,9 +261,22 @@ final class HashAggOperator: StreamOperator {
     }
 
     private func withResultWriter<R>(_ body: (ResultWriter) -> R) -> R {
-        results.withUnsafeBufferPointer { results in
-            body(ResultWriter(keys: index.keyWords(0), keyCount: groupKeys.count, counts: counts.pointer,
-                              accumulators: accumulators.pointer, results: results))
+        let counts = counts.pointer, accumulators = accumulators.pointer
+        return withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Int64>.self, capacity: max(1, calls.count)) { sources in
+            var plain = true
+            for (c, kind) in results.enumerated() {
+                switch kind {
+                case .count: sources[c] = counts
+                case .accumulator: sources[c] = accumulators
+                case .averageOfDoubles, .averageOfIntegers:
+                    sources[c] = accumulators
+                    plain = false
+                }
+            }
+            return results.withUnsafeBufferPointer { results in
+                body(ResultWriter(keys: index.keyWords(0), keyCount: groupKeys.count, counts: counts, accumulators: accumulators,
+                                  results: results, plain: plain, sources: UnsafePointer(sources.baseAddress!)))
+            }
         }
     }
 
@@ -220,8 +284,9 @@ final class HashAggOperator: StreamOperator {
         call.argument?.type == .double && (call.function == .sum || call.function == .avg) ? ScalarExpr.bits(0) : 0
     }
 
-    private static func less(_ a: Int64, _ b: Int64, _ type: ColumnType) -> Bool {
-        type == .double ? ScalarExpr.double(a) < ScalarExpr.double(b) : a < b
+    @inline(__always)
+    private static func less(_ a: Int64, _ b: Int64, _ double: Bool) -> Bool {
+        double ? ScalarExpr.double(a) < ScalarExpr.double(b) : a < b
     }
 
     // MARK: Rescaling
@@ -244,4 +309,20 @@ final class HashAggOperator: StreamOperator {
         accumulators.append(contentsOf: acc)
         counts.append(contentsOf: cnt)
     }
+}
+
+/// Each row's sign in a changelog: +1 for an insert, -1 for a delete.
+private protocol RowSigns {
+    func callAsFunction(_ row: Int) -> Int64
+}
+
+/// A chunk of inserts only.
+private struct AllInserts: RowSigns {
+    @inline(__always) func callAsFunction(_ row: Int) -> Int64 { 1 }
+}
+
+/// A chunk with ops.
+private struct ChunkSigns: RowSigns {
+    let ops: UnsafePointer<RowOp>
+    @inline(__always) func callAsFunction(_ row: Int) -> Int64 { Int64(ops[row].rawValue) }
 }

@@ -92,6 +92,29 @@ final class KeyIndex {
         return (insert(words, hash: short, slot: slot), true)
     }
 
+    /// The dense index of each of `n` one-word keys, read every `stride` words from `words`,
+    /// into `indices`, inserting the new ones: `findOrInsert` for a whole column at once.
+    func findOrInsert(column words: UnsafePointer<Int64>, stride: Int, count n: Int, into indices: UnsafeMutablePointer<Int>) {
+        precondition(width == 1, "a column lookup needs one-word keys")
+        for row in 0..<n {
+            let key = words + row &* stride
+            var slot = Int(truncatingIfNeeded: Self.hash(key, count: 1)) & mask
+            while true {
+                let s = Int(slots[slot])
+                if s < 0 {
+                    indices[row] = insert(key, hash: UInt32(truncatingIfNeeded: Self.hash(key, count: 1)), slot: slot)
+                    break
+                }
+                // One word: the key itself decides (its stored hash is only for rehashing).
+                if keys[s] == key[0] {
+                    indices[row] = s
+                    break
+                }
+                slot = (slot &+ 1) & mask
+            }
+        }
+    }
+
     func find(_ words: UnsafeBufferPointer<Int64>) -> Int? { find(words.baseAddress!) }
     func findOrInsert(_ words: UnsafeBufferPointer<Int64>) -> (index: Int, inserted: Bool) { findOrInsert(words.baseAddress!) }
 

@@ -62,19 +62,12 @@ final class FilterOperator: StreamOperator {
     func process(_ input: Chunk, side: Int, strings: StringPool) -> Chunk {
         program.evaluate(input, strings) { keep in
             var passed = 0
-            for row in 0..<input.count where keep[row] != 0 { passed &+= 1 }
+            for row in 0..<input.count { passed &+= keep[row] != 0 ? 1 : 0 }
             filteredRows &+= Int64(input.count &- passed)
-            // Everything passes: the input goes on as it is; otherwise runs of kept rows are copied.
+            // Everything passes: the input goes on as it is; otherwise the kept rows are copied.
             if passed == input.count { return input }
-            var out = Chunk(width: input.width, capacity: passed)
-            var row = 0
-            while row < input.count {
-                guard keep[row] != 0 else { row &+= 1; continue }
-                var end = row &+ 1
-                while end < input.count && keep[end] != 0 { end &+= 1 }
-                out.appendRows(from: input, row..<end)
-                row = end
-            }
+            var out = Chunk(width: input.width, capacity: passed &+ 1)
+            out.appendRows(from: input, where: keep, kept: passed)
             return out
         }
     }

@@ -54,7 +54,7 @@ extension Engine {
         } else {
             chunk = actor.fetched!.split(first: take)
         }
-        beginWork(actor, chunk, side: 0)
+        beginWork(actor, chunk, rows: chunk.count, side: 0)
         return true
     }
 
@@ -106,9 +106,10 @@ extension Engine {
                     return actor.pendingOutboxes > 0 ? .blocked : .again
                 }
                 let limit = actor.sink.map { max(1, $0.batch) } ?? settings.chunkRows
-                let chunk = takeRows(channel, limit: limit)
+                // A sink with no operators only counts and times its rows: no need to join them.
+                let (chunk, rows) = takeRows(channel, limit: limit, gather: actor.sink == nil || !actor.chain.isEmpty)
                 actor.nextInput = (i + 1) % n
-                beginWork(actor, chunk, side: actor.inputSides[i])
+                beginWork(actor, chunk, rows: rows, side: actor.inputSides[i])
                 return .started
             }
             switch step {
@@ -132,9 +133,10 @@ extension Engine {
     }
 
     /// Takes up to `limit` rows from the front of the inbox (stopping at a barrier), returning
-    /// the buffers and permits they free to the flow-control scheme.
+    /// the buffers and permits they free to the flow-control scheme. The rows come back as one
+    /// chunk when `gather` asks; otherwise only their number does.
     @inline(__always)
-    private func takeRows(_ channel: Channel, limit: Int) -> Chunk {
+    private func takeRows(_ channel: Channel, limit: Int, gather: Bool) -> (chunk: Chunk, rows: Int) {
         channel.touchDepth(now: now)
         var result: Chunk?
         var rows = 0, freedBuffers = 0, freedPermits = 0
@@ -159,21 +161,21 @@ extension Engine {
                 part = first.chunk
             }
             rows += part.count
-            if result == nil { result = part } else { result!.append(contentsOf: part) }
+            if result == nil { result = part } else if gather { result!.append(contentsOf: part) }
         }
         channel.inboxRows -= rows
         channel.inboxBuffers -= freedBuffers
         channel.receivedRows += Int64(rows)
         schemeReleased(channel, rows: rows, buffers: freedBuffers, permits: freedPermits, barrier: false)
-        return result ?? Chunk(width: 0)
+        return (result ?? Chunk(width: 0), rows)
     }
 
     // MARK: Work
 
-    /// Runs the chain on `chunk` and keeps the output until the chunk's cost has elapsed.
+    /// Runs the chain on `chunk` (`rows` rows; only their number when the actor is a sink
+    /// with no operators) and keeps the output until their cost has elapsed.
     @inline(__always)
-    private func beginWork(_ actor: Actor, _ chunk: consuming Chunk, side: Int) {
-        let rows = chunk.count
+    private func beginWork(_ actor: Actor, _ chunk: consuming Chunk, rows: Int, side: Int) {
         actor.rowsIn &+= Int64(rows)
         actor.chunksIn &+= 1
         actor.inProgressRows = rows

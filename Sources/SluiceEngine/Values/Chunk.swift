@@ -51,6 +51,12 @@ public struct Chunk: Sendable {
         try withExtendedLifetime(storage) { try body(UnsafePointer(storage.words + start &* width)) }
     }
 
+    /// Calls `body` with the view's ops (`count` of them), or nil when every row is an insert.
+    @inline(__always)
+    public func withUnsafeOps<R>(_ body: (UnsafePointer<RowOp>?) throws -> R) rethrows -> R {
+        try withExtendedLifetime(storage) { try body(storage.ops.map { UnsafePointer($0 + start) }) }
+    }
+
     /// The rows `range` as a chunk of their own, sharing this chunk's storage.
     public func rows(_ range: Range<Int>) -> Chunk {
         precondition(range.lowerBound >= 0 && range.upperBound <= count)
@@ -117,18 +123,21 @@ public struct Chunk: Sendable {
         return try body(storage.words + start &* width)
     }
 
-    /// Appends up to `maxRows` rows through `body` after one capacity and ownership check
-    /// (the hot path for operators that emit row by row).
-    public mutating func appendRows(upTo maxRows: Int, _ body: (inout RowAppender) throws -> Void) rethrows {
-        reserve(rows: maxRows)
+    /// Appends `n` rows that `body` writes in full: it gets their `n × width` words and, when
+    /// `withOps` (some row will be a delete), their ops, every one an insert until it writes
+    /// another. One capacity and ownership check for the lot (the hot path of operators that
+    /// compute their output rows in place).
+    public mutating func appendRows<R>(_ n: Int, withOps: Bool,
+                                       writing body: (UnsafeMutablePointer<Int64>, UnsafeMutablePointer<RowOp>?) throws -> R) rethrows -> R {
+        reserve(rows: n)
         let first = start &+ count
-        var appender = RowAppender(storage: .passUnretained(storage), ops: storage.ops, words: storage.words + first &* width,
-                                   firstRow: first, width: width, limit: maxRows)
+        let ops = withOps ? storage.makeOps() + first : storage.ops.map { $0 + first }
+        ops?.update(repeating: .insert, count: n)
         defer {
-            storage.rows = first &+ appender.appended
-            count &+= appender.appended
+            storage.rows = first &+ n
+            count &+= n
         }
-        try body(&appender)
+        return try withExtendedLifetime(storage) { try body(storage.words + first &* width, withOps ? ops : nil) }
     }
 
     /// Appends one row and returns where its `width` words go; the caller writes all of them
@@ -196,34 +205,46 @@ public struct Chunk: Sendable {
     }
 }
 
-/// Writes rows at the end of a chunk inside `Chunk.appendRows(upTo:_:)`.
-public struct RowAppender {
-    fileprivate let storage: Unmanaged<ChunkStorage>
-    fileprivate var ops: UnsafeMutablePointer<RowOp>?
-    fileprivate let words: UnsafeMutablePointer<Int64>
-    fileprivate let firstRow: Int
-    fileprivate let width: Int
-    fileprivate let limit: Int
-    public fileprivate(set) var appended = 0
-
-    /// The words of row `i` of those appended so far, to write again.
-    @inline(__always)
-    public func row(_ i: Int) -> UnsafeMutablePointer<Int64> {
-        precondition(i >= 0 && i < appended, "row not appended")
-        return words + i &* width
-    }
-
-    /// The next row's `width` words, for the caller to write in full.
-    @inline(__always)
-    public mutating func append(op: RowOp = .insert) -> UnsafeMutablePointer<Int64> {
-        precondition(appended < limit, "more rows than reserved")
-        if op != .insert || ops != nil {
-            if ops == nil { ops = storage._withUnsafeGuaranteedRef { $0.makeOps() } }
-            ops![firstRow &+ appended] = op
+extension Chunk {
+    /// Appends the rows of `other` (same width) whose `keep` word is not 0; `kept` is how many
+    /// there are. One branch-free pass: every row is written at the next place and the place
+    /// advances only for kept rows (so one row more than `kept` must fit).
+    public mutating func appendRows(from other: Chunk, where keep: UnsafePointer<Int64>, kept: Int) {
+        guard kept > 0 else { return }
+        reserve(rows: kept &+ 1)
+        let first = start &+ count, n = other.count, width = width
+        withExtendedLifetime(other.storage) {
+            let source = other.storage.words + other.start &* width
+            let target = storage.words + first &* width
+            // One loop per usual width, so the row copy is straight-line.
+            @inline(__always) func compact(_ width: Int) {
+                var to = target
+                for row in 0..<n {
+                    let from = source + row &* width
+                    for k in 0..<width { to[k] = from[k] }
+                    to += keep[row] != 0 ? width : 0
+                }
+            }
+            switch width {
+            case 1: compact(1)
+            case 2: compact(2)
+            case 3: compact(3)
+            case 4: compact(4)
+            default: compact(width)
+            }
+            if let otherOps = other.storage.ops {
+                let ops = storage.makeOps() + first, from = otherOps + other.start
+                var j = 0
+                for row in 0..<n {
+                    ops[j] = from[row]
+                    j &+= keep[row] != 0 ? 1 : 0
+                }
+            } else if let ops = storage.ops {
+                (ops + first).update(repeating: .insert, count: kept)
+            }
         }
-        let row = words + appended &* width
-        appended &+= 1
-        return row
+        storage.rows = first &+ kept
+        count &+= kept
     }
 }
 
