@@ -222,6 +222,8 @@ final class HashAggOperator: StreamOperator {
         /// or the accumulators, per call.
         let plain: Bool
         let sources: UnsafePointer<UnsafeMutablePointer<Int64>>
+        /// The first three of `sources`, held here so a write reaches them without a load.
+        let first: (UnsafeMutablePointer<Int64>, UnsafeMutablePointer<Int64>, UnsafeMutablePointer<Int64>)
 
         @inline(__always)
         func write(_ g: Int, to row: UnsafeMutablePointer<Int64>) {
@@ -238,9 +240,9 @@ final class HashAggOperator: StreamOperator {
                 // Straight-line for the usual few calls: a loop of two or three words costs
                 // more in the vectorizer's set-up than in copying.
                 switch nCalls {
-                case 1: out[0] = sources[0][slot]
-                case 2: out[0] = sources[0][slot]; out[1] = sources[1][slot &+ 1]
-                case 3: out[0] = sources[0][slot]; out[1] = sources[1][slot &+ 1]; out[2] = sources[2][slot &+ 2]
+                case 1: out[0] = first.0[slot]
+                case 2: out[0] = first.0[slot]; out[1] = first.1[slot &+ 1]
+                case 3: out[0] = first.0[slot]; out[1] = first.1[slot &+ 1]; out[2] = first.2[slot &+ 2]
                 default: for c in 0..<nCalls { out[c] = sources[c][slot &+ c] }
                 }
                 return
@@ -262,7 +264,8 @@ final class HashAggOperator: StreamOperator {
 
     private func withResultWriter<R>(_ body: (ResultWriter) -> R) -> R {
         let counts = counts.pointer, accumulators = accumulators.pointer
-        return withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Int64>.self, capacity: max(1, calls.count)) { sources in
+        return withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Int64>.self, capacity: max(3, calls.count)) { sources in
+            sources.initialize(repeating: counts)
             var plain = true
             for (c, kind) in results.enumerated() {
                 switch kind {
@@ -275,7 +278,8 @@ final class HashAggOperator: StreamOperator {
             }
             return results.withUnsafeBufferPointer { results in
                 body(ResultWriter(keys: index.keyWords(0), keyCount: groupKeys.count, counts: counts, accumulators: accumulators,
-                                  results: results, plain: plain, sources: UnsafePointer(sources.baseAddress!)))
+                                  results: results, plain: plain, sources: UnsafePointer(sources.baseAddress!),
+                                  first: (sources[0], sources[1], sources[2])))
             }
         }
     }

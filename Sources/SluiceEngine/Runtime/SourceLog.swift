@@ -162,10 +162,8 @@ final class SourceLog {
         let hashes = rowHashes.pointer
         for i in 0..<count { hashes[i] = Self.mix(base ^ UInt64(bitPattern: offset + Int64(i))) }
         let width = generators.count
-        chunk.appendBlankRows(count)
-        let firstRow = chunk.count - count
-        chunk.withUnsafeMutableWords { words in
-            let first = words + firstRow * width
+        // Every word of the new rows is written below: no need to zero them first.
+        chunk.appendRows(count, withOps: false) { first, _ in
             choices.withUnsafeBufferPointer { choices in
                 for (c, column) in generators.enumerated() {
                     switch column.kind {
