@@ -476,6 +476,25 @@ import Testing
         #expect(Self.find(index, [-5]) == nil)
     }
 
+    @Test func aColumnLookupAgreesWithKeyByKeyLookupsThroughGrowth() {
+        // Keys every third word (a column of a width-3 chunk), many repeated, enough new ones
+        // to grow the table several times in the middle of a column.
+        var rng = SeededRandom(seed: 7)
+        let column = KeyIndex(width: 1, capacity: 2), oneByOne = KeyIndex(width: 1, capacity: 2)
+        for _ in 0..<20 {
+            let n = rng.below(300)
+            let words = (0..<(n * 3)).map { _ in Int64(rng.below(2000)) - 1000 }
+            var got = [Int](repeating: -1, count: n)
+            words.withUnsafeBufferPointer { w in
+                got.withUnsafeMutableBufferPointer { column.findOrInsert(column: w.baseAddress! + 1, stride: 3, count: n, into: $0.baseAddress!) }
+            }
+            let expected = (0..<n).map { Self.findOrInsert(oneByOne, [words[$0 * 3 + 1]]).index }
+            #expect(got == expected)
+        }
+        #expect(column.count == oneByOne.count && column.count > 500)
+        #expect((0..<column.count).allSatisfy { column.key($0) == oneByOne.key($0) })
+    }
+
     @Test func keyIndexKeepsEveryMappingThroughGrowth() {
         var rng = SeededRandom(seed: 99)
         let index = KeyIndex(width: 2, capacity: 4)
