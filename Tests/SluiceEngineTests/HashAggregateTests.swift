@@ -55,6 +55,23 @@ import Testing
         #expect(Self.rows(gone) == [[-1, 2, 1, 7, 7], [-1, 1, 2, 11, 1]])
     }
 
+    @Test func resultRowsHaveEveryCallWhateverTheirNumberAndKind() {
+        let strings = StringPool()
+        let input = Self.chunk([(4, 6, .insert), (5, 1, .insert), (4, 3, .insert)])
+        // No calls at all (GROUP BY alone): only the keys.
+        let distinct = HashAggOperator(groupKeys: [0], calls: [])
+        #expect(Self.rows(distinct.process(input, side: 0, strings: strings)) == [[1, 4], [1, 5]])
+        // More than three calls, and an average (integer input: its result is a double).
+        let wide = HashAggOperator(groupKeys: [0], calls: [AggregateCall(.count, nil), AggregateCall(.sum, Self.value),
+                                                           AggregateCall(.max, Self.value), AggregateCall(.min, Self.value),
+                                                           AggregateCall(.avg, Self.value)])
+        #expect(Self.rows(wide.process(input, side: 0, strings: strings)) == [
+            [1, 4, 2, 9, 6, 3, ScalarExpr.bits(4.5)], [1, 5, 1, 1, 1, 1, ScalarExpr.bits(1)],
+        ])
+        let next = wide.process(Self.chunk([(5, 2, .insert)]), side: 0, strings: strings)
+        #expect(Self.rows(next) == [[-1, 5, 1, 1, 1, 1, ScalarExpr.bits(1)], [1, 5, 2, 3, 2, 1, ScalarExpr.bits(1.5)]])
+    }
+
     /// A random changelog, chunk by chunk, against a model that recomputes each group from
     /// its live rows: applying the emitted U-/U+ rows keeps a view equal to the model.
     @Test func theChangelogKeepsAViewEqualToTheGroupsLiveRows() {

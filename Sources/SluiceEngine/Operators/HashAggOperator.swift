@@ -218,11 +218,10 @@ final class HashAggOperator: StreamOperator {
         let counts: UnsafeMutablePointer<Int64>
         let accumulators: UnsafeMutablePointer<Int64>
         let results: UnsafeBufferPointer<ResultKind>
-        /// When no result is an average, each call's result is a word of state: the counts
-        /// or the accumulators, per call.
+        /// With one to three calls and no average, each result is one word of state: where
+        /// each call's comes from (its counts or its accumulators), held here so a write
+        /// reaches it without a lookup.
         let plain: Bool
-        let sources: UnsafePointer<UnsafeMutablePointer<Int64>>
-        /// The first three of `sources`, held here so a write reaches them without a load.
         let first: (UnsafeMutablePointer<Int64>, UnsafeMutablePointer<Int64>, UnsafeMutablePointer<Int64>)
 
         @inline(__always)
@@ -242,8 +241,7 @@ final class HashAggOperator: StreamOperator {
                 switch nCalls {
                 case 1: out[0] = first.0[slot]
                 case 2: out[0] = first.0[slot]; out[1] = first.1[slot &+ 1]
-                case 3: out[0] = first.0[slot]; out[1] = first.1[slot &+ 1]; out[2] = first.2[slot &+ 2]
-                default: for c in 0..<nCalls { out[c] = sources[c][slot &+ c] }
+                default: out[0] = first.0[slot]; out[1] = first.1[slot &+ 1]; out[2] = first.2[slot &+ 2]
                 }
                 return
             }
@@ -264,23 +262,12 @@ final class HashAggOperator: StreamOperator {
 
     private func withResultWriter<R>(_ body: (ResultWriter) -> R) -> R {
         let counts = counts.pointer, accumulators = accumulators.pointer
-        return withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Int64>.self, capacity: max(3, calls.count)) { sources in
-            sources.initialize(repeating: counts)
-            var plain = true
-            for (c, kind) in results.enumerated() {
-                switch kind {
-                case .count: sources[c] = counts
-                case .accumulator: sources[c] = accumulators
-                case .averageOfDoubles, .averageOfIntegers:
-                    sources[c] = accumulators
-                    plain = false
-                }
-            }
-            return results.withUnsafeBufferPointer { results in
-                body(ResultWriter(keys: index.keyWords(0), keyCount: groupKeys.count, counts: counts, accumulators: accumulators,
-                                  results: results, plain: plain, sources: UnsafePointer(sources.baseAddress!),
-                                  first: (sources[0], sources[1], sources[2])))
-            }
+        // With no calls, or more than three, the general loop below writes the results.
+        let plain = (1...3).contains(results.count) && results.allSatisfy { $0 == .count || $0 == .accumulator }
+        func source(_ c: Int) -> UnsafeMutablePointer<Int64> { c < results.count && results[c] == .accumulator ? accumulators : counts }
+        return results.withUnsafeBufferPointer { results in
+            body(ResultWriter(keys: index.keyWords(0), keyCount: groupKeys.count, counts: counts, accumulators: accumulators,
+                              results: results, plain: plain, first: (source(0), source(1), source(2))))
         }
     }
 
