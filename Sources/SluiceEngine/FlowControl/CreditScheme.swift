@@ -13,6 +13,7 @@ final class CreditScheme: FlowControlScheme {
         channel.announcedBacklog = 0
     }
 
+    @inline(__always)
     func pump(_ channel: Channel, engine: Engine) {
         let backlog = channel.outboxBuffers
         if backlog != channel.announcedBacklog && (backlog > 0 || channel.announcedBacklog > 0) {
@@ -48,6 +49,7 @@ final class CreditScheme: FlowControlScheme {
         }
     }
 
+    @inline(__always)
     func released(_ channel: Channel, rows: Int, buffers: Int, permits: Int, barrier: Bool, engine: Engine) {
         let excess = min(buffers, channel.excessBuffers)
         channel.excessBuffers -= excess

@@ -97,7 +97,9 @@ extension Engine {
         if let sink = actor.sink, sink.throughput == 0 { return false }
         var k = 0
         while k < n {
-            let i = (actor.nextInput + k) % n
+            // Round-robin without a divide: `nextInput` is below `n` unless inputs were removed.
+            var i = actor.nextInput &+ k
+            if i >= n { i = i < 2 &* n ? i &- n : i % n }
             let step = withChannel(actor.inputs[i]) { channel -> InputStep in
                 if channel.inbox.isEmpty || (actor.aligningEpoch >= 0 && actor.alignedInputs[i]) { return .skip }
                 if channel.inbox[0].isBarrier {
@@ -108,7 +110,7 @@ extension Engine {
                 let limit = actor.sink.map { max(1, $0.batch) } ?? settings.chunkRows
                 // A sink with no operators only counts and times its rows: no need to join them.
                 let (chunk, rows) = takeRows(channel, limit: limit, gather: actor.sink == nil || !actor.chain.isEmpty)
-                actor.nextInput = (i + 1) % n
+                actor.nextInput = i &+ 1 == n ? 0 : i &+ 1
                 beginWork(actor, chunk, rows: rows, side: actor.inputSides[i])
                 return .started
             }
@@ -183,7 +185,8 @@ extension Engine {
         if !actor.chain.isEmpty {
             for op in actor.chain { output = op.process(output, side: side, strings: strings) }
         }
-        let cost = actor.consumer?.source.spec.cost ?? actor.cost
+        // Only a source reads its cost off the source (ALTER SOURCE may change it).
+        let cost = actor.role == .source ? actor.consumer?.source.spec.cost ?? actor.cost : actor.cost
         var duration = actor.rng.totalCost(cost, rows: rows)
         if let sink = actor.sink {
             duration += sink.latency
