@@ -8,6 +8,8 @@ final class KeyIndex {
     let width: Int
     private(set) var count = 0
     /// Dense keys, `width` words per entry, and each entry's 32-bit hash (for rehashing).
+    /// One padding entry lies just before `keys[0]` (`keys[-width..<0]`): an empty slot's -1
+    /// then reads a real word, so a probe can load a slot's key before knowing it is full.
     private var keys: UnsafeMutablePointer<Int64>
     private var hashes: UnsafeMutablePointer<UInt32>
     private var entryCapacity: Int
@@ -25,7 +27,7 @@ final class KeyIndex {
         slots.initialize(repeating: -1, count: size)
         mask = size - 1
         entryCapacity = max(8, capacity)
-        keys = .allocate(capacity: entryCapacity * self.width)
+        keys = Self.allocateKeys(entries: entryCapacity, width: self.width)
         hashes = .allocate(capacity: entryCapacity)
         scratch = .allocate(capacity: self.width)
         scratch.initialize(repeating: 0, count: self.width)
@@ -33,7 +35,7 @@ final class KeyIndex {
 
     deinit {
         slots.deallocate()
-        keys.deallocate()
+        (keys - width).deallocate()
         hashes.deallocate()
         scratch.deallocate()
     }
@@ -93,25 +95,40 @@ final class KeyIndex {
     }
 
     /// The dense index of each of `n` one-word keys, read every `stride` words from `words`,
-    /// into `indices`, inserting the new ones: `findOrInsert` for a whole column at once.
+    /// into `indices`, inserting the new ones (in row order): `findOrInsert` for a whole
+    /// column at once.
+    ///
+    /// A key is usually in its home slot or the next one (the table is at most a quarter
+    /// full), so a first pass checks both without a branch (which of the two holds the key is
+    /// random, and a branch on it would mispredict on every collision) and marks the rest -1;
+    /// a second pass probes further for those and inserts the new keys, in row order.
     func findOrInsert(column words: UnsafePointer<Int64>, stride: Int, count n: Int, into indices: UnsafeMutablePointer<Int>) {
         precondition(width == 1, "a column lookup needs one-word keys")
         for row in 0..<n {
+            let key = words[row &* stride]
+            let home = Int(truncatingIfNeeded: Self.hash(words + row &* stride, count: 1)) & mask
+            // Both keys are read before either is compared, so the choice is a select; an
+            // empty slot's -1 reads the padding key, and a match there yields -1.
+            let first = Int(slots[home]), second = Int(slots[(home &+ 1) & mask])
+            let firstKey = keys[first], secondKey = keys[second]
+            let found = secondKey == key ? second : -1
+            indices[row] = firstKey == key ? first : found
+        }
+        for row in 0..<n where indices[row] < 0 {
             let key = words + row &* stride
-            var slot = Int(truncatingIfNeeded: Self.hash(key, count: 1)) & mask
-            while true {
-                let s = Int(slots[slot])
-                if s < 0 {
-                    indices[row] = insert(key, hash: UInt32(truncatingIfNeeded: Self.hash(key, count: 1)), slot: slot)
-                    break
-                }
-                // One word: the key itself decides (its stored hash is only for rehashing).
-                if keys[s] == key[0] {
-                    indices[row] = s
-                    break
-                }
-                slot = (slot &+ 1) & mask
-            }
+            indices[row] = findOrInsertProbing(key, home: Int(truncatingIfNeeded: Self.hash(key, count: 1)) & mask)
+        }
+    }
+
+    /// `findOrInsert` for one one-word key whose probe starts at slot `home`.
+    private func findOrInsertProbing(_ key: UnsafePointer<Int64>, home: Int) -> Int {
+        var slot = home
+        while true {
+            let s = Int(slots[slot])
+            if s < 0 { return insert(key, hash: UInt32(truncatingIfNeeded: Self.hash(key, count: 1)), slot: slot) }
+            // One word: the key itself decides (its stored hash is only for rehashing).
+            if keys[s] == key[0] { return s }
+            slot = (slot &+ 1) & mask
         }
     }
 
@@ -154,15 +171,22 @@ final class KeyIndex {
 
     private func growEntries() {
         let capacity = entryCapacity * 2
-        let newKeys = UnsafeMutablePointer<Int64>.allocate(capacity: capacity * width)
+        let newKeys = Self.allocateKeys(entries: capacity, width: width)
         newKeys.moveInitialize(from: keys, count: count * width)
-        keys.deallocate()
+        (keys - width).deallocate()
         keys = newKeys
         let newHashes = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
         newHashes.moveInitialize(from: hashes, count: count)
         hashes.deallocate()
         hashes = newHashes
         entryCapacity = capacity
+    }
+
+    /// Room for `entries` keys after one zeroed padding entry; returns the first key's address.
+    private static func allocateKeys(entries: Int, width: Int) -> UnsafeMutablePointer<Int64> {
+        let base = UnsafeMutablePointer<Int64>.allocate(capacity: (entries + 1) * width)
+        base.initialize(repeating: 0, count: width)
+        return base + width
     }
 
     private func growSlots() {
