@@ -7,11 +7,12 @@ final class HashAggOperator: StreamOperator {
     private let arguments: [ExprProgram?]
     /// How each call's result is read off its accumulator and count (resolved once).
     private let results: [ResultKind]
-    private let initials: [Int64]
-    /// Per group: live input rows, then per call an accumulator and a non-null count.
-    private var rowCounts = RawBuffer<Int64>(capacity: 1024)
-    private var accumulators = RawBuffer<Int64>(capacity: 1024)
-    private var counts = RawBuffer<Int64>(capacity: 1024)
+    /// Where a group's state lies in its record, and the state a new group starts with.
+    private let layout: GroupRecordLayout
+    /// Per group, one record of `layout.stride` words: everything a chunk reads or changes
+    /// of a group lies together (in one cache line when it fits one, not a line per array),
+    /// and the record starts with the group's result row.
+    private var records = RawBuffer<Int64>(capacity: 4096, alignment: GroupRecordLayout.cacheLine)
     /// Per group: whether it has emitted a row that a later change must retract, and whether
     /// the chunk in progress touched it.
     private var emitted = RawBuffer<Bool>(capacity: 1024)
@@ -29,14 +30,16 @@ final class HashAggOperator: StreamOperator {
         self.calls = calls
         self.index = KeyIndex(width: groupKeys.count, capacity: 1024)
         self.arguments = calls.map { $0.argument.map(ExprProgram.init) }
-        self.initials = calls.map(Self.initial)
-        self.results = calls.map { call in
+        let results = calls.map { call -> ResultKind in
             switch call.function {
             case .count: .count
             case .sum, .min, .max: .accumulator
             case .avg: call.argument?.type == .double ? .averageOfDoubles : .averageOfIntegers
             }
         }
+        self.results = results
+        self.layout = GroupRecordLayout(keyCount: groupKeys.count, countIsResult: results.map { $0 == .count },
+                                        initials: calls.map(Self.initial))
     }
 
     var stateRows: Int { index.count }
@@ -91,13 +94,13 @@ final class HashAggOperator: StreamOperator {
             }
             // 5. U+ for every group that still has rows; a group whose rows were all retracted
             //    emits only its U-, and its place is dropped below.
-            let rowCounts = rowCounts.pointer
+            let records = records.pointer, stride = layout.stride, live = layout.rowCount
             withResultWriter { writer in
                 for i in 0..<touchedCount {
                     let g = touchedGroups[i]
                     mark[g] = false
                     let place = words + places[i] &* width
-                    if rowCounts[g] > 0 {
+                    if records[g &* stride &+ live] > 0 {
                         writer.write(g, to: place)
                         emitted[g] = true
                     } else {
@@ -140,12 +143,11 @@ final class HashAggOperator: StreamOperator {
         }
         let added = index.count - before
         guard added > 0 else { return }
-        rowCounts.append(repeating: 0, count: added)
         emitted.append(repeating: false, count: added)
         touchedMark.append(repeating: false, count: added)
-        for _ in 0..<added {
-            accumulators.append(contentsOf: initials)
-            counts.append(repeating: 0, count: calls.count)
+        for g in before..<index.count {
+            records.append(contentsOf: UnsafeBufferPointer(start: index.keyWords(g), count: groupKeys.count))
+            records.append(contentsOf: layout.initialState)
         }
     }
 
@@ -155,12 +157,12 @@ final class HashAggOperator: StreamOperator {
     @inline(__always)
     private func fold<S: RowSigns>(_ input: Chunk, groups: UnsafeMutablePointer<Int>, _ strings: StringPool, sign: S) {
         let n = input.count
-        let rowCounts = rowCounts.pointer
-        for row in 0..<n { rowCounts[groups[row]] &+= sign(row) }
+        let records = records.pointer, stride = layout.stride, live = layout.rowCount
+        for row in 0..<n { records[groups[row] &* stride &+ live] &+= sign(row) }
         for c in 0..<calls.count {
             guard let argument = arguments[c] else {
-                let nCalls = calls.count, counts = counts.pointer
-                for row in 0..<n { counts[groups[row] &* nCalls &+ c] &+= sign(row) }
+                let count = layout.count(c)
+                for row in 0..<n { records[groups[row] &* stride &+ count] &+= sign(row) }
                 continue
             }
             // A plain column is read where it lies (every `stride`-th word); anything else is
@@ -178,96 +180,85 @@ final class HashAggOperator: StreamOperator {
     @inline(__always)
     private func accumulate<S: RowSigns>(call c: Int, _ values: UnsafePointer<Int64>, stride: Int, _ n: Int,
                                          groups: UnsafeMutablePointer<Int>, sign: S) {
-        let nCalls = calls.count
-        let counts = counts.pointer, acc = accumulators.pointer
+        let records = records.pointer, size = layout.stride
+        let count = layout.count(c), accumulator = layout.accumulator(c)
         let double = calls[c].argument?.type == .double
         switch calls[c].function {
         case .count:
-            for row in 0..<n { counts[groups[row] &* nCalls &+ c] &+= sign(row) }
+            for row in 0..<n { records[groups[row] &* size &+ count] &+= sign(row) }
         case .sum, .avg:
             if double {
                 for row in 0..<n {
-                    let slot = groups[row] &* nCalls &+ c, s = sign(row)
-                    counts[slot] &+= s
-                    acc[slot] = ScalarExpr.bits(ScalarExpr.double(acc[slot]) + Double(s) * ScalarExpr.double(values[row &* stride]))
+                    let state = records + groups[row] &* size, s = sign(row)
+                    state[count] &+= s
+                    state[accumulator] = ScalarExpr.bits(ScalarExpr.double(state[accumulator]) + Double(s) * ScalarExpr.double(values[row &* stride]))
                 }
             } else {
                 for row in 0..<n {
-                    let slot = groups[row] &* nCalls &+ c, s = sign(row)
-                    counts[slot] &+= s
-                    acc[slot] &+= s &* values[row &* stride]
+                    let state = records + groups[row] &* size, s = sign(row)
+                    state[count] &+= s
+                    state[accumulator] &+= s &* values[row &* stride]
                 }
             }
         case .min, .max:
             // Retractions of min/max keep the current extreme (no per-group multiset).
             let isMin = calls[c].function == .min
             for row in 0..<n {
-                let slot = groups[row] &* nCalls &+ c, s = sign(row), v = values[row &* stride]
-                counts[slot] &+= s
+                let state = records + groups[row] &* size, s = sign(row), v = values[row &* stride]
+                state[count] &+= s
                 guard s > 0 else { continue }
-                if counts[slot] == 1 || (isMin ? Self.less(v, acc[slot], double) : Self.less(acc[slot], v, double)) { acc[slot] = v }
+                if state[count] == 1 || (isMin ? Self.less(v, state[accumulator], double) : Self.less(state[accumulator], v, double)) {
+                    state[accumulator] = v
+                }
             }
         }
     }
 
-    /// Writes result rows: a group's keys, then each aggregate. Holds the state's addresses,
+    /// Writes result rows: a group's keys, then each aggregate. Holds the state's address,
     /// so it is valid only while no group is added (within one pass of `process`).
     private struct ResultWriter {
-        let keys: UnsafePointer<Int64>
-        let keyCount: Int
-        let counts: UnsafeMutablePointer<Int64>
-        let accumulators: UnsafeMutablePointer<Int64>
+        let records: UnsafePointer<Int64>
+        let layout: GroupRecordLayout
         let results: UnsafeBufferPointer<ResultKind>
-        /// With one to three calls and no average, each result is one word of state: where
-        /// each call's comes from (its counts or its accumulators), held here so a write
-        /// reaches it without a lookup.
+        /// Whether every result is a count or an accumulator: then a record starts with its
+        /// group's result row, and writing it is a copy.
         let plain: Bool
-        let first: (UnsafeMutablePointer<Int64>, UnsafeMutablePointer<Int64>, UnsafeMutablePointer<Int64>)
 
         @inline(__always)
         func write(_ g: Int, to row: UnsafeMutablePointer<Int64>) {
-            if keyCount == 1 {
-                row[0] = keys[g]
-            } else {
-                let key = keys + g &* keyCount
-                for k in 0..<keyCount { row[k] = key[k] }
-            }
-            let nCalls = results.count
-            let out = row + keyCount
-            let slot = g &* nCalls
+            let record = records + g &* layout.stride
             if plain {
-                // Straight-line for the usual few calls: a loop of two or three words costs
-                // more in the vectorizer's set-up than in copying.
-                switch nCalls {
-                case 1: out[0] = first.0[slot]
-                case 2: out[0] = first.0[slot]; out[1] = first.1[slot &+ 1]
-                default: out[0] = first.0[slot]; out[1] = first.1[slot &+ 1]; out[2] = first.2[slot &+ 2]
+                // One loop per usual width, so the copy is straight-line.
+                @inline(__always) func copy(_ width: Int) { for k in 0..<width { row[k] = record[k] } }
+                switch layout.resultWidth {
+                case 1: copy(1)
+                case 2: copy(2)
+                case 3: copy(3)
+                case 4: copy(4)
+                default: copy(layout.resultWidth)
                 }
                 return
             }
-            for c in 0..<nCalls {
+            for k in 0..<layout.keyCount { row[k] = record[k] }
+            let out = row + layout.keyCount
+            for c in 0..<results.count {
                 switch results[c] {
-                case .count: out[c] = counts[slot &+ c]
-                case .accumulator: out[c] = accumulators[slot &+ c]
+                case .count, .accumulator: out[c] = record[layout.keyCount &+ c]
                 case .averageOfDoubles:
-                    let n = counts[slot &+ c]
-                    out[c] = ScalarExpr.bits(n == 0 ? 0 : ScalarExpr.double(accumulators[slot &+ c]) / Double(n))
+                    let n = record[layout.count(c)], sum = record[layout.accumulator(c)]
+                    out[c] = ScalarExpr.bits(n == 0 ? 0 : ScalarExpr.double(sum) / Double(n))
                 case .averageOfIntegers:
-                    let n = counts[slot &+ c]
-                    out[c] = ScalarExpr.bits(n == 0 ? 0 : Double(accumulators[slot &+ c]) / Double(n))
+                    let n = record[layout.count(c)], sum = record[layout.accumulator(c)]
+                    out[c] = ScalarExpr.bits(n == 0 ? 0 : Double(sum) / Double(n))
                 }
             }
         }
     }
 
     private func withResultWriter<R>(_ body: (ResultWriter) -> R) -> R {
-        let counts = counts.pointer, accumulators = accumulators.pointer
-        // With no calls, or more than three, the general loop below writes the results.
-        let plain = (1...3).contains(results.count) && results.allSatisfy { $0 == .count || $0 == .accumulator }
-        func source(_ c: Int) -> UnsafeMutablePointer<Int64> { c < results.count && results[c] == .accumulator ? accumulators : counts }
+        let plain = results.allSatisfy { $0 == .count || $0 == .accumulator }
         return results.withUnsafeBufferPointer { results in
-            body(ResultWriter(keys: index.keyWords(0), keyCount: groupKeys.count, counts: counts, accumulators: accumulators,
-                              results: results, plain: plain, first: (source(0), source(1), source(2))))
+            body(ResultWriter(records: records.pointer, layout: layout, results: results, plain: plain))
         }
     }
 
@@ -284,22 +275,66 @@ final class HashAggOperator: StreamOperator {
 
     /// Every group's state, to be re-hashed onto new actors.
     func exportGroups() -> [(key: [Int64], rowCount: Int64, accumulators: [Int64], counts: [Int64], emitted: Bool)] {
-        let n = calls.count
+        let calls = 0..<calls.count
         return (0..<index.count).map { g in
-            (index.key(g), rowCounts[g], accumulators.array((g * n)..<((g + 1) * n)),
-             counts.array((g * n)..<((g + 1) * n)), emitted[g])
+            let record = g * layout.stride
+            return (index.key(g), records[record + layout.rowCount], calls.map { records[record + layout.accumulator($0)] },
+                    calls.map { records[record + layout.count($0)] }, emitted[g])
         }
     }
 
     func importGroup(key: [Int64], rowCount: Int64, accumulators acc: [Int64], counts cnt: [Int64], emitted em: Bool) {
         let (_, inserted) = key.withUnsafeBufferPointer { index.findOrInsert($0) }
         guard inserted else { return }
-        rowCounts.append(rowCount)
         emitted.append(em)
         touchedMark.append(false)
-        accumulators.append(contentsOf: acc)
-        counts.append(contentsOf: cnt)
+        let record = records.count
+        records.append(contentsOf: key)
+        records.append(contentsOf: layout.initialState)
+        records[record + layout.rowCount] = rowCount
+        for c in 0..<calls.count {
+            records[record + layout.accumulator(c)] = acc[c]
+            records[record + layout.count(c)] = cnt[c]
+        }
     }
+}
+
+/// Where a group's state lies in its aggregate record: the group's keys, then per call the
+/// word its result is (the count of a `count`, else the accumulator), then per call the other
+/// word, then the group's live row count. With only counts and accumulators, the record
+/// starts with the group's result row. A record that fits in a cache line is padded to a
+/// power of two words, so that (in line-aligned memory) none straddles two lines.
+private struct GroupRecordLayout {
+    static let cacheLine = 64
+    let keyCount: Int
+    let callCount: Int
+    /// Words per record.
+    let stride: Int
+    /// Per call, whether its count (not its accumulator) comes first.
+    private let countIsResult: [Bool]
+    /// The words after the keys of a new group: every accumulator at its initial value.
+    let initialState: [Int64]
+
+    init(keyCount: Int, countIsResult: [Bool], initials: [Int64]) {
+        self.keyCount = keyCount
+        self.callCount = countIsResult.count
+        self.countIsResult = countIsResult
+        let words = keyCount + 2 * countIsResult.count + 1
+        let lineWords = Self.cacheLine / MemoryLayout<Int64>.stride
+        stride = words <= lineWords ? (words == 1 ? 1 : 1 << (Int.bitWidth - (words - 1).leadingZeroBitCount)) : words
+        var state = [Int64](repeating: 0, count: stride - keyCount)
+        for c in countIsResult.indices { state[countIsResult[c] ? countIsResult.count + c : c] = initials[c] }
+        initialState = state
+    }
+
+    /// Words of a result row.
+    var resultWidth: Int { keyCount + callCount }
+    /// Where call `c`'s non-null count lies.
+    @inline(__always) func count(_ c: Int) -> Int { keyCount &+ (countIsResult[c] ? c : callCount &+ c) }
+    /// Where call `c`'s accumulator lies.
+    @inline(__always) func accumulator(_ c: Int) -> Int { keyCount &+ (countIsResult[c] ? callCount &+ c : c) }
+    /// Where the group's live row count lies.
+    var rowCount: Int { keyCount + 2 * callCount }
 }
 
 /// Each row's sign in a changelog: +1 for an insert, -1 for a delete.

@@ -5,10 +5,14 @@ struct RawBuffer<Element: BitwiseCopyable>: ~Copyable {
     private var base: UnsafeMutablePointer<Element>
     private(set) var count = 0
     private var capacity: Int
+    /// The alignment of the memory in bytes (a whole cache line, say, for records that must
+    /// not straddle two).
+    private let alignment: Int
 
-    init(capacity: Int = 16) {
+    init(capacity: Int = 16, alignment: Int = MemoryLayout<Element>.alignment) {
         self.capacity = Swift.max(1, capacity)
-        base = .allocate(capacity: self.capacity)
+        self.alignment = Swift.max(alignment, MemoryLayout<Element>.alignment)
+        base = Self.allocate(self.capacity, alignment: self.alignment)
     }
 
     deinit { base.deallocate() }
@@ -60,10 +64,15 @@ struct RawBuffer<Element: BitwiseCopyable>: ~Copyable {
 
     private mutating func grow(to needed: Int) {
         let newCapacity = Swift.max(needed, capacity * 2)
-        let newBase = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+        let newBase = Self.allocate(newCapacity, alignment: alignment)
         newBase.moveInitialize(from: base, count: count)
         base.deallocate()
         base = newBase
         capacity = newCapacity
+    }
+
+    private static func allocate(_ capacity: Int, alignment: Int) -> UnsafeMutablePointer<Element> {
+        UnsafeMutableRawPointer.allocate(byteCount: capacity * MemoryLayout<Element>.stride, alignment: alignment)
+            .bindMemory(to: Element.self, capacity: capacity)
     }
 }
