@@ -273,6 +273,19 @@ final class HashAggOperator: StreamOperator {
 
     // MARK: Rescaling
 
+    /// What this state shows downstream: one insert per group whose result row was emitted
+    /// and not retracted since, in group order (a rescale rebuilds the view from it).
+    func currentResults() -> Chunk {
+        let live = (0..<index.count).filter { emitted[$0] }
+        var out = Chunk(width: outputWidth, capacity: live.count)
+        out.appendRows(live.count, withOps: false) { words, _ in
+            withResultWriter { writer in
+                for (row, g) in live.enumerated() { writer.write(g, to: words + row * outputWidth) }
+            }
+        }
+        return out
+    }
+
     /// Every group's state, to be re-hashed onto new actors.
     func exportGroups() -> [(key: [Int64], rowCount: Int64, accumulators: [Int64], counts: [Int64], emitted: Bool)] {
         let calls = 0..<calls.count

@@ -71,6 +71,22 @@ final class HashJoinOperator: StreamOperator {
 
     // MARK: Rescaling
 
+    /// What this state shows downstream: every joined pair of stored rows, as inserts (a
+    /// rescale rebuilds the view from it). Joined the way `process` joins them: the right
+    /// rows stored in an empty join, then the left rows probing them.
+    func currentResults() -> Chunk {
+        let scratch = HashJoinOperator(leftKeys: keys[0], rightKeys: keys[1], leftWidth: widths[0], rightWidth: widths[1])
+        let strings = StringPool()
+        _ = scratch.process(Self.chunk(exportRows(side: 1), width: widths[1]), side: 1, strings: strings)
+        return scratch.process(Self.chunk(exportRows(side: 0), width: widths[0]), side: 0, strings: strings)
+    }
+
+    private static func chunk(_ rows: [[Int64]], width: Int) -> Chunk {
+        var chunk = Chunk(width: width, capacity: rows.count)
+        for row in rows { chunk.append(row) }
+        return chunk
+    }
+
     /// Every stored row of `side`, for re-hashing onto new actors.
     func exportRows(side: Int) -> [[Int64]] {
         let w = widths[side]

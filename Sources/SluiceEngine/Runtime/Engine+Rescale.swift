@@ -90,6 +90,9 @@ extension Engine {
         jobs[name] = runtime
         reconnectDependents(dependentActors, roles: dependentRoles, to: runtime)
         for (f, operators) in states { migrate(operators, into: runtime.fragmentActors[f]) }
+        for (f, fragment) in spec.fragments.enumerated() {
+            for id in runtime.fragmentActors[f] { rebuildDerivedView(actors[id], fragment: fragment, spec: spec) }
+        }
         if let sourceActor = runtime.fragmentActors.first?.first, !fetched.isEmpty {
             var all = Chunk(width: fetched[0].width)
             for chunk in fetched { all.append(contentsOf: chunk) }
@@ -192,6 +195,8 @@ extension Engine {
                     }
                 }
             } else if let view = op as? MaterializeOperator {
+                // Rebuilt from the moved state instead (`rebuildDerivedView`).
+                if Self.derivingOperator(of: position, in: operators) != nil { continue }
                 for row in view.currentRows() {
                     let target: Actor
                     if view.primaryKey.isEmpty {
@@ -204,6 +209,35 @@ extension Engine {
                 }
             }
         }
+    }
+
+    /// The aggregate or join earlier in the chain whose output the materialize operator at
+    /// `position` holds, if any.
+    private static func derivingOperator(of position: Int, in operators: [StreamOperator]) -> Int? {
+        operators[..<position].lastIndex { $0 is HashAggOperator || $0 is HashJoinOperator }
+    }
+
+    /// A view fed by an aggregate or a join in its own chain holds what that operator's state
+    /// yields. Its rows are rebuilt from the state each new actor received, not moved by
+    /// their own values: a later retraction comes from the actor that owns the group or join
+    /// key, and the row (whose columns may not even include that key) must be there.
+    private func rebuildDerivedView(_ actor: Actor, fragment: FragmentSpec, spec: JobSpec) {
+        let operators = actor.operators
+        guard let m = operators.lastIndex(where: { $0 is MaterializeOperator }),
+              let s = Self.derivingOperator(of: m, in: operators) else { return }
+        var rows: Chunk
+        if let agg = operators[s] as? HashAggOperator {
+            rows = agg.currentResults()
+        } else if let join = operators[s] as? HashJoinOperator {
+            rows = join.currentResults()
+        } else {
+            return
+        }
+        // The filters and projections in between run as fresh copies: the actor's own count
+        // of filtered rows already saw these rows once.
+        let fresh = Engine.makeOperators(fragment, spec: spec)
+        for k in (s + 1)..<m { rows = fresh[k].process(rows, side: 0, strings: strings) }
+        _ = operators[m].process(rows, side: 0, strings: strings)
     }
 
     /// Puts rows straight into the inboxes of the fragment's new input channels, routed as the
