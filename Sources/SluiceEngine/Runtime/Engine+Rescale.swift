@@ -46,6 +46,15 @@ extension Engine {
                 toDependents.append(output)
             }
         }
+        // A view rebuilt from the aggregate or join upstream of it (see `rebuildView`) already
+        // holds what was on its way to it from there.
+        let derivations = spec.fragments.indices.map { ViewDerivation(viewIn: $0, of: spec) }
+        for derivation in derivations.compactMap({ $0 }) {
+            for f in derivation.path where f != derivation.stateFragment {
+                pending[f].removeAll()
+                pendingSides[f].removeAll()
+            }
+        }
         // Data queued towards dependent jobs stays with them.
         var dependentQueues: [(receiver: Int, chunks: [Chunk])] = []
         for channel in channels where oldSet.contains(channel.sender) && !oldSet.contains(channel.receiver) && actors[channel.receiver].alive {
@@ -89,9 +98,10 @@ extension Engine {
         runtime.createdAt = old.createdAt
         jobs[name] = runtime
         reconnectDependents(dependentActors, roles: dependentRoles, to: runtime)
-        for (f, operators) in states { migrate(operators, into: runtime.fragmentActors[f]) }
-        for (f, fragment) in spec.fragments.enumerated() {
-            for id in runtime.fragmentActors[f] { rebuildDerivedView(actors[id], fragment: fragment, spec: spec) }
+        for (f, operators) in states { migrate(operators, into: runtime.fragmentActors[f], rebuildsView: derivations[f] != nil) }
+        for (f, derivation) in derivations.enumerated() {
+            guard let derivation else { continue }
+            for i in runtime.fragmentActors[f].indices { rebuildView(derivation, actor: i, of: runtime) }
         }
         if let sourceActor = runtime.fragmentActors.first?.first, !fetched.isEmpty {
             var all = Chunk(width: fetched[0].width)
@@ -174,8 +184,9 @@ extension Engine {
         }
     }
 
-    /// Moves each stateful operator's state to the new actor that owns its key.
-    private func migrate(_ operators: [StreamOperator], into targets: [Int]) {
+    /// Moves each stateful operator's state to the new actor that owns its key; a view that
+    /// `rebuildsView` is left for `rebuildView`.
+    private func migrate(_ operators: [StreamOperator], into targets: [Int], rebuildsView: Bool) {
         let n = targets.count
         func owner(_ key: [Int64]) -> Actor {
             let h = key.withUnsafeBufferPointer { KeyIndex.hash($0) }
@@ -194,9 +205,7 @@ extension Engine {
                         (owner(join.keys[side].map { row[$0] }).operators[position] as? HashJoinOperator)?.importRow(row, side: side)
                     }
                 }
-            } else if let view = op as? MaterializeOperator {
-                // Rebuilt from the moved state instead (`rebuildDerivedView`).
-                if Self.derivingOperator(of: position, in: operators) != nil { continue }
+            } else if let view = op as? MaterializeOperator, !rebuildsView {
                 for row in view.currentRows() {
                     let target: Actor
                     if view.primaryKey.isEmpty {
@@ -211,33 +220,30 @@ extension Engine {
         }
     }
 
-    /// The aggregate or join earlier in the chain whose output the materialize operator at
-    /// `position` holds, if any.
-    private static func derivingOperator(of position: Int, in operators: [StreamOperator]) -> Int? {
-        operators[..<position].lastIndex { $0 is HashAggOperator || $0 is HashJoinOperator }
-    }
-
-    /// A view fed by an aggregate or a join in its own chain holds what that operator's state
-    /// yields. Its rows are rebuilt from the state each new actor received, not moved by
-    /// their own values: a later retraction comes from the actor that owns the group or join
-    /// key, and the row (whose columns may not even include that key) must be there.
-    private func rebuildDerivedView(_ actor: Actor, fragment: FragmentSpec, spec: JobSpec) {
-        let operators = actor.operators
-        guard let m = operators.lastIndex(where: { $0 is MaterializeOperator }),
-              let s = Self.derivingOperator(of: m, in: operators) else { return }
+    /// A view fed by an aggregate or a join holds what that operator's state yields, actor by
+    /// actor. Its rows are rebuilt from the state new actor `i` received, not moved by their
+    /// own values: a later retraction comes from the actor that owns the group or join key,
+    /// and the row (whose columns may not even include that key) must be there.
+    private func rebuildView(_ derivation: ViewDerivation, actor i: Int, of runtime: JobRuntime) {
+        let state = actors[runtime.fragmentActors[derivation.stateFragment][i]].operators[derivation.statePosition]
         var rows: Chunk
-        if let agg = operators[s] as? HashAggOperator {
+        if let agg = state as? HashAggOperator {
             rows = agg.currentResults()
-        } else if let join = operators[s] as? HashJoinOperator {
+        } else if let join = state as? HashJoinOperator {
             rows = join.currentResults()
         } else {
             return
         }
-        // The filters and projections in between run as fresh copies: the actor's own count
-        // of filtered rows already saw these rows once.
-        let fresh = Engine.makeOperators(fragment, spec: spec)
-        for k in (s + 1)..<m { rows = fresh[k].process(rows, side: 0, strings: strings) }
-        _ = operators[m].process(rows, side: 0, strings: strings)
+        // The operators on the way run as fresh copies: the actors' own counters (rows
+        // filtered) saw these rows once already.
+        let viewFragment = derivation.path.last!
+        for f in derivation.path {
+            let operators = Engine.makeOperators(runtime.spec.fragments[f], spec: runtime.spec)
+            let from = f == derivation.stateFragment ? derivation.statePosition + 1 : 0
+            let to = f == viewFragment ? derivation.viewPosition : operators.count
+            for k in from..<to { rows = operators[k].process(rows, side: 0, strings: strings) }
+        }
+        _ = actors[runtime.fragmentActors[viewFragment][i]].operators[derivation.viewPosition].process(rows, side: 0, strings: strings)
     }
 
     /// Puts rows straight into the inboxes of the fragment's new input channels, routed as the
