@@ -88,9 +88,9 @@ struct SessionRescaleTests {
     }
 
     /// Views whose rows do not carry the key that later retracts them: an aggregate that does
-    /// not select its group key, and a join (without its key, aligned or unaligned) over an
-    /// aggregate that keeps updating. After rescales mid-flight their contents equal those of
-    /// a view never rescaled.
+    /// not select its group key, and, over an aggregate that keeps updating, a projection and
+    /// a join (without its key, aligned or unaligned). After rescales mid-flight their
+    /// contents equal those of a view never rescaled.
     @Test(arguments: [
         ("CREATE MATERIALIZED VIEW v AS SELECT count(*) AS n, sum(amount) AS s FROM a GROUP BY user_id WITH (parallelism = 2);",
          "SELECT n, s FROM v ORDER BY n, s;"),
@@ -98,6 +98,11 @@ struct SessionRescaleTests {
          CREATE MATERIALIZED VIEW counts AS SELECT user_id, count(*) AS n FROM a GROUP BY user_id WITH (parallelism = 2);
          CREATE MATERIALIZED VIEW v AS SELECT counts.n, b.region FROM counts JOIN b ON counts.user_id = b.uid WITH (parallelism = 2);
          """, "SELECT n, region FROM v ORDER BY n, region;"),
+        // A view over a view: its rows are placed by the upstream rows they came from.
+        ("""
+         CREATE MATERIALIZED VIEW counts AS SELECT user_id, count(*) AS n FROM a GROUP BY user_id WITH (parallelism = 2);
+         CREATE MATERIALIZED VIEW v AS SELECT n * 2 AS m FROM counts WHERE n > 3 WITH (parallelism = 2);
+         """, "SELECT m FROM v ORDER BY m;"),
         // The unaligned join's view sits two no-shuffle hops behind the join, past its log store.
         ("""
          SET streaming_enable_unaligned_join = true;

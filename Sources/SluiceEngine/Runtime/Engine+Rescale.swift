@@ -55,6 +55,10 @@ extension Engine {
                 pendingSides[f].removeAll()
             }
         }
+        // A view over another view (filters and projections only) is rebuilt from its live input rows.
+        let liveInputs = spec.fragments.indices.map { f in
+            derivations[f] == nil ? liveViewInputs(of: spec.fragments[f], pending: pending[f]) : nil
+        }
         // Data queued towards dependent jobs stays with them.
         var dependentQueues: [(receiver: Int, chunks: [Chunk])] = []
         for channel in channels where oldSet.contains(channel.sender) && !oldSet.contains(channel.receiver) && actors[channel.receiver].alive {
@@ -98,10 +102,15 @@ extension Engine {
         runtime.createdAt = old.createdAt
         jobs[name] = runtime
         reconnectDependents(dependentActors, roles: dependentRoles, to: runtime)
-        for (f, operators) in states { migrate(operators, into: runtime.fragmentActors[f], rebuildsView: derivations[f] != nil) }
-        for (f, derivation) in derivations.enumerated() {
-            guard let derivation else { continue }
-            for i in runtime.fragmentActors[f].indices { rebuildView(derivation, actor: i, of: runtime) }
+        for (f, operators) in states {
+            migrate(operators, into: runtime.fragmentActors[f], rebuildsView: derivations[f] != nil || liveInputs[f] != nil)
+        }
+        for f in spec.fragments.indices {
+            if let derivation = derivations[f] {
+                for i in runtime.fragmentActors[f].indices { rebuildView(derivation, actor: i, of: runtime) }
+            } else if let rows = liveInputs[f] {
+                rebuildView(from: rows, fragment: f, of: runtime)
+            }
         }
         if let sourceActor = runtime.fragmentActors.first?.first, !fetched.isEmpty {
             var all = Chunk(width: fetched[0].width)
@@ -244,6 +253,56 @@ extension Engine {
             for k in from..<to { rows = operators[k].process(rows, side: 0, strings: strings) }
         }
         _ = actors[runtime.fragmentActors[viewFragment][i]].operators[derivation.viewPosition].process(rows, side: 0, strings: strings)
+    }
+
+    /// The input rows a view over another view (through filters and projections only, behind
+    /// a hash exchange) holds the output of: the upstream view's contents without the changes
+    /// still on their way to this fragment, in `pending` or held by an upstream actor until
+    /// its work is done (an insert there is not seen yet; a delete there, not yet undone).
+    /// Nil for any other fragment.
+    private func liveViewInputs(of fragment: FragmentSpec, pending: [Chunk]) -> [[Int64]]? {
+        let chain = ViewDerivation.chain(fragment)
+        guard chain.contains(where: { if case .materialize = $0 { true } else { false } }), fragment.inputs.count == 1,
+              case .view(let name) = fragment.inputs[0].from, case .hash(let keys) = fragment.inputs[0].distribution, !keys.isEmpty,
+              let upstream = jobs[name] else { return nil }
+        var unseen: [[Int64]: Int] = [:]
+        var undone: [[Int64]] = []
+        let onTheirWay = pending + upstream.lastActors.compactMap { actors[$0].pendingOutput }
+        for chunk in onTheirWay {
+            for row in 0..<chunk.count {
+                let values = (0..<chunk.width).map { chunk.value(row, $0) }
+                if chunk.op(row) == .insert { unseen[values, default: 0] += 1 } else { undone.append(values) }
+            }
+        }
+        var rows: [[Int64]] = []
+        for id in upstream.lastActors {
+            guard let view = actors[id].operators.last as? MaterializeOperator else { return nil }
+            for row in view.currentRows() {
+                if let n = unseen[row], n > 0 { unseen[row] = n - 1 } else { rows.append(row) }
+            }
+        }
+        return rows + undone
+    }
+
+    /// Rebuilds fragment `f`'s views from their live input rows, each routed as the input
+    /// exchange routes it and passed through fresh copies of the chain before the view (the
+    /// actors' own counters saw these rows once already).
+    private func rebuildView(from rows: [[Int64]], fragment f: Int, of runtime: JobRuntime) {
+        let fragment = runtime.spec.fragments[f]
+        let targets = runtime.fragmentActors[f]
+        guard case .hash(let keys) = fragment.inputs.first?.distribution, let width = rows.first?.count else { return }
+        var parts = [Chunk](repeating: Chunk(width: width), count: targets.count)
+        for row in rows {
+            let h = keys.map { row[$0] }.withUnsafeBufferPointer { KeyIndex.hash($0) }
+            parts[Int(h % UInt64(targets.count))].append(row)
+        }
+        for (i, id) in targets.enumerated() {
+            let operators = Engine.makeOperators(fragment, spec: runtime.spec)
+            guard let m = operators.lastIndex(where: { $0 is MaterializeOperator }) else { return }
+            var chunk = parts[i]
+            for k in 0..<m { chunk = operators[k].process(chunk, side: 0, strings: strings) }
+            _ = actors[id].operators[m].process(chunk, side: 0, strings: strings)
+        }
     }
 
     /// Puts rows straight into the inboxes of the fragment's new input channels, routed as the
