@@ -1,0 +1,81 @@
+/// Rebuilding a rescaled view's contents. A view's rows cannot always be moved by their own
+/// values: a later retraction reaches the actor that owns the key the row came from (a group,
+/// a join key, an upstream row), and the row itself may not carry that key. So a view whose
+/// rows some state yields is rebuilt from that state on its new actor.
+extension Engine {
+    /// A view fed by an aggregate or a join holds what that operator's state yields, actor by
+    /// actor. Its rows are rebuilt from the state new actor `i` received, not moved by their
+    /// own values: a later retraction comes from the actor that owns the group or join key,
+    /// and the row (whose columns may not even include that key) must be there.
+    func rebuildView(_ derivation: ViewDerivation, actor i: Int, of runtime: JobRuntime) {
+        let state = actors[runtime.fragmentActors[derivation.stateFragment][i]].operators[derivation.statePosition]
+        var rows: Chunk
+        if let agg = state as? HashAggOperator {
+            rows = agg.currentResults()
+        } else if let join = state as? HashJoinOperator {
+            rows = join.currentResults()
+        } else {
+            return
+        }
+        // The operators on the way run as fresh copies: the actors' own counters (rows
+        // filtered) saw these rows once already.
+        let viewFragment = derivation.path.last!
+        for f in derivation.path {
+            let operators = Engine.makeOperators(runtime.spec.fragments[f], spec: runtime.spec)
+            let from = f == derivation.stateFragment ? derivation.statePosition + 1 : 0
+            let to = f == viewFragment ? derivation.viewPosition : operators.count
+            for k in from..<to { rows = operators[k].process(rows, side: 0, strings: strings) }
+        }
+        _ = actors[runtime.fragmentActors[viewFragment][i]].operators[derivation.viewPosition].process(rows, side: 0, strings: strings)
+    }
+
+    /// The input rows a view over another view (through filters and projections only, behind
+    /// a hash exchange) holds the output of: the upstream view's contents without the changes
+    /// still on their way to this fragment, in `pending` or held by an upstream actor until
+    /// its work is done (an insert there is not seen yet; a delete there, not yet undone).
+    /// Nil for any other fragment.
+    func liveViewInputs(of fragment: FragmentSpec, pending: [Chunk]) -> [[Int64]]? {
+        let chain = ViewDerivation.chain(fragment)
+        guard chain.contains(where: { if case .materialize = $0 { true } else { false } }), fragment.inputs.count == 1,
+              case .view(let name) = fragment.inputs[0].from, case .hash(let keys) = fragment.inputs[0].distribution, !keys.isEmpty,
+              let upstream = jobs[name] else { return nil }
+        var unseen: [[Int64]: Int] = [:]
+        var undone: [[Int64]] = []
+        let onTheirWay = pending + upstream.lastActors.compactMap { actors[$0].pendingOutput }
+        for chunk in onTheirWay {
+            for row in 0..<chunk.count {
+                let values = (0..<chunk.width).map { chunk.value(row, $0) }
+                if chunk.op(row) == .insert { unseen[values, default: 0] += 1 } else { undone.append(values) }
+            }
+        }
+        var rows: [[Int64]] = []
+        for id in upstream.lastActors {
+            guard let view = actors[id].operators.last as? MaterializeOperator else { return nil }
+            for row in view.currentRows() {
+                if let n = unseen[row], n > 0 { unseen[row] = n - 1 } else { rows.append(row) }
+            }
+        }
+        return rows + undone
+    }
+
+    /// Rebuilds fragment `f`'s views from their live input rows, each routed as the input
+    /// exchange routes it and passed through fresh copies of the chain before the view (the
+    /// actors' own counters saw these rows once already).
+    func rebuildView(from rows: [[Int64]], fragment f: Int, of runtime: JobRuntime) {
+        let fragment = runtime.spec.fragments[f]
+        let targets = runtime.fragmentActors[f]
+        guard case .hash(let keys) = fragment.inputs.first?.distribution, let width = rows.first?.count else { return }
+        var parts = [Chunk](repeating: Chunk(width: width), count: targets.count)
+        for row in rows {
+            let h = keys.map { row[$0] }.withUnsafeBufferPointer { KeyIndex.hash($0) }
+            parts[Int(h % UInt64(targets.count))].append(row)
+        }
+        for (i, id) in targets.enumerated() {
+            let operators = Engine.makeOperators(fragment, spec: runtime.spec)
+            guard let m = operators.lastIndex(where: { $0 is MaterializeOperator }) else { return }
+            var chunk = parts[i]
+            for k in 0..<m { chunk = operators[k].process(chunk, side: 0, strings: strings) }
+            _ = actors[id].operators[m].process(chunk, side: 0, strings: strings)
+        }
+    }
+}
