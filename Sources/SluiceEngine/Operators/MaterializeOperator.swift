@@ -4,7 +4,8 @@ final class MaterializeOperator: StreamOperator {
     let primaryKey: [Int]
     let width: Int
     private let index: KeyIndex
-    /// Per entry: the row and how many copies are live (0 = deleted).
+    /// Per entry: the row and how many copies are live (0 = deleted; below 0, retractions
+    /// that arrived before their rows).
     private var rows: [Int64] = []
     private var multiplicity: [Int] = []
     private(set) var liveRows = 0
@@ -28,12 +29,22 @@ final class MaterializeOperator: StreamOperator {
                 multiplicity.append(0)
             }
             let base = slot * width
-            if input.op(row) == .insert {
+            if primaryKey.isEmpty {
+                // A multiset counts copies, and owes one for a retraction that overtook its
+                // row: the row's changes can travel on different channels (after a rescale,
+                // queued ones on one, new ones on another), and the debt cancels the row
+                // when it arrives.
                 for c in 0..<width { rows[base + c] = input.value(row, c) }
-                if primaryKey.isEmpty {
+                if input.op(row) == .insert {
                     multiplicity[slot] += 1
-                    liveRows += 1
-                } else if multiplicity[slot] == 0 {
+                    if multiplicity[slot] > 0 { liveRows += 1 }
+                } else {
+                    if multiplicity[slot] > 0 { liveRows -= 1 }
+                    multiplicity[slot] -= 1
+                }
+            } else if input.op(row) == .insert {
+                for c in 0..<width { rows[base + c] = input.value(row, c) }
+                if multiplicity[slot] == 0 {
                     multiplicity[slot] = 1
                     liveRows += 1
                 }

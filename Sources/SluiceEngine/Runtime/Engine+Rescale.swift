@@ -80,10 +80,13 @@ extension Engine {
             actor.fetched = nil
             if actor.role == .materialize { forgetCollector(id) }
         }
+        // Upstream views' actors blocked on the old actors go on once their outputs move.
+        var upstreamSenders: [Int] = []
         for channel in channels where oldSet.contains(channel.receiver) {
             // Queued rows move to the new channels; what this channel dropped stays counted.
             retired.dropped += channel.droppedRows
             clear(channel)
+            if !oldSet.contains(channel.sender) && !upstreamSenders.contains(channel.sender) { upstreamSenders.append(channel.sender) }
         }
         for other in jobs.values where other.spec.name != name {
             for id in other.lastActors {
@@ -132,6 +135,7 @@ extension Engine {
         rebuildFlowControl()
         for id in runtime.fragmentActors.flatMap({ $0 }) { makeReady(actors[id]) }
         for id in dependentActors { makeReady(actors[id]) }
+        for id in upstreamSenders { makeReady(actors[id]) }
         drainReady()
     }
 

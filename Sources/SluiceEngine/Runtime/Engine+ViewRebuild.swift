@@ -33,42 +33,53 @@ extension Engine {
     /// a hash exchange) holds the output of: the upstream view's contents without the changes
     /// still on their way to this fragment, in `pending` or held by an upstream actor until
     /// its work is done (an insert there is not seen yet; a delete there, not yet undone).
-    /// Nil for any other fragment.
-    func liveViewInputs(of fragment: FragmentSpec, pending: [Chunk]) -> [[Int64]]? {
+    /// A delete comes back when the fragment saw a retraction before its row (the row is on
+    /// its way): the view owes that copy. Nil for any other fragment.
+    func liveViewInputs(of fragment: FragmentSpec, pending: [Chunk]) -> [(row: [Int64], op: RowOp)]? {
         let chain = ViewDerivation.chain(fragment)
         guard chain.contains(where: { if case .materialize = $0 { true } else { false } }), fragment.inputs.count == 1,
               case .view(let name) = fragment.inputs[0].from, case .hash(let keys) = fragment.inputs[0].distribution, !keys.isEmpty,
               let upstream = jobs[name] else { return nil }
-        var unseen: [[Int64]: Int] = [:]
-        var undone: [[Int64]] = []
+        // Per row, how many more copies the fragment has seen than the contents hold: one
+        // fewer per insert on its way, one more per delete. The dictionary is only looked up;
+        // the order comes from the contents, then from the changes.
+        var seenMinusContents: [[Int64]: Int] = [:]
+        var changedRows: [[Int64]] = []
         let onTheirWay = pending + upstream.lastActors.compactMap { actors[$0].pendingOutput }
         for chunk in onTheirWay {
             for row in 0..<chunk.count {
                 let values = (0..<chunk.width).map { chunk.value(row, $0) }
-                if chunk.op(row) == .insert { unseen[values, default: 0] += 1 } else { undone.append(values) }
+                let before = seenMinusContents[values]
+                if before == nil { changedRows.append(values) }
+                seenMinusContents[values] = (before ?? 0) + (chunk.op(row) == .insert ? -1 : 1)
             }
         }
-        var rows: [[Int64]] = []
+        var rows: [(row: [Int64], op: RowOp)] = []
         for id in upstream.lastActors {
             guard let view = actors[id].operators.last as? MaterializeOperator else { return nil }
             for row in view.currentRows() {
-                if let n = unseen[row], n > 0 { unseen[row] = n - 1 } else { rows.append(row) }
+                if let d = seenMinusContents[row], d < 0 { seenMinusContents[row] = d + 1 } else { rows.append((row, .insert)) }
             }
         }
-        return rows + undone
+        for row in changedRows {
+            guard let d = seenMinusContents[row], d != 0 else { continue }
+            let op: RowOp = d > 0 ? .insert : .delete
+            rows += repeatElement((row: row, op: op), count: abs(d))
+        }
+        return rows
     }
 
     /// Rebuilds fragment `f`'s views from their live input rows, each routed as the input
     /// exchange routes it and passed through fresh copies of the chain before the view (the
     /// actors' own counters saw these rows once already).
-    func rebuildView(from rows: [[Int64]], fragment f: Int, of runtime: JobRuntime) {
+    func rebuildView(from rows: [(row: [Int64], op: RowOp)], fragment f: Int, of runtime: JobRuntime) {
         let fragment = runtime.spec.fragments[f]
         let targets = runtime.fragmentActors[f]
-        guard case .hash(let keys) = fragment.inputs.first?.distribution, let width = rows.first?.count else { return }
+        guard case .hash(let keys) = fragment.inputs.first?.distribution, let width = rows.first?.row.count else { return }
         var parts = [Chunk](repeating: Chunk(width: width), count: targets.count)
-        for row in rows {
+        for (row, op) in rows {
             let h = keys.map { row[$0] }.withUnsafeBufferPointer { KeyIndex.hash($0) }
-            parts[Int(h % UInt64(targets.count))].append(row)
+            parts[Int(h % UInt64(targets.count))].append(row, op: op)
         }
         for (i, id) in targets.enumerated() {
             let operators = Engine.makeOperators(fragment, spec: runtime.spec)
