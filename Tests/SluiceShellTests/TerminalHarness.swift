@@ -78,7 +78,7 @@ final class TerminalHarness {
     /// Waits up to `timeout` seconds for the screen to satisfy `condition`; returns the
     /// last screen, and records an issue (with the screen) if it never did.
     @discardableResult
-    func waitFor(_ what: String, timeout: Double = 5, sourceLocation: SourceLocation = #_sourceLocation,
+    func waitFor(_ what: String, timeout: Double = 20, sourceLocation: SourceLocation = #_sourceLocation,
                  _ condition: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""

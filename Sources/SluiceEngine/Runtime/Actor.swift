@@ -89,6 +89,8 @@ final class Actor {
     var inProgressRows = 0
     /// Output channels whose outbox is not empty: the actor is blocked while this is above 0.
     var pendingOutboxes = 0
+    /// Input channels holding rows a rescale moved here, taken before any other input.
+    var movedRowChannels: [Int] = []
 
     // Metrics: cumulative since the engine started.
     var busyNs: Int64 = 0

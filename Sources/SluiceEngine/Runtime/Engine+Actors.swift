@@ -95,6 +95,7 @@ extension Engine {
         let n = actor.inputs.count
         guard n > 0 else { return false }
         if let sink = actor.sink, sink.throughput == 0 { return false }
+        if !actor.movedRowChannels.isEmpty && startMovedRows(actor) { return true }
         var k = 0
         while k < n {
             // Round-robin without a divide: `nextInput` is below `n` unless inputs were removed.
@@ -107,11 +108,8 @@ extension Engine {
                     handleBarrier(actor, input: i, message.barrier!)
                     return actor.pendingOutboxes > 0 ? .blocked : .again
                 }
-                let limit = actor.sink.map { max(1, $0.batch) } ?? settings.chunkRows
-                // A sink with no operators only counts and times its rows: no need to join them.
-                let (chunk, rows) = takeRows(channel, limit: limit, gather: actor.sink == nil || !actor.chain.isEmpty)
                 actor.nextInput = i &+ 1 == n ? 0 : i &+ 1
-                beginWork(actor, chunk, rows: rows, side: actor.inputSides[i])
+                startRows(actor, from: channel, input: i)
                 return .started
             }
             switch step {
@@ -126,6 +124,31 @@ extension Engine {
 
     /// What one look at an input did.
     private enum InputStep { case skip, again, blocked, started }
+
+    /// Starts on up to a chunk (a sink: a batch) of the rows at the front of input `i`.
+    @inline(__always)
+    private func startRows(_ actor: Actor, from channel: Channel, input i: Int) {
+        let limit = actor.sink.map { max(1, $0.batch) } ?? settings.chunkRows
+        // A sink with no operators only counts and times its rows: no need to join them.
+        let (chunk, rows) = takeRows(channel, limit: limit, gather: actor.sink == nil || !actor.chain.isEmpty)
+        beginWork(actor, chunk, rows: rows, side: actor.inputSides[i])
+    }
+
+    /// Rows a rescale moved into this actor's inboxes go before anything sent to it since: a
+    /// later change to the same rows may come over another channel, and must not overtake
+    /// them (RisingWave rescales at a barrier, behind which the old channels have drained).
+    private func startMovedRows(_ actor: Actor) -> Bool {
+        while let id = actor.movedRowChannels.first {
+            let started = withChannel(id) { channel -> Bool in
+                guard channel.receiverActor === actor, !channel.inbox.isEmpty, !channel.inbox[0].isBarrier else { return false }
+                startRows(actor, from: channel, input: channel.inputIndex)
+                return true
+            }
+            if started { return true }
+            actor.movedRowChannels.removeFirst()
+        }
+        return false
+    }
 
     func takeBarrier(_ channel: Channel) -> Message {
         channel.touchDepth(now: now)
@@ -248,7 +271,7 @@ extension Engine {
     }
 
     /// Splits `chunk` by the hash of its key columns into `n` parts (the hash exchange).
-    private func partition(_ chunk: Chunk, keys: [Int], into n: Int) -> [Chunk] {
+    func partition(_ chunk: Chunk, keys: [Int], into n: Int) -> [Chunk] {
         var parts = (0..<n).map { _ in Chunk(width: chunk.width, capacity: chunk.count / n + 1) }
         withUnsafeTemporaryAllocation(of: Int64.self, capacity: max(1, keys.count)) { key in
             for row in 0..<chunk.count {

@@ -120,7 +120,18 @@ extension Engine {
                 // those gives no credit back.
                 channel.excessBuffers = max(0, channel.inboxBuffers - exclusive - floating)
             case .permits:
-                channel.permits -= channel.inbox.reduce(0) { $0 + ($1.isBarrier ? 0 : min(max($1.rows, 1), settings.maxChunkPermits)) }
+                // Each queued chunk holds the permits it would have taken, and gives exactly those
+                // back when it is dequeued (rows queued under another scheme, or moved by a
+                // rescale, carry none yet); each queued barrier holds a barrier permit.
+                for i in channel.inbox.indices {
+                    if channel.inbox[i].isBarrier {
+                        channel.barrierPermits -= 1
+                    } else {
+                        let need = min(max(channel.inbox[i].rows, 1), settings.maxChunkPermits)
+                        channel.inbox[i].permits = need
+                        channel.permits -= need
+                    }
+                }
             case .tcp: gate(of: channel).tcpFree -= channel.inboxBuffers
             default: break
             }

@@ -28,7 +28,7 @@ extension Engine {
         var toDependents: [Chunk] = []
         for channel in channels where oldSet.contains(channel.receiver) {
             let f = fragmentIndex(of: actors[channel.receiver], in: old)
-            for m in Array(channel.outbox) + Array(channel.inbox) where !m.isBarrier {
+            for m in Array(channel.inbox) + Array(channel.outbox) where !m.isBarrier {
                 pending[f].append(m.chunk)
                 pendingSides[f].append(channel.gate)
             }
@@ -62,11 +62,12 @@ extension Engine {
         // Data queued towards dependent jobs stays with them.
         var dependentQueues: [(receiver: Int, chunks: [Chunk])] = []
         for channel in channels where oldSet.contains(channel.sender) && !oldSet.contains(channel.receiver) && actors[channel.receiver].alive {
-            let chunks = (Array(channel.outbox) + Array(channel.inbox)).filter { !$0.isBarrier }.map(\.chunk)
+            let chunks = (Array(channel.inbox) + Array(channel.outbox)).filter { !$0.isBarrier }.map(\.chunk)
             dependentQueues.append((channel.receiver, chunks))
         }
-        let fetched = oldIDs.compactMap { actors[$0].fetched }.filter { !$0.isEmpty }
-        let fetchedFrom = oldIDs.flatMap { actors[$0].fetchedFrom }
+        // Rows polled but not emitted yet, per source fragment (a join reads two sources).
+        let fetched = old.fragmentActors.map { ids in ids.compactMap { actors[$0].fetched }.filter { !$0.isEmpty } }
+        let fetchedFrom = old.fragmentActors.map { ids in ids.flatMap { actors[$0].fetchedFrom } }
         let states = oldIDs.map { id in (fragmentIndex(of: actors[id], in: old), actors[id].operators) }
 
         // 2. Retire the old actors (their counters stay in the ledger) and detach dependents.
@@ -115,11 +116,12 @@ extension Engine {
                 rebuildView(from: rows, fragment: f, of: runtime)
             }
         }
-        if let sourceActor = runtime.fragmentActors.first?.first, !fetched.isEmpty {
-            var all = Chunk(width: fetched[0].width)
-            for chunk in fetched { all.append(contentsOf: chunk) }
+        for (f, chunks) in fetched.enumerated() {
+            guard let sourceActor = runtime.fragmentActors[f].first, let first = chunks.first else { continue }
+            var all = Chunk(width: first.width)
+            for chunk in chunks { all.append(contentsOf: chunk) }
             actors[sourceActor].fetched = all
-            actors[sourceActor].fetchedFrom = fetchedFrom
+            actors[sourceActor].fetchedFrom = fetchedFrom[f]
         }
         for f in pending.indices {
             for (k, chunk) in pending[f].enumerated() {
@@ -129,8 +131,8 @@ extension Engine {
         for (receiver, chunks) in dependentQueues {
             for chunk in chunks { requeue(chunk, toReceiver: receiver, from: runtime.lastActors) }
         }
-        for chunk in toDependents {
-            for id in runtime.lastActors.prefix(1) { dispatch(actors[id], chunk) }
+        if let first = runtime.lastActors.first {
+            for chunk in toDependents { placeRouted(chunk, from: actors[first]) }
         }
         rebuildFlowControl()
         for id in runtime.fragmentActors.flatMap({ $0 }) { makeReady(actors[id]) }
@@ -260,8 +262,26 @@ extension Engine {
         place(chunk, on: channels[id])
     }
 
+    /// Rows an old actor had finished but not sent: on the new actor's output channels, as
+    /// its dispatchers route them, ahead of anything sent since (as `place` puts them).
+    private func placeRouted(_ chunk: Chunk, from sender: Actor) {
+        for dispatcher in sender.dispatchers where !dispatcher.channels.isEmpty {
+            let targets = dispatcher.channels
+            switch dispatcher.mode {
+            case .simple, .roundRobin: place(chunk, on: channels[targets[0]])
+            case .broadcast: for id in targets { place(chunk, on: channels[id]) }
+            case .hash:
+                for (i, part) in partition(chunk, keys: dispatcher.keys, into: targets.count).enumerated() where !part.isEmpty {
+                    place(part, on: channels[targets[i]])
+                }
+            }
+        }
+    }
+
     /// A row moved by a rescale arrives on its new channel as if sent there.
     private func place(_ chunk: Chunk, on channel: Channel) {
+        let receiver = channel.receiverActor
+        if !receiver.movedRowChannels.contains(channel.id) { receiver.movedRowChannels.append(channel.id) }
         channel.touchDepth(now: now)
         let message = Message.data(chunk, buffers: channel.buffers(forRows: chunk.count))
         channel.sentRows += Int64(chunk.count)
