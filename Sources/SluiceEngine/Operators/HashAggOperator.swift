@@ -13,15 +13,13 @@ final class HashAggOperator: StreamOperator {
     /// of a group lies together (in one cache line when it fits one, not a line per array),
     /// and the record starts with the group's result row.
     private var records = RawBuffer<Int64>(capacity: 4096, alignment: GroupRecordLayout.cacheLine)
-    /// Per group: whether it has emitted a row that a later change must retract, and whether
-    /// the chunk in progress touched it.
+    /// Per group: whether it has emitted a row that a later change must retract (its record
+    /// keeps that row's aggregates), and whether the chunk in progress touched it.
     private var emitted = RawBuffer<Bool>(capacity: 1024)
     private var touchedMark = RawBuffer<Bool>(capacity: 1024)
     /// Per chunk: each input row's group and the groups touched in order of first touch.
     private var groupOfRow = RawBuffer<Int>(capacity: 256)
     private var touched = RawBuffer<Int>(capacity: 256)
-    /// Per touched group, the output row its U+ goes to.
-    private var insertRows = RawBuffer<Int>(capacity: 256)
 
     private enum ResultKind { case count, accumulator, averageOfDoubles, averageOfIntegers }
 
@@ -52,9 +50,7 @@ final class HashAggOperator: StreamOperator {
         findGroups(input)
         // 2. The groups touched, in order of first touch, and how many of them retract a row.
         let groups = groupOfRow.pointer, mark = touchedMark.pointer, emitted = emitted.pointer
-        touched.removeAll()
-        touched.append(repeating: 0, count: n)
-        let touchedGroups = touched.pointer
+        let touchedGroups = touched.reset(count: n)
         var touchedCount = 0, retractions = 0
         for row in 0..<n {
             // Branch-free: groups repeat at random, so a branch here would mispredict often.
@@ -65,80 +61,66 @@ final class HashAggOperator: StreamOperator {
             retractions &+= emitted[g] ? first : 0
             mark[g] = true
         }
-        insertRows.removeAll()
-        insertRows.append(repeating: 0, count: touchedCount)
-        let places = insertRows.pointer
-        var retired = false
+        // 3. Apply the rows in order, call by call.
+        input.withUnsafeOps { ops in
+            if let ops { fold(input, groups: groups, strings, sign: ChunkSigns(ops: ops)) } else { fold(input, groups: groups, strings, sign: AllInserts()) }
+        }
+        // 4. Per touched group, in one pass over records the fold left in cache: U- (the row
+        //    it last emitted, kept in its record) if it emitted one, then U+ if it still has
+        //    rows (a group whose rows were all retracted emits only its U-).
         let total = touchedCount &+ retractions
         var out = Chunk(width: outputWidth, capacity: total)
-        out.appendRows(total, withOps: retractions > 0) { words, ops in
-            let width = outputWidth
-            // 3. Per touched group, U- (its row before this chunk, if it emitted one) and the
-            //    place of its U+.
-            withResultWriter { writer in
-                var row = 0
-                for i in 0..<touchedCount {
-                    let g = touchedGroups[i]
-                    if emitted[g] {
-                        writer.write(g, to: words + row &* width)
-                        ops![row] = .delete
-                        row &+= 1
-                    }
-                    places[i] = row
-                    row &+= 1
-                }
-            }
-            // 4. Apply the rows in order, call by call.
-            input.withUnsafeOps { ops in
-                if let ops { fold(input, groups: groups, strings, sign: ChunkSigns(ops: ops)) } else { fold(input, groups: groups, strings, sign: AllInserts()) }
-            }
-            // 5. U+ for every group that still has rows; a group whose rows were all retracted
-            //    emits only its U-, and its place is dropped below.
-            let records = records.pointer, stride = layout.stride, live = layout.rowCount
-            withResultWriter { writer in
-                for i in 0..<touchedCount {
-                    let g = touchedGroups[i]
-                    mark[g] = false
-                    let place = words + places[i] &* width
-                    if records[g &* stride &+ live] > 0 {
-                        writer.write(g, to: place)
-                        emitted[g] = true
-                    } else {
-                        place.update(repeating: 0, count: width)
-                        emitted[g] = false
-                        places[i] = -1 - places[i]
-                        retired = true
-                    }
-                }
+        out.appendRows(upTo: total, withOps: retractions > 0) { words, ops in
+            // One loop per usual number of keys and of calls, so row copies are straight-line.
+            switch (layout.keyCount, layout.callCount) {
+            case (1, 1): writeChanges(resultWriter(OneWord(), OneWord()), touchedGroups, touchedCount, into: words, ops)
+            case (1, 2): writeChanges(resultWriter(OneWord(), TwoWords()), touchedGroups, touchedCount, into: words, ops)
+            case (1, 3): writeChanges(resultWriter(OneWord(), ThreeWords()), touchedGroups, touchedCount, into: words, ops)
+            case (2, 1): writeChanges(resultWriter(TwoWords(), OneWord()), touchedGroups, touchedCount, into: words, ops)
+            case (2, 2): writeChanges(resultWriter(TwoWords(), TwoWords()), touchedGroups, touchedCount, into: words, ops)
+            case let (keys, calls): writeChanges(resultWriter(SomeWords(keys), SomeWords(calls)), touchedGroups, touchedCount, into: words, ops)
             }
         }
-        return retired ? withoutRetiredPlaces(out, touched: touchedCount) : out
+        return out
     }
 
-    /// `out` without the U+ places of groups whose rows were all retracted (marked negative
-    /// in `insertRows`): rare, so it copies.
-    private func withoutRetiredPlaces(_ out: Chunk, touched: Int) -> Chunk {
-        var kept = Chunk(width: out.width, capacity: out.count)
-        var from = 0
-        for i in 0..<touched where insertRows[i] < 0 {
-            let place = -1 - insertRows[i]
-            kept.appendRows(from: out, from..<place)
-            from = place + 1
+    /// Writes the changes of the `count` touched groups, in order, from `words` on: U- (the
+    /// row it last emitted) for a group that emitted one, then U+ for a group that still has
+    /// rows (a group whose rows were all retracted emits only its U-). Returns the rows written.
+    @inline(__always)
+    private func writeChanges<Keys, Values>(_ writer: ResultWriter<Keys, Values>, _ touched: UnsafePointer<Int>, _ count: Int,
+                                            into words: UnsafeMutablePointer<Int64>, _ ops: UnsafeMutablePointer<RowOp>?) -> Int {
+        let mark = touchedMark.pointer, emitted = emitted.pointer
+        let records = records.pointer, stride = layout.stride, live = layout.rowCount, width = outputWidth
+        var row = 0
+        for i in 0..<count {
+            let g = touched[i]
+            mark[g] = false
+            if emitted[g] {
+                writer.writeEmitted(g, to: words + row &* width)
+                ops![row] = .delete
+                row &+= 1
+            }
+            if records[g &* stride &+ live] > 0 {
+                writer.emit(g, to: words + row &* width)
+                emitted[g] = true
+                row &+= 1
+            } else {
+                emitted[g] = false
+            }
         }
-        kept.appendRows(from: out, from..<out.count)
-        return kept
+        return row
     }
 
     /// Fills `groupOfRow` with each row's group, adding state for groups seen the first time.
     private func findGroups(_ input: Chunk) {
         let n = input.count, before = index.count
-        groupOfRow.removeAll()
         if groupKeys.count == 1 {
             // One key column: probe with the rows' own words, no gathering.
-            groupOfRow.append(repeating: 0, count: n)
-            let groups = groupOfRow.pointer
+            let groups = groupOfRow.reset(count: n)
             input.withUnsafeWords { index.findOrInsert(column: $0 + groupKeys[0], stride: input.width, count: n, into: groups) }
         } else {
+            groupOfRow.removeAll()
             for row in 0..<n { groupOfRow.append(index.findOrInsert(input, row: row, columns: groupKeys).index) }
         }
         let added = index.count - before
@@ -216,31 +198,26 @@ final class HashAggOperator: StreamOperator {
 
     /// Writes result rows: a group's keys, then each aggregate. Holds the state's address,
     /// so it is valid only while no group is added (within one pass of `process`).
-    private struct ResultWriter {
-        let records: UnsafePointer<Int64>
+    private struct ResultWriter<Keys: WordCount, Values: WordCount> {
+        let records: UnsafeMutablePointer<Int64>
         let layout: GroupRecordLayout
-        let results: UnsafeBufferPointer<ResultKind>
+        let results: [ResultKind]
         /// Whether every result is a count or an accumulator: then a record starts with its
         /// group's result row, and writing it is a copy.
         let plain: Bool
+        /// How many keys and how many calls (`layout.keyCount` and `layout.callCount`).
+        let keys: Keys
+        let values: Values
 
         @inline(__always)
         func write(_ g: Int, to row: UnsafeMutablePointer<Int64>) {
             let record = records + g &* layout.stride
+            copy(keys, from: record, to: row)
+            let out = row + keys.words
             if plain {
-                // One loop per usual width, so the copy is straight-line.
-                @inline(__always) func copy(_ width: Int) { for k in 0..<width { row[k] = record[k] } }
-                switch layout.resultWidth {
-                case 1: copy(1)
-                case 2: copy(2)
-                case 3: copy(3)
-                case 4: copy(4)
-                default: copy(layout.resultWidth)
-                }
+                copy(values, from: record + keys.words, to: out)
                 return
             }
-            for k in 0..<layout.keyCount { row[k] = record[k] }
-            let out = row + layout.keyCount
             for c in 0..<results.count {
                 switch results[c] {
                 case .count, .accumulator: out[c] = record[layout.keyCount &+ c]
@@ -253,13 +230,32 @@ final class HashAggOperator: StreamOperator {
                 }
             }
         }
+
+        /// Writes group `g`'s result row to `row` and keeps its aggregates in the group's
+        /// record, as the row to retract when the group next changes.
+        @inline(__always)
+        func emit(_ g: Int, to row: UnsafeMutablePointer<Int64>) {
+            write(g, to: row)
+            copy(values, from: row + keys.words, to: records + (g &* layout.stride &+ layout.emittedValues))
+        }
+
+        /// Writes the row group `g` last emitted (its keys, then the aggregates `emit` kept).
+        @inline(__always)
+        func writeEmitted(_ g: Int, to row: UnsafeMutablePointer<Int64>) {
+            let record = records + g &* layout.stride
+            copy(keys, from: record, to: row)
+            copy(values, from: record + layout.emittedValues, to: row + keys.words)
+        }
+
+        @inline(__always)
+        private func copy(_ n: some WordCount, from source: UnsafePointer<Int64>, to target: UnsafeMutablePointer<Int64>) {
+            for k in 0..<n.words { target[k] = source[k] }
+        }
     }
 
-    private func withResultWriter<R>(_ body: (ResultWriter) -> R) -> R {
-        let plain = results.allSatisfy { $0 == .count || $0 == .accumulator }
-        return results.withUnsafeBufferPointer { results in
-            body(ResultWriter(records: records.pointer, layout: layout, results: results, plain: plain))
-        }
+    private func resultWriter<Keys, Values>(_ keys: Keys, _ values: Values) -> ResultWriter<Keys, Values> {
+        ResultWriter(records: records.pointer, layout: layout, results: results,
+                     plain: results.allSatisfy { $0 == .count || $0 == .accumulator }, keys: keys, values: values)
     }
 
     private static func initial(_ call: AggregateCall) -> Int64 {
@@ -297,7 +293,7 @@ final class HashAggOperator: StreamOperator {
     }
 
     func importGroup(key: [Int64], rowCount: Int64, accumulators acc: [Int64], counts cnt: [Int64], emitted em: Bool) {
-        let (_, inserted) = key.withUnsafeBufferPointer { index.findOrInsert($0) }
+        let (g, inserted) = key.withUnsafeBufferPointer { index.findOrInsert($0) }
         guard inserted else { return }
         emitted.append(em)
         touchedMark.append(false)
@@ -309,14 +305,22 @@ final class HashAggOperator: StreamOperator {
             records[record + layout.accumulator(c)] = acc[c]
             records[record + layout.count(c)] = cnt[c]
         }
+        // The row it emitted is the result of the state it comes with.
+        if em {
+            var row = [Int64](repeating: 0, count: outputWidth)
+            let writer = resultWriter(SomeWords(groupKeys.count), SomeWords(calls.count))
+            row.withUnsafeMutableBufferPointer { writer.emit(g, to: $0.baseAddress!) }
+        }
     }
 }
 
 /// Where a group's state lies in its aggregate record: the group's keys, then per call the
 /// word its result is (the count of a `count`, else the accumulator), then per call the other
-/// word, then the group's live row count. With only counts and accumulators, the record
-/// starts with the group's result row. A record that fits in a cache line is padded to a
-/// power of two words, so that (in line-aligned memory) none straddles two lines.
+/// word, then the group's live row count, then the aggregates of the row it last emitted (so
+/// that its retraction is written after the chunk's fold, from the same line, not read from
+/// a cold record before it). With only counts and accumulators, the record starts with the
+/// group's result row. A record that fits in a cache line is padded to a power of two words,
+/// so that (in line-aligned memory) none straddles two lines.
 private struct GroupRecordLayout {
     static let cacheLine = 64
     let keyCount: Int
@@ -332,7 +336,7 @@ private struct GroupRecordLayout {
         self.keyCount = keyCount
         self.callCount = countIsResult.count
         self.countIsResult = countIsResult
-        let words = keyCount + 2 * countIsResult.count + 1
+        let words = keyCount + 3 * countIsResult.count + 1
         let lineWords = Self.cacheLine / MemoryLayout<Int64>.stride
         stride = words <= lineWords ? (words == 1 ? 1 : 1 << (Int.bitWidth - (words - 1).leadingZeroBitCount)) : words
         var state = [Int64](repeating: 0, count: stride - keyCount)
@@ -348,6 +352,32 @@ private struct GroupRecordLayout {
     @inline(__always) func accumulator(_ c: Int) -> Int { keyCount &+ (countIsResult[c] ? callCount &+ c : c) }
     /// Where the group's live row count lies.
     var rowCount: Int { keyCount + 2 * callCount }
+    /// Where the aggregates of the group's last emitted row lie.
+    var emittedValues: Int { keyCount + 2 * callCount + 1 }
+}
+
+/// A number of words (of keys, or of aggregates) that, for the usual few, is known when the
+/// code is compiled: a copy of that many is then straight-line, with no loop or switch.
+private protocol WordCount {
+    var words: Int { get }
+}
+
+private struct OneWord: WordCount {
+    var words: Int { 1 }
+}
+
+private struct TwoWords: WordCount {
+    var words: Int { 2 }
+}
+
+private struct ThreeWords: WordCount {
+    var words: Int { 3 }
+}
+
+/// Any number of words, known only when the code runs.
+private struct SomeWords: WordCount {
+    let words: Int
+    init(_ words: Int) { self.words = words }
 }
 
 /// Each row's sign in a changelog: +1 for an insert, -1 for a delete.

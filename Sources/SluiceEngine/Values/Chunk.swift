@@ -140,6 +140,21 @@ public struct Chunk: Sendable {
         return try withExtendedLifetime(storage) { try body(storage.words + first &* width, withOps ? ops : nil) }
     }
 
+    /// Appends up to `n` rows that `body` writes in full from the first on, as
+    /// `appendRows(_:withOps:writing:)` does; `body` returns how many it wrote, and only
+    /// those are appended.
+    public mutating func appendRows(upTo n: Int, withOps: Bool,
+                                    writing body: (UnsafeMutablePointer<Int64>, UnsafeMutablePointer<RowOp>?) throws -> Int) rethrows {
+        reserve(rows: n)
+        let first = start &+ count
+        let ops = withOps ? storage.makeOps() + first : storage.ops.map { $0 + first }
+        ops?.update(repeating: .insert, count: n)
+        let written = try withExtendedLifetime(storage) { try body(storage.words + first &* width, withOps ? ops : nil) }
+        precondition(written >= 0 && written <= n, "appendRows(upTo:) wrote more rows than it had room for")
+        storage.rows = first &+ written
+        count &+= written
+    }
+
     /// Appends one row and returns where its `width` words go; the caller writes all of them
     /// before touching the chunk again.
     @inline(__always)

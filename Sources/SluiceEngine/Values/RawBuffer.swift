@@ -56,6 +56,18 @@ struct RawBuffer<Element: BitwiseCopyable>: ~Copyable {
     /// Forgets every element, keeping the memory.
     mutating func removeAll() { count = 0 }
 
+    /// Forgets every element and makes room for `n` whose values are unspecified (whatever
+    /// the memory held), for a caller that writes each before reading it; returns the first
+    /// one's address. Skips the fill of `append(repeating:count:)` for scratch lists that a
+    /// loop overwrites in full.
+    mutating func reset(count n: Int) -> UnsafeMutablePointer<Element> {
+        precondition(n >= 0, "a negative count")
+        count = 0
+        if n > capacity { grow(to: n) }
+        count = n
+        return base
+    }
+
     /// The elements `range`, copied out.
     func array(_ range: Range<Int>) -> [Element] { Array(UnsafeBufferPointer(start: base + range.lowerBound, count: range.count)) }
 
