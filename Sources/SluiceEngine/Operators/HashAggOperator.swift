@@ -274,10 +274,9 @@ final class HashAggOperator: StreamOperator {
     func currentResults() -> Chunk {
         let live = (0..<index.count).filter { emitted[$0] }
         var out = Chunk(width: outputWidth, capacity: live.count)
+        let writer = resultWriter(SomeWords(layout.keyCount), SomeWords(layout.callCount))
         out.appendRows(live.count, withOps: false) { words, _ in
-            withResultWriter { writer in
-                for (row, g) in live.enumerated() { writer.write(g, to: words + row * outputWidth) }
-            }
+            for (row, g) in live.enumerated() { writer.writeEmitted(g, to: words + row * outputWidth) }
         }
         return out
     }
