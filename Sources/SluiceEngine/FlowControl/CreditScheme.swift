@@ -21,18 +21,18 @@ final class CreditScheme: FlowControlScheme {
             onSenderBacklog(channel, backlog: backlog, engine: engine)
         }
         while !channel.outbox.isEmpty {
-            if channel.outbox[0].isBarrier {
+            if channel.outbox.front.isBarrier {
                 engine.transmit(channel, channel.popOutbox())
                 continue
             }
             if channel.credit == 0 { break }
             // One buffer per credit: send the head's first buffer.
             let message: Message
-            if channel.outbox[0].buffers <= 1 {
+            if channel.outbox.front.buffers <= 1 {
                 message = channel.popOutbox()
             } else {
-                let rows = min(channel.rowsPerBuffer, channel.outbox[0].rows)
-                message = channel.outbox[0].splitFirst(rows, buffers: 1)
+                let rows = min(channel.rowsPerBuffer, channel.outbox.front.rows)
+                message = channel.outbox.front.splitFirst(rows, buffers: 1)
                 channel.outboxRows -= rows
                 channel.outboxBuffers -= 1
             }

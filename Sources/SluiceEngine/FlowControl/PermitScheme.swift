@@ -14,13 +14,13 @@ final class PermitScheme: FlowControlScheme {
 
     func pump(_ channel: Channel, engine: Engine) {
         while !channel.outbox.isEmpty {
-            if channel.outbox[0].isBarrier {
+            if channel.outbox.front.isBarrier {
                 guard channel.barrierPermits > 0 else { break }
                 channel.barrierPermits -= 1
                 engine.transmit(channel, channel.popOutbox())
                 continue
             }
-            let need = min(max(channel.outbox[0].rows, 1), engine.settings.maxChunkPermits)
+            let need = min(max(channel.outbox.front.rows, 1), engine.settings.maxChunkPermits)
             guard channel.permits >= need else {
                 if engine.tracing {
                     engine.trace(.blocking, "\(engine.channelName(channel)): sender waits for \(need) permits (\(channel.permits) available)")

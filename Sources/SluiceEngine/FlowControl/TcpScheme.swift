@@ -26,10 +26,10 @@ final class TcpScheme: FlowControlScheme {
     /// A local channel (same node) has no connection: only the gate's pool bounds it.
     private func pumpLocal(_ channel: Channel, engine: Engine) {
         while !channel.outbox.isEmpty {
-            let head = channel.outbox[0]
+            let head = channel.outbox.front
             if let rest = deliver(head, on: channel, engine: engine) {
                 let sent = head.rows - rest.rows
-                channel.outbox[0] = rest
+                channel.outbox.front = rest
                 channel.outboxRows -= sent
                 channel.outboxBuffers -= head.buffers - rest.buffers
                 break

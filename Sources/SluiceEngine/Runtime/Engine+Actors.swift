@@ -103,7 +103,7 @@ extension Engine {
             if i >= n { i = i < 2 &* n ? i &- n : i % n }
             let step = withChannel(actor.inputs[i]) { channel -> InputStep in
                 if channel.inbox.isEmpty || (actor.aligningEpoch >= 0 && actor.alignedInputs[i]) { return .skip }
-                if channel.inbox[0].isBarrier {
+                if channel.inbox.front.isBarrier {
                     let message = takeBarrier(channel)
                     handleBarrier(actor, input: i, message.barrier!)
                     return actor.pendingOutboxes > 0 ? .blocked : .again
@@ -165,10 +165,10 @@ extension Engine {
         channel.touchDepth(now: now)
         var result: Chunk?
         var rows = 0, freedBuffers = 0, freedPermits = 0
-        while rows < limit, !channel.inbox.isEmpty, !channel.inbox[0].isBarrier {
+        while rows < limit, !channel.inbox.isEmpty, !channel.inbox.front.isBarrier {
             let want = limit - rows
             let part: Chunk
-            let headRows = channel.inbox[0].rows
+            let headRows = channel.inbox.front.rows
             if headRows <= want {
                 let message = channel.inbox.removeFirst()
                 freedBuffers += message.buffers
@@ -176,11 +176,11 @@ extension Engine {
                 part = message.chunk
             } else {
                 let remaining = headRows - want
-                let headBuffers = channel.inbox[0].buffers, headPermits = channel.inbox[0].permits
+                let headBuffers = channel.inbox.front.buffers, headPermits = channel.inbox.front.permits
                 let remainingBuffers = min(headBuffers, channel.buffers(forRows: remaining))
                 let remainingPermits = headPermits == 0 ? 0 : min(headPermits, max(1, remaining))
-                let first = channel.inbox[0].splitFirst(want, buffers: headBuffers - remainingBuffers)
-                channel.inbox[0].permits = remainingPermits
+                let first = channel.inbox.front.splitFirst(want, buffers: headBuffers - remainingBuffers)
+                channel.inbox.front.permits = remainingPermits
                 freedBuffers += first.buffers
                 freedPermits += headPermits - remainingPermits
                 part = first.chunk

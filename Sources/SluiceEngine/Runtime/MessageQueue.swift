@@ -2,7 +2,7 @@
 /// copying them (no reference-count traffic for the chunk inside) and, being a reference
 /// type owned by one channel, never checks for a shared copy on write.
 ///
-/// Reads go through `RandomAccessCollection` (index 0 is the front); changes through
+/// Reads go through `RandomAccessCollection` (index 0 is the front) or `front`; changes through
 /// `append`, `removeFirst`, `insert(_:at:)`, `remove(at:)`, `removeAll` and the subscript's
 /// in-place modify.
 final class MessageQueue: RandomAccessCollection {
@@ -41,6 +41,19 @@ final class MessageQueue: RandomAccessCollection {
         }
     }
 
+    /// The front message (index 0), reached without the ring arithmetic of `slot`: `head`
+    /// always lies inside the storage.
+    var front: Message {
+        _read {
+            precondition(count > 0, "front of an empty queue")
+            yield storage[head]
+        }
+        _modify {
+            precondition(count > 0, "front of an empty queue")
+            yield &storage[head]
+        }
+    }
+
     @inline(__always)
     func append(_ message: consuming Message) {
         if count == capacity { grow() }
@@ -52,7 +65,7 @@ final class MessageQueue: RandomAccessCollection {
     @discardableResult
     func removeFirst() -> Message {
         precondition(count > 0, "removeFirst on an empty queue")
-        let message = slot(0).move()
+        let message = (storage + head).move()
         head = (head &+ 1) & (capacity &- 1)
         count &-= 1
         return message
