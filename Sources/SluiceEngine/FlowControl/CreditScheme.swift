@@ -70,7 +70,8 @@ final class CreditScheme: FlowControlScheme {
         if engine.tracing && granted > 0 {
             engine.trace(.credit, "\(engine.channelName(channel)): receiver grants \(granted) credit\(granted == 1 ? "" : "s") (credit \(channel.credit))")
         }
-        if returned > 0 { serveWaiters(gate, engine: engine) }
+        // A returned buffer is free in the pool: serve the channels waiting for one, if any.
+        if returned > 0 && !gate.waiters.isEmpty { serveWaiters(gate, engine: engine) }
         // With nothing queued, nothing announced and nothing pending, a pump would do nothing.
         if !channel.outbox.isEmpty || channel.announcedBacklog != 0 || channel.countedPending { engine.pump(channel) }
     }

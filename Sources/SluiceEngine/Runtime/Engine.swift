@@ -38,7 +38,7 @@ public final class Engine {
     let schemes = Schemes()
 
     var events = EventQueue()
-    var ready = Deque<Int>()
+    var ready = ReadyQueue()
     var generation: UInt32 = 0
     var generatorTickScheduled = false
     var lastGeneratorTick: Int64 = 0
