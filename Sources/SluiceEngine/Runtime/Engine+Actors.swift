@@ -163,36 +163,47 @@ extension Engine {
     @inline(__always)
     private func takeRows(_ channel: Channel, limit: Int, gather: Bool) -> (chunk: Chunk, rows: Int) {
         channel.touchDepth(now: now)
-        var result: Chunk?
-        var rows = 0, freedBuffers = 0, freedPermits = 0
+        var freedBuffers = 0, freedPermits = 0
+        // The first part is the result itself (no optional to fill); later ones join it.
+        var result: Chunk
+        if limit > 0, !channel.inbox.isEmpty, !channel.inbox.front.isBarrier {
+            result = takePart(channel, want: limit, freedBuffers: &freedBuffers, freedPermits: &freedPermits)
+        } else {
+            result = Chunk(width: 0)
+        }
+        var rows = result.count
         while rows < limit, !channel.inbox.isEmpty, !channel.inbox.front.isBarrier {
-            let want = limit - rows
-            let part: Chunk
-            let headRows = channel.inbox.front.rows
-            if headRows <= want {
-                let message = channel.inbox.removeFirst()
-                freedBuffers += message.buffers
-                freedPermits += message.permits
-                part = message.chunk
-            } else {
-                let remaining = headRows - want
-                let headBuffers = channel.inbox.front.buffers, headPermits = channel.inbox.front.permits
-                let remainingBuffers = min(headBuffers, channel.buffers(forRows: remaining))
-                let remainingPermits = headPermits == 0 ? 0 : min(headPermits, max(1, remaining))
-                let first = channel.inbox.front.splitFirst(want, buffers: headBuffers - remainingBuffers)
-                channel.inbox.front.permits = remainingPermits
-                freedBuffers += first.buffers
-                freedPermits += headPermits - remainingPermits
-                part = first.chunk
-            }
+            let part = takePart(channel, want: limit - rows, freedBuffers: &freedBuffers, freedPermits: &freedPermits)
             rows += part.count
-            if result == nil { result = part } else if gather { result!.append(contentsOf: part) }
+            if gather { result.append(contentsOf: part) }
         }
         channel.inboxRows -= rows
         channel.inboxBuffers -= freedBuffers
         channel.receivedRows += Int64(rows)
         schemeReleased(channel, rows: rows, buffers: freedBuffers, permits: freedPermits, barrier: false)
-        return (result ?? Chunk(width: 0), rows)
+        return (result, rows)
+    }
+
+    /// Takes up to `want` rows off the inbox's front data message (all of it, or its first
+    /// rows), adding the buffers and permits they free to the counts.
+    @inline(__always)
+    private func takePart(_ channel: Channel, want: Int, freedBuffers: inout Int, freedPermits: inout Int) -> Chunk {
+        let headRows = channel.inbox.front.rows
+        if headRows <= want {
+            let message = channel.inbox.removeFirst()
+            freedBuffers += message.buffers
+            freedPermits += message.permits
+            return message.chunk
+        }
+        let remaining = headRows - want
+        let headBuffers = channel.inbox.front.buffers, headPermits = channel.inbox.front.permits
+        let remainingBuffers = min(headBuffers, channel.buffers(forRows: remaining))
+        let remainingPermits = headPermits == 0 ? 0 : min(headPermits, max(1, remaining))
+        let first = channel.inbox.front.splitFirst(want, buffers: headBuffers - remainingBuffers)
+        channel.inbox.front.permits = remainingPermits
+        freedBuffers += first.buffers
+        freedPermits += headPermits - remainingPermits
+        return first.chunk
     }
 
     // MARK: Work
