@@ -215,6 +215,9 @@ extension Engine {
         actor.rowsIn &+= Int64(rows)
         actor.chunksIn &+= 1
         actor.inProgressRows = rows
+        // `finishWork` took the previous chunk's output: the slot is empty and stays so for a
+        // sink or an empty output (no need to store nil, releasing the old value).
+        assert(actor.pendingOutput == nil, "\(actor.name) starts work with output pending")
         var output = chunk
         if !actor.chain.isEmpty {
             for op in actor.chain { output = op.process(output, side: side, strings: strings) }
@@ -227,9 +230,8 @@ extension Engine {
             if let throughput = sink.throughput, throughput > 0 {
                 duration += SeededRandom.nanoseconds(Double(rows) / throughput * 1e9)
             }
-            actor.pendingOutput = nil
-        } else {
-            if output.isEmpty { actor.pendingOutput = nil } else { actor.pendingOutput = consume output }
+        } else if !output.isEmpty {
+            actor.pendingOutput = consume output
         }
         actor.setStatus(.busy, now: now)
         events.schedule(.actorDone, at: now + max(0, duration), target: actor.id)
