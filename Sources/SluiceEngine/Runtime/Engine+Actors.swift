@@ -54,7 +54,9 @@ extension Engine {
         } else {
             chunk = actor.fetched!.split(first: take)
         }
-        beginWork(actor, chunk, rows: chunk.count, side: 0)
+        let rows = chunk.count
+        // Moved, not copied: a copy would retain the rows' storage only to release it after.
+        beginWork(actor, consume chunk, rows: rows, side: 0)
         return true
     }
 
