@@ -300,10 +300,7 @@ extension Engine {
 
     @inline(__always)
     private func send(_ id: Int, _ outgoing: consuming Chunk) {
-        // A closure cannot capture a consuming parameter: the chunk moves in through an optional.
-        var outgoing: Chunk? = consume outgoing
-        withChannel(id) { channel in
-            let chunk = outgoing.take()!
+        withChannel(id, passing: outgoing) { channel, chunk in
             // An amplifying join can emit far more than a chunk: it goes out as chunks of
             // `chunk_rows` (views of the same storage), as RisingWave's join chunk builder does.
             let limit = settings.chunkRows, rows = chunk.count

@@ -110,6 +110,15 @@ public final class Engine {
     @inline(__always)
     func withChannel<R>(_ id: Int, _ body: (Channel) -> R) -> R { channelRefs[id]._withUnsafeGuaranteedRef(body) }
 
+    /// `withChannel` handing `chunk` on to `body`: a closure cannot capture a consuming value.
+    /// The chunk moves through an optional here, in a closure small enough to be inlined, so
+    /// the emptied optional costs nothing.
+    @inline(__always)
+    func withChannel<R>(_ id: Int, passing chunk: consuming Chunk, _ body: (Channel, consuming Chunk) -> R) -> R {
+        var chunk: Chunk? = consume chunk
+        return channelRefs[id]._withUnsafeGuaranteedRef { channel in body(channel, chunk.take()!) }
+    }
+
     // MARK: Names
 
     func channelName(_ c: Channel) -> String { "\(actors[c.sender].name) → \(actors[c.receiver].name)" }
