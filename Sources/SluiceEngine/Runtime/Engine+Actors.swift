@@ -142,7 +142,7 @@ extension Engine {
     private func startMovedRows(_ actor: Actor) -> Bool {
         while let id = actor.movedRowChannels.first {
             let started = withChannel(id) { channel -> Bool in
-                guard channel.receiverActor === actor, !channel.inbox.isEmpty, !channel.inbox[0].isBarrier else { return false }
+                guard channel.receiverActor === actor, !channel.inbox.isEmpty, !channel.inbox.front.isBarrier else { return false }
                 startRows(actor, from: channel, input: channel.inputIndex)
                 return true
             }
