@@ -38,7 +38,8 @@ public final class Engine {
     let schemes = Schemes()
 
     var events = EventQueue()
-    var ready = ReadyQueue()
+    /// Actors ready to run at the current instant, in the order they became ready.
+    let ready = RingQueue<Int>()
     var generation: UInt32 = 0
     var generatorTickScheduled = false
     var lastGeneratorTick: Int64 = 0

@@ -32,6 +32,9 @@ struct Message {
     }
 }
 
+/// A channel's outbox or inbox.
+typealias MessageQueue = RingQueue<Message>
+
 /// Where a channel sits in the graph, which decides its flow control.
 enum ChannelRole {
     /// An ordinary exchange channel: the session's flow-control scheme applies.
