@@ -6,44 +6,6 @@ import Testing
 @Suite struct AggregateRetractionTests {
     static let value = ScalarExpr.column(3, .bigint, name: "v")
 
-    /// The changelog a model that recomputes each touched group from its live rows emits:
-    /// U- of the group's row before the chunk (if it had rows), U+ of its row after (if it has).
-    static func modelChangelog(_ chunks: [[(row: [Int64], op: RowOp)]], keys: [Int], calls: [AggregateCall]) -> [[Int64]] {
-        var groups: [[Int64]: [Int64]] = [:]
-        var out: [[Int64]] = []
-        func result(_ key: [Int64], _ values: [Int64]) -> [Int64] {
-            key + calls.map { call -> Int64 in
-                switch call.function {
-                case .count: Int64(values.count)
-                case .sum: values.reduce(0, +)
-                case .avg: ScalarExpr.bits(Double(values.reduce(0, +)) / Double(values.count))
-                case .min, .max: preconditionFailure("retractions keep the extreme; not modelled")
-                }
-            }
-        }
-        for chunk in chunks {
-            var order: [[Int64]] = []
-            var before: [[Int64]: [Int64]] = [:]
-            for (row, op) in chunk {
-                let key = keys.map { row[$0] }
-                if before[key] == nil {
-                    before[key] = groups[key] ?? []
-                    order.append(key)
-                }
-                if op == .insert {
-                    groups[key, default: []].append(row[3])
-                } else {
-                    groups[key]!.remove(at: groups[key]!.firstIndex(of: row[3])!)
-                }
-            }
-            for key in order {
-                if let old = before[key], !old.isEmpty { out.append([-1] + result(key, old)) }
-                if let new = groups[key], !new.isEmpty { out.append([1] + result(key, new)) }
-            }
-        }
-        return out
-    }
-
     /// Chunks of inserts and of deletes of rows inserted earlier, so groups shrink, empty
     /// out (emitting only their retraction) and come back.
     static func chunks(seed: UInt64) -> [[(row: [Int64], op: RowOp)]] {
@@ -80,7 +42,7 @@ import Testing
             let chunks = Self.chunks(seed: UInt64(40 + i))
             let agg = HashAggOperator(groupKeys: keys, calls: calls)
             let got = chunks.flatMap { Self.process(agg, $0, strings) }
-            #expect(got == Self.modelChangelog(chunks, keys: keys, calls: calls), "keys \(keys), calls \(calls.map(\.function))")
+            #expect(got == AggregateModel.changelog(chunks, keys: keys, calls: calls), "keys \(keys), calls \(calls.map(\.function))")
         }
     }
 

@@ -15,40 +15,6 @@ import Testing
         }
     }
 
-    /// The changelog a model that recomputes each touched group from its rows emits.
-    static func modelChangelog(_ chunks: [[[Int64]]], keys: [Int], calls: [AggregateCall]) -> [[Int64]] {
-        var groups: [[Int64]: [Int64]] = [:]
-        var out: [[Int64]] = []
-        func result(_ key: [Int64], _ values: [Int64]) -> [Int64] {
-            key + calls.map { call -> Int64 in
-                switch call.function {
-                case .count: Int64(values.count)
-                case .sum: values.reduce(0, +)
-                case .min: values.min()!
-                case .max: values.max()!
-                case .avg: ScalarExpr.bits(Double(values.reduce(0, +)) / Double(values.count))
-                }
-            }
-        }
-        for chunk in chunks {
-            var order: [[Int64]] = []
-            var before: [[Int64]: [Int64]] = [:]
-            for row in chunk {
-                let key = keys.map { row[$0] }
-                if before[key] == nil {
-                    before[key] = groups[key] ?? []
-                    order.append(key)
-                }
-                groups[key, default: []].append(row[3])
-            }
-            for key in order {
-                if let old = before[key], !old.isEmpty { out.append([-1] + result(key, old)) }
-                out.append([1] + result(key, groups[key]!))
-            }
-        }
-        return out
-    }
-
     @Test(arguments: [[], [0], [1, 0], [0, 1, 2]])
     func everyRecordShapeEmitsTheModelsChangelog(keys: [Int]) {
         let callSets: [[AggregateCall]] = [
@@ -69,7 +35,7 @@ import Testing
                 let out = agg.process(input, side: 0, strings: strings)
                 got += (0..<out.count).map { r in [Int64(out.op(r).rawValue)] + (0..<out.width).map { out.value(r, $0) } }
             }
-            #expect(got == Self.modelChangelog(chunks, keys: keys, calls: calls), "keys \(keys), calls \(calls.map(\.function))")
+            #expect(got == AggregateModel.changelog(chunks.map { $0.map { ($0, RowOp.insert) } }, keys: keys, calls: calls), "keys \(keys), calls \(calls.map(\.function))")
         }
     }
 
