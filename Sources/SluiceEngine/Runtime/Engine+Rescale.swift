@@ -242,11 +242,7 @@ extension Engine {
         var parts = [Chunk](repeating: Chunk(width: chunk.width), count: receivers.count)
         switch input.distribution {
         case .hash(let keys) where !keys.isEmpty:
-            for row in 0..<chunk.count {
-                let key = keys.map { chunk.value(row, $0) }
-                let h = key.withUnsafeBufferPointer { KeyIndex.hash($0) }
-                parts[Int(h % UInt64(receivers.count))].append(from: chunk, row: row)
-            }
+            parts = partition(chunk, keys: keys, into: receivers.count)
         default:
             parts[0] = chunk
         }

@@ -76,11 +76,9 @@ extension Engine {
         let fragment = runtime.spec.fragments[f]
         let targets = runtime.fragmentActors[f]
         guard case .hash(let keys) = fragment.inputs.first?.distribution, let width = rows.first?.row.count else { return }
-        var parts = [Chunk](repeating: Chunk(width: width), count: targets.count)
-        for (row, op) in rows {
-            let h = keys.map { row[$0] }.withUnsafeBufferPointer { KeyIndex.hash($0) }
-            parts[Int(h % UInt64(targets.count))].append(row, op: op)
-        }
+        var all = Chunk(width: width, capacity: rows.count)
+        for (row, op) in rows { all.append(row, op: op) }
+        let parts = partition(all, keys: keys, into: targets.count)
         for (i, id) in targets.enumerated() {
             let operators = Engine.makeOperators(fragment, spec: runtime.spec)
             guard let m = operators.lastIndex(where: { $0 is MaterializeOperator }) else { return }
