@@ -81,6 +81,38 @@ import Testing
         #expect(storage == nil, "the queue's deinit must release the messages it still holds")
     }
 
+    /// The queue is an unordered list up to `listLimit` events and a heap beyond: growing and
+    /// shrinking across that size, in waves, must never change the pop order.
+    @Test func eventsKeepTheirOrderAcrossTheListHeapBoundary() {
+        var rng = SeededRandom(seed: 12)
+        var queue = EventQueue()
+        var model: [(time: Int64, order: Int)] = []
+        var scheduled = 0
+        for wave in 0..<60 {
+            let peak = 1 + rng.below(3 * EventQueue.listLimit)
+            while model.count < peak {
+                let time = Int64(wave * 10 + rng.below(30))
+                queue.schedule(.actorDone, at: time, target: scheduled)
+                model.append((time, scheduled))
+                scheduled += 1
+            }
+            let floor = rng.below(EventQueue.listLimit + 2)
+            while model.count > floor {
+                let expected = model.enumerated().min { $0.element.time != $1.element.time ? $0.element.time < $1.element.time : $0.element.order < $1.element.order }!
+                #expect(queue.nextTime == expected.element.time)
+                // Half the pops go through the deadline form the run loop uses.
+                let event = rng.below(2) == 0 ? queue.pop()! : queue.pop(dueBy: expected.element.time)!
+                model.remove(at: expected.offset)
+                #expect(event.time == expected.element.time && Int(event.target) == expected.element.order)
+                #expect(queue.count == model.count)
+            }
+            if let next = model.map(\.time).min() {
+                #expect(queue.pop(dueBy: next - 1) == nil, "an event is not due before its time")
+                #expect(queue.count == model.count)
+            }
+        }
+    }
+
     @Test func eventsPopInTimeThenSchedulingOrder() {
         var rng = SeededRandom(seed: 11)
         var queue = EventQueue()

@@ -123,12 +123,19 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// `Int64(x.rounded())` (half away from zero) without the call to libm's `round`: the
     /// truncation plus one when the fraction, exact in binary floating point, is at least ½.
     /// For |x| < 2^63; costs are far below that.
+    ///
+    /// Branch-free: whether a drawn cost rounds up is a coin toss, and a branch on it
+    /// mispredicts every other draw, flushing the work in flight (measured: 22 → 7 ns per
+    /// `exp` draw). The sign of `fraction − ½` is exact (Sterbenz's lemma above ¼, and no
+    /// rounding reaches zero below), so its sign bit is the comparison.
     @inline(__always)
     static func nanoseconds(_ x: Double) -> Int64 {
         let magnitude = abs(x)
         let whole = Int64(magnitude)
-        let rounded = whole &+ (magnitude - Double(whole) >= 0.5 ? 1 : 0)
-        return x < 0 ? -rounded : rounded
+        let roundsUp = Int64(bitPattern: ~(magnitude - Double(whole) - 0.5).bitPattern >> 63)
+        let rounded = whole &+ roundsUp
+        let sign = Int64(bitPattern: x.bitPattern) >> 63
+        return (rounded ^ sign) &- sign
     }
 
     /// The sum of `count` draws of `spec`, in nanoseconds, drawn in as few steps as the

@@ -25,10 +25,10 @@ extension Engine {
     public func run(until deadline: Int64, cancel: CancellationFlag? = nil) -> RunOutcome {
         drainReady()
         var count = 0
-        while let next = events.nextTime, next <= deadline {
+        while true {
             count &+= 1
             if count & 255 == 0, let cancel, cancel.isCancelled { return .cancelled }
-            let event = events.pop()!
+            guard let event = events.pop(dueBy: deadline) else { break }
             sampleUpTo(event.time)
             now = event.time
             _ = process(event, describe: false)

@@ -22,23 +22,87 @@ struct Event {
     }
 }
 
-/// A binary min-heap of events ordered by (time, sequence): ties break by the order in which
-/// events were scheduled, never by address or hash. Stored in a `RawBuffer` (events are
-/// plain values), sifting a hole instead of swapping.
+/// The pending events, popped in (time, sequence) order: ties break by the order in which
+/// events were scheduled, never by address or hash. Keys are unique, so the pop order is
+/// the same whatever the layout.
+///
+/// Few events (one per busy actor, plus the ticks) sit in an unordered list: a pop scans it
+/// for the earliest and moves the last one into the hole, and a schedule appends. A heap
+/// branches on coin tosses (which of two drawn times is earlier) at every level of both its
+/// sifts, and mispredicts them; the scan does fewer such comparisons (measured: 8 % more
+/// rows per second on the three-station model; a scan with conditional moves was slower). Past
+/// `listLimit` events the list becomes a binary min-heap (sifting a hole instead of swapping);
+/// a heap is also a valid list, so shrinking back needs no conversion. Stored in a
+/// `RawBuffer` (events are plain values).
 struct EventQueue: ~Copyable {
-    private var heap = RawBuffer<Event>(capacity: 64)
+    private var events = RawBuffer<Event>(capacity: 64)
     private var sequence: UInt64 = 0
+    /// Whether `events` is heap-ordered; always true above `listLimit`.
+    private var isHeap = true
+    static let listLimit = 8
 
-    var isEmpty: Bool { heap.isEmpty }
-    var count: Int { heap.count }
-    var nextTime: Int64? { heap.isEmpty ? nil : heap[0].time }
+    var isEmpty: Bool { events.isEmpty }
+    var count: Int { events.count }
+    var nextTime: Int64? { events.isEmpty ? nil : events[earliest()].time }
 
     mutating func schedule(_ kind: EventKind, at time: Int64, target: Int, generation: UInt32 = 0) {
         sequence &+= 1
         let event = Event(time: time, sequence: sequence, kind: kind, target: Int32(target), generation: generation)
-        heap.append(event)
-        let h = heap.pointer
-        var child = heap.count - 1
+        events.append(event)
+        let n = events.count
+        if n <= Self.listLimit {
+            isHeap = false
+        } else if !isHeap {
+            heapify()
+        } else {
+            siftUp(event, from: n &- 1)
+        }
+    }
+
+    /// Removes and returns the earliest event.
+    mutating func pop() -> Event? {
+        guard !events.isEmpty else { return nil }
+        return remove(at: earliest())
+    }
+
+    /// Removes and returns the earliest event if it is due by `deadline` (one search for both).
+    @inline(__always)
+    mutating func pop(dueBy deadline: Int64) -> Event? {
+        guard !events.isEmpty else { return nil }
+        let i = earliest()
+        return events[i].time <= deadline ? remove(at: i) : nil
+    }
+
+    /// Index of the earliest event: the heap's root, or a scan of the list.
+    @inline(__always)
+    private func earliest() -> Int {
+        if isHeap { return 0 }
+        let e = events.pointer
+        var best = 0
+        for i in 1..<events.count where e[i] < e[best] { best = i }
+        return best
+    }
+
+    @inline(__always)
+    private mutating func remove(at i: Int) -> Event {
+        let e = events.pointer
+        let top = e[i]
+        let last = e[events.count &- 1]
+        events.removeLast()
+        let n = events.count
+        if i == n { return top }
+        if isHeap && n > Self.listLimit {
+            siftDown(last, from: 0, count: n)
+        } else {
+            isHeap = false
+            e[i] = last
+        }
+        return top
+    }
+
+    private mutating func siftUp(_ event: Event, from start: Int) {
+        let h = events.pointer
+        var child = start
         while child > 0 {
             let parent = (child &- 1) >> 1
             guard event < h[parent] else { break }
@@ -48,24 +112,28 @@ struct EventQueue: ~Copyable {
         h[child] = event
     }
 
-    mutating func pop() -> Event? {
-        guard !heap.isEmpty else { return nil }
-        let h = heap.pointer
-        let top = h[0]
-        let last = h[heap.count - 1]
-        heap.removeLast()
-        let n = heap.count
-        guard n > 0 else { return top }
-        var hole = 0
+    private mutating func siftDown(_ event: Event, from start: Int, count n: Int) {
+        let h = events.pointer
+        var hole = start
         while true {
             var child = 2 &* hole &+ 1
             if child >= n { break }
             if child &+ 1 < n && h[child &+ 1] < h[child] { child &+= 1 }
-            guard h[child] < last else { break }
+            guard h[child] < event else { break }
             h[hole] = h[child]
             hole = child
         }
-        h[hole] = last
-        return top
+        h[hole] = event
+    }
+
+    /// Floyd's bottom-up construction: the list grew past `listLimit`.
+    private mutating func heapify() {
+        let n = events.count
+        var i = n / 2
+        while i > 0 {
+            i -= 1
+            siftDown(events[i], from: i, count: n)
+        }
+        isHeap = true
     }
 }
