@@ -63,7 +63,14 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// Exponential with the given mean.
     @inline(__always)
     public mutating func exponential(mean: Double) -> Double {
-        -mean * log(1 - unit())
+        -mean * logOfUnitComplement()
+    }
+
+    /// `log(1 − u)` for the next uniform `u`: an exponential draw of mean −1, which
+    /// `CostDraws` computes ahead of need.
+    @inline(__always)
+    mutating func logOfUnitComplement() -> Double {
+        log(1 - unit())
     }
 
     /// Standard normal (Box–Muller, one value per call).

@@ -70,7 +70,8 @@ final class Actor {
     let chain: [ChainedOperator]
     let cost: CostSpec
     let sink: SinkSpec?
-    var rng: SeededRandom
+    /// The actor's own stream of cost draws.
+    var costs: CostDraws
 
     var inputs: [Int] = []
     var inputSides: [Int] = []
@@ -145,7 +146,7 @@ final class Actor {
         self.chain = operators.map(ChainedOperator.init)
         self.cost = cost
         self.sink = sink
-        self.rng = rng
+        self.costs = CostDraws(rng)
     }
 
     /// Moves the time since the last change into the current status's account.

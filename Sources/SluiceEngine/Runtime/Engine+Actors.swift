@@ -226,7 +226,7 @@ extension Engine {
         }
         // Only a source reads its cost off the source (ALTER SOURCE may change it).
         let cost = actor.role == .source ? actor.consumer?.source.spec.cost ?? actor.cost : actor.cost
-        var duration = actor.rng.totalCost(cost, rows: rows)
+        var duration = actor.costs.totalCost(cost, rows: rows)
         if let sink = actor.sink {
             duration += sink.latency
             if let throughput = sink.throughput, throughput > 0 {
