@@ -16,6 +16,9 @@ extension Parser {
         return (.inject(count: count, source: source, partition: partition), partitionRange)
     }
 
+    /// The most events one `STEP n` runs (and lists).
+    static let maxStepEvents = 100_000
+
     /// `STEP`, `STEP 10`, `STEP 250ms`, `STEP BARRIER`.
     mutating func step() throws(SQLError) -> Statement {
         _ = try expect("step")
@@ -25,7 +28,13 @@ extension Parser {
         case _ where atEnd:
             amount = .events(1)
         case .integer:
-            amount = .events(try integer("an event count after STEP", minimum: 1).0)
+            let (count, range) = try integer("an event count after STEP", minimum: 1)
+            // Each event is a line of output: more than anyone reads is a typo.
+            guard count <= Self.maxStepEvents else {
+                throw SQLError("STEP lists every event it runs: at most \(Self.maxStepEvents) at a time, found \(count)", at: range,
+                               hint: "RUN 10s advances virtual time without listing the events")
+            }
+            amount = .events(count)
         case .duration, .string:
             amount = .duration(try duration("a duration", after: "STEP").0)
         case .word where token.value == "barrier":

@@ -25,6 +25,13 @@ struct DriveAndLookTests {
         #expect(statement("STEP '20us';") == .step(.duration(20_000)))
         #expect(statement("STEP BARRIER;") == .step(.barrier))
         #expect(message("STEP 0;") == "an event count after STEP must be at least 1, found 0")
+        #expect(statement("STEP 100000;") == .step(.events(100_000)))
+        #expect(rendered("STEP 999999999999;") == """
+            ERROR: STEP lists every event it runs: at most 100000 at a time, found 999999999999
+            LINE 1: STEP 999999999999;
+                         ^^^^^^^^^^^^
+            HINT: RUN 10s advances virtual time without listing the events
+            """)
         #expect(message("STEP 1.5;") == "expected a number of events, a duration or BARRIER after STEP, found '1.5'")
     }
 
