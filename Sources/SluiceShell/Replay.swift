@@ -38,14 +38,14 @@ public struct Replayer {
         for (i, cell) in cells.enumerated() {
             let result = session.execute(cell.input)
             var shown = cell
-            shown.output = result.output
+            shown.output = result.recordedOutput
             guard each(shown, i + 1, cells.count) else {
                 blocks.append(.notice("stopped after cell \(i) of \(cells.count)"))
                 return Report(blocks: blocks, ok: true, cells: i)
             }
-            if verify && result.output != cell.output {
+            if verify && result.recordedOutput != cell.output {
                 blocks.append(.error(ErrorReport(message: "cell \(i + 1) of \(name) differs from the recording",
-                                                 context: UnifiedDiff.make(old: cell.output, new: result.output,
+                                                 context: UnifiedDiff.make(old: cell.output, new: result.recordedOutput,
                                                                            oldLabel: "recorded cell \(i + 1)", newLabel: "replayed cell \(i + 1)"),
                                                  hint: nil)))
                 return Report(blocks: blocks, ok: false, cells: i + 1)

@@ -203,7 +203,7 @@ extension Session {
         self.notebook = nil
         resetEngine()
         var mismatches = 0
-        for cell in cells where execute(cell.input).output != cell.output { mismatches += 1 }
+        for cell in cells where execute(cell.input).recordedOutput != cell.output { mismatches += 1 }
         self.notebook = notebook
         notebook.attach(info)
         var blocks: [OutputBlock] = [.notice("opened \(info.name): \(cells.count) cells re-executed, now at \(VirtualTime.formatSeconds(engine.now)); new cells are added to it")]
@@ -218,7 +218,7 @@ extension Session {
         guard let notebook = try requireNotebook() else {
             return DotOutcome(blocks: [.error(ErrorReport(message: "no session store is open", hint: storeHint))], ok: false)
         }
-        let replayer = Replayer(store: notebook.store, options: recordingOptions)
+        let replayer = Replayer(store: notebook.store, options: .notebook)
         var printed: [OutputBlock] = []
         let report = try replayer.replay(name, verify: verify) { cell, seq, total in
             if step, let pause = hooks.pause, !pause("cell \(seq) of \(total) — Enter runs it, q stops") { return false }

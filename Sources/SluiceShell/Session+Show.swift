@@ -14,7 +14,7 @@ extension Session {
         case .checkpoints: return [.table(showCheckpoints())]
         case .lag: return showLag()
         case .ledger: return showLedger()
-        case .graph: return [.text(GraphDrawing.draw(graph(), width: options.width, color: options.color))]
+        case .graph: return [.graph(graph())]
         case .all: return [.table(showAll())]
         }
     }

@@ -83,15 +83,18 @@ public final class Session {
         }
         for block in blocks { if case .chart(let c) = block { charts.append(c) } }
         let wall = Int64(DispatchTime.now().uptimeNanoseconds - wallStart)
+        // What is recorded: the notebook's rendering, without the wall-clock timer, which no
+        // replay can reproduce.
+        let recordedOutput = Renderer.render(blocks, options: .notebook)
         if timer {
             blocks.append(.notice("Time: wall \(String(format: "%.3f", Double(wall) / 1e6)) ms, virtual \(VirtualTime.format(before)) → \(VirtualTime.format(engine.now))"))
         }
-        let output = Renderer.render(blocks, options: recordingOptions)
-        let result = CellResult(input: cell, blocks: blocks, ok: ok, quit: quit, output: output, charts: charts,
-                                virtualTimeBefore: before, virtualTimeAfter: engine.now, wallTimeNanos: wall)
+        let output = Renderer.render(blocks, options: RenderOptions(mode: options.mode, color: false, width: options.width))
+        let result = CellResult(input: cell, blocks: blocks, ok: ok, quit: quit, output: output, recordedOutput: recordedOutput,
+                                charts: charts, virtualTimeBefore: before, virtualTimeAfter: engine.now, wallTimeNanos: wall)
         if recordable && !trimmed.isEmpty {
             cellCount += 1
-            let recorded = RecordedCell(input: cell, output: output, ok: ok, cancelled: cancel.isCancelled, charts: charts,
+            let recorded = RecordedCell(input: cell, output: recordedOutput, ok: ok, cancelled: cancel.isCancelled, charts: charts,
                                         virtualTimeBefore: before, virtualTimeAfter: engine.now, wallTimeNanos: wall)
             history.append(recorded)
             notebook?.record(recorded, session: self)
@@ -99,9 +102,6 @@ public final class Session {
         return result
     }
 
-    /// Colourless options for what is recorded: the transcript of a cell never depends on
-    /// the terminal.
-    var recordingOptions: RenderOptions { RenderOptions(mode: options.mode, color: false, width: options.width) }
 
     func report(_ error: SQLError, in buffer: String) -> ErrorReport {
         ErrorReport(message: error.message, context: error.context(in: buffer), hint: error.hint)
@@ -125,8 +125,10 @@ public struct CellResult: Sendable {
     public let blocks: [OutputBlock]
     public let ok: Bool
     public let quit: Bool
-    /// The output rendered without colour: what is recorded and compared on replay.
+    /// The output as displayed (the session's mode and width, no colour), with the timer line.
     public let output: String
+    /// The output as recorded and compared on replay: `RenderOptions.notebook`, no timer.
+    public let recordedOutput: String
     public let charts: [ChartSpec]
     public let virtualTimeBefore: Int64
     public let virtualTimeAfter: Int64

@@ -208,6 +208,32 @@ struct NotebookTests {
         #expect(s.run(".replay demo --verify").hasSuffix("verified: all 5 cells of demo match the recording\n"))
     }
 
+    /// What a cell records is the notebook's rendering, whatever the display: a session shown
+    /// as csv, with the timer on, in colour, on a 150-column terminal replays byte for byte in
+    /// a plain 80-column one (found by a fuzzed session: `.mode csv` made every later cell
+    /// "differ" on replay, the wall-clock timer line was recorded, and SHOW GRAPH was
+    /// recorded at the terminal's width and in its colours).
+    @Test func whatACellRecordsDoesNotDependOnTheDisplay() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("store.sqlite")
+        let s = notebookSession(path)
+        s.options = RenderOptions(mode: .table, color: true, width: 150)
+        for cell in [".mode csv", ".timer on"] { #expect(s.execute(cell).ok) }
+        for cell in Self.cells + ["SHOW GRAPH;", "SHOW QUEUES;"] { #expect(s.execute(cell).ok) }
+        let shown = s.execute("SHOW ACTORS;")
+        #expect(shown.output.hasPrefix("actor,status,"), "the display is csv")
+        #expect(shown.output.contains("Time: wall "), "the display has the timer")
+        #expect(shown.recordedOutput.hasPrefix("┌"), "the recording is a box table")
+        #expect(!shown.recordedOutput.contains("Time: wall "), "the recording has no wall-clock time")
+        #expect(s.execute(".save shown").ok)
+        let stored = try storedCells(path, "shown")
+        #expect(!stored.contains { $0.output.contains("\u{1B}[") }, "no colour is recorded")
+        let graph = try #require(stored.first { $0.input == "SHOW GRAPH;" })
+        #expect(graph.output == Renderer.render([.graph(s.graph())], options: .notebook))
+        let report = try Replayer(store: SessionStore(path: path)).replay("shown", verify: true)
+        #expect(Renderer.render(report.blocks) == "verified: all 8 cells of shown match the recording\n")
+    }
+
     // MARK: A store that cannot be opened
 
     /// Files that are not a usable store.

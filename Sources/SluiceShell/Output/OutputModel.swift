@@ -10,8 +10,10 @@
 public enum OutputBlock: Sendable, Equatable, Codable {
     /// A result set: `SHOW QUEUES`, `SELECT`, `SHOW ALL`, ….
     case table(ResultTable)
-    /// Preformatted text shown as is (`EXPLAIN`, `SHOW GRAPH`, `.help`).
+    /// Preformatted text shown as is (`EXPLAIN`, `.help`).
     case text(String)
+    /// The dataflow graph (`SHOW GRAPH`), drawn at the width it is rendered for.
+    case graph(GraphSpec)
     /// A line chart over virtual time (`PLOT`).
     case chart(ChartSpec)
     /// A short status line (`CREATE SOURCE`, `RUN stopped at 3.200s`).
@@ -124,4 +126,10 @@ public struct RenderOptions: Sendable, Equatable {
         self.color = color
         self.width = width
     }
+
+    /// How a cell's output is recorded in a session, whatever the display's mode, colour or
+    /// width: plain 80-column box tables. A replay renders the same way, so its output
+    /// compares byte for byte with the recording on any terminal, and an export shows the
+    /// same tables everywhere.
+    public static let notebook = RenderOptions(mode: .table, color: false, width: 80)
 }

@@ -31,6 +31,9 @@ public enum Renderer {
         case .text(let text):
             guard !text.isEmpty else { return "" }
             return options.mode == .markdown ? fenced(text) : withNewline(text)
+        case .graph(let graph):
+            let text = GraphDrawing.draw(graph, width: options.width, color: color)
+            return options.mode == .markdown ? fenced(text) : withNewline(text)
         case .notice(let text):
             return withNewline(text)
         case .error(let report):
