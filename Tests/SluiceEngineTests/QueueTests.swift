@@ -81,32 +81,53 @@ import Testing
         #expect(storage == nil, "the queue's deinit must release the messages it still holds")
     }
 
-    /// The queue is an unordered list up to `listLimit` events and a heap beyond: growing and
-    /// shrinking across that size, in waves, must never change the pop order.
+    /// The event queue the slow way: every pending (time, scheduling order), and the
+    /// earliest found by sorting it out each time.
+    struct EventModel {
+        var pending: [(time: Int64, order: Int)] = []
+        var scheduled = 0
+
+        var count: Int { pending.count }
+        var nextTime: Int64? { pending.map(\.time).min() }
+
+        /// Schedules an event at `time` on both the queue and the model.
+        mutating func schedule(at time: Int64, on queue: inout EventQueue) {
+            queue.schedule(.actorDone, at: time, target: scheduled)
+            pending.append((time, scheduled))
+            scheduled += 1
+        }
+
+        /// The earliest pending event (ties: the earlier scheduled), taken off the model.
+        mutating func removeEarliest() -> (time: Int64, order: Int) {
+            let earliest = pending.enumerated().min { a, b in
+                a.element.time != b.element.time ? a.element.time < b.element.time : a.element.order < b.element.order
+            }!
+            pending.remove(at: earliest.offset)
+            return earliest.element
+        }
+    }
+
+    /// The queue is a list in scheduling order up to `listLimit` events and a heap beyond:
+    /// growing and shrinking across that size, in waves, must never change the pop order.
     @Test func eventsKeepTheirOrderAcrossTheListHeapBoundary() {
         var rng = SeededRandom(seed: 12)
         var queue = EventQueue()
-        var model: [(time: Int64, order: Int)] = []
-        var scheduled = 0
+        var model = EventModel()
         for wave in 0..<60 {
             let peak = 1 + rng.below(3 * EventQueue.listLimit)
-            while model.count < peak {
-                let time = Int64(wave * 10 + rng.below(30))
-                queue.schedule(.actorDone, at: time, target: scheduled)
-                model.append((time, scheduled))
-                scheduled += 1
-            }
+            // Times overlap between waves and repeat within one, so ties are common.
+            while model.count < peak { model.schedule(at: Int64(wave * 10 + rng.below(30)), on: &queue) }
             let floor = rng.below(EventQueue.listLimit + 2)
             while model.count > floor {
-                let expected = model.enumerated().min { $0.element.time != $1.element.time ? $0.element.time < $1.element.time : $0.element.order < $1.element.order }!
-                #expect(queue.nextTime == expected.element.time)
+                #expect(queue.nextTime == model.nextTime)
+                let due = model.nextTime!
+                let expected = model.removeEarliest()
                 // Half the pops go through the deadline form the run loop uses.
-                let event = rng.below(2) == 0 ? queue.pop()! : queue.pop(dueBy: expected.element.time)!
-                model.remove(at: expected.offset)
-                #expect(event.time == expected.element.time && Int(event.target) == expected.element.order)
+                let event = rng.below(2) == 0 ? queue.pop()! : queue.pop(dueBy: due)!
+                #expect(event.time == expected.time && Int(event.target) == expected.order)
                 #expect(queue.count == model.count)
             }
-            if let next = model.map(\.time).min() {
+            if let next = model.nextTime {
                 #expect(queue.pop(dueBy: next - 1) == nil, "an event is not due before its time")
                 #expect(queue.count == model.count)
             }
@@ -116,29 +137,22 @@ import Testing
     @Test func eventsPopInTimeThenSchedulingOrder() {
         var rng = SeededRandom(seed: 11)
         var queue = EventQueue()
-        var model: [(time: Int64, order: Int)] = []
-        var scheduled = 0
+        var model = EventModel()
         for _ in 0..<3_000 {
-            if rng.below(3) > 0 || model.isEmpty {
+            if rng.below(3) > 0 || model.count == 0 {
                 // Few distinct times, so ties are common and must break by scheduling order.
-                let time = Int64(rng.below(40))
-                queue.schedule(.actorDone, at: time, target: scheduled)
-                model.append((time, scheduled))
-                scheduled += 1
+                model.schedule(at: Int64(rng.below(40)), on: &queue)
             } else {
-                let expected = model.enumerated().min { $0.element.time != $1.element.time ? $0.element.time < $1.element.time : $0.element.order < $1.element.order }!
-                model.remove(at: expected.offset)
+                let expected = model.removeEarliest()
                 let event = queue.pop()!
-                #expect(event.time == expected.element.time && Int(event.target) == expected.element.order)
+                #expect(event.time == expected.time && Int(event.target) == expected.order)
             }
             #expect(queue.count == model.count)
-            #expect(queue.nextTime == model.map(\.time).min())
+            #expect(queue.nextTime == model.nextTime)
         }
         while let event = queue.pop() {
-            let expected = model.enumerated().min { $0.element.time != $1.element.time ? $0.element.time < $1.element.time : $0.element.order < $1.element.order }!
-            model.remove(at: expected.offset)
-            #expect(Int(event.target) == expected.element.order)
+            #expect(Int(event.target) == model.removeEarliest().order)
         }
-        #expect(model.isEmpty && queue.isEmpty)
+        #expect(model.count == 0 && queue.isEmpty)
     }
 }
