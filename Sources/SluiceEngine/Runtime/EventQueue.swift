@@ -50,12 +50,11 @@ struct EventQueue: ~Copyable {
         let event = Event(time: time, sequence: sequence, kind: kind, target: Int32(target), generation: generation)
         events.append(event)
         let n = events.count
-        if n <= Self.listLimit {
-            // Still a list, in scheduling order.
-        } else if !isHeap {
-            heapify()
-        } else {
+        guard n > Self.listLimit else { return }  // a list stays in scheduling order
+        if isHeap {
             siftUp(event, from: n &- 1)
+        } else {
+            heapify()
         }
     }
 
@@ -105,9 +104,9 @@ struct EventQueue: ~Copyable {
         let n = events.count
         if n > Self.listLimit {
             siftDown(last, from: 0, count: n)
-        } else if n > 0 {
+        } else {
             // Back to a list: scheduling order, which a heap does not keep.
-            e[0] = last
+            if n > 0 { e[0] = last }
             sortBySequence()
         }
         return top
@@ -143,7 +142,7 @@ struct EventQueue: ~Copyable {
     /// into a list.
     private mutating func sortBySequence() {
         let e = events.pointer
-        for i in 1..<events.count {
+        for i in stride(from: 1, to: events.count, by: 1) {
             let event = e[i]
             var j = i
             while j > 0 && e[j &- 1].sequence > event.sequence {
