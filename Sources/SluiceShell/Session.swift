@@ -89,7 +89,8 @@ public final class Session {
         if timer {
             blocks.append(.notice("Time: wall \(String(format: "%.3f", Double(wall) / 1e6)) ms, virtual \(VirtualTime.format(before)) → \(VirtualTime.format(engine.now))"))
         }
-        let output = Renderer.render(blocks, options: RenderOptions(mode: options.mode, color: false, width: options.width))
+        let display = RenderOptions(mode: options.mode, color: false, width: options.width)
+        let output = timer || display != .notebook ? Renderer.render(blocks, options: display) : recordedOutput
         let result = CellResult(input: cell, blocks: blocks, ok: ok, quit: quit, output: output, recordedOutput: recordedOutput,
                                 charts: charts, virtualTimeBefore: before, virtualTimeAfter: engine.now, wallTimeNanos: wall)
         if recordable && !trimmed.isEmpty {
