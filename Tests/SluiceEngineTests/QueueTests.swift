@@ -107,17 +107,18 @@ import Testing
         }
     }
 
-    /// The queue is a list in scheduling order up to `listLimit` events and a heap beyond:
-    /// growing and shrinking across that size, in waves, must never change the pop order.
+    /// The queue is a list in scheduling order that becomes a heap past `heapAbove` events and
+    /// a list again at `listAtMost`: growing and shrinking across both, in waves, and
+    /// hovering between them, must never change the pop order.
     @Test func eventsKeepTheirOrderAcrossTheListHeapBoundary() {
         var rng = SeededRandom(seed: 12)
         var queue = EventQueue()
         var model = EventModel()
-        for wave in 0..<60 {
-            let peak = 1 + rng.below(3 * EventQueue.listLimit)
+        for wave in 0..<150 {
+            let peak = 1 + rng.below(3 * EventQueue.heapAbove)
             // Times overlap between waves and repeat within one, so ties are common.
             while model.count < peak { model.schedule(at: Int64(wave * 10 + rng.below(30)), on: &queue) }
-            let floor = rng.below(EventQueue.listLimit + 2)
+            let floor = rng.below(EventQueue.heapAbove + 2)
             while model.count > floor {
                 #expect(queue.nextTime == model.nextTime)
                 let due = model.nextTime!
