@@ -595,6 +595,31 @@ import Testing
         #expect(SeededRandom.firstOutput(seed: 1) != SeededRandom.firstOutput(seed: 2))
     }
 
+    /// The hash exchange's scatter: every part holds its rows in order, with their ops, as
+    /// appending them one by one would; parts may be empty, and the source may be a view.
+    @Test(arguments: [1, 2, 3, 4, 7])
+    func scatterKeepsEachPartsRowsInOrder(width: Int) {
+        var rng = SeededRandom(seed: UInt64(width))
+        for trial in 0..<40 {
+            let count = rng.below(300)
+            let withDeletes = trial % 2 == 0
+            var source = Chunk(width: width)
+            for r in 0..<(count + 5) {
+                source.append((0..<width).map { Int64(r * 10 + $0) }, op: withDeletes && rng.below(3) == 0 ? .delete : .insert)
+            }
+            let view = source.rows(5..<(count + 5))
+            let n = 1 + rng.below(6)
+            let targets = (0..<count).map { _ in rng.below(n) }
+            let parts = targets.withUnsafeBufferPointer { view.scattered(by: $0.baseAddress ?? UnsafePointer(bitPattern: 8)!, into: n) }
+            #expect(parts.count == n)
+            for p in 0..<n {
+                let expected = (0..<count).filter { targets[$0] == p }
+                #expect(Self.rows(parts[p]) == expected.map { r in (0..<width).map { view.value(r, $0) } })
+                #expect(Self.ops(parts[p]) == expected.map { view.op($0) })
+            }
+        }
+    }
+
     @Test func nanosecondsRoundLikeLibm() {
         // Halves (both signs), their neighbours, tiny and huge values, and random draws.
         var values: [Double] = [0, -0.0, 0.5, 1.5, 2.5, -0.5, -2.5, 0.49999999999999994, 4503599627370495.5,

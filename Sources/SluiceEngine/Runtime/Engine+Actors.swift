@@ -285,17 +285,29 @@ extension Engine {
         }
     }
 
-    /// Splits `chunk` by the hash of its key columns into `n` parts (the hash exchange).
+    /// Splits `chunk` by the hash of its key columns into `n` parts (the hash exchange): row
+    /// `r` goes to part `hash(keys of r) % n`, in order.
     func partition(_ chunk: Chunk, keys: [Int], into n: Int) -> [Chunk] {
-        var parts = (0..<n).map { _ in Chunk(width: chunk.width, capacity: chunk.count / n + 1) }
-        withUnsafeTemporaryAllocation(of: Int64.self, capacity: max(1, keys.count)) { key in
-            for row in 0..<chunk.count {
-                for (i, c) in keys.enumerated() { key[i] = chunk.value(row, c) }
-                let h = KeyIndex.hash(UnsafePointer(key.baseAddress!), count: keys.count)
-                parts[Int(h % UInt64(n))].append(from: chunk, row: row)
+        let rows = chunk.count, width = chunk.width
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, rows)) { target in
+            // A power of two (the usual parallelism) takes a mask, not a 64-bit division.
+            let mask = n & (n &- 1) == 0 ? UInt64(n &- 1) : nil
+            @inline(__always) func part(_ h: UInt64) -> Int { Int(mask.map { h & $0 } ?? h % UInt64(n)) }
+            chunk.withUnsafeWords { words in
+                if keys.count == 1 {
+                    let column = words + keys[0]
+                    for row in 0..<rows { target[row] = part(KeyIndex.hash(column + row &* width, count: 1)) }
+                } else {
+                    withUnsafeTemporaryAllocation(of: Int64.self, capacity: max(1, keys.count)) { key in
+                        for row in 0..<rows {
+                            for (i, c) in keys.enumerated() { key[i] = words[row &* width &+ c] }
+                            target[row] = part(KeyIndex.hash(UnsafePointer(key.baseAddress!), count: keys.count))
+                        }
+                    }
+                }
             }
+            return chunk.scattered(by: UnsafePointer(target.baseAddress!), into: n)
         }
-        return parts
     }
 
     @inline(__always)

@@ -261,6 +261,54 @@ extension Chunk {
         storage.rows = first &+ kept
         count &+= kept
     }
+    /// Splits the rows into `n` chunks, row `r` going to part `target[r]` (each below `n`),
+    /// in their order within each part: a counting pass, then one scatter into storage sized
+    /// exactly for each part (the hash exchange; appending row by row grew and re-checked
+    /// every part on every row).
+    public func scattered(by target: UnsafePointer<Int>, into n: Int) -> [Chunk] {
+        precondition(n > 0, "scattering into no parts")
+        var counts = [Int](repeating: 0, count: n)
+        for row in 0..<count { counts[target[row]] &+= 1 }
+        var parts = counts.map { Chunk(width: width, capacity: $0) }
+        let sourceOps = storage.ops.map { $0 + start }
+        withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Int64>.self, capacity: n) { words in
+            withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<RowOp>.self, capacity: sourceOps == nil ? 0 : n) { ops in
+                for i in 0..<n {
+                    parts[i].storage.rows = counts[i]
+                    parts[i].count = counts[i]
+                    words[i] = parts[i].storage.words
+                    if sourceOps != nil { ops[i] = parts[i].storage.makeOps() }
+                }
+                withExtendedLifetime(storage) {
+                    let source = storage.words + start &* width
+                    // One loop per usual width, so the row copy is straight-line.
+                    @inline(__always) func scatter(_ width: Int) {
+                        for row in 0..<count {
+                            let part = target[row]
+                            let to = words[part], from = source + row &* width
+                            for k in 0..<width { to[k] = from[k] }
+                            words[part] = to + width
+                        }
+                    }
+                    switch width {
+                    case 1: scatter(1)
+                    case 2: scatter(2)
+                    case 3: scatter(3)
+                    case 4: scatter(4)
+                    default: scatter(width)
+                    }
+                    if let sourceOps {
+                        for row in 0..<count {
+                            let part = target[row]
+                            ops[part].pointee = sourceOps[row]
+                            ops[part] += 1
+                        }
+                    }
+                }
+            }
+        }
+        return parts
+    }
 }
 
 /// The memory behind chunk views: room for `capacity` rows of `width` words, `rows` of them
