@@ -261,6 +261,7 @@ extension Chunk {
         storage.rows = first &+ kept
         count &+= kept
     }
+
     /// Splits the rows into `n` chunks, row `r` going to part `target[r]` (each below `n`),
     /// in their order within each part: a counting pass, then one scatter into storage sized
     /// exactly for each part (the hash exchange; appending row by row grew and re-checked
