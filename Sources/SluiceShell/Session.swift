@@ -103,7 +103,6 @@ public final class Session {
         return result
     }
 
-
     func report(_ error: SQLError, in buffer: String) -> ErrorReport {
         ErrorReport(message: error.message, context: error.context(in: buffer), hint: error.hint)
     }
