@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SluiceShell
+import SluiceEngine
 import SluiceStore
 
 /// The session store through the real executable: bad files given to `--db`, `sluice
@@ -239,7 +240,7 @@ struct NotebookProcessTests {
         let db = dir.path("store.db")
         try record(db)
         try sqlite3(db, "UPDATE session SET engine_version = '0.0.1';")
-        let note = "note: demo was recorded with engine 0.0.1; this is engine 0.1.0, so outputs may differ\n"
+        let note = "note: demo was recorded with engine 0.0.1; this is engine \(Engine.version), so outputs may differ\n"
         let same = try sluice(["replay", "demo", "--db", db, "--verify"])
         #expect(same.status == 0)
         #expect(same.stdout == note + "verified: all 4 cells of demo match the recording\n")

@@ -50,7 +50,7 @@ struct NotebookTests {
         let sessions = s.run(".sessions")
         #expect(sessions.contains("│ lesson │     5 │"))
         #expect(!sessions.contains("demo"))
-        #expect(sessions.contains("│ 0.1.0  │"))
+        #expect(sessions.contains("│ \(Engine.version)  │"))
     }
 
     @Test func failedCellsAreRecordedWithTheirError() throws {

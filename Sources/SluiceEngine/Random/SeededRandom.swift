@@ -60,17 +60,10 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         Int((UInt128(next()) &* UInt128(UInt64(n))) >> 64)
     }
 
-    /// Exponential with the given mean.
+    /// Exponential with the given mean (by the ziggurat: no logarithm on the common path).
     @inline(__always)
     public mutating func exponential(mean: Double) -> Double {
-        -mean * logOfUnitComplement()
-    }
-
-    /// `log(1 − u)` for the next uniform `u`: an exponential draw of mean −1, which
-    /// `CostDraws` computes ahead of need.
-    @inline(__always)
-    mutating func logOfUnitComplement() -> Double {
-        log(1 - unit())
+        mean * standardExponential()
     }
 
     /// Standard normal (Box–Muller, one value per call).

@@ -71,7 +71,7 @@ final class Actor {
     let cost: CostSpec
     let sink: SinkSpec?
     /// The actor's own stream of cost draws.
-    var costs: CostDraws
+    var costs: SeededRandom
 
     var inputs: [Int] = []
     var inputSides: [Int] = []
@@ -146,7 +146,7 @@ final class Actor {
         self.chain = operators.map(ChainedOperator.init)
         self.cost = cost
         self.sink = sink
-        self.costs = CostDraws(rng)
+        self.costs = rng
     }
 
     /// Moves the time since the last change into the current status's account.

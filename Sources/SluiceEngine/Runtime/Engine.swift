@@ -74,7 +74,7 @@ public final class Engine {
     }
 
     /// Engine version recorded with saved sessions.
-    public static let version = "0.1.0"
+    public static let version = "0.2.0"
 
     // MARK: Tracing
 
