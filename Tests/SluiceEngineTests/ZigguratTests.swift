@@ -59,19 +59,35 @@ import Testing
         #expect(abs(tailMean - 1) < 5 / Double(tail.count).squareRoot(), "tail excess mean \(tailMean)")
     }
 
+    @Test func theTablesAreTheDerivedOnes() {
+        let derived = ExponentialZiggurat.derive()
+        #expect(ExponentialZiggurat.bounds.count == 256 && ExponentialZiggurat.widths.count == 256
+                && ExponentialZiggurat.heights.count == 256)
+        for i in 0..<256 {
+            // Exact on this libm; within an ulp or two on another one.
+            #expect(abs(Int64(bitPattern: ExponentialZiggurat.bounds[i] &- derived.bounds[i])) <= 2, "bound \(i)")
+            #expect(abs(ExponentialZiggurat.widths[i] - derived.widths[i]) <= 4 * derived.widths[i].ulp, "width \(i)")
+            #expect(abs(ExponentialZiggurat.heights[i] - derived.heights[i]) <= 4 * derived.heights[i].ulp, "height \(i)")
+        }
+    }
+
     @Test func layersHaveEqualAreaUnderTheCurve() {
-        // Layer i ≥ 1 spans 0…x[i] between heights e^-x[i] and e^-x[i-1]: area x[i]·(e^-x[i] − e^-x[i-1])
-        // is the same for every layer (the rectangle plus its wedge, both under the curve or not).
-        let z = ExponentialZiggurat.shared
+        // Layer i ≥ 2 spans 0…x[i] between heights e^-x[i] and e^-x[i-1]: its area, the
+        // rectangle under the curve plus the wedge, is the same for every layer.
+        let widths = ExponentialZiggurat.widths, heights = ExponentialZiggurat.heights
         for i in 2..<256 {
-            let x = z.layers[i].width * ExponentialZiggurat.scale
-            let area = x * (z.heights[i - 1] - z.heights[i])
+            let x = widths[i] * ExponentialZiggurat.scale
+            let area = x * (heights[i - 1] - heights[i])
             #expect(abs(area - ExponentialZiggurat.area) < 1e-9, "layer \(i): area \(area)")
         }
-        // An accepted point is inside the rectangle: bound / 2^53 = x[i-1] / x[i] < 1.
+        // The top layer, from height e^-x[1] to 1, and the base strip with its tail, too.
+        #expect(abs(widths[1] * ExponentialZiggurat.scale * (1 - heights[1]) - ExponentialZiggurat.area) < 1e-9)
+        let r = ExponentialZiggurat.r
+        #expect(abs(r * exp(-r) + exp(-r) - ExponentialZiggurat.area) < 1e-9)
+        // A point accepted at once lies inside the rectangle: bound / 2^53 = x[i-1] / x[i] < 1.
         for i in 2..<256 {
-            let ratio = Double(z.layers[i].bound) / ExponentialZiggurat.scale
-            let expected = z.layers[i - 1].width / z.layers[i].width
+            let ratio = Double(ExponentialZiggurat.bounds[i]) / ExponentialZiggurat.scale
+            let expected = widths[i - 1] / widths[i]
             #expect(ratio < 1 && abs(ratio - expected) < 1e-12, "layer \(i): bound \(ratio) vs \(expected)")
         }
     }

@@ -140,7 +140,16 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 
     /// The sum of `count` draws of `spec`, in nanoseconds, drawn in as few steps as the
     /// distribution allows.
+    @inline(__always)
     public mutating func totalCost(_ spec: CostSpec, rows count: Int) -> Int64 {
+        // Record-at-a-time with `exp` costs, once per row: inline in the actor's hot path.
+        if case .exponential(let mean) = spec, count == 1, mean != 0 {
+            return Self.nanoseconds(exponential(mean: Double(mean)))
+        }
+        return totalCostOfRows(spec, rows: count)
+    }
+
+    private mutating func totalCostOfRows(_ spec: CostSpec, rows count: Int) -> Int64 {
         if count <= 0 { return 0 }
         switch spec {
         case .fixed(let ns):
