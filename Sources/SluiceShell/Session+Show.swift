@@ -110,7 +110,7 @@ extension Session {
         let now = engine.now
         let inFlight = engine.barrierLocations().map { b -> [ResultValue] in
             [.int(b.epoch), .text(VirtualTime.formatSeconds(b.injectedAt)), .text(VirtualTime.format(now - b.injectedAt)),
-             .text("\(b.collected)/\(b.expected)"), .text(b.places.isEmpty ? "collected everywhere it reached" : b.places.joined(separator: "; "))]
+             .text("\(b.collected)/\(b.expected)"), .lines(b.places.isEmpty ? ["collected everywhere it reached"] : b.places)]
         }
         var blocks: [OutputBlock] = [.table(ResultTable(
             title: "In flight",
@@ -140,7 +140,7 @@ extension Session {
             return "barrier latency: no barrier completed in the window (\(engine.inFlightBarrierCount) in flight)"
         }
         let q = Quantiles(latencies)
-        return "barrier latency (meta_barrier_duration_seconds) over \(latencies.count) barriers: p50 \(VirtualTime.format(q.p50)), p90 \(VirtualTime.format(q.p90)), p99 \(VirtualTime.format(q.p99)), max \(VirtualTime.format(q.max)); \(engine.inFlightBarrierCount) in flight"
+        return "barrier latency (meta_barrier_duration_seconds) over \(latencies.count) barrier\(latencies.count == 1 ? "" : "s"): p50 \(VirtualTime.format(q.p50)), p90 \(VirtualTime.format(q.p90)), p99 \(VirtualTime.format(q.p99)), max \(VirtualTime.format(q.max)); \(engine.inFlightBarrierCount) in flight"
             + (engine.skippedPeriodicBarriers > 0 ? "; \(engine.skippedPeriodicBarriers) periodic barriers skipped" : "")
     }
 

@@ -31,6 +31,40 @@ import Testing
         #expect(Renderer.render([.table(queues)]) == expected)
     }
 
+    /// A `.lines` cell is one line per item in a box table, with a rule between rows so a
+    /// row of several lines reads as one; the other formats keep one row per line.
+    @Test func severalLinesInOneCell() {
+        let barriers = ResultTable(
+            columns: [ResultColumn("epoch", alignment: .right), ResultColumn("where")],
+            rows: [[.int(8), .lines(["pending at a.source.0", "queued at a.agg.0 behind 1 row"])],
+                   [.int(9), .lines(["pending at a.source.0"])]])
+        #expect(Renderer.render([.table(barriers)]) == """
+        ┌───────┬────────────────────────────────┐
+        │ epoch │ where                          │
+        ├───────┼────────────────────────────────┤
+        │     8 │ pending at a.source.0          │
+        │       │ queued at a.agg.0 behind 1 row │
+        ├───────┼────────────────────────────────┤
+        │     9 │ pending at a.source.0          │
+        └───────┴────────────────────────────────┘
+        (2 rows)
+
+        """)
+        #expect(Renderer.render([.table(barriers)], options: RenderOptions(mode: .csv)) == """
+        epoch,where
+        8,pending at a.source.0; queued at a.agg.0 behind 1 row
+        9,pending at a.source.0
+
+        """)
+        #expect(Renderer.render([.table(barriers)], options: RenderOptions(mode: .json)) == """
+        [{"epoch":8,"where":["pending at a.source.0","queued at a.agg.0 behind 1 row"]},
+        {"epoch":9,"where":["pending at a.source.0"]}]
+
+        """)
+        let markdown = Renderer.render([.table(barriers)], options: RenderOptions(mode: .markdown))
+        #expect(markdown.contains("|     8 | pending at a.source.0; queued at a.agg.0 behind 1 row |\n"))
+    }
+
     @Test func rowCountIsSingularForOneRow() {
         let one = ResultTable(columns: [ResultColumn("n")], rows: [[.int(1)]])
         #expect(Renderer.render([.table(one)]).hasSuffix("(1 row)\n"))

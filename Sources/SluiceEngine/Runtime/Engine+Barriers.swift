@@ -10,8 +10,9 @@ struct EpochState {
     var remaining: Int
     var inFlightRows = 0
     var inFlightBuffers = 0
-    var sourceOffsets: [(String, [Int64])] = []
-    var stateRows: [(String, Int)] = []
+    /// Per source actor and per stateful actor, as each passes the barrier: (actor id, name, value).
+    var sourceOffsets: [(Int, String, [Int64])] = []
+    var stateRows: [(Int, String, Int)] = []
 }
 
 /// A completed checkpoint: RisingWave's committed epoch, Flink's completed checkpoint.
@@ -21,9 +22,9 @@ public struct Checkpoint: Sendable {
     public let completedAt: Int64
     /// Barrier latency (`meta_barrier_duration_seconds`): completion − injection.
     public var latency: Int64 { completedAt - injectedAt }
-    /// Consumer positions per partition when each source emitted the barrier.
+    /// Consumer positions per partition when each source emitted the barrier, in actor order.
     public let sourceOffsets: [(consumer: String, offsets: [Int64])]
-    /// Rows in state per stateful actor when it passed the barrier.
+    /// Rows in state per stateful actor when it passed the barrier, in actor order.
     public let stateRows: [(actor: String, rows: Int)]
     /// Unaligned checkpoints: the queued data the barrier overtook, stored with the checkpoint.
     public let inFlightRows: Int
@@ -156,7 +157,7 @@ extension Engine {
     private func passBarrier(_ actor: Actor, _ mark: BarrierMark) {
         actor.lastBarrierAt = now
         if actor.isStateful, let i = inFlight.firstIndex(where: { $0.epoch == mark.epoch }) {
-            inFlight[i].stateRows.append((actor.name, actor.stateRows))
+            inFlight[i].stateRows.append((actor.id, actor.name, actor.stateRows))
         }
         switch actor.role {
         case .sink:
@@ -182,7 +183,7 @@ extension Engine {
         let offsets = actor.partitions.map { p in
             consumer.offsets[p] - Int64(actor.fetchedFrom.filter { $0.partition == p }.reduce(0) { $0 + $1.rows })
         }
-        inFlight[i].sourceOffsets.append((actor.name, offsets))
+        inFlight[i].sourceOffsets.append((actor.id, actor.name, offsets))
     }
 
     func recordInFlight(epoch: Int64, rows: Int, buffers: Int) {
@@ -217,9 +218,10 @@ extension Engine {
     func completeReadyEpochs() {
         while let first = inFlight.first, first.remaining == 0 {
             inFlight.removeFirst()
+            // Recorded in the order the barrier reached the actors; listed in actor order.
             let checkpoint = Checkpoint(epoch: first.epoch, injectedAt: first.injectedAt, completedAt: now,
-                                        sourceOffsets: first.sourceOffsets.map { ($0.0, $0.1) },
-                                        stateRows: first.stateRows.map { ($0.0, $0.1) },
+                                        sourceOffsets: first.sourceOffsets.sorted { $0.0 < $1.0 }.map { ($0.1, $0.2) },
+                                        stateRows: first.stateRows.sorted { $0.0 < $1.0 }.map { ($0.1, $0.2) },
                                         inFlightRows: first.inFlightRows, inFlightBuffers: first.inFlightBuffers)
             checkpoints.append(checkpoint)
             if checkpoints.count > 10_000 { checkpoints.removeFirst(checkpoints.count - 10_000) }
@@ -289,17 +291,17 @@ extension Engine {
                 if let k = channel.outbox.firstIndex(where: { $0.barrier?.epoch == state.epoch }) {
                     let rows = channel.outbox.prefix(k).reduce(0) { $0 + $1.rows }
                     let buffers = channel.outbox.prefix(k).reduce(0) { $0 + $1.buffers }
-                    places.append("waiting to be sent on \(channelName(channel)) behind \(rows) rows (\(buffers) buffers)")
+                    places.append("waiting to be sent on \(channelName(channel)) behind \(Self.count(rows, "row")) (\(Self.count(buffers, "buffer")))")
                 }
                 if let k = channel.inbox.firstIndex(where: { $0.barrier?.epoch == state.epoch }) {
                     let rows = channel.inbox.prefix(k).reduce(0) { $0 + $1.rows }
                     let buffers = channel.inbox.prefix(k).reduce(0) { $0 + $1.buffers }
-                    places.append("queued at \(actors[channel.receiver].name) from \(actors[channel.sender].name) behind \(rows) rows (\(buffers) buffers)")
+                    places.append("queued at \(actors[channel.receiver].name) from \(actors[channel.sender].name) behind \(Self.count(rows, "row")) (\(Self.count(buffers, "buffer")))")
                 }
             }
             for connection in connections.keys.sorted().compactMap({ connections[$0] }) {
                 if let k = connection.queue.firstIndex(where: { $0.message.barrier?.epoch == state.epoch }) {
-                    places.append("in the TCP connection node \(connection.fromNode) → node \(connection.toNode) behind \(k) messages")
+                    places.append("in the TCP connection node \(connection.fromNode) → node \(connection.toNode) behind \(Self.count(k, "message"))")
                 }
             }
             for actor in actors where actor.alive && actor.aligningEpoch == state.epoch {
@@ -322,4 +324,7 @@ extension Engine {
     public var completedBarrierLatencies: [Int64] { barrierLatencies }
     /// Periodic barriers skipped because `in_flight_barrier_nums` were in flight.
     public var skippedPeriodicBarriers: Int64 { skippedBarriers }
+
+    /// "1 row", "2 rows".
+    private static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 }

@@ -75,6 +75,9 @@ public enum ResultValue: Sendable, Equatable, Codable {
     case bar(fraction: Double, label: String)
     /// A backpressure level, shown `OK` / `LOW` / `HIGH` (coloured on a terminal).
     case level(BackpressureLevel)
+    /// Several short texts in one cell (a barrier's places): one per line in a box table,
+    /// joined by "; " in csv and markdown, an array of strings in json.
+    case lines([String])
 }
 
 /// Flink's web UI classification of how much of the time a task was backpressured.

@@ -63,6 +63,7 @@ extension Renderer {
         case .double(let v, let decimals): return jsonNumber(v, decimals: decimals)
         case .bar(let fraction, _): return jsonNumber(fraction, decimals: 6)
         case .level(let level): return jsonString(level.rawValue)
+        case .lines(let lines): return "[" + lines.map(jsonString).joined(separator: ",") + "]"
         }
     }
 
@@ -136,6 +137,7 @@ extension Renderer {
         case .double(let v, let decimals): return NumberText.fixed(v, decimals: decimals)
         case .bar(let fraction, _): return NumberText.trimmed(fraction, decimals: 6)
         case .level(let level): return level.rawValue
+        case .lines(let lines): return lines.joined(separator: "; ")
         }
     }
 

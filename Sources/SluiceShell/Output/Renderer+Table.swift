@@ -7,10 +7,22 @@ extension Renderer {
         var plain: String
         var styled: String
         var alignment: ResultColumn.Alignment
+        /// The lines after the first, for a `.lines` value.
+        var continuation: [String] = []
+
+        var width: Int { continuation.reduce(TerminalText.width(of: plain)) { max($0, TerminalText.width(of: $1)) } }
+        var height: Int { 1 + continuation.count }
 
         func padded(to width: Int) -> String {
             let fill = String(repeating: " ", count: max(0, width - TerminalText.width(of: plain)))
             return alignment == .left ? styled + fill : fill + styled
+        }
+
+        /// Line `k` of the cell (0 is the first) padded to `width`; blank below its last line.
+        func padded(line k: Int, to width: Int) -> String {
+            if k == 0 { return padded(to: width) }
+            let text = k <= continuation.count ? continuation[k - 1] : ""
+            return Cell(plain: text, styled: text, alignment: alignment).padded(to: width)
         }
     }
 
@@ -51,6 +63,10 @@ extension Renderer {
         case .level(let level):
             return Cell(plain: level.rawValue, styled: ANSI.of(level).apply(level.rawValue, enabled: color),
                         alignment: alignment)
+        case .lines(let lines):
+            let texts = lines.map(TerminalText.singleLine)
+            return Cell(plain: texts.first ?? "", styled: texts.first ?? "", alignment: alignment,
+                        continuation: Array(texts.dropFirst()))
         }
     }
 
@@ -82,17 +98,23 @@ extension Renderer {
             }
             let aligns = header.map(\.alignment)
             let body = rows.map { row in row.indices.map { cell(row[$0], alignment: aligns[$0], color: color) } }
-            let widths = table.columns.indices.map { i in
-                body.reduce(TerminalText.width(of: header[i].plain)) { max($0, TerminalText.width(of: $1[i].plain)) }
-            }
+            let widths = table.columns.indices.map { i in body.reduce(header[i].width) { max($0, $1[i].width) } }
             func rule(_ left: String, _ mid: String, _ right: String) -> String {
                 left + widths.map { String(repeating: "─", count: $0 + 2) }.joined(separator: mid) + right + "\n"
             }
             func line(_ cells: [Cell]) -> String {
-                "│ " + cells.indices.map { cells[$0].padded(to: widths[$0]) }.joined(separator: " │ ") + " │\n"
+                let height = cells.reduce(1) { max($0, $1.height) }
+                return (0..<height).map { k in
+                    "│ " + cells.indices.map { cells[$0].padded(line: k, to: widths[$0]) }.joined(separator: " │ ") + " │\n"
+                }.joined()
             }
+            // Rows of several lines are told apart by a rule between them.
+            let separated = body.contains { row in row.contains { $0.height > 1 } }
             out += rule("┌", "┬", "┐") + line(header) + rule("├", "┼", "┤")
-            for row in body { out += line(row) }
+            for (k, row) in body.enumerated() {
+                if separated && k > 0 { out += rule("├", "┼", "┤") }
+                out += line(row)
+            }
             out += rule("└", "┴", "┘")
         }
         out += rowCount(rows.count) + "\n"
@@ -114,7 +136,9 @@ extension Renderer {
             }
             let body = rows.map { row in
                 row.indices.map { i -> Cell in
-                    var c = cell(row[i], alignment: header[i].alignment, color: false)
+                    // One line per table row in markdown: several lines are joined.
+                    let value = if case .lines(let lines) = row[i] { ResultValue.text(lines.joined(separator: "; ")) } else { row[i] }
+                    var c = cell(value, alignment: header[i].alignment, color: false)
                     c.plain = escapeMarkdown(c.plain)
                     return c
                 }
