@@ -83,6 +83,9 @@ public enum Statement: Sendable, Hashable {
     case createView(name: Identifier, query: Query, options: [WithOption])
     /// `CREATE SINK name FROM view WITH (...)`.
     case createSink(name: Identifier, from: Identifier, options: [WithOption])
+    /// `CREATE SINK name [WITH (...)] AS query [WITH (...)]`: a sink fed by its own query, as in
+    /// RisingWave and Flink SQL; both option lists merged in order.
+    case createSinkAsSelect(name: Identifier, query: Query, options: [WithOption])
     /// `DROP kind [IF EXISTS] name`.
     case drop(ObjectKind, name: Identifier, ifExists: Bool)
     /// `ALTER kind name SET (k = v, ...)`.
@@ -127,8 +130,9 @@ public enum Statement: Sendable, Hashable {
     case showMetrics(Identifier?)
     /// `RESET METRICS`.
     case resetMetrics
-    /// `EXPLAIN CREATE MATERIALIZED VIEW name ... AS query`.
-    case explainCreate(name: Identifier, query: Query, options: [WithOption])
+    /// `EXPLAIN CREATE MATERIALIZED VIEW ...` or `EXPLAIN CREATE SINK ...`: the plan of the
+    /// create statement it holds, which is not run.
+    indirect case explainCreate(Statement)
     /// `EXPLAIN name`.
     case explainName(Identifier)
     /// `DIAGNOSE`.

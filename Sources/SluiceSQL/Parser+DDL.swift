@@ -50,15 +50,19 @@ extension Parser {
             try expectEnd()
             return .createSource(name: name, columns: columns, options: options, isTable: kind == .table)
         case .materializedView:
-            let query = try viewBody(into: &options)
+            let query = try viewBody(into: &options, after: "the view name")
             try expectEnd()
             return .createView(name: name, query: query, options: options)
         case .sink:
-            if sees("as") {
-                throw SQLError("CREATE SINK ... AS SELECT is not supported", at: current.range.union(peek(1).range),
-                               hint: "create a materialized view, then CREATE SINK \(name.sql) FROM view")
+            if sees("as") || sees("with") {
+                let query = try viewBody(into: &options, after: "the sink's options")
+                try expectEnd()
+                return .createSinkAsSelect(name: name, query: query, options: options)
             }
-            _ = try expect("from", "after the sink name")
+            guard accept("from") != nil else {
+                throw unexpected("FROM or AS after the sink name", suggesting: ["from", "as"],
+                                 hint: "CREATE SINK \(name.sql) FROM view WITH (...), or CREATE SINK \(name.sql) AS SELECT ... WITH (...)")
+            }
             let from = try identifier("a view or table name after FROM")
             if accept("with") != nil { try optionList("WITH", into: &options) }
             try expectEnd()
@@ -67,9 +71,9 @@ extension Parser {
     }
 
     /// `[WITH (...)] AS query [WITH (...)]`: RisingWave's place for options, and Sluice's.
-    mutating func viewBody(into options: inout [WithOption]) throws(SQLError) -> Query {
+    mutating func viewBody(into options: inout [WithOption], after place: String) throws(SQLError) -> Query {
         if accept("with") != nil { try optionList("WITH", into: &options) }
-        _ = try expect("as", "after the view name")
+        _ = try expect("as", "after \(place)")
         if seesSymbol("("), peek(1).isKeyword("select") {
             advance()
             let query = try query()

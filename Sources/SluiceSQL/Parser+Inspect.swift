@@ -58,23 +58,21 @@ extension Parser {
         return .reset(try dottedName("a variable name"))
     }
 
-    /// `EXPLAIN CREATE MATERIALIZED VIEW ...` or `EXPLAIN name`.
+    /// `EXPLAIN CREATE MATERIALIZED VIEW ...`, `EXPLAIN CREATE SINK ...` or `EXPLAIN name`.
     mutating func explain() throws(SQLError) -> Statement {
         let explain = try expect("explain")
         let example = "EXPLAIN CREATE MATERIALIZED VIEW v AS SELECT ... or EXPLAIN name"
-        if let create = accept("create") {
+        let createPosition = position
+        if let createToken = accept("create") {
             let kindStart = current.range.start
             let kind = try objectKind(after: "EXPLAIN CREATE")
-            guard kind == .materializedView else {
-                throw SQLError("EXPLAIN CREATE \(kind.sql) is not supported", at: create.range.union(range(from: kindStart)),
-                               hint: "EXPLAIN shows the plan of a materialized view; EXPLAIN name explains an existing view or sink")
+            guard kind == .materializedView || kind == .sink else {
+                throw SQLError("EXPLAIN CREATE \(kind.sql) is not supported", at: createToken.range.union(range(from: kindStart)),
+                               hint: "EXPLAIN shows the plan of a materialized view or a sink; EXPLAIN name explains an existing one")
             }
-            try refuseIfNotExists()
-            let name = try identifier("a materialized view name")
-            var options: [WithOption] = []
-            let query = try viewBody(into: &options)
-            try expectEnd()
-            return .explainCreate(name: name, query: query, options: options)
+            // The create statement after EXPLAIN, parsed as if it stood alone.
+            position = createPosition
+            return .explainCreate(try self.create())
         }
         if let select = accept("select") {
             throw SQLError("EXPLAIN SELECT is not supported", at: explain.range.union(select.range),

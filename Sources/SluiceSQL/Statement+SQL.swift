@@ -14,6 +14,8 @@ extension Statement: CustomStringConvertible {
             return "CREATE MATERIALIZED VIEW \(name.sql) AS \(query.sql)" + Statement.with(options)
         case .createSink(let name, let from, let options):
             return "CREATE SINK \(name.sql) FROM \(from.sql)" + Statement.with(options)
+        case .createSinkAsSelect(let name, let query, let options):
+            return "CREATE SINK \(name.sql) AS \(query.sql)" + Statement.with(options)
         case .drop(let kind, let name, let ifExists):
             return "DROP \(kind.sql) " + (ifExists ? "IF EXISTS " : "") + name.sql
         case .alterSet(let kind, let name, let options):
@@ -61,8 +63,8 @@ extension Statement: CustomStringConvertible {
             return "SHOW METRICS" + (actor.map { " " + $0.name } ?? "")
         case .resetMetrics:
             return "RESET METRICS"
-        case .explainCreate(let name, let query, let options):
-            return "EXPLAIN CREATE MATERIALIZED VIEW \(name.sql) AS \(query.sql)" + Statement.with(options)
+        case .explainCreate(let create):
+            return "EXPLAIN " + create.sql
         case .explainName(let name):
             return "EXPLAIN \(name.sql)"
         case .diagnose:

@@ -10,6 +10,7 @@ enum Help {
     Statements end with ';' and may span lines. Dot-commands are one line.
 
     Define   CREATE SOURCE | TABLE | MATERIALIZED VIEW | SINK, DROP, ALTER ... SET (...),
+             CREATE SINK s FROM view WITH (...) or CREATE SINK s AS SELECT ... WITH (...),
              ALTER MATERIALIZED VIEW v SET PARALLELISM = n, ALTER SOURCE s PAUSE|RESUME PARTITION p
     Drive    INJECT n INTO s; STEP [n | 250ms | BARRIER]; RUN 30s; BARRIER; TRACE ON|OFF;
              WATCH SHOW QUEUES EVERY 200ms FOR 10s [SPEED 1x]

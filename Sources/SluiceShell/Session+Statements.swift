@@ -28,8 +28,8 @@ extension Session {
             let spec = try planner.planView(name: name, query: query, options: options, definition: parsed.text)
             try engine.createJob(spec)
             return [.notice("CREATE MATERIALIZED VIEW (\(describe(spec)))")] + drainTrace()
-        case .createSink(let name, let from, let options):
-            let spec = try planner.planSink(name: name, from: from, options: options, definition: parsed.text)
+        case .createSink, .createSinkAsSelect:
+            let spec = try planner.planJob(parsed.statement, definition: parsed.text)
             try engine.createJob(spec)
             let decoupled = engine.settings.sinkDecouple ? ", decoupled: reads its own log" : ""
             return [.notice("CREATE SINK (\(describe(spec))\(decoupled))")] + drainTrace()
@@ -109,9 +109,8 @@ extension Session {
         case .resetMetrics:
             engine.resetMetrics()
             return [.notice("RESET METRICS: the averaging window starts at \(VirtualTime.formatSeconds(engine.now))")]
-        case .explainCreate(let name, let query, let options):
-            let spec = try planner.planView(name: name, query: query, options: options, definition: parsed.text)
-            return [.text(Explain(engine: engine).text(spec))]
+        case .explainCreate(let create):
+            return [.text(Explain(engine: engine).text(try planner.planJob(create, definition: create.sql)))]
         case .explainName(let name):
             guard let spec = engine.jobSpec(name.name) else {
                 throw SQLError("\"\(name.name)\" is not a materialized view or sink", at: name.range,

@@ -99,6 +99,19 @@ struct DefineTests {
         #expect(options.map(\.value) == [.number(500, text: "500"), .number(100, text: "100"), .string("20ms")])
     }
 
+    @Test func createSinkAsSelect() {
+        guard case .createSinkAsSelect(let name, let query, let options)? =
+            statement("CREATE SINK alerts WITH (batch = 10) AS SELECT user_id, amount FROM clicks WHERE amount > 100 WITH (throughput = 50);")
+        else { Issue.record("not a CREATE SINK ... AS SELECT"); return }
+        #expect(name.name == "alerts")
+        #expect(query.sql == "SELECT user_id, amount FROM clicks WHERE amount > 100")
+        #expect(options.map(\.key.name) == ["batch", "throughput"])
+        #expect(statement("create sink a as (select * from clicks) with (throughput = 5);")?.sql
+                == "CREATE SINK a AS SELECT * FROM clicks WITH (throughput = 5)")
+        #expect(message("CREATE SINK w TO v;") == "expected FROM or AS after the sink name, found 'TO'")
+        #expect(message("CREATE SINK w WITH (batch = 1) FROM v;") == "expected AS after the sink's options, found 'FROM'")
+    }
+
     @Test func drop() {
         #expect(statement("DROP SINK warehouse;")?.sql == "DROP SINK warehouse")
         guard case .drop(let kind, let name, let ifExists)? = statement("drop materialized view if exists Spend;") else {
@@ -179,7 +192,6 @@ struct DefineTests {
             """)
         #expect(message("CREATE SOURCE select (a INT);") == "expected a source name, found 'select'")
         #expect(message("CREATE TABLE t (a INT, PRIMARY KEY (b));") == "column 'b' named in PRIMARY KEY is not defined")
-        #expect(message("CREATE SINK w AS SELECT * FROM v;") == "CREATE SINK ... AS SELECT is not supported")
         #expect(message("DROP SINK w CASCADE;") == "DROP ... CASCADE is not supported")
         #expect(message("CREATE OR REPLACE MATERIALIZED VIEW v AS SELECT * FROM t;") == "CREATE OR REPLACE is not supported")
         #expect(message("CREATE MATERIALISED VIEW v AS SELECT * FROM t;")

@@ -129,7 +129,7 @@ struct DriveAndLookTests {
     }
 
     @Test func explain() {
-        guard case .explainCreate(let name, let query, let options)? =
+        guard case .explainCreate(.createView(let name, let query, let options))? =
             statement("EXPLAIN CREATE MATERIALIZED VIEW spend AS SELECT user_id, count(*) FROM clicks GROUP BY user_id WITH (parallelism = 4);")
         else { Issue.record("EXPLAIN CREATE"); return }
         #expect(name.name == "spend")
@@ -139,6 +139,11 @@ struct DriveAndLookTests {
         #expect(explained.name == "spend")
         #expect(message("EXPLAIN SELECT * FROM t;") == "EXPLAIN SELECT is not supported")
         #expect(message("EXPLAIN CREATE SOURCE s (a INT);") == "EXPLAIN CREATE SOURCE is not supported")
+        guard case .explainCreate(.createSinkAsSelect(let sink, _, _))? =
+            statement("EXPLAIN CREATE SINK alerts AS SELECT * FROM clicks WHERE amount > 100;")
+        else { Issue.record("EXPLAIN CREATE SINK"); return }
+        #expect(sink.name == "alerts")
+        #expect(statement("EXPLAIN CREATE SINK w FROM spend WITH (batch = 5);")?.sql == "EXPLAIN CREATE SINK w FROM spend WITH (batch = 5)")
     }
 
     @Test func plot() {

@@ -37,10 +37,8 @@ struct PlannerFixture {
         switch parsed.statement {
         case .createSource(let name, let columns, let options, let isTable):
             try engine.createSource(planner.planSource(name: name, columns: columns, options: options, isTable: isTable))
-        case .createView(let name, let query, let options):
-            try engine.createJob(planner.planView(name: name, query: query, options: options, definition: parsed.text))
-        case .createSink(let name, let from, let options):
-            try engine.createJob(planner.planSink(name: name, from: from, options: options, definition: parsed.text))
+        case .createView, .createSink, .createSinkAsSelect:
+            try engine.createJob(planner.planJob(parsed.statement, definition: parsed.text))
         case .set(let name, let value):
             guard let variable = SessionVariables.named(name.name) else { throw SQLError("no variable \(name.name)") }
             var settings = engine.settings
@@ -62,8 +60,10 @@ struct PlannerFixture {
         let spec: JobSpec
         do {
             switch parsed.statement {
-            case .explainCreate(let name, let query, let options), .createView(let name, let query, let options):
-                spec = try planner.planView(name: name, query: query, options: options, definition: parsed.text)
+            case .explainCreate(let create):
+                spec = try planner.planJob(create, definition: parsed.text)
+            case .createView, .createSink, .createSinkAsSelect:
+                spec = try planner.planJob(parsed.statement, definition: parsed.text)
             case .explainName(let name):
                 guard let existing = engine.jobSpec(name.name) else { throw SQLError("no job \(name.name)") }
                 spec = existing

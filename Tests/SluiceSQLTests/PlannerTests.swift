@@ -53,6 +53,69 @@ struct PlannerTests {
         #expect(fixture.actors(of: "top") == ["top.materialize.0", "top.materialize.1"])
     }
 
+    // MARK: A sink's own query
+
+    /// Roles of a planned sink's fragments (`CREATE SINK name AS ...`), with their parallelism.
+    func sinkFragments(_ create: String, setup: String = "") throws -> [String] {
+        let fixture = try PlannerFixture.withCatalog()
+        try fixture.run(setup)
+        try fixture.run(create)
+        let name = String(create.split(separator: " ")[2])
+        let spec = try #require(fixture.engine.jobSpec(name))
+        #expect(spec.kind == .sink)
+        return spec.fragments.map { "\($0.role)×\($0.parallelism)" }
+    }
+
+    /// The query is planned as a view's would be, with nothing materialized; the sink reads
+    /// its last fragment without a shuffle, as many actors as it has.
+    @Test func aSinksQueryIsPlannedLikeAViewWithTheSinkBehindIt() throws {
+        #expect(try sinkFragments("CREATE SINK s AS SELECT url FROM clicks WHERE amount > 1 WITH (parallelism = 3);")
+            == ["source×3", "sink×3"])
+        #expect(try sinkFragments("CREATE SINK s AS SELECT url, count(*) AS n FROM clicks GROUP BY url WITH (parallelism = 3);")
+            == ["source×3", "agg×3", "sink×3"])
+        #expect(try sinkFragments("CREATE SINK s AS SELECT count(*) AS n FROM clicks WITH (parallelism = 3);")
+            == ["source×3", "agg×1", "sink×1"])
+        #expect(try sinkFragments("CREATE SINK s AS SELECT c.url, u.region FROM clicks c JOIN users u ON c.user_id = u.user_id;")
+            == ["source×1", "source_users×1", "join×1", "sink×1"])
+        #expect(try sinkFragments("CREATE SINK s AS SELECT c.url, u.region FROM clicks c JOIN users u ON c.user_id = u.user_id;",
+                                  setup: "SET streaming_enable_unaligned_join = true;")
+            == ["source×1", "source_users×1", "join×1", "logstore×1", "select×1", "sink×1"])
+        // Nothing left to do after the log store: the sink reads it directly.
+        #expect(try sinkFragments("CREATE SINK s AS SELECT * FROM a JOIN b ON a.x = b.y;", setup: """
+            CREATE SOURCE a (x INT, p DOUBLE); CREATE SOURCE b (y INT, q VARCHAR);
+            SET streaming_enable_unaligned_join = true;
+            """) == ["source×1", "source_b×1", "join×1", "logstore×1", "sink×1"])
+    }
+
+    @Test func aSinkOverAViewsQueryAndSelectStarAreTheFromForms() throws {
+        #expect(try sinkFragments("CREATE SINK s AS SELECT * FROM clicks WITH (parallelism = 2);") == ["source×2", "sink×2"])
+        let fixture = try PlannerFixture.withCatalog()
+        try fixture.run("""
+            CREATE MATERIALIZED VIEW spend AS SELECT user_id, sum(amount) AS total FROM clicks GROUP BY user_id;
+            CREATE SINK everything AS (SELECT * FROM spend);
+            CREATE SINK w FROM spend;
+            CREATE SINK big AS SELECT user_id FROM spend WHERE total > 10 WITH (cost = '5us', throughput = 100);
+            """)
+        let everything = try #require(fixture.engine.jobSpec("everything")), w = try #require(fixture.engine.jobSpec("w"))
+        #expect(everything.fragments == w.fragments)
+        let big = try #require(fixture.engine.jobSpec("big"))
+        #expect(big.fragments.map(\.role) == ["select", "sink"])
+        #expect(big.dependsOn == ["spend"])
+        // The sink's cost is the sink's, as in CREATE SINK ... FROM; the query costs nothing.
+        #expect(big.fragments.map(\.cost) == [.free, .fixed(5_000)])
+        #expect(throws: EngineError.self) { try fixture.run("DROP MATERIALIZED VIEW spend;") }
+    }
+
+    @Test func aSinksQueryHasNoOrderAndNoLimit() throws {
+        let fixture = try PlannerFixture.withCatalog()
+        for sql in ["CREATE SINK s AS SELECT * FROM clicks ORDER BY amount;", "CREATE SINK s AS SELECT * FROM clicks LIMIT 5;",
+                    "CREATE SINK s AS SELECT nope FROM clicks;", "CREATE SINK s AS SELECT * FROM clicks WITH (rate = 5);"] {
+            #expect(throws: SQLError.self, "\(sql)") { try fixture.run(sql) }
+        }
+        #expect(fixture.engine.jobNames.isEmpty)
+        #expect(fixture.engine.actorSnapshots().isEmpty)
+    }
+
     // MARK: DROP and dependents
 
     @Test func dropRefusesWhileDependentsExistAndNamesThem() throws {

@@ -65,6 +65,10 @@ import Testing
         #expect(complete("EXPLAIN ") == ["CREATE", "enriched", "spend"])
         #expect(complete("EXPLAIN sp") == ["spend"])
         #expect(complete("CREATE SINK w FROM ") == ["clicks", "enriched", "orders", "spend", "users"], "a sink reads a view, a source or a table")
+        #expect(complete("CREATE SINK w ") == ["AS", "FROM", "WITH"])
+        #expect(complete("CREATE SINK w AS SELECT * FROM ") == ["clicks", "enriched", "orders", "spend", "users"])
+        #expect(complete("CREATE MATERIALIZED VIEW v ") == ["AS", "WITH"])
+        #expect(complete("EXPLAIN CREATE ") == ["MATERIALIZED", "SINK"])
     }
 
     @Test func namesAfterDrop() {

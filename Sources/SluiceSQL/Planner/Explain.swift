@@ -144,11 +144,23 @@ public struct Explain {
             let pkText = pk.isEmpty ? "[] (append and retract rows)" : "[\(names(pk, columns))]"
             return "StreamMaterialize { columns: [\(columns.names.joined(separator: ", "))], pk_columns: \(pkText) }"
         case .sink(let sink):
-            var parts = ["type: upsert"]
+            var parts = ["type: \(isAppendOnly(spec) ? "append-only" : "upsert")"]
             parts.append("throughput: " + (sink.throughput.map { VirtualTime.formatNumber($0) + " rows/s" } ?? "unlimited"))
             parts.append("batch: \(sink.batch)")
             parts.append("latency: \(VirtualTime.format(sink.latency))")
             return "StreamSink { \(parts.joined(separator: ", ")) }"
+        }
+    }
+
+    /// Whether a job's stream only ever inserts (RisingWave's append-only sink): no aggregate
+    /// in it or in any view it reads, since an aggregate retracts a group's old row.
+    private func isAppendOnly(_ spec: JobSpec) -> Bool {
+        spec.fragments.allSatisfy { fragment in
+            !fragment.operators.contains { if case .hashAgg = $0 { true } else { false } }
+                && fragment.inputs.allSatisfy { input in
+                    guard case .view(let name) = input.from else { return true }
+                    return engine.jobSpec(name).map(isAppendOnly) ?? true
+                }
         }
     }
 

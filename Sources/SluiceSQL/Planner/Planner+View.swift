@@ -143,16 +143,24 @@ extension Planner {
 
     // MARK: Views
 
+    /// The job a `CREATE MATERIALIZED VIEW` or `CREATE SINK` defines, planned but not created
+    /// (for the statement itself, and for `EXPLAIN CREATE ...`).
+    public func planJob(_ statement: Statement, definition: String) throws(SQLError) -> JobSpec {
+        switch statement {
+        case .createView(let name, let query, let options):
+            return try planView(name: name, query: query, options: options, definition: definition)
+        case .createSink(let name, let from, let options):
+            return try planSink(name: name, from: from, options: options, definition: definition)
+        case .createSinkAsSelect(let name, let query, let options):
+            return try planSink(name: name, query: query, options: options, definition: definition)
+        default:
+            throw SQLError("only a materialized view or a sink has a plan", hint: "EXPLAIN CREATE MATERIALIZED VIEW v AS SELECT ...")
+        }
+    }
+
     public func planView(name: Identifier, query: Query, options: [WithOption], definition: String) throws(SQLError) -> JobSpec {
         try checkNewName(name)
-        if let order = query.orderBy.first {
-            throw SQLError("ORDER BY is not allowed in a materialized view", at: order.range,
-                           hint: "order when you read it: SELECT * FROM \(name.name) ORDER BY ...")
-        }
-        if query.limit != nil {
-            throw SQLError("LIMIT is not allowed in a materialized view", at: query.limitRange ?? query.range,
-                           hint: "limit when you read it: SELECT * FROM \(name.name) LIMIT ...")
-        }
+        try refuseOrderAndLimit(query, in: "a materialized view", readIt: "SELECT * FROM \(name.name)")
         let o = try Options(options, allowed: ["parallelism", "cost"], object: "materialized view \(name.name)")
         let parallelism = try o.get("parallelism", { $0.integer(in: 1...256) }) ?? 1
         let cost = try o.get("cost", { $0.cost() }) ?? .free
@@ -161,13 +169,26 @@ extension Planner {
                         definition: definition)
     }
 
-    /// Builds the fragments of a bound query ending in a materialize operator.
-    func buildJob(name: String, kind: JobKind, bound: BoundQuery, parallelism: Int, cost: CostSpec, definition: String) -> JobSpec {
+    /// A continuous query has no order and no end: both belong to a read (`readIt`).
+    private func refuseOrderAndLimit(_ query: Query, in object: String, readIt: String) throws(SQLError) {
+        if let order = query.orderBy.first {
+            throw SQLError("ORDER BY is not allowed in \(object)", at: order.range,
+                           hint: "order when you read it: \(readIt) ORDER BY ...")
+        }
+        if query.limit != nil {
+            throw SQLError("LIMIT is not allowed in \(object)", at: query.limitRange ?? query.range,
+                           hint: "limit when you read it: \(readIt) LIMIT ...")
+        }
+    }
+
+    /// Builds the fragments of a bound query: ending in a materialize operator (a view), or,
+    /// for a sink's own query (`sink` given), ending where the query does.
+    func buildJob(name: String, kind: JobKind, bound: BoundQuery, parallelism: Int, cost: CostSpec, definition: String,
+                  sink: Bool = false) -> JobSpec {
         var fragments: [FragmentSpec] = []
         var tail: [OperatorSpec] = []
         if let projection = bound.projection { tail.append(.project(projection, names: bound.outputSchema.names)) }
-        let pk = materializeKey(bound)
-        tail.append(.materialize(primaryKey: pk))
+        if !sink { tail.append(.materialize(primaryKey: materializeKey(bound))) }
         let dependsOn = [bound.left.name] + (bound.right.map { [$0.name] } ?? [])
 
         /// Where an input relation's rows come from: a source fragment, or the view itself.
@@ -213,7 +234,7 @@ extension Planner {
                                                   inputs: [FragmentInput(from: .fragment(fragments.count - 1), distribution: .hash(aggregate.keys))],
                                                   outputSchema: bound.outputSchema))
                 } else {
-                    fragments.append(FragmentSpec(role: "materialize", operators: afterJoin, parallelism: parallelism,
+                    fragments.append(FragmentSpec(role: sink ? "select" : "materialize", operators: afterJoin, parallelism: parallelism,
                                                   inputs: [FragmentInput(from: .fragment(fragments.count - 1), distribution: .simple)],
                                                   outputSchema: bound.outputSchema))
                 }
@@ -240,7 +261,7 @@ extension Planner {
                 fragments.append(FragmentSpec(role: "source", operators: [.source(s.name)] + filterOps + tail, parallelism: parallelism,
                                               inputs: [], cost: cost, outputSchema: bound.outputSchema))
             case .view(let v):
-                fragments.append(FragmentSpec(role: "materialize", operators: filterOps + tail, parallelism: parallelism,
+                fragments.append(FragmentSpec(role: sink ? "select" : "materialize", operators: filterOps + tail, parallelism: parallelism,
                                               // By the whole row: a retraction meets the row it retracts.
                                               inputs: [FragmentInput(from: .view(v.name), distribution: .hash(Array(0..<v.outputSchema.count)))],
                                               cost: cost, outputSchema: bound.outputSchema))
@@ -268,16 +289,62 @@ extension Planner {
 
     // MARK: Sinks
 
+    /// A sink's `WITH` options: how it writes, what each row costs, how many actors.
+    private struct SinkOptions {
+        var sink = SinkSpec()
+        var cost = CostSpec.free
+        var parallelism = 1
+
+        init(_ options: [WithOption], sink name: Identifier) throws(SQLError) {
+            let o = try Options(options, allowed: ["throughput", "batch", "latency", "cost", "parallelism"], object: "sink \(name.name)")
+            sink.throughput = try o.get("throughput", { $0.rate() })
+            sink.batch = try o.get("batch", { $0.integer(in: 1...1_000_000) }) ?? 1
+            sink.latency = try o.get("latency", { $0.duration() }) ?? 0
+            cost = try o.get("cost", { $0.cost() }) ?? .free
+            parallelism = try o.get("parallelism", { $0.integer(in: 1...256) }) ?? 1
+        }
+    }
+
+    /// `CREATE SINK name FROM relation`: the sink reads a view's changes, or a source's log
+    /// through a source fragment of its own.
     public func planSink(name: Identifier, from: Identifier, options: [WithOption], definition: String) throws(SQLError) -> JobSpec {
         try checkNewName(name)
         let upstream = try relation(from)
-        let o = try Options(options, allowed: ["throughput", "batch", "latency", "cost", "parallelism"], object: "sink \(name.name)")
-        var sink = SinkSpec()
-        sink.throughput = try o.get("throughput", { $0.rate() })
-        sink.batch = try o.get("batch", { $0.integer(in: 1...1_000_000) }) ?? 1
-        sink.latency = try o.get("latency", { $0.duration() }) ?? 0
-        let cost = try o.get("cost", { $0.cost() }) ?? .free
-        let parallelism = try o.get("parallelism", { $0.integer(in: 1...256) }) ?? 1
+        let o = try SinkOptions(options, sink: name)
+        return sinkJob(name: name.name, reading: upstream, options: o, definition: definition)
+    }
+
+    /// `CREATE SINK name AS query`: the query's fragments, planned as a view's would be but
+    /// with nothing materialized, then the sink behind its last fragment (no shuffle). `cost`
+    /// is the sink's per-row cost, as in `CREATE SINK ... FROM`; `parallelism` applies to
+    /// the query's fragments, and the sink runs as many actors as the last of them.
+    public func planSink(name: Identifier, query: Query, options: [WithOption], definition: String) throws(SQLError) -> JobSpec {
+        try checkNewName(name)
+        try refuseOrderAndLimit(query, in: "a sink's query", readIt: "SELECT * FROM view")
+        let o = try SinkOptions(options, sink: name)
+        let bound = try bindQuery(query)
+        if bound.right == nil && bound.filter == nil && bound.aggregate == nil && bound.projection == nil {
+            // SELECT * FROM relation: the same sink as CREATE SINK ... FROM relation.
+            return sinkJob(name: name.name, reading: bound.left, options: o, definition: definition)
+        }
+        var job = buildJob(name: name.name, kind: .sink, bound: bound, parallelism: o.parallelism, cost: .free,
+                           definition: definition, sink: true)
+        var last = job.fragments.count - 1
+        // A fragment left with nothing to do (the log store's relay, when the projection is
+        // the identity): the sink reads its input instead.
+        if job.fragments[last].operators.isEmpty, job.fragments[last].inputs.count == 1,
+           case .fragment(let upstream) = job.fragments[last].inputs[0].from {
+            job.fragments.removeLast()
+            last = upstream
+        }
+        job.fragments.append(FragmentSpec(role: "sink", operators: [.sink(o.sink)], parallelism: job.fragments[last].parallelism,
+                                          inputs: [FragmentInput(from: .fragment(last), distribution: .simple)],
+                                          cost: o.cost, outputSchema: bound.outputSchema))
+        return job
+    }
+
+    private func sinkJob(name: String, reading upstream: Relation, options o: SinkOptions, definition: String) -> JobSpec {
+        let parallelism = o.parallelism, sink = o.sink, cost = o.cost
         var fragments: [FragmentSpec] = []
         let input: FragmentInput
         switch upstream {
@@ -290,7 +357,7 @@ extension Planner {
         }
         fragments.append(FragmentSpec(role: "sink", operators: [.sink(sink)], parallelism: parallelism, inputs: [input],
                                       cost: cost, outputSchema: upstream.schema))
-        return JobSpec(name: name.name, kind: .sink, fragments: fragments, outputSchema: upstream.schema,
+        return JobSpec(name: name, kind: .sink, fragments: fragments, outputSchema: upstream.schema,
                        dependsOn: [upstream.name], definition: definition)
     }
 }

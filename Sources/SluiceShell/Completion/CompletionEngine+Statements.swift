@@ -50,6 +50,8 @@ extension CompletionEngine {
         }
         if words.count >= 2 && words.suffix(2) == ["SHOW", "METRICS"] { return [.names(context.actors)] }
         if first == "ALTER" && words.count == 3 && words[1] == "SOURCE" { return [.keywords(["PAUSE", "RESUME", "SET"])] }
+        if words.count == 3 && words[0...1] == ["CREATE", "SINK"] { return [.keywords(["FROM", "AS", "WITH"])] }
+        if words.count == 4 && words[0...1] == ["CREATE", "MATERIALIZED"] { return [.keywords(["AS", "WITH"])] }
         if first == "ALTER" && words.count == 4 && words[1] == "MATERIALIZED" { return [.keywords(["SET"])] }
         if first == "ALTER" && (previous == "PAUSE" || previous == "RESUME") { return [.keywords(["PARTITION"])] }
         if first == "ALTER" && previous == "SET" && words[1] == "MATERIALIZED" { return [.keywords(["PARALLELISM"])] }

@@ -42,6 +42,8 @@ public enum CompletionVocabulary {
     static let followers: [([String], [String])] = [
         (["CREATE"], ["MATERIALIZED", "SINK", "SOURCE", "TABLE"]),
         (["CREATE", "MATERIALIZED"], ["VIEW"]),
+        (["EXPLAIN", "CREATE"], ["MATERIALIZED", "SINK"]),
+        (["EXPLAIN", "CREATE", "MATERIALIZED"], ["VIEW"]),
         (["DROP"], ["MATERIALIZED", "SINK", "SOURCE", "TABLE"]),
         (["DROP", "MATERIALIZED"], ["VIEW"]),
         (["ALTER"], ["MATERIALIZED", "SOURCE"]),
