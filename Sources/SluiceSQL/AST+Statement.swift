@@ -128,6 +128,9 @@ public enum Statement: Sendable, Hashable {
     case show(ShowKind)
     /// `SHOW METRICS [actor]`.
     case showMetrics(Identifier?)
+    /// `DESCRIBE name` (or `DESC name`, `SHOW COLUMNS FROM name`): a source's, table's, view's
+    /// or sink's columns, and what the object is.
+    case describe(Identifier)
     /// `RESET METRICS`.
     case resetMetrics
     /// `EXPLAIN CREATE MATERIALIZED VIEW ...` or `EXPLAIN CREATE SINK ...`: the plan of the

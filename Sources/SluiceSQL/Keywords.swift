@@ -2,7 +2,7 @@
 public enum Keywords {
     /// The words a statement can begin with, upper-case, alphabetical.
     public static let statements: [String] = [
-        "ALTER", "BARRIER", "CREATE", "DIAGNOSE", "DROP", "EXPLAIN", "INJECT", "PLOT", "RESET",
+        "ALTER", "BARRIER", "CREATE", "DESCRIBE", "DIAGNOSE", "DROP", "EXPLAIN", "INJECT", "PLOT", "RESET",
         "RUN", "SELECT", "SET", "SHOW", "STEP", "TRACE", "WATCH",
     ]
 

@@ -32,6 +32,13 @@ extension Parser {
                 _ = try expect("views", "after SHOW MATERIALIZED")
                 return .show(.views)
             }
+            if token.value == "columns" {
+                advance()
+                guard accept("from") != nil || accept("in") != nil else {
+                    throw unexpected("FROM after SHOW COLUMNS", suggesting: ["from"])
+                }
+                return .describe(try identifier("a source, table, view or sink name"))
+            }
             if token.value == "metrics" {
                 advance()
                 if seesName, !["every", "for", "speed"].contains(current.value) {

@@ -9,7 +9,6 @@ extension Parser {
         "commit": "Sluice has no transactions: every statement applies at once",
         "rollback": "Sluice has no transactions; .rewind N goes back to an earlier cell",
         "flush": "use BARRIER to inject a barrier, or STEP BARRIER to complete one",
-        "describe": "SHOW SOURCES, SHOW VIEWS and EXPLAIN name describe objects",
     ]
 
     /// Reads one statement, up to its end. Returns the statement and, for SET and INJECT,
@@ -39,6 +38,9 @@ extension Parser {
         case "trace": statement = try trace()
         case "set": (statement, valueRange) = try set()
         case "show": statement = try show()
+        case "describe", "desc":
+            advance()
+            statement = .describe(try identifier("a source, table, view or sink name"))
         case "reset": statement = try reset()
         case "explain": statement = try explain()
         case "diagnose":

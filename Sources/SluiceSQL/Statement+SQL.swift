@@ -51,6 +51,8 @@ extension Statement: CustomStringConvertible {
             return "TRACE " + categories.map(\.rawValue).joined(separator: ", ")
         case .set(let name, let value):
             return "SET \(name.sql) = \(value.sql)"
+        case .describe(let name):
+            return "DESCRIBE \(name.sql)"
         case .showVariable(let name):
             return "SHOW \(name.sql)"
         case .reset(let name):

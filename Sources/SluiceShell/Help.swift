@@ -16,7 +16,7 @@ enum Help {
              WATCH SHOW QUEUES EVERY 200ms FOR 10s [SPEED 1x]
     Choose   SET flow_control = credit|permits|tcp|unbounded|drop_tail|drop_head; SHOW ALL; RESET x
     Look     SHOW SOURCES|VIEWS|SINKS|ACTORS|QUEUES|BARRIERS|CHECKPOINTS|LAG|LEDGER|GRAPH|METRICS [actor];
-             SELECT ... FROM view; EXPLAIN view; DIAGNOSE; PLOT queue(actor), barrier_latency LAST 30s;
+             SELECT ... FROM view; DESCRIBE name; EXPLAIN view; DIAGNOSE; PLOT queue(actor), barrier_latency LAST 30s;
              RESET METRICS
 
     .help TOPIC    flow_control, credit, permits, tcp, kafka, barriers, metrics, notebook

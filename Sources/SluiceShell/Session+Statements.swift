@@ -106,6 +106,8 @@ extension Session {
             return try show(kind)
         case .showMetrics(let actor):
             return try showMetrics(actor)
+        case .describe(let name):
+            return try describe(name)
         case .resetMetrics:
             engine.resetMetrics()
             return [.notice("RESET METRICS: the averaging window starts at \(VirtualTime.formatSeconds(engine.now))")]

@@ -128,6 +128,15 @@ struct DriveAndLookTests {
         #expect(message("SHOW;") == "expected what to show after SHOW, found ';'")
     }
 
+    @Test func describe() {
+        #expect(statement("DESCRIBE clicks;")?.sql == "DESCRIBE clicks")
+        #expect(statement("desc Spend;")?.sql == "DESCRIBE spend")
+        #expect(statement("SHOW COLUMNS FROM spend;")?.sql == "DESCRIBE spend")
+        #expect(statement("SHOW COLUMNS IN spend;")?.sql == "DESCRIBE spend")
+        #expect(message("DESCRIBE;") == "expected a source, table, view or sink name, found ';'")
+        #expect(message("SHOW COLUMNS spend;") == "expected FROM after SHOW COLUMNS, found 'spend'")
+    }
+
     @Test func explain() {
         guard case .explainCreate(.createView(let name, let query, let options))? =
             statement("EXPLAIN CREATE MATERIALIZED VIEW spend AS SELECT user_id, count(*) FROM clicks GROUP BY user_id WITH (parallelism = 4);")

@@ -69,6 +69,8 @@ import Testing
         #expect(complete("CREATE SINK w AS SELECT * FROM ") == ["clicks", "enriched", "orders", "spend", "users"])
         #expect(complete("CREATE MATERIALIZED VIEW v ") == ["AS", "WITH"])
         #expect(complete("EXPLAIN CREATE ") == ["MATERIALIZED", "SINK"])
+        #expect(complete("DESCRIBE ") == ["clicks", "enriched", "orders", "spend", "users", "warehouse"])
+        #expect(complete("SHOW COLUMNS FROM sp") == ["spend"])
     }
 
     @Test func namesAfterDrop() {

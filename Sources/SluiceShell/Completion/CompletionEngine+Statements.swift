@@ -38,6 +38,7 @@ extension CompletionEngine {
             return [.keywords(CompletionVocabulary.showTargets), .names(context.variables)]
         case ["RESET"]: return [.keywords(["ALL", "METRICS"]), .names(context.variables)]
         case ["EXPLAIN"]: return [.keywords(["CREATE"]), .names(context.views)]
+        case ["DESCRIBE"], ["DESC"], ["SHOW", "COLUMNS", "FROM"]: return [.names(relations + context.sinks)]
         case ["ALTER", "SOURCE"], ["DROP", "SOURCE"]: return [.names(context.sources)]
         case ["DROP", "TABLE"]: return [.names(context.tables)]
         case ["DROP", "SINK"]: return [.names(context.sinks)]

@@ -13,7 +13,7 @@ public enum CompletionVocabulary {
 
     /// Keywords that begin a statement.
     public static let statementStarts: [String] = [
-        "ALTER", "BARRIER", "CREATE", "DIAGNOSE", "DROP", "EXPLAIN", "INJECT", "PLOT", "RESET", "RUN",
+        "ALTER", "BARRIER", "CREATE", "DESCRIBE", "DIAGNOSE", "DROP", "EXPLAIN", "INJECT", "PLOT", "RESET", "RUN",
         "SELECT", "SET", "SHOW", "STEP", "TRACE", "WATCH",
     ]
 
@@ -25,7 +25,7 @@ public enum CompletionVocabulary {
 
     /// What `SHOW` can show besides a variable.
     public static let showTargets: [String] = [
-        "ACTORS", "ALL", "BARRIERS", "CHECKPOINTS", "GRAPH", "LAG", "LEDGER", "METRICS", "QUEUES",
+        "ACTORS", "ALL", "BARRIERS", "CHECKPOINTS", "COLUMNS", "GRAPH", "LAG", "LEDGER", "METRICS", "QUEUES",
         "SINKS", "SOURCES", "TABLES", "VIEWS",
     ]
 
@@ -43,6 +43,7 @@ public enum CompletionVocabulary {
         (["CREATE"], ["MATERIALIZED", "SINK", "SOURCE", "TABLE"]),
         (["CREATE", "MATERIALIZED"], ["VIEW"]),
         (["EXPLAIN", "CREATE"], ["MATERIALIZED", "SINK"]),
+        (["SHOW", "COLUMNS"], ["FROM"]),
         (["EXPLAIN", "CREATE", "MATERIALIZED"], ["VIEW"]),
         (["DROP"], ["MATERIALIZED", "SINK", "SOURCE", "TABLE"]),
         (["DROP", "MATERIALIZED"], ["VIEW"]),

@@ -1,0 +1,55 @@
+import SluiceEngine
+import SluiceSQL
+
+/// DESCRIBE: one object's columns, then what it is and what it is made of.
+extension Session {
+    func describe(_ name: Identifier) throws -> [OutputBlock] {
+        if let source = engine.sourceSpec(name.name) { return describe(source) }
+        if let job = engine.jobSpec(name.name) { return describe(job) }
+        throw SQLError("\"\(name.name)\" does not exist", at: name.range,
+                       hint: Suggest.nearest(name.name, among: engine.sourceNames + engine.jobNames).map { "did you mean \($0)?" }
+                           ?? "SHOW SOURCES, SHOW VIEWS and SHOW SINKS list what exists")
+    }
+
+    private func describe(_ source: SourceSpec) -> [OutputBlock] {
+        let keyNote = source.isTable ? "primary key" : "key: \(source.keys) keys, \(source.keyDistribution)"
+        let columns = columnsTable(source.schema) { $0 == source.keyColumn ? keyNote : "" }
+        var facts: [String]
+        if source.isTable {
+            facts = ["\(source.tableRows) rows"]
+        } else {
+            facts = ["a log of \(source.partitions) partition\(source.partitions == 1 ? "" : "s")",
+                     "rate \(VirtualTime.formatNumber(source.rate)) rows/s, \(source.pattern)",
+                     "retention " + (source.retention.map(VirtualTime.format) ?? "forever")]
+        }
+        if source.cost != .free { facts.append("cost \(source.cost) per row") }
+        let readers = engine.jobSnapshots().filter { $0.dependsOn.contains(source.name) }.map(\.name)
+        facts.append(readers.isEmpty ? "read by nothing yet" : "read by " + readers.joined(separator: ", "))
+        return [.table(columns), .notice("\(source.isTable ? "table" : "source") \(source.name): " + facts.joined(separator: "; "))]
+    }
+
+    private func describe(_ job: JobSpec) -> [OutputBlock] {
+        let primaryKey: [Int]
+        if case .materialize(let pk)? = job.fragments.last?.operators.last { primaryKey = pk } else { primaryKey = [] }
+        let columns = columnsTable(job.outputSchema) { primaryKey.contains($0) ? "primary key" : "" }
+        let actors = job.fragments.reduce(0) { $0 + $1.parallelism }
+        var facts = ["\(job.fragments.count) fragment\(job.fragments.count == 1 ? "" : "s"), \(actors) actor\(actors == 1 ? "" : "s")",
+                     "reads " + job.dependsOn.joined(separator: ", ")]
+        switch job.kind {
+        case .materializedView:
+            if primaryKey.isEmpty { facts.append("no primary key: its rows are a multiset") }
+        case .sink:
+            if case .sink(let sink)? = job.fragments.last?.operators.last {
+                facts.append("writes " + (sink.throughput.map { "\(VirtualTime.formatNumber($0)) rows/s" } ?? "without a limit")
+                             + " in batches of up to \(sink.batch), \(VirtualTime.format(sink.latency)) per write")
+            }
+        }
+        let kind = job.kind == .sink ? "sink" : "materialized view"
+        return [.table(columns), .notice("\(kind) \(job.name): " + facts.joined(separator: "; ")), .text(job.definition)]
+    }
+
+    private func columnsTable(_ schema: Schema, note: (Int) -> String) -> ResultTable {
+        let rows = schema.columns.enumerated().map { i, c -> [ResultValue] in [.text(c.name), .text(c.type.sqlName), .text(note(i))] }
+        return ResultTable(columns: [ResultColumn("column"), ResultColumn("type"), ResultColumn("note")], rows: rows)
+    }
+}
