@@ -31,11 +31,13 @@ extension Session {
             return runFor(d, verb: "STEP")
         case .barrier:
             let outcome: BarrierStepOutcome
+            let report = progressReport()
             do {
-                outcome = try engine.stepBarrier(cancel: cancel)
+                outcome = try engine.stepBarrier(cancel: cancel, progress: report.update)
             } catch EngineError.noBarrierInFlight {
                 throw SQLError("no barrier is in flight", at: range, hint: "inject one with BARRIER, or wait for the next periodic one")
             }
+            report.finish()
             var blocks = drainTrace()
             switch outcome {
             case .completed(let c):
@@ -56,10 +58,7 @@ extension Session {
     func runFor(_ duration: Int64, verb: String = "RUN") -> [OutputBlock] {
         let start = engine.now
         let target = start + duration
-        let wallStart = DispatchTime.now().uptimeNanoseconds
-        let rowsStart = processedRows()
-        var lastReport = wallStart
-        var reported = false
+        let report = progressReport()
         var blocks: [OutputBlock] = []
         let slice = max(VirtualTime.millisecond, min(100 * VirtualTime.millisecond, duration / 20 + 1))
         var outcome = RunOutcome.completed
@@ -67,15 +66,9 @@ extension Session {
             outcome = engine.run(until: min(target, engine.now + slice), cancel: cancel)
             blocks += drainTrace()
             if outcome == .cancelled || cancel.isCancelled { outcome = .cancelled; break }
-            let wall = DispatchTime.now().uptimeNanoseconds
-            if hooks.interactive, let progress = hooks.progress, wall - wallStart > 500_000_000, wall - lastReport > 100_000_000 {
-                let seconds = Double(wall - wallStart) / 1e9
-                progress(engine.now, target, Double(processedRows() - rowsStart) / seconds)
-                lastReport = wall
-                reported = true
-            }
+            report.update(engine.now, target)
         }
-        if reported { hooks.progressDone?() }
+        report.finish()
         if outcome == .cancelled {
             blocks.append(.notice("cancelled: virtual time stopped at \(VirtualTime.formatSeconds(engine.now)) (\(VirtualTime.format(engine.now - start)) of \(VirtualTime.format(duration)))"))
         } else {
@@ -84,9 +77,12 @@ extension Session {
         return blocks
     }
 
-    /// Rows taken by every actor so far: the simulation's work, for rows per second.
-    private func processedRows() -> Int64 {
-        engine.actorSnapshots().reduce(0) { $0 + $1.rowsIn }
+    /// The progress line of a long RUN or STEP BARRIER, on a terminal only.
+    private func progressReport() -> ProgressReport {
+        ProgressReport(show: hooks.interactive ? hooks.progress : nil, done: hooks.progressDone) { [engine] in
+            // Rows taken by every actor so far: the simulation's work, for rows per second.
+            engine.actorSnapshots().reduce(0) { $0 + $1.rowsIn }
+        }
     }
 
     /// WATCH: render the SHOW every `every` of virtual time for `duration`. With SPEED the
@@ -133,5 +129,38 @@ extension Session {
             }
         }
         return blocks
+    }
+}
+
+/// A progress line for a long stretch of virtual time: shown after half a second of wall
+/// time, redrawn at most every 100 ms with the rows the simulation takes per wall second,
+/// and cleared at the end if it was shown.
+final class ProgressReport {
+    private let show: ((_ now: Int64, _ target: Int64, _ rowsPerSecond: Double) -> Void)?
+    private let done: (() -> Void)?
+    private let rows: () -> Int64
+    private let wallStart = DispatchTime.now().uptimeNanoseconds
+    private let rowsStart: Int64
+    private var lastShown: UInt64 = 0
+    private var shown = false
+
+    init(show: ((Int64, Int64, Double) -> Void)?, done: (() -> Void)?, rows: @escaping () -> Int64) {
+        self.show = show
+        self.done = done
+        self.rows = rows
+        rowsStart = show == nil ? 0 : rows()
+    }
+
+    func update(_ now: Int64, _ target: Int64) {
+        guard let show else { return }
+        let wall = DispatchTime.now().uptimeNanoseconds
+        guard wall - wallStart > 500_000_000, wall - lastShown > 100_000_000 else { return }
+        show(now, target, Double(rows() - rowsStart) / (Double(wall - wallStart) / 1e9))
+        lastShown = wall
+        shown = true
+    }
+
+    func finish() {
+        if shown { done?() }
     }
 }

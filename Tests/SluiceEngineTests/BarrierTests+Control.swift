@@ -139,6 +139,28 @@ extension BarrierTests {
         #expect(engine.inFlightBarrierCount == 1)
     }
 
+    /// The progress callback sees virtual time move towards the deadline and changes nothing
+    /// (here up to the bound: a sink that never writes holds the barrier).
+    @Test func stepBarrierReportsProgressWithoutChangingTheRun() throws {
+        func engine() throws -> Engine {
+            let engine = Fixtures.engine { $0.barrierIntervalMs = 0; $0.chunkRows = 1; $0.bufferRows = 1 }
+            try engine.createSource(Fixtures.source(rate: 5000))
+            try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [.fixed(100_000)], sink: Fixtures.sinkSpec(throughput: 0)))
+            engine.advance(by: VirtualTime.second)
+            try engine.injectBarrier()
+            return engine
+        }
+        let quiet = try engine(), watched = try engine()
+        var seen: [(Int64, Int64)] = []
+        let a = try quiet.stepBarrier(limit: 5 * VirtualTime.second)
+        let b = try watched.stepBarrier(limit: 5 * VirtualTime.second) { seen.append(($0, $1)) }
+        #expect(a == b)
+        #expect(MetricsText.render(quiet) == MetricsText.render(watched))
+        #expect(!seen.isEmpty)
+        #expect(seen.allSatisfy { $0.1 == VirtualTime.second + 5 * VirtualTime.second && $0.0 <= $0.1 })
+        #expect(zip(seen, seen.dropFirst()).allSatisfy { $0.0 <= $1.0 })
+    }
+
     /// With nothing scheduled at all (no generator, no barrier ticks) it returns at once.
     @Test func stepBarrierReturnsAtOnceWhenNothingIsScheduled() throws {
         let engine = Fixtures.engine { $0.barrierIntervalMs = 0 }

@@ -234,25 +234,31 @@ extension Engine {
     // MARK: Stepping
 
     /// Runs until the oldest in-flight barrier completes, at most `limit` of virtual time.
-    public func stepBarrier(limit: Int64 = 600 * VirtualTime.second, cancel: CancellationFlag? = nil) throws(EngineError) -> BarrierStepOutcome {
+    /// `progress`, when given, is called every few thousand events with the virtual time and
+    /// the deadline (the engine has no wall clock; the caller decides whether to show it).
+    public func stepBarrier(limit: Int64 = 600 * VirtualTime.second, cancel: CancellationFlag? = nil,
+                            progress: ((_ now: Int64, _ deadline: Int64) -> Void)? = nil) throws(EngineError) -> BarrierStepOutcome {
         drainReady()
         guard let target = inFlight.first?.epoch else { throw .noBarrierInFlight }
         let deadline = now + limit
         var count = 0
-        while true {
-            if let done = checkpoints.last(where: { $0.epoch == target }) { return .completed(done) }
+        // Epochs complete in order: the target is done once it is no longer the oldest in flight.
+        while inFlight.first?.epoch == target {
             count &+= 1
             if count & 255 == 0, let cancel, cancel.isCancelled { return .cancelled }
-            guard let next = events.nextTime else {
+            if count & 4095 == 0 { progress?(now, deadline) }
+            if processNext(dueBy: deadline) { continue }
+            guard events.nextTime != nil else {
                 return .stalled("nothing is scheduled: the graph is stalled. \(stallReasons().joined(separator: "; "))")
             }
-            if next > deadline {
-                run(until: deadline)
-                let place = barrierLocations().first?.places.first ?? "unknown"
-                return .stalled("barrier \(target) did not complete within \(VirtualTime.format(limit)) (it is \(place)). \(stallReasons().joined(separator: "; "))")
-            }
-            step()
+            run(until: deadline)
+            let place = barrierLocations().first?.places.first ?? "unknown"
+            return .stalled("barrier \(target) did not complete within \(VirtualTime.format(limit)) (it is \(place)). \(stallReasons().joined(separator: "; "))")
         }
+        guard let done = checkpoints.last(where: { $0.epoch == target }) else {
+            return .stalled("barrier \(target) left no checkpoint")
+        }
+        return .completed(done)
     }
 
     /// Why nothing moves: paused partitions, sinks that never write, self-paused sources.

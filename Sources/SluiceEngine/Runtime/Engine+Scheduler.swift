@@ -28,17 +28,25 @@ extension Engine {
         while true {
             count &+= 1
             if count & 255 == 0, let cancel, cancel.isCancelled { return .cancelled }
-            guard let event = events.pop(dueBy: deadline) else { break }
-            sampleUpTo(event.time)
-            now = event.time
-            _ = process(event, describe: false)
-            drainReady()
+            guard processNext(dueBy: deadline) else { break }
         }
         if deadline > now {
             sampleUpTo(deadline)
             now = deadline
         }
         return .completed
+    }
+
+    /// Processes the next event due by `deadline`, and the work it makes ready, without
+    /// describing it; false when no event is due.
+    @inline(__always)
+    func processNext(dueBy deadline: Int64) -> Bool {
+        guard let event = events.pop(dueBy: deadline) else { return false }
+        sampleUpTo(event.time)
+        now = event.time
+        _ = process(event, describe: false)
+        drainReady()
+        return true
     }
 
     /// Number of events processed so far (for progress reports).
