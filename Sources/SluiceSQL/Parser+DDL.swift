@@ -55,6 +55,13 @@ extension Parser {
             return .createView(name: name, query: query, options: options)
         case .sink:
             if sees("as") || sees("with") {
+                if accept("with") != nil {
+                    try optionList("WITH", into: &options)
+                    if sees("from") {
+                        throw SQLError("options come after the relation in CREATE SINK ... FROM", at: current.range,
+                                       hint: "CREATE SINK \(name.sql) FROM view WITH (...)")
+                    }
+                }
                 let query = try viewBody(into: &options, after: "the sink's options")
                 try expectEnd()
                 return .createSinkAsSelect(name: name, query: query, options: options)
