@@ -8,12 +8,14 @@ import SluiceEngine
 struct PlannerTests {
     // MARK: Fragments
 
-    /// Roles of a planned view's fragments, in fragment order, with their parallelism.
+    /// Roles of a planned view's or sink's fragments, in fragment order, with their parallelism.
     func fragments(_ create: String, setup: String = "") throws -> [String] {
         let fixture = try PlannerFixture.withCatalog()
         try fixture.run(setup)
         try fixture.run(create)
-        let name = String(create.split(separator: " ")[3])
+        // CREATE MATERIALIZED VIEW name ... or CREATE SINK name ...
+        let words = create.split(separator: " ")
+        let name = String(words[words[1] == "SINK" ? 2 : 3])
         let spec = try #require(fixture.engine.jobSpec(name))
         return spec.fragments.map { "\($0.role)×\($0.parallelism)" }
     }
@@ -55,40 +57,29 @@ struct PlannerTests {
 
     // MARK: A sink's own query
 
-    /// Roles of a planned sink's fragments (`CREATE SINK name AS ...`), with their parallelism.
-    func sinkFragments(_ create: String, setup: String = "") throws -> [String] {
-        let fixture = try PlannerFixture.withCatalog()
-        try fixture.run(setup)
-        try fixture.run(create)
-        let name = String(create.split(separator: " ")[2])
-        let spec = try #require(fixture.engine.jobSpec(name))
-        #expect(spec.kind == .sink)
-        return spec.fragments.map { "\($0.role)×\($0.parallelism)" }
-    }
-
     /// The query is planned as a view's would be, with nothing materialized; the sink reads
     /// its last fragment without a shuffle, as many actors as it has.
     @Test func aSinksQueryIsPlannedLikeAViewWithTheSinkBehindIt() throws {
-        #expect(try sinkFragments("CREATE SINK s AS SELECT url FROM clicks WHERE amount > 1 WITH (parallelism = 3);")
+        #expect(try fragments("CREATE SINK s AS SELECT url FROM clicks WHERE amount > 1 WITH (parallelism = 3);")
             == ["source×3", "sink×3"])
-        #expect(try sinkFragments("CREATE SINK s AS SELECT url, count(*) AS n FROM clicks GROUP BY url WITH (parallelism = 3);")
+        #expect(try fragments("CREATE SINK s AS SELECT url, count(*) AS n FROM clicks GROUP BY url WITH (parallelism = 3);")
             == ["source×3", "agg×3", "sink×3"])
-        #expect(try sinkFragments("CREATE SINK s AS SELECT count(*) AS n FROM clicks WITH (parallelism = 3);")
+        #expect(try fragments("CREATE SINK s AS SELECT count(*) AS n FROM clicks WITH (parallelism = 3);")
             == ["source×3", "agg×1", "sink×1"])
-        #expect(try sinkFragments("CREATE SINK s AS SELECT c.url, u.region FROM clicks c JOIN users u ON c.user_id = u.user_id;")
+        #expect(try fragments("CREATE SINK s AS SELECT c.url, u.region FROM clicks c JOIN users u ON c.user_id = u.user_id;")
             == ["source×1", "source_users×1", "join×1", "sink×1"])
-        #expect(try sinkFragments("CREATE SINK s AS SELECT c.url, u.region FROM clicks c JOIN users u ON c.user_id = u.user_id;",
+        #expect(try fragments("CREATE SINK s AS SELECT c.url, u.region FROM clicks c JOIN users u ON c.user_id = u.user_id;",
                                   setup: "SET streaming_enable_unaligned_join = true;")
             == ["source×1", "source_users×1", "join×1", "logstore×1", "select×1", "sink×1"])
         // Nothing left to do after the log store: the sink reads it directly.
-        #expect(try sinkFragments("CREATE SINK s AS SELECT * FROM a JOIN b ON a.x = b.y;", setup: """
+        #expect(try fragments("CREATE SINK s AS SELECT * FROM a JOIN b ON a.x = b.y;", setup: """
             CREATE SOURCE a (x INT, p DOUBLE); CREATE SOURCE b (y INT, q VARCHAR);
             SET streaming_enable_unaligned_join = true;
             """) == ["source×1", "source_b×1", "join×1", "logstore×1", "sink×1"])
     }
 
     @Test func aSinkOverAViewsQueryAndSelectStarAreTheFromForms() throws {
-        #expect(try sinkFragments("CREATE SINK s AS SELECT * FROM clicks WITH (parallelism = 2);") == ["source×2", "sink×2"])
+        #expect(try fragments("CREATE SINK s AS SELECT * FROM clicks WITH (parallelism = 2);") == ["source×2", "sink×2"])
         let fixture = try PlannerFixture.withCatalog()
         try fixture.run("""
             CREATE MATERIALIZED VIEW spend AS SELECT user_id, sum(amount) AS total FROM clicks GROUP BY user_id;
@@ -99,6 +90,7 @@ struct PlannerTests {
         let everything = try #require(fixture.engine.jobSpec("everything")), w = try #require(fixture.engine.jobSpec("w"))
         #expect(everything.fragments == w.fragments)
         let big = try #require(fixture.engine.jobSpec("big"))
+        #expect(big.kind == .sink && everything.kind == .sink)
         #expect(big.fragments.map(\.role) == ["select", "sink"])
         #expect(big.dependsOn == ["spend"])
         // The sink's cost is the sink's, as in CREATE SINK ... FROM; the query costs nothing.
