@@ -159,6 +159,26 @@ struct SessionRescaleTests {
         #expect(rescaled.engine.ledger().balanced)
     }
 
+    /// Rows the view's actors had finished but not sent when it rescaled go to the sink that
+    /// reads it round-robin, as they would have gone, not all to its first actor.
+    @Test func finishedRowsReachTheSinksActorsInTurn() {
+        let s = session("""
+            SET buffer_rows = 16;
+            CREATE SOURCE clicks (user_id INT, amount DOUBLE) WITH (rate = 4000, partitions = 4, keys = 100);
+            CREATE MATERIALIZED VIEW spend AS SELECT user_id, count(*) AS n FROM clicks GROUP BY user_id
+              WITH (parallelism = 4, cost = '500us');
+            CREATE SINK out FROM spend WITH (parallelism = 3, throughput = 100000);
+            RUN 510ms;
+            """)
+        func queued() -> [Int] { s.engine.actorSnapshots().filter { $0.job == "out" }.map(\.inputRows) }
+        let before = queued()
+        #expect(s.execute("ALTER MATERIALIZED VIEW spend SET PARALLELISM = 2;").ok)
+        let moved = zip(queued(), before).map { $0 - $1 }
+        #expect(moved.reduce(0, +) > 0, "some finished rows were moved")
+        #expect(moved.filter { $0 > 0 }.count >= 2, "moved rows per sink actor: \(moved)")
+        #expect(s.engine.ledger().balanced)
+    }
+
     @Test func rescaleErrors() {
         let s = session(Self.setup)
         #expect(s.run("ALTER MATERIALIZED VIEW spend SET PARALLELISM = 0;") == """

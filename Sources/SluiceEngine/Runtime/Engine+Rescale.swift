@@ -261,10 +261,14 @@ extension Engine {
     /// Rows an old actor had finished but not sent: on the new actor's output channels, as
     /// its dispatchers route them, ahead of anything sent since (as `place` puts them).
     private func placeRouted(_ chunk: Chunk, from sender: Actor) {
-        for dispatcher in sender.dispatchers where !dispatcher.channels.isEmpty {
+        for (d, dispatcher) in sender.dispatchers.enumerated() where !dispatcher.channels.isEmpty {
             let targets = dispatcher.channels
             switch dispatcher.mode {
-            case .simple, .roundRobin: place(chunk, on: channels[targets[0]])
+            case .simple: place(chunk, on: channels[targets[0]])
+            case .roundRobin:
+                // The next receiver in turn, as `route` picks it: the moved rows spread out.
+                place(chunk, on: channels[targets[dispatcher.roundRobin % targets.count]])
+                sender.dispatchers[d].roundRobin &+= 1
             case .broadcast: for id in targets { place(chunk, on: channels[id]) }
             case .hash:
                 for (i, part) in partition(chunk, keys: dispatcher.keys, into: targets.count).enumerated() where !part.isEmpty {
