@@ -117,11 +117,10 @@ extension Engine {
             }
         }
         for (f, chunks) in fetched.enumerated() {
-            guard let sourceActor = runtime.fragmentActors[f].first, let first = chunks.first else { continue }
+            guard let firstActor = runtime.fragmentActors[f].first, let first = chunks.first else { continue }
             var all = Chunk(width: first.width)
             for chunk in chunks { all.append(contentsOf: chunk) }
-            actors[sourceActor].fetched = all
-            actors[sourceActor].fetchedFrom = fetchedFrom[f]
+            handOver(all, fetchedFrom: fetchedFrom[f], to: runtime.fragmentActors[f].map { actors[$0] }, orElse: actors[firstActor])
         }
         for f in pending.indices {
             for (k, chunk) in pending[f].enumerated() {
@@ -232,6 +231,25 @@ extension Engine {
                     (target.operators[position] as? MaterializeOperator)?.importRow(row)
                 }
             }
+        }
+    }
+
+    /// Rows the old source actors had polled but not emitted go to the new actor that owns
+    /// their partition, in order, so a barrier's offsets (position minus what is still
+    /// fetched) stay exact for every partition.
+    private func handOver(_ rows: Chunk, fetchedFrom: [(partition: Int, rows: Int)], to owners: [Actor], orElse fallback: Actor) {
+        guard fetchedFrom.reduce(0, { $0 + $1.rows }) == rows.count else {
+            fallback.fetched = rows
+            fallback.fetchedFrom = fetchedFrom
+            return
+        }
+        var start = 0
+        for (partition, count) in fetchedFrom {
+            let owner = owners.first { $0.partitions.contains(partition) } ?? fallback
+            let part = rows.rows(start..<start + count)
+            if owner.fetched == nil { owner.fetched = part } else { owner.fetched!.append(contentsOf: part) }
+            owner.fetchedFrom.append((partition, count))
+            start += count
         }
     }
 

@@ -1,0 +1,31 @@
+import Testing
+@testable import SluiceEngine
+
+/// What a rescale does with the rows a view's source actors had polled and not yet emitted.
+@Suite struct RescaleTests {
+    /// They go to the new actor that owns their partition, in order: a barrier's offsets
+    /// (each partition's position minus what its owner still holds) stay exact.
+    @Test func fetchedRowsGoToTheNewOwnerOfTheirPartition() throws {
+        // One poll takes 2000 rows from each of partitions 0 and 1; 500 µs a row behind the
+        // source keeps most of them waiting in the source actor.
+        let engine = Fixtures.engine { $0.barrierIntervalMs = 0; $0.maxPollRecords = 4000; $0.bufferRows = 16 }
+        try engine.createSource(Fixtures.source(partitions: 4))
+        try engine.createJob(Fixtures.aggregateView("spend", cost: .fixed(500_000), threshold: -1))
+        try engine.inject(8000, into: "clicks")
+        engine.advance(by: 100 * VirtualTime.millisecond)
+        let old = engine.actors.filter { $0.alive && $0.role == .source }
+        let fetched = old.reduce(0) { $0 + $1.fetchedRemaining }
+        try #require(Set(old.flatMap { $0.fetchedFrom.map(\.partition) }).count > 1, "rows of several partitions wait")
+
+        try engine.rescale("spend", parallelism: 2)
+        let sources = engine.actors.filter { $0.alive && $0.role == .source }
+        #expect(sources.map(\.partitions) == [[0, 2], [1, 3]])
+        // Every row is still waiting, or was taken since by its new owner.
+        #expect(sources.reduce(0) { $0 + $1.fetchedRemaining + Int($1.rowsIn) } == fetched)
+        for actor in sources {
+            #expect(actor.fetchedFrom.allSatisfy { actor.partitions.contains($0.partition) }, "\(actor.name): \(actor.fetchedFrom)")
+            #expect(actor.fetchedFrom.reduce(0) { $0 + $1.rows } == actor.fetchedRemaining)
+        }
+        #expect(engine.ledger().balanced)
+    }
+}
