@@ -124,28 +124,48 @@ extension BarrierTests {
         #expect(throws: EngineError.noBarrierInFlight) { try engine.stepBarrier() }
     }
 
-    /// A sink that never writes holds the barrier forever. With the generator ticking,
-    /// `stepBarrier` stops at its bound and says where the barrier is and why.
-    @Test func stepBarrierStopsAtItsBoundOnAStalledGraph() throws {
+    /// A sink writing 1 row/s holds the barrier behind the rows queued before it. With the
+    /// generator ticking, `stepBarrier` stops at its bound and says where the barrier is.
+    @Test func stepBarrierStopsAtItsBound() throws {
+        let engine = Fixtures.engine { $0.barrierIntervalMs = 0; $0.bufferRows = 10 }
+        try engine.createSource(Fixtures.source(rate: 1000))
+        try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec(throughput: 1)))
+        engine.advance(by: VirtualTime.second)
+        try engine.injectBarrier()
+        let start = engine.now
+        let outcome = try engine.stepBarrier(limit: 2 * VirtualTime.second)
+        #expect(engine.now == start + 2 * VirtualTime.second)
+        #expect(outcome == .stalled("barrier 1 did not complete within 2s (it is queued at out.sink.0 from out.source.0 behind 9 rows (9 buffers))"))
+        #expect(engine.inFlightBarrierCount == 1)
+    }
+
+    /// A coupled sink that never writes never takes the barrier either: `stepBarrier` says so
+    /// at once instead of running to its bound. A decoupled one collects it in its log.
+    @Test func stepBarrierKnowsASinkThatNeverWritesHoldsItForever() throws {
         let engine = Fixtures.engine { $0.barrierIntervalMs = 0; $0.bufferRows = 10 }
         try engine.createSource(Fixtures.source(rate: 1000))
         try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec(throughput: 0)))
         engine.advance(by: VirtualTime.second)
         try engine.injectBarrier()
         let start = engine.now
-        let outcome = try engine.stepBarrier(limit: 2 * VirtualTime.second)
-        #expect(engine.now == start + 2 * VirtualTime.second)
-        #expect(outcome == .stalled("barrier 1 did not complete within 2s (it is pending at out.source.0 behind its blocked output). sink out.sink.0 has throughput 0 and never writes"))
-        #expect(engine.inFlightBarrierCount == 1)
+        #expect(try engine.stepBarrier() == .stalled("barrier 1 cannot complete: sink out.sink.0 has throughput 0 and never takes its input"))
+        #expect(engine.now == start)
+
+        let decoupled = Fixtures.engine { $0.barrierIntervalMs = 0; $0.bufferRows = 10; $0.sinkDecouple = true }
+        try decoupled.createSource(Fixtures.source(rate: 1000))
+        try decoupled.createJob(Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec(throughput: 0)))
+        decoupled.advance(by: VirtualTime.second)
+        try decoupled.injectBarrier()
+        #expect(decoupled.inFlightBarrierCount == 0, "a decoupled sink collects the barrier in its log")
     }
 
     /// The progress callback sees virtual time move towards the deadline and changes nothing
-    /// (here up to the bound: a sink that never writes holds the barrier).
+    /// (here up to the bound: a sink writing 1 row/s holds the barrier).
     @Test func stepBarrierReportsProgressWithoutChangingTheRun() throws {
         func engine() throws -> Engine {
             let engine = Fixtures.engine { $0.barrierIntervalMs = 0; $0.chunkRows = 1; $0.bufferRows = 1 }
             try engine.createSource(Fixtures.source(rate: 5000))
-            try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [.fixed(100_000)], sink: Fixtures.sinkSpec(throughput: 0)))
+            try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [.fixed(100_000)], sink: Fixtures.sinkSpec(throughput: 1)))
             engine.advance(by: VirtualTime.second)
             try engine.injectBarrier()
             return engine
@@ -162,7 +182,7 @@ extension BarrierTests {
     }
 
     /// With nothing scheduled at all (no generator, no barrier ticks) it returns at once.
-    @Test func stepBarrierReturnsAtOnceWhenNothingIsScheduled() throws {
+    @Test func stepBarrierReturnsAtOnceWhenASinkNeverWritesAndNothingIsScheduled() throws {
         let engine = Fixtures.engine { $0.barrierIntervalMs = 0 }
         try engine.createSource(Fixtures.source(partitions: 2))
         try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec(throughput: 0)))
@@ -173,7 +193,7 @@ extension BarrierTests {
         let start = engine.now
         let outcome = try engine.stepBarrier()
         #expect(engine.now == start)
-        #expect(outcome == .stalled("nothing is scheduled: the graph is stalled. clicks partition 1 paused for out; sink out.sink.0 has throughput 0 and never writes"))
+        #expect(outcome == .stalled("barrier 1 cannot complete: sink out.sink.0 has throughput 0 and never takes its input"))
     }
 
     /// A paused partition pauses data, not barriers (Kafka's pause() is a consumer matter).

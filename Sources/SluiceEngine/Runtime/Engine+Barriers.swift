@@ -240,6 +240,9 @@ extension Engine {
                             progress: ((_ now: Int64, _ deadline: Int64) -> Void)? = nil) throws(EngineError) -> BarrierStepOutcome {
         drainReady()
         guard let target = inFlight.first?.epoch else { throw .noBarrierInFlight }
+        if let sink = neverCollecting(inFlight[0]) {
+            return .stalled("barrier \(target) cannot complete: sink \(sink.name) has throughput 0 and never takes its input")
+        }
         let deadline = now + limit
         var count = 0
         // Epochs complete in order: the target is done once it is no longer the oldest in flight.
@@ -249,16 +252,33 @@ extension Engine {
             if count & 4095 == 0 { progress?(now, deadline) }
             if processNext(dueBy: deadline) { continue }
             guard events.nextTime != nil else {
-                return .stalled("nothing is scheduled: the graph is stalled. \(stallReasons().joined(separator: "; "))")
+                let reasons = stallReasons()
+                return .stalled("nothing is scheduled: the graph is stalled. "
+                                + (reasons.isEmpty ? "no pending work can make progress" : reasons.joined(separator: "; ")))
             }
             run(until: deadline)
             let place = barrierLocations().first?.places.first ?? "unknown"
-            return .stalled("barrier \(target) did not complete within \(VirtualTime.format(limit)) (it is \(place)). \(stallReasons().joined(separator: "; "))")
+            let reasons = stallReasons()
+            return .stalled("barrier \(target) did not complete within \(VirtualTime.format(limit)) (it is \(place))"
+                            + (reasons.isEmpty ? "" : ". " + reasons.joined(separator: "; ")))
         }
         guard let done = checkpoints.last(where: { $0.epoch == target }) else {
             return .stalled("barrier \(target) left no checkpoint")
         }
         return .completed(done)
+    }
+
+    /// A sink the epoch waits for that will never take it: throughput 0, and coupled (a
+    /// decoupled sink collects the barrier when it enters the sink's log).
+    private func neverCollecting(_ epoch: EpochState) -> Actor? {
+        for (k, id) in epoch.expected.enumerated() where !epoch.collected[k] {
+            let actor = actors[id]
+            if actor.alive, let sink = actor.sink, sink.throughput == 0,
+               !actor.inputs.contains(where: { channels[$0].role == .sinkLog }) {
+                return actor
+            }
+        }
+        return nil
     }
 
     /// Why nothing moves: paused partitions, sinks that never write, self-paused sources.
@@ -275,7 +295,6 @@ extension Engine {
         for actor in actors where actor.alive {
             if let sink = actor.sink, sink.throughput == 0 { reasons.append("sink \(actor.name) has throughput 0 and never writes") }
         }
-        if reasons.isEmpty { reasons.append("no pending work can make progress") }
         return reasons
     }
 
