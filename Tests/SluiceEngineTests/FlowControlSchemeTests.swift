@@ -134,6 +134,39 @@ import Testing
     /// the sender announce a backlog of 5, the receiver grant the 3 floating buffers it has,
     /// the sender spend them down to credit 0 and block, and the sink (batch 2) free two
     /// buffers at once, which come back as 2 credits for the last 2 buffers.
+    /// Credit sends one buffer onto an empty outbox without queueing it there; tracing takes
+    /// the general path (queue, then pump). Both must do exactly the same, record-at-a-time
+    /// and in chunks, with floating buffers contended, over hash and no-shuffle exchanges.
+    @Test(arguments: [(1, 1), (1, 4), (16, 4), (256, 0)])
+    func creditsDirectSendIsTheGeneralPath(_ chunkRows: Int, _ bufferRows: Int) throws {
+        func run(tracing: Bool) throws -> String {
+            let engine = Fixtures.engine {
+                $0.chunkRows = chunkRows
+                $0.bufferRows = bufferRows
+                $0.floatingBuffersPerGate = 3
+                $0.barrierIntervalMs = 50
+            }
+            try engine.createSource(Fixtures.source(rate: 3000, partitions: 2, cost: .exponential(mean: 50_000)))
+            try engine.createJob(Fixtures.aggregateView("spend", parallelism: 2, cost: .exponential(mean: 300_000)))
+            try engine.createJob(Fixtures.sink("out", from: "spend", schema: Fixtures.aggregateView("spend").outputSchema,
+                                               sink: Fixtures.sinkSpec(throughput: 800), cost: .exponential(mean: 100_000)))
+            try engine.createJob(Fixtures.chain("tandem", source: "clicks", stations: [.exponential(mean: 400_000)],
+                                                sink: Fixtures.sinkSpec(throughput: 1500)))
+            if tracing { engine.traceCategories = Set(TraceCategory.allCases) }
+            // Every channel's credit, backlog and floating buffers after every event.
+            var states: [String] = []
+            for _ in 0..<4000 {
+                engine.step()
+                states.append(engine.channelSnapshots().map(\.flowState).joined(separator: "|"))
+            }
+            engine.advance(by: 3 * VirtualTime.second)
+            #expect(engine.ledger().balanced)
+            return states.joined(separator: "\n") + MetricsText.render(engine)
+        }
+        let direct = try run(tracing: false), general = try run(tracing: true)
+        #expect(direct == general)
+    }
+
     @Test func creditProtocolStepByStep() throws {
         let engine = Fixtures.engine { s in
             s.buffersPerChannel = 0

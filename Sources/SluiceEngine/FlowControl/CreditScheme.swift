@@ -49,6 +49,23 @@ final class CreditScheme: FlowControlScheme {
         }
     }
 
+    /// The first half of `pump` for one buffer arriving at an empty outbox: announce a
+    /// backlog of 1 (taking floating buffers for it), then the credit there is to send it.
+    @inline(__always)
+    func creditAfterAnnouncing(_ channel: Channel, engine: Engine) -> Int {
+        if channel.announcedBacklog != 1 { onSenderBacklog(channel, backlog: 1, engine: engine) }
+        return channel.credit
+    }
+
+    /// The rest of `pump` for that buffer, given credit: spend it, transmit, and announce the
+    /// empty backlog, as the outbox round trip would, without it.
+    @inline(__always)
+    func sendAtOnce(_ channel: Channel, _ message: consuming Message, engine: Engine) {
+        channel.credit -= 1
+        engine.transmit(channel, message)
+        onSenderBacklog(channel, backlog: 0, engine: engine)
+    }
+
     @inline(__always)
     func released(_ channel: Channel, rows: Int, buffers: Int, permits: Int, barrier: Bool, engine: Engine) {
         let excess = min(buffers, channel.excessBuffers)

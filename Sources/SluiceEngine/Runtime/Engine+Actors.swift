@@ -317,7 +317,22 @@ extension Engine {
             // `chunk_rows` (views of the same storage), as RisingWave's join chunk builder does.
             let limit = settings.chunkRows, rows = chunk.count
             if rows <= limit {
-                channel.pushOutbox(.data(consume chunk, buffers: channel.buffers(forRows: rows)))
+                let buffers = channel.buffers(forRows: rows)
+                // Credit's common case, one buffer onto an empty outbox with credit for it: the
+                // announcements, the credit and the transmission that queueing it and pumping
+                // would make, in the same order, without the round trip through the outbox
+                // (5 % of record-at-a-time's work). Tracing takes the general path, which says
+                // what it does.
+                if buffers == 1 && channel.outbox.isEmpty && !channel.countedPending && channel.role == .exchange
+                    && settings.flowControl == .credit && !tracing
+                    && schemes.credit.creditAfterAnnouncing(channel, engine: self) > 0 {
+                    channel.sentRows &+= Int64(rows)
+                    schemes.credit.sendAtOnce(channel, .data(consume chunk, buffers: 1), engine: self)
+                    let sender = channel.senderActor
+                    if sender.pendingOutboxes == 0 && sender.status == .backpressured { makeReady(sender) }
+                    return
+                }
+                channel.pushOutbox(.data(consume chunk, buffers: buffers))
             } else {
                 var start = 0
                 while start < rows {
