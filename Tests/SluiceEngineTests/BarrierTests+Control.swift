@@ -124,14 +124,21 @@ extension BarrierTests {
         #expect(throws: EngineError.noBarrierInFlight) { try engine.stepBarrier() }
     }
 
+    /// A source at 1000 rows/s into a sink writing `throughput` rows/s, run for a second,
+    /// then barrier 1 injected.
+    private func barrierBehindASink(throughput: Double, decoupled: Bool = false) throws -> Engine {
+        let engine = Fixtures.engine { $0.barrierIntervalMs = 0; $0.bufferRows = 10; $0.sinkDecouple = decoupled }
+        try engine.createSource(Fixtures.source(rate: 1000))
+        try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec(throughput: throughput)))
+        engine.advance(by: VirtualTime.second)
+        try engine.injectBarrier()
+        return engine
+    }
+
     /// A sink writing 1 row/s holds the barrier behind the rows queued before it. With the
     /// generator ticking, `stepBarrier` stops at its bound and says where the barrier is.
     @Test func stepBarrierStopsAtItsBound() throws {
-        let engine = Fixtures.engine { $0.barrierIntervalMs = 0; $0.bufferRows = 10 }
-        try engine.createSource(Fixtures.source(rate: 1000))
-        try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec(throughput: 1)))
-        engine.advance(by: VirtualTime.second)
-        try engine.injectBarrier()
+        let engine = try barrierBehindASink(throughput: 1)
         let start = engine.now
         let outcome = try engine.stepBarrier(limit: 2 * VirtualTime.second)
         #expect(engine.now == start + 2 * VirtualTime.second)
@@ -142,20 +149,12 @@ extension BarrierTests {
     /// A coupled sink that never writes never takes the barrier either: `stepBarrier` says so
     /// at once instead of running to its bound. A decoupled one collects it in its log.
     @Test func stepBarrierKnowsASinkThatNeverWritesHoldsItForever() throws {
-        let engine = Fixtures.engine { $0.barrierIntervalMs = 0; $0.bufferRows = 10 }
-        try engine.createSource(Fixtures.source(rate: 1000))
-        try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec(throughput: 0)))
-        engine.advance(by: VirtualTime.second)
-        try engine.injectBarrier()
+        let engine = try barrierBehindASink(throughput: 0)
         let start = engine.now
         #expect(try engine.stepBarrier() == .stalled("barrier 1 cannot complete: sink out.sink.0 has throughput 0 and never takes its input"))
         #expect(engine.now == start)
 
-        let decoupled = Fixtures.engine { $0.barrierIntervalMs = 0; $0.bufferRows = 10; $0.sinkDecouple = true }
-        try decoupled.createSource(Fixtures.source(rate: 1000))
-        try decoupled.createJob(Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec(throughput: 0)))
-        decoupled.advance(by: VirtualTime.second)
-        try decoupled.injectBarrier()
+        let decoupled = try barrierBehindASink(throughput: 0, decoupled: true)
         #expect(decoupled.inFlightBarrierCount == 0, "a decoupled sink collects the barrier in its log")
     }
 
