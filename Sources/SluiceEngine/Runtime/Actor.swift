@@ -68,7 +68,8 @@ final class Actor {
     let operators: [StreamOperator]
     /// The same operators by concrete type, for the hot path.
     let chain: [ChainedOperator]
-    let cost: CostSpec
+    /// Cost per row; a source actor's is its source's (`ALTER SOURCE` keeps it current).
+    var cost: CostSpec
     let sink: SinkSpec?
     /// The actor's own stream of cost draws.
     var costs: SeededRandom

@@ -224,9 +224,7 @@ extension Engine {
         if !actor.chain.isEmpty {
             for op in actor.chain { output = op.process(output, side: side, strings: strings) }
         }
-        // Only a source reads its cost off the source (ALTER SOURCE may change it).
-        let cost = actor.role == .source ? actor.consumer?.source.spec.cost ?? actor.cost : actor.cost
-        var duration = actor.costs.totalCost(cost, rows: rows)
+        var duration = actor.costs.totalCost(actor.cost, rows: rows)
         if let sink = actor.sink {
             duration += sink.latency
             if let throughput = sink.throughput, throughput > 0 {
@@ -239,6 +237,7 @@ extension Engine {
         events.schedule(.actorDone, at: now + max(0, duration), target: actor.id)
     }
 
+    @inline(__always)
     func finishWork(_ actor: Actor) {
         if actor.sink != nil {
             actor.writes &+= 1
@@ -391,6 +390,7 @@ extension Engine {
     }
 
     /// Called by schemes: the message arrives at the receiver's side of the channel.
+    @inline(__always)
     func transmit(_ channel: Channel, _ message: consuming Message) {
         let receiver = channel.receiverActor
         if let mark = message.barrier {

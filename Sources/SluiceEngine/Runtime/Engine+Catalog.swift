@@ -45,6 +45,7 @@ extension Engine {
         try validateSource(spec)
         let samplerChanged = spec.keys != log.spec.keys || spec.keyDistribution != log.spec.keyDistribution
         log.spec = spec
+        for actor in actors where actor.consumer?.source === log { actor.cost = spec.cost }
         if samplerChanged { log.updateSampler() }
         scheduleGeneratorTickIfNeeded()
     }

@@ -64,9 +64,12 @@ public final class Engine {
     var retired = RetiredCounters()
 
     // Tracing.
-    public var traceCategories: Set<TraceCategory> = []
+    public var traceCategories: Set<TraceCategory> = [] {
+        didSet { tracing = !traceCategories.isEmpty }
+    }
     var traceLog: [TraceEvent] = []
-    var tracing: Bool { !traceCategories.isEmpty }
+    /// Whether any category is traced: one load on the hot path, not a look into the set.
+    private(set) var tracing = false
 
     public init(settings: EngineSettings = EngineSettings()) throws(EngineError) {
         try settings.validate()
