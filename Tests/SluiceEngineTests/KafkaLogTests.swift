@@ -212,4 +212,29 @@ import Testing
         #expect(abs(consumers[1].recordsConsumedRate - 100) <= 10, "users consumed at \(consumers[1].recordsConsumedRate) rows/s")
         #expect(consumers[1].pollRate > 0)
     }
+
+    /// `ALTER SOURCE … SET (cost = …)` reaches every actor consuming the source at once: both
+    /// actors of a parallel source fragment, in every job reading it. A 1 ms row cost holds
+    /// each actor to 1000 rows/s; at 100 µs each consumes ten times as many. Record at a time,
+    /// so that the chunk in hand at the change (priced at the old cost) is one row.
+    @Test func alterSourceCostReachesEveryConsumingActor() throws {
+        let engine = Self.engine { $0.chunkRows = 1 }
+        try engine.createSource(Fixtures.source(partitions: 2, cost: .fixed(VirtualTime.millisecond)))
+        try engine.inject(100_000, into: "clicks")
+        for name in ["a", "b"] {
+            try engine.createJob(Fixtures.chain(name, source: "clicks", sourceParallelism: 2, stations: [], sink: Fixtures.sinkSpec()))
+        }
+        // What each job's (free) sink wrote: what its source actors emitted, less a row in flight.
+        func consumed() -> [Int64] {
+            let sinks = engine.actorSnapshots().filter { $0.role == "sink" }
+            return ["a", "b"].map { job in sinks.filter { $0.job == job }.reduce(0) { $0 + $1.delivered } }
+        }
+        engine.advance(by: VirtualTime.second)
+        let slow = consumed()
+        #expect(slow.allSatisfy { abs($0 - 2000) <= 20 }, "2 actors × 1000 rows/s: \(slow)")
+        try engine.alterSource("clicks") { $0.cost = .fixed(100 * VirtualTime.microsecond) }
+        engine.advance(by: VirtualTime.second)
+        let fast = zip(consumed(), slow).map { $0 - $1 }
+        #expect(fast.allSatisfy { abs($0 - 20_000) <= 200 }, "2 actors × 10 000 rows/s: \(fast)")
+    }
 }
