@@ -107,9 +107,9 @@ import Testing
         }
     }
 
-    /// The queue is a list in scheduling order that becomes a heap past `heapAbove` events and
-    /// a list again at `listAtMost`: growing and shrinking across both, in waves, and
-    /// hovering between them, must never change the pop order.
+    /// The queue is an unordered list that becomes a heap past `heapAbove` events and a list
+    /// again at `listAtMost`: growing and shrinking across both, in waves, and hovering
+    /// between them, must never change the pop order.
     @Test func eventsKeepTheirOrderAcrossTheListHeapBoundary() {
         var rng = SeededRandom(seed: 12)
         var queue = EventQueue()
