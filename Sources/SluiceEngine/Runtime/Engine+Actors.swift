@@ -93,6 +93,7 @@ extension Engine {
 
     /// Takes the next input: a barrier (handled at once) or up to a chunk of rows from one
     /// channel, visiting the inputs round-robin and skipping those held by alignment.
+    @inline(__always)
     private func startInputWork(_ actor: Actor) -> Bool {
         let n = actor.inputs.count
         guard n > 0 else { return false }
