@@ -63,7 +63,7 @@ public struct PlotSeries: Sendable, Hashable {
 
 /// A kind of flow-control event that `TRACE` can print.
 public enum TraceCategory: String, Sendable, Hashable, CaseIterable {
-    case credit, permits, barriers, blocking
+    case credit, permits, barriers, blocking, kafka
 }
 
 /// `TRACE ON`, `TRACE OFF` or `TRACE credit, barriers`.

@@ -133,13 +133,15 @@ extension Parser {
 }
 
 extension TraceCategory {
-    /// The category for a word, singular or plural: `credit(s)`, `permit(s)`, `barrier(s)`, `blocking`.
+    /// The category for a word, singular or plural: `credit(s)`, `permit(s)`, `barrier(s)`, `blocking`,
+    /// `kafka` (consumer groups and fetches).
     static func named(_ word: String) -> TraceCategory? {
         switch word {
         case "credit", "credits": .credit
         case "permit", "permits": .permits
         case "barrier", "barriers": .barriers
         case "blocking", "block", "blocked": .blocking
+        case "kafka", "consumer", "consumers": .kafka
         default: nil
         }
     }

@@ -55,6 +55,9 @@ enum Help {
         (["kafka", "lag"], """
         A source is a partitioned log plus a generator. Consumers pull (max_poll_records per poll); when the
         pipeline is backpressured the lag grows, and past retention whole segments expire (counted).
+        A job's source actors form one consumer group: one that goes max_poll_interval_ms without poll()
+        (busy, or blocked by backpressure) leaves it and its partitions are rebalanced; a pause does not survive
+        a rebalance. fetch_min_bytes / fetch_max_wait_ms make the broker hold a fetch until enough bytes are ready.
         Example: ALTER SOURCE clicks PAUSE PARTITION 0; RUN 10s; SHOW LAG; ALTER SOURCE clicks RESUME PARTITION 0;
         """),
         (["barriers", "checkpoints"], """

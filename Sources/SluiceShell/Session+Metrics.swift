@@ -33,6 +33,8 @@ extension Session {
             rows.append([.text("records-lag-max{\(c.source),\(c.consumer)}"), .int(c.recordsLagMax), .text("Kafka")])
             rows.append([.text("records-consumed-rate{\(c.source),\(c.consumer)}"), .double(c.recordsConsumedRate, decimals: 1), .text("Kafka")])
             rows.append([.text("poll-rate{\(c.source),\(c.consumer)}"), .double(c.pollRate, decimals: 2), .text("Kafka")])
+            rows.append([.text("records-per-request-avg{\(c.source),\(c.consumer)}"), .double(c.recordsPerRequest, decimals: 1), .text("Kafka")])
+            rows.append([.text("fetch-latency-avg (ms){\(c.source),\(c.consumer)}"), .double(c.fetchLatencyAvgMs, decimals: 1), .text("Kafka")])
         }
         var blocks: [OutputBlock] = [.table(ResultTable(title: "Global \(window)",
                                                         columns: [ResultColumn("metric"), ResultColumn("value", alignment: .right), ResultColumn("system")],

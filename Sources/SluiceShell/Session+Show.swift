@@ -163,24 +163,25 @@ extension Session {
     private func showLag() -> [OutputBlock] {
         let rows = engine.partitionLag().map { p -> [ResultValue] in
             [.text(p.source), .text(p.consumer), .int(Int64(p.partition)), .int(p.logStartOffset), .int(p.logEndOffset),
-             .int(p.position), .int(p.lag), .int(p.expired), .text(p.paused ? "paused" : "")]
+             .int(p.position), .int(p.lag), .int(p.expired), .text(p.member ?? "unassigned"), .text(p.paused ? "paused" : "")]
         }
         var blocks: [OutputBlock] = [.table(ResultTable(
             columns: [ResultColumn("source"), ResultColumn("consumer"), ResultColumn("partition", alignment: .right),
                       ResultColumn("log_start", alignment: .right), ResultColumn("log_end", alignment: .right),
                       ResultColumn("position", alignment: .right), ResultColumn("lag", alignment: .right),
-                      ResultColumn("expired", alignment: .right), ResultColumn("state")],
+                      ResultColumn("expired", alignment: .right), ResultColumn("member"), ResultColumn("state")],
             rows: rows, footer: nil))]
         let consumers = engine.consumerSnapshots().map { c -> [ResultValue] in
             [.text(c.source), .text(c.consumer), .int(c.lag), .int(c.recordsLagMax), .double(c.recordsConsumedRate, decimals: 1),
-             .double(c.pollRate, decimals: 2), .int(c.expired)]
+             .double(c.pollRate, decimals: 2), .int(c.expired), .int(c.rebalances)]
         }
         if !consumers.isEmpty {
             blocks.append(.table(ResultTable(
                 title: "Consumer groups",
                 columns: [ResultColumn("source"), ResultColumn("consumer"), ResultColumn("lag", alignment: .right),
                           ResultColumn("records-lag-max", alignment: .right), ResultColumn("records-consumed-rate", alignment: .right),
-                          ResultColumn("poll-rate", alignment: .right), ResultColumn("expired", alignment: .right)],
+                          ResultColumn("poll-rate", alignment: .right), ResultColumn("expired", alignment: .right),
+                          ResultColumn("rebalances", alignment: .right)],
                 rows: consumers, footer: nil)))
         }
         return blocks

@@ -53,6 +53,9 @@ import Testing
         ("barrier_interval_ms", { $0.barrierIntervalMs = -1 }, "-1", "must be 0 (manual) or more"),
         ("in_flight_barrier_nums", { $0.inFlightBarrierNums = 0 }, "0", "must be at least 1"),
         ("max_poll_records", { $0.maxPollRecords = 0 }, "0", "must be at least 1"),
+        ("max_poll_interval_ms", { $0.maxPollIntervalMs = 0 }, "0", "must be at least 1"),
+        ("fetch_min_bytes", { $0.fetchMinBytes = -1 }, "-1", "must be 0 or more"),
+        ("fetch_max_wait_ms", { $0.fetchMaxWaitMs = -1 }, "-1", "must be 0 or more"),
         ("nodes", { $0.nodes = 0 }, "0", "must be at least 1"),
         ("chunk_rows", { $0.chunkRows = -5 }, "-5", "must be at least 1"),
     ] }
@@ -137,8 +140,9 @@ import Testing
         try Self.expectRefusal(.invalidOption(object: "source clicks", option: "cost", value: "uniform(2ms,1ms)", reason: "needs 0 ≤ low ≤ high")) { engine throws(EngineError) in
             try engine.alterSource("clicks") { $0.rate = 9000; $0.cost = .uniform(low: 2_000_000, high: 1_000_000) }
         }
-        try Self.expectRefusal(.invalidOption(object: "source clicks", option: "partitions", value: "4", reason: "partitions cannot change after creation")) { engine throws(EngineError) in
-            try engine.alterSource("clicks") { $0.partitions = 4 }
+        try Self.expectRefusal(.invalidOption(object: "source clicks", option: "partitions", value: "1",
+                                              reason: "cannot be decreased from 2 (Kafka adds partitions, never removes them)")) { engine throws(EngineError) in
+            try engine.alterSource("clicks") { $0.partitions = 1 }
         }
         try Self.expectRefusal(.invalidOption(object: "source clicks", option: "retention", value: "-1s", reason: "must be positive")) { engine throws(EngineError) in
             try engine.alterSource("clicks") { $0.retention = -VirtualTime.second }

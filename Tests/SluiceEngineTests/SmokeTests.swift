@@ -15,4 +15,21 @@ import Testing
         let sink = actors.last!
         #expect(sink.delivered > 9000 && sink.delivered < 10_100)
     }
+
+    /// A view chained into its source's actor (no exchange between them) still costs its
+    /// `cost` per row, on top of the source's: 1 ms a row at 2000 rows/s is two seconds of
+    /// work a second, so the actor is busy all the time and the lag grows by about 1000 a second.
+    @Test func aViewChainedIntoItsSourceStillCostsItsCost() throws {
+        let engine = Fixtures.engine { $0.barrierIntervalMs = 0 }
+        try engine.createSource(Fixtures.source(rate: 2000, cost: .fixed(100_000)))
+        var job = Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec())
+        job.fragments[0].cost = .fixed(VirtualTime.millisecond)
+        try engine.createJob(job)
+        engine.advance(by: 10 * VirtualTime.second)
+        let source = engine.actorSnapshots()[0]
+        #expect(source.busyTimeMsPerSecond > 990)
+        // 1.1 ms a row: about 909 rows a second get through.
+        #expect(abs(engine.actors[0].rowsIn - 9090) < 300, "\(engine.actors[0].rowsIn)")
+        #expect(engine.consumerSnapshots()[0].lag > 10_000)
+    }
 }

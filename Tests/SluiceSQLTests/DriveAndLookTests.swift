@@ -86,7 +86,7 @@ struct DriveAndLookTests {
             ERROR: unknown trace category 'barrires'
             LINE 1: TRACE credit, barrires;
                                   ^^^^^^^^
-            HINT: did you mean barriers? TRACE takes ON, OFF or categories: credit, permits, barriers, blocking
+            HINT: did you mean barriers? TRACE takes ON, OFF or categories: credit, permits, barriers, blocking, kafka
             """)
     }
 

@@ -12,14 +12,15 @@ struct SessionVariablesTests {
         ("buffer_bytes", "32768"), ("buffer_rows", "0"), ("exchange_initial_permits", "2048"),
         ("exchange_batched_permits", "256"), ("exchange_concurrent_barriers", "1"), ("barrier_interval_ms", "1000"),
         ("in_flight_barrier_nums", "10000"), ("checkpoint_mode", "aligned"), ("streaming_enable_unaligned_join", "false"),
-        ("sink_decouple", "false"), ("max_poll_records", "500"), ("nodes", "1"), ("chunk_rows", "256"), ("seed", "42"),
+        ("sink_decouple", "false"), ("max_poll_records", "500"), ("max_poll_interval_ms", "300000"), ("fetch_min_bytes", "1"),
+        ("fetch_max_wait_ms", "500"), ("nodes", "1"), ("chunk_rows", "256"), ("seed", "42"),
     ]
 
     /// SHOW ALL's rows as (name, setting, default, description).
     func showAll(_ s: Session) -> [[String]] {
         let lines = s.run("SHOW ALL;").split(separator: "\n")
         #expect(lines.first?.hasPrefix("┌") == true)
-        #expect(lines.last == "(17 rows)")
+        #expect(lines.last == "(20 rows)")
         return lines.filter { $0.hasPrefix("│") }.dropFirst().map { line in
             line.split(separator: "│").map { $0.trimmingCharacters(in: .whitespaces) }
         }

@@ -56,6 +56,13 @@ public struct EngineSettings: Sendable, Hashable {
     public var sinkDecouple: Bool = false
     /// Kafka `max.poll.records`.
     public var maxPollRecords: Int = 500
+    /// Kafka `max.poll.interval.ms`: a consumer that goes this long without calling `poll()`
+    /// leaves its group, and its partitions are rebalanced to the other members.
+    public var maxPollIntervalMs: Int = 300_000
+    /// Kafka `fetch.min.bytes`: the broker holds a fetch until this many bytes are available…
+    public var fetchMinBytes: Int = 1
+    /// …or until `fetch.max.wait.ms` has passed since the fetch was sent.
+    public var fetchMaxWaitMs: Int = 500
     /// Compute nodes actors are placed on.
     public var nodes: Int = 1
     /// RisingWave `stream_chunk_size`: rows an actor takes at once; 1 is record-at-a-time.
@@ -92,6 +99,9 @@ public struct EngineSettings: Sendable, Hashable {
         try need(barrierIntervalMs >= 0, "barrier_interval_ms", barrierIntervalMs, "must be 0 (manual) or more")
         try need(inFlightBarrierNums >= 1, "in_flight_barrier_nums", inFlightBarrierNums, "must be at least 1")
         try need(maxPollRecords >= 1, "max_poll_records", maxPollRecords, "must be at least 1")
+        try need(maxPollIntervalMs >= 1, "max_poll_interval_ms", maxPollIntervalMs, "must be at least 1")
+        try need(fetchMinBytes >= 0, "fetch_min_bytes", fetchMinBytes, "must be 0 or more")
+        try need(fetchMaxWaitMs >= 0, "fetch_max_wait_ms", fetchMaxWaitMs, "must be 0 or more")
         try need(nodes >= 1, "nodes", nodes, "must be at least 1")
         try need(chunkRows >= 1, "chunk_rows", chunkRows, "must be at least 1")
     }

@@ -125,14 +125,16 @@ extension Engine {
     public func partitionLag() -> [PartitionLagSnapshot] {
         var result: [PartitionLagSnapshot] = []
         for job in jobs.values {
+            let sourceActors = job.fragmentActors.joined().map { actors[$0] }.filter { $0.role == .source }
             for consumer in job.consumers {
                 let log = consumer.source
                 for p in log.partitions.indices {
+                    let member = sourceActors.first { $0.consumer === consumer && $0.partitions.contains(p) }
                     result.append(PartitionLagSnapshot(
                         source: log.spec.name, consumer: job.spec.name, partition: p,
                         logStartOffset: log.partitions[p].startOffset, logEndOffset: log.partitions[p].endOffset,
                         position: consumer.offsets[p], lag: consumer.lag(p), expired: consumer.expired[p],
-                        paused: consumer.paused[p]))
+                        paused: consumer.paused[p], member: member?.name))
                 }
             }
         }
@@ -153,7 +155,10 @@ extension Engine {
                                                lag: consumer.totalLag, recordsLagMax: consumer.lagMax,
                                                recordsConsumedRate: Double(consumed) / seconds,
                                                pollRate: Double(polled) / seconds,
-                                               expired: consumer.expired.reduce(0, +)))
+                                               expired: consumer.expired.reduce(0, +),
+                                               recordsPerRequest: consumer.fetches == 0 ? 0 : Double(consumer.fetchedRows) / Double(consumer.fetches),
+                                               fetchLatencyAvgMs: consumer.fetches == 0 ? 0 : Double(consumer.fetchWaitNs) / Double(consumer.fetches) / 1e6,
+                                               rebalances: consumer.rebalances))
             }
         }
         return result

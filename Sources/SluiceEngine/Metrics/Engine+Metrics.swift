@@ -53,7 +53,14 @@ extension Engine {
         }
         base.barrierCount = barrierLatencies.count
         resetSnapshot = base
-        for job in jobs.values { for consumer in job.consumers { consumer.lagMax = consumer.totalLag > 0 ? consumer.maxPartitionLag : 0 } }
+        for job in jobs.values {
+            for consumer in job.consumers {
+                consumer.lagMax = consumer.totalLag > 0 ? consumer.maxPartitionLag : 0
+                consumer.fetches = 0
+                consumer.fetchedRows = 0
+                consumer.fetchWaitNs = 0
+            }
+        }
     }
 
     /// Length of the current averaging window.

@@ -81,6 +81,8 @@ public struct PartitionLagSnapshot: Sendable, Hashable {
     public let lag: Int64
     public let expired: Int64
     public let paused: Bool
+    /// The source actor (group member) the partition is assigned to; nil when unassigned.
+    public let member: String?
 }
 
 /// One consumer group's summary (Kafka's consumer fetch metrics).
@@ -95,6 +97,12 @@ public struct ConsumerSnapshot: Sendable, Hashable {
     /// `poll-rate` over the window.
     public let pollRate: Double
     public let expired: Int64
+    /// `records-per-request-avg`: rows per fetch that returned rows, over the window.
+    public let recordsPerRequest: Double
+    /// `fetch-latency-avg` in ms: how long the broker held those fetches (`fetch.min.bytes`).
+    public let fetchLatencyAvgMs: Double
+    /// Rebalances since the group started: members leaving (`max.poll.interval.ms`) or rejoining.
+    public let rebalances: Int64
 }
 
 /// A source, as `SHOW SOURCES` reads it.

@@ -70,6 +70,9 @@ final class Actor {
     let chain: [ChainedOperator]
     /// Cost per row; a source actor's is its source's (`ALTER SOURCE` keeps it current).
     var cost: CostSpec
+    /// A source actor's chained operators' own cost per row (the fragment's `cost`: a view
+    /// chained into its source's actor), drawn after the source's; nil when free.
+    var chainedCost: CostSpec?
     let sink: SinkSpec?
     /// The actor's own stream of cost draws.
     var costs: SeededRandom
@@ -131,6 +134,16 @@ final class Actor {
     /// Which partitions the fetched rows came from, in order (for checkpoint offsets).
     var fetchedFrom: [(partition: Int, rows: Int)] = []
     var polls: Int64 = 0
+    /// Kafka group membership: when this consumer last called `poll()` (the start of its
+    /// `max.poll.interval.ms`), when its deadline check is scheduled (-1: none), and whether
+    /// it is a member.
+    var lastPollAt: Int64 = 0
+    var pollDeadlineAt: Int64 = -1
+    var inGroup = true
+    /// A fetch the broker holds for `fetch.min.bytes`: when it was first sent (-1: none), and
+    /// when the scheduled `fetch.max.wait.ms` expiry falls (-1: none scheduled).
+    var fetchWaitSince: Int64 = -1
+    var fetchExpiryAt: Int64 = -1
     /// Paused because no barrier arrived for 5 × the barrier interval (RisingWave).
     var selfPaused = false
 

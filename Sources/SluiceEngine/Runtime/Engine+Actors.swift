@@ -38,7 +38,10 @@ extension Engine {
             }
             return false
         }
-        if actor.fetchedRemaining == 0 { poll(actor) }
+        if actor.fetchedRemaining == 0 {
+            guard fetchReturns(actor, actor.consumer!) else { return false }
+            poll(actor)
+        }
         guard actor.fetchedRemaining > 0 else { return false }
         let take = min(settings.chunkRows, actor.fetchedRemaining)
         var left = take
@@ -85,6 +88,7 @@ extension Engine {
         actor.nextPartition = (actor.nextPartition + 1) % assigned.count
         guard chunk.count > 0 else { return }
         actor.polls += 1
+        polled(actor, consumer, rows: chunk.count)
         for p in assigned { consumer.lagMax = max(consumer.lagMax, consumer.lag(p)) }
         actor.fetched = chunk
     }
@@ -226,6 +230,7 @@ extension Engine {
             for op in actor.chain { output = op.process(output, side: side, strings: strings) }
         }
         var duration = actor.costs.totalCost(actor.cost, rows: rows)
+        if let chained = actor.chainedCost { duration += actor.costs.totalCost(chained, rows: rows) }
         if let sink = actor.sink {
             duration += sink.latency
             if let throughput = sink.throughput, throughput > 0 {

@@ -38,11 +38,12 @@ extension Engine {
         let log = sources[id]
         var spec = log.spec
         change(&spec)
-        if spec.partitions != log.spec.partitions {
+        if spec.partitions < log.spec.partitions {
             throw .invalidOption(object: "source \(name)", option: "partitions", value: String(spec.partitions),
-                                 reason: "partitions cannot change after creation")
+                                 reason: "cannot be decreased from \(log.spec.partitions) (Kafka adds partitions, never removes them)")
         }
         try validateSource(spec)
+        if spec.partitions > log.partitions.count { addPartitions(log, upTo: spec.partitions) }
         let samplerChanged = spec.keys != log.spec.keys || spec.keyDistribution != log.spec.keyDistribution
         log.spec = spec
         for actor in actors where actor.consumer?.source === log { actor.cost = spec.cost }

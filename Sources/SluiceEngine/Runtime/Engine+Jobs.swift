@@ -93,6 +93,7 @@ extension Engine {
                 actor.lastBarrierAt = now
                 if let consumer {
                     actor.consumer = consumer
+                    actor.chainedCost = fragment.cost.isFree ? nil : fragment.cost
                     actor.cost = consumer.source.spec.cost
                     actor.partitions = (0..<consumer.offsets.count).filter { $0 % fragment.parallelism == i }
                 }

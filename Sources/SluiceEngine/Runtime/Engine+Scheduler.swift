@@ -3,15 +3,19 @@
 extension Engine {
     /// Processes the next event and everything it makes ready at the same instant.
     /// Returns a one-line description of the event, or nil when nothing is scheduled.
+    /// Consumer timers with nothing to do are not steps (`absorbsTimer`).
     @discardableResult
     public func step() -> String? {
         drainReady()
-        guard let event = events.pop() else { return nil }
-        sampleUpTo(event.time)
-        now = event.time
-        let description = process(event, describe: true)
-        drainReady()
-        return description
+        while let event = events.pop() {
+            if event.kind.isConsumerTimer && absorbsTimer(event) { continue }
+            sampleUpTo(event.time)
+            now = event.time
+            let description = process(event, describe: true)
+            drainReady()
+            return description
+        }
+        return nil
     }
 
     /// Advances virtual time by `duration`, processing every event due on the way.
@@ -42,6 +46,7 @@ extension Engine {
     @inline(__always)
     func processNext(dueBy deadline: Int64) -> Bool {
         guard let event = events.pop(dueBy: deadline) else { return false }
+        if event.kind.isConsumerTimer && absorbsTimer(event) { return true }
         sampleUpTo(event.time)
         now = event.time
         _ = process(event, describe: false)
@@ -77,6 +82,10 @@ extension Engine {
         case .barrierTick:
             guard event.generation == barrierTickGeneration else { return describe ? "a stale barrier tick (skipped)" : nil }
             return periodicBarrier()
+        case .pollDeadline:
+            return withActor(Int(event.target)) { pollDeadlinePassed($0) }
+        case .fetchExpiry:
+            return withActor(Int(event.target)) { fetchExpired($0) }
         }
     }
 

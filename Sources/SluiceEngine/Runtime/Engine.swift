@@ -77,7 +77,7 @@ public final class Engine {
     }
 
     /// Engine version recorded with saved sessions.
-    public static let version = "0.2.0"
+    public static let version = "0.3.0"
 
     // MARK: Tracing
 

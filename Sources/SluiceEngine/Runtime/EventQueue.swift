@@ -6,6 +6,13 @@ enum EventKind: UInt8 {
     case generatorTick
     /// Periodic barrier injection (`barrier_interval_ms`).
     case barrierTick
+    /// A source actor's `max.poll.interval.ms` check: has it called `poll()` since?
+    case pollDeadline
+    /// A fetch held for `fetch.min.bytes` reaches `fetch.max.wait.ms` and returns.
+    case fetchExpiry
+
+    /// A Kafka consumer's timer, which may turn out to have nothing to do.
+    var isConsumerTimer: Bool { self == .pollDeadline || self == .fetchExpiry }
 }
 
 struct Event {

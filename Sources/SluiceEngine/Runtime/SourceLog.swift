@@ -246,12 +246,18 @@ final class Consumer {
     var seriesSlot = -1
     var offsets: [Int64]
     /// Where the group started, per partition (it starts at the log start, `earliest`).
-    let baseOffsets: [Int64]
+    var baseOffsets: [Int64]
     var paused: [Bool]
     var expired: [Int64]
     var consumed: [Int64]
     /// The largest lag seen since the metrics window started (`records-lag-max`).
     var lagMax: Int64 = 0
+    /// Group rebalances: a member left (`max.poll.interval.ms`) or rejoined.
+    var rebalances: Int64 = 0
+    /// Fetches that returned rows, and the time the broker held them for `fetch.min.bytes`.
+    var fetches: Int64 = 0
+    var fetchedRows: Int64 = 0
+    var fetchWaitNs: Int64 = 0
 
     init(source: SourceLog, job: String, serial: Int) {
         self.source = source
@@ -263,6 +269,18 @@ final class Consumer {
         paused = Array(repeating: false, count: source.partitions.count)
         expired = Array(repeating: 0, count: source.partitions.count)
         consumed = Array(repeating: 0, count: source.partitions.count)
+    }
+
+    /// The source gained partitions: the group reads them from their start.
+    func grow(to count: Int) {
+        while offsets.count < count {
+            let start = source.partitions[offsets.count].startOffset
+            offsets.append(start)
+            baseOffsets.append(start)
+            paused.append(false)
+            expired.append(0)
+            consumed.append(0)
+        }
     }
 
     func lag(_ p: Int) -> Int64 { source.partitions[p].endOffset - offsets[p] }

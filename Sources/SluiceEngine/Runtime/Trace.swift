@@ -2,7 +2,7 @@ import Synchronization
 
 /// Categories of flow-control events `TRACE` can show.
 public enum TraceCategory: String, Sendable, CaseIterable, Hashable {
-    case credit, permits, barriers, blocking
+    case credit, permits, barriers, blocking, kafka
 }
 
 /// One flow-control event, in virtual-time order.

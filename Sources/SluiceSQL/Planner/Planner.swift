@@ -151,7 +151,14 @@ public struct Planner {
             throw SQLError("source \"\(name.name)\" does not exist", at: name.range,
                            hint: Suggest.nearest(name.name, among: engine.sourceNames).map { "did you mean \($0)?" })
         }
-        let o = try Options(options, allowed: ["rate", "pattern", "keys", "key_skew", "retention", "cost"], object: "source \(name.name)")
+        let o = try Options(options, allowed: ["rate", "pattern", "keys", "key_skew", "retention", "cost", "partitions"], object: "source \(name.name)")
+        if let partitions = try o.get("partitions", { $0.integer(in: 1...1024) }) {
+            guard partitions >= spec.partitions else {
+                throw SQLError("source \(name.name) has \(spec.partitions) partitions: a partition count cannot be decreased",
+                               at: o.range("partitions"), hint: "Kafka adds partitions but never removes them")
+            }
+            spec.partitions = partitions
+        }
         if let rate = try o.get("rate", { $0.rate() }) { spec.rate = try Planner.checkRate(rate, at: o.range("rate")) }
         if let pattern = try o.get("pattern", { $0.pattern() }) { spec.pattern = pattern }
         if let keys = try o.get("keys", { $0.integer(in: 1...100_000_000) }) { spec.keys = keys }
