@@ -50,9 +50,7 @@ final class TcpScheme: FlowControlScheme {
             engine.transmit(channel, message)
             return nil
         }
-        let receiver = engine.actors[channel.receiver]
-        if engine.settings.checkpointMode == .aligned, receiver.aligningEpoch >= 0,
-           channel.inputIndex < receiver.alignedInputs.count, receiver.alignedInputs[channel.inputIndex] {
+        if engine.isHeldByAlignment(channel) {
             // Flink's BarrierBuffer spilled the data of a held input to disk, so it never took
             // the gate's buffers (otherwise alignment would deadlock the gate).
             channel.excessBuffers += message.buffers
@@ -117,12 +115,31 @@ final class TcpScheme: FlowControlScheme {
     }
 
     func released(_ channel: Channel, rows: Int, buffers: Int, permits: Int, barrier: Bool, engine: Engine) {
-        // Spilled buffers (a held input's) never came from the gate.
+        // Spilled buffers (a held input's) are at the front of the inbox and hold none of the
+        // gate's: they were given back when spilled.
         let spilled = min(buffers, channel.excessBuffers)
         channel.excessBuffers -= spilled
         guard buffers > spilled else { return }
-        let gate = engine.gate(of: channel)
-        gate.tcpFree += buffers - spilled
+        free(buffers - spilled, in: engine.gate(of: channel), engine: engine)
+    }
+
+    /// Alignment now holds `channel`. Flink's BarrierBuffer keeps reading the gate and spills
+    /// what a blocked channel has to disk, releasing its network buffers: the rows it has
+    /// queued stay queued (read again after the alignment) but give their buffers back to the
+    /// gate now, so they cannot keep the other inputs' data, and the barrier behind it, out.
+    func spill(_ channel: Channel, engine: Engine) {
+        let pinned = channel.inboxBuffers - channel.excessBuffers
+        guard pinned > 0 else { return }
+        channel.excessBuffers += pinned
+        if engine.tracing {
+            engine.trace(.blocking, "\(engine.channelName(channel)): held by alignment, spills \(pinned) buffer\(pinned == 1 ? "" : "s") and gives them back to the gate")
+        }
+        free(pinned, in: engine.gate(of: channel), engine: engine)
+    }
+
+    /// `buffers` buffers go back to `gate`'s pool.
+    private func free(_ buffers: Int, in gate: Gate, engine: Engine) {
+        gate.tcpFree += buffers
         // Every connection or local channel feeding this gate may move again.
         for id in gate.channels {
             let c = engine.channels[id]
@@ -137,11 +154,25 @@ final class TcpScheme: FlowControlScheme {
     func describe(_ channel: Channel, engine: Engine) -> ChannelBound {
         let gate = engine.gate(of: channel)
         let total = gate.channels.count * engine.settings.buffersPerChannel + engine.settings.floatingBuffersPerGate
+        // Spilled rows are on disk, not in the gate's buffers: used counts the buffers held.
+        let used = channel.inboxBuffers - channel.excessBuffers
+        let spilled = channel.excessBuffers > 0 ? ", spilled \(spilledRows(channel)) rows (\(channel.excessBuffers) buffers)" : ""
         if let connection = engine.connection(of: channel) {
-            return ChannelBound(used: channel.inboxBuffers, capacity: total, unit: "buffers",
-                                state: "gate free \(gate.tcpFree), connection \(connection.fromNode)→\(connection.toNode) \(connection.queue.count)/\(Connection.window)\(connection.stalled ? " STALLED" : "")")
+            return ChannelBound(used: used, capacity: total, unit: "buffers",
+                                state: "gate free \(gate.tcpFree), connection \(connection.fromNode)→\(connection.toNode) \(connection.queue.count)/\(Connection.window)\(connection.stalled ? " STALLED" : "")" + spilled)
         }
-        return ChannelBound(used: channel.inboxBuffers, capacity: total, unit: "buffers", state: "gate free \(gate.tcpFree) (local)")
+        return ChannelBound(used: used, capacity: total, unit: "buffers", state: "gate free \(gate.tcpFree) (local)" + spilled)
+    }
+
+    /// The rows of the spilled buffers: the inbox's first `excessBuffers` data buffers
+    /// (a spill takes whole messages, and consumption takes from the front).
+    private func spilledRows(_ channel: Channel) -> Int {
+        var buffers = 0, rows = 0
+        for message in channel.inbox where !message.isBarrier && buffers < channel.excessBuffers {
+            buffers += message.buffers
+            rows += message.rows
+        }
+        return rows
     }
 }
 

@@ -145,6 +145,9 @@ extension Engine {
         }
         if actor.alignedCount < n {
             trace(.barriers, "\(actor.name) aligning barrier \(mark.epoch): \(actor.alignedCount)/\(n) inputs, holding those")
+            // Under tcp the held input's queued data must not keep the gate's shared buffers.
+            let channel = channels[actor.inputs[input]]
+            if settings.flowControl == .tcp && channel.role == .exchange { schemes.tcp.spill(channel, engine: self) }
             return
         }
         actor.alignNs += now - actor.alignStart
@@ -152,6 +155,13 @@ extension Engine {
         actor.aligningEpoch = -1
         trace(.barriers, "\(actor.name) aligned barrier \(mark.epoch) after \(VirtualTime.format(now - actor.alignStart))")
         passBarrier(actor, mark)
+    }
+
+    /// Whether aligned checkpoints hold `channel`'s input at its receiver now.
+    func isHeldByAlignment(_ channel: Channel) -> Bool {
+        let receiver = channel.receiverActor
+        return settings.checkpointMode == .aligned && receiver.aligningEpoch >= 0
+            && channel.inputIndex < receiver.alignedInputs.count && receiver.alignedInputs[channel.inputIndex]
     }
 
     private func passBarrier(_ actor: Actor, _ mark: BarrierMark) {

@@ -134,7 +134,13 @@ extension Engine {
                         channel.permits -= need
                     }
                 }
-            case .tcp: gate(of: channel).tcpFree -= channel.inboxBuffers
+            case .tcp:
+                // A held input's queued rows are spilled (see `TcpScheme.spill`): no gate buffers.
+                if isHeldByAlignment(channel) {
+                    channel.excessBuffers = channel.inboxBuffers
+                } else {
+                    gate(of: channel).tcpFree -= channel.inboxBuffers
+                }
             default: break
             }
         }
