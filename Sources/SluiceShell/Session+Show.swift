@@ -198,12 +198,20 @@ extension Session {
         let channels = ledger.channels.map { c -> [ResultValue] in
             [.text("\(c.from) → \(c.to)"), .int(c.sent), .int(c.received), .int(c.queued), .int(c.dropped), .text(c.balanced ? "✓" : "✗")]
         }
-        let totals: [[ResultValue]] = [
+        let actors = ledger.actors.map { a -> [ResultValue] in
+            [.text(a.actor), .int(a.taken), .int(a.emitted), .int(a.written), .int(a.writing), .int(a.filtered),
+             .int(a.absorbed), .int(a.derived), .text(a.balanced ? "✓" : "✗")]
+        }
+        var totals: [[ResultValue]] = [
             [.text("delivered by sinks"), .int(ledger.delivered)], [.text("queued or in progress"), .int(ledger.queued)],
             [.text("held in operator state"), .int(ledger.inState)], [.text("filtered"), .int(ledger.filtered)],
             [.text("dropped (drop_tail / drop_head)"), .int(ledger.dropped)], [.text("expired (retention)"), .int(ledger.expired)],
             [.text("discarded by DROP or rescale"), .int(ledger.discarded)],
         ]
+        if ledger.absorbed > 0 {
+            totals += [[.text("folded into aggregate or join state"), .int(ledger.absorbed)],
+                       [.text("derived by aggregates and joins"), .int(ledger.derived)]]
+        }
         return [
             .table(ResultTable(title: "Sources: generated = consumed + lag + expired",
                                columns: [ResultColumn("consumer"), ResultColumn("generated", alignment: .right),
@@ -215,8 +223,18 @@ extension Session {
                                          ResultColumn("received", alignment: .right), ResultColumn("queued", alignment: .right),
                                          ResultColumn("dropped", alignment: .right), ResultColumn("ok")],
                                rows: channels, footer: nil)),
+            .table(ResultTable(title: "Actors: taken = emitted + written + writing + filtered + absorbed - derived",
+                               columns: [ResultColumn("actor"), ResultColumn("taken", alignment: .right),
+                                         ResultColumn("emitted", alignment: .right), ResultColumn("written", alignment: .right),
+                                         ResultColumn("writing", alignment: .right), ResultColumn("filtered", alignment: .right),
+                                         ResultColumn("absorbed", alignment: .right), ResultColumn("derived", alignment: .right),
+                                         ResultColumn("ok")],
+                               rows: actors, footer: nil)),
             .table(ResultTable(title: "Where the rows are", columns: [ResultColumn("account"), ResultColumn("rows", alignment: .right)],
-                               rows: totals, footer: nil)),
+                               rows: totals,
+                               footer: ledger.absorbed > 0
+                                   ? "aggregates and joins fold rows into state and emit derived rows: these accounts add up per actor (above), not to the rows generated"
+                                   : nil)),
             .notice(ledger.balanced ? "ledger balanced: every row is accounted for" : "LEDGER UNBALANCED: rows are missing"),
         ]
     }

@@ -175,6 +175,9 @@ import Testing
         let multiplexed = shape.scheme == .tcp && knobs.nodes > 1
         #expect(EngineAudit.imbalances(engine, inConnections: multiplexed) == [])
         #expect(EngineAudit.statelessImbalances(engine) == [])
+        // The engine's own ledger checks every actor, aggregates included.
+        let ledger = engine.ledger()
+        #expect(ledger.balanced, "\(ledger.actors.filter { !$0.balanced })")
         for a in engine.actorSnapshots() {
             let sum = a.busyTimeMsPerSecond + a.idleTimeMsPerSecond + a.backPressuredTimeMsPerSecond
             #expect(abs(sum - 1000) < 1e-6, "\(a.name): \(a.busyTimeMsPerSecond) + \(a.idleTimeMsPerSecond) + \(a.backPressuredTimeMsPerSecond)")

@@ -1,6 +1,8 @@
 /// The ledger: proof that no row is lost silently. Every consumer group balances
-/// (generated = consumed + lag + expired) and every channel balances
-/// (sent = received + queued + dropped); operator state, filters and sinks account for the rest.
+/// (generated = consumed + lag + expired), every channel balances
+/// (sent = received + queued + dropped), and every actor balances (taken = emitted + written
+/// + writing + filtered + absorbed − derived); operator state, filters and sinks account for
+/// the rest.
 public struct Ledger: Sendable {
     public struct SourceLine: Sendable, Hashable {
         public let source: String
@@ -20,8 +22,23 @@ public struct Ledger: Sendable {
         public let dropped: Int64
         public var balanced: Bool { sent == received + queued + dropped }
     }
+    /// One actor's rows: what it took in is what it emitted (or holds to emit), filtered,
+    /// or folded into an aggregate's or a join's state, less the rows those derived; a sink's
+    /// is what it wrote or is writing.
+    public struct ActorLine: Sendable, Hashable {
+        public let actor: String
+        public let taken: Int64
+        public let emitted: Int64
+        public let written: Int64
+        public let writing: Int64
+        public let filtered: Int64
+        public let absorbed: Int64
+        public let derived: Int64
+        public var balanced: Bool { taken == emitted + written + writing + filtered + absorbed - derived }
+    }
     public let sources: [SourceLine]
     public let channels: [ChannelLine]
+    public let actors: [ActorLine]
     /// Rows written by sinks.
     public let delivered: Int64
     /// Rows on channels (sent and not yet taken), in source fetch buffers, or in progress.
@@ -32,7 +49,10 @@ public struct Ledger: Sendable {
     public let expired: Int64
     /// Rows inside jobs that were dropped or rescaled (counted, not lost).
     public let discarded: Int64
-    public var balanced: Bool { sources.allSatisfy(\.balanced) && channels.allSatisfy(\.balanced) }
+    /// Rows aggregates and joins folded into state, and the rows they derived and emitted.
+    public let absorbed: Int64
+    public let derived: Int64
+    public var balanced: Bool { sources.allSatisfy(\.balanced) && channels.allSatisfy(\.balanced) && actors.allSatisfy(\.balanced) }
 }
 
 extension Engine {
@@ -58,15 +78,26 @@ extension Engine {
             queued += Int64(c.queuedRows)
             dropped += c.droppedRows
         }
-        var delivered: Int64 = 0, inState: Int64 = 0, filtered: Int64 = 0
+        var delivered: Int64 = 0, inState: Int64 = 0, filtered: Int64 = 0, absorbed: Int64 = 0, derived: Int64 = 0
+        var actorLines: [Ledger.ActorLine] = []
         for a in actors where a.alive {
             delivered += a.delivered
             inState += Int64(a.stateRows)
             filtered += a.filteredRows
+            absorbed += a.absorbedRows
+            derived += a.derivedRows
             queued += Int64(a.fetchedRemaining + (a.status == .busy ? a.inProgressRows : 0))
+            let writing = a.sink != nil && a.status == .busy ? Int64(a.inProgressRows) : 0
+            // A sink's chain (if any) only times its rows: what it takes, it writes.
+            actorLines.append(a.sink != nil
+                ? Ledger.ActorLine(actor: a.name, taken: a.rowsIn, emitted: 0, written: a.delivered, writing: writing,
+                                   filtered: 0, absorbed: 0, derived: 0)
+                : Ledger.ActorLine(actor: a.name, taken: a.rowsIn, emitted: a.rowsOut + Int64(a.pendingOutput?.count ?? 0),
+                                   written: 0, writing: 0, filtered: a.filteredRows, absorbed: a.absorbedRows, derived: a.derivedRows))
         }
-        return Ledger(sources: sourceLines, channels: channelLines, delivered: delivered + retired.delivered,
+        return Ledger(sources: sourceLines, channels: channelLines, actors: actorLines, delivered: delivered + retired.delivered,
                       queued: queued, inState: inState, filtered: filtered + retired.filtered,
-                      dropped: dropped + retired.dropped, expired: expired + retired.expired, discarded: retired.discarded)
+                      dropped: dropped + retired.dropped, expired: expired + retired.expired, discarded: retired.discarded,
+                      absorbed: absorbed, derived: derived)
     }
 }

@@ -42,10 +42,13 @@ final class HashAggOperator: StreamOperator {
 
     var stateRows: Int { index.count }
     var outputWidth: Int { groupKeys.count + calls.count }
+    private(set) var absorbedRows: Int64 = 0
+    private(set) var derivedRows: Int64 = 0
 
     func process(_ input: Chunk, side: Int, strings: StringPool) -> Chunk {
         if input.isEmpty { return input }
         let n = input.count
+        absorbedRows &+= Int64(n)
         // 1. Every row's group (new groups start empty).
         findGroups(input)
         // 2. The groups touched, in order of first touch, and how many of them retract a row.
@@ -81,6 +84,7 @@ final class HashAggOperator: StreamOperator {
             case let (keys, calls): writeChanges(resultWriter(SomeWords(keys), SomeWords(calls)), touchedGroups, touchedCount, into: words, ops)
             }
         }
+        derivedRows &+= Int64(out.count)
         return out
     }
 

@@ -17,6 +17,8 @@ final class HashJoinOperator: StreamOperator {
 
     var stateRows: Int { rowsHeld[0] + rowsHeld[1] }
     var outputWidth: Int { widths[0] + widths[1] }
+    private(set) var absorbedRows: Int64 = 0
+    private(set) var derivedRows: Int64 = 0
 
     func process(_ input: Chunk, side: Int, strings: StringPool) -> Chunk {
         let other = 1 - side
@@ -52,6 +54,8 @@ final class HashJoinOperator: StreamOperator {
                 }
             }
         }
+        absorbedRows &+= Int64(input.count)
+        derivedRows &+= Int64(out.count)
         return out
     }
 

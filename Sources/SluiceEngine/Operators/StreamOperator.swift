@@ -7,11 +7,18 @@ protocol StreamOperator: AnyObject {
     var stateRows: Int { get }
     /// Rows this operator consumed without emitting them (a filter's rejects).
     var filteredRows: Int64 { get }
+    /// Input rows an aggregate or a join folded into its state, and the rows it derived from
+    /// them and emitted (updates, joined rows): with `filteredRows`, what the ledger needs to
+    /// check that an actor's rows in equal its rows out.
+    var absorbedRows: Int64 { get }
+    var derivedRows: Int64 { get }
 }
 
 extension StreamOperator {
     var stateRows: Int { 0 }
     var filteredRows: Int64 { 0 }
+    var absorbedRows: Int64 { 0 }
+    var derivedRows: Int64 { 0 }
 }
 
 /// An operator held by its concrete type, so the chain runs by a switch the optimizer can see

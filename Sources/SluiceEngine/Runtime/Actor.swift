@@ -189,5 +189,7 @@ final class Actor {
 
     var stateRows: Int { operators.reduce(0) { $0 + $1.stateRows } }
     var filteredRows: Int64 { operators.reduce(0) { $0 + $1.filteredRows } }
+    var absorbedRows: Int64 { operators.reduce(0) { $0 + $1.absorbedRows } }
+    var derivedRows: Int64 { operators.reduce(0) { $0 + $1.derivedRows } }
     var isStateful: Bool { operators.contains { $0.stateRows > 0 || $0 is HashAggOperator || $0 is HashJoinOperator || $0 is MaterializeOperator } }
 }
