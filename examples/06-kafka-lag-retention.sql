@@ -29,8 +29,8 @@ SHOW LAG;
 -- max.poll.records bounds what one poll() returns (default 500). Smaller polls mean
 -- more of them for the same rows: the poll-rate rises tenfold, while the consumed rate
 -- stays at the sink's pace, about 500 rows/s.
--- (Sluice charges nothing per poll, so here it changes only how often the consumer
--- polls; in a real client, per-poll overhead makes larger batches cheaper.)
+-- (This source charges nothing per poll, so here it changes only how often the consumer
+-- polls; with a per-poll cost, larger batches are cheaper: lesson 14.)
 SET max_poll_records = 50;
 RUN 1s;
 RESET METRICS;

@@ -23,6 +23,7 @@ extension Session {
                      "retention " + (source.retention.map(VirtualTime.format) ?? "forever")]
         }
         if source.cost != .free { facts.append("cost \(source.cost) per row") }
+        if source.pollCost != .free { facts.append("poll_cost \(source.pollCost) per poll") }
         let readers = engine.jobNames.filter { engine.jobSpec($0)?.dependsOn.contains(source.name) == true }
         facts.append(readers.isEmpty ? "read by nothing yet" : "read by " + readers.joined(separator: ", "))
         return [.table(columns), .notice("\(source.isTable ? "table" : "source") \(source.name): " + facts.joined(separator: "; "))]

@@ -174,4 +174,23 @@ import Testing
         #expect(plain.actors[0].polls > 100)
         #expect(plain.consumerSnapshots()[0].fetchLatencyAvgMs == 0)
     }
+
+    /// `poll_cost` is paid once per poll that returns rows: with 10 ms a poll, 10 rows a poll
+    /// consume 1000 rows a second, 500 rows a poll all 10 000 at once (the article's "larger
+    /// batches reduce per-record overhead").
+    @Test func pollCostMakesMaxPollRecordsMatter() throws {
+        func consumed(maxPoll: Int) throws -> Int64 {
+            let engine = Self.engine { $0.maxPollRecords = maxPoll }
+            var spec = Fixtures.source()
+            spec.pollCost = .fixed(10 * VirtualTime.millisecond)
+            try engine.createSource(spec)
+            try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec(batch: 500)))
+            try engine.inject(10_000, into: "clicks")
+            // Polls start at 0, 10, …, 990 ms.
+            engine.advance(by: 995 * VirtualTime.millisecond)
+            return engine.actors[0].rowsIn
+        }
+        #expect(try consumed(maxPoll: 10) == 1000)
+        #expect(try consumed(maxPoll: 500) == 10_000)
+    }
 }

@@ -122,7 +122,7 @@ struct SessionErrorTests {
             ERROR: unknown option rat for source c5
             LINE 1: CREATE SOURCE c5 (a INT) WITH (rat = 10);
                                                    ^^^
-            HINT: did you mean rate? options: rate, pattern, keys, key_skew, key, partitions, retention, segment, cost, seed
+            HINT: did you mean rate? options: rate, pattern, keys, key_skew, key, partitions, retention, segment, cost, poll_cost, seed
             """)
         expectFailure("CREATE SINK s FROM spend WITH (throughputt = 5);", """
             ERROR: unknown option throughputt for sink s

@@ -21,6 +21,9 @@ public struct SourceSpec: Sendable, Hashable {
     public var segment: Int64 = VirtualTime.second
     /// Virtual time the source actor spends per row it consumes.
     public var cost: CostSpec = .free
+    /// Virtual time each `poll()` that returns rows costs, however many (the fetch round
+    /// trip and the client's per-call work): what larger `max_poll_records` batches save.
+    public var pollCost: CostSpec = .free
     /// A table's row count, appended at creation.
     public var tableRows: Int = 0
     /// Mixed into the session seed so two sources draw different rows.

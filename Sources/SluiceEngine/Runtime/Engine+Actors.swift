@@ -38,9 +38,13 @@ extension Engine {
             }
             return false
         }
+        // A poll that returns rows costs its `poll_cost` once, on top of its first chunk.
+        var pollCost: Int64 = 0
         if actor.fetchedRemaining == 0 {
-            guard fetchReturns(actor, actor.consumer!) else { return false }
+            guard let consumer = actor.consumer, fetchReturns(actor, consumer) else { return false }
             poll(actor)
+            let spec = consumer.source.spec.pollCost
+            if actor.fetchedRemaining > 0 && !spec.isFree { pollCost = actor.costs.totalCost(spec, rows: 1) }
         }
         guard actor.fetchedRemaining > 0 else { return false }
         let take = min(settings.chunkRows, actor.fetchedRemaining)
@@ -59,7 +63,7 @@ extension Engine {
         }
         let rows = chunk.count
         // Moved, not copied: a copy would retain the rows' storage only to release it after.
-        beginWork(actor, consume chunk, rows: rows, side: 0)
+        beginWork(actor, consume chunk, rows: rows, side: 0, setup: pollCost)
         return true
     }
 
@@ -216,9 +220,9 @@ extension Engine {
     // MARK: Work
 
     /// Runs the chain on `chunk` (`rows` rows; only their number when the actor is a sink
-    /// with no operators) and keeps the output until their cost has elapsed.
+    /// with no operators) and keeps the output until their cost (plus `setup`) has elapsed.
     @inline(__always)
-    private func beginWork(_ actor: Actor, _ chunk: consuming Chunk, rows: Int, side: Int) {
+    private func beginWork(_ actor: Actor, _ chunk: consuming Chunk, rows: Int, side: Int, setup: Int64 = 0) {
         actor.rowsIn &+= Int64(rows)
         actor.chunksIn &+= 1
         actor.inProgressRows = rows
@@ -229,7 +233,7 @@ extension Engine {
         if !actor.chain.isEmpty {
             for op in actor.chain { output = op.process(output, side: side, strings: strings) }
         }
-        var duration = actor.costs.totalCost(actor.cost, rows: rows)
+        var duration = setup &+ actor.costs.totalCost(actor.cost, rows: rows)
         if let chained = actor.chainedCost { duration += actor.costs.totalCost(chained, rows: rows) }
         if let sink = actor.sink {
             duration += sink.latency

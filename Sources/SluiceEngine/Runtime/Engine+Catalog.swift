@@ -30,6 +30,7 @@ extension Engine {
         guard spec.segment > 0 else { throw bad("segment", VirtualTime.format(spec.segment), "must be positive") }
         guard spec.tableRows >= 0 else { throw bad("rows", String(spec.tableRows), "must be 0 or more") }
         try validateCost(spec.cost, object: what)
+        try validateCost(spec.pollCost, object: what, option: "poll_cost")
     }
 
     /// Changes a source's generator and log options (`ALTER SOURCE … SET (…)`).
@@ -156,13 +157,13 @@ extension Engine {
         if let job = jobs[name] { throw .duplicateName(kind: job.spec.kind.rawValue, name: name) }
     }
 
-    func validateCost(_ cost: CostSpec, object: String) throws(EngineError) {
+    func validateCost(_ cost: CostSpec, object: String, option: String = "cost") throws(EngineError) {
         switch cost {
         case .fixed(let ns) where ns < 0,
              .exponential(let ns) where ns < 0:
-            throw .invalidOption(object: object, option: "cost", value: cost.description, reason: "must not be negative")
+            throw .invalidOption(object: object, option: option, value: cost.description, reason: "must not be negative")
         case .uniform(let a, let b) where a < 0 || b < a:
-            throw .invalidOption(object: object, option: "cost", value: cost.description, reason: "needs 0 ≤ low ≤ high")
+            throw .invalidOption(object: object, option: option, value: cost.description, reason: "needs 0 ≤ low ≤ high")
         default: break
         }
     }

@@ -111,7 +111,7 @@ public struct Planner {
         }
         let schema = Schema(columns.map { Column($0.name.name, Planner.engineType($0.type)) })
         let allowed = isTable ? ["rows", "keys", "key", "cost", "seed"]
-                              : ["rate", "pattern", "keys", "key_skew", "key", "partitions", "retention", "segment", "cost", "seed"]
+                              : ["rate", "pattern", "keys", "key_skew", "key", "partitions", "retention", "segment", "cost", "poll_cost", "seed"]
         let o = try Options(options, allowed: allowed, object: "\(kind) \(name.name)")
         var spec = SourceSpec(name: name.name, schema: schema)
         spec.isTable = isTable
@@ -137,6 +137,7 @@ public struct Planner {
             spec.segment = segment
         }
         if let cost = try o.get("cost", { $0.cost() }) { spec.cost = cost }
+        if let cost = try o.get("poll_cost", { $0.cost() }) { spec.pollCost = cost }
         if let seed = try o.get("seed", { $0.integer(in: 0...Int.max) }) { spec.seed = UInt64(seed) }
         if isTable {
             spec.tableRows = try o.get("rows", { $0.integer(in: 0...100_000_000) }) ?? 1000
@@ -151,7 +152,7 @@ public struct Planner {
             throw SQLError("source \"\(name.name)\" does not exist", at: name.range,
                            hint: Suggest.nearest(name.name, among: engine.sourceNames).map { "did you mean \($0)?" })
         }
-        let o = try Options(options, allowed: ["rate", "pattern", "keys", "key_skew", "retention", "cost", "partitions"], object: "source \(name.name)")
+        let o = try Options(options, allowed: ["rate", "pattern", "keys", "key_skew", "retention", "cost", "poll_cost", "partitions"], object: "source \(name.name)")
         if let partitions = try o.get("partitions", { $0.integer(in: 1...1024) }) {
             guard partitions >= spec.partitions else {
                 throw SQLError("source \(name.name) has \(spec.partitions) partitions: a partition count cannot be decreased",
@@ -165,6 +166,7 @@ public struct Planner {
         if let skew = try o.get("key_skew", { $0.keyDistribution() }) { spec.keyDistribution = skew }
         if let retention = try o.get("retention", { $0.duration() }) { spec.retention = retention }
         if let cost = try o.get("cost", { $0.cost() }) { spec.cost = cost }
+        if let cost = try o.get("poll_cost", { $0.cost() }) { spec.pollCost = cost }
         return spec
     }
 
