@@ -35,8 +35,10 @@ public struct Replayer {
             blocks.append(.notice("note: \(name) was recorded with engine \(info.engineVersion); this is engine \(Engine.version), so outputs may differ"))
         }
         let session = Session(options: options)
+        session.hooks.sleep = { _ in }        // WATCH … SPEED: the output is the same unpaced
         for (i, cell) in cells.enumerated() {
-            let result = session.execute(cell.input)
+            // A cell that was cancelled stops where Ctrl-C stopped it, and prints what it printed then.
+            let result = session.execute(cell.input, stoppingAfter: Session.elapsedIfCancelled(cell))
             var shown = cell
             shown.output = result.recordedOutput
             guard each(shown, i + 1, cells.count) else {

@@ -10,30 +10,14 @@ extension Session {
     func step(_ amount: StepAmount, at range: SourceRange? = nil) throws -> [OutputBlock] {
         switch amount {
         case .events(let n):
-            var lines: [String] = []
-            var blocks: [OutputBlock] = []
-            for _ in 0..<max(1, n) {
-                guard let what = engine.step() else {
-                    lines.append("nothing is scheduled: the engine is idle at \(VirtualTime.formatSeconds(engine.now))")
-                    break
-                }
-                let trace = drainTrace()
-                if !trace.isEmpty {
-                    if !lines.isEmpty { blocks.append(.text(lines.joined(separator: "\n"))); lines = [] }
-                    blocks += trace
-                }
-                lines.append("\(VirtualTime.formatSeconds(engine.now)): \(what)")
-                if cancel.isCancelled { break }
-            }
-            if !lines.isEmpty { blocks.append(.text(lines.joined(separator: "\n"))) }
-            return blocks
+            return stepEvents(n)
         case .duration(let d):
             return runFor(d, verb: "STEP")
         case .barrier:
             let outcome: BarrierStepOutcome
             let report = progressReport()
             do {
-                outcome = try engine.stepBarrier(cancel: cancel, progress: report.update)
+                outcome = try stepBarrier(report)
             } catch EngineError.noBarrierInFlight {
                 throw SQLError("no barrier is in flight", at: range, hint: "inject one with BARRIER, or wait for the next periodic one")
             }
@@ -44,6 +28,9 @@ extension Session {
                 blocks.append(.notice("STEP BARRIER: epoch \(c.epoch) completed at \(VirtualTime.formatSeconds(c.completedAt)), latency \(VirtualTime.format(c.latency))"
                                       + (c.inFlightRows > 0 ? ", in-flight data \(c.inFlightRows) rows (\(c.inFlightBuffers) buffers)" : "")))
             case .cancelled:
+                engine.run(until: engine.now)          // the rest of this instant's events
+                cancel.cancel()
+                blocks += drainTrace()
                 blocks.append(.notice("cancelled: virtual time stopped at \(VirtualTime.formatSeconds(engine.now))"))
             case .stalled(let why):
                 blocks.append(.error(ErrorReport(message: "STEP BARRIER stopped at \(VirtualTime.formatSeconds(engine.now)): \(why)",
@@ -51,6 +38,43 @@ extension Session {
             }
             return blocks
         }
+    }
+
+    /// STEP n: one scheduler event at a time, each on its own line.
+    private func stepEvents(_ n: Int) -> [OutputBlock] {
+        var lines: [String] = []
+        var blocks: [OutputBlock] = []
+        // After Ctrl-C (or where a replayed cancelled cell stopped), the events of the
+        // current instant still run: "every event up to now" is a state a replay reproduces.
+        var stopAt = replayStop
+        for _ in 0..<max(1, n) {
+            if let stop = stopAt, let next = engine.nextEventTime, next > stop {
+                cancel.cancel()
+                break
+            }
+            guard let what = engine.step() else {
+                lines.append("nothing is scheduled: the engine is idle at \(VirtualTime.formatSeconds(engine.now))")
+                break
+            }
+            let trace = drainTrace()
+            if !trace.isEmpty {
+                if !lines.isEmpty { blocks.append(.text(lines.joined(separator: "\n"))); lines = [] }
+                blocks += trace
+            }
+            lines.append("\(VirtualTime.formatSeconds(engine.now)): \(what)")
+            if stopAt == nil && cancel.isCancelled { stopAt = engine.now }
+        }
+        if !lines.isEmpty { blocks.append(.text(lines.joined(separator: "\n"))) }
+        return blocks
+    }
+
+    /// STEP BARRIER until the barrier completes, Ctrl-C, or (replaying a cancelled cell) the
+    /// virtual time where it was cancelled.
+    private func stepBarrier(_ report: ProgressReport) throws(EngineError) -> BarrierStepOutcome {
+        guard let stop = replayStop else { return try engine.stepBarrier(cancel: cancel, progress: report.update) }
+        let outcome = try engine.stepBarrier(limit: max(0, stop - engine.now), progress: report.update)
+        if case .stalled = outcome, engine.now >= stop { return .cancelled }
+        return outcome
     }
 
     /// Advances `duration` of virtual time in slices, reporting progress after half a second
@@ -63,9 +87,23 @@ extension Session {
         let slice = max(VirtualTime.millisecond, min(100 * VirtualTime.millisecond, duration / 20 + 1))
         var outcome = RunOutcome.completed
         while engine.now < target {
-            outcome = engine.run(until: min(target, engine.now + slice), cancel: cancel)
+            let end = min(target, engine.now + slice)
+            if let stop = replayStop, stop < end {
+                // A replayed cell that was cancelled: stop where Ctrl-C stopped it.
+                engine.run(until: max(stop, engine.now))
+                outcome = .cancelled
+            } else {
+                outcome = engine.run(until: end, cancel: cancel)
+                // Ctrl-C stops after the events of the current instant: the state is then
+                // "every event up to now", which a replay stopping at this time reproduces.
+                if outcome == .cancelled { engine.run(until: engine.now) }
+            }
             blocks += drainTrace()
-            if outcome == .cancelled || cancel.isCancelled { outcome = .cancelled; break }
+            if outcome == .cancelled || cancel.isCancelled || replayStop.map({ engine.now >= $0 }) == true {
+                outcome = .cancelled
+                cancel.cancel()
+                break
+            }
             report.update(engine.now, target)
         }
         report.finish()
@@ -104,12 +142,24 @@ extension Session {
         var blocks: [OutputBlock] = []
         for k in 1...frames {
             let wallStart = DispatchTime.now().uptimeNanoseconds
-            let outcome = engine.advance(by: every, cancel: cancel)
+            var outcome: RunOutcome
+            if let stop = replayStop, stop < engine.now + every {
+                // A replayed cell that was cancelled: stop where Ctrl-C stopped it.
+                engine.run(until: max(stop, engine.now))
+                outcome = .cancelled
+            } else {
+                outcome = engine.advance(by: every, cancel: cancel)
+                if outcome == .cancelled { engine.run(until: engine.now) }   // the rest of this instant
+            }
+            if replayStop.map({ engine.now >= $0 }) == true { outcome = .cancelled }
             _ = engine.drainTrace()
             let header = "Every \(VirtualTime.format(every)) — frame \(k) of \(frames), virtual time \(VirtualTime.formatSeconds(engine.now))"
             let body = run(show, in: buffer)
+            // Every frame is recorded (so that a replay, which draws none live, matches); frames
+            // drawn live in place are not repeated in the cell's output.
             if let frame = hooks.frame, k < frames {
                 frame(Renderer.render([.notice(header)] + body, options: options))
+                recordedOnly += [.notice(header)] + body
             } else if let frame = hooks.frame {
                 // The last frame is the cell's output: clear the live one so it shows once.
                 frame("")
@@ -119,6 +169,7 @@ extension Session {
             }
             if outcome == .cancelled || cancel.isCancelled {
                 blocks.append(.notice("cancelled: virtual time stopped at \(VirtualTime.formatSeconds(engine.now))"))
+                cancel.cancel()
                 break
             }
             // SPEED paces virtual time to the wall clock; without it, live redraws keep a steady 20 frames/s.

@@ -23,6 +23,14 @@ public final class Session {
     public private(set) var history: [RecordedCell] = []
     /// The session store, when one is open.
     public var notebook: Notebook?
+    /// The files `.read` is reading now, outermost first (to refuse a file that reads itself).
+    var reading: [(given: String, resolved: String)] = []
+    /// Replaying a cell that was cancelled: the virtual time at which it stopped. RUN, STEP,
+    /// STEP BARRIER and WATCH stop there, as if Ctrl-C had been pressed (Session+Drive.swift).
+    var replayStop: Int64?
+    /// Output that was shown live (WATCH frames drawn in place) and is recorded before the
+    /// statement's own blocks, so that what a cell records does not depend on the terminal.
+    var recordedOnly: [OutputBlock] = []
 
     public init(options: RenderOptions = RenderOptions(), settings: EngineSettings = EngineSettings()) {
         self.options = options
@@ -46,15 +54,22 @@ public final class Session {
     // MARK: Cells
 
     /// Executes one cell (statements or a dot-command) and returns its rendered result.
+    ///
+    /// `stoppingAfter`, when replaying a cell that was cancelled, is the virtual time it ran
+    /// before Ctrl-C stopped it: the cell stops there again, and prints what it printed then.
     @discardableResult
-    public func execute(_ cell: String) -> CellResult {
+    public func execute(_ cell: String, stoppingAfter elapsed: Int64? = nil) -> CellResult {
         cancel.reset()
         let before = engine.now
+        let outerStop = replayStop
+        replayStop = elapsed.map { before + max(0, $0) }
+        defer { replayStop = outerStop }
         let wallStart = DispatchTime.now().uptimeNanoseconds
         var blocks: [OutputBlock] = []
         var ok = true
         var quit = false
         var charts: [ChartSpec] = []
+        var recordedBlocks: [OutputBlock] = []
         let trimmed = cell.trimmingCharacters(in: .whitespacesAndNewlines)
         var recordable = true
         if trimmed.hasPrefix(".") {
@@ -63,6 +78,7 @@ public final class Session {
             ok = outcome.ok
             quit = outcome.quit
             recordable = outcome.recordable
+            recordedBlocks = blocks
         } else {
             let scripts = parseScript(cell)
             // Only comments (the end of a script): nothing runs and no cell is recorded.
@@ -71,26 +87,32 @@ public final class Session {
                 switch script.result {
                 case .failure(let error):
                     blocks.append(.error(report(error, in: cell)))
+                    recordedBlocks.append(.error(report(error, in: cell)))
                     ok = false
                 case .success(let statement):
+                    recordedOnly = []
                     let result = run(statement, in: cell)
                     blocks += result
+                    recordedBlocks += recordedOnly + result
+                    recordedOnly = []
                     if result.contains(where: { if case .error = $0 { return true } else { return false } }) { ok = false }
                 }
                 if !ok && hooks.bail { break }
                 if cancel.isCancelled { break }
             }
         }
-        for block in blocks { if case .chart(let c) = block { charts.append(c) } }
+        for block in recordedBlocks { if case .chart(let c) = block { charts.append(c) } }
         let wall = Int64(DispatchTime.now().uptimeNanoseconds - wallStart)
         // What is recorded: the notebook's rendering, without the wall-clock timer, which no
         // replay can reproduce.
-        let recordedOutput = Renderer.render(blocks, options: .notebook)
+        let recordedOutput = Renderer.render(recordedBlocks, options: .notebook)
         if timer {
             blocks.append(.notice("Time: wall \(String(format: "%.3f", Double(wall) / 1e6)) ms, virtual \(VirtualTime.format(before)) → \(VirtualTime.format(engine.now))"))
         }
         let display = RenderOptions(mode: options.mode, color: false, width: options.width)
-        let output = timer || display != .notebook ? Renderer.render(blocks, options: display) : recordedOutput
+        // (recordedBlocks has more blocks than blocks when WATCH drew frames live.)
+        let sameAsRecorded = !timer && display == .notebook && recordedBlocks.count == blocks.count
+        let output = sameAsRecorded ? recordedOutput : Renderer.render(blocks, options: display)
         let result = CellResult(input: cell, blocks: blocks, ok: ok, quit: quit, output: output, recordedOutput: recordedOutput,
                                 charts: charts, virtualTimeBefore: before, virtualTimeAfter: engine.now, wallTimeNanos: wall)
         if recordable && !trimmed.isEmpty {
@@ -169,5 +191,7 @@ public struct SessionHooks {
     public var pause: ((String) -> Bool)?
     /// Opens the session store on first use (`.save`, `.open`, `.sessions`).
     public var openStore: (() throws -> SessionStore)?
+    /// The session store's path, known before it is opened (`.export` never writes over it).
+    public var storePath: String?
     public init() {}
 }

@@ -90,7 +90,7 @@ extension SessionStore {
         try db.execute(sql: "UPDATE session SET updated = ? WHERE id = ?", arguments: [now, sessionID])
     }
 
-    private static func insert(_ db: Database, sessionID: Int64, cell: CellRecord) throws {
+    static func insert(_ db: Database, sessionID: Int64, cell: CellRecord) throws {
         try db.execute(
             sql: """
                 INSERT INTO cell (session_id, seq, input, output, status, error,

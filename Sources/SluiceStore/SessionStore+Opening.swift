@@ -45,6 +45,40 @@ extension SessionStore {
         }
     }
 
+    // MARK: - The store's own files
+
+    /// Whether writing `other` would overwrite this store: the same file (after symbolic
+    /// links), or its `-wal`, `-shm` or `-journal` file. An export must never write there.
+    public func isOwnFile(_ other: String) -> Bool {
+        Self.isStoreFile(other, store: path)
+    }
+
+    /// Whether `other` is the store at `store`, or one of its companion files.
+    public static func isStoreFile(_ other: String, store: String) -> Bool {
+        let target = canonical(other)
+        return ["", "-wal", "-shm", "-journal"].contains { suffix in
+            let file = store + suffix
+            var a = stat(), b = stat()
+            if stat(other, &a) == 0 && stat(file, &b) == 0 { return a.st_dev == b.st_dev && a.st_ino == b.st_ino }
+            return target == canonical(store) + suffix
+        }
+    }
+
+    /// An absolute path with symbolic links resolved, as far as the path exists.
+    static func canonical(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        if let resolved = realpath(absolute, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        // Not there (yet): resolve the directory, keep the name.
+        let directory = (absolute as NSString).deletingLastPathComponent
+        let name = (absolute as NSString).lastPathComponent
+        guard directory != absolute, let resolved = realpath(directory, nil) else { return (absolute as NSString).standardizingPath }
+        defer { free(resolved) }
+        return (String(cString: resolved) as NSString).appendingPathComponent(name)
+    }
+
     // MARK: - Before SQLite
 
     /// Checks the path with the file system only: no SQLite call, no write.

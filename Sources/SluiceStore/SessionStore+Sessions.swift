@@ -30,6 +30,44 @@ extension SessionStore {
         }
     }
 
+    /// Creates a session holding `cells` (numbered 1, 2, …) in one transaction: a copy of a
+    /// session under another name, or a fork of it with some cells changed. Nothing is
+    /// created if any part fails.
+    /// - Throws: ``StoreError/duplicateSessionName(_:)`` when the name is taken.
+    @discardableResult
+    public func createSession(
+        name: String, engineVersion: String, seed: UInt64, settings: String = "{}", cells: [CellRecord]
+    ) throws(StoreError) -> SessionInfo {
+        try Self.validate(name: name)
+        let now = timestamp()
+        return try write { db in
+            try Self.ensureNameFree(db, name)
+            try db.execute(
+                sql: """
+                    INSERT INTO session (name, created, updated, engine_version, seed, settings)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [name, now, now, engineVersion, Int64(bitPattern: seed), settings])
+            let id = db.lastInsertedRowID
+            for (offset, cell) in cells.enumerated() {
+                var record = cell
+                record.seq = offset + 1
+                try Self.insert(db, sessionID: id, cell: record)
+            }
+            return SessionInfo(
+                id: id, name: name, created: now, updated: now,
+                engineVersion: engineVersion, seed: seed, settings: settings, cellCount: cells.count)
+        }
+    }
+
+    /// A name no session has yet: `base-2`, `base-3`, … (the name of a fork of `base`).
+    public func unusedName(after base: String) throws(StoreError) -> String {
+        let names = Set(try sessions().map(\.name))   // membership only, never iterated
+        var n = 2
+        while names.contains("\(base)-\(n)") { n += 1 }
+        return "\(base)-\(n)"
+    }
+
     /// Renames a session and returns its new header; `updated` becomes now.
     /// - Throws: ``StoreError/duplicateSessionName(_:)``, ``StoreError/sessionIDNotFound(_:)``.
     @discardableResult

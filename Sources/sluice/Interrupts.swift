@@ -71,6 +71,30 @@ enum Interrupts {
     /// Whether a Ctrl-C is waiting, without taking it.
     static var isPending: Bool { pending.load(ordering: .sequentiallyConsistent) }
 
+    /// Reads one line from the terminal while a cell runs (`.replay --step`): nil at end of
+    /// input or when Ctrl-C arrives. Not stdio's `readLine`: after a Ctrl-C (EINTR) or Ctrl-D
+    /// stdin keeps its error or end-of-file flag, and a loop around it spins forever.
+    static func readAnswer() -> String? {
+        let before = count
+        var bytes: [UInt8] = []
+        while true {
+            if count != before { return nil }
+            var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, 100)
+            if ready < 0 && errno != EINTR { return nil }
+            if ready <= 0 { continue }
+            var byte: UInt8 = 0
+            let n = read(STDIN_FILENO, &byte, 1)
+            if n == 0 { return nil }
+            if n < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                return nil
+            }
+            if byte == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte)
+        }
+    }
+
     /// Async-signal-safe: an atomic store and a `write(2)`.
     private static let handleSIGINT: @convention(c) (Int32) -> Void = { _ in
         Interrupts.pending.store(true, ordering: .sequentiallyConsistent)

@@ -18,7 +18,8 @@ final class SessionBackend: ShellBackend {
         session.hooks.interactive = settings.interactive
         session.hooks.bail = settings.bail
         let path = settings.databasePath
-        session.hooks.openStore = { try SessionStore(path: path ?? SessionStore.defaultPath, options: SluiceStore.StoreOptions(createDirectory: path == nil)) }
+        session.hooks.openStore = { try SessionBackend.openStore(path) }
+        session.hooks.storePath = path ?? SessionStore.defaultPath
         if settings.interactive {
             session.hooks.progress = { now, target, rate in ProgressBar.draw(now: now, target: target, rowsPerSecond: rate) }
             session.hooks.progressDone = { ProgressBar.clear() }
@@ -31,16 +32,37 @@ final class SessionBackend: ShellBackend {
             session.hooks.pause = { prompt in
                 fputs("\(prompt) ", sluice_stdout())
                 fflush(sluice_stdout())
-                guard let line = readLine() else { return false }
+                // Ctrl-C or Ctrl-D stops the replay, as they stop RUN and WATCH.
+                guard let line = Interrupts.readAnswer() else {
+                    fputs("\n", sluice_stdout())
+                    return false
+                }
                 return line.trimmingCharacters(in: .whitespaces).lowercased() != "q"
             }
             // Record every cell as it runs when the store can be opened; otherwise run without saving.
             if let store = try? session.hooks.openStore?() {
                 session.notebook = Notebook(store: store, autoRecord: true)
+                if store.options.readOnly {
+                    fputs("warning: the session store \(store.path) is read-only: cells are not saved (.sessions, .open and .replay work)\n", sluice_stderr())
+                }
             } else {
                 fputs("note: the session store could not be opened; cells are not saved (.save tells why)\n", sluice_stderr())
             }
         }
+    }
+
+    /// Opens the store read-write, or read-only when it cannot be written (a shared, chmod 444
+    /// lesson file): listing, opening and replaying then work, and nothing is saved.
+    static func openStore(_ path: String?) throws -> SessionStore {
+        let location = path ?? SessionStore.defaultPath
+        let writable: StoreError
+        do {
+            return try SessionStore(path: location, options: SluiceStore.StoreOptions(createDirectory: path == nil))
+        } catch {
+            writable = error
+        }
+        guard case .readOnly = writable else { throw writable }
+        return try SessionStore(path: location, options: SluiceStore.StoreOptions(readOnly: true))
     }
 
     /// The line editor colours it (and hides the escapes from libedit's width count).

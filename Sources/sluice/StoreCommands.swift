@@ -6,6 +6,20 @@ import SluiceStore
 // The subcommands that read the session store: replay, export, sessions. Each opens the
 // store read-only, so a replay or an export never changes a recorded session.
 
+/// A store that does not exist yet, or an empty file, holds no sessions: nothing to open,
+/// and nothing to complain about (a read-only open could not create it, and need not).
+private enum StoreAbsence {
+    case missing, empty
+    var why: String { self == .missing ? "does not exist" : "is empty" }
+}
+
+private func absence(_ path: String?) -> StoreAbsence? {
+    let location = path ?? SessionStore.defaultPath
+    var info = stat()
+    if stat(location, &info) != 0 { return errno == ENOENT ? .missing : nil }
+    return info.st_mode & S_IFMT == S_IFREG && info.st_size == 0 ? .empty : nil
+}
+
 private func openStore(_ path: String?) -> SessionStore? {
     let location = path ?? SessionStore.defaultPath
     do {
@@ -24,6 +38,10 @@ private func write(_ text: String) {
 /// `sluice replay SESSION [--verify] [--step]`: re-executes the session on a fresh engine and
 /// prints each cell; `--verify` stops at the first cell whose output differs, with a diff.
 func runReplay(session name: String, databasePath: String?, verify: Bool, step: Bool) -> Int32 {
+    if let absent = absence(databasePath) {
+        fputs("sluice replay: no session \(name): the store \(databasePath ?? SessionStore.defaultPath) \(absent.why)\n", sluice_stderr())
+        return 1
+    }
     guard let store = openStore(databasePath) else { return 2 }
     let replayer = Replayer(store: store, options: RenderOptions(mode: .table, color: false, width: 80))
     do {
@@ -52,7 +70,16 @@ func runExport(session name: String, to file: String, databasePath: String?) -> 
         fputs("sluice export: cannot tell the format of \(file)\nHINT: export to FILE.md or FILE.html\n", sluice_stderr())
         return 2
     }
+    if let absent = absence(databasePath) {
+        fputs("sluice export: no session \(name): the store \(databasePath ?? SessionStore.defaultPath) \(absent.why)\n", sluice_stderr())
+        return 1
+    }
     guard let store = openStore(databasePath) else { return 2 }
+    // Writing the notebook over the store (or its -wal/-shm/-journal) would destroy every session.
+    if store.isOwnFile(file) {
+        fputs("sluice export: cannot export to \(file): it is the session store itself\nHINT: export to another file; the store was not changed.\n", sluice_stderr())
+        return 2
+    }
     do {
         guard let info = try store.session(named: name) else {
             let names = (try? store.sessions().map(\.name)) ?? []
@@ -64,7 +91,7 @@ func runExport(session name: String, to file: String, databasePath: String?) -> 
         let exporter = NotebookExporter()
         let text = lower.hasSuffix(".md") ? exporter.markdown(session: info, cells: cells) : exporter.html(session: info, cells: cells)
         try text.write(toFile: file, atomically: true, encoding: .utf8)
-        write("exported \(info.name) (\(cells.count) cells) to \(file)\n")
+        write("exported \(info.name) (\(cells.count == 1 ? "1 cell" : "\(cells.count) cells")) to \(file)\n")
         return 0
     } catch let error as StoreError {
         fputs("sluice export: \(error.message)\nHINT: \(error.hint)\n", sluice_stderr())
@@ -77,8 +104,17 @@ func runExport(session name: String, to file: String, databasePath: String?) -> 
 
 /// `sluice sessions`: the saved sessions with their cell counts and dates.
 func runSessions(databasePath: String?) -> Int32 {
+    let location = databasePath ?? SessionStore.defaultPath
+    if absence(databasePath) != nil {
+        write("no sessions saved yet (store \(location))\n")
+        return 0
+    }
     guard let store = openStore(databasePath) else { return 2 }
     do {
+        if try store.sessions().isEmpty {
+            write("no sessions saved yet (store \(location))\n")
+            return 0
+        }
         let rows = try store.sessions().map { s -> [ResultValue] in
             [.text(s.name), .int(Int64(s.cellCount)), .text(s.created), .text(s.updated), .text(s.engineVersion)]
         }

@@ -275,9 +275,63 @@ struct NotebookProcessTests {
         #expect(sessions.status == 0)
         #expect(sessions.stdout.contains("│ demo │     5 │"))
 
+        // A store that does not exist yet, or an empty file, simply has no sessions.
         let missing = try sluice(["sessions", "--db", dir.path("none.db")])
-        #expect(missing.status == 2)
+        #expect(missing.status == 0)
+        #expect(missing.stdout == "no sessions saved yet (store \(dir.path("none.db")))\n")
+        #expect(missing.stderr == "")
+        let empty = try dir.write("empty.db", "")
+        let none = try sluice(["sessions", "--db", empty])
+        #expect(none.status == 0)
+        #expect(none.stdout == "no sessions saved yet (store \(empty))\n")
+        let replayMissing = try sluice(["replay", "demo", "--db", dir.path("none.db")])
+        #expect(replayMissing.status == 1)
+        #expect(replayMissing.stderr == "sluice replay: no session demo: the store \(dir.path("none.db")) does not exist\n")
+        let exportEmpty = try sluice(["export", "demo", "--db", empty, "--to", dir.path("x.md")])
+        #expect(exportEmpty.status == 1)
+        #expect(exportEmpty.stderr == "sluice export: no session demo: the store \(empty) is empty\n")
+        #expect(bytes(empty) == Data())
         #expect(!FileManager.default.fileExists(atPath: dir.path("none.db")), "a read-only command created the store")
+    }
+
+    /// `sluice export --to` the store itself (or a link to it, or its -wal) is refused: it
+    /// used to write the notebook over every saved session.
+    @Test func exportRefusesToWriteOverTheStore() throws {
+        let dir = try TemporaryDirectory()
+        let db = dir.path("store.md")
+        try record(db)
+        let original = try #require(bytes(db))
+        try FileManager.default.createSymbolicLink(atPath: dir.path("link.md"), withDestinationPath: db)
+        for target in [db, dir.path("link.md")] {
+            let export = try sluice(["export", "demo", "--db", db, "--to", target])
+            #expect(export.status == 2)
+            #expect(export.stderr == "sluice export: cannot export to \(target): it is the session store itself\nHINT: export to another file; the store was not changed.\n")
+        }
+        let viaLink = try sluice(["export", "demo", "--db", dir.path("link.md"), "--to", db])
+        #expect(viaLink.status == 2)
+        let shell = try sluice(["--db", db, "-c", ".export \(db)"])
+        #expect(shell.status == 1)
+        #expect(bytes(db) == original)
+        #expect(SessionStore.isStoreFile(db + "-wal", store: dir.path("link.md")))
+        #expect(SessionStore.isStoreFile(dir.path("./store.md-journal"), store: db))
+        #expect(!SessionStore.isStoreFile(dir.path("other.md"), store: db))
+    }
+
+    /// A store one may not write (chmod 444): the shell lists, opens and replays it, warns
+    /// once that nothing is saved, and leaves the file as it was.
+    @Test func aReadOnlyStoreIsListedOpenedAndReplayedInTheShell() throws {
+        let dir = try TemporaryDirectory()
+        let db = dir.path("ro.db")
+        try record(db)
+        chmod(db, 0o444)
+        let original = try #require(bytes(db))
+        let run = try sluice(["--db", db, "-c", ".sessions", "-c", ".open demo", "-c", ".replay demo --verify"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("│ demo │     4 │"))
+        #expect(run.stdout.contains("opened demo: 4 cells re-executed"))
+        #expect(run.stdout.hasSuffix("verified: all 4 cells of demo match the recording\n"))
+        #expect(!run.stdout.contains("ERROR"))
+        #expect(bytes(db) == original)
     }
 
     /// `sluice replay` never changes the recorded file.

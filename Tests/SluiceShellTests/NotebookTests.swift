@@ -147,7 +147,7 @@ struct NotebookTests {
         #expect(teacher.execute(".save demo").ok)
 
         let student = notebookSession(path)
-        #expect(student.run(".open demo") == "opened demo: 5 cells re-executed, now at 1.500s; new cells are added to it\n")
+        #expect(student.run(".open demo") == "opened demo: 5 cells re-executed, now at 1.500s; new cells are added to it; .rewind, .edit and .save NAME leave it unchanged and continue in a copy\n")
         #expect(student.engine.now == teacher.engine.now)
         #expect(student.run("SELECT * FROM v ORDER BY a;") == teacher.run("SELECT * FROM v ORDER BY a;"))
         #expect(student.run(".open dmeo") == "ERROR: no saved session named dmeo\nHINT: did you mean demo?\n")

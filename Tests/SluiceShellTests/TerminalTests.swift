@@ -87,6 +87,31 @@ struct TerminalTests {
         #expect(!(try t.screen()).contains("exited="))
     }
 
+    /// At `.replay --step`'s prompt, Ctrl-C and Ctrl-D stop the replay and return to the
+    /// sluice prompt (Ctrl-C used to leave the process spinning in stdio's readLine).
+    @Test func ctrlCAndCtrlDStopAStepByStepReplay() throws {
+        let t = try TerminalHarness()
+        try t.start()
+        try t.waitFor(prompt)
+        try run(t, "CREATE SOURCE s (a INT) WITH (rate = 10);", cell: 1)
+        try run(t, "RUN 1s;", cell: 2)
+        try t.type(".save demo")
+        try t.press("Enter")
+        try t.waitFor("saved as demo (2 cells)")
+        for (key, shown) in [("C-c", "q stops ^C"), ("C-d", "q stops")] {
+            try t.type(".replay demo --step")
+            try t.press("Enter")
+            try t.waitFor("the step prompt") { $0.split(separator: "\n").last?.hasPrefix("cell 1 of 2 — Enter runs it, q stops") == true }
+            try t.press(key)
+            try t.waitFor(shown)
+            try t.waitFor("the sluice prompt after \(key)") {
+                $0.hasSuffix("stopped after cell 0 of 2\nsluice [3] 1.000s>")
+            }
+        }
+        try run(t, "SHOW SOURCES;", cell: 3)
+        #expect(!(try t.screen()).contains("exited="))
+    }
+
     @Test func ctrlDExitsAndHistoryPersistsAcrossRestarts() throws {
         let t = try TerminalHarness()
         try t.start()

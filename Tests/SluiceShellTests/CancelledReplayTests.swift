@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+@testable import SluiceShell
+import SluiceEngine
+import SluiceStore
+
+/// A cell stopped by Ctrl-C is recorded as cancelled, with the virtual time it reached. A
+/// replay (`.open`, `.replay --verify`, `sluice replay --verify`, `.rewind`) stops it there
+/// again and prints the same "cancelled: …" line, so it and every later cell reproduce.
+@Suite("cancelled cells replay where they stopped")
+struct CancelledReplayTests {
+    static let setup = [
+        "CREATE SOURCE clicks (user_id INT, amount DOUBLE) WITH (rate = 100000, keys = 1000);",
+        "CREATE MATERIALIZED VIEW spend AS SELECT user_id, count(*) AS n FROM clicks GROUP BY user_id WITH (cost = 'exp(20us)');",
+    ]
+    static let after = ["SHOW LAG;", "RUN 500ms;", "SELECT count(*) AS users FROM spend;"]
+
+    func notebookSession(_ path: String) -> Session {
+        let s = session()
+        s.hooks.openStore = { try SessionStore(path: path) }
+        return s
+    }
+
+    /// Runs `cell` and presses "Ctrl-C" from another thread after `delay` seconds of wall time.
+    func interrupted(_ s: Session, _ cell: String, after delay: Double) -> CellResult {
+        let flag = s.cancel
+        DispatchQueue.global().asyncAfter(deadline: .now() + delay) { flag.cancel() }
+        return s.execute(cell)
+    }
+
+    /// Records setup, the interrupted cell and a few cells after it; checks that every replay
+    /// path reproduces them byte for byte.
+    func checkReplays(_ cell: String, interrupt: (Session) -> CellResult) throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("store.sqlite")
+        let s = notebookSession(path)
+        for c in Self.setup { #expect(s.execute(c).ok) }
+        let cancelled = interrupt(s)
+        #expect(cancelled.recordedOutput.contains("cancelled: virtual time stopped at"), "\(cancelled.output)")
+        #expect(s.history.last?.cancelled == true)
+        for c in Self.after { #expect(s.execute(c).ok) }
+        #expect(s.execute(".save lesson").ok)
+        let stored = try SessionStore(path: path, options: StoreOptions(readOnly: true))
+        let cells = try stored.cells(sessionID: try #require(try stored.session(named: "lesson")).id)
+        #expect(cells[2].status == .cancelled)
+        #expect(cells[2].virtualTimeAfter == cancelled.virtualTimeAfter)
+
+        let report = try Replayer(store: stored).replay("lesson", verify: true)
+        #expect(Renderer.render(report.blocks) == "verified: all 6 cells of lesson match the recording\n")
+
+        let student = notebookSession(path)
+        #expect(student.run(".open lesson").hasPrefix("opened lesson: 6 cells re-executed, now at \(VirtualTime.formatSeconds(s.engine.now));"))
+        #expect(student.history.map(\.output) == s.history.map(\.output))
+        #expect(student.history.map(\.cancelled) == s.history.map(\.cancelled))
+        #expect(student.engine.now == s.engine.now)
+
+        // Rewinding re-executes the cancelled cell the same way.
+        #expect(s.execute(".rewind 4").ok)
+        #expect(s.history.map(\.output) == cells.prefix(4).map(\.output))
+    }
+
+    @Test func aCancelledRunStopsWhereItWasCancelled() throws {
+        try checkReplays("RUN 1h;") { s in interrupted(s, "RUN 1h;", after: 0.3) }
+    }
+
+    @Test func aCancelledStepStopsWhereItWasCancelled() throws {
+        try checkReplays("STEP 1h;") { s in interrupted(s, "STEP 1h;", after: 0.3) }
+    }
+
+    /// WATCH with SPEED sleeps between frames: Ctrl-C during the sleep stops it at the end
+    /// of a frame. The replay does not sleep (the output is the same, the wall clock is not).
+    @Test func aCancelledWatchStopsAtTheSameFrame() throws {
+        try checkReplays("WATCH") { s in
+            var frames = 0
+            s.hooks.sleep = { _ in
+                frames += 1
+                if frames == 3 { s.cancel.cancel() }
+            }
+            defer { s.hooks.sleep = { _ in } }
+            return s.execute("WATCH SHOW LAG EVERY 1s FOR 10s SPEED 1x;")
+        }
+    }
+
+    /// A WATCH drawn live (a terminal's frame hook) records every frame, as a batch run does,
+    /// so that the replay (which draws nothing live) matches.
+    @Test func aWatchRecordsTheSameFramesLiveAndInBatch() {
+        let live = session(Self.setup.joined(separator: "\n"))
+        var drawn = 0
+        live.hooks.frame = { _ in drawn += 1 }
+        let batch = session(Self.setup.joined(separator: "\n"))
+        let watch = "WATCH SHOW LAG EVERY 200ms FOR 1s;"
+        let shown = live.execute(watch)
+        let printed = batch.execute(watch)
+        #expect(drawn == 5)
+        #expect(shown.recordedOutput == printed.recordedOutput)
+        #expect(shown.output.components(separatedBy: "Every 200ms").count == 2, "only the last frame is repeated below the live ones")
+        #expect(printed.output.components(separatedBy: "Every 200ms").count == 6)
+    }
+}
