@@ -106,7 +106,8 @@ public enum Statement: Sendable, Hashable {
     case run(Int64)
     /// `BARRIER`.
     case barrier
-    /// `WATCH SHOW ... [EVERY d] FOR d [SPEED s]`: `every` and `duration` in nanoseconds;
+    /// `WATCH statement [EVERY d] FOR d [SPEED s]`, the statement one that reads (SHOW, SELECT,
+    /// PLOT, DESCRIBE, DIAGNOSE, EXPLAIN): `every` and `duration` in nanoseconds;
     /// `every` is ``Statement/defaultWatchInterval`` when not written.
     indirect case watch(ParsedStatement, every: Int64, duration: Int64, speed: Double?)
     /// `TRACE ON | OFF | category, ...`.
