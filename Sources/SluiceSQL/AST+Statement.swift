@@ -143,6 +143,8 @@ public enum Statement: Sendable, Hashable {
     case diagnose
     /// `PLOT series, ... [LAST d]`, `last` in nanoseconds.
     case plot([PlotSeries], last: Int64?)
+    /// `HELP [topic]`: the same text as `.help [topic]`, for users who type psql's word.
+    case help(topic: String?)
 
     /// The redraw interval of `WATCH` without `EVERY`: one second.
     public static let defaultWatchInterval: Int64 = 1_000_000_000

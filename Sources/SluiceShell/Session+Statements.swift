@@ -123,6 +123,8 @@ extension Session {
             return diagnose()
         case .plot(let series, let last):
             return try plot(series, last: last)
+        case .help(let topic):
+            return [.text(Help.text(topic: topic))]
         }
     }
 
