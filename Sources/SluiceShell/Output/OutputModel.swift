@@ -78,6 +78,9 @@ public enum ResultValue: Sendable, Equatable, Codable {
     /// Several short texts in one cell (a barrier's places): one per line in a box table,
     /// joined by "; " in csv and markdown, an array of strings in json.
     case lines([String])
+    /// A session variable's value (`42`, `true`, `credit`): text in tables, as psql shows
+    /// settings, and in json a number or a boolean when it reads as one.
+    case setting(String)
 }
 
 /// Flink's web UI classification of how much of the time a task was backpressured.
