@@ -119,7 +119,7 @@ struct Shell: ParsableCommand {
                     fputs("sluice: cannot read \(file)\n", sluice_stderr())
                     return .stopped(ok: false, interrupted: false)
                 }
-                return runner.run(text: String(decoding: data, as: UTF8.self))
+                return runner.run(text: String(decoding: data, as: UTF8.self), file: file)
             }
         }
         for command in commands { inputs.append { runner.run(text: command) } }

@@ -97,7 +97,7 @@ public enum BackpressureLevel: String, Sendable, Equatable, Codable, CaseIterabl
     }
 }
 
-/// A failed statement, rendered as `ERROR: message`, the context, then `HINT: hint`.
+/// A failed statement, rendered as `[location: ]ERROR: message`, the context, then `HINT: hint`.
 public struct ErrorReport: Sendable, Equatable, Codable, Error {
     /// One line saying what went wrong.
     public var message: String
@@ -105,12 +105,16 @@ public struct ErrorReport: Sendable, Equatable, Codable, Error {
     public var context: String?
     /// What to do about it.
     public var hint: String?
+    /// `file.sql:8`: where in a script file the failed statement is (batch mode), shown
+    /// before `ERROR:` as psql does; nil elsewhere.
+    public var location: String?
 
     /// Creates an error report.
-    public init(message: String, context: String? = nil, hint: String? = nil) {
+    public init(message: String, context: String? = nil, hint: String? = nil, location: String? = nil) {
         self.message = message
         self.context = context
         self.hint = hint
+        self.location = location
     }
 }
 
