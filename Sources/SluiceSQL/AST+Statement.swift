@@ -106,7 +106,8 @@ public enum Statement: Sendable, Hashable {
     case run(Int64)
     /// `BARRIER`.
     case barrier
-    /// `WATCH SHOW ... [EVERY d] FOR d [SPEED s]`: `every` and `duration` in nanoseconds;
+    /// `WATCH statement [EVERY d] FOR d [SPEED s]`, the statement one that reads (SHOW, SELECT,
+    /// PLOT, DESCRIBE, DIAGNOSE, EXPLAIN): `every` and `duration` in nanoseconds;
     /// `every` is ``Statement/defaultWatchInterval`` when not written.
     indirect case watch(ParsedStatement, every: Int64, duration: Int64, speed: Double?)
     /// `TRACE ON | OFF | category, ...`.
@@ -142,6 +143,8 @@ public enum Statement: Sendable, Hashable {
     case diagnose
     /// `PLOT series, ... [LAST d]`, `last` in nanoseconds.
     case plot([PlotSeries], last: Int64?)
+    /// `HELP [topic]`: the same text as `.help [topic]`, for users who type psql's word.
+    case help(topic: String?)
 
     /// The redraw interval of `WATCH` without `EVERY`: one second.
     public static let defaultWatchInterval: Int64 = 1_000_000_000

@@ -2,8 +2,8 @@
 public enum Keywords {
     /// The words a statement can begin with, upper-case, alphabetical.
     public static let statements: [String] = [
-        "ALTER", "BARRIER", "CREATE", "DESCRIBE", "DIAGNOSE", "DROP", "EXPLAIN", "INJECT", "PLOT", "RESET",
-        "RUN", "SELECT", "SET", "SHOW", "STEP", "TRACE", "WATCH",
+        "ALTER", "BARRIER", "CREATE", "DESCRIBE", "DIAGNOSE", "DROP", "EXPLAIN", "HELP", "INJECT", "PLOT",
+        "RESET", "RUN", "SELECT", "SET", "SHOW", "STEP", "TRACE", "WATCH",
     ]
 
     /// Every keyword of the language, upper-case, alphabetical, without repeats: what the

@@ -182,6 +182,7 @@ public enum Lexer {
             case ":": "casts (::) are not supported"
             case "!": "write <> or != for not equal, NOT for negation"
             case "|", "&": "write OR and AND"
+            case "\\": "backslash commands are psql's; Sluice's are dot-commands: .help, .quit"
             default: nil
             }
         }

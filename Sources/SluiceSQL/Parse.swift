@@ -47,8 +47,10 @@ public struct ScriptStatement: Sendable, Hashable {
 /// Unlike ``parse(_:)``, a bad statement does not hide the others: each gets its own result,
 /// so batch mode can report it and go on (or stop, with `--bail`). Text after the last `;`
 /// is an error: `unterminated statement: missing ';'` (or its own syntax error, if it has one
-/// before the end), and so is a string or comment left open.
-public func parseScript(_ buffer: String) -> [ScriptStatement] {
+/// before the end), and so is a string or comment left open. When `endsInput` is true the
+/// buffer is the end of a script (a file, `-c`, stdin at end of file): its last statement
+/// may leave out the `;`, as psql runs a final unterminated statement.
+public func parseScript(_ buffer: String, endsInput: Bool = false) -> [ScriptStatement] {
     let split = StatementSplit(buffer)
     var result = split.terminated.map { segment in
         ScriptStatement(text: split.text(of: segment), range: split.range(of: segment), result: split.parse(segment))
@@ -64,8 +66,9 @@ public func parseScript(_ buffer: String) -> [ScriptStatement] {
         let missing = SQLError("unterminated statement: missing ';'", at: .at(last.range.end),
                                hint: "end every statement with ';'")
         switch outcome {
+        case .success where endsInput: break
         case .success: outcome = .failure(missing)
-        case .failure(let error) where (error.range?.start ?? 0) >= last.range.end: outcome = .failure(missing)
+        case .failure(let error) where !endsInput && (error.range?.start ?? 0) >= last.range.end: outcome = .failure(missing)
         case .failure: break
         }
         result.append(ScriptStatement(text: split.text(of: segment), range: split.range(of: segment), result: outcome))

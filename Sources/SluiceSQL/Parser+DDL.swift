@@ -45,7 +45,7 @@ extension Parser {
                 throw unexpected("'(' and the columns after the \(kind.noun) name",
                                  hint: "CREATE \(kind.sql) \(name.sql) (id INT, name VARCHAR) WITH (...)")
             }
-            let columns = try columnList(of: kind)
+            let columns = try columnList(of: kind, named: name)
             if accept("with") != nil { try optionList("WITH", into: &options) }
             try expectEnd()
             return .createSource(name: name, columns: columns, options: options, isTable: kind == .table)
@@ -99,12 +99,22 @@ extension Parser {
 
     // MARK: Columns
 
-    mutating func columnList(of kind: ObjectKind) throws(SQLError) -> [ColumnDef] {
+    /// `(column TYPE [PRIMARY KEY], ..., [PRIMARY KEY (column, ...)])`. One primary key at
+    /// most, inline or as a constraint: a second is an error, as in PostgreSQL.
+    mutating func columnList(of kind: ObjectKind, named name: Identifier) throws(SQLError) -> [ColumnDef] {
         _ = try expectSymbol("(")
         var columns: [ColumnDef] = []
+        var keys: [SourceRange] = []
+        func checkOneKey() throws(SQLError) {
+            guard keys.count > 1 else { return }
+            throw SQLError("multiple primary keys for \(kind.noun) \"\(name.name)\" are not allowed", at: keys[1],
+                           hint: "a primary key of several columns is one constraint: PRIMARY KEY (a, b)")
+        }
         repeat {
-            if accept("primary") != nil {
-                _ = try expect("key", "after PRIMARY")
+            if let primary = accept("primary") {
+                let key = try expect("key", "after PRIMARY")
+                keys.append(primary.range.union(key.range))
+                try checkOneKey()
                 _ = try expectSymbol("(", "after PRIMARY KEY")
                 repeat {
                     let name = try identifier("a column name")
@@ -117,7 +127,8 @@ extension Parser {
                 _ = try expectSymbol(")", "after the key columns")
                 continue
             }
-            let column = try columnDef()
+            let column = try columnDef(keys: &keys)
+            try checkOneKey()
             if columns.contains(where: { $0.name.name == column.name.name }) {
                 throw SQLError("column '\(column.name.name)' specified more than once", at: column.name.range)
             }
@@ -127,7 +138,8 @@ extension Parser {
         return columns
     }
 
-    mutating func columnDef() throws(SQLError) -> ColumnDef {
+    /// `name TYPE [PRIMARY KEY] [NOT NULL]`; the range of each `PRIMARY KEY` is added to `keys`.
+    mutating func columnDef(keys: inout [SourceRange]) throws(SQLError) -> ColumnDef {
         let name = try identifier("a column name")
         let typeToken = current
         guard typeToken.kind == .word else {
@@ -148,8 +160,9 @@ extension Parser {
         }
         var primaryKey = false
         while true {
-            if accept("primary") != nil {
-                _ = try expect("key", "after PRIMARY")
+            if let primary = accept("primary") {
+                let key = try expect("key", "after PRIMARY")
+                keys.append(primary.range.union(key.range))
                 primaryKey = true
             } else if accept("not") != nil {
                 _ = try expect("null", "after NOT")

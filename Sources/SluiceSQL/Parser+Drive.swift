@@ -56,17 +56,54 @@ extension Parser {
         return .run(ns)
     }
 
-    /// `WATCH SHOW ... [EVERY d] FOR d [SPEED s]`, clauses in any order.
+    /// The statements WATCH repeats: those that only read the engine.
+    static let watchable = ["show", "select", "plot", "describe", "desc", "diagnose", "explain"]
+
+    /// `WATCH statement [EVERY d] FOR d [SPEED s]`, clauses in any order, where the statement
+    /// reads: SHOW, SELECT, PLOT, DESCRIBE, DIAGNOSE or EXPLAIN.
     mutating func watch() throws(SQLError) -> Statement {
         let watch = try expect("watch")
-        guard sees("show") else {
-            throw unexpected("SHOW after WATCH", suggesting: ["show"],
-                             hint: "WATCH repeats a SHOW: WATCH SHOW QUEUES EVERY 200ms FOR 10s")
+        let first = current
+        let accepted = "SHOW, SELECT, PLOT, DESCRIBE, DIAGNOSE or EXPLAIN"
+        let example = "WATCH SHOW QUEUES EVERY 200ms FOR 10s"
+        guard first.kind == .word, Parser.watchable.contains(first.value) else {
+            if first.kind == .word, Keywords.statements.contains(first.value.uppercased()) || first.value == "watch" {
+                throw SQLError("WATCH repeats only statements that read, not \(first.value.uppercased())", at: first.range,
+                               hint: "run \(first.value.uppercased()) on its own, then watch its effect: \(example); WATCH takes \(accepted)")
+            }
+            throw unexpected("\(accepted) after WATCH", suggesting: Parser.watchable, hint: "for example: \(example)")
         }
-        let showIndex = position
-        let show = try self.show()
-        let inner = ParsedStatement(statement: show, text: text(fromToken: showIndex),
-                                    range: tokens[showIndex].range.union(tokens[position - 1].range))
+        // The repeated statement ends at the first EVERY, FOR or SPEED followed by its value,
+        // outside parentheses (a column may be called `speed`).
+        let start = position
+        var stop = start
+        var depth = 0
+        while stop < tokens.count {
+            let token = tokens[stop]
+            if token.isSymbol("(") { depth += 1 } else if token.isSymbol(")") { depth -= 1 }
+            if depth == 0, token.kind == .word, ["every", "for", "speed"].contains(token.value) {
+                guard stop + 1 < tokens.count else { break }
+                switch tokens[stop + 1].kind {
+                case .duration, .speed, .string, .integer, .decimal: break
+                default: stop += 1; continue
+                }
+                break
+            }
+            stop += 1
+        }
+        // The clause word ends the inner statement as its `;` would: a symbol, so that no name
+        // or keyword reads it, shown as written in messages (`found 'EVERY'`).
+        var innerEnd = end
+        if stop < tokens.count {
+            innerEnd = tokens[stop]
+            innerEnd.kind = .symbol
+        }
+        var inner = Parser(source: source, tokens: Array(tokens[start..<stop]), end: innerEnd,
+                           terminated: stop < tokens.count || terminated)
+        let statement = try inner.statement().0
+        position = stop
+        let watched = ParsedStatement(statement: statement, text: text(fromToken: start),
+                                      range: tokens[start].range.union(tokens[stop - 1].range))
         var every: Int64?, duration: Int64?, speed: Double?
         while !atEnd {
             let clause = current
@@ -86,7 +123,7 @@ extension Parser {
             throw SQLError("WATCH needs FOR and a duration", at: watch.range.union(end.range),
                            hint: "for example: WATCH SHOW QUEUES EVERY 200ms FOR 10s")
         }
-        return .watch(inner, every: every ?? Statement.defaultWatchInterval, duration: duration, speed: speed)
+        return .watch(watched, every: every ?? Statement.defaultWatchInterval, duration: duration, speed: speed)
     }
 
     /// `1x`, `2.5x`, `2`, `0.5`: a positive factor.

@@ -9,6 +9,8 @@ extension Parser {
         "commit": "Sluice has no transactions: every statement applies at once",
         "rollback": "Sluice has no transactions; .rewind N goes back to an earlier cell",
         "flush": "use BARRIER to inject a barrier, or STEP BARRIER to complete one",
+        "quit": "type .quit (or press Ctrl-D) to leave the shell",
+        "exit": "type .quit (or press Ctrl-D) to leave the shell",
     ]
 
     /// Reads one statement, up to its end. Returns the statement and, for SET and INJECT,
@@ -47,6 +49,16 @@ extension Parser {
             advance()
             statement = .diagnose
         case "plot": statement = try plot()
+        case "help":
+            advance()
+            var topic: String?
+            if !atEnd {
+                guard current.kind == .word else {
+                    throw unexpected("a topic or ';' after HELP", hint: "HELP; lists the statements, HELP flow_control; explains one topic")
+                }
+                topic = advance().value
+            }
+            statement = .help(topic: topic)
         case "with":
             throw SQLError("WITH queries (common table expressions) are not supported", at: token.range,
                            hint: "create a materialized view for each part and select from it")
@@ -64,5 +76,5 @@ extension Parser {
 
     /// The hint for something that is not a statement: the words one can start with.
     static let statementHint = "statements begin with " + Keywords.statements.dropLast().joined(separator: ", ")
-        + " or " + (Keywords.statements.last ?? "")
+        + " or " + (Keywords.statements.last ?? "") + "; .help lists them and the dot-commands"
 }

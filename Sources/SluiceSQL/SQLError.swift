@@ -43,9 +43,11 @@ public struct SQLError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// Just the `LINE n:` excerpt and its caret line, for renderers that print the message
     /// and the hint themselves; nil when the error has no position.
-    public func context(in buffer: String) -> String? {
+    /// `firstLine` is the number of the buffer's first line in a larger script, so that
+    /// `LINE n` counts the script's lines.
+    public func context(in buffer: String, firstLine: Int = 1) -> String? {
         guard let range else { return nil }
-        return ErrorExcerpt(buffer: buffer, range: range).lines.joined(separator: "\n")
+        return ErrorExcerpt(buffer: buffer, range: range, firstLine: firstLine).lines.joined(separator: "\n")
     }
 
     /// The widest source line shown in full by ``render(in:)``, in display columns.
@@ -56,7 +58,7 @@ public struct SQLError: Error, Sendable, Hashable, CustomStringConvertible {
 struct ErrorExcerpt {
     let lines: [String]
 
-    init(buffer: String, range: SourceRange) {
+    init(buffer: String, range: SourceRange, firstLine: Int = 1) {
         let utf8 = Array(buffer.utf8)
         let newline = UInt8(ascii: "\n")
         let start = min(max(0, range.start), utf8.count)
@@ -67,7 +69,7 @@ struct ErrorExcerpt {
         if lineEnd > lineStart, utf8[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
         let caretStart = min(start, lineEnd)
         let caretEnd = min(max(range.end, caretStart), lineEnd)
-        let lineNumber = utf8[0..<lineStart].reduce(1) { $0 + ($1 == newline ? 1 : 0) }
+        let lineNumber = utf8[0..<lineStart].reduce(firstLine) { $0 + ($1 == newline ? 1 : 0) }
 
         func cells(_ bytes: ArraySlice<UInt8>, marked: Bool) -> [Cell] {
             String(decoding: bytes, as: UTF8.self).map { Cell(character: $0, marked: marked) }

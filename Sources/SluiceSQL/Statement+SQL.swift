@@ -73,6 +73,8 @@ extension Statement: CustomStringConvertible {
             return "DIAGNOSE"
         case .plot(let series, let last):
             return "PLOT " + series.map(\.sql).joined(separator: ", ") + (last.map { " LAST \(Statement.duration($0))" } ?? "")
+        case .help(let topic):
+            return "HELP" + (topic.map { " " + $0 } ?? "")
         }
     }
 

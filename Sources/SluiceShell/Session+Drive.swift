@@ -123,16 +123,17 @@ extension Session {
         }
     }
 
-    /// WATCH: render the SHOW every `every` of virtual time for `duration`. With SPEED the
+    /// WATCH: render the statement (a SHOW, SELECT, PLOT, ...) every `every` of virtual time for `duration`. With SPEED the
     /// virtual clock is paced to the wall clock (1x = real time); without, it runs flat out.
     func watch(_ show: ParsedStatement, every: Int64, duration: Int64, speed: Double?, buffer: String) -> [OutputBlock] {
         guard every > 0 else {
             return [.error(ErrorReport(message: "WATCH needs a positive EVERY interval"))]
         }
         switch show.statement {
-        case .show, .showMetrics, .select, .plot: break
+        case .show, .showVariable, .showMetrics, .select, .plot, .describe, .diagnose, .explainName, .explainCreate: break
         default:
-            return [.error(ErrorReport(message: "WATCH repeats SHOW, SELECT or PLOT statements", hint: "WATCH SHOW QUEUES EVERY 200ms FOR 10s"))]
+            return [.error(ErrorReport(message: "WATCH repeats only statements that read: SHOW, SELECT, PLOT, DESCRIBE, DIAGNOSE or EXPLAIN",
+                                       hint: "WATCH SHOW QUEUES EVERY 200ms FOR 10s"))]
         }
         let frames = Int(max(1, duration / every))
         guard frames <= Session.maxWatchFrames else {

@@ -123,6 +123,8 @@ extension Session {
             return diagnose()
         case .plot(let series, let last):
             return try plot(series, last: last)
+        case .help(let topic):
+            return [.text(Help.text(topic: topic))]
         }
     }
 
@@ -232,7 +234,8 @@ extension Session {
                            hint: Suggest.nearest(name.name, among: SessionVariables.names + ShowKind.keywords).map { "did you mean \($0)?" }
                                ?? "SHOW ALL lists the variables; SHOW SOURCES, VIEWS, SINKS, ACTORS, QUEUES, BARRIERS, LAG, LEDGER, GRAPH, METRICS inspect")
         }
-        return [.table(ResultTable(columns: [ResultColumn(variable.name)], rows: [[.text(variable.value(in: engine.settings))]]))]
+        // A setting: shown as text, and as a number or boolean in JSON.
+        return [.table(ResultTable(columns: [ResultColumn(variable.name)], rows: [[.setting(variable.value(in: engine.settings))]]))]
     }
 
     // MARK: Trace

@@ -31,6 +31,8 @@ public final class Session {
     /// Output that was shown live (WATCH frames drawn in place) and is recorded before the
     /// statement's own blocks, so that what a cell records does not depend on the terminal.
     var recordedOnly: [OutputBlock] = []
+    /// Where the cell being executed comes from, while `execute(_:source:)` runs.
+    private(set) var currentSource: CellSource?
 
     public init(options: RenderOptions = RenderOptions(), settings: EngineSettings = EngineSettings()) {
         self.options = options
@@ -55,10 +57,14 @@ public final class Session {
 
     /// Executes one cell (statements or a dot-command) and returns its rendered result.
     ///
+    /// `source` says where a script's cell is (batch mode): errors then name the file and
+    /// its line numbers, and the last cell of an input may leave out its final `;`.
     /// `stoppingAfter`, when replaying a cell that was cancelled, is the virtual time it ran
     /// before Ctrl-C stopped it: the cell stops there again, and prints what it printed then.
     @discardableResult
-    public func execute(_ cell: String, stoppingAfter elapsed: Int64? = nil) -> CellResult {
+    public func execute(_ cell: String, source: CellSource? = nil, stoppingAfter elapsed: Int64? = nil) -> CellResult {
+        currentSource = source
+        defer { currentSource = nil }
         cancel.reset()
         let before = engine.now
         let outerStop = replayStop
@@ -72,6 +78,7 @@ public final class Session {
         var recordedBlocks: [OutputBlock] = []
         let trimmed = cell.trimmingCharacters(in: .whitespacesAndNewlines)
         var recordable = true
+        var recordedInput = cell
         if trimmed.hasPrefix(".") {
             let outcome = executeDotCommand(trimmed)
             blocks = outcome.blocks
@@ -80,23 +87,24 @@ public final class Session {
             recordable = outcome.recordable
             recordedBlocks = blocks
         } else {
-            let scripts = parseScript(cell)
+            let scripts = parseScript(cell, endsInput: source?.endsInput ?? false)
+            if source?.endsInput == true { recordedInput = Session.terminated(cell, scripts) }
             // Only comments (the end of a script): nothing runs and no cell is recorded.
             if scripts.isEmpty { recordable = false }
             for script in scripts {
+                var result: [OutputBlock]
                 switch script.result {
                 case .failure(let error):
-                    blocks.append(.error(report(error, in: cell)))
-                    recordedBlocks.append(.error(report(error, in: cell)))
-                    ok = false
+                    result = [.error(report(error, in: cell))]
                 case .success(let statement):
                     recordedOnly = []
-                    let result = run(statement, in: cell)
-                    blocks += result
-                    recordedBlocks += recordedOnly + result
-                    recordedOnly = []
-                    if result.contains(where: { if case .error = $0 { return true } else { return false } }) { ok = false }
+                    result = run(statement, in: cell)
                 }
+                if result.contains(where: { if case .error = $0 { return true } else { return false } }) { ok = false }
+                let located = locating(result, at: script.range.start, in: cell)
+                blocks += located
+                recordedBlocks += recordedOnly + Session.unlocated(result)
+                recordedOnly = []
                 if !ok && hooks.bail { break }
                 if cancel.isCancelled { break }
             }
@@ -117,7 +125,7 @@ public final class Session {
                                 charts: charts, virtualTimeBefore: before, virtualTimeAfter: engine.now, wallTimeNanos: wall)
         if recordable && !trimmed.isEmpty {
             cellCount += 1
-            let recorded = RecordedCell(input: cell, output: recordedOutput, ok: ok, cancelled: cancel.isCancelled, charts: charts,
+            let recorded = RecordedCell(input: recordedInput, output: recordedOutput, ok: ok, cancelled: cancel.isCancelled, charts: charts,
                                         virtualTimeBefore: before, virtualTimeAfter: engine.now, wallTimeNanos: wall)
             history.append(recorded)
             notebook?.record(recorded, session: self)
@@ -125,8 +133,45 @@ public final class Session {
         return result
     }
 
+    /// The cell with a `;` after a last statement that ran without one (the end of a script),
+    /// so that a replay of the recorded cell parses it the same way.
+    static func terminated(_ cell: String, _ scripts: [ScriptStatement]) -> String {
+        guard let last = scripts.last, case .success = last.result,
+              case .failure = parseScript(cell).last?.result else { return cell }
+        let bytes = Array(cell.utf8)
+        let end = min(last.range.end, bytes.count)
+        return String(decoding: bytes[..<end], as: UTF8.self) + ";" + String(decoding: bytes[end...], as: UTF8.self)
+    }
+
     func report(_ error: SQLError, in buffer: String) -> ErrorReport {
-        ErrorReport(message: error.message, context: error.context(in: buffer), hint: error.hint)
+        guard let source = currentSource, source.file != nil else {
+            return ErrorReport(message: error.message, context: error.context(in: buffer), hint: error.hint)
+        }
+        // In a file the message names the file and its line; LINE n counts from the
+        // statement's first line, as psql's does, so the cell's recording is the same
+        // whichever file it came from.
+        return ErrorReport(message: error.message, context: error.context(in: buffer),
+                           hint: error.hint, location: source.location(of: error.range?.start ?? 0, in: buffer))
+    }
+
+    /// The blocks as a cell records them: without the script file's name and line, which a
+    /// replay (of the cell alone) cannot know.
+    static func unlocated(_ blocks: [OutputBlock]) -> [OutputBlock] {
+        blocks.map { block in
+            guard case .error(var report) = block, report.location != nil else { return block }
+            report.location = nil
+            return .error(report)
+        }
+    }
+
+    /// Errors of a script's statement that have no position get the statement's file and line.
+    private func locating(_ blocks: [OutputBlock], at offset: Int, in buffer: String) -> [OutputBlock] {
+        guard let source = currentSource, source.file != nil else { return blocks }
+        return blocks.map { block in
+            guard case .error(var report) = block, report.location == nil else { return block }
+            report.location = source.location(of: offset, in: buffer)
+            return .error(report)
+        }
     }
 
     func report(_ error: EngineError) -> ErrorReport {
@@ -138,6 +183,31 @@ public final class Session {
         engine = try! Engine(settings: settings)
         cellCount = 0
         history = []
+    }
+}
+
+/// Where a cell of a script is: batch mode passes it to `Session.execute(_:source:)`.
+public struct CellSource: Sendable, Equatable {
+    /// The script's file as the user named it; nil for `-c` and standard input, whose errors
+    /// keep counting lines from the statement, as psql's do.
+    public var file: String?
+    /// The script's line (from 1) on which the cell's first line is.
+    public var line: Int
+    /// The cell is the last of its input: a final statement without `;` runs, as in psql.
+    public var endsInput: Bool
+
+    /// Creates a source position.
+    public init(file: String? = nil, line: Int = 1, endsInput: Bool = false) {
+        self.file = file
+        self.line = line
+        self.endsInput = endsInput
+    }
+
+    /// `err.sql:8`: the file and the script line of a byte offset in the cell.
+    func location(of offset: Int, in cell: String) -> String? {
+        guard let file else { return nil }
+        let before = cell.utf8.prefix(max(0, offset))
+        return "\(file):\(line + before.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) })"
     }
 }
 

@@ -1,5 +1,6 @@
 import CEditLine
 import Foundation
+import SluiceShell
 
 /// Runs scripts without the line editor: files, `-c` strings or stdin, each split into
 /// cells with the backend's completeness test. No history is read or written.
@@ -18,16 +19,20 @@ struct BatchRunner {
         case stopped(ok: Bool, interrupted: Bool)
     }
 
-    /// Runs the lines of one input; `next` returns nil at the end.
-    func run(lines next: () -> String?) -> Outcome {
+    /// Runs the lines of one input; `next` returns nil at the end. `file` names a script
+    /// file, so that errors say `file.sql:LINE:` and count the file's lines.
+    func run(file: String? = nil, lines next: () -> String?) -> Outcome {
         var ok = true
         var buffer: [String] = []
-        func execute() -> Outcome? {
+        var lineNumber = 0
+        var cellStart = 1
+        func execute(endsInput: Bool) -> Outcome? {
             let cell = buffer.joined(separator: "\n")
             buffer = []
             if echo { print(cell) }
             let before = Interrupts.count
-            let result = Interrupts.whileExecuting(backend) { backend.execute(cell, interactive: false) }
+            let source = CellSource(file: file, line: cellStart, endsInput: endsInput)
+            let result = Interrupts.whileExecuting(backend) { backend.execute(cell, interactive: false, source: source) }
             let interrupted = Interrupts.count != before
             fputs(result.output, sluice_stdout())
             fflush(sluice_stdout())
@@ -38,23 +43,26 @@ struct BatchRunner {
             return nil
         }
         while let line = next() {
+            lineNumber += 1
+            if buffer.isEmpty { cellStart = lineNumber }
             buffer.append(line)
             let cell = buffer.joined(separator: "\n")
             if cell.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { buffer = []; continue }
             if backend.completeness(of: cell) == .incomplete { continue }
-            if let stop = execute() { return stop }
+            if let stop = execute(endsInput: false) { return stop }
         }
-        // An unfinished statement at the end is still executed, so that its error shows.
-        if !buffer.joined().trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, let stop = execute() {
+        // A last statement without its ';' still runs, as in psql; an unfinished string or
+        // comment is reported.
+        if !buffer.joined().trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, let stop = execute(endsInput: true) {
             return stop
         }
         return .finished(ok: ok)
     }
 
-    /// Runs a whole text (a file or a `-c` argument).
-    func run(text: String) -> Outcome {
+    /// Runs a whole text (a file, named by `file`, or a `-c` argument).
+    func run(text: String, file: String? = nil) -> Outcome {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)[...]
         if text.hasSuffix("\n") { lines = lines.dropLast() }
-        return run { lines.popFirst() }
+        return run(file: file) { lines.popFirst() }
     }
 }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import CEditLine
 import Foundation
+import SluiceEngine
 import SluiceShell
+import SluiceStore
 
 extension OutputMode: ExpressibleByArgument {}
 
@@ -20,13 +22,41 @@ struct Sluice: ParsableCommand {
             or a script read from stdin, and exits 0 only if every statement succeeded. \
             History is kept in $SLUICE_HISTORY (default ~/.sluice_history); NO_COLOR turns colours off.
             """,
+        version: "sluice \(Engine.version)",
         subcommands: [Shell.self, Replay.self, Export.self, Sessions.self],
         defaultSubcommand: Shell.self)
+
+    /// Parses the command line and runs, except that `sluice --help` also lists the default
+    /// command's arguments and options (ArgumentParser shows only the root's, which has none).
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments == ["--help"] || arguments == ["-h"] || arguments == ["help"] {
+            print(helpText)
+            return
+        }
+        main(arguments)
+    }
+
+    /// The root's help with the `shell` command's ARGUMENTS and OPTIONS in place of its own
+    /// OPTIONS section (which only lists `-h, --help`).
+    static var helpText: String {
+        let root = helpMessage(columns: nil)
+        let shell = helpMessage(for: Shell.self, columns: nil)
+        guard let options = root.range(of: "OPTIONS:"), let subcommands = root.range(of: "SUBCOMMANDS:"),
+              let shellStart = shell.range(of: "ARGUMENTS:") ?? shell.range(of: "OPTIONS:") else { return root }
+        var shellSection = String(shell[shellStart.lowerBound...])
+        if !shellSection.contains("--version") {
+            shellSection = shellSection.replacingOccurrences(
+                of: "  -h, --help", with: "  --version               Show the version.\n  -h, --help")
+        }
+        return String(root[..<options.lowerBound]) + shellSection.trimmingCharacters(in: .newlines) + "\n\n"
+            + String(root[subcommands.lowerBound...])
+    }
 }
 
 /// Options every command that opens the session store takes.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The session store (default: $SLUICE_DB, else the documented default).",
+    @Option(name: .long, help: ArgumentHelp("The session store (default: $SLUICE_DB, else $XDG_DATA_HOME/sluice/sessions.sqlite, else ~/.local/share/sluice/sessions.sqlite).",
                                             valueName: "path"))
     var db: String?
 
@@ -89,7 +119,7 @@ struct Shell: ParsableCommand {
                     fputs("sluice: cannot read \(file)\n", sluice_stderr())
                     return .stopped(ok: false, interrupted: false)
                 }
-                return runner.run(text: String(decoding: data, as: UTF8.self))
+                return runner.run(text: String(decoding: data, as: UTF8.self), file: file)
             }
         }
         for command in commands { inputs.append { runner.run(text: command) } }

@@ -1,6 +1,7 @@
 import CEditLine
 import Foundation
 import SluiceShell
+import SluiceSQL
 
 /// The read–execute–print loop on a terminal: prompts, multi-line statements, history,
 /// completion, Ctrl-C and Ctrl-D.
@@ -23,8 +24,10 @@ final class InteractiveShell {
     func run() -> Int32 {
         var lines: [String] = []
         while true {
-            let prompt = lines.isEmpty ? backend.prompt : backend.continuationPrompt
-            switch editor.readLine(prompt: prompt, style: lines.isEmpty ? .prompt : .continuation) {
+            // Comment lines alone keep the main prompt, as in psql; they join the next statement's cell.
+            let pending = !lines.isEmpty && !InteractiveShell.onlyComments(lines)
+            let prompt = pending ? backend.continuationPrompt : backend.prompt
+            switch editor.readLine(prompt: prompt, style: pending ? .continuation : .prompt) {
             case .endOfFile:
                 write("\n")
                 return 0
@@ -34,6 +37,17 @@ final class InteractiveShell {
                 lines = []
                 continue
             case .line(let line):
+                if !pending {
+                    // psql's `help`, `quit`, `\q`, `\?` … alone on a line, outside a statement.
+                    if let command = InteractiveShortcut.dotCommand(for: line) {
+                        lines = []
+                        if history.add(line) { editor.addHistory(line) }
+                        if execute(command) { return 0 }
+                        continue
+                    }
+                    // A dot-command after comment lines: the comments describe nothing.
+                    if line.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix(".") { lines = [] }
+                }
                 lines.append(line)
             }
             let buffer = lines.joined(separator: "\n")
@@ -45,10 +59,21 @@ final class InteractiveShell {
             lines = []
             // The whole statement, however many lines, is one history entry.
             if history.add(buffer) { editor.addHistory(buffer) }
-            let result = Interrupts.whileExecuting(backend) { backend.execute(buffer, interactive: true) }
-            write(result.output)
-            if result.quit { return 0 }
+            if execute(buffer) { return 0 }
         }
+    }
+
+    /// Runs a cell and prints its output; true when it asks the shell to quit.
+    private func execute(_ buffer: String) -> Bool {
+        let result = Interrupts.whileExecuting(backend) { backend.execute(buffer, interactive: true) }
+        write(result.output)
+        return result.quit
+    }
+
+    /// True when the lines hold only comments (and blanks): nothing a statement has begun.
+    static func onlyComments(_ lines: [String]) -> Bool {
+        if case .complete(let statements) = parse(lines.joined(separator: "\n")) { return statements.isEmpty }
+        return false
     }
 
     private func write(_ text: String) {

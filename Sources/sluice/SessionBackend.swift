@@ -80,8 +80,8 @@ final class SessionBackend: ShellBackend {
         }
     }
 
-    func execute(_ buffer: String, interactive: Bool) -> (output: String, ok: Bool, quit: Bool) {
-        let result = session.execute(buffer)
+    func execute(_ buffer: String, interactive: Bool, source: CellSource?) -> (output: String, ok: Bool, quit: Bool) {
+        let result = session.execute(buffer, source: source)
         let output = settings.color ? Renderer.render(result.blocks, options: session.options) : result.output
         return (output, result.ok, result.quit)
     }

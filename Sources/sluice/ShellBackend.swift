@@ -27,11 +27,19 @@ protocol ShellBackend: AnyObject {
     func completeness(of buffer: String) -> BufferCompleteness
     /// Runs one cell and returns its rendered output; `ok` is false if any statement
     /// failed; `quit` asks the shell to exit (`.quit`).
-    func execute(_ buffer: String, interactive: Bool) -> (output: String, ok: Bool, quit: Bool)
+    /// `source` places a script's cell (its file and first line, whether it ends the input).
+    func execute(_ buffer: String, interactive: Bool, source: CellSource?) -> (output: String, ok: Bool, quit: Bool)
     /// Ctrl-C while `execute` runs: stop a running RUN/WATCH/STEP BARRIER at the next event.
     func interrupt()
     /// Names for tab completion, read on the main thread when Tab is pressed.
     var completionContext: CompletionContext { get }
+}
+
+extension ShellBackend {
+    /// Runs a cell typed at the prompt (or anything that is not part of a script).
+    func execute(_ buffer: String, interactive: Bool) -> (output: String, ok: Bool, quit: Bool) {
+        execute(buffer, interactive: interactive, source: nil)
+    }
 }
 
 /// How the shell was asked to run, given to the backend when it is made.

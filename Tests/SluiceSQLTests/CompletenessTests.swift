@@ -62,6 +62,30 @@ struct CompletenessTests {
         #expect(badError.message == "unknown statement 'SELEKT'")
     }
 
+    /// psql runs a last statement without `;` at the end of a file or `-c`; so does Sluice
+    /// when the caller says the buffer ends its input.
+    @Test func theEndOfAnInputMayLeaveOutTheLastSemicolon() {
+        let results = parseScript("SET nodes = 2;\nSHOW seed", endsInput: true)
+        #expect(results.count == 2)
+        guard case .success(let last) = results.last?.result else { Issue.record("expected SHOW seed"); return }
+        #expect(last.statement.sql == "SHOW seed")
+        #expect(last.text == "SHOW seed")
+        guard case .success = parseScript("SHOW seed -- a comment after it", endsInput: true).last?.result else {
+            Issue.record("a comment after the last statement"); return
+        }
+        // A statement cut short still gets its own error, not "missing ';'".
+        guard case .failure(let cut) = parseScript("CREATE SOURCE s (a INT", endsInput: true).last?.result else {
+            Issue.record("expected an error"); return
+        }
+        #expect(cut.message == "expected ')' or ',' after the column, found end of input")
+        // An open string or comment is still an error.
+        guard case .failure(let open) = parseScript("SELECT 'abc", endsInput: true).last?.result else { Issue.record("string"); return }
+        #expect(open.message == "unterminated quoted string")
+        // Without endsInput (the default) the missing ';' is reported.
+        guard case .failure(let strict) = parseScript("SHOW seed").last?.result else { Issue.record("strict"); return }
+        #expect(strict.message == "unterminated statement: missing ';'")
+    }
+
     @Test func scriptEndingInsideAString() {
         let script = "STEP;\nSELECT * FROM t WHERE a = 'abc;\n"
         let results = parseScript(script)

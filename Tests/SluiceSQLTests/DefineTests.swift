@@ -200,4 +200,23 @@ struct DefineTests {
         #expect(parseError("CREATE MATERIALISED VIEW v AS SELECT * FROM t;")?.hint == "did you mean MATERIALIZED VIEW?")
         #expect(message("ALTER SOURCE clicks SET PARALELISM = 2;") == "expected '(' or PARALLELISM after SET, found 'PARALELISM'")
     }
+
+    /// PostgreSQL: `multiple primary keys for table "t" are not allowed`, at the second one.
+    @Test func aSecondPrimaryKeyIsAnError() {
+        #expect(rendered("CREATE TABLE t (k INT PRIMARY KEY, k2 INT PRIMARY KEY) WITH (rows=3);") == """
+            ERROR: multiple primary keys for table "t" are not allowed
+            LINE 1: CREATE TABLE t (k INT PRIMARY KEY, k2 INT PRIMARY KEY) WITH (rows=3);
+                                                              ^^^^^^^^^^^
+            HINT: a primary key of several columns is one constraint: PRIMARY KEY (a, b)
+            """)
+        let constraint = "CREATE TABLE t (k INT PRIMARY KEY, k2 INT, PRIMARY KEY (k2));"
+        #expect(text(parseError(constraint)?.range, in: constraint) == "PRIMARY KEY")
+        #expect(parseError(constraint)?.range?.start == "CREATE TABLE t (k INT PRIMARY KEY, k2 INT, ".utf8.count, "the second one")
+        #expect(message("CREATE TABLE t (a INT, b INT, PRIMARY KEY (a), PRIMARY KEY (b));")
+                == "multiple primary keys for table \"t\" are not allowed")
+        #expect(message("CREATE SOURCE s (a INT PRIMARY KEY PRIMARY KEY);") == "multiple primary keys for source \"s\" are not allowed")
+        // One key, inline or as one constraint of several columns, is fine.
+        #expect(statement("CREATE TABLE t (a INT PRIMARY KEY NOT NULL, b INT);") != nil)
+        #expect(statement("CREATE TABLE t (a INT, b INT, PRIMARY KEY (a, b));") != nil)
+    }
 }

@@ -72,9 +72,57 @@ struct DriveAndLookTests {
         }
         guard case .watch(_, _, _, 2)? = statement("WATCH SHOW GRAPH FOR 1s SPEED 2;") else { Issue.record("plain speed"); return }
         #expect(message("WATCH SHOW QUEUES EVERY 200ms;") == "WATCH needs FOR and a duration")
-        #expect(message("WATCH SELECT * FROM t FOR 1s;") == "expected SHOW after WATCH, found 'SELECT'")
+        #expect(message("WATCH FROB FOR 1s;") == "expected SHOW, SELECT, PLOT, DESCRIBE, DIAGNOSE or EXPLAIN after WATCH, found 'FROB'")
         #expect(message("WATCH SHOW QUEUES FOR 1s FOR 2s;") == "FOR is given twice")
         #expect(message("WATCH SHOW QUEUES FOR 1s SPEED 0x;") == "SPEED must be positive, found 0x")
+    }
+
+    /// README: `WATCH statement EVERY 200ms FOR 10s [SPEED 1x] -- repeat a SHOW, SELECT or PLOT`.
+    @Test func watchRepeatsAnyStatementThatReads() {
+        let select = "WATCH SELECT * FROM spend ORDER BY total DESC LIMIT 1 EVERY 500ms FOR 1s;"
+        guard case .watch(let inner, 500_000_000, 1_000_000_000, nil)? = statement(select) else {
+            Issue.record("WATCH SELECT"); return
+        }
+        guard case .select(let query) = inner.statement else { Issue.record("not a SELECT inside"); return }
+        #expect(query.from.alias == nil, "EVERY is a clause, not an alias")
+        #expect(query.limit == 1)
+        #expect(inner.text == "SELECT * FROM spend ORDER BY total DESC LIMIT 1")
+        #expect(text(inner.range, in: select) == inner.text)
+        guard case .watch(let bare, _, 1_000_000_000, _)? = statement("WATCH SELECT * FROM t FOR 1s;"),
+              case .select(let bareQuery) = bare.statement else { Issue.record("WATCH SELECT ... FOR"); return }
+        #expect(bareQuery.from.alias == nil, "FOR is a clause, not an alias")
+        guard case .watch(let plot, 1_000_000_000, 1_000_000_000, 2)? =
+            statement("WATCH PLOT lag(clicks), queue(spend.agg.0) LAST 30s EVERY 1s FOR 1s SPEED 2x;"),
+              case .plot(let series, 30_000_000_000) = plot.statement else { Issue.record("WATCH PLOT"); return }
+        #expect(series.map(\.sql) == ["lag(clicks)", "queue(spend.agg.0)"])
+        guard case .watch(let describe, _, _, _)? = statement("WATCH DESCRIBE spend FOR 2s;") else { Issue.record("DESCRIBE"); return }
+        #expect(describe.statement.sql == "DESCRIBE spend")
+        guard case .watch(let diagnose, _, _, _)? = statement("watch diagnose every 1s for 3s;") else { Issue.record("DIAGNOSE"); return }
+        #expect(diagnose.statement == .diagnose)
+        guard case .watch(let explain, _, _, _)? = statement("WATCH EXPLAIN spend FOR 1s;") else { Issue.record("EXPLAIN"); return }
+        #expect(explain.statement.sql == "EXPLAIN spend")
+        // A column called speed is a column: only SPEED followed by a factor is the clause.
+        guard case .watch(let speedColumn, _, _, 2)? = statement("WATCH SELECT speed FROM cars FOR 1s SPEED 2x;"),
+              case .select(let cars) = speedColumn.statement else { Issue.record("speed column"); return }
+        #expect(cars.items.count == 1)
+        // The inner statement's own errors name the clause that ended it.
+        #expect(message("WATCH SELECT * FROM spend LIMIT EVERY 1s FOR 1s;") == "expected a row count after LIMIT, found 'EVERY'")
+        // Round trip: the canonical text parses back to the same statement.
+        #expect(statement((statement(select)?.sql ?? "") + ";")?.sql == statement(select)?.sql)
+    }
+
+    @Test func watchRefusesStatementsThatChangeState() {
+        #expect(rendered("WATCH INJECT 100 INTO clicks EVERY 1s FOR 5s;") == """
+            ERROR: WATCH repeats only statements that read, not INJECT
+            LINE 1: WATCH INJECT 100 INTO clicks EVERY 1s FOR 5s;
+                          ^^^^^^
+            HINT: run INJECT on its own, then watch its effect: WATCH SHOW QUEUES EVERY 200ms FOR 10s; WATCH takes SHOW, SELECT, PLOT, DESCRIBE, DIAGNOSE or EXPLAIN
+            """)
+        for sql in ["WATCH RUN 1s FOR 2s;", "WATCH STEP FOR 1s;", "WATCH SET nodes = 2 FOR 1s;", "WATCH CREATE SOURCE s (a INT) FOR 1s;",
+                    "WATCH DROP SINK x FOR 1s;", "WATCH RESET METRICS FOR 1s;", "WATCH WATCH SHOW QUEUES FOR 1s FOR 1s;",
+                    "WATCH BARRIER FOR 1s;", "WATCH ALTER SOURCE s SET (rate = 1) FOR 1s;", "WATCH TRACE ON FOR 1s;"] {
+            #expect(message(sql).hasPrefix("WATCH repeats only statements that read, not "), "\(sql)")
+        }
     }
 
     @Test func trace() {

@@ -103,6 +103,32 @@ struct ErrorRenderingTests {
         #expect(parseError(sql)?.range?.position(in: sql) == SourcePosition(line: 4, column: 3))
     }
 
+    /// A cell that starts on line 4 of a file counts the file's lines.
+    @Test func contextCountsFromTheCellsFirstLine() {
+        let cell = "SHOW\n  nodes\n  frob;"
+        guard let error = parseError(cell) else { return }
+        #expect(error.context(in: cell, firstLine: 4) == "LINE 6:   frob;\n          ^^^^")
+        #expect(error.context(in: cell) == "LINE 3:   frob;\n          ^^^^")
+    }
+
+    @Test func helpAndPsqlHabits() {
+        #expect(statement("HELP;") == .help(topic: nil))
+        #expect(statement("help flow_control;") == .help(topic: "flow_control"))
+        #expect(statement("HELP tcp;")?.sql == "HELP tcp")
+        #expect(message("HELP 1;") == "expected a topic or ';' after HELP, found '1'")
+        #expect(parseError("HELO;")?.hint == "did you mean HELP?")
+        #expect(parseError("FROBNICATE;")?.hint?.hasSuffix("; .help lists them and the dot-commands") == true)
+        #expect(rendered("QUIT;") == """
+            ERROR: QUIT is not supported
+            LINE 1: QUIT;
+                    ^^^^
+            HINT: type .quit (or press Ctrl-D) to leave the shell
+            """)
+        #expect(parseError("exit;")?.hint == "type .quit (or press Ctrl-D) to leave the shell")
+        #expect(parseError("\\q;")?.hint == "backslash commands are psql's; Sluice's are dot-commands: .help, .quit")
+        #expect(message("\\?;") == "unexpected character '\\'")
+    }
+
     @Test func caretUnderTabsAndWideCharacters() {
         let sql = "SELECT\t'é', '日本' ,\tx FROM t WHERE $ = 1;"
         func spaces(_ n: Int) -> String { String(repeating: " ", count: n) }

@@ -76,7 +76,6 @@ struct BadInputTests {
         #expect(!ok)
         #expect(transcript == """
             SET
-
             ERROR: unterminated /* comment
             LINE 1: SET chunk_rows = 8; /* never closed
                                         ^^
@@ -86,19 +85,22 @@ struct BadInputTests {
         #expect(s.engine.settings.chunkRows == 8, "the statement inside the comment never ran")
     }
 
-    @Test func aStatementWithoutItsSemicolonAtTheEndOfAScript() {
+    /// As psql does, a last statement without its `;` at the end of a script runs; it is
+    /// recorded with the `;`, so that a replay of the cell parses it the same way.
+    @Test func aStatementWithoutItsSemicolonAtTheEndOfAScriptRuns() {
         let s = session()
-        let (transcript, ok) = ScriptRunner(session: s, echo: false).run("SET chunk_rows = 8;\nSET chunk_rows = 9")
-        #expect(!ok)
-        #expect(transcript == """
-            SET
-            ERROR: unterminated statement: missing ';'
-            LINE 1: SET chunk_rows = 9
-                                      ^
-            HINT: end every statement with ';'
-
-            """)
-        #expect(s.engine.settings.chunkRows == 8)
+        let (transcript, ok) = ScriptRunner(session: s, echo: false).run("SET chunk_rows = 8;\nSET chunk_rows = 9 -- the last")
+        #expect(ok)
+        #expect(transcript == "SET\nSET\n")
+        #expect(s.engine.settings.chunkRows == 9)
+        #expect(s.history.map(\.input) == ["SET chunk_rows = 8;", "SET chunk_rows = 9; -- the last"])
+        // A statement cut short at the end gets its own error, and changes nothing.
+        let (cut, cutOK) = ScriptRunner(session: s, echo: false).run("SET chunk_rows =")
+        #expect(!cutOK)
+        #expect(cut.hasPrefix("ERROR: expected a value after '=', found end of input") || cut.hasPrefix("ERROR: expected"), "\(cut)")
+        #expect(s.engine.settings.chunkRows == 9)
+        // At the prompt (no end of input) the statement still waits for its ';'.
+        #expect(s.completeness(of: "SHOW seed") == .incomplete)
     }
 
     // MARK: .read
@@ -292,7 +294,6 @@ struct BadInputTests {
         #expect(!emoji.ok)
         #expect(emoji.output == """
             CREATE SOURCE
-
             ERROR: unexpected character '🙂'
             LINE 1: CREATE SOURCE 日本 (a INT); SELECT 🙂 FROM spend;
                                                        ^^

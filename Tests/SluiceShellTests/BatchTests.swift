@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SluiceShell
+import SluiceEngine
 
 /// Batch mode through the real executable: files, `-c`, stdin; exit statuses, `--bail`,
 /// `--echo`, and byte-identical output across processes.
@@ -70,8 +71,8 @@ struct BatchTests {
         #expect(run.status == 1)
         #expect(run.stdout == """
             SET
-            ERROR: unknown statement 'SELEKT'
-            LINE 1: SELEKT 1;
+            \(file):2: ERROR: unknown statement 'SELEKT'
+            LINE 2: SELEKT 1;
                     ^^^^^^
             HINT: did you mean SELECT?
 
@@ -117,13 +118,13 @@ struct BatchTests {
 
     @Test func anUnterminatedStringAtTheEndOfAScriptIsAnError() throws {
         let dir = try TemporaryDirectory()
-        let file = try dir.write("unterminated.sql", "SET chunk_rows = 8;\nSET flow_control = 'credit;\n")
-        let run = try sluice([file])
+        _ = try dir.write("unterminated.sql", "SET chunk_rows = 8;\nSET flow_control = 'credit;\n")
+        let run = try sluice(["unterminated.sql"], in: dir.url)
         #expect(run.status == 1)
         #expect(run.stdout == """
             SET
-            ERROR: unterminated quoted string
-            LINE 1: SET flow_control = 'credit;
+            unterminated.sql:2: ERROR: unterminated quoted string
+            LINE 2: SET flow_control = 'credit;
                                        ^^^^^^^^
             HINT: close it with '; write '' for a ' inside
 
@@ -132,17 +133,96 @@ struct BatchTests {
 
     @Test func anUnterminatedCommentAtTheEndOfAScriptIsAnError() throws {
         let dir = try TemporaryDirectory()
-        let file = try dir.write("comment.sql", "SET chunk_rows = 8;\n/* never closed\nSET chunk_rows = 9;\n")
-        let run = try sluice([file])
+        _ = try dir.write("comment.sql", "SET chunk_rows = 8;\n/* never closed\nSET chunk_rows = 9;\n")
+        let run = try sluice(["comment.sql"], in: dir.url)
         #expect(run.status == 1)
         #expect(run.stdout == """
             SET
-            ERROR: unterminated /* comment
-            LINE 1: /* never closed
+            comment.sql:2: ERROR: unterminated /* comment
+            LINE 2: /* never closed
                     ^^
             HINT: close the comment with */
 
             """)
+    }
+
+    /// Errors in a script file name the file and count its lines, as psql's `psql:err.sql:8:`;
+    /// the caret stays under the token. `-c` and stdin keep counting from the statement.
+    /// psql's way: the message names the file and the line, LINE counts from the statement
+    /// (so a saved cell replays the same whichever file it came from).
+    @Test func errorsInAFileNameTheFileAndItsLine() throws {
+        let dir = try TemporaryDirectory()
+        _ = try dir.write("err.sql", "SET nodes = 2;\n\n-- a comment\nSHOW\n  nodes\n  frob;\n\nSELEC 1;\nSTEP BARRIER;\n")
+        let run = try sluice(["err.sql"], in: dir.url)
+        #expect(run.status == 1)
+        #expect(run.stdout == """
+            SET
+            err.sql:6: ERROR: expected ';' after the statement, found 'frob'
+            LINE 3:   frob;
+                      ^^^^
+            err.sql:8: ERROR: unknown statement 'SELEC'
+            LINE 1: SELEC 1;
+                    ^^^^^
+            HINT: did you mean SELECT?
+            err.sql:9: ERROR: no barrier is in flight
+            LINE 1: STEP BARRIER;
+                    ^^^^^^^^^^^^
+            HINT: inject one with BARRIER, or wait for the next periodic one
+
+            """)
+        // An error without a position gets its statement's line.
+        _ = try dir.write("watch.sql", "\n\nWATCH SHOW QUEUES EVERY 1ns FOR 1s;\n")
+        let watch = try sluice(["watch.sql"], in: dir.url)
+        #expect(watch.stdout.hasPrefix("watch.sql:3: ERROR: WATCH would draw"))
+        // The same statements through stdin: no file, lines counted from the statement.
+        let stdin = try sluice([], stdin: "SET nodes = 2;\nSELEC 1;\n")
+        #expect(stdin.stdout == "SET\nERROR: unknown statement 'SELEC'\nLINE 1: SELEC 1;\n        ^^^^^\nHINT: did you mean SELECT?\n")
+    }
+
+    /// `-c 'SHOW seed'`: psql, sqlite3 and DuckDB take the last statement without its `;`, and
+    /// psql also at the end of a file; the prompt still waits for it (TerminalTests).
+    @Test func aLastStatementWithoutItsSemicolonRuns() throws {
+        let dashC = try sluice(["-c", "SHOW seed"])
+        #expect(dashC.status == 0)
+        #expect(dashC.stdout == "┌──────┐\n│ seed │\n├──────┤\n│ 42   │\n└──────┘\n(1 row)\n")
+        let two = try sluice(["-c", "SET nodes = 3; SHOW nodes", "-c", "SHOW nodes -- a comment"])
+        #expect(two.status == 0)
+        #expect(two.stdout.components(separatedBy: "│ 3     │").count == 3)
+        let stdin = try sluice([], stdin: "SET nodes = 3;\nSHOW\n  nodes")
+        #expect(stdin.status == 0)
+        #expect(stdin.stdout.contains("│ 3     │"))
+        let dir = try TemporaryDirectory()
+        _ = try dir.write("last.sql", "SET nodes = 4;\nSHOW nodes\n")
+        let file = try sluice(["last.sql"], in: dir.url)
+        #expect(file.status == 0)
+        #expect(file.stdout.contains("│ 4     │"))
+        // A statement cut short is still an error, and the exit status says so.
+        let cut = try sluice(["-c", "SET nodes ="])
+        #expect(cut.status == 1)
+        #expect(cut.stdout.hasPrefix("ERROR: expected"))
+    }
+
+    /// `-c` and stdin print the same bytes for the same statements, whether or not a failing
+    /// statement shares its line with the one before.
+    @Test func anErrorReadsTheSameOnOneLineOrTwo() throws {
+        let oneLine = try sluice(["-c", "SET nodes = 2; SELEC 1;"])
+        let twoLines = try sluice([], stdin: "SET nodes = 2;\nSELEC 1;\n")
+        #expect(oneLine.stdout.hasPrefix("SET\nERROR: unknown statement 'SELEC'\n"))
+        #expect(twoLines.stdout.hasPrefix("SET\nERROR: unknown statement 'SELEC'\n"))
+    }
+
+    @Test func helpListsTheOptionsAndVersionPrintsIt() throws {
+        let help = try sluice(["--help"])
+        #expect(help.status == 0)
+        for option in ["-c <sql>", "--bail", "--echo", "--no-color", "--mode <mode>", "--db <path>", "--version", "-h, --help",
+                       "<file.sql>", "SUBCOMMANDS:", "replay"] {
+            #expect(help.stdout.contains(option), "\(option)")
+        }
+        #expect(help.stdout.contains("~/.local/share/sluice/sessions.sqlite"), "--db names the default")
+        #expect(try sluice(["-h"]).stdout == help.stdout)
+        let version = try sluice(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout == "sluice \(Engine.version)\n")
     }
 
     @Test func aMissingScriptFile() throws {
@@ -209,8 +289,9 @@ struct BatchTests {
         let dir = try TemporaryDirectory()
         let file = try dir.write("determinism.sql", SessionDeterminismTests.script)
         let process = try sluice(["--echo", file])
-        let (transcript, _) = ScriptRunner(session: session(), echo: true).run(SessionDeterminismTests.script)
+        let (transcript, _) = ScriptRunner(session: session(), echo: true).run(SessionDeterminismTests.script, file: file)
         #expect(process.stdout == transcript)
+        #expect(transcript.contains("\(file):"), "the script's failing statement names the file")
     }
 }
 

@@ -40,7 +40,8 @@ import Testing
         #expect(complete("DROP MATERIALIZED ") == ["VIEW"])
         #expect(complete("STEP B") == ["BARRIER"])
         #expect(complete("TRACE ") == ["OFF", "ON"])
-        #expect(complete("WATCH ") == ["SHOW"])
+        #expect(complete("WATCH ") == ["DESCRIBE", "DIAGNOSE", "EXPLAIN", "PLOT", "SELECT", "SHOW"])
+        #expect(complete("WATCH SELECT * FROM spend LIMIT 1 EV") == ["EVERY"])
         #expect(complete("WATCH SHOW QUEUES EV") == ["EVERY"])
         #expect(complete("INJECT 500 I") == ["INTO"])
         #expect(complete("ALTER SOURCE clicks ") == ["PAUSE", "RESUME", "SET"])
@@ -50,9 +51,15 @@ import Testing
     }
 
     @Test func relationsAfterFromAndJoin() {
-        #expect(complete("SELECT * FROM ") == ["clicks", "enriched", "orders", "spend", "users"])
-        #expect(complete("select * from clicks c join u") == ["users"])
-        #expect(complete("SELECT * FROM Cl") == ["clicks"])
+        // An ad hoc SELECT reads views and tables (a source is a log: SELECT refuses it).
+        #expect(complete("SELECT * FROM ") == ["enriched", "spend", "users"])
+        #expect(complete("SELECT * FROM Cl") == [])
+        #expect(complete("WATCH SELECT * FROM ") == ["enriched", "spend", "users"])
+        #expect(complete("select * from spend s join u") == ["users"])
+        // A view's query reads sources too.
+        #expect(complete("CREATE MATERIALIZED VIEW v AS SELECT * FROM ") == ["clicks", "enriched", "orders", "spend", "users"])
+        #expect(complete("CREATE MATERIALIZED VIEW v AS SELECT * FROM clicks c JOIN u") == ["users"])
+        #expect(complete("EXPLAIN CREATE MATERIALIZED VIEW v AS SELECT * FROM Cl") == ["clicks"])
     }
 
     @Test func sourcesAfterInjectIntoAndAlterSource() {
@@ -74,10 +81,28 @@ import Testing
     }
 
     @Test func namesAfterDrop() {
-        #expect(complete("DROP SOURCE ") == ["clicks", "orders"])
-        #expect(complete("DROP TABLE ") == ["users"])
-        #expect(complete("DROP SINK ") == ["warehouse"])
+        #expect(complete("DROP SOURCE ") == ["clicks", "IF", "orders"])
+        #expect(complete("DROP TABLE ") == ["IF", "users"])
+        #expect(complete("DROP SINK ") == ["IF", "warehouse"])
         #expect(complete("DROP MATERIALIZED VIEW e") == ["enriched"])
+        #expect(complete("drop view i") == ["if"])
+    }
+
+    /// `DROP kind IF EXISTS name` is offered word by word; after the name the statement is
+    /// whole, so nothing is (the parser refuses CASCADE).
+    @Test func ifExistsAndNothingAfterAWholeStatement() {
+        #expect(complete("DROP SOURCE IF ") == ["EXISTS"])
+        #expect(complete("DROP SOURCE IF EXISTS ") == ["clicks", "orders"])
+        #expect(complete("DROP MATERIALIZED VIEW IF EXISTS s") == ["spend"])
+        #expect(complete("DROP SOURCE clicks ") == [])
+        #expect(complete("DROP SOURCE IF EXISTS clicks ") == [])
+        #expect(complete("SHOW QUEUES ") == [])
+        #expect(complete("DESCRIBE spend ") == [])
+        #expect(complete("EXPLAIN spend ") == [])
+        #expect(complete("DIAGNOSE ") == [])
+        #expect(complete("WATCH SHOW QUEUES ") == ["EVERY", "FOR", "SPEED"])
+        #expect(complete("HELP ").contains("flow_control"))
+        #expect(complete("") .contains("HELP"))
     }
 
     @Test func actorsAfterShowMetricsAndInPlotFunctions() {
@@ -127,6 +152,8 @@ import Testing
         #expect(complete(".replay less") == ["lesson1", "lesson2"])
         #expect(complete(".replay lesson1 --v") == ["--verify"])
         #expect(complete(".mode csv ") == [])
+        #expect(complete(".help ").contains("flow_control"))
+        #expect(complete(".help cr") == ["credit"])
     }
 
     @Test func fileNamesAfterReadAndExport() throws {
@@ -152,7 +179,7 @@ import Testing
         // The cursor in the middle of a line completes the word before it, using what follows.
         let line = "SELECT * FROM  WHERE amount > 1"
         let cursor = "SELECT * FROM ".utf8.count
-        #expect(engine.candidates(line: line, cursor: cursor, context: context).contains("clicks"))
+        #expect(engine.candidates(line: line, cursor: cursor, context: context).contains("spend"))
         let completion = engine.complete(line: "SHOW METRICS spend.ag", cursor: 21, context: context)
         #expect(completion.word == "spend.ag")
         #expect(completion.wordStart == 13)
@@ -162,11 +189,12 @@ import Testing
         #expect(complete("SELECT * FROM clicks WHERE url = 'sel") == [])
         #expect(complete("SELECT 1 -- sel") == [])
         #expect(complete("/* sel") == [])
-        #expect(complete("SELECT 'it''s' FROM ") == ["clicks", "enriched", "orders", "spend", "users"])
+        #expect(complete("SELECT 'it''s' FROM ") == ["enriched", "spend", "users"])
     }
 
     @Test func sortedAndDeduplicated() {
         let twice = StaticCompletionContext(sources: ["b", "a", "a"], views: ["a"])
-        #expect(engine.candidates(line: "SELECT * FROM ", cursor: 14, context: twice) == ["a", "b"])
+        let line = "CREATE MATERIALIZED VIEW v AS SELECT * FROM "
+        #expect(engine.candidates(line: line, cursor: line.utf8.count, context: twice) == ["a", "b"])
     }
 }

@@ -248,7 +248,7 @@ struct NotebookProcessTests {
         try sqlite3(db, "UPDATE cell SET output = 'something else' || char(10) WHERE seq = 2;")
         let differs = try sluice(["replay", "demo", "--db", db, "--verify"])
         #expect(differs.status == 1)
-        #expect(differs.stdout.hasPrefix(note + "\nERROR: cell 2 of demo differs from the recording\n--- recorded cell 2\n+++ replayed cell 2\n"))
+        #expect(differs.stdout.hasPrefix(note + "ERROR: cell 2 of demo differs from the recording\n--- recorded cell 2\n+++ replayed cell 2\n"))
         #expect(differs.stdout.contains("-something else\n+CREATE MATERIALIZED VIEW (2 fragments, 2 actors)\n"))
     }
 

@@ -116,9 +116,9 @@ import Testing
     @Test func jsonIsOneArrayWithSnakeCaseKeysInColumnOrder() {
         let out = Renderer.render([.table(queues)], options: RenderOptions(mode: .json))
         #expect(out == """
-        [{"channel":"clicks.src.0 -> spend.agg.0","depth":0.25,"backpressure":"HIGH","rows_per_second":1250.5},
-        {"channel":"日本語","depth":1,"backpressure":"OK","rows_per_second":-3},
-        {"channel":"a,\\"b\\"","depth":0.001,"backpressure":null,"rows_per_second":null}]
+        [{"channel":"clicks.src.0 -> spend.agg.0","depth":512,"depth_capacity":2048,"depth_unit":null,"backpressure":"HIGH","rows_per_second":1250.5},
+        {"channel":"日本語","depth":2048,"depth_capacity":2048,"depth_unit":null,"backpressure":"OK","rows_per_second":-3},
+        {"channel":"a,\\"b\\"","depth":null,"depth_capacity":null,"depth_unit":null,"backpressure":null,"rows_per_second":null}]
 
         """)
         let empty = ResultTable(columns: [ResultColumn("a")], rows: [])
@@ -153,7 +153,6 @@ import Testing
         #expect(out == """
         CREATE SOURCE
         INJECT 10
-
         ERROR: syntax error at or near "FORM"
         LINE 1: SELECT * FORM spend;
                          ^
@@ -163,6 +162,55 @@ import Testing
         #expect(Renderer.render([.error(ErrorReport(message: "boom"))]) == "ERROR: boom\n")
         #expect(Renderer.render([]) == "")
         #expect(Renderer.render([.text("")]) == "")
+    }
+
+    /// JSON gives the numbers a table shows: a bar's `10/10 buffers` as count, capacity and
+    /// unit, the tables' `-` as null, a setting as a number or boolean; the table is unchanged.
+    @Test func jsonGivesTheNumbersBarsAndSettingsShow() {
+        let actors = ResultTable(columns: [ResultColumn("actor"), ResultColumn("input queue"), ResultColumn("note")], rows: [
+            [.text("v.source.0"), .text("-"), .text("-")],
+            [.text("v.agg.0"), .bar(fraction: 1, label: "10/10 buffers"), .text("x")],
+            [.text("v.log.0"), .text("37 rows"), .text("y")],
+            [.text("q"), .text("unbounded"), .null],
+        ])
+        #expect(Renderer.render([.table(actors)], options: RenderOptions(mode: .json)) == """
+            [{"actor":"v.source.0","input_queue":null,"input_queue_capacity":null,"input_queue_unit":null,"note":null},
+            {"actor":"v.agg.0","input_queue":10,"input_queue_capacity":10,"input_queue_unit":"buffers","note":"x"},
+            {"actor":"v.log.0","input_queue":37,"input_queue_capacity":null,"input_queue_unit":"rows","note":"y"},
+            {"actor":"q","input_queue":null,"input_queue_capacity":null,"input_queue_unit":null,"note":null}]
+
+            """)
+        #expect(Renderer.render([.table(actors)]).contains("│ v.agg.0    │ ██████████ 10/10 buffers │ x    │"))
+        let settings = ResultTable(columns: [ResultColumn("seed"), ResultColumn("on"), ResultColumn("mode"), ResultColumn("big")],
+                                   rows: [[.setting("42"), .setting("false"), .setting("credit"), .setting("18446744073709551615")]])
+        #expect(Renderer.render([.table(settings)], options: RenderOptions(mode: .json))
+                == #"[{"seed":42,"on":false,"mode":"credit","big":18446744073709551615}]"# + "\n")
+        #expect(Renderer.render([.table(settings)], options: RenderOptions(mode: .csv)) == "seed,on,mode,big\n42,false,credit,18446744073709551615\n")
+        // In a table a setting reads as text, as psql shows settings: left-aligned.
+        #expect(Renderer.render([.table(settings)]).contains("│ 42   │ false │ credit │"))
+    }
+
+    /// An error between other blocks has no blank line around it, as between two cells, so
+    /// output does not depend on whether statements shared a line.
+    @Test func errorsHaveNoBlankLinesAroundThemAndMayNameTheirFile() {
+        let table = ResultTable(columns: [ResultColumn("a")], rows: [[.int(1)]])
+        let located = ErrorReport(message: "boom", context: "LINE 8: SELEC 1;\n        ^^^^^", location: "err.sql:8")
+        #expect(Renderer.render([.notice("SET"), .error(located), .table(table)]) == """
+            SET
+            err.sql:8: ERROR: boom
+            LINE 8: SELEC 1;
+                    ^^^^^
+            ┌───┐
+            │ a │
+            ├───┤
+            │ 1 │
+            └───┘
+            (1 row)
+
+            """)
+        // Markdown keeps its blank lines: a fence must not touch a table.
+        #expect(Renderer.render([.notice("SET"), .error(ErrorReport(message: "boom"))], options: RenderOptions(mode: .markdown))
+                == "SET\n\n```\nERROR: boom\n```\n")
     }
 
     @Test func backpressureLevelsUseFlinkThresholds() {

@@ -462,11 +462,9 @@ struct SessionErrorTests {
             │ 256        │
             └────────────┘
             (1 row)
-
             ERROR: invalid value for parameter "chunk_rows": value 0 is out of range: expected 1 to 65536
             LINE 2: SET chunk_rows = 0;
                                      ^
-
             SET
 
             """)

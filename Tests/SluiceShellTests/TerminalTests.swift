@@ -54,6 +54,35 @@ struct TerminalTests {
         #expect(try String(contentsOfFile: t.historyPath, encoding: .utf8) == "SHOW\\nVIEWS;\n")
     }
 
+    /// psql's habits at the prompt: `help`, `\?` show help, `quit` leaves; a comment line
+    /// keeps the main prompt; a statement without `;` still waits for it.
+    @Test func psqlWordsAndCommentLinesAtThePrompt() throws {
+        let t = try TerminalHarness()
+        try t.start()
+        try t.waitFor(prompt)
+        try t.type("help")
+        try t.press("Enter")
+        try t.waitFor("Dot-commands are one line")
+        try t.waitFor("the prompt back") { $0.hasSuffix(prompt) }
+        try t.press("C-l")
+        try t.type("  \\?  ")
+        try t.press("Enter")
+        try t.waitFor("the help again") { $0.contains(".help TOPIC") && $0.hasSuffix(prompt) }
+        try t.press("C-l")
+        try t.type("-- a comment")
+        try t.press("Enter")
+        try t.waitFor("the main prompt after a comment") { $0.hasSuffix(prompt) && !$0.contains("...>") }
+        try t.type("SHOW seed")
+        try t.press("Enter")
+        try t.waitFor("...>")
+        try t.type("quit;")                              // inside a statement: part of it
+        try t.press("Enter")
+        try t.waitFor("the statement's error") { $0.contains("ERROR") && $0.hasSuffix("sluice [2] 0.000s>") }
+        try t.type("quit")
+        try t.press("Enter")
+        try t.waitFor("exited=0")
+    }
+
     @Test func ctrlCClearsTheLineAndAnUnfinishedStatement() throws {
         let t = try TerminalHarness()
         try t.start()

@@ -32,6 +32,15 @@ extension CompletionEngine {
         for (prefix, follow) in CompletionVocabulary.followers where words == prefix {
             return [.keywords(follow)]
         }
+        if first == "DROP", let drop = dropOffers(words, context: context) { return drop }
+        // A statement that is already whole: nothing more to add but its ';'.
+        if (words.count == 2 && first == "SHOW" && CompletionVocabulary.showTargets.contains(words[1])
+                && !["METRICS", "COLUMNS"].contains(words[1]))
+            || (words.count == 2 && ["DESCRIBE", "DESC", "EXPLAIN"].contains(first) && s[1].kind == .word
+                && !CompletionVocabulary.keywords.contains(words[1]))
+            || (words.count == 1 && ["BARRIER", "DIAGNOSE"].contains(first)) {
+            return []
+        }
         switch words {
         case ["SET"]: return [.names(context.variables)]
         case ["SHOW"], ["WATCH", "SHOW"]:
@@ -39,11 +48,9 @@ extension CompletionEngine {
         case ["RESET"]: return [.keywords(["ALL", "METRICS"]), .names(context.variables)]
         case ["EXPLAIN"]: return [.keywords(["CREATE"]), .names(context.views)]
         case ["DESCRIBE"], ["DESC"], ["SHOW", "COLUMNS", "FROM"]: return [.names(relations + context.sinks)]
-        case ["ALTER", "SOURCE"], ["DROP", "SOURCE"]: return [.names(context.sources)]
-        case ["DROP", "TABLE"]: return [.names(context.tables)]
-        case ["DROP", "SINK"]: return [.names(context.sinks)]
-        case ["ALTER", "MATERIALIZED", "VIEW"], ["DROP", "MATERIALIZED", "VIEW"], ["DROP", "VIEW"]:
-            return [.names(context.views)]
+        case ["HELP"]: return [.names(Help.topics.flatMap(\.names))]
+        case ["ALTER", "SOURCE"]: return [.names(context.sources)]
+        case ["ALTER", "MATERIALIZED", "VIEW"]: return [.names(context.views)]
         default: break
         }
         if first == "SET" && words.count == 3 && (previous == "=" || previous == "TO") {
@@ -62,6 +69,10 @@ extension CompletionEngine {
         }
         if previous == "FROM" || previous == "JOIN" {
             if words.count >= 2 && words[0] == "CREATE" && words[1] == "SINK" { return [.names(context.views + context.sources + context.tables)] }
+            // An ad hoc SELECT reads what holds rows: views and tables, not a source's log.
+            if first == "SELECT" || (first == "WATCH" && words.count >= 2 && words[1] == "SELECT") {
+                return [.names(context.views + context.tables)]
+            }
             return [.names(relations)]
         }
         if first == "PLOT" && (previous == "PLOT" || previous == ",") {
@@ -72,6 +83,26 @@ extension CompletionEngine {
         }
         if first == "WATCH" && words.count >= 3 { return [.keywords(["EVERY", "FOR", "SPEED"])] }
         return [keywords]
+    }
+
+    /// `DROP kind [IF EXISTS] name`: the kind's names (and IF) after the kind, EXISTS after
+    /// IF, nothing once the name is there (CASCADE is not supported). Nil for an unknown kind.
+    func dropOffers(_ words: [String], context: CompletionContext) -> [Offer]? {
+        let names: [String], rest: ArraySlice<String>
+        switch words.dropFirst().first {
+        case "SOURCE": (names, rest) = (context.sources, words.dropFirst(2))
+        case "TABLE": (names, rest) = (context.tables, words.dropFirst(2))
+        case "SINK": (names, rest) = (context.sinks, words.dropFirst(2))
+        case "VIEW": (names, rest) = (context.views, words.dropFirst(2))
+        case "MATERIALIZED" where words.count >= 3 && words[2] == "VIEW": (names, rest) = (context.views, words.dropFirst(3))
+        default: return nil
+        }
+        switch Array(rest) {
+        case []: return [.names(names), .keywords(["IF"])]
+        case ["IF"]: return [.keywords(["EXISTS"])]
+        case ["IF", "EXISTS"]: return [.names(names)]
+        default: return []
+        }
     }
 
     /// The function call the cursor is directly inside, and which argument it is at.

@@ -85,6 +85,7 @@ public struct CompletionEngine: Sendable {
         guard argument > 0 else { return (word, [.names(CompletionVocabulary.dotCommands)]) }
         switch (parts[0].lowercased(), argument) {
         case (".mode", 1): return (word, [.names(OutputMode.allCases.map(\.rawValue))])
+        case (".help", 1): return (word, [.names(Help.topics.flatMap(\.names))])
         case (".timer", 1): return (word, [.names(["off", "on"])])
         case (".open", 1), (".replay", 1): return (word, [.names(context.sessions)])
         case (".replay", _): return (word, [.names(["--step", "--verify"])])

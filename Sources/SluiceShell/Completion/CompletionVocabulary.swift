@@ -3,8 +3,8 @@ public enum CompletionVocabulary {
     /// Every keyword of the language, upper case.
     public static let keywords: [String] = [
         "ACTORS", "ALL", "ALTER", "AND", "AS", "ASC", "BARRIER", "BARRIERS", "BY", "CHECKPOINTS",
-        "CREATE", "DESC", "DIAGNOSE", "DROP", "EVERY", "EXPLAIN", "FOR", "FROM", "GRAPH", "GROUP",
-        "INJECT", "INTO", "JOIN", "KEY", "LAG", "LAST", "LEDGER", "LIMIT", "MATERIALIZED", "METRICS",
+        "CREATE", "DESC", "DIAGNOSE", "DROP", "EVERY", "EXISTS", "EXPLAIN", "FOR", "FROM", "GRAPH", "GROUP",
+        "HELP", "IF", "INJECT", "INTO", "JOIN", "KEY", "LAG", "LAST", "LEDGER", "LIMIT", "MATERIALIZED", "METRICS",
         "NOT", "OFF", "ON", "OR", "ORDER", "PARALLELISM", "PARTITION", "PAUSE", "PLOT", "PRIMARY",
         "QUEUES", "RESET", "RESUME", "RUN", "SELECT", "SET", "SHOW", "SINK", "SINKS", "SOURCE",
         "SOURCES", "SPEED", "STEP", "TABLE", "TABLES", "TO", "TRACE", "VIEW", "VIEWS", "WATCH",
@@ -13,8 +13,8 @@ public enum CompletionVocabulary {
 
     /// Keywords that begin a statement.
     public static let statementStarts: [String] = [
-        "ALTER", "BARRIER", "CREATE", "DESCRIBE", "DIAGNOSE", "DROP", "EXPLAIN", "INJECT", "PLOT", "RESET", "RUN",
-        "SELECT", "SET", "SHOW", "STEP", "TRACE", "WATCH",
+        "ALTER", "BARRIER", "CREATE", "DESCRIBE", "DIAGNOSE", "DROP", "EXPLAIN", "HELP", "INJECT", "PLOT", "RESET",
+        "RUN", "SELECT", "SET", "SHOW", "STEP", "TRACE", "WATCH",
     ]
 
     /// Keywords offered beside column names inside a query.
@@ -51,6 +51,6 @@ public enum CompletionVocabulary {
         (["ALTER", "MATERIALIZED"], ["VIEW"]),
         (["STEP"], ["BARRIER"]),
         (["TRACE"], ["OFF", "ON"]),
-        (["WATCH"], ["SHOW"]),
+        (["WATCH"], ["DESCRIBE", "DIAGNOSE", "EXPLAIN", "PLOT", "SELECT", "SHOW"]),
     ]
 }

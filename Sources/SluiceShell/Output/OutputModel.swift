@@ -78,6 +78,9 @@ public enum ResultValue: Sendable, Equatable, Codable {
     /// Several short texts in one cell (a barrier's places): one per line in a box table,
     /// joined by "; " in csv and markdown, an array of strings in json.
     case lines([String])
+    /// A session variable's value (`42`, `true`, `credit`): text in tables, as psql shows
+    /// settings, and in json a number or a boolean when it reads as one.
+    case setting(String)
 }
 
 /// Flink's web UI classification of how much of the time a task was backpressured.
@@ -94,7 +97,7 @@ public enum BackpressureLevel: String, Sendable, Equatable, Codable, CaseIterabl
     }
 }
 
-/// A failed statement, rendered as `ERROR: message`, the context, then `HINT: hint`.
+/// A failed statement, rendered as `[location: ]ERROR: message`, the context, then `HINT: hint`.
 public struct ErrorReport: Sendable, Equatable, Codable, Error {
     /// One line saying what went wrong.
     public var message: String
@@ -102,12 +105,16 @@ public struct ErrorReport: Sendable, Equatable, Codable, Error {
     public var context: String?
     /// What to do about it.
     public var hint: String?
+    /// `file.sql:8`: where in a script file the failed statement is (batch mode), shown
+    /// before `ERROR:` as psql does; nil elsewhere.
+    public var location: String?
 
     /// Creates an error report.
-    public init(message: String, context: String? = nil, hint: String? = nil) {
+    public init(message: String, context: String? = nil, hint: String? = nil, location: String? = nil) {
         self.message = message
         self.context = context
         self.hint = hint
+        self.location = location
     }
 }
 

@@ -36,13 +36,62 @@ extension Renderer {
     // MARK: - JSON
 
     /// One JSON array of objects: keys are the snake_case column names in column order,
-    /// one object per line, numbers as numbers, bars as their fraction, NULL as null.
+    /// one object per line, numbers as numbers, NULL and the tables' `-` as null.
+    ///
+    /// A column of bars (`██████████ 10/10 buffers`) gives three keys, so that a program
+    /// reads the numbers the table shows: `queued` (10), `queued_capacity` (10) and
+    /// `queued_unit` ("buffers"); a cell without a capacity (`37 rows`, `-`, `unbounded`)
+    /// gives what it has and null for the rest.
     static func jsonTable(_ table: ResultTable) -> String {
-        let keys = jsonKeys(table.columns.map(\.name))
-        let objects = normalizedRows(table).map { row in
-            "{" + row.indices.map { jsonString(keys[$0]) + ":" + jsonValue(row[$0]) }.joined(separator: ",") + "}"
+        let rows = normalizedRows(table)
+        let barColumns = table.columns.indices.map { c in rows.contains { if case .bar = $0[c] { true } else { false } } }
+        var names: [String] = []
+        for (c, column) in table.columns.enumerated() {
+            names.append(column.name)
+            if barColumns[c] { names += [column.name + " capacity", column.name + " unit"] }
+        }
+        let keys = jsonKeys(names)
+        let objects = rows.map { row in
+            var values: [String] = []
+            for (c, value) in row.enumerated() {
+                if barColumns[c] {
+                    let fill = BarFill(value)
+                    values += [fill.count.map(String.init) ?? "null", fill.capacity.map(String.init) ?? "null",
+                               fill.unit.map(jsonString) ?? "null"]
+                } else {
+                    values.append(jsonValue(value))
+                }
+            }
+            return "{" + values.indices.map { jsonString(keys[$0]) + ":" + values[$0] }.joined(separator: ",") + "}"
         }
         return "[" + objects.joined(separator: ",\n") + "]\n"
+    }
+
+    /// What a cell of a bar column says in numbers: `10/10 buffers`, `37 rows`, or nothing.
+    struct BarFill {
+        var count: Int64?
+        var capacity: Int64?
+        var unit: String?
+
+        init(_ value: ResultValue) {
+            let text: String
+            switch value {
+            case .bar(_, let label): text = label
+            case .text(let s): text = s
+            case .int(let v): count = v; return
+            default: return
+            }
+            let words = text.split(separator: " ", maxSplits: 1).map(String.init)
+            guard let amount = words.first else { return }
+            let parts = amount.split(separator: "/", omittingEmptySubsequences: false)
+            guard let n = Int64(parts[0]), parts.count <= 2 else { return }
+            if parts.count == 2 {
+                guard let c = Int64(parts[1]) else { return }
+                capacity = c
+            }
+            count = n
+            unit = words.count > 1 ? words[1] : nil
+        }
     }
 
     /// A chart as one object: title, unit, and each series' `[x, y]` points.
@@ -58,12 +107,16 @@ extension Renderer {
     static func jsonValue(_ value: ResultValue) -> String {
         switch value {
         case .null: return "null"
+        case .text("-"): return "null"     // a table's placeholder for "nothing here"
         case .text(let s): return jsonString(s)
         case .int(let v): return String(v)
         case .double(let v, let decimals): return jsonNumber(v, decimals: decimals)
         case .bar(let fraction, _): return jsonNumber(fraction, decimals: 6)
         case .level(let level): return jsonString(level.rawValue)
         case .lines(let lines): return "[" + lines.map(jsonString).joined(separator: ",") + "]"
+        case .setting(let s):
+            if s == "true" || s == "false" || Int64(s) != nil || UInt64(s) != nil { return s }
+            return jsonString(s)
         }
     }
 
@@ -138,6 +191,7 @@ extension Renderer {
         case .bar(let fraction, _): return NumberText.trimmed(fraction, decimals: 6)
         case .level(let level): return level.rawValue
         case .lines(let lines): return lines.joined(separator: "; ")
+        case .setting(let s): return s
         }
     }
 

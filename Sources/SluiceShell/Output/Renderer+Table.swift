@@ -45,7 +45,7 @@ extension Renderer {
         switch value {
         case .null:
             return Cell(plain: "NULL", styled: ANSI.dim.apply("NULL", enabled: color), alignment: alignment)
-        case .text(let s):
+        case .text(let s), .setting(let s):
             let text = TerminalText.singleLine(s)
             return Cell(plain: text, styled: text, alignment: alignment)
         case .int(let v):

@@ -3,14 +3,17 @@
 /// input; colour is added only when `RenderOptions.color` is set, and only in table mode.
 public enum Renderer {
     /// Renders blocks in order. Each block ends with a newline; a blank line separates
-    /// blocks except between consecutive notices. An empty list renders as "".
+    /// blocks except between consecutive notices and (but in markdown) around an error, so that an error
+    /// reads the same whether its statement shared a line (one cell) with the one before
+    /// or not. An empty list renders as "".
     public static func render(_ blocks: [OutputBlock], options: RenderOptions = RenderOptions()) -> String {
         var out = ""
         var previous: OutputBlock?
         for block in blocks {
             let text = render(block, options: options)
             guard !text.isEmpty else { continue }
-            if let previous, !(isNotice(previous) && isNotice(block)) { out += "\n" }
+            let besideError = options.mode != .markdown && (isError(previous ?? block) || isError(block))
+            if let previous, !(isNotice(previous) && isNotice(block)), !besideError { out += "\n" }
             out += text
             previous = block
         }
@@ -57,9 +60,11 @@ public enum Renderer {
 
     // MARK: - Errors
 
-    /// `ERROR: message`, the context lines as given, then `HINT: hint`.
+    /// `ERROR: message` (after `file.sql:8: ` in a script file), the context lines as given,
+    /// then `HINT: hint`.
     static func errorText(_ report: ErrorReport, color: Bool) -> String {
-        var out = ANSI.red.apply("ERROR:", enabled: color) + " " + report.message + "\n"
+        var out = report.location.map { $0 + ": " } ?? ""
+        out += ANSI.red.apply("ERROR:", enabled: color) + " " + report.message + "\n"
         if let context = report.context, !context.isEmpty { out += withNewline(context) }
         if let hint = report.hint, !hint.isEmpty {
             out += ANSI.cyan.apply("HINT:", enabled: color) + " " + hint + "\n"
@@ -75,6 +80,11 @@ public enum Renderer {
 
     static func fenced(_ text: String) -> String {
         "```\n" + withNewline(text) + "```\n"
+    }
+
+    private static func isError(_ block: OutputBlock) -> Bool {
+        if case .error = block { return true }
+        return false
     }
 
     private static func isNotice(_ block: OutputBlock) -> Bool {
