@@ -76,6 +76,8 @@ public final class Session {
         var quit = false
         var charts: [ChartSpec] = []
         var recordedBlocks: [OutputBlock] = []
+        // Errors shown with their script file and line, which the recording leaves out.
+        var locatedErrors = false
         let trimmed = cell.trimmingCharacters(in: .whitespacesAndNewlines)
         var recordable = true
         var recordedInput = cell
@@ -103,7 +105,9 @@ public final class Session {
                 if result.contains(where: { if case .error = $0 { return true } else { return false } }) { ok = false }
                 let located = locating(result, at: script.range.start, in: cell)
                 blocks += located
-                recordedBlocks += recordedOnly + Session.unlocated(result)
+                let recorded = Session.unlocated(located)
+                if recorded != located { locatedErrors = true }
+                recordedBlocks += recordedOnly + recorded
                 recordedOnly = []
                 if !ok && hooks.bail { break }
                 if cancel.isCancelled { break }
@@ -119,7 +123,7 @@ public final class Session {
         }
         let display = RenderOptions(mode: options.mode, color: false, width: options.width)
         // (recordedBlocks has more blocks than blocks when WATCH drew frames live.)
-        let sameAsRecorded = !timer && display == .notebook && recordedBlocks.count == blocks.count
+        let sameAsRecorded = !timer && !locatedErrors && display == .notebook && recordedBlocks.count == blocks.count
         let output = sameAsRecorded ? recordedOutput : Renderer.render(blocks, options: display)
         let result = CellResult(input: cell, blocks: blocks, ok: ok, quit: quit, output: output, recordedOutput: recordedOutput,
                                 charts: charts, virtualTimeBefore: before, virtualTimeAfter: engine.now, wallTimeNanos: wall)

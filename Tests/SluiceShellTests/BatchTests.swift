@@ -72,7 +72,7 @@ struct BatchTests {
         #expect(run.stdout == """
             SET
             \(file):2: ERROR: unknown statement 'SELEKT'
-            LINE 2: SELEKT 1;
+            LINE 1: SELEKT 1;
                     ^^^^^^
             HINT: did you mean SELECT?
 
@@ -124,7 +124,7 @@ struct BatchTests {
         #expect(run.stdout == """
             SET
             unterminated.sql:2: ERROR: unterminated quoted string
-            LINE 2: SET flow_control = 'credit;
+            LINE 1: SET flow_control = 'credit;
                                        ^^^^^^^^
             HINT: close it with '; write '' for a ' inside
 
@@ -139,7 +139,7 @@ struct BatchTests {
         #expect(run.stdout == """
             SET
             comment.sql:2: ERROR: unterminated /* comment
-            LINE 2: /* never closed
+            LINE 1: /* never closed
                     ^^
             HINT: close the comment with */
 
@@ -148,8 +148,8 @@ struct BatchTests {
 
     /// Errors in a script file name the file and count its lines, as psql's `psql:err.sql:8:`;
     /// the caret stays under the token. `-c` and stdin keep counting from the statement.
-    /// psql's way: the message names the file and the line, LINE counts from the statement
-    /// (so a saved cell replays the same whichever file it came from).
+    /// psql's way: the message names the file and the line, LINE counts from the cell's first
+    /// line (so a saved cell replays the same whichever file it came from).
     @Test func errorsInAFileNameTheFileAndItsLine() throws {
         let dir = try TemporaryDirectory()
         _ = try dir.write("err.sql", "SET nodes = 2;\n\n-- a comment\nSHOW\n  nodes\n  frob;\n\nSELEC 1;\nSTEP BARRIER;\n")
@@ -158,7 +158,7 @@ struct BatchTests {
         #expect(run.stdout == """
             SET
             err.sql:6: ERROR: expected ';' after the statement, found 'frob'
-            LINE 3:   frob;
+            LINE 4:   frob;
                       ^^^^
             err.sql:8: ERROR: unknown statement 'SELEC'
             LINE 1: SELEC 1;
