@@ -82,10 +82,8 @@ extension Engine {
         case .barrierTick:
             guard event.generation == barrierTickGeneration else { return describe ? "a stale barrier tick (skipped)" : nil }
             return periodicBarrier()
-        case .pollDeadline:
-            return withActor(Int(event.target)) { pollDeadlinePassed($0) }
-        case .fetchExpiry:
-            return withActor(Int(event.target)) { fetchExpired($0) }
+        case .pollDeadline, .fetchExpiry:
+            return consumerTimerFired(event)
         }
     }
 

@@ -12,7 +12,7 @@ enum EventKind: UInt8 {
     case fetchExpiry
 
     /// A Kafka consumer's timer, which may turn out to have nothing to do.
-    var isConsumerTimer: Bool { self == .pollDeadline || self == .fetchExpiry }
+    var isConsumerTimer: Bool { rawValue >= EventKind.pollDeadline.rawValue }
 }
 
 struct Event {
@@ -45,8 +45,17 @@ struct Event {
 /// enough; the arithmetic lengthens the chain). So past `heapAbove` events the list becomes
 /// a binary min-heap (sifting a hole instead of swapping), and a list again at `listAtMost`.
 /// Stored in a `RawBuffer` (events are plain values).
+///
+/// Consumer timers (`isConsumerTimer`: a deadline minutes away, a fetch wait) sit in a list
+/// of their own, whose earliest is kept at hand: every pop compares it with the events'
+/// earliest, in the same (time, sequence) order, so they cost the events' scan nothing.
 struct EventQueue: ~Copyable {
     private var events = RawBuffer<Event>(capacity: 64)
+    private var timers = RawBuffer<Event>(capacity: 8)
+    /// The earliest timer's time and sequence (`Int64.max` when there is none) and index.
+    private var timerTime = Int64.max
+    private var timerSequence: UInt64 = 0
+    private var timerIndex = 0
     private var sequence: UInt64 = 0
     /// Whether `events` is heap-ordered (always, above `heapAbove`), or a list in scheduling order.
     private var isHeap = false
@@ -56,11 +65,15 @@ struct EventQueue: ~Copyable {
     static let heapAbove = 48
     static let listAtMost = 24
 
-    var isEmpty: Bool { events.isEmpty }
-    var count: Int { events.count }
-    var nextTime: Int64? { events.isEmpty ? nil : events[earliest()].time }
+    var isEmpty: Bool { events.isEmpty && timers.isEmpty }
+    var count: Int { events.count + timers.count }
+    var nextTime: Int64? {
+        let next = events.isEmpty ? Int64.max : events[earliest()].time
+        return isEmpty ? nil : min(next, timerTime)
+    }
 
     mutating func schedule(_ kind: EventKind, at time: Int64, target: Int, generation: UInt32 = 0) {
+        assert(!kind.isConsumerTimer, "consumer timers go through scheduleTimer")
         sequence &+= 1
         let event = Event(time: time, sequence: sequence, kind: kind, target: Int32(target), generation: generation)
         events.append(event)
@@ -73,18 +86,50 @@ struct EventQueue: ~Copyable {
         }
     }
 
-    /// Removes and returns the earliest event.
-    mutating func pop() -> Event? {
-        guard !events.isEmpty else { return nil }
-        return remove(at: earliest())
+    /// Schedules a consumer timer, in the same (time, sequence) order as every event.
+    mutating func scheduleTimer(_ kind: EventKind, at time: Int64, target: Int) {
+        assert(kind.isConsumerTimer)
+        sequence &+= 1
+        timers.append(Event(time: time, sequence: sequence, kind: kind, target: Int32(target), generation: 0))
+        if time < timerTime { (timerTime, timerSequence, timerIndex) = (time, sequence, timers.count &- 1) }
     }
+
+    /// Removes and returns the earliest event.
+    mutating func pop() -> Event? { popEventOrTimer(dueBy: Int64.max) }
 
     /// Removes and returns the earliest event if it is due by `deadline` (one search for both).
     @inline(__always)
     mutating func pop(dueBy deadline: Int64) -> Event? {
+        // A timer due by the deadline is rare (none at all is `Int64.max`): out of line.
+        if timerTime <= deadline { return popEventOrTimer(dueBy: deadline) }
         guard !events.isEmpty else { return nil }
         let i = earliest()
         return events[i].time <= deadline ? remove(at: i) : nil
+    }
+
+    /// The earliest of the events and the timers, if it is due by `deadline`.
+    @inline(never)
+    private mutating func popEventOrTimer(dueBy deadline: Int64) -> Event? {
+        let timerDue = !timers.isEmpty && timerTime <= deadline
+        guard !events.isEmpty else { return timerDue ? popTimer() : nil }
+        let i = earliest()
+        let time = events[i].time
+        if timerDue && (timerTime < time || (timerTime == time && timerSequence < events[i].sequence)) { return popTimer() }
+        return time <= deadline ? remove(at: i) : nil
+    }
+
+    /// Removes the earliest timer, and finds the next.
+    @inline(never)
+    private mutating func popTimer() -> Event {
+        let t = timers.pointer
+        let top = t[timerIndex]
+        t[timerIndex] = t[timers.count &- 1]
+        timers.removeLast()
+        timerTime = Int64.max
+        for i in 0..<timers.count where t[i].time < timerTime || (t[i].time == timerTime && t[i].sequence < timerSequence) {
+            (timerTime, timerSequence, timerIndex) = (t[i].time, t[i].sequence, i)
+        }
+        return top
     }
 
     /// Index of the earliest event: the heap's root, or a scan of the list.
