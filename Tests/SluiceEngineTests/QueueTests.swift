@@ -90,9 +90,14 @@ import Testing
         var count: Int { pending.count }
         var nextTime: Int64? { pending.map(\.time).min() }
 
-        /// Schedules an event at `time` on both the queue and the model.
-        mutating func schedule(at time: Int64, on queue: inout EventQueue) {
-            queue.schedule(.actorDone, at: time, target: scheduled)
+        /// Schedules an event (or a consumer timer, kept apart) at `time` on both the queue
+        /// and the model.
+        mutating func schedule(at time: Int64, on queue: inout EventQueue, timer: Bool = false) {
+            if timer {
+                queue.scheduleTimer(.pollDeadline, at: time, target: scheduled)
+            } else {
+                queue.schedule(.actorDone, at: time, target: scheduled)
+            }
             pending.append((time, scheduled))
             scheduled += 1
         }
@@ -108,8 +113,9 @@ import Testing
     }
 
     /// The queue is an unordered list that becomes a heap past `heapAbove` events and a list
-    /// again at `listAtMost`: growing and shrinking across both, in waves, and hovering
-    /// between them, must never change the pop order.
+    /// again at `listAtMost`, with consumer timers in a list of their own: growing and
+    /// shrinking across both, in waves, and hovering between them, must never change the pop
+    /// order.
     @Test func eventsKeepTheirOrderAcrossTheListHeapBoundary() {
         var rng = SeededRandom(seed: 12)
         var queue = EventQueue()
@@ -117,7 +123,7 @@ import Testing
         for wave in 0..<150 {
             let peak = 1 + rng.below(3 * EventQueue.heapAbove)
             // Times overlap between waves and repeat within one, so ties are common.
-            while model.count < peak { model.schedule(at: Int64(wave * 10 + rng.below(30)), on: &queue) }
+            while model.count < peak { model.schedule(at: Int64(wave * 10 + rng.below(30)), on: &queue, timer: rng.below(5) == 0) }
             let floor = rng.below(EventQueue.heapAbove + 2)
             while model.count > floor {
                 #expect(queue.nextTime == model.nextTime)
@@ -142,7 +148,7 @@ import Testing
         for _ in 0..<3_000 {
             if rng.below(3) > 0 || model.count == 0 {
                 // Few distinct times, so ties are common and must break by scheduling order.
-                model.schedule(at: Int64(rng.below(40)), on: &queue)
+                model.schedule(at: Int64(rng.below(40)), on: &queue, timer: rng.below(4) == 0)
             } else {
                 let expected = model.removeEarliest()
                 let event = queue.pop()!
