@@ -71,7 +71,7 @@ final class Actor {
     /// Cost per row; a source actor's is its source's (`ALTER SOURCE` keeps it current).
     var cost: CostSpec
     /// A source actor's chained operators' own cost per row (the fragment's `cost`: a view
-    /// chained into its source's actor), drawn after the source's; nil when free.
+    /// chained into its source's actor), drawn before the source's; nil when free.
     var chainedCost: CostSpec?
     let sink: SinkSpec?
     /// The actor's own stream of cost draws.

@@ -62,8 +62,11 @@ extension Engine {
             chunk = actor.fetched!.split(first: take)
         }
         let rows = chunk.count
+        // A view chained into the source's actor costs its own cost too (drawn first).
+        var setup = pollCost
+        if let chained = actor.chainedCost { setup &+= actor.costs.totalCost(chained, rows: rows) }
         // Moved, not copied: a copy would retain the rows' storage only to release it after.
-        beginWork(actor, consume chunk, rows: rows, side: 0, setup: pollCost)
+        beginWork(actor, consume chunk, rows: rows, side: 0, setup: setup)
         return true
     }
 
@@ -234,7 +237,6 @@ extension Engine {
             for op in actor.chain { output = op.process(output, side: side, strings: strings) }
         }
         var duration = setup &+ actor.costs.totalCost(actor.cost, rows: rows)
-        if let chained = actor.chainedCost { duration += actor.costs.totalCost(chained, rows: rows) }
         if let sink = actor.sink {
             duration += sink.latency
             if let throughput = sink.throughput, throughput > 0 {
