@@ -15,17 +15,23 @@ public struct ScriptRunner {
     public func run(_ text: String, file: String? = nil) -> (transcript: String, ok: Bool) {
         var transcript = ""
         var ok = true
-        var buffer: [String] = []
-        var cellStart = 1
-        func flush(endsInput: Bool = false) {
-            let cell = buffer.joined(separator: "\n")
-            buffer = []
-            if echo { transcript += cell + "\n" }
-            let source = file != nil || endsInput ? CellSource(file: file, line: cellStart, endsInput: endsInput) : nil
-            let result = session.execute(cell, source: source)
+        for cell in ScriptRunner.cells(of: text, session: session) {
+            if echo { transcript += cell.text + "\n" }
+            let source = file != nil || cell.endsInput ? CellSource(file: file, line: cell.line, endsInput: cell.endsInput) : nil
+            let result = session.execute(cell.text, source: source)
             transcript += result.output
             ok = ok && result.ok
         }
+        return (transcript, ok)
+    }
+
+    /// A script's cells, as the shell would take them line by line: lines gather until the
+    /// parser says the statement is complete (a dot-command is one line). A last statement
+    /// without its `;` is a cell of its own, marked as ending the input.
+    static func cells(of text: String, session: Session) -> [(text: String, line: Int, endsInput: Bool)] {
+        var cells: [(text: String, line: Int, endsInput: Bool)] = []
+        var buffer: [String] = []
+        var cellStart = 1
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if text.hasSuffix("\n") { lines.removeLast() }
         for (index, line) in lines.enumerated() {
@@ -34,10 +40,12 @@ public struct ScriptRunner {
             let cell = buffer.joined(separator: "\n")
             if cell.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { buffer = []; continue }
             if case .incomplete = session.completeness(of: cell) { continue }
-            flush()
+            cells.append((cell, cellStart, false))
+            buffer = []
         }
-        // A last statement without its ';' runs, as in batch mode.
-        if !buffer.joined().trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { flush(endsInput: true) }
-        return (transcript, ok)
+        if !buffer.joined().trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            cells.append((buffer.joined(separator: "\n"), cellStart, true))
+        }
+        return cells
     }
 }

@@ -8,7 +8,7 @@ struct DotOutcome {
     var blocks: [OutputBlock]
     var ok = true
     var quit = false
-    /// Dot-commands are not cells, except `.read`, whose file becomes the cell.
+    /// Dot-commands are not cells (`.read` records the file's cells, one by one).
     var recordable = false
 }
 
@@ -184,10 +184,17 @@ extension Session {
         }
         reading.append((path, resolved))
         defer { reading.removeLast() }
-        // The file's statements run as this cell, and are recorded as its input, so a replay
-        // never depends on the file.
-        let result = execute(text)
-        return DotOutcome(blocks: result.blocks, ok: result.ok)
+        // The file's cells run (and are recorded) one by one, as if typed, so a replay never
+        // depends on the file; errors name it and its lines.
+        var outcome = DotOutcome(blocks: [])
+        for cell in ScriptRunner.cells(of: text, session: self) {
+            let result = execute(cell.text, source: CellSource(file: path, line: cell.line, endsInput: cell.endsInput))
+            outcome.blocks += result.blocks
+            outcome.ok = outcome.ok && result.ok
+            outcome.quit = result.quit
+            if result.quit || (!outcome.ok && hooks.bail) || cancel.isCancelled { break }
+        }
+        return outcome
     }
 
     /// The file a path names: absolute, symbolic links resolved.
@@ -217,10 +224,8 @@ extension Session {
         }
         let exporter = NotebookExporter()
         let text = lower.hasSuffix(".md") ? exporter.markdown(session: info, cells: cells) : exporter.html(session: info, cells: cells)
-        do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            return DotOutcome(blocks: [.error(ErrorReport(message: "cannot write \(path): \(error.localizedDescription)"))], ok: false)
+        if let reason = TextFile.write(text, to: path) {
+            return DotOutcome(blocks: [.error(ErrorReport(message: "cannot write \(path): \(reason)"))], ok: false)
         }
         return DotOutcome(blocks: [.notice("exported \(Session.cells(cells.count)) to \(path)")])
     }

@@ -243,7 +243,7 @@ extension Session {
 
     private func showAll() -> ResultTable {
         let rows = SessionVariables.all.map { v -> [ResultValue] in
-            [.text(v.name), .text(v.value(in: engine.settings)), .text(v.defaultValue), .text(v.description)]
+            [.text(v.name), .setting(v.value(in: engine.settings)), .setting(v.defaultValue), .text(v.description)]
         }
         return ResultTable(columns: [ResultColumn("name"), ResultColumn("setting"), ResultColumn("default"), ResultColumn("description")],
                            rows: rows, footer: nil)

@@ -220,13 +220,25 @@ extension Session {
         } else {
             variable.reset(&settings)
         }
+        let before = variable.value(in: engine.settings)
         do {
             try engine.apply(settings)
         } catch {
             throw SQLError(error.description, at: valueRange ?? name.range)
         }
-        return [.notice(value == nil ? "RESET" : "SET")]
+        let verb = value == nil ? "RESET" : "SET"
+        // Say so when what exists keeps the old value (psql's "takes effect for new sessions").
+        let jobs = engine.jobNames
+        if Session.appliesToNewObjectsOnly.contains(variable.name), !jobs.isEmpty, variable.value(in: settings) != before {
+            return [.notice("\(verb): \(variable.name) applies to views and sinks created from now on; "
+                            + "\(jobs.count == 1 ? jobs[0] + " keeps its" : "the \(jobs.count) that exist keep theirs")")]
+        }
+        return [.notice(verb)]
     }
+
+    /// Variables read when a view or sink is planned or its channels are made, never after.
+    static let appliesToNewObjectsOnly: Set<String> = ["buffer_bytes", "buffer_rows", "nodes", "streaming_enable_unaligned_join",
+                                                       "sink_decouple"]
 
     private func showVariable(_ name: Identifier) throws -> [OutputBlock] {
         guard let variable = SessionVariables.named(name.name) else {

@@ -90,14 +90,14 @@ func runExport(session name: String, to file: String, databasePath: String?) -> 
         let cells = try store.cells(sessionID: info.id)
         let exporter = NotebookExporter()
         let text = lower.hasSuffix(".md") ? exporter.markdown(session: info, cells: cells) : exporter.html(session: info, cells: cells)
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        if let reason = TextFile.write(text, to: file) {
+            fputs("sluice export: cannot write \(file): \(reason)\n", sluice_stderr())
+            return 1
+        }
         write("exported \(info.name) (\(cells.count == 1 ? "1 cell" : "\(cells.count) cells")) to \(file)\n")
         return 0
-    } catch let error as StoreError {
-        fputs("sluice export: \(error.message)\nHINT: \(error.hint)\n", sluice_stderr())
-        return 2
     } catch {
-        fputs("sluice export: cannot write \(file): \(error.localizedDescription)\n", sluice_stderr())
+        fputs("sluice export: \(error.message)\nHINT: \(error.hint)\n", sluice_stderr())
         return 2
     }
 }

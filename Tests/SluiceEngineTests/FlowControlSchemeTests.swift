@@ -329,8 +329,8 @@ import Testing
         #expect(channel.inbox.count == 1 && channel.inbox[0].barrier?.epoch == 1)
         #expect(channel.outbox.count == 1 && channel.outbox[0].barrier?.epoch == 2)
         #expect(engine.barrierLocations().map(\.places) == [
-            ["queued at out.sink.0 from out.source.0 behind 0 rows (0 buffers)"],
-            ["waiting to be sent on out.source.0 → out.sink.0 behind 0 rows (0 buffers)"],
+            ["queued at out.sink.0 from out.source.0 behind 0 rows"],
+            ["waiting to be sent on out.source.0 → out.sink.0 behind 0 rows"],
         ])
     }
 

@@ -322,16 +322,19 @@ extension Engine {
                     places.append("pending at \(actor.name)" + (blocked ? " behind its blocked output" : ""))
                 }
             }
+            // Buffers are the unit of the buffer-based schemes only (Flink's credit and TCP).
+            let inBuffers = settings.flowControl == .credit || settings.flowControl == .tcp
+            func behind(_ messages: some Sequence<Message>) -> String {
+                let rows = messages.reduce(0) { $0 + $1.rows }
+                let buffers = messages.reduce(0) { $0 + $1.buffers }
+                return "behind \(Self.count(rows, "row"))" + (inBuffers ? " (\(Self.count(buffers, "buffer")))" : "")
+            }
             for channel in channels {
                 if let k = channel.outbox.firstIndex(where: { $0.barrier?.epoch == state.epoch }) {
-                    let rows = channel.outbox.prefix(k).reduce(0) { $0 + $1.rows }
-                    let buffers = channel.outbox.prefix(k).reduce(0) { $0 + $1.buffers }
-                    places.append("waiting to be sent on \(channelName(channel)) behind \(Self.count(rows, "row")) (\(Self.count(buffers, "buffer")))")
+                    places.append("waiting to be sent on \(channelName(channel)) \(behind(channel.outbox.prefix(k)))")
                 }
                 if let k = channel.inbox.firstIndex(where: { $0.barrier?.epoch == state.epoch }) {
-                    let rows = channel.inbox.prefix(k).reduce(0) { $0 + $1.rows }
-                    let buffers = channel.inbox.prefix(k).reduce(0) { $0 + $1.buffers }
-                    places.append("queued at \(actors[channel.receiver].name) from \(actors[channel.sender].name) behind \(Self.count(rows, "row")) (\(Self.count(buffers, "buffer")))")
+                    places.append("queued at \(actors[channel.receiver].name) from \(actors[channel.sender].name) \(behind(channel.inbox.prefix(k)))")
                 }
             }
             for connection in connections.keys.sorted().compactMap({ connections[$0] }) {
