@@ -39,7 +39,7 @@ import Testing
         #expect(complete("create materialized v") == ["view"])
         #expect(complete("DROP MATERIALIZED ") == ["VIEW"])
         #expect(complete("STEP B") == ["BARRIER"])
-        #expect(complete("TRACE ") == ["OFF", "ON"])
+        #expect(complete("TRACE ") == ["BARRIERS", "BLOCKING", "CREDIT", "KAFKA", "OFF", "ON", "PERMITS"])
         #expect(complete("WATCH ") == ["DESCRIBE", "DIAGNOSE", "EXPLAIN", "PLOT", "SELECT", "SHOW"])
         #expect(complete("WATCH SELECT * FROM spend LIMIT 1 EV") == ["EVERY"])
         #expect(complete("WATCH SHOW QUEUES EV") == ["EVERY"])

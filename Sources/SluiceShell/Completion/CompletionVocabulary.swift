@@ -1,3 +1,5 @@
+import SluiceSQL
+
 /// The words completion knows without asking the session.
 public enum CompletionVocabulary {
     /// Every keyword of the language, upper case.
@@ -50,7 +52,7 @@ public enum CompletionVocabulary {
         (["ALTER"], ["MATERIALIZED", "SOURCE"]),
         (["ALTER", "MATERIALIZED"], ["VIEW"]),
         (["STEP"], ["BARRIER"]),
-        (["TRACE"], ["OFF", "ON"]),
+        (["TRACE"], ["OFF", "ON"] + TraceCategory.allCases.map(\.rawValue)),
         (["WATCH"], ["DESCRIBE", "DIAGNOSE", "EXPLAIN", "PLOT", "SELECT", "SHOW"]),
     ]
 }
