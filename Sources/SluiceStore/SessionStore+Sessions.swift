@@ -2,7 +2,10 @@
 import GRDB
 
 extension SessionStore {
-    /// Creates an empty session. Names are unique (compared exactly, case-sensitive).
+    /// Creates a session holding `cells` (numbered 1, 2, …; none by default) in one
+    /// transaction: a new session, a copy of one under another name, or a fork of it with
+    /// some cells changed. Nothing is created if any part fails. Names are unique (compared
+    /// exactly, case-sensitive).
     ///
     /// - Parameters:
     ///   - name: the name given by `.save NAME`; must not be empty.
@@ -12,31 +15,7 @@ extension SessionStore {
     /// - Throws: ``StoreError/duplicateSessionName(_:)`` when the name is taken.
     @discardableResult
     public func createSession(
-        name: String, engineVersion: String, seed: UInt64, settings: String = "{}"
-    ) throws(StoreError) -> SessionInfo {
-        try Self.validate(name: name)
-        let now = timestamp()
-        return try write { db in
-            try Self.ensureNameFree(db, name)
-            try db.execute(
-                sql: """
-                    INSERT INTO session (name, created, updated, engine_version, seed, settings)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [name, now, now, engineVersion, Int64(bitPattern: seed), settings])
-            return SessionInfo(
-                id: db.lastInsertedRowID, name: name, created: now, updated: now,
-                engineVersion: engineVersion, seed: seed, settings: settings, cellCount: 0)
-        }
-    }
-
-    /// Creates a session holding `cells` (numbered 1, 2, …) in one transaction: a copy of a
-    /// session under another name, or a fork of it with some cells changed. Nothing is
-    /// created if any part fails.
-    /// - Throws: ``StoreError/duplicateSessionName(_:)`` when the name is taken.
-    @discardableResult
-    public func createSession(
-        name: String, engineVersion: String, seed: UInt64, settings: String = "{}", cells: [CellRecord]
+        name: String, engineVersion: String, seed: UInt64, settings: String = "{}", cells: [CellRecord] = []
     ) throws(StoreError) -> SessionInfo {
         try Self.validate(name: name)
         let now = timestamp()

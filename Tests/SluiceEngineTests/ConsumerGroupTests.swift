@@ -193,4 +193,56 @@ import Testing
         #expect(try consumed(maxPoll: 10) == 1000)
         #expect(try consumed(maxPoll: 500) == 10_000)
     }
+
+    /// A shorter `max_poll_interval_ms` reaches a member that is blocked already (it will not
+    /// poll to pick it up); the time inside `poll()` (its `poll_cost`) is polling.
+    @Test func theIntervalIsLiveAndPollCostIsPolling() throws {
+        let engine = Self.engine()
+        try engine.createSource(Fixtures.source())
+        try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec(throughput: 0)))
+        try engine.inject(2000, into: "clicks")
+        engine.advance(by: 5 * VirtualTime.second)
+        #expect(engine.actors[0].inGroup, "300 s is far")
+        var settings = engine.settings
+        settings.maxPollIntervalMs = 1000
+        try engine.apply(settings)
+        engine.advance(by: VirtualTime.millisecond)
+        #expect(!engine.actors[0].inGroup, "5 s without a poll is over the new 1 s at once")
+
+        let busyPolling = Self.engine { $0.maxPollIntervalMs = 1000 }
+        var spec = Fixtures.source(rate: 10)
+        spec.pollCost = .fixed(1500 * VirtualTime.millisecond)
+        try busyPolling.createSource(spec)
+        try busyPolling.createJob(Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec()))
+        busyPolling.advance(by: 10 * VirtualTime.second)
+        #expect(busyPolling.actors[0].inGroup && busyPolling.consumerSnapshots()[0].rebalances == 0)
+    }
+
+    /// A shorter `fetch_max_wait_ms` mid-hold moves the hold's end to the new grid, and STEP
+    /// does not stop at the old one.
+    @Test func aNewFetchWaitMovesTheHold() throws {
+        let rowBytes = Fixtures.clicks.rowWidth
+        let engine = Self.engine { $0.fetchMinBytes = 100 * rowBytes }
+        try engine.createSource(Fixtures.source())
+        try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec()))
+        try engine.inject(3, into: "clicks")
+        var settings = engine.settings
+        settings.fetchMaxWaitMs = 300
+        try engine.apply(settings)
+        #expect(engine.step() != nil)
+        #expect(engine.now == 300 * VirtualTime.millisecond, "the hold ends on the new 300 ms grid")
+        #expect(engine.actors[0].polls == 1 && engine.actors[0].rowsIn == 3)
+    }
+
+    /// A dropped job's last event is not a step.
+    @Test func stepSkipsTheWorkOfADroppedActor() throws {
+        let engine = Self.engine()
+        try engine.createSource(Fixtures.source())
+        try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec(latency: VirtualTime.second)))
+        try engine.inject(5, into: "clicks")
+        engine.advance(by: 100 * VirtualTime.millisecond)
+        try engine.drop("out")
+        #expect(engine.step() == nil)
+        #expect(engine.now == 100 * VirtualTime.millisecond)
+    }
 }

@@ -22,7 +22,7 @@ extension Engine {
         // An actor created inside the window counts from its creation.
         let total = max(1, busy + idle + bp)
         busy = busy / total * 1000; idle = idle / total * 1000; bp = bp / total * 1000
-        let rowsBase = resetSnapshot.actorRows[a.id] ?? (0, 0, 0, 0)
+        let rowsBase = resetSnapshot.actorRows[a.id] ?? (0, 0, 0)
         let seconds = max(1e-9, min(windowSeconds, total / 1e9))
         var inputRows = 0, inputBuffers = 0, fill = 0, capacity: Int? = 0, unit = "rows", avg = 0.0
         var states: [String] = []
@@ -144,17 +144,18 @@ extension Engine {
     public func consumerSnapshots() -> [ConsumerSnapshot] {
         var result: [ConsumerSnapshot] = []
         for job in jobs.values {
-            let sourceActors = job.fragmentActors.joined().map { actors[$0] }.filter { $0.role == .source }
             for consumer in job.consumers {
-                let mine = sourceActors.filter { $0.consumer === consumer }
-                let polled = mine.reduce(Int64(0)) { $0 + $1.polls - (resetSnapshot.actorRows[$1.id]?.polls ?? 0) }
-                let consumed = mine.reduce(Int64(0)) { $0 + $1.rowsIn - (resetSnapshot.actorRows[$1.id]?.rowsIn ?? 0) }
-                consumer.lagMax = max(consumer.lagMax, consumer.maxPartitionLag)
-                let seconds = seconds(since: job.createdAt)
+                // Counted by the group, over the window (RESET METRICS zeroes them), so members
+                // that came and went in a rescale still count; rows are those poll() returned.
+                let window = now - max(resetAt, job.createdAt)
+                let seconds = Double(max(1, window)) / 1e9
+                let perSecond = { (n: Int64) in window > 0 ? Double(n) / seconds : 0 }
                 result.append(ConsumerSnapshot(source: consumer.source.spec.name, consumer: job.spec.name,
-                                               lag: consumer.totalLag, recordsLagMax: consumer.lagMax,
-                                               recordsConsumedRate: Double(consumed) / seconds,
-                                               pollRate: Double(polled) / seconds,
+                                               // Seen at a poll in the window, or now (a blocked consumer's lag grows
+                                               // without polls); reading it changes nothing.
+                                               lag: consumer.totalLag, recordsLagMax: max(consumer.lagMax, consumer.maxPartitionLag),
+                                               recordsConsumedRate: perSecond(consumer.fetchedRows),
+                                               pollRate: perSecond(consumer.fetches),
                                                expired: consumer.expired.reduce(0, +),
                                                recordsPerRequest: consumer.fetches == 0 ? 0 : Double(consumer.fetchedRows) / Double(consumer.fetches),
                                                fetchLatencyAvgMs: consumer.fetches == 0 ? 0 : Double(consumer.fetchWaitNs) / Double(consumer.fetches) / 1e6,

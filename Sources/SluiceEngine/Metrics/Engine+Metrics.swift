@@ -44,7 +44,7 @@ extension Engine {
         var base = MetricsSnapshotBase()
         for actor in actors where actor.alive {
             base.actorTimes[actor.id] = actor.times(now: now)
-            base.actorRows[actor.id] = (actor.rowsIn, actor.rowsOut, actor.delivered, actor.polls)
+            base.actorRows[actor.id] = (actor.rowsIn, actor.rowsOut, actor.delivered)
             base.alignNs[actor.id] = actor.alignNs
         }
         for channel in channels {

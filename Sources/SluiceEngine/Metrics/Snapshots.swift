@@ -101,7 +101,8 @@ public struct ConsumerSnapshot: Sendable, Hashable {
     public let recordsPerRequest: Double
     /// `fetch-latency-avg` in ms: how long the broker held those fetches (`fetch.min.bytes`).
     public let fetchLatencyAvgMs: Double
-    /// Rebalances since the group started: members leaving (`max.poll.interval.ms`) or rejoining.
+    /// Rebalances since the group started: members leaving (`max.poll.interval.ms`), rejoining,
+    /// or changed by a rescale.
     public let rebalances: Int64
 }
 

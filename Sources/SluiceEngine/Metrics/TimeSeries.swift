@@ -106,7 +106,7 @@ struct RetiredCounters {
 /// Values at the moment metrics were reset: the start of the averaging window.
 struct MetricsSnapshotBase {
     var actorTimes: [Int: (busy: Int64, idle: Int64, backpressured: Int64)] = [:]
-    var actorRows: [Int: (rowsIn: Int64, rowsOut: Int64, delivered: Int64, polls: Int64)] = [:]
+    var actorRows: [Int: (rowsIn: Int64, rowsOut: Int64, delivered: Int64)] = [:]
     var channelDepth: [Int: (rows: Double, buffers: Double, blocked: Int64)] = [:]
     var barrierCount = 0
     var alignNs: [Int: Int64] = [:]

@@ -44,7 +44,11 @@ extension Engine {
             guard let consumer = actor.consumer, fetchReturns(actor, consumer) else { return false }
             poll(actor)
             let spec = consumer.source.spec.pollCost
-            if actor.fetchedRemaining > 0 && !spec.isFree { pollCost = actor.costs.totalCost(spec, rows: 1) }
+            if actor.fetchedRemaining > 0 && !spec.isFree {
+                pollCost = actor.costs.totalCost(spec, rows: 1)
+                // The time inside poll() is polling: max.poll.interval.ms runs from its return.
+                actor.lastPollAt = now + pollCost
+            }
         }
         guard actor.fetchedRemaining > 0 else { return false }
         let take = min(settings.chunkRows, actor.fetchedRemaining)

@@ -90,6 +90,10 @@ extension Engine {
             || old.exchangeConcurrentBarriers != new.exchangeConcurrentBarriers
         if flowChanged { rebuildFlowControl() }
         if old.barrierIntervalMs != new.barrierIntervalMs { restartBarrierTicks() }
+        if old.maxPollIntervalMs != new.maxPollIntervalMs || old.fetchMaxWaitMs != new.fetchMaxWaitMs
+            || old.fetchMinBytes != new.fetchMinBytes {
+            consumerSettingsChanged()
+        }
         drainReady()
     }
 

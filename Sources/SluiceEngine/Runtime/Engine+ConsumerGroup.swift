@@ -18,6 +18,8 @@ extension Engine {
     /// the actor waits inside `poll()`).
     func fetchReturns(_ actor: Actor, _ consumer: Consumer) -> Bool {
         if !actor.inGroup { rejoin(actor, consumer) }
+        // A member with no partitions sends no fetch (it waits for a rebalance to give it some).
+        guard !actor.partitions.isEmpty else { return false }
         let rowBytes = consumer.source.spec.schema.rowWidth
         let minBytes = settings.fetchMinBytes
         let wait = Int64(settings.fetchMaxWaitMs) * VirtualTime.millisecond
@@ -58,7 +60,7 @@ extension Engine {
             let elapsed = now - actor.fetchWaitSince
             // The latency of the fetch that returned: from the start of its own hold.
             consumer.fetchWaitNs += elapsed == 0 ? 0 : elapsed - (elapsed - 1) / wait * wait
-            if elapsed > 0 && elapsed % wait == 0 {
+            if settings.fetchMaxWaitMs > 0 && elapsed > 0 && elapsed % wait == 0 {
                 trace(.kafka, "\(actor.name): fetch.max.wait.ms is over: the broker returns \(rows) row\(rows == 1 ? "" : "s")")
             }
             actor.fetchWaitSince = -1
@@ -84,7 +86,15 @@ extension Engine {
         withActor(Int(event.target)) { actor in
             switch event.kind {
             case .fetchExpiry:
-                return !actor.alive || actor.fetchExpiryAt != event.time
+                guard actor.alive, actor.fetchExpiryAt == event.time else { return true }
+                // The wait was changed since (SET fetch_max_wait_ms): the hold ends on the new
+                // grid, and this check moves there.
+                let wait = Int64(settings.fetchMaxWaitMs) * VirtualTime.millisecond
+                let elapsed = event.time - actor.fetchWaitSince
+                guard actor.fetchWaitSince >= 0, wait > 0, elapsed % wait != 0 else { return false }
+                actor.fetchExpiryAt = actor.fetchWaitSince + (elapsed / wait + 1) * wait
+                events.scheduleTimer(.fetchExpiry, at: actor.fetchExpiryAt, target: actor.id)
+                return true
             case .pollDeadline:
                 guard actor.alive, actor.pollDeadlineAt == event.time, actor.consumer != nil else { return true }
                 // Waiting inside poll() is polling: its next poll that returns rows checks again.
@@ -109,6 +119,33 @@ extension Engine {
     func consumerTimerFired(_ event: Event) -> String {
         withActor(Int(event.target)) { actor in
             event.kind == .pollDeadline ? pollDeadlinePassed(actor) : fetchExpired(actor)
+        }
+    }
+
+    /// `SET max_poll_interval_ms`, `fetch_max_wait_ms` or `fetch_min_bytes` mid-run: every
+    /// member's deadline check and held fetch follow the new values at once (a blocked member
+    /// does not poll, so it would otherwise keep the old deadline).
+    func consumerSettingsChanged() {
+        let interval = Int64(settings.maxPollIntervalMs) * VirtualTime.millisecond
+        let wait = Int64(settings.fetchMaxWaitMs) * VirtualTime.millisecond
+        for actor in actors where actor.alive && actor.consumer != nil {
+            if actor.inGroup && actor.pollDeadlineAt >= 0 {
+                let deadline = max(now, actor.lastPollAt + interval)
+                if deadline < actor.pollDeadlineAt {
+                    actor.pollDeadlineAt = deadline
+                    events.scheduleTimer(.pollDeadline, at: deadline, target: actor.id)
+                }
+            }
+            if actor.fetchWaitSince >= 0 {
+                // The hold ends on the new grid (or now, if that has passed, or without a wait).
+                let elapsed = now - actor.fetchWaitSince
+                let expiry = wait > 0 ? actor.fetchWaitSince + (elapsed / wait + (elapsed % wait == 0 && elapsed > 0 ? 0 : 1)) * wait : now
+                if expiry != actor.fetchExpiryAt {
+                    actor.fetchExpiryAt = expiry
+                    events.scheduleTimer(.fetchExpiry, at: expiry, target: actor.id)
+                }
+                if actor.status == .idle { makeReady(actor) }
+            }
         }
     }
 

@@ -133,6 +133,10 @@ extension Engine {
         if let first = runtime.lastActors.first {
             for chunk in toDependents { placeRouted(chunk, from: actors[first]) }
         }
+        // New members, the same group: Kafka rebalances (and lifts pauses).
+        for consumer in runtime.consumers where consumersByRole.values.contains(where: { $0 === consumer }) {
+            rebalance(consumer)
+        }
         rebuildFlowControl()
         for id in runtime.fragmentActors.flatMap({ $0 }) { makeReady(actors[id]) }
         for id in dependentActors { makeReady(actors[id]) }

@@ -3,12 +3,14 @@
 extension Engine {
     /// Processes the next event and everything it makes ready at the same instant.
     /// Returns a one-line description of the event, or nil when nothing is scheduled.
-    /// Consumer timers with nothing to do are not steps (`absorbsTimer`).
+    /// Events with nothing to do are not steps: consumer timers `absorbsTimer` takes, and the
+    /// end of work of an actor that was dropped or rescaled away.
     @discardableResult
     public func step() -> String? {
         drainReady()
         while let event = events.pop() {
             if event.kind.isConsumerTimer && absorbsTimer(event) { continue }
+            if event.kind == .actorDone && !withActor(Int(event.target), { $0.alive && $0.status == .busy }) { continue }
             sampleUpTo(event.time)
             now = event.time
             let description = process(event, describe: true)
@@ -81,7 +83,7 @@ extension Engine {
         switch event.kind {
         case .actorDone:
             return withActor(Int(event.target)) { actor in
-                guard actor.alive, actor.status == .busy else { return describe ? "a rescaled actor's event (skipped)" : nil }
+                guard actor.alive, actor.status == .busy else { return describe ? "a dropped or rescaled actor's event (skipped)" : nil }
                 let rows = actor.inProgressRows
                 finishWork(actor)
                 guard describe else { return nil }
