@@ -70,9 +70,6 @@ final class Actor {
     let chain: [ChainedOperator]
     /// Cost per row; a source actor's is its source's (`ALTER SOURCE` keeps it current).
     var cost: CostSpec
-    /// A source actor's chained operators' own cost per row (the fragment's `cost`: a view
-    /// chained into its source's actor), drawn before the source's; nil when free.
-    var chainedCost: CostSpec?
     let sink: SinkSpec?
     /// The actor's own stream of cost draws.
     var costs: SeededRandom
@@ -124,6 +121,9 @@ final class Actor {
 
     // Sources.
     var consumer: Consumer?
+    /// A source actor's chained operators' own cost per row (the fragment's `cost`: a view
+    /// chained into its source's actor), drawn before the source's; nil when free.
+    var chainedCost: CostSpec?
     /// The source partitions this actor reads, and where its next poll starts.
     var partitions: [Int] = []
     var nextPartition = 0

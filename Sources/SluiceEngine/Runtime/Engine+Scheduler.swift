@@ -47,7 +47,11 @@ extension Engine {
     /// describing it; false when no event is due.
     @inline(__always)
     func processNext(dueBy deadline: Int64) -> Bool {
-        guard let event = events.pop(dueBy: deadline) else { return false }
+        // Events before the next consumer timer; then the timers due join them.
+        let timer = events.nextTimer
+        guard let event = events.pop(dueBy: min(deadline, timer &- 1)) else {
+            return timer <= deadline && events.admitTimers(dueBy: timer)
+        }
         // An actor finishing its work is nearly every event: the rest go out of line.
         guard event.kind == .actorDone else { return processOther(event) }
         sampleUpTo(event.time)

@@ -47,15 +47,16 @@ struct Event {
 /// Stored in a `RawBuffer` (events are plain values).
 ///
 /// Consumer timers (`isConsumerTimer`: a deadline minutes away, a fetch wait) sit in a list
-/// of their own, whose earliest is kept at hand: every pop compares it with the events'
-/// earliest, in the same (time, sequence) order, so they cost the events' scan nothing.
+/// of their own, whose earliest time is kept at hand: the event loop takes events due before
+/// it, and once none is, the timers due then join the events (keeping their sequence, so the
+/// order is still (time, sequence) over all). Until then a timer costs the events' scan
+/// nothing. (Measured: a check for due timers inside the pop, or returning a timer from a
+/// merged pop, cost record-at-a-time 3 to 5 % of its speed.)
 struct EventQueue: ~Copyable {
     private var events = RawBuffer<Event>(capacity: 64)
     private var timers = RawBuffer<Event>(capacity: 8)
-    /// The earliest timer's time and sequence (`Int64.max` when there is none) and index.
+    /// The earliest timer's time (`Int64.max` when there is none).
     private var timerTime = Int64.max
-    private var timerSequence: UInt64 = 0
-    private var timerIndex = 0
     private var sequence: UInt64 = 0
     /// Whether `events` is heap-ordered (always, above `heapAbove`), or a list in scheduling order.
     private var isHeap = false
@@ -75,7 +76,11 @@ struct EventQueue: ~Copyable {
     mutating func schedule(_ kind: EventKind, at time: Int64, target: Int, generation: UInt32 = 0) {
         assert(!kind.isConsumerTimer, "consumer timers go through scheduleTimer")
         sequence &+= 1
-        let event = Event(time: time, sequence: sequence, kind: kind, target: Int32(target), generation: generation)
+        insert(Event(time: time, sequence: sequence, kind: kind, target: Int32(target), generation: generation))
+    }
+
+    @inline(__always)
+    private mutating func insert(_ event: Event) {
         events.append(event)
         let n = events.count
         guard n > Self.heapAbove || isHeap else { return }  // a list needs no order
@@ -91,45 +96,50 @@ struct EventQueue: ~Copyable {
         assert(kind.isConsumerTimer)
         sequence &+= 1
         timers.append(Event(time: time, sequence: sequence, kind: kind, target: Int32(target), generation: 0))
-        if time < timerTime { (timerTime, timerSequence, timerIndex) = (time, sequence, timers.count &- 1) }
+        timerTime = min(timerTime, time)
     }
 
     /// Removes and returns the earliest event.
-    mutating func pop() -> Event? { popEventOrTimer(dueBy: Int64.max) }
+    mutating func pop() -> Event? {
+        if !timers.isEmpty && timerTime <= (events.isEmpty ? Int64.max : events[earliest()].time) { admitTimers(dueBy: timerTime) }
+        guard !events.isEmpty else { return nil }
+        return remove(at: earliest())
+    }
 
     /// Removes and returns the earliest event if it is due by `deadline` (one search for both).
+    /// Timers are not looked at: the caller stops short of `nextTimer` and admits them
+    /// (`admitTimers`) when nothing comes before.
     @inline(__always)
     mutating func pop(dueBy deadline: Int64) -> Event? {
-        // A timer due by the deadline is rare (none at all is `Int64.max`): out of line.
-        if timerTime <= deadline { return popEventOrTimer(dueBy: deadline) }
         guard !events.isEmpty else { return nil }
         let i = earliest()
         return events[i].time <= deadline ? remove(at: i) : nil
     }
 
-    /// The earliest of the events and the timers, if it is due by `deadline`.
-    @inline(never)
-    private mutating func popEventOrTimer(dueBy deadline: Int64) -> Event? {
-        let timerDue = !timers.isEmpty && timerTime <= deadline
-        guard !events.isEmpty else { return timerDue ? popTimer() : nil }
-        let i = earliest()
-        let time = events[i].time
-        if timerDue && (timerTime < time || (timerTime == time && timerSequence < events[i].sequence)) { return popTimer() }
-        return time <= deadline ? remove(at: i) : nil
-    }
+    /// The earliest timer's time, `Int64.max` when there is none.
+    var nextTimer: Int64 { timerTime }
 
-    /// Removes the earliest timer, and finds the next.
+    /// Moves the timers due by `deadline` among the events, where the one scan orders both by
+    /// (time, sequence); the others stay apart. False when none was due.
+    @discardableResult
     @inline(never)
-    private mutating func popTimer() -> Event {
+    mutating func admitTimers(dueBy deadline: Int64) -> Bool {
+        guard timerTime <= deadline else { return false }
+        defer { assert(timerTime > deadline) }
         let t = timers.pointer
-        let top = t[timerIndex]
-        t[timerIndex] = t[timers.count &- 1]
-        timers.removeLast()
+        var i = 0
         timerTime = Int64.max
-        for i in 0..<timers.count where t[i].time < timerTime || (t[i].time == timerTime && t[i].sequence < timerSequence) {
-            (timerTime, timerSequence, timerIndex) = (t[i].time, t[i].sequence, i)
+        while i < timers.count {
+            if t[i].time <= deadline {
+                insert(t[i])
+                t[i] = t[timers.count &- 1]
+                timers.removeLast()
+            } else {
+                timerTime = min(timerTime, t[i].time)
+                i += 1
+            }
         }
-        return top
+        return true
     }
 
     /// Index of the earliest event: the heap's root, or a scan of the list.
