@@ -28,7 +28,7 @@ extension Session {
                 blocks.append(.notice("STEP BARRIER: epoch \(c.epoch) completed at \(VirtualTime.formatSeconds(c.completedAt)), latency \(VirtualTime.format(c.latency))"
                                       + (c.inFlightRows > 0 ? ", in-flight data \(c.inFlightRows) rows (\(c.inFlightBuffers) buffers)" : "")))
             case .cancelled:
-                engine.run(until: engine.now)          // the rest of this instant's events
+                engine.finishInstant()                 // the rest of this instant's events
                 cancel.cancel()
                 blocks += drainTrace()
                 blocks.append(.notice("cancelled: virtual time stopped at \(VirtualTime.formatSeconds(engine.now))"))
@@ -96,7 +96,7 @@ extension Session {
                 outcome = engine.run(until: end, cancel: cancel)
                 // Ctrl-C stops after the events of the current instant: the state is then
                 // "every event up to now", which a replay stopping at this time reproduces.
-                if outcome == .cancelled { engine.run(until: engine.now) }
+                if outcome == .cancelled { engine.finishInstant() }
             }
             blocks += drainTrace()
             if outcome == .cancelled || cancel.isCancelled || replayStop.map({ engine.now >= $0 }) == true {
@@ -150,7 +150,7 @@ extension Session {
                 outcome = .cancelled
             } else {
                 outcome = engine.advance(by: every, cancel: cancel)
-                if outcome == .cancelled { engine.run(until: engine.now) }   // the rest of this instant
+                if outcome == .cancelled { engine.finishInstant() }   // the rest of this instant
             }
             if replayStop.map({ engine.now >= $0 }) == true { outcome = .cancelled }
             _ = engine.drainTrace()

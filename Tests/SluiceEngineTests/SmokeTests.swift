@@ -32,4 +32,18 @@ import Testing
         #expect(abs(engine.actors[0].rowsIn - 9090) < 300, "\(engine.actors[0].rowsIn)")
         #expect(engine.consumerSnapshots()[0].lag > 10_000)
     }
+
+    /// Ctrl-C lets the rest of the current instant run (a replay stopping at that time then
+    /// reproduces the state), but not a runaway one: a backlog that costs no time all falls
+    /// in one instant, and `finishInstant` stops after its budget.
+    @Test func finishingAnInstantHasABudget() throws {
+        let engine = Fixtures.engine { $0.barrierIntervalMs = 0 }
+        try engine.createSource(Fixtures.source())
+        try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec(batch: 10)))
+        try engine.inject(1_000_000, into: "clicks")
+        #expect(engine.finishInstant(budget: 1000) == false, "a million free rows do not end in 1000 events")
+        #expect(engine.now == 0 && engine.processedEvents >= 1000)
+        #expect(engine.finishInstant(budget: 10_000_000) == true)
+        #expect(engine.now == 0 && engine.actors.last!.delivered == 1_000_000, "all of it happened at time 0")
+    }
 }

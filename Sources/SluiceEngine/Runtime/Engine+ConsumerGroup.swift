@@ -3,7 +3,8 @@
 /// - `max.poll.interval.ms`: a member that goes that long without calling `poll()` (busy on
 ///   what the last poll returned, or blocked by backpressure) leaves the group, and its
 ///   partitions are rebalanced to the other members; it rejoins at its next `poll()`, which
-///   rebalances again. Pause state does not survive a rebalance (KafkaConsumer javadoc).
+///   rebalances again, as does a rescale (new members). Time inside `poll()` (the source's
+///   `poll_cost`) is polling. Pause state does not survive a rebalance (KafkaConsumer javadoc).
 /// - `fetch.min.bytes` / `fetch.max.wait.ms`: the broker holds a fetch until enough bytes
 ///   are ready, or until the wait is over, then returns what there is.
 ///

@@ -71,6 +71,16 @@ extension Engine {
         return true
     }
 
+    /// Processes the events still due at the current instant, at most `budget` of them; true
+    /// when none is left. Ctrl-C stops a run after its instant, so that a replay stopping at
+    /// the same virtual time reproduces the state; an instant that would not end (a backlog
+    /// of millions of rows that cost no time) is cut short, to keep Ctrl-C prompt.
+    @discardableResult
+    public func finishInstant(budget: Int = 200_000) -> Bool {
+        for _ in 0..<budget where !processNext(dueBy: now) { return true }
+        return (nextEventTime ?? .max) > now
+    }
+
     /// Number of events processed so far (for progress reports).
     public var processedEvents: Int64 { eventsProcessed }
 
