@@ -77,21 +77,27 @@ enum Interrupts {
     static func readAnswer() -> String? {
         let before = count
         var bytes: [UInt8] = []
+        while let byte = readByte(until: { count != before }) {
+            if byte == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte)
+        }
+        return nil
+    }
+
+    /// One byte of standard input, waiting in slices of 100 ms so that `stop` (a Ctrl-C) is
+    /// seen; nil at end of input, on an error, or once `stop` holds.
+    static func readByte(until stop: () -> Bool) -> UInt8? {
         while true {
-            if count != before { return nil }
+            if stop() { return nil }
             var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, 100)
             if ready < 0 && errno != EINTR { return nil }
             if ready <= 0 { continue }
             var byte: UInt8 = 0
             let n = read(STDIN_FILENO, &byte, 1)
+            if n == 1 { return byte }
             if n == 0 { return nil }
-            if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                return nil
-            }
-            if byte == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
-            bytes.append(byte)
+            if errno != EINTR && errno != EAGAIN { return nil }
         }
     }
 

@@ -87,20 +87,7 @@ final class LineEditor {
         return Int32(bitPattern: value)
     }
 
-    private static func readByte() -> UInt8? {
-        while true {
-            if Interrupts.isPending { return nil }
-            var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, 100)
-            if ready < 0 && errno != EINTR { return nil }
-            if ready <= 0 { continue }
-            var byte: UInt8 = 0
-            let n = read(STDIN_FILENO, &byte, 1)
-            if n == 1 { return byte }
-            if n == 0 { return nil }
-            if errno != EINTR && errno != EAGAIN { return nil }
-        }
-    }
+    private static func readByte() -> UInt8? { Interrupts.readByte(until: { Interrupts.isPending }) }
 }
 
 /// A prompt colour.
