@@ -238,7 +238,7 @@ extension Session {
 
     /// Variables read when a view or sink is planned or its channels are made, never after.
     static let appliesToNewObjectsOnly: Set<String> = ["buffer_bytes", "buffer_rows", "nodes", "streaming_enable_unaligned_join",
-                                                       "sink_decouple"]
+                                                       "sink_decouple", "auto_offset_reset"]
 
     private func showVariable(_ name: Identifier) throws -> [OutputBlock] {
         guard let variable = SessionVariables.named(name.name) else {

@@ -149,6 +149,36 @@ import Testing
         #expect(EngineAudit.imbalances(engine) == [])
     }
 
+    /// `auto.offset.reset = latest`: a new group starts at the log end (the backlog is not
+    /// its to read), and when retention deletes the rows at its position it jumps to the log
+    /// end, the rows it skips counted as expired; `earliest` starts at the log start.
+    @Test func autoOffsetResetLatest() throws {
+        let engine = Self.engine { $0.autoOffsetReset = .latest }
+        var spec = Fixtures.source(rate: 1000)
+        spec.retention = 2 * VirtualTime.second
+        spec.segment = VirtualTime.second
+        try engine.createSource(spec)
+        try engine.inject(5000, into: "clicks")
+        try engine.createJob(Fixtures.chain("late", source: "clicks", stations: [], sink: Fixtures.sinkSpec(throughput: 0)))
+        #expect(engine.partitionLag()[0].position == 5000 && engine.partitionLag()[0].lag == 0)
+        var settings = engine.settings
+        settings.autoOffsetReset = .earliest
+        try engine.apply(settings)
+        try engine.createJob(Fixtures.chain("early", source: "clicks", stations: [], sink: Fixtures.sinkSpec(throughput: 0)))
+        #expect(engine.partitionLag().first { $0.consumer == "early" }!.lag >= 4500, "earliest has the backlog to read")
+
+        engine.advance(by: 3500 * VirtualTime.millisecond)
+        let lag = engine.partitionLag()
+        let late = lag.first { $0.consumer == "late" }!, early = lag.first { $0.consumer == "early" }!
+        #expect(late.logStartOffset > 5000, "retention deleted the segments at both positions")
+        #expect(early.position == early.logStartOffset, "earliest jumped to the log start")
+        #expect(late.position > late.logStartOffset && late.lag < early.lag,
+                "latest jumped to the end: it lags only by what came since")
+        #expect(late.expired > 0 && early.expired > 0)
+        #expect(EngineAudit.imbalances(engine) == [])
+        #expect(engine.ledger().balanced)
+    }
+
     /// Each source actor reads the partitions p with p % parallelism == its index; a
     /// checkpoint records every actor's positions, partition by partition.
     @Test func consumerOffsetsPerPartitionInCheckpoints() throws {

@@ -30,6 +30,7 @@ struct VariablesTests {
         ("max_poll_interval_ms", "300000"),
         ("fetch_min_bytes", "1"),
         ("fetch_max_wait_ms", "500"),
+        ("auto_offset_reset", "earliest"),
         ("nodes", "1"),
         ("chunk_rows", "256"),
         ("seed", "42"),

@@ -13,14 +13,14 @@ struct SessionVariablesTests {
         ("exchange_batched_permits", "256"), ("exchange_concurrent_barriers", "1"), ("barrier_interval_ms", "1000"),
         ("in_flight_barrier_nums", "10000"), ("checkpoint_mode", "aligned"), ("streaming_enable_unaligned_join", "false"),
         ("sink_decouple", "false"), ("max_poll_records", "500"), ("max_poll_interval_ms", "300000"), ("fetch_min_bytes", "1"),
-        ("fetch_max_wait_ms", "500"), ("nodes", "1"), ("chunk_rows", "256"), ("seed", "42"),
+        ("fetch_max_wait_ms", "500"), ("auto_offset_reset", "earliest"), ("nodes", "1"), ("chunk_rows", "256"), ("seed", "42"),
     ]
 
     /// SHOW ALL's rows as (name, setting, default, description).
     func showAll(_ s: Session) -> [[String]] {
         let lines = s.run("SHOW ALL;").split(separator: "\n")
         #expect(lines.first?.hasPrefix("┌") == true)
-        #expect(lines.last == "(20 rows)")
+        #expect(lines.last == "(21 rows)")
         return lines.filter { $0.hasPrefix("│") }.dropFirst().map { line in
             line.split(separator: "│").map { $0.trimmingCharacters(in: .whitespaces) }
         }

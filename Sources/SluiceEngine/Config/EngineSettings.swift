@@ -27,6 +27,15 @@ public enum CheckpointMode: String, Sendable, CaseIterable, Hashable {
     case aligned, unaligned
 }
 
+/// Kafka `auto.offset.reset`: where a consumer group with no position starts, and where it
+/// jumps when retention deleted the rows at its position.
+public enum OffsetReset: String, Sendable, CaseIterable, Hashable {
+    /// The log start (Flink's and RisingWave's Kafka sources start here by default).
+    case earliest
+    /// The log end (the Kafka client's default): what is there already is skipped.
+    case latest
+}
+
 /// Every knob the engine reads. The language layer validates and names them; the engine only
 /// checks the invariants it depends on (see `validate()`).
 public struct EngineSettings: Sendable, Hashable {
@@ -63,6 +72,8 @@ public struct EngineSettings: Sendable, Hashable {
     public var fetchMinBytes: Int = 1
     /// …or until `fetch.max.wait.ms` has passed since the fetch was sent.
     public var fetchMaxWaitMs: Int = 500
+    /// Kafka `auto.offset.reset` for the groups of new views and sinks.
+    public var autoOffsetReset: OffsetReset = .earliest
     /// Compute nodes actors are placed on.
     public var nodes: Int = 1
     /// RisingWave `stream_chunk_size`: rows an actor takes at once; 1 is record-at-a-time.

@@ -242,11 +242,12 @@ extension Engine {
                 consumer.offsets[p] -= Int64(rows)
                 consumer.consumed[p] -= Int64(rows)
                 returned += rows
-                // Retention may have deleted them since: Kafka resets to the log start.
-                let logStart = consumer.source.partitions[p].startOffset
-                if consumer.offsets[p] < logStart {
-                    consumer.expired[p] += logStart - consumer.offsets[p]
-                    consumer.offsets[p] = logStart
+                // Retention may have deleted them since: the group resets (auto.offset.reset).
+                let log = consumer.source.partitions[p]
+                if consumer.offsets[p] < log.startOffset {
+                    let target = consumer.reset == .earliest ? log.startOffset : log.endOffset
+                    consumer.expired[p] += target - consumer.offsets[p]
+                    consumer.offsets[p] = target
                 }
             } else {
                 kept.append(contentsOf: fetched.rows(start..<(start + rows)))

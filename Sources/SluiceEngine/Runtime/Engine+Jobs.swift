@@ -71,7 +71,7 @@ extension Engine {
                 let log = sources[sourceIndex[name]!]
                 if let c = existing[name] { consumer = c } else {
                     consumerSerial += 1
-                    let c = Consumer(source: log, job: spec.name, serial: consumerSerial)
+                    let c = Consumer(source: log, job: spec.name, serial: consumerSerial, reset: settings.autoOffsetReset)
                     log.consumers.append(c)
                     consumer = c
                 }

@@ -100,9 +100,12 @@ final class SourceLog {
                 let deleted = newStart - partitions[p].startOffset
                 partitions[p].startOffset = newStart
                 expiredByRetention += deleted
+                // Out of range: the group resets (Kafka's auto.offset.reset), and the rows it
+                // jumps over are lost to it, counted as expired.
                 for consumer in consumers where consumer.offsets[p] < newStart {
-                    consumer.expired[p] += newStart - consumer.offsets[p]
-                    consumer.offsets[p] = newStart
+                    let target = consumer.reset == .earliest ? newStart : partitions[p].endOffset
+                    consumer.expired[p] += target - consumer.offsets[p]
+                    consumer.offsets[p] = target
                 }
             }
         }
@@ -259,11 +262,15 @@ final class Consumer {
     var fetchedRows: Int64 = 0
     var fetchWaitNs: Int64 = 0
 
-    init(source: SourceLog, job: String, serial: Int) {
+    /// `auto.offset.reset`: where the group starts, and where retention past it moves it.
+    let reset: OffsetReset
+
+    init(source: SourceLog, job: String, serial: Int, reset: OffsetReset = .earliest) {
         self.source = source
         self.job = job
         self.serial = serial
-        let starts = source.partitions.map(\.startOffset)
+        self.reset = reset
+        let starts = source.partitions.map { reset == .earliest ? $0.startOffset : $0.endOffset }
         offsets = starts
         baseOffsets = starts
         paused = Array(repeating: false, count: source.partitions.count)
