@@ -3,7 +3,7 @@ import Testing
 import SluiceEngine
 
 /// Rescaling never changes what the views hold. A graph of views over views, joins over an
-/// aggregate and over two sources, and slow sinks that keep every channel backpressured, is
+/// aggregate, over two sources and of a source with itself, and slow sinks that keep every channel backpressured, is
 /// rescaled view by view under load; once the sources stop and everything drains, every view
 /// holds exactly what it holds in the same session never rescaled, under every flow-control
 /// scheme that loses nothing and with buffers smaller than chunks.
@@ -19,6 +19,8 @@ struct RescaleEquivalenceTests {
         CREATE MATERIALIZED VIEW r AS SELECT region, count(*) AS c, sum(n) AS t FROM j GROUP BY region;
         CREATE MATERIALIZED VIEW ab AS SELECT count(*) AS pairs FROM a JOIN b ON a.user_id = b.uid GROUP BY a.user_id
           WITH (parallelism = 2);
+        CREATE MATERIALIZED VIEW selfj AS SELECT x.region AS r1, y.region AS r2 FROM b x JOIN b y ON x.uid = y.uid
+          WITH (parallelism = 2);
         CREATE SINK out FROM w WITH (throughput = 300);
         CREATE SINK out2 FROM r WITH (throughput = 200, batch = 10);
 
@@ -26,7 +28,7 @@ struct RescaleEquivalenceTests {
 
     static let reads = ["SELECT n, s FROM counts ORDER BY n, s;", "SELECT n, region FROM j ORDER BY n, region;",
                         "SELECT m FROM w ORDER BY m;", "SELECT region, c, t FROM r ORDER BY region;",
-                        "SELECT pairs FROM ab ORDER BY pairs;"]
+                        "SELECT pairs FROM ab ORDER BY pairs;", "SELECT r1, r2 FROM selfj ORDER BY r1, r2;"]
 
     @Test(arguments: ["SET flow_control = credit;", "SET flow_control = permits;", "SET flow_control = tcp;",
                       "SET flow_control = unbounded;", "SET streaming_enable_unaligned_join = true;", "SET sink_decouple = true;",
@@ -34,7 +36,7 @@ struct RescaleEquivalenceTests {
     func viewsHoldTheSameRowsAsWithoutRescaling(settings: String) {
         let rescaled = session(settings + "\n" + Self.graph), plain = session(settings + "\n" + Self.graph)
         let steps = [("700ms", "counts", 3), ("300ms", "j", 1), ("200ms", "ab", 3), ("400ms", "w", 4), ("250ms", "j", 3),
-                     ("350ms", "counts", 1), ("150ms", "ab", 1)]
+                     ("350ms", "counts", 1), ("150ms", "ab", 1), ("200ms", "selfj", 3), ("100ms", "selfj", 1)]
         for (run, view, parallelism) in steps {
             #expect(rescaled.execute("RUN \(run); ALTER MATERIALIZED VIEW \(view) SET PARALLELISM = \(parallelism);").ok)
             #expect(plain.execute("RUN \(run);").ok)

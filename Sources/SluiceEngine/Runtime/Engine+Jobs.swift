@@ -58,9 +58,9 @@ extension Engine {
         }
     }
 
-    /// Creates the actors, channels and gates of `spec`. `consumers` reuses consumer groups
-    /// (rescaling keeps the job's offsets).
-    func instantiate(_ spec: JobSpec, consumers existing: [String: Consumer]) -> JobRuntime {
+    /// Creates the actors, channels and gates of `spec`. `consumers` reuses consumer groups,
+    /// by source fragment (rescaling keeps the job's offsets).
+    func instantiate(_ spec: JobSpec, consumers existing: [Int: Consumer]) -> JobRuntime {
         var fragmentActors: [[Int]] = []
         var consumers: [Consumer] = []
         let epochFloor = nextEpoch
@@ -69,7 +69,7 @@ extension Engine {
             var consumer: Consumer?
             if case .source(let name) = fragment.operators.first {
                 let log = sources[sourceIndex[name]!]
-                if let c = existing[name] { consumer = c } else {
+                if let c = existing[f] { consumer = c } else {
                     consumerSerial += 1
                     let c = Consumer(source: log, job: spec.name, serial: consumerSerial, reset: settings.autoOffsetReset)
                     log.consumers.append(c)

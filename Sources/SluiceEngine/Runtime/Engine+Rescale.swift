@@ -94,15 +94,15 @@ extension Engine {
                 actors[id].dispatchers.removeAll { d in d.channels.contains { oldSet.contains(channels[$0].receiver) } }
             }
         }
-        var consumersByRole: [String: Consumer] = [:]
-        for (f, fragment) in old.spec.fragments.enumerated() {
-            if case .source(let source) = fragment.operators.first, let id = old.fragmentActors[f].first, let c = actors[id].consumer {
-                consumersByRole[source] = c
-            }
+        // Each source fragment keeps its own group (a self-join reads one source twice, as
+        // two groups), by fragment, not by source name.
+        var consumersByFragment: [Int: Consumer] = [:]
+        for f in old.spec.fragments.indices {
+            if let id = old.fragmentActors[f].first, let c = actors[id].consumer { consumersByFragment[f] = c }
         }
 
         // 3. New actors, channels to dependents, state and rows moved over.
-        var runtime = instantiate(spec, consumers: consumersByRole)
+        var runtime = instantiate(spec, consumers: consumersByFragment)
         runtime.createdAt = old.createdAt
         jobs[name] = runtime
         reconnectDependents(dependentActors, roles: dependentRoles, to: runtime)
@@ -134,7 +134,7 @@ extension Engine {
             for chunk in toDependents { placeRouted(chunk, from: actors[first]) }
         }
         // New members, the same group: Kafka rebalances (and lifts pauses).
-        for consumer in runtime.consumers where consumersByRole.values.contains(where: { $0 === consumer }) {
+        for consumer in runtime.consumers where consumersByFragment.values.contains(where: { $0 === consumer }) {
             rebalance(consumer)
         }
         rebuildFlowControl()
