@@ -13,7 +13,6 @@ enum AggregateModel {
                 switch call.function {
                 case .count: Int64(values.count)
                 case .sum: values.reduce(0, +)
-                // Only insert-only changelogs are modelled for these: retractions keep the extreme.
                 case .min: values.min()!
                 case .max: values.max()!
                 case .avg: ScalarExpr.bits(Double(values.reduce(0, +)) / Double(values.count))

@@ -50,7 +50,7 @@ import Testing
         }
         let copy = HashAggOperator(groupKeys: [1, 0], calls: calls)
         for g in agg.exportGroups() {
-            copy.importGroup(key: g.key, rowCount: g.rowCount, accumulators: g.accumulators, counts: g.counts, emitted: g.emitted)
+            copy.importGroup(g)
         }
         let exported = agg.exportGroups(), imported = copy.exportGroups()
         #expect(imported.count == exported.count)

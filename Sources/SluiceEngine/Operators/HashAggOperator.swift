@@ -20,6 +20,11 @@ final class HashAggOperator: StreamOperator {
     /// Per chunk: each input row's group and the groups touched in order of first touch.
     private var groupOfRow = RawBuffer<Int>(capacity: 256)
     private var touched = RawBuffer<Int>(capacity: 256)
+    /// Per `min`/`max` call, per group: how many rows hold each value, so that retracting
+    /// the extreme finds the next one (RisingWave keeps a min/max's input in a sorted state
+    /// table for the same reason). Empty for the other calls. Looked up and reduced with
+    /// `min`/`max`, never iterated in its order.
+    private var valueCounts: [[[Int64: Int]]]
 
     private enum ResultKind { case count, accumulator, averageOfDoubles, averageOfIntegers }
 
@@ -36,6 +41,7 @@ final class HashAggOperator: StreamOperator {
             }
         }
         self.results = results
+        self.valueCounts = calls.map { _ in [] }
         self.layout = GroupRecordLayout(keyCount: groupKeys.count, countIsResult: results.map { $0 == .count },
                                         initials: calls.map(Self.initial))
     }
@@ -187,14 +193,26 @@ final class HashAggOperator: StreamOperator {
                 }
             }
         case .min, .max:
-            // Retractions of min/max keep the current extreme (no per-group multiset).
             let isMin = calls[c].function == .min
+            if valueCounts[c].count < index.count {
+                valueCounts[c].append(contentsOf: repeatElement([:], count: index.count &- valueCounts[c].count))
+            }
             for row in 0..<n {
-                let state = records + groups[row] &* size, s = sign(row), v = values[row &* stride]
+                let g = groups[row]
+                let state = records + g &* size, s = sign(row), v = values[row &* stride]
                 state[count] &+= s
-                guard s > 0 else { continue }
-                if state[count] == 1 || (isMin ? Self.less(v, state[accumulator], double) : Self.less(state[accumulator], v, double)) {
-                    state[accumulator] = v
+                if s > 0 {
+                    valueCounts[c][g][v, default: 0] += 1
+                    if state[count] == 1 || (isMin ? Self.less(v, state[accumulator], double) : Self.less(state[accumulator], v, double)) {
+                        state[accumulator] = v
+                    }
+                } else if let held = valueCounts[c][g][v] {
+                    valueCounts[c][g][v] = held > 1 ? held &- 1 : nil
+                    // The extreme's last row left: the next value the group holds takes its place.
+                    if held == 1 && v == state[accumulator] && state[count] > 0 {
+                        let rest = valueCounts[c][g].keys
+                        state[accumulator] = (isMin ? rest.min { Self.less($0, $1, double) } : rest.max { Self.less($0, $1, double) }) ?? v
+                    }
                 }
             }
         }
@@ -285,19 +303,37 @@ final class HashAggOperator: StreamOperator {
         return out
     }
 
+    /// One group's state, to be re-hashed onto a new actor.
+    struct GroupState: Equatable {
+        var key: [Int64]
+        var rowCount: Int64
+        var accumulators: [Int64]
+        var counts: [Int64]
+        var emitted: Bool
+        /// Per `min`/`max` call, the values the group holds (empty for other calls).
+        var values: [[Int64: Int]]
+    }
+
     /// Every group's state, to be re-hashed onto new actors.
-    func exportGroups() -> [(key: [Int64], rowCount: Int64, accumulators: [Int64], counts: [Int64], emitted: Bool)] {
+    func exportGroups() -> [GroupState] {
         let calls = 0..<calls.count
         return (0..<index.count).map { g in
             let record = g * layout.stride
-            return (index.key(g), records[record + layout.rowCount], calls.map { records[record + layout.accumulator($0)] },
-                    calls.map { records[record + layout.count($0)] }, emitted[g])
+            return GroupState(key: index.key(g), rowCount: records[record + layout.rowCount],
+                              accumulators: calls.map { records[record + layout.accumulator($0)] },
+                              counts: calls.map { records[record + layout.count($0)] }, emitted: emitted[g],
+                              values: calls.map { g < valueCounts[$0].count ? valueCounts[$0][g] : [:] })
         }
     }
 
-    func importGroup(key: [Int64], rowCount: Int64, accumulators acc: [Int64], counts cnt: [Int64], emitted em: Bool) {
+    func importGroup(_ group: GroupState) {
+        let (key, rowCount, acc, cnt, em) = (group.key, group.rowCount, group.accumulators, group.counts, group.emitted)
         let (g, inserted) = key.withUnsafeBufferPointer { index.findOrInsert($0) }
         guard inserted else { return }
+        for c in calls.indices where calls[c].function == .min || calls[c].function == .max {
+            if valueCounts[c].count < g { valueCounts[c].append(contentsOf: repeatElement([:], count: g &- valueCounts[c].count)) }
+            valueCounts[c].append(group.values[c])
+        }
         emitted.append(em)
         touchedMark.append(false)
         let record = records.count

@@ -213,9 +213,7 @@ extension Engine {
         for (position, op) in operators.enumerated() {
             if let agg = op as? HashAggOperator {
                 for g in agg.exportGroups() {
-                    let key = agg.groupKeys.isEmpty ? [] : g.key
-                    (owner(key).operators[position] as? HashAggOperator)?.importGroup(
-                        key: g.key, rowCount: g.rowCount, accumulators: g.accumulators, counts: g.counts, emitted: g.emitted)
+                    (owner(agg.groupKeys.isEmpty ? [] : g.key).operators[position] as? HashAggOperator)?.importGroup(g)
                 }
             } else if let join = op as? HashJoinOperator {
                 for side in 0..<2 {
