@@ -16,7 +16,7 @@ SET flow_control = permits;
 SET exchange_batched_permits = 8;
 SET exchange_initial_permits = 32;
 SET chunk_rows = 32;
-CREATE TABLE products (cat INT PRIMARY KEY, name VARCHAR) WITH (rows = 2000, keys = 20);
+CREATE TABLE products (cat INT, name VARCHAR) WITH (rows = 2000, keys = 20);
 
 -- 1. The ordinary (aligned) join.
 CREATE SOURCE orders (cat INT, qty INT) WITH (rate = 50, keys = 20);

@@ -141,9 +141,9 @@ extension Session {
             row.map { value -> ResultValue in
                 switch value {
                 case .int(let v): .int(v)
-                case .double(let v): .double(v, decimals: 2)
+                case .double(let v): .real(v)
                 case .string(let s): .text(s)
-                case .bool(let b): .text(b ? "t" : "f")
+                case .bool(let b): .boolean(b)
                 case .null: .null
                 }
             }

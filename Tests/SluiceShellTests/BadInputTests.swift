@@ -156,6 +156,16 @@ struct BadInputTests {
         #expect(s.history.last?.input == "SHOW chunk_rows;")
     }
 
+    /// A primary key is unique: a table whose keys are fewer than its rows would repeat it.
+    @Test func aPrimaryKeyTableCannotRepeatItsKey() {
+        let s = session()
+        let result = s.execute("CREATE TABLE u (k INT PRIMARY KEY, r VARCHAR) WITH (rows = 8, keys = 3);")
+        #expect(!result.ok)
+        #expect(result.output.hasPrefix("ERROR: table u would repeat its primary key k: keys = 3 is below rows = 8\n"))
+        #expect(s.run("CREATE TABLE u (k INT, r VARCHAR) WITH (rows = 8, keys = 3);") == "CREATE TABLE (8 rows)\n",
+                "without a primary key, repeated keys are fine (a join amplifies)")
+    }
+
     // MARK: Big input
 
     /// A 1 MB string literal in a statement that runs (a table read with a filter).

@@ -377,7 +377,7 @@ import SluiceShell
             SET exchange_initial_permits = 32;
             SET chunk_rows = 32;
             SET streaming_enable_unaligned_join = \(unaligned);
-            CREATE TABLE products (cat INT PRIMARY KEY, name VARCHAR) WITH (rows = 2000, keys = 20);
+            CREATE TABLE products (cat INT, name VARCHAR) WITH (rows = 2000, keys = 20);
             CREATE SOURCE orders (cat INT, qty INT) WITH (rate = 50, keys = 20);
             CREATE MATERIALIZED VIEW order_lines AS
               SELECT o.cat, o.qty, p.name FROM orders o JOIN products p ON o.cat = p.cat;

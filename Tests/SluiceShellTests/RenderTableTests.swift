@@ -166,6 +166,17 @@ import Testing
 
     /// JSON gives the numbers a table shows: a bar's `10/10 buffers` as count, capacity and
     /// unit, the tables' `-` as null, a setting as a number or boolean; the table is unchanged.
+    /// Query data keeps every digit of a DOUBLE in csv and json (two decimals in tables), and
+    /// a BOOLEAN is `t`/`f` in tables and csv (as psql) and `true`/`false` in json.
+    @Test func queryDataIsExactInDataFormats() {
+        let data = ResultTable(columns: [ResultColumn("x", alignment: .right), ResultColumn("b")],
+                               rows: [[.real(1.0 / 3), .boolean(true)], [.real(2), .boolean(false)], [.real(1e-5), .null]])
+        #expect(Renderer.render([.table(data)], options: RenderOptions(mode: .csv)) == "x,b\n0.3333333333333333,t\n2,f\n1e-05,\n")
+        #expect(Renderer.render([.table(data)], options: RenderOptions(mode: .json))
+                == "[{\"x\":0.3333333333333333,\"b\":true},\n{\"x\":2,\"b\":false},\n{\"x\":1e-05,\"b\":null}]\n")
+        #expect(Renderer.render([.table(data)]).contains("│ 0.33 │ t    │"))
+    }
+
     @Test func jsonGivesTheNumbersBarsAndSettingsShow() {
         let actors = ResultTable(columns: [ResultColumn("actor"), ResultColumn("input queue"), ResultColumn("note")], rows: [
             [.text("v.source.0"), .text("-"), .text("-")],

@@ -142,6 +142,11 @@ public struct Planner {
         if isTable {
             spec.tableRows = try o.get("rows", { $0.integer(in: 0...100_000_000) }) ?? 1000
             if o.values["keys"] == nil { spec.keys = spec.tableRows }
+            // A primary key is unique: fewer keys than rows would repeat it.
+            if let pk = columns.first(where: \.primaryKey), spec.keys < spec.tableRows {
+                throw SQLError("table \(name.name) would repeat its primary key \(pk.name.name): keys = \(spec.keys) is below rows = \(spec.tableRows)",
+                               at: o.range("keys"), hint: "a primary key is unique: leave keys out (one per row), or make rows at most keys")
+            }
         }
         return spec
     }

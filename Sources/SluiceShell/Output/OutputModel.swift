@@ -81,6 +81,10 @@ public enum ResultValue: Sendable, Equatable, Codable {
     /// A session variable's value (`42`, `true`, `credit`): text in tables, as psql shows
     /// settings, and in json a number or a boolean when it reads as one.
     case setting(String)
+    /// A DOUBLE of query data: two decimals in tables, every digit in csv and json.
+    case real(Double)
+    /// A BOOLEAN of query data: `t` / `f` in tables and csv (as psql), `true` / `false` in json.
+    case boolean(Bool)
 }
 
 /// Flink's web UI classification of how much of the time a task was backpressured.

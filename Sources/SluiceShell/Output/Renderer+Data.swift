@@ -117,6 +117,8 @@ extension Renderer {
         case .setting(let s):
             if s == "true" || s == "false" || Int64(s) != nil || UInt64(s) != nil { return s }
             return jsonString(s)
+        case .real(let v): return v.isFinite ? exactText(v) : "null"
+        case .boolean(let b): return b ? "true" : "false"
         }
     }
 
@@ -192,7 +194,15 @@ extension Renderer {
         case .level(let level): return level.rawValue
         case .lines(let lines): return lines.joined(separator: "; ")
         case .setting(let s): return s
+        case .real(let v): return exactText(v)
+        case .boolean(let b): return b ? "t" : "f"
         }
+    }
+
+    /// A double with every digit it needs to read back the same (Swift's shortest
+    /// round-trip form: `0.3333333333333333`, `1e-05`), for data meant for other programs.
+    static func exactText(_ v: Double) -> String {
+        v.isFinite && v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : "\(v)"
     }
 
     /// Points sorted by x (stable for equal x), non-finite points dropped.

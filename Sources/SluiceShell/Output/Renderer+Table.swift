@@ -53,6 +53,11 @@ extension Renderer {
         case .double(let v, let decimals):
             let text = NumberText.fixed(v, decimals: decimals)
             return Cell(plain: text, styled: text, alignment: .right)
+        case .real(let v):
+            let text = NumberText.fixed(v, decimals: 2)
+            return Cell(plain: text, styled: text, alignment: .right)
+        case .boolean(let b):
+            return Cell(plain: b ? "t" : "f", styled: b ? "t" : "f", alignment: alignment)
         case .bar(let fraction, let label):
             let (full, empty) = barGlyphs(fraction)
             let suffix = label.isEmpty ? "" : " " + TerminalText.singleLine(label)
@@ -75,7 +80,7 @@ extension Renderer {
         var sawNumber = false
         for row in rows {
             switch row[column] {
-            case .int, .double: sawNumber = true
+            case .int, .double, .real: sawNumber = true
             case .null: continue
             default: return table.columns[column].alignment
             }
