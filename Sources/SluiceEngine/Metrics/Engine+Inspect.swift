@@ -141,6 +141,28 @@ extension Engine {
         return result
     }
 
+    /// Node pairs whose TCP connection (`tcp`) is stalled now, in node order.
+    public func stalledConnections() -> [(from: Int, to: Int)] {
+        connections.values.filter(\.stalled).map { (from: $0.fromNode, to: $0.toNode) }.sorted { ($0.from, $0.to) < ($1.from, $1.to) }
+    }
+
+    /// A cycle of stalled TCP connections (node a → b → … → a), the first in node order, if
+    /// any: each connection waits for a receiver whose own output waits on the next one.
+    public func stalledConnectionCycle() -> [Int]? {
+        let edges = stalledConnections()
+        for start in Set(edges.map(\.from)).sorted() {
+            var path = [start]
+            var node = start
+            while let next = edges.first(where: { $0.from == node })?.to {
+                if next == start { return path + [start] }
+                if path.contains(next) { break }
+                path.append(next)
+                node = next
+            }
+        }
+        return nil
+    }
+
     public func consumerSnapshots() -> [ConsumerSnapshot] {
         var result: [ConsumerSnapshot] = []
         for job in jobs.values {

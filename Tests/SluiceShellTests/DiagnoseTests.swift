@@ -1,0 +1,43 @@
+import Testing
+@testable import SluiceShell
+import SluiceEngine
+
+/// DIAGNOSE when no actor is the bottleneck because TCP connections wait on each other.
+@Suite("diagnose")
+struct DiagnoseTests {
+    /// Under `tcp` on two nodes, three stations of views spread over both nodes send both
+    /// ways: each connection's head channel waits for a receiver whose output waits on the
+    /// other connection. Nothing moves again; DIAGNOSE names the ring instead of an actor.
+    @Test func aRingOfStalledTCPConnectionsIsNamed() {
+        let s = session("""
+            SET flow_control = tcp;
+            SET chunk_rows = 1;
+            SET nodes = 2;
+            CREATE SOURCE s (k INT, g INT, a INT) WITH (keys = 5, partitions = 2);
+            CREATE MATERIALIZED VIEW neg AS SELECT k, g % 3 AS g, 0 - a AS na, a FROM s WITH (parallelism = 3, cost = 'exp(300us)');
+            CREATE MATERIALIZED VIEW ag AS SELECT k, g, count(*) AS n, sum(na) AS sn, min(a) AS lo FROM neg GROUP BY k, g
+              WITH (parallelism = 3, cost = 'exp(300us)');
+            CREATE MATERIALIZED VIEW hav AS SELECT k, g, sn FROM ag WHERE sn > -30000 WITH (parallelism = 3, cost = 'exp(300us)');
+            INJECT 300 INTO s; RUN 200ms; INJECT 300 INTO s; RUN 200ms; INJECT 300 INTO s; RUN 200ms; INJECT 300 INTO s;
+            RUN 600s;
+            """)
+        #expect(s.engine.stalledConnectionCycle() == [0, 1, 0])
+        let diagnosis = s.run("DIAGNOSE;")
+        #expect(diagnosis.hasPrefix("the TCP connections node 0 → node 1 → node 0 are all stalled"), "\(diagnosis)")
+        #expect(diagnosis.contains("a deadlock that tcp flow control cannot leave"))
+        #expect(s.engine.ledger().balanced, "stuck, but nothing lost")
+    }
+
+    /// Credit never stalls a connection: the same graph drains.
+    @Test func creditHasNoRing() {
+        let s = session("""
+            SET chunk_rows = 1;
+            SET nodes = 2;
+            CREATE SOURCE s (k INT, g INT, a INT) WITH (keys = 5, partitions = 2);
+            CREATE MATERIALIZED VIEW neg AS SELECT k, g % 3 AS g, a FROM s WITH (parallelism = 3, cost = 'exp(300us)');
+            INJECT 1200 INTO s; RUN 60s;
+            """)
+        #expect(s.engine.stalledConnectionCycle() == nil)
+        #expect(!s.run("DIAGNOSE;").contains("TCP connections"))
+    }
+}
