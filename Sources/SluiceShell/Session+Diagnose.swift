@@ -33,18 +33,18 @@ extension Session {
             return d
         }
         let allLagging = engine.consumerSnapshots().filter { $0.lag > 0 }
-        // TCP connections that wait on each other in a ring: no actor is the bottleneck.
-        if let cycle = engine.stalledConnectionCycle() {
-            let ring = cycle.map { "node \($0)" }.joined(separator: " → ")
-            // No actor working: nothing will free a buffer on either side.
-            let stuck = !actors.contains { $0.status == "busy" }
-            return [.notice("the TCP connections \(ring) are all stalled: each waits for a receiver whose output waits on the next "
-                            + (stuck ? "(no actor is working: a deadlock that tcp flow control cannot leave)" : "(a cycle that may still clear)")),
-                    .text("What to try:\n  - credit-based flow control stalls one channel, never a connection: SET flow_control = credit\n"
-                          + "  - more buffers per gate delay the cycle: SET floating_buffers_per_gate = 32\n"
-                          + "  - SHOW QUEUES shows the STALLED connections and their channels")]
-        }
         guard let culprit = candidates.min(by: { (depth($0), $0.id) < (depth($1), $1.id) }) else {
+            // No bottleneck, and TCP connections that wait on each other in a ring: that is why.
+            if let cycle = engine.stalledConnectionCycle() {
+                let ring = cycle.map { "node \($0)" }.joined(separator: " → ")
+                // No actor working: nothing will free a buffer on either side.
+                let stuck = !actors.contains { $0.status == "busy" }
+                return [.notice("the TCP connections \(ring) are all stalled: each waits for a receiver whose output waits on the next "
+                                + (stuck ? "(no actor is working: a deadlock that tcp flow control cannot leave)" : "(a cycle that may still clear)")),
+                        .text("What to try:\n  - credit-based flow control stalls one channel, never a connection: SET flow_control = credit\n"
+                              + "  - more buffers per gate delay the cycle: SET floating_buffers_per_gate = 32\n"
+                              + "  - SHOW QUEUES shows the STALLED connections and their channels")]
+            }
             let blocked = actors.filter { $0.backPressuredTimeMsPerSecond >= 500 }
             var text = "no bottleneck found over the last \(VirtualTime.format(engine.metricsWindow)): "
             text += blocked.isEmpty ? "no actor is backpressured more than half the time" : "\(blocked.count) actor(s) are backpressured but none downstream is busy; look at SHOW QUEUES"
