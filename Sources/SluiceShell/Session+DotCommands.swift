@@ -131,7 +131,7 @@ extension Session {
                 guard let edit = hooks.edit else { return fail(".edit needs an interactive terminal and $EDITOR") }
                 guard let edited = edit(history[n - 1].input) else { return fail("the edit was abandoned; nothing changed") }
                 // Later cells that were cancelled stop after as much virtual time as they ran then.
-                let later = history[n...].map { ($0.input, $0.cancelled ? Optional($0.virtualTimeAfter - $0.virtualTimeBefore) : nil) }
+                let later = history[n...].map { ($0.input, Session.elapsedIfCancelled($0)) }
                 return rebuild(keeping: n - 1, then: [(edited, nil)] + later,
                                note: "cell \(n) edited; re-executed cells \(n) to \(n + later.count) on a fresh engine")
             case ".export":
