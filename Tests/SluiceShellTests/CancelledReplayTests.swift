@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import SluiceShell
 import SluiceEngine
@@ -21,11 +22,27 @@ struct CancelledReplayTests {
         return s
     }
 
-    /// Runs `cell` and presses "Ctrl-C" from another thread after `delay` seconds of wall time.
+    /// Runs `cell` and presses "Ctrl-C" from another thread after `delay` seconds of wall
+    /// time, and again every 50 ms until the cell ends: on a loaded machine the first press
+    /// may come before the cell starts (which clears the flag). The presses stop before the
+    /// next cell runs.
     func interrupted(_ s: Session, _ cell: String, after delay: Double) -> CellResult {
         let flag = s.cancel
-        DispatchQueue.global().asyncAfter(deadline: .now() + delay) { flag.cancel() }
-        return s.execute(cell)
+        let done = Mutex(false)
+        let stopped = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            Thread.sleep(forTimeInterval: delay)
+            while !done.withLock({ $0 }) {
+                flag.cancel()
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            stopped.signal()
+        }
+        let result = s.execute(cell)
+        done.withLock { $0 = true }
+        stopped.wait()
+        s.cancel.reset()
+        return result
     }
 
     /// Records setup, the interrupted cell and a few cells after it; checks that every replay
