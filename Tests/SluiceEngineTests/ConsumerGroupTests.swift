@@ -7,11 +7,7 @@ import Testing
 /// partitions but never lose them.
 @Suite struct ConsumerGroupTests {
     static func engine(_ configure: (inout EngineSettings) -> Void = { _ in }) -> Engine {
-        Fixtures.engine { s in
-            s.barrierIntervalMs = 0
-            s.bufferRows = 10
-            configure(&s)
-        }
+        KafkaLogTests.engine(configure)
     }
 
     static func members(_ engine: Engine) -> [String?] { engine.partitionLag().map(\.member) }

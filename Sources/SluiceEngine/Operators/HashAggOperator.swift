@@ -210,8 +210,11 @@ final class HashAggOperator: StreamOperator {
                     valueCounts[c][g][v] = held > 1 ? held &- 1 : nil
                     // The extreme's last row left: the next value the group holds takes its place.
                     if held == 1 && v == state[accumulator] && state[count] > 0 {
+                        // Values equal as doubles (0.0 and -0.0) order by their bits, so the
+                        // dictionary's order never decides which one shows.
+                        let before = { (a: Int64, b: Int64) in Self.less(a, b, double) || (!Self.less(b, a, double) && a < b) }
                         let rest = valueCounts[c][g].keys
-                        state[accumulator] = (isMin ? rest.min { Self.less($0, $1, double) } : rest.max { Self.less($0, $1, double) }) ?? v
+                        state[accumulator] = (isMin ? rest.min(by: before) : rest.max(by: before)) ?? v
                     }
                 }
             }
