@@ -117,15 +117,16 @@ public final class Session {
         let wall = Int64(DispatchTime.now().uptimeNanoseconds - wallStart)
         // What is recorded: the notebook's rendering, without the wall-clock timer, which no
         // replay can reproduce.
-        let recordedOutput = Renderer.render(recordedBlocks, options: .notebook)
+        let recordedPieces = Renderer.pieces(recordedBlocks, options: .notebook)
+        let recordedOutput = recordedPieces.map(\.text).joined()
         if timer {
             blocks.append(.notice("Time: wall \(String(format: "%.3f", Double(wall) / 1e6)) ms, virtual \(VirtualTime.format(before)) → \(VirtualTime.format(engine.now))"))
         }
         let display = RenderOptions(mode: options.mode, color: false, width: options.width)
         // (recordedBlocks has more blocks than blocks when WATCH drew frames live.)
         let sameAsRecorded = !timer && !locatedErrors && display == .notebook && recordedBlocks.count == blocks.count
-        let output = sameAsRecorded ? recordedOutput : Renderer.render(blocks, options: display)
-        let result = CellResult(input: cell, blocks: blocks, ok: ok, quit: quit, output: output, recordedOutput: recordedOutput,
+        let pieces = sameAsRecorded ? recordedPieces : Renderer.pieces(blocks, options: display)
+        let result = CellResult(input: cell, blocks: blocks, ok: ok, quit: quit, pieces: pieces, recordedOutput: recordedOutput,
                                 charts: charts, virtualTimeBefore: before, virtualTimeAfter: engine.now, wallTimeNanos: wall)
         if recordable && !trimmed.isEmpty {
             cellCount += 1
@@ -222,7 +223,9 @@ public struct CellResult: Sendable {
     public let ok: Bool
     public let quit: Bool
     /// The output as displayed (the session's mode and width, no colour), with the timer line.
-    public let output: String
+    public var output: String { pieces.map(\.text).joined() }
+    /// `output` in the pieces that go to stdout and (errors) to stderr.
+    public let pieces: [RenderedPiece]
     /// The output as recorded and compared on replay: `RenderOptions.notebook`, no timer.
     public let recordedOutput: String
     public let charts: [ChartSpec]

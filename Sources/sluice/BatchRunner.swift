@@ -34,8 +34,7 @@ struct BatchRunner {
             let source = CellSource(file: file, line: cellStart, endsInput: endsInput)
             let result = Interrupts.whileExecuting(backend) { backend.execute(cell, interactive: false, source: source) }
             let interrupted = Interrupts.count != before
-            fputs(result.output, sluice_stdout())
-            fflush(sluice_stdout())
+            Terminal.write(result.output)
             ok = ok && result.ok
             if result.quit { return .stopped(ok: ok, interrupted: false) }
             if interrupted { return .stopped(ok: false, interrupted: true) }

@@ -66,7 +66,7 @@ final class InteractiveShell {
     /// Runs a cell and prints its output; true when it asks the shell to quit.
     private func execute(_ buffer: String) -> Bool {
         let result = Interrupts.whileExecuting(backend) { backend.execute(buffer, interactive: true) }
-        write(result.output)
+        Terminal.write(result.output)
         return result.quit
     }
 

@@ -80,10 +80,10 @@ final class SessionBackend: ShellBackend {
         }
     }
 
-    func execute(_ buffer: String, interactive: Bool, source: CellSource?) -> (output: String, ok: Bool, quit: Bool) {
+    func execute(_ buffer: String, interactive: Bool, source: CellSource?) -> (output: [RenderedPiece], ok: Bool, quit: Bool) {
         let result = session.execute(buffer, source: source)
-        let output = settings.color ? Renderer.render(result.blocks, options: session.options) : result.output
-        return (output, result.ok, result.quit)
+        let pieces = settings.color ? Renderer.pieces(result.blocks, options: session.options) : result.pieces
+        return (pieces, result.ok, result.quit)
     }
 
     func interrupt() { session.cancel.cancel() }

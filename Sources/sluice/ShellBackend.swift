@@ -25,10 +25,10 @@ protocol ShellBackend: AnyObject {
     var continuationPrompt: String { get }
     /// Whether `buffer` (lines joined with "\n") is a complete cell.
     func completeness(of buffer: String) -> BufferCompleteness
-    /// Runs one cell and returns its rendered output; `ok` is false if any statement
-    /// failed; `quit` asks the shell to exit (`.quit`).
+    /// Runs one cell and returns its rendered output, in pieces for stdout and (errors)
+    /// stderr; `ok` is false if any statement failed; `quit` asks the shell to exit (`.quit`).
     /// `source` places a script's cell (its file and first line, whether it ends the input).
-    func execute(_ buffer: String, interactive: Bool, source: CellSource?) -> (output: String, ok: Bool, quit: Bool)
+    func execute(_ buffer: String, interactive: Bool, source: CellSource?) -> (output: [RenderedPiece], ok: Bool, quit: Bool)
     /// Ctrl-C while `execute` runs: stop a running RUN/WATCH/STEP BARRIER at the next event.
     func interrupt()
     /// Names for tab completion, read on the main thread when Tab is pressed.
@@ -37,7 +37,7 @@ protocol ShellBackend: AnyObject {
 
 extension ShellBackend {
     /// Runs a cell typed at the prompt (or anything that is not part of a script).
-    func execute(_ buffer: String, interactive: Bool) -> (output: String, ok: Bool, quit: Bool) {
+    func execute(_ buffer: String, interactive: Bool) -> (output: [RenderedPiece], ok: Bool, quit: Bool) {
         execute(buffer, interactive: interactive, source: nil)
     }
 }

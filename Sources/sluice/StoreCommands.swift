@@ -55,7 +55,7 @@ func runReplay(session name: String, databasePath: String?, verify: Bool, step: 
             }
             return true
         }
-        write(Renderer.render(report.blocks, options: RenderOptions(mode: .table, color: Terminal.wantsColor(disabled: false), width: 80)))
+        Terminal.write(Renderer.pieces(report.blocks, options: RenderOptions(mode: .table, color: Terminal.wantsColor(disabled: false), width: 80)))
         return report.ok ? 0 : 1
     } catch {
         fputs("sluice replay: \(error.message)\nHINT: \(error.hint)\n", sluice_stderr())

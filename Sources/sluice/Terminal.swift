@@ -1,5 +1,6 @@
 import CEditLine
 import Foundation
+import SluiceShell
 
 /// Facts about the process's terminal.
 enum Terminal {
@@ -15,5 +16,19 @@ enum Terminal {
         let columns = Int(sluice_terminal_width(STDOUT_FILENO))
         if columns > 0 { return columns }
         return ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 80
+    }
+}
+
+extension Terminal {
+    /// Writes a cell's output: errors to stderr, the rest to stdout, in order (stdout is
+    /// flushed before an error, which may follow an `--echo`ed statement, and after each
+    /// piece, so that a terminal shows both interleaved as they ran).
+    static func write(_ pieces: [RenderedPiece]) {
+        for piece in pieces {
+            if piece.isError { fflush(sluice_stdout()) }
+            let stream = piece.isError ? sluice_stderr() : sluice_stdout()
+            fputs(piece.text, stream)
+            fflush(stream)
+        }
     }
 }

@@ -47,7 +47,7 @@ struct BatchTests {
     }
 
     @Test func oneFailingStatementExitsOneAndTheRestStillRun() throws {
-        let run = try sluice(["-c", "SET chunk_rows = 8;\nSELECT * FROM nowhere;\nSHOW chunk_rows;"])
+        let run = try sluice(["-c", "SET chunk_rows = 8;\nSELECT * FROM nowhere;\nSHOW chunk_rows;"], mergingStderr: true)
         #expect(run.status == 1)
         #expect(run.stdout == """
             SET
@@ -64,10 +64,28 @@ struct BatchTests {
             """)
     }
 
+    /// Errors go to stderr and results to stdout, as in psql, sqlite3 and DuckDB: a script's
+    /// csv or json output stays machine-readable when one of its statements fails.
+    @Test func errorsGoToStderrAndResultsToStdout() throws {
+        let run = try sluice(["--mode", "json", "-c", "SHOW chunk_rows; SELEC 1; SHOW nodes;"])
+        #expect(run.status == 1)
+        #expect(run.stdout == "[{\"chunk_rows\":256}]\n[{\"nodes\":1}]\n")
+        #expect(run.stderr == """
+            ERROR: unknown statement 'SELEC'
+            LINE 1: SHOW chunk_rows; SELEC 1; SHOW nodes;
+                                     ^^^^^
+            HINT: did you mean SELECT?
+
+            """)
+        let table = try sluice(["-c", "SET nodes = 2;\nSELECT * FROM nowhere;"])
+        #expect(table.stdout == "SET\n")
+        #expect(table.stderr.hasPrefix("ERROR: relation \"nowhere\" does not exist\n"))
+    }
+
     @Test func bailStopsAtTheFirstError() throws {
         let dir = try TemporaryDirectory()
         let file = try dir.write("bail.sql", "SET chunk_rows = 8;\nSELEKT 1;\nSET chunk_rows = 9;\nSHOW chunk_rows;\n")
-        let run = try sluice(["--bail", file])
+        let run = try sluice(["--bail", file], mergingStderr: true)
         #expect(run.status == 1)
         #expect(run.stdout == """
             SET
@@ -119,7 +137,7 @@ struct BatchTests {
     @Test func anUnterminatedStringAtTheEndOfAScriptIsAnError() throws {
         let dir = try TemporaryDirectory()
         _ = try dir.write("unterminated.sql", "SET chunk_rows = 8;\nSET flow_control = 'credit;\n")
-        let run = try sluice(["unterminated.sql"], in: dir.url)
+        let run = try sluice(["unterminated.sql"], in: dir.url, mergingStderr: true)
         #expect(run.status == 1)
         #expect(run.stdout == """
             SET
@@ -134,7 +152,7 @@ struct BatchTests {
     @Test func anUnterminatedCommentAtTheEndOfAScriptIsAnError() throws {
         let dir = try TemporaryDirectory()
         _ = try dir.write("comment.sql", "SET chunk_rows = 8;\n/* never closed\nSET chunk_rows = 9;\n")
-        let run = try sluice(["comment.sql"], in: dir.url)
+        let run = try sluice(["comment.sql"], in: dir.url, mergingStderr: true)
         #expect(run.status == 1)
         #expect(run.stdout == """
             SET
@@ -153,7 +171,7 @@ struct BatchTests {
     @Test func errorsInAFileNameTheFileAndItsLine() throws {
         let dir = try TemporaryDirectory()
         _ = try dir.write("err.sql", "SET nodes = 2;\n\n-- a comment\nSHOW\n  nodes\n  frob;\n\nSELEC 1;\nSTEP BARRIER;\n")
-        let run = try sluice(["err.sql"], in: dir.url)
+        let run = try sluice(["err.sql"], in: dir.url, mergingStderr: true)
         #expect(run.status == 1)
         #expect(run.stdout == """
             SET
@@ -172,10 +190,10 @@ struct BatchTests {
             """)
         // An error without a position gets its statement's line.
         _ = try dir.write("watch.sql", "\n\nWATCH SHOW QUEUES EVERY 1ns FOR 1s;\n")
-        let watch = try sluice(["watch.sql"], in: dir.url)
+        let watch = try sluice(["watch.sql"], in: dir.url, mergingStderr: true)
         #expect(watch.stdout.hasPrefix("watch.sql:3: ERROR: WATCH would draw"))
         // The same statements through stdin: no file, lines counted from the statement.
-        let stdin = try sluice([], stdin: "SET nodes = 2;\nSELEC 1;\n")
+        let stdin = try sluice([], stdin: "SET nodes = 2;\nSELEC 1;\n", mergingStderr: true)
         #expect(stdin.stdout == "SET\nERROR: unknown statement 'SELEC'\nLINE 1: SELEC 1;\n        ^^^^^\nHINT: did you mean SELECT?\n")
     }
 
@@ -197,7 +215,7 @@ struct BatchTests {
         #expect(file.status == 0)
         #expect(file.stdout.contains("│ 4     │"))
         // A statement cut short is still an error, and the exit status says so.
-        let cut = try sluice(["-c", "SET nodes ="])
+        let cut = try sluice(["-c", "SET nodes ="], mergingStderr: true)
         #expect(cut.status == 1)
         #expect(cut.stdout.hasPrefix("ERROR: expected"))
     }
@@ -205,8 +223,8 @@ struct BatchTests {
     /// `-c` and stdin print the same bytes for the same statements, whether or not a failing
     /// statement shares its line with the one before.
     @Test func anErrorReadsTheSameOnOneLineOrTwo() throws {
-        let oneLine = try sluice(["-c", "SET nodes = 2; SELEC 1;"])
-        let twoLines = try sluice([], stdin: "SET nodes = 2;\nSELEC 1;\n")
+        let oneLine = try sluice(["-c", "SET nodes = 2; SELEC 1;"], mergingStderr: true)
+        let twoLines = try sluice([], stdin: "SET nodes = 2;\nSELEC 1;\n", mergingStderr: true)
         #expect(oneLine.stdout.hasPrefix("SET\nERROR: unknown statement 'SELEC'\n"))
         #expect(twoLines.stdout.hasPrefix("SET\nERROR: unknown statement 'SELEC'\n"))
     }
@@ -237,7 +255,7 @@ struct BatchTests {
         let dir = try TemporaryDirectory()
         let binary = dir.path("blob.sql")
         try Data([0xFF, 0xFE, 0x00, 0x01, 0x02, 0xC3, 0x28]).write(to: URL(fileURLWithPath: binary))
-        let run = try sluice(["-c", ".read \(binary)", "-c", ".read \(dir.path("missing.sql"))", "-c", "SET nodes = 2;"])
+        let run = try sluice(["-c", ".read \(binary)", "-c", ".read \(dir.path("missing.sql"))", "-c", "SET nodes = 2;"], mergingStderr: true)
         #expect(run.status == 1)
         #expect(run.stdout == """
             ERROR: \(binary) is not a text file
@@ -288,7 +306,7 @@ struct BatchTests {
     @Test func theExecutablePrintsWhatTheSessionRenders() throws {
         let dir = try TemporaryDirectory()
         let file = try dir.write("determinism.sql", SessionDeterminismTests.script)
-        let process = try sluice(["--echo", file])
+        let process = try sluice(["--echo", file], mergingStderr: true)
         let (transcript, _) = ScriptRunner(session: session(), echo: true).run(SessionDeterminismTests.script, file: file)
         #expect(process.stdout == transcript)
         #expect(transcript.contains("\(file):"), "the script's failing statement names the file")

@@ -85,7 +85,7 @@ struct NotebookProcessTests {
         let original = try #require(bytes(path))
         let files = listing(dir)
         let run = try sluice(["--db", path, "-c", "CREATE SOURCE s (a INT);", "-c", ".save demo", "-c", "SET chunk_rows = 3;",
-                              "-c", ".sessions", "-c", "SHOW chunk_rows;"])
+                              "-c", ".sessions", "-c", "SHOW chunk_rows;"], mergingStderr: true)
         let (message, hint) = bad.error(path)
         #expect(run.status == 1)
         #expect(run.stdout == """
@@ -135,7 +135,7 @@ struct NotebookProcessTests {
         chmod(shared.path, 0o555)
         defer { chmod(shared.path, 0o755) }
 
-        let save = try sluice(["--db", path, "-c", ".save mine", "-c", "SET nodes = 2;"])
+        let save = try sluice(["--db", path, "-c", ".save mine", "-c", "SET nodes = 2;"], mergingStderr: true)
         #expect(save.status == 1)
         #expect(save.stdout == """
             ERROR: cannot write the session store \(path): its directory \(shared.path) is not writable (SQLite keeps its -wal and -shm files there)
@@ -144,7 +144,7 @@ struct NotebookProcessTests {
 
             """)
         let fresh = shared.appendingPathComponent("new.db").path
-        let create = try sluice(["--db", fresh, "-c", ".save mine"])
+        let create = try sluice(["--db", fresh, "-c", ".save mine"], mergingStderr: true)
         #expect(create.status == 1)
         #expect(create.stdout == """
             ERROR: cannot create the session store \(fresh): the directory \(shared.path) is not writable
@@ -207,7 +207,8 @@ struct NotebookProcessTests {
 
         let missing = try sluice(["replay", "dmeo", "--db", db])
         #expect(missing.status == 1)
-        #expect(missing.stdout == "ERROR: no saved session named dmeo in \(db)\nHINT: sessions: demo\n")
+        #expect(missing.stdout == "")
+        #expect(missing.stderr == "ERROR: no saved session named dmeo in \(db)\nHINT: sessions: demo\n")
     }
 
     @Test(.enabled(if: hasSQLite3CLI))
@@ -218,7 +219,7 @@ struct NotebookProcessTests {
         let recorded = try sqlite3(db, "SELECT output FROM cell WHERE seq = 4;")
         #expect(recorded.contains("│ 0 │"))
         try sqlite3(db, "UPDATE cell SET output = replace(output, '│ 0 │', '│ 9 │') WHERE seq = 4;")
-        let verify = try sluice(["replay", "demo", "--db", db, "--verify"])
+        let verify = try sluice(["replay", "demo", "--db", db, "--verify"], mergingStderr: true)
         #expect(verify.status == 1)
         let lines = verify.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(Array(lines.prefix(3)) == ["ERROR: cell 4 of demo differs from the recording", "--- recorded cell 4", "+++ replayed cell 4"])
@@ -246,7 +247,7 @@ struct NotebookProcessTests {
         #expect(same.stdout == note + "verified: all 4 cells of demo match the recording\n")
 
         try sqlite3(db, "UPDATE cell SET output = 'something else' || char(10) WHERE seq = 2;")
-        let differs = try sluice(["replay", "demo", "--db", db, "--verify"])
+        let differs = try sluice(["replay", "demo", "--db", db, "--verify"], mergingStderr: true)
         #expect(differs.status == 1)
         #expect(differs.stdout.hasPrefix(note + "ERROR: cell 2 of demo differs from the recording\n--- recorded cell 2\n+++ replayed cell 2\n"))
         #expect(differs.stdout.contains("-something else\n+CREATE MATERIALIZED VIEW (2 fragments, 2 actors)\n"))

@@ -61,8 +61,10 @@ struct ProcessResult {
 
 /// Runs `sluice args…` in `directory`, feeding `stdin`, with a clean environment (no colour,
 /// no store from the caller's environment, a history file that must never be written).
+/// `mergingStderr` sends stderr into stdout's pipe, as a terminal shows both: `stdout` then
+/// holds the errors among the results, in order, and `stderr` is empty.
 @discardableResult
-func sluice(_ args: [String], stdin: String? = nil, in directory: URL? = nil,
+func sluice(_ args: [String], stdin: String? = nil, in directory: URL? = nil, mergingStderr: Bool = false,
             environment extra: [String: String] = [:], timeout: Double = 30) throws -> ProcessResult {
     let process = Process()
     process.executableURL = try #require(SluiceBinary.url as URL?, "the sluice executable is not built")
@@ -72,9 +74,9 @@ func sluice(_ args: [String], stdin: String? = nil, in directory: URL? = nil,
                        "SLUICE_HISTORY": "/nonexistent/sluice-tests/history"]
     for (k, v) in extra { environment[k] = v }
     process.environment = environment
-    let out = Pipe(), err = Pipe()
+    let out = Pipe(), err = mergingStderr ? nil : Pipe()
     process.standardOutput = out
-    process.standardError = err
+    process.standardError = err ?? out
     let input = Pipe()
     process.standardInput = input
     try process.run()
@@ -85,8 +87,10 @@ func sluice(_ args: [String], stdin: String? = nil, in directory: URL? = nil,
     let outData = DataBox(), errData = DataBox()
     group.enter()
     DispatchQueue.global().async { outData.data = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    group.enter()
-    DispatchQueue.global().async { errData.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    if let err {
+        group.enter()
+        DispatchQueue.global().async { errData.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    }
     if group.wait(timeout: .now() + timeout) == .timedOut {
         process.terminate()
         Issue.record("sluice \(args.joined(separator: " ")) did not finish within \(timeout) s")

@@ -17,7 +17,9 @@ struct TerminalBatchTests {
     func sluice(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
         let environment = ["HOME=\(directory.path)", "PATH=/usr/bin:/bin", "SLUICE_HISTORY=\(history)",
                            "SLUICE_DB=\(directory.path)/sessions.sqlite"]
-        return try TerminalHarness.spawn(TerminalHarness.binary, arguments, environment: environment, input: input)
+        // Errors go to stderr: merged into the output here, as a terminal shows them.
+        return try TerminalHarness.spawn(TerminalHarness.binary, arguments, environment: environment, input: input,
+                                         mergingStderr: true)
     }
 
     @Test func commandStringsRunAndSucceed() throws {

@@ -109,11 +109,11 @@ final class TerminalHarness {
     }
 
     /// Runs a program to completion: stdin from `input` (or /dev/null), stdout captured
-    /// when `capture`, stderr discarded. Spawned with posix_spawn and reaped with waitpid
+    /// when `capture` (with stderr when `mergingStderr`, else stderr discarded). Spawned with posix_spawn and reaped with waitpid
     /// (a tmux server forked by the first command must not inherit a pipe we wait on),
     /// with no signal blocked or ignored, whatever this test process does.
     static func spawn(_ path: String, _ arguments: [String], environment: [String]? = nil, input: String? = nil,
-                      capture: Bool = true) throws -> (status: Int32, output: String) {
+                      capture: Bool = true, mergingStderr: Bool = false) throws -> (status: Int32, output: String) {
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { $0.map { strdup($0) } + [nil] }
         defer { for p in argv + (envp ?? []) { free(p) } }
@@ -132,7 +132,11 @@ final class TerminalHarness {
         } else {
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         }
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        if capture && mergingStderr {
+            posix_spawn_file_actions_adddup2(&actions, out[1], 2)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        }
         for fd in out + inp { posix_spawn_file_actions_addclose(&actions, fd) }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

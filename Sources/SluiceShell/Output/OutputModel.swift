@@ -147,3 +147,14 @@ public struct RenderOptions: Sendable, Equatable {
     /// same tables everywhere.
     public static let notebook = RenderOptions(mode: .table, color: false, width: 80)
 }
+
+/// A run of rendered output that goes to one stream: errors to stderr, the rest to stdout.
+public struct RenderedPiece: Sendable, Equatable {
+    public var text: String
+    public var isError: Bool
+
+    public init(text: String, isError: Bool) {
+        self.text = text
+        self.isError = isError
+    }
+}

@@ -7,14 +7,26 @@ public enum Renderer {
     /// reads the same whether its statement shared a line (one cell) with the one before
     /// or not. An empty list renders as "".
     public static func render(_ blocks: [OutputBlock], options: RenderOptions = RenderOptions()) -> String {
-        var out = ""
+        pieces(blocks, options: options).map(\.text).joined()
+    }
+
+    /// `render`, cut where errors begin and end: the shell writes errors to stderr and the
+    /// rest to stdout (as psql, sqlite3 and DuckDB do), so that a script's csv or json output
+    /// stays clean. The blank line separating two blocks goes with the second.
+    public static func pieces(_ blocks: [OutputBlock], options: RenderOptions = RenderOptions()) -> [RenderedPiece] {
+        var out: [RenderedPiece] = []
         var previous: OutputBlock?
         for block in blocks {
-            let text = render(block, options: options)
+            var text = render(block, options: options)
             guard !text.isEmpty else { continue }
-            let besideError = options.mode != .markdown && (isError(previous ?? block) || isError(block))
-            if let previous, !(isNotice(previous) && isNotice(block)), !besideError { out += "\n" }
-            out += text
+            let error = isError(block)
+            let besideError = options.mode != .markdown && (isError(previous ?? block) || error)
+            if let previous, !(isNotice(previous) && isNotice(block)), !besideError { text = "\n" + text }
+            if let last = out.last, last.isError == error {
+                out[out.count - 1].text += text
+            } else {
+                out.append(RenderedPiece(text: text, isError: error))
+            }
             previous = block
         }
         return out
