@@ -25,12 +25,12 @@ extension Session {
         let rows = engine.sourceSnapshots().filter { !tables || $0.isTable }.map { s -> [ResultValue] in
             [.text(s.name), .text(s.isTable ? "table" : "source"), .text(s.columns),
              s.isTable ? .null : .double(s.rate, decimals: 0), s.isTable ? .null : .text(s.pattern), .int(Int64(s.partitions)),
-             .int(s.logEnd), s.retention.map { .text(VirtualTime.format($0)) } ?? .text("forever"), .int(s.expired)]
+             .int(s.logEnd), s.retention.map { .text(VirtualTime.format($0)) } ?? .text("forever"), .int(s.deleted)]
         }
         return ResultTable(columns: [ResultColumn("name"), ResultColumn("kind"), ResultColumn("columns"),
                                      ResultColumn("rate", alignment: .right), ResultColumn("pattern"),
                                      ResultColumn("partitions", alignment: .right), ResultColumn("log_end", alignment: .right),
-                                     ResultColumn("retention"), ResultColumn("expired", alignment: .right)],
+                                     ResultColumn("retention"), ResultColumn("deleted", alignment: .right)],
                            rows: rows, footer: nil)
     }
 

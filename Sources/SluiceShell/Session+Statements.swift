@@ -17,6 +17,13 @@ extension Session {
         }
     }
 
+    /// `; backfills 3000 rows from v`: a job over views starts from their contents.
+    private func backfill(_ rows: Int64, _ spec: JobSpec) -> String {
+        guard rows > 0 else { return "" }
+        let views = spec.dependsOn.filter { engine.jobSpec($0) != nil }
+        return "; backfills \(rows) row\(rows == 1 ? "" : "s") from \(views.joined(separator: ", "))"
+    }
+
     private func dispatch(_ parsed: ParsedStatement, in buffer: String) throws -> [OutputBlock] {
         switch parsed.statement {
         // MARK: Define
@@ -26,13 +33,13 @@ extension Session {
             return [.notice(isTable ? "CREATE TABLE (\(spec.tableRows) rows)" : "CREATE SOURCE")]
         case .createView(let name, let query, let options):
             let spec = try planner.planView(name: name, query: query, options: options, definition: parsed.text)
-            try engine.createJob(spec)
-            return [.notice("CREATE MATERIALIZED VIEW (\(describe(spec)))")] + drainTrace()
+            let backfilled = try engine.createJob(spec)
+            return [.notice("CREATE MATERIALIZED VIEW (\(describe(spec))\(backfill(backfilled, spec)))")] + drainTrace()
         case .createSink, .createSinkAsSelect:
             let spec = try planner.planJob(parsed.statement, definition: parsed.text)
-            try engine.createJob(spec)
+            let backfilled = try engine.createJob(spec)
             let decoupled = engine.settings.sinkDecouple ? ", decoupled: reads its own log" : ""
-            return [.notice("CREATE SINK (\(describe(spec))\(decoupled))")] + drainTrace()
+            return [.notice("CREATE SINK (\(describe(spec))\(decoupled)\(backfill(backfilled, spec)))")] + drainTrace()
         case .drop(let kind, let name, let ifExists):
             return try drop(kind, name, ifExists: ifExists)
         case .alterSet(let kind, let name, let options):

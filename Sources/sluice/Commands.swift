@@ -14,7 +14,7 @@ struct Sluice: ParsableCommand {
         commandName: "sluice",
         abstract: "A notebook-style shell over a deterministic streaming engine that shows backpressure.",
         usage: """
-            sluice [<file.sql> ...] [-c <sql> ...] [--bail] [--echo] [--db <path>] [--no-color] [--mode <mode>]
+            sluice [<file.sql> ...] [-f <file.sql> ...] [-c <sql> ...] [--bail] [--echo] [--db <path>] [--no-color] [--mode <mode>]
             sluice <subcommand>
             """,
         discussion: """
@@ -75,8 +75,15 @@ struct Shell: ParsableCommand {
     @Argument(help: ArgumentHelp("Scripts to run in order.", valueName: "file.sql"))
     var files: [String] = []
 
+    @Option(name: [.customShort("f"), .customLong("file")],
+            help: ArgumentHelp("A script to run, as psql's -f (repeatable; after the files named without it).", valueName: "file.sql"))
+    var fileOptions: [String] = []
+
     @Option(name: .customShort("c"), help: ArgumentHelp("Statements to run (repeatable; after the files).", valueName: "sql"))
     var commands: [String] = []
+
+    /// The scripts to run, in order: those named alone, then those after -f.
+    private var scripts: [String] { files + fileOptions }
 
     @Flag(help: "Stop at the first statement that fails.")
     var bail = false
@@ -93,7 +100,7 @@ struct Shell: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let interactive = files.isEmpty && commands.isEmpty && Terminal.isTerminal(STDIN_FILENO)
+        let interactive = scripts.isEmpty && commands.isEmpty && Terminal.isTerminal(STDIN_FILENO)
             && Terminal.isTerminal(STDOUT_FILENO)
         var settings = ShellSettings(mode: mode, color: Terminal.wantsColor(disabled: noColor),
                                      width: Terminal.width(), databasePath: store.databasePath,
@@ -113,7 +120,7 @@ struct Shell: ParsableCommand {
         let runner = BatchRunner(backend: backend, bail: bail, echo: echo)
         var ok = true
         var inputs: [() -> BatchRunner.Outcome] = []
-        for file in files {
+        for file in scripts {
             inputs.append {
                 guard let data = FileManager.default.contents(atPath: file) else {
                     fputs("sluice: cannot read \(file)\n", sluice_stderr())

@@ -144,7 +144,7 @@ import Testing
         #expect(stuck.position == 3000 && stuck.logStartOffset == 3000)
         #expect(stuck.expired == 3000 - stuckConsumedBeforeExpiry)
         #expect(live.expired == 0 && live.lag == 0)
-        #expect(engine.sourceSnapshots()[0].expired == 3000, "the log deleted 3000 rows in all")
+        #expect(engine.sourceSnapshots()[0].deleted == 3000, "the log deleted 3000 rows in all")
         #expect(engine.consumerSnapshots().map(\.expired) == [stuck.expired, 0])
         #expect(EngineAudit.imbalances(engine) == [])
     }

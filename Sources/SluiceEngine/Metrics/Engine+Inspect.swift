@@ -193,7 +193,7 @@ extension Engine {
                            columns: s.spec.schema.columns.map { "\($0.name) \($0.type.sqlName)" }.joined(separator: ", "),
                            rate: s.spec.rate, pattern: s.spec.pattern.description, partitions: s.partitions.count,
                            generated: s.generated, logEnd: s.partitions.reduce(0) { $0 + $1.endOffset },
-                           retention: s.spec.retention, expired: s.expiredByRetention)
+                           retention: s.spec.retention, deleted: s.deletedByRetention)
         }
     }
 

@@ -117,7 +117,9 @@ public struct SourceSnapshot: Sendable, Hashable {
     public let generated: Int64
     public let logEnd: Int64
     public let retention: Int64?
-    public let expired: Int64
+    /// Rows retention deleted from the log, read or not (a consumer's `expired` counts those
+    /// it had not read).
+    public let deleted: Int64
 }
 
 /// A job, as `SHOW VIEWS`/`SHOW SINKS` read it.

@@ -98,6 +98,14 @@ final class MaterializeOperator: StreamOperator {
         return result
     }
 
+    /// Every row the view holds with its copies, in the order their keys first appeared; a
+    /// negative count is a retraction that overtook its row (a multiset's debt, see `process`).
+    func contents() -> [(row: [Int64], copies: Int)] {
+        (0..<multiplicity.count).compactMap { slot in
+            multiplicity[slot] == 0 ? nil : (rows.array((slot * width)..<((slot + 1) * width)), Int(multiplicity[slot]))
+        }
+    }
+
     func importRow(_ row: [Int64]) {
         var chunk = Chunk(width: width)
         chunk.append(row)

@@ -9,6 +9,7 @@ extension Engine {
         let id = sources.count
         let seed = Engine.mix(settings.seed, Engine.stableHash(spec.name) ^ spec.seed)
         let log = SourceLog(id: id, spec: spec, seed: seed, strings: &strings)
+        log.patternStart = now
         sources.append(log)
         sourceIndex[spec.name] = id
         if spec.isTable && spec.tableRows > 0 { log.append(Int64(spec.tableRows), now: now, partition: 0) }
@@ -31,6 +32,17 @@ extension Engine {
         guard spec.tableRows >= 0 else { throw bad("rows", String(spec.tableRows), "must be 0 or more") }
         try validateCost(spec.cost, object: what)
         try validateCost(spec.pollCost, object: what, option: "poll_cost")
+        switch spec.pattern {
+        case .constant, .poisson: break
+        case .burst(let on, let off):
+            guard on > 0, off >= 0 else { throw bad("pattern", spec.pattern.description, "on must be positive and off not negative") }
+        case .sine(let period):
+            guard period > 0 else { throw bad("pattern", spec.pattern.description, "the period must be positive") }
+        case .ramp(let target, let over):
+            guard target >= 0, target.isFinite, over > 0 else {
+                throw bad("pattern", spec.pattern.description, "the target must be 0 or more rows per second and the span positive")
+            }
+        }
     }
 
     /// Changes a source's generator and log options (`ALTER SOURCE … SET (…)`).
@@ -46,6 +58,8 @@ extension Engine {
         try validateSource(spec)
         if spec.partitions > log.partitions.count { addPartitions(log, upTo: spec.partitions) }
         let samplerChanged = spec.keys != log.spec.keys || spec.keyDistribution != log.spec.keyDistribution
+        // A new pattern starts its clock now (a ramp from `rate`, a burst with its on-phase).
+        if spec.pattern != log.spec.pattern { log.patternStart = now }
         log.spec = spec
         for actor in actors where actor.consumer?.source === log { actor.cost = spec.cost }
         if samplerChanged { log.updateSampler() }

@@ -11,7 +11,7 @@ extension Engine {
 
     /// Sends `chunk` to the actors of dispatcher `d`'s downstream fragment.
     @inline(__always)
-    private func route(_ actor: Actor, _ d: Int, _ chunk: consuming Chunk) {
+    func route(_ actor: Actor, _ d: Int, _ chunk: consuming Chunk) {
         let targets = actor.dispatchers[d].channels.count
         guard targets > 0 else { return }
         switch actor.dispatchers[d].mode {

@@ -1,17 +1,21 @@
 /// Turning a job's fragments into actors and channels, dropping them, and rescaling.
 extension Engine {
     /// Creates a materialized view or a sink and starts its actors. Validates first: a
-    /// refused job leaves the engine unchanged.
-    public func createJob(_ spec: JobSpec) throws(EngineError) {
+    /// refused job leaves the engine unchanged. A job over a view starts from the view's
+    /// contents (`backfill`); returns how many rows that sent.
+    @discardableResult
+    public func createJob(_ spec: JobSpec) throws(EngineError) -> Int64 {
         try checkNewName(spec.name)
         try validate(spec)
         drainReady()
         let wasEmpty = jobs.isEmpty
         let runtime = instantiate(spec, consumers: [:])
+        let backfilled = backfill(runtime)
         jobs[spec.name] = runtime
         if wasEmpty { restartBarrierTicks() }
         scheduleGeneratorTickIfNeeded()
         drainReady()
+        return backfilled
     }
 
     private func validate(_ spec: JobSpec) throws(EngineError) {

@@ -135,7 +135,7 @@ extension Engine {
 
     func scheduleGeneratorTickIfNeeded() {
         guard !generatorTickScheduled else { return }
-        guard sources.contains(where: { $0.spec.rate > 0 || $0.spec.retention != nil }) else { return }
+        guard sources.contains(where: { $0.generates || $0.spec.retention != nil }) else { return }
         generatorTickScheduled = true
         lastGeneratorTick = now
         events.schedule(.generatorTick, at: now + Engine.generatorTick, target: 0)

@@ -27,9 +27,11 @@ final class SourceLog {
     var rng: SeededRandom
     /// Fractional rows carried between generator ticks (constant and shaped patterns).
     var carry = 0.0
+    /// When the load pattern's clock started: the source's creation, or its last new pattern.
+    var patternStart: Int64 = 0
     var nextPartition = 0
     var generated: Int64 = 0
-    var expiredByRetention: Int64 = 0
+    var deletedByRetention: Int64 = 0
     var consumers: [Consumer] = []
     /// Scratch for `readRows`: each row's running hash.
     private var rowHashes = RawBuffer<UInt64>(capacity: 512)
@@ -86,6 +88,9 @@ final class SourceLog {
             partitions[p].segments.append((offset, now, now))
         }
         partitions[p].endOffset += count
+        // Lag only grows as rows arrive (or a position moves back): the window's maximum is
+        // kept here, so a blocked consumer that does not poll still shows it, and it never falls.
+        for consumer in consumers { consumer.noteLag(p) }
     }
 
     /// Deletes whole closed segments whose newest row is older than `retention` (Kafka's
@@ -99,7 +104,7 @@ final class SourceLog {
                 let newStart = partitions[p].segments.first!.base
                 let deleted = newStart - partitions[p].startOffset
                 partitions[p].startOffset = newStart
-                expiredByRetention += deleted
+                deletedByRetention += deleted
                 // Out of range: the group resets (Kafka's auto.offset.reset), and the rows it
                 // jumps over are lost to it, counted as expired.
                 for consumer in consumers where consumer.offsets[p] < newStart {
@@ -111,33 +116,51 @@ final class SourceLog {
         }
     }
 
-    /// Rows the generator adds between `from` and `to` under the load pattern.
+    /// Whether the generator ever appends: a rate, or a ramp towards one.
+    var generates: Bool {
+        if case .ramp(let target, _) = spec.pattern, target > 0 { return true }
+        return spec.rate > 0
+    }
+
+    /// Rows the generator adds between `from` and `to` under the load pattern: the integral
+    /// of its rate over that time, whole rows carried over (Poisson: a draw with that mean).
+    /// The pattern's clock starts at `patternStart`, when the source was created or its
+    /// pattern last changed: a ramp created at minute 5 starts at `rate`, not at `to`.
     func rowsDue(from: Int64, to: Int64) -> Int64 {
-        let rate = spec.rate
-        guard rate > 0, to > from else { return 0 }
-        let dt = Double(to - from) / 1e9
-        let t = Double(from) / 1e9
-        let expected: Double
-        switch spec.pattern {
-        case .constant, .poisson:
-            expected = rate * dt
-        case .burst(let on, let off):
-            let period = on + off
-            let phase = period > 0 ? from % period : 0
-            expected = phase < on ? rate * dt : 0
-        case .sine(let period):
-            let p = max(1, Double(period) / 1e9)
-            expected = rate * (1 + sin(2 * Double.pi * t / p)) * dt
-        case .ramp(let target, let over):
-            let span = max(1, Double(over) / 1e9)
-            let fraction = min(1, t / span)
-            expected = (rate + (target - rate) * fraction) * dt
-        }
+        guard generates, to > from else { return 0 }
+        let expected = expectedRows(from: max(0, from - patternStart), to: max(0, to - patternStart))
         if case .poisson = spec.pattern { return Int64(rng.poisson(mean: expected)) }
         carry += expected
         let whole = carry.rounded(.down)
         carry -= whole
         return Int64(whole)
+    }
+
+    /// ∫ rate(t) dt over [a, b] nanoseconds of the pattern's clock.
+    private func expectedRows(from a: Int64, to b: Int64) -> Double {
+        let rate = spec.rate
+        let seconds = Double(b - a) / 1e9
+        switch spec.pattern {
+        case .constant, .poisson:
+            return rate * seconds
+        case .burst(let on, let off):
+            // The time spent in on-phases up to t, exactly, in whole nanoseconds.
+            let period = on + off
+            func onTime(_ t: Int64) -> Int64 { period > 0 ? t / period * on + min(t % period, on) : t }
+            return rate * Double(onTime(b) - onTime(a)) / 1e9
+        case .sine(let period):
+            // rate × (1 + sin(2πt/p)) integrates to rate × (t − p/2π · cos(2πt/p)).
+            let p = Double(max(1, period)) / 1e9, w = 2 * Double.pi / p
+            let ta = Double(a) / 1e9, tb = Double(b) / 1e9
+            return rate * (seconds - (cos(w * tb) - cos(w * ta)) / w)
+        case .ramp(let target, let over):
+            // Linear from `rate` to `target` over `over`, then flat at `target`.
+            let span = Double(max(1, over)) / 1e9, slope = (target - rate) / span
+            func area(_ t: Double) -> Double {
+                t <= span ? rate * t + slope * t * t / 2 : rate * span + slope * span * span / 2 + target * (t - span)
+            }
+            return area(Double(b) / 1e9) - area(Double(a) / 1e9)
+        }
     }
 
     // MARK: Row contents
@@ -253,7 +276,7 @@ final class Consumer {
     var paused: [Bool]
     var expired: [Int64]
     var consumed: [Int64]
-    /// The largest lag seen since the metrics window started (`records-lag-max`).
+    /// The largest lag of any partition since the metrics window started (`records-lag-max`).
     var lagMax: Int64 = 0
     /// Group rebalances: a member left (`max.poll.interval.ms`) or rejoined.
     var rebalances: Int64 = 0
@@ -291,6 +314,9 @@ final class Consumer {
     }
 
     func lag(_ p: Int) -> Int64 { source.partitions[p].endOffset - offsets[p] }
+
+    /// Partition `p`'s lag may have grown: `records-lag-max` keeps the largest.
+    func noteLag(_ p: Int) { lagMax = max(lagMax, lag(p)) }
     var totalLag: Int64 { (0..<offsets.count).reduce(0) { $0 + lag($1) } }
     var generated: Int64 { (0..<offsets.count).reduce(0) { $0 + source.partitions[$1].endOffset - baseOffsets[$1] } }
 }
