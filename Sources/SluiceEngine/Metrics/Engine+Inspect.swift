@@ -173,9 +173,9 @@ extension Engine {
                 let seconds = Double(max(1, window)) / 1e9
                 let perSecond = { (n: Int64) in window > 0 ? Double(n) / seconds : 0 }
                 result.append(ConsumerSnapshot(source: consumer.source.spec.name, consumer: job.spec.name,
-                                               // Seen at a poll in the window, or now (a blocked consumer's lag grows
+                                               // Noted at polls and as rows arrive (a blocked consumer's lag grows
                                                // without polls); reading it changes nothing.
-                                               lag: consumer.totalLag, recordsLagMax: max(consumer.lagMax, consumer.maxPartitionLag),
+                                               lag: consumer.totalLag, recordsLagMax: consumer.lagMax,
                                                recordsConsumedRate: perSecond(consumer.fetchedRows),
                                                pollRate: perSecond(consumer.fetches),
                                                expired: consumer.expired.reduce(0, +),

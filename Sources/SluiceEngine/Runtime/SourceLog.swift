@@ -131,7 +131,9 @@ final class SourceLog {
         let expected = expectedRows(from: max(0, from - patternStart), to: max(0, to - patternStart))
         if case .poisson = spec.pattern { return Int64(rng.poisson(mean: expected)) }
         carry += expected
-        let whole = carry.rounded(.down)
+        // A sum of doubles lands a hair under a whole row it should reach (1499.9999…): a
+        // millionth of a row's tolerance rounds it up, and the carry (a hair below 0) stays exact.
+        let whole = (carry + 1e-6).rounded(.down)
         carry -= whole
         return Int64(whole)
     }
