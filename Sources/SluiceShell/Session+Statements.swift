@@ -207,7 +207,9 @@ extension Session {
             throw SQLError("parallelism \(parallelism) is out of range: expected 1 to 256", at: range)
         }
         let before = spec.fragments.last?.parallelism ?? 1
-        try engine.rescale(name.name, parallelism: parallelism)
+        guard try engine.rescale(name.name, parallelism: parallelism) else {
+            return [.notice("ALTER MATERIALIZED VIEW: parallelism is already \(parallelism), nothing to do")]
+        }
         return [.notice("ALTER MATERIALIZED VIEW: parallelism \(before) → \(parallelism)")]
     }
 

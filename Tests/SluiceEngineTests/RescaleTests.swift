@@ -28,4 +28,19 @@ import Testing
         }
         #expect(engine.ledger().balanced)
     }
+
+    /// A rescale to the parallelism the view has is a no-op: no actor is replaced, no row
+    /// moves, and the consumer group does not rebalance.
+    @Test func rescalingToTheSameParallelismChangesNothing() throws {
+        let engine = Fixtures.engine { $0.barrierIntervalMs = 0 }
+        try engine.createSource(Fixtures.source(rate: 2000, partitions: 4))
+        try engine.createJob(Fixtures.aggregateView("spend", cost: .fixed(800_000), threshold: -1))
+        engine.advance(by: 500 * VirtualTime.millisecond)
+        let before = MetricsText.render(engine)
+        #expect(try engine.rescale("spend", parallelism: 1) == false)
+        #expect(MetricsText.render(engine) == before)
+        #expect(engine.consumerSnapshots()[0].rebalances == 0)
+        #expect(try engine.rescale("spend", parallelism: 3))
+        #expect(engine.consumerSnapshots()[0].rebalances == 1)
+    }
 }

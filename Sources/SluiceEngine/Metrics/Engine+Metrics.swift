@@ -1,6 +1,11 @@
 /// Sampling every 100 ms of virtual time, the averaging window, and `RESET METRICS`.
 extension Engine {
     func sampleUpTo(_ time: Int64) {
+        guard metrics.nextSampleAt <= time else { return }
+        // Nothing changed since the last event: of the samples due, only the last ring's worth
+        // would still be kept, so the older ones are skipped (an idle RUN of days takes no time).
+        let due = (time - metrics.nextSampleAt) / MetricsStore.period + 1
+        if due > Int64(MetricsStore.capacity) { metrics.skip(Int(due) - MetricsStore.capacity) }
         while metrics.nextSampleAt <= time {
             takeSample(at: metrics.nextSampleAt)
             metrics.nextSampleAt += MetricsStore.period

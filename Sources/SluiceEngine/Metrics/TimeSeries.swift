@@ -22,6 +22,14 @@ struct TimeSeries {
         }
     }
 
+    /// Empties the ring; the next value appended is sample `sample`.
+    mutating func restart(at sample: Int) {
+        values.removeAll(keepingCapacity: true)
+        head = 0
+        count = 0
+        firstSample = sample
+    }
+
     /// The value recorded at sample number `sample`, if still kept.
     func value(at sample: Int) -> Double? {
         let i = sample - firstSample
@@ -55,6 +63,15 @@ struct MetricsStore {
 
     /// The series named `name`, if it was ever recorded.
     func series(_ name: String) -> TimeSeries? { slots[name].map { all[$0] } }
+
+    /// Moves on `samples` sample periods without recording them. Only when more than a
+    /// ring's worth is due: every series still sampled then refills its whole ring, and the
+    /// others (of dropped actors) held only values older than any ring keeps.
+    mutating func skip(_ samples: Int) {
+        nextSampleAt += Int64(samples) * MetricsStore.period
+        sampleCount += samples
+        for i in all.indices { all[i].restart(at: sampleCount) }
+    }
 
     mutating func record(_ slot: Int, _ value: Double) {
         all[slot].append(value, sample: sampleCount)

@@ -4,7 +4,10 @@
 /// the ledger balances across it. Barriers in flight inside the job are dropped; the epochs
 /// they belonged to complete without the job's actors.
 extension Engine {
-    public func rescale(_ name: String, parallelism: Int) throws(EngineError) {
+    /// Rescales view `name` to `parallelism` actors per fragment; false (and nothing done)
+    /// when it already has them.
+    @discardableResult
+    public func rescale(_ name: String, parallelism: Int) throws(EngineError) -> Bool {
         guard let old = jobs[name], old.spec.kind == .materializedView else {
             throw .unknownObject(kind: "materialized view", name: name)
         }
@@ -19,6 +22,8 @@ extension Engine {
             let global = spec.fragments[f].operators.contains { if case .hashAgg(let keys, _) = $0 { return keys.isEmpty } else { return false } }
             spec.fragments[f].parallelism = global ? 1 : parallelism
         }
+        // Already at that parallelism: nothing moves, no group rebalances.
+        guard spec.fragments.map(\.parallelism) != old.spec.fragments.map(\.parallelism) else { return false }
         let oldIDs = old.fragmentActors.flatMap { $0 }
         let oldSet = Set(oldIDs)
 
@@ -142,6 +147,7 @@ extension Engine {
         for id in dependentActors { makeReady(actors[id]) }
         for id in upstreamSenders { makeReady(actors[id]) }
         drainReady()
+        return true
     }
 
     private func fragmentIndex(of actor: Actor, in job: JobRuntime) -> Int {
