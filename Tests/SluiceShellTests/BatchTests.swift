@@ -37,6 +37,18 @@ struct BatchTests {
         #expect(run.stderr == "")
     }
 
+    /// psql's `-f FILE` (and `--file`) runs a script as naming it alone does, after those.
+    @Test func dashFRunsAScript() throws {
+        let dir = try TemporaryDirectory()
+        let file = try dir.write("good.sql", Self.good)
+        let nodes = try dir.write("nodes.sql", "SET nodes = 3;\n")
+        #expect(try sluice(["-f", file]).stdout == Self.goodOutput)
+        let both = try sluice(["--file", file, nodes, "-c", "SHOW nodes;"])
+        #expect(both.status == 0)
+        #expect(both.stdout.hasPrefix("SET\nCREATE SOURCE\n"), "the file named alone runs first")
+        #expect(both.stdout.hasSuffix("│ 3     │\n└───────┘\n(1 row)\n"))
+    }
+
     @Test func theSameScriptFromStdinAndFromDashC() throws {
         let stdin = try sluice([], stdin: Self.good)
         #expect(stdin.status == 0)
