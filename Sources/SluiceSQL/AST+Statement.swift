@@ -148,6 +148,16 @@ public enum Statement: Sendable, Hashable {
 
     /// The redraw interval of `WATCH` without `EVERY`: one second.
     public static let defaultWatchInterval: Int64 = 1_000_000_000
+
+    /// The longest wall time a WATCH paced by SPEED may take: an hour, in nanoseconds.
+    public static let maxPacedWatch: Int64 = 3_600_000_000_000
+
+    /// The frames a WATCH draws: one per `every` of `duration`, at least one.
+    public static func watchFrames(every: Int64, duration: Int64) -> Int64 { max(1, duration / every) }
+
+    /// The virtual time a WATCH runs: its frames times `every` (at most the longer of the
+    /// two durations, so it cannot overflow).
+    public static func watchSpan(every: Int64, duration: Int64) -> Int64 { watchFrames(every: every, duration: duration) * every }
 }
 
 /// A statement with its own text and position in the parsed buffer.
@@ -159,7 +169,8 @@ public struct ParsedStatement: Sendable, Hashable {
     /// Where that text is in the buffer.
     public var range: SourceRange
     /// The range of a value that the AST case carries without one: the value of `SET`,
-    /// the partition of `INJECT ... PARTITION p`. Nil for other statements.
+    /// the partition of `INJECT ... PARTITION p`, the duration of `RUN` and `STEP`, the
+    /// `FOR` (or a longer `EVERY`) of `WATCH`. Nil for other statements.
     public var valueRange: SourceRange?
 
     /// A parsed statement given directly.

@@ -25,7 +25,7 @@ extension OptionValue {
     /// A per-row cost: `'exp(20us)'`, `'uniform(5us,40us)'`, a bare `20us`, or `0`.
     public func cost() -> Result<CostSpec, LiteralError> {
         switch self {
-        case .duration(let ns, _): .success(.fixed(ns))
+        case .duration(let ns, let text): Literals.checkCost(ns, in: text).map(CostSpec.fixed)
         case .string(let text), .number(_, let text), .identifier(let text): Literals.parseCost(text)
         case .boolean: .failure(LiteralError("expected a cost, found \(sql)", hint: "accepted forms: " + Literals.costForms))
         }

@@ -6,9 +6,11 @@ extension Literals {
     /// Accepted forms of a load pattern.
     public static let patternForms = "'constant', 'poisson', 'burst(on=1s, off=4s)', 'sine(period=10s)' or 'ramp(to=10000, over=30s)'"
     /// Accepted forms of a key distribution.
-    public static let keyDistributionForms = "'uniform' or 'zipf(s)' with s > 0, such as 'zipf(1.1)'"
+    public static let keyDistributionForms = "'uniform' or 'zipf(s)' with 0 < s ≤ \(VirtualTime.formatNumber(Limits.maxZipfExponent)), such as 'zipf(1.1)'"
     /// Accepted forms of a rate.
     public static let rateForms = "a number of rows per second such as 2000, or '2000/s', '120/m'"
+    /// The longest cost per row, as written: `1h`.
+    static let longestCost = "\(Limits.maxCost / DurationUnit.hour.nanoseconds)h"
 
     // MARK: Cost
 
@@ -20,14 +22,14 @@ extension Literals {
         if trimmed == "0" { return .success(.free) }
         if let first = trimmed.utf8.first, first.isDigit || first == UInt8(ascii: "-") || first == UInt8(ascii: ".") {
             // A bare duration: a fixed cost.
-            return parseDuration(trimmed).map(CostSpec.fixed)
+            return parseDuration(trimmed).flatMap { checkCost($0, in: trimmed) }.map(CostSpec.fixed)
         }
         guard let call = CallForm(trimmed) else { return .failure(invalid) }
         func durations(_ names: [String]) -> Result<[Int64], LiteralError> {
             call.values(names, form: "\(call.name)(\(names.joined(separator: ", ")))").flatMap { values in
                 var result: [Int64] = []
                 for value in values {
-                    switch parseDuration(value) {
+                    switch parseDuration(value).flatMap({ checkCost($0, in: trimmed) }) {
                     case .success(let ns): result.append(ns)
                     case .failure(let error): return .failure(error)
                     }
@@ -51,6 +53,14 @@ extension Literals {
         default:
             return .failure(call.unknownName("cost", text: trimmed, among: ["exp", "uniform"], forms: costForms))
         }
+    }
+
+    /// `ns` if a row (or a poll) may cost it: at most `Limits.maxCost`, so that draws stay far
+    /// from the end of virtual time. `text` is the whole cost, for the message.
+    static func checkCost(_ ns: Int64, in text: String) -> Result<Int64, LiteralError> {
+        guard ns > Limits.maxCost else { return .success(ns) }
+        return .failure(LiteralError("cost '\(text)' is out of range: a cost is at most \(longestCost)",
+                                     hint: "accepted forms: \(costForms)"))
     }
 
     // MARK: Load pattern
@@ -106,6 +116,10 @@ extension Literals {
                 guard let s = Double(v[0].trimmingSpaces.filter { $0 != "_" }), s.isFinite, s > 0 else {
                     return .failure(LiteralError("zipf exponent must be a number above 0, found '\(v[0])'", hint: hint))
                 }
+                guard s <= Limits.maxZipfExponent else {
+                    return .failure(LiteralError("zipf exponent must be at most \(VirtualTime.formatNumber(Limits.maxZipfExponent)), "
+                                                 + "found '\(v[0])'", hint: hint))
+                }
                 return .success(.zipf(s))
             }
         case ("uniform", false):
@@ -117,8 +131,18 @@ extension Literals {
 
     // MARK: Rate
 
-    /// Rows per second: `2000`, `1.5`, `'2000/s'`, `'120/m'` (= 2 per second). Never negative.
+    /// Rows per second: `2000`, `1.5`, `'2000/s'`, `'120/m'` (= 2 per second). Never negative,
+    /// nor above `Limits.maxRate`: a source's rate, a ramp's target and a sink's throughput.
     public static func parseRate(_ text: String) -> Result<Double, LiteralError> {
+        parseRows(text).flatMap { rate in
+            rate <= Limits.maxRate ? .success(rate)
+                : .failure(LiteralError("rate '\(text.trimmingSpaces)' is out of range: expected 0 to "
+                                        + "\(VirtualTime.formatNumber(Limits.maxRate)) rows per second"))
+        }
+    }
+
+    /// Rows per second as written, not yet bounded.
+    private static func parseRows(_ text: String) -> Result<Double, LiteralError> {
         let trimmed = text.trimmingSpaces
         let invalid = LiteralError("invalid rate '\(trimmed)'", hint: "write \(rateForms)")
         let parts = trimmed.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)

@@ -1,9 +1,15 @@
+import SluiceEngine
+
 /// INJECT, STEP, RUN, BARRIER, WATCH and TRACE: the statements that move the engine.
 extension Parser {
     /// `INJECT n INTO source [PARTITION p]`; returns the partition's range for `valueRange`.
     mutating func inject() throws(SQLError) -> (Statement, SourceRange?) {
         _ = try expect("inject")
-        let (count, _) = try integer("a row count after INJECT", minimum: 1, example: "INJECT 5000 INTO clicks")
+        let (count, countRange) = try integer("a row count after INJECT", minimum: 1, example: "INJECT 5000 INTO clicks")
+        guard count <= Limits.maxInjectRows else {
+            throw SQLError("INJECT appends at most \(Limits.maxInjectRows) rows at a time, found \(count)", at: countRange,
+                           hint: "inject in several statements, or give the source a rate")
+        }
         _ = try expect("into", "after the row count")
         let source = try identifier("a source name after INTO")
         var partition: Int?
@@ -19,10 +25,12 @@ extension Parser {
     /// The most events one `STEP n` runs (and lists).
     static let maxStepEvents = 100_000
 
-    /// `STEP`, `STEP 10`, `STEP 250ms`, `STEP BARRIER`.
-    mutating func step() throws(SQLError) -> Statement {
+    /// `STEP`, `STEP 10`, `STEP 250ms`, `STEP BARRIER`; returns a duration's range for
+    /// `valueRange` (the session refuses one that would pass the end of virtual time).
+    mutating func step() throws(SQLError) -> (Statement, SourceRange?) {
         _ = try expect("step")
         let amount: StepAmount
+        var range: SourceRange?
         let token = current
         switch token.kind {
         case _ where atEnd:
@@ -36,7 +44,8 @@ extension Parser {
             }
             amount = .events(count)
         case .duration, .string:
-            amount = .duration(try duration("a duration", after: "STEP").0)
+            let (ns, durationRange) = try duration("a duration", after: "STEP")
+            (amount, range) = (.duration(ns), durationRange)
         case .word where token.value == "barrier":
             advance()
             amount = .barrier
@@ -45,23 +54,24 @@ extension Parser {
                              hint: "STEP 10 runs ten events, STEP 250ms advances virtual time, STEP BARRIER completes a barrier")
         }
         try expectEnd()
-        return .step(amount)
+        return (.step(amount), range)
     }
 
-    /// `RUN 30s`.
-    mutating func run() throws(SQLError) -> Statement {
+    /// `RUN 30s`; returns the duration's range for `valueRange`.
+    mutating func run() throws(SQLError) -> (Statement, SourceRange?) {
         _ = try expect("run")
-        let (ns, _) = try duration("a duration", after: "RUN")
+        let (ns, range) = try duration("a duration", after: "RUN")
         try expectEnd()
-        return .run(ns)
+        return (.run(ns), range)
     }
 
     /// The statements WATCH repeats: those that only read the engine.
     static let watchable = ["show", "select", "plot", "describe", "desc", "diagnose", "explain"]
 
     /// `WATCH statement [EVERY d] FOR d [SPEED s]`, clauses in any order, where the statement
-    /// reads: SHOW, SELECT, PLOT, DESCRIBE, DIAGNOSE or EXPLAIN.
-    mutating func watch() throws(SQLError) -> Statement {
+    /// reads: SHOW, SELECT, PLOT, DESCRIBE, DIAGNOSE or EXPLAIN. Returns for `valueRange` the
+    /// range of the duration that decides how far it runs (FOR, or a longer EVERY).
+    mutating func watch() throws(SQLError) -> (Statement, SourceRange?) {
         let watch = try expect("watch")
         let first = current
         let accepted = "SHOW, SELECT, PLOT, DESCRIBE, DIAGNOSE or EXPLAIN"
@@ -105,13 +115,15 @@ extension Parser {
         let watched = ParsedStatement(statement: statement, text: text(fromToken: start),
                                       range: tokens[start].range.union(tokens[stop - 1].range))
         var every: Int64?, duration: Int64?, speed: Double?
+        var everyRange: SourceRange?, durationRange: SourceRange?, speedRange: SourceRange?
         while !atEnd {
             let clause = current
             if every == nil, accept("every") != nil {
-                every = try self.duration("an interval", after: "EVERY").0
+                (every, everyRange) = try self.duration("an interval", after: "EVERY")
             } else if duration == nil, accept("for") != nil {
-                duration = try self.duration("a duration", after: "FOR").0
+                (duration, durationRange) = try self.duration("a duration", after: "FOR")
             } else if speed == nil, accept("speed") != nil {
+                speedRange = current.range
                 speed = try speedFactor()
             } else if ["every", "for", "speed"].contains(clause.value), clause.kind == .word {
                 throw SQLError("\(clause.value.uppercased()) is given twice", at: clause.range)
@@ -123,10 +135,24 @@ extension Parser {
             throw SQLError("WATCH needs FOR and a duration", at: watch.range.union(end.range),
                            hint: "for example: WATCH SHOW QUEUES EVERY 200ms FOR 10s")
         }
-        return .watch(watched, every: every ?? Statement.defaultWatchInterval, duration: duration, speed: speed)
+        let interval = every ?? Statement.defaultWatchInterval
+        if let speed {
+            // Paced to the wall clock, the whole WATCH takes its virtual span divided by SPEED.
+            let wall = Double(Statement.watchSpan(every: interval, duration: duration)) / speed
+            guard wall <= Double(Statement.maxPacedWatch) else {
+                throw SQLError("WATCH at SPEED \(VirtualTime.formatNumber(speed))x would take \(VirtualTime.formatNumber(wall / 1e9))s "
+                               + "of wall time: at most \(Statement.maxPacedWatch / DurationUnit.hour.nanoseconds)h", at: speedRange,
+                               hint: "a higher SPEED or a shorter FOR; without SPEED, WATCH runs as fast as it can")
+            }
+        }
+        let spanRange = interval > duration ? everyRange : durationRange
+        return (.watch(watched, every: interval, duration: duration, speed: speed), spanRange)
     }
 
-    /// `1x`, `2.5x`, `2`, `0.5`: a positive factor.
+    /// The slowest and fastest SPEED: a thousandth of real time, a million times it.
+    static let speeds: ClosedRange<Double> = 0.001...1_000_000
+
+    /// `1x`, `2.5x`, `2`, `0.5`: a factor within ``speeds``.
     mutating func speedFactor() throws(SQLError) -> Double {
         let token = current
         let value: Double
@@ -138,6 +164,11 @@ extension Parser {
         advance()
         guard value > 0, value.isFinite else {
             throw SQLError("SPEED must be positive, found \(token.text)", at: token.range)
+        }
+        guard Self.speeds.contains(value) else {
+            throw SQLError("SPEED must be between \(VirtualTime.formatNumber(Self.speeds.lowerBound))x and "
+                           + "\(VirtualTime.formatNumber(Self.speeds.upperBound))x, found \(token.text)", at: token.range,
+                           hint: "1x is real time; without SPEED, WATCH runs as fast as it can")
         }
         return value
     }

@@ -13,8 +13,8 @@ extension Parser {
         "exit": "type .quit (or press Ctrl-D) to leave the shell",
     ]
 
-    /// Reads one statement, up to its end. Returns the statement and, for SET and INJECT,
-    /// the range of the value the AST keeps without one.
+    /// Reads one statement, up to its end. Returns the statement and, for SET, INJECT, RUN,
+    /// STEP and WATCH, the range of the value the AST keeps without one.
     mutating func statement() throws(SQLError) -> (Statement, SourceRange?) {
         let token = current
         guard token.kind == .word else {
@@ -31,12 +31,12 @@ extension Parser {
             try expectEndOfQuery()
             statement = .select(query)
         case "inject": (statement, valueRange) = try inject()
-        case "step": statement = try step()
-        case "run": statement = try run()
+        case "step": (statement, valueRange) = try step()
+        case "run": (statement, valueRange) = try run()
         case "barrier":
             advance()
             statement = .barrier
-        case "watch": statement = try watch()
+        case "watch": (statement, valueRange) = try watch()
         case "trace": statement = try trace()
         case "set": (statement, valueRange) = try set()
         case "show": statement = try show()

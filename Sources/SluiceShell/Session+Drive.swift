@@ -7,12 +7,12 @@ extension Session {
     /// More frames than anyone can watch is a typo (EVERY 1ns).
     static let maxWatchFrames = 10_000
 
-    func step(_ amount: StepAmount, at range: SourceRange? = nil) throws -> [OutputBlock] {
+    func step(_ amount: StepAmount, at range: SourceRange? = nil, durationAt durationRange: SourceRange?) throws -> [OutputBlock] {
         switch amount {
         case .events(let n):
             return stepEvents(n)
         case .duration(let d):
-            return runFor(d, verb: "STEP")
+            return try runFor(d, verb: "STEP", at: durationRange)
         case .barrier:
             let outcome: BarrierStepOutcome
             let report = progressReport()
@@ -77,9 +77,20 @@ extension Session {
         return outcome
     }
 
+    /// Refuses to move the clock `duration` further when that would pass the end of virtual
+    /// time (`Limits.maxVirtualTime`, 100 years): the engine could not schedule past it.
+    private func checkEndOfTime(after duration: Int64, verb: String, at range: SourceRange?) throws(SQLError) {
+        let left = max(0, Limits.maxVirtualTime - engine.now)
+        guard duration > left else { return }
+        throw SQLError("\(verb) would run virtual time past its end, \(Limits.maxVirtualTime / DurationUnit.hour.nanoseconds)h (100 years)",
+                       at: range, hint: "virtual time is at \(VirtualTime.formatSeconds(engine.now)): \(VirtualTime.format(left)) are left")
+    }
+
     /// Advances `duration` of virtual time in slices, reporting progress after half a second
-    /// of wall time and stopping cleanly at Ctrl-C.
-    func runFor(_ duration: Int64, verb: String = "RUN") -> [OutputBlock] {
+    /// of wall time and stopping cleanly at Ctrl-C. `range` is the duration's, for the error
+    /// at the end of virtual time.
+    func runFor(_ duration: Int64, verb: String = "RUN", at range: SourceRange?) throws(SQLError) -> [OutputBlock] {
+        try checkEndOfTime(after: duration, verb: verb, at: range)
         let start = engine.now
         let target = start + duration
         let report = progressReport()
@@ -125,7 +136,9 @@ extension Session {
 
     /// WATCH: render the statement (a SHOW, SELECT, PLOT, ...) every `every` of virtual time for `duration`. With SPEED the
     /// virtual clock is paced to the wall clock (1x = real time); without, it runs flat out.
-    func watch(_ show: ParsedStatement, every: Int64, duration: Int64, speed: Double?, buffer: String) -> [OutputBlock] {
+    /// `spanAt` is where the statement says how far it runs, for the end of virtual time.
+    func watch(_ show: ParsedStatement, every: Int64, duration: Int64, speed: Double?, buffer: String,
+               spanAt range: SourceRange?) throws(SQLError) -> [OutputBlock] {
         guard every > 0 else {
             return [.error(ErrorReport(message: "WATCH needs a positive EVERY interval"))]
         }
@@ -135,11 +148,12 @@ extension Session {
             return [.error(ErrorReport(message: "WATCH repeats only statements that read: SHOW, SELECT, PLOT, DESCRIBE, DIAGNOSE or EXPLAIN",
                                        hint: "WATCH SHOW QUEUES EVERY 200ms FOR 10s"))]
         }
-        let frames = Int(max(1, duration / every))
+        let frames = Int(Statement.watchFrames(every: every, duration: duration))
         guard frames <= Session.maxWatchFrames else {
             return [.error(ErrorReport(message: "WATCH would draw \(frames) frames; at most \(Session.maxWatchFrames)",
                                        hint: "use a longer EVERY or a shorter FOR"))]
         }
+        try checkEndOfTime(after: Statement.watchSpan(every: every, duration: duration), verb: "WATCH", at: range)
         var blocks: [OutputBlock] = []
         for k in 1...frames {
             let wallStart = DispatchTime.now().uptimeNanoseconds
@@ -173,14 +187,20 @@ extension Session {
                 cancel.cancel()
                 break
             }
-            // SPEED paces virtual time to the wall clock; without it, live redraws keep a steady 20 frames/s.
-            let pace: UInt64? = speed.flatMap { $0 > 0 ? UInt64(Double(every) / $0) : nil } ?? (hooks.frame != nil ? 50_000_000 : nil)
-            if let budget = pace {
+            if let budget = pace(every: every, speed: speed) {
                 let spent = DispatchTime.now().uptimeNanoseconds - wallStart
                 if budget > spent { hooks.sleep(budget - spent) }
             }
         }
         return blocks
+    }
+
+    /// The wall nanoseconds a WATCH frame takes at least: `every` at SPEED (the parser keeps a
+    /// paced WATCH within an hour, and so does this conversion); without SPEED, live redraws
+    /// keep a steady 20 frames/s, and a batch run does not wait.
+    private func pace(every: Int64, speed: Double?) -> UInt64? {
+        guard let speed, speed > 0 else { return hooks.frame != nil ? 50_000_000 : nil }
+        return UInt64(min(Double(Statement.maxPacedWatch), Double(every) / speed))
     }
 }
 

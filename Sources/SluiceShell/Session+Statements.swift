@@ -80,9 +80,9 @@ extension Session {
             let where_ = partition.map { "partition \($0) of \(source.name)" } ?? "\(source.name) (\(spec.partitions) partition\(spec.partitions == 1 ? "" : "s"))"
             return drainTrace() + [.notice("INJECT \(count): appended to \(where_)")]
         case .step(let amount):
-            return try step(amount, at: parsed.range)
+            return try step(amount, at: parsed.range, durationAt: parsed.valueRange)
         case .run(let duration):
-            return runFor(duration)
+            return try runFor(duration, at: parsed.valueRange)
         case .barrier:
             let epoch: Int64
             do {
@@ -93,7 +93,7 @@ extension Session {
             }
             return drainTrace() + [.notice("BARRIER: epoch \(epoch) injected at \(VirtualTime.formatSeconds(engine.now))")]
         case .watch(let show, let every, let duration, let speed):
-            return watch(show, every: every, duration: duration, speed: speed, buffer: buffer)
+            return try watch(show, every: every, duration: duration, speed: speed, buffer: buffer, spanAt: parsed.valueRange)
         case .trace(let setting):
             return trace(setting)
 

@@ -253,6 +253,118 @@ import Testing
                 == "source clicks has no partition 2 (it has 2: 0 to 1)")
     }
 
+    // MARK: Numbers past the limits
+
+    /// Rates, ramp targets, Zipf exponents and costs past `Limits` are refused: past them a
+    /// generator's row count, a drawn cost or the number shown in the message overflowed.
+    @Test func outOfRangeSourceOptionsAreRefused() throws {
+        let source = "source other"
+        let tooFast = "must be at most 100000000 rows per second"
+        let skew = "the exponent must be above 0 and at most 100"
+        let hours = { (n: Int64) in n * Limits.maxCost }
+        let cases: [(SourceSpec, EngineError)] = [
+            (Self.clicks { $0.rate = 1e19 }, .invalidOption(object: source, option: "rate", value: "1e19", reason: tooFast)),
+            (Self.clicks { $0.rate = .infinity }, .invalidOption(object: source, option: "rate", value: "Infinity", reason: tooFast)),
+            (Self.clicks { $0.pattern = .ramp(to: 1e308, over: VirtualTime.second) },
+             .invalidOption(object: source, option: "pattern", value: "ramp(to=1e308, over=1s)", reason: "the target " + tooFast)),
+            (Self.clicks { $0.keyDistribution = .zipf(1e20) }, .invalidOption(object: source, option: "key_skew", value: "zipf(1e20)", reason: skew)),
+            (Self.clicks { $0.keyDistribution = .zipf(0) }, .invalidOption(object: source, option: "key_skew", value: "zipf(0)", reason: skew)),
+            (Self.clicks { $0.keyDistribution = .zipf(.nan) }, .invalidOption(object: source, option: "key_skew", value: "zipf(NaN)", reason: skew)),
+            (Self.clicks { $0.cost = .exponential(mean: hours(100_000)) },
+             .invalidOption(object: source, option: "cost", value: "exp(360000000s)", reason: "must be at most 3600s")),
+            (Self.clicks { $0.cost = .uniform(low: hours(1), high: hours(100_000)) },
+             .invalidOption(object: source, option: "cost", value: "uniform(3600s,360000000s)", reason: "must be at most 3600s")),
+            (Self.clicks { $0.pollCost = .fixed(hours(1) + 1) },
+             .invalidOption(object: source, option: "poll_cost", value: "3600s", reason: "must be at most 3600s")),
+        ]
+        for (spec, error) in cases {
+            try Self.expectRefusal(error) { engine throws(EngineError) in try engine.createSource(spec) }
+        }
+        try Self.expectRefusal(.invalidOption(object: "source clicks", option: "rate", value: "100000000.5", reason: tooFast)) { engine throws(EngineError) in
+            try engine.alterSource("clicks") { $0.rate = Limits.maxRate + 0.5 }
+        }
+    }
+
+    @Test func outOfRangeJobOptionsAreRefused() throws {
+        let source = Self.fragment("source", [.source("clicks")])
+        try Self.expectRefusal(.invalidOption(object: "sink bad", option: "throughput", value: "1e20",
+                                              reason: "must be at most 100000000 rows per second")) { engine throws(EngineError) in
+            try engine.createJob(Self.job([source, Self.fragment("sink", [.sink(Fixtures.sinkSpec(throughput: 1e20))], inputs: [.fragment(0)])]))
+        }
+        try Self.expectRefusal(.invalidOption(object: "bad", option: "cost", value: "exp(360000000s)", reason: "must be at most 3600s")) { engine throws(EngineError) in
+            let slow = Self.fragment("t", [], inputs: [.fragment(0)], cost: .exponential(mean: 100_000 * Limits.maxCost))
+            try engine.createJob(Self.job([source, slow, Self.fragment("sink", [.sink(Fixtures.sinkSpec())], inputs: [.fragment(1)])]))
+        }
+    }
+
+    /// One INJECT appends at most `Limits.maxInjectRows`: `INJECT Int.max` overflowed the
+    /// log's end offset.
+    @Test func injectingTooManyRowsIsRefused() throws {
+        for rows in [Limits.maxInjectRows + 1, Int.max] {
+            try Self.expectRefusal(.invalidOption(object: "INJECT", option: "rows", value: String(rows),
+                                                  reason: "must be at most 1000000000")) { engine throws(EngineError) in
+                try engine.inject(rows, into: "clicks")
+            }
+        }
+    }
+
+    /// INJECT after INJECT fills a log to `Limits.maxLogRows` and no further, so repeated
+    /// INJECTs cannot overflow its offsets either.
+    @Test func injectNeverFillsALogPastItsLimit() throws {
+        let engine = Fixtures.engine()
+        try engine.createSource(Fixtures.source(partitions: 3))
+        for _ in 0..<(Limits.maxLogRows / Int64(Limits.maxInjectRows)) { try engine.inject(Limits.maxInjectRows, into: "clicks") }
+        let full = EngineError.invalidOption(object: "source clicks", option: "rows", value: "1",
+                                             reason: "its log holds 1000000000000000 rows, and INJECT fills a log to at most 1000000000000000")
+        #expect(throws: full) { try engine.inject(1, into: "clicks", partition: 2) }
+        #expect(engine.sources[0].endOffsets.reduce(0, +) == Limits.maxLogRows)
+        #expect(full.description == "invalid rows = 1 for source clicks: its log holds 1000000000000000 rows, "
+                + "and INJECT fills a log to at most 1000000000000000")
+    }
+
+    /// An engine one second before the end of virtual time, as if it had idled there
+    /// (getting there by `advance` would take 3 × 10^10 metric samples).
+    static func engineNearTheEnd() -> Engine {
+        let engine = Fixtures.engine()
+        engine.now = Limits.maxVirtualTime - VirtualTime.second
+        engine.metrics.nextSampleAt = engine.now
+        return engine
+    }
+
+    /// `advance`, `run(until:)`, `stepBarrier` and `step` stop at the end of virtual time
+    /// instead of overflowing the clock, with work in flight whose costs are the longest
+    /// allowed and a sink whose writes would outlast virtual time.
+    @Test func virtualTimeStopsAtItsEnd() throws {
+        let engine = Self.engineNearTheEnd()
+        try engine.createSource(Fixtures.source(rate: 1000, cost: .exponential(mean: Limits.maxCost)))
+        try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [.uniform(low: 0, high: Limits.maxCost)],
+                                            sink: Fixtures.sinkSpec(throughput: 1e-300, batch: 100, latency: .max),
+                                            sinkCost: .exponential(mean: Limits.maxCost)))
+        engine.advance(by: .max)
+        #expect(engine.now == Limits.maxVirtualTime)
+        engine.run(until: .max)
+        engine.advance(by: VirtualTime.second)
+        _ = try? engine.stepBarrier(limit: .max)
+        for _ in 0..<100 { engine.step() }
+        #expect(engine.now == Limits.maxVirtualTime)
+        #expect(engine.step() == nil, "nothing runs past the end of virtual time")
+    }
+
+    /// Every double prints (converting it to Int64 trapped from 9.2 × 10^15 on), in a form the
+    /// language reads back: from 10^15 on in exponent form, as PostgreSQL shows a double.
+    @Test func everyDoubleFormats() {
+        let cases: [(Double, String)] = [
+            (0, "0"), (1.5, "1.5"), (-0.25, "-0.25"), (123.4567, "123.457"), (999_999_999_999_999, "999999999999999"),
+            (1e15, "1e15"), (1e15 + 0.5, "1.0000000000000005e15"), (9.3e15, "9.3e15"), (1e16, "1e16"), (-1e16, "-1e16"),
+            (2.5e300, "2.5e300"), (.greatestFiniteMagnitude, "1.7976931348623157e308"),
+            (-.greatestFiniteMagnitude, "-1.7976931348623157e308"), (.infinity, "Infinity"), (-.infinity, "-Infinity"), (.nan, "NaN"),
+        ]
+        for (x, text) in cases {
+            #expect(VirtualTime.formatNumber(x) == text)
+            if abs(x) >= 1e15, x.isFinite { #expect(Double(text) == x, "\(text) reads back") }
+        }
+    }
+
     // MARK: Values that are not numbers
 
     /// A rate of infinity or NaN is refused by `createSource`'s guard, but building the error

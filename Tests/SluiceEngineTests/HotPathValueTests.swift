@@ -633,6 +633,18 @@ import Testing
         for x in values { #expect(SeededRandom.nanoseconds(x) == Int64(x.rounded()), "\(x)") }
     }
 
+    /// Past 2^63, where `Int64(x.rounded())` traps, the conversion saturates: a cost drawn
+    /// from any parameters never traps.
+    @Test func nanosecondsSaturate() {
+        let largest: Int64 = 9_223_372_036_854_774_784     // 2^63 − 1024, the largest double below 2^63
+        for x in [0x1p63, 9.3e18, 1e300, .greatestFiniteMagnitude, .infinity] {
+            #expect(SeededRandom.nanoseconds(x) == largest, "\(x)")
+            #expect(SeededRandom.nanoseconds(-x) == -largest, "\(-x)")
+        }
+        #expect(SeededRandom.nanoseconds(Double(largest)) == largest)
+        #expect(SeededRandom.nanoseconds(.nan) == largest)
+    }
+
     @Test(arguments: [KeyDistribution.uniform, .zipf(0.8), .zipf(1.1), .zipf(2)])
     func samplerDrawBySeedIsTheGeneratorsDraw(_ distribution: KeyDistribution) {
         var rng = SeededRandom(seed: 5)

@@ -77,6 +77,57 @@ struct DriveAndLookTests {
         #expect(message("WATCH SHOW QUEUES FOR 1s SPEED 0x;") == "SPEED must be positive, found 0x")
     }
 
+    /// SPEED is a thousandth to a million times real time, and a paced WATCH takes at most
+    /// an hour of wall time: `SPEED 1e-20x` trapped converting its wall time to UInt64, and
+    /// `SPEED 0.0001x` slept for hours.
+    @Test func watchSpeedIsBounded() {
+        #expect(rendered("WATCH SHOW seed EVERY 1s FOR 1s SPEED 1e-20x;") == """
+            ERROR: SPEED must be between 0.001x and 1000000x, found 1e-20x
+            LINE 1: WATCH SHOW seed EVERY 1s FOR 1s SPEED 1e-20x;
+                                                          ^^^^^^
+            HINT: 1x is real time; without SPEED, WATCH runs as fast as it can
+            """)
+        #expect(message("WATCH SHOW seed FOR 1s SPEED 0.0001x;") == "SPEED must be between 0.001x and 1000000x, found 0.0001x")
+        #expect(message("WATCH SHOW seed FOR 1s SPEED 2000000;") == "SPEED must be between 0.001x and 1000000x, found 2000000")
+        #expect(rendered("WATCH SHOW seed SPEED 0.5x EVERY 1s FOR 1h;") == """
+            ERROR: WATCH at SPEED 0.5x would take 7200s of wall time: at most 1h
+            LINE 1: WATCH SHOW seed SPEED 0.5x EVERY 1s FOR 1h;
+                                          ^^^^
+            HINT: a higher SPEED or a shorter FOR; without SPEED, WATCH runs as fast as it can
+            """)
+        #expect(message("WATCH SHOW seed EVERY 2562047h FOR 1s SPEED 1000000x;")
+                == "WATCH at SPEED 1000000x would take 9223.369s of wall time: at most 1h")
+        guard case .watch(_, _, 3_600_000_000_000, 1)? = statement("WATCH SHOW seed FOR 1h SPEED 1x;") else {
+            Issue.record("an hour at 1x"); return
+        }
+        guard case .watch(_, _, _, 0.001)? = statement("WATCH SHOW seed EVERY 1ms FOR 3s SPEED 0.001x;") else {
+            Issue.record("the slowest speed"); return
+        }
+    }
+
+    /// RUN, STEP and WATCH keep the range of the duration that decides how far they run, for
+    /// the session's error at the end of virtual time.
+    @Test func drivingStatementsKeepTheirDurationsRange() {
+        let cases = [("RUN 2562047h;", "2562047h"), ("STEP '10s';", "'10s'"), ("WATCH SHOW LAG EVERY 1s FOR 10h;", "10h"),
+                     ("WATCH SHOW LAG EVERY 10h FOR 1s;", "10h"), ("WATCH SHOW LAG FOR 5s;", "5s")]
+        for (sql, value) in cases {
+            #expect(text(parsed(sql).first?.valueRange, in: sql) == value, "\(sql)")
+        }
+        #expect(parsed("STEP 10;").first?.valueRange == nil)
+    }
+
+    /// One INJECT appends at most a billion rows: `INJECT 9223372036854775807` overflowed the
+    /// log's end offset.
+    @Test func injectIsBounded() {
+        guard case .inject(1_000_000_000, _, nil)? = statement("INJECT 1000000000 INTO s;") else { Issue.record("a billion rows"); return }
+        #expect(rendered("INJECT 9223372036854775807 INTO s;") == """
+            ERROR: INJECT appends at most 1000000000 rows at a time, found 9223372036854775807
+            LINE 1: INJECT 9223372036854775807 INTO s;
+                           ^^^^^^^^^^^^^^^^^^^
+            HINT: inject in several statements, or give the source a rate
+            """)
+    }
+
     /// README: `WATCH statement EVERY 200ms FOR 10s [SPEED 1x] -- repeat a SHOW, SELECT or PLOT`.
     @Test func watchRepeatsAnyStatementThatReads() {
         let select = "WATCH SELECT * FROM spend ORDER BY total DESC LIMIT 1 EVERY 500ms FOR 1s;"

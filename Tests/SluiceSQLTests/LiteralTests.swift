@@ -92,6 +92,27 @@ struct LiteralTests {
         #expect(failure(Literals.parseRate("10/parsec")) == "invalid rate '10/parsec'")
     }
 
+    /// A rate, a ramp's target and a sink's throughput go up to `Limits.maxRate`; a cost up
+    /// to an hour; a Zipf exponent up to 100. Past them the engine overflowed.
+    @Test func valuesPastTheLimits() throws {
+        #expect(try Literals.parseRate("1e8").get() == 100_000_000)
+        #expect(try Literals.parseRate("6e9/m").get() == 100_000_000)
+        #expect(failure(Literals.parseRate("1e19")) == "rate '1e19' is out of range: expected 0 to 100000000 rows per second")
+        #expect(failure(Literals.parseRate("6000000001/m")) == "rate '6000000001/m' is out of range: expected 0 to 100000000 rows per second")
+        #expect(try Literals.parsePattern("ramp(to=1e8, over=1s)").get() == .ramp(to: 100_000_000, over: 1_000_000_000))
+        #expect(failure(Literals.parsePattern("ramp(to=1e308, over=1s)"))
+                == "rate '1e308' is out of range: expected 0 to 100000000 rows per second")
+        #expect(try Literals.parseCost("uniform(0s,1h)").get() == .uniform(low: 0, high: 3_600_000_000_000))
+        #expect(try Literals.parseCost("exp(60m)").get() == .exponential(mean: 3_600_000_000_000))
+        for cost in ["exp(100000h)", "uniform(1h,100000h)", "61m", "fixed(3600.000000001s)"] {
+            #expect(failure(Literals.parseCost(cost)) == "cost '\(cost)' is out of range: a cost is at most 1h")
+        }
+        #expect(failure(OptionValue.duration(7_200_000_000_000, text: "2h").cost()) == "cost '2h' is out of range: a cost is at most 1h")
+        #expect(try Literals.parseKeyDistribution("zipf(100)").get() == .zipf(100))
+        #expect(failure(Literals.parseKeyDistribution("zipf(1e20)")) == "zipf exponent must be at most 100, found '1e20'")
+        #expect(failure(Literals.parseKeyDistribution("zipf(1e400)")) == "zipf exponent must be a number above 0, found '1e400'")
+    }
+
     @Test func optionValues() throws {
         #expect(try OptionValue.duration(30_000_000_000, text: "30s").duration().get() == 30_000_000_000)
         #expect(try OptionValue.string("30s").duration().get() == 30_000_000_000)

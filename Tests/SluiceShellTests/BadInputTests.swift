@@ -221,6 +221,114 @@ struct BadInputTests {
         expectStillWorks(s)
     }
 
+    // MARK: Numbers past the limits
+
+    /// A DOUBLE from 9.2 × 10^15 on trapped when shown (converted to Int64): in a query's
+    /// constant, a computed column, or the message refusing it.
+    @Test func hugeDoublesAreShown() {
+        let s = session("CREATE TABLE t (a INT, b DOUBLE) WITH (rows = 1);")
+        #expect(s.execute("SELECT a FROM t WHERE b < 1e16;").ok)
+        #expect(s.execute("SELECT b * 1e16 AS x FROM t;").ok)
+        let plan = s.execute("EXPLAIN CREATE MATERIALIZED VIEW v AS SELECT a FROM t WHERE b < 1.5e300;")
+        #expect(plan.output.contains("StreamFilter { predicate: b < 1.5e300 }"))
+        let before = s.visibleState
+        #expect(s.run("CREATE SOURCE x (a INT) WITH (rate = 1e19);") == """
+            ERROR: invalid rate for source x: rate '1e19' is out of range: expected 0 to 100000000 rows per second
+            LINE 1: CREATE SOURCE x (a INT) WITH (rate = 1e19);
+                                                         ^^^^
+
+            """)
+        #expect(s.run("CREATE SOURCE x (a INT) WITH (pattern = 'ramp(to=1e308, over=1s)');").hasPrefix(
+            "ERROR: invalid pattern for source x: rate '1e308' is out of range: expected 0 to 100000000 rows per second\n"))
+        #expect(s.run("CREATE SOURCE x (a INT) WITH (key_skew = 'zipf(1e20)');").hasPrefix(
+            "ERROR: invalid key_skew for source x: zipf exponent must be at most 100, found '1e20'\n"))
+        #expect(s.run("CREATE SINK k FROM t WITH (throughput = 1e20);").hasPrefix(
+            "ERROR: invalid throughput for sink k: rate '1e20' is out of range: expected 0 to 100000000 rows per second\n"))
+        #expect(s.visibleState == before)
+        expectStillWorks(s)
+    }
+
+    /// At the limits, everything shows: DESCRIBE, SHOW SOURCES and EXPLAIN of the largest rate,
+    /// ramp target, throughput and Zipf exponent.
+    @Test func theLargestValuesAreShown() {
+        let s = session("""
+            CREATE SOURCE x (a INT) WITH (rate = 1e8, key_skew = 'zipf(100)', pattern = 'ramp(to=1e8, over=1s)');
+            CREATE SINK k FROM x WITH (throughput = 1e8);
+            """)
+        #expect(s.run("DESCRIBE x;").contains("rate 100000000 rows/s, ramp(to=100000000, over=1s)"))
+        #expect(s.run("DESCRIBE x;").contains("zipf(100)"))
+        #expect(s.run("DESCRIBE k;").contains("writes 100000000 rows/s"))
+        #expect(s.run("EXPLAIN k;").contains("throughput: 100000000 rows/s"))
+        #expect(s.execute("SHOW SOURCES;").ok)
+    }
+
+    /// A cost past an hour per row is refused: `exp(100000h)` drew costs past Int64.max.
+    @Test func costsAreBounded() {
+        let s = session("CREATE SOURCE s (k INT); INJECT 1000 INTO s;")
+        let before = s.visibleState
+        #expect(s.run("CREATE MATERIALIZED VIEW v AS SELECT k FROM s WITH (cost = 'exp(100000h)');") == """
+            ERROR: invalid cost for materialized view v: cost 'exp(100000h)' is out of range: a cost is at most 1h
+            LINE 1: CREATE MATERIALIZED VIEW v AS SELECT k FROM s WITH (cost = 'exp(100000h)');
+                                                                               ^^^^^^^^^^^^^^
+            HINT: accepted forms: '20us', 'exp(20us)' or 'uniform(5us,40us)'
+
+            """)
+        for cost in ["'uniform(1h,100000h)'", "2h"] {
+            #expect(s.run("CREATE MATERIALIZED VIEW v AS SELECT k FROM s WITH (cost = \(cost));").hasPrefix("ERROR: invalid cost"))
+        }
+        #expect(s.run("ALTER SOURCE s SET (poll_cost = 'exp(2h)');").hasPrefix("ERROR: invalid poll_cost"))
+        #expect(s.visibleState == before)
+        #expect(s.run("CREATE MATERIALIZED VIEW v AS SELECT k FROM s WITH (cost = 'exp(1h)'); RUN 1s;")
+                == "CREATE MATERIALIZED VIEW (1 fragment, 1 actor)\nRUN 1s: now 1.000s\n")
+    }
+
+    /// A sink whose writes would outlast virtual time (a vanishing throughput, the longest
+    /// latency) runs; before, a write's end overflowed the clock.
+    @Test func aSinkThatWouldWriteForeverRuns() {
+        let s = session("CREATE SOURCE s (k INT); INJECT 100 INTO s;")
+        #expect(s.execute("CREATE SINK k FROM s WITH (throughput = 1e-300, batch = 100, latency = 2562047h, cost = 'exp(1h)');").ok)
+        #expect(s.run("RUN 10s;") == "RUN 10s: now 10.000s\n")
+        expectStillWorks(s)
+    }
+
+    /// Virtual time ends at 100 years: a RUN, STEP or WATCH past it is refused, with the caret
+    /// on the duration, and changes nothing. Before, the clock overflowed.
+    @Test func virtualTimeHasAnEnd() {
+        let s = session("RUN 1h;")
+        let before = s.visibleState
+        #expect(s.run("RUN 2562047h;") == """
+            ERROR: RUN would run virtual time past its end, 876000h (100 years)
+            LINE 1: RUN 2562047h;
+                        ^^^^^^^^
+            HINT: virtual time is at 3600.000s: 3153596400s are left
+
+            """)
+        #expect(s.run("STEP 876000h;").hasPrefix("ERROR: STEP would run virtual time past its end, 876000h (100 years)\n"))
+        #expect(s.run("WATCH SHOW LAG EVERY 2562047h FOR 2562047h;") == """
+            ERROR: WATCH would run virtual time past its end, 876000h (100 years)
+            LINE 1: WATCH SHOW LAG EVERY 2562047h FOR 2562047h;
+                                                      ^^^^^^^^
+            HINT: virtual time is at 3600.000s: 3153596400s are left
+
+            """)
+        #expect(s.visibleState == before)
+        expectStillWorks(s)
+    }
+
+    /// SPEED is bounded, and so is the wall time a paced WATCH sleeps: `SPEED 1e-20x` trapped
+    /// converting its sleep to UInt64, and `SPEED 0.0001x` slept for hours, even in batch.
+    @Test func watchSpeedIsBounded() {
+        let s = session()
+        var slept: UInt64 = 0
+        s.hooks.sleep = { slept += $0 }
+        #expect(s.run("WATCH SHOW seed EVERY 1s FOR 1s SPEED 1e-20x;").hasPrefix("ERROR: SPEED must be between 0.001x and 1000000x, found 1e-20x\n"))
+        #expect(s.run("WATCH SHOW seed EVERY 1s FOR 1s SPEED 0.0001x;").hasPrefix("ERROR: SPEED must be between 0.001x and 1000000x"))
+        #expect(s.run("WATCH SHOW seed EVERY 1s FOR 2h SPEED 1x;").hasPrefix("ERROR: WATCH at SPEED 1x would take 7200s of wall time: at most 1h\n"))
+        #expect(slept == 0)
+        #expect(s.execute("WATCH SHOW seed EVERY 1ms FOR 3ms SPEED 0.001x;").ok)
+        #expect(slept > 2_000_000_000 && slept <= 3_000_000_000, "three frames of a second each, less the time they took")
+    }
+
     // MARK: Many statements
 
     @Test func aPasteOfFiveHundredStatementsRunsThemAll() {

@@ -26,11 +26,14 @@ public enum VirtualTime {
         return "\(whole).\(String(repeating: "0", count: 3 - fracText.count))\(fracText)s"
     }
 
-    /// A number without a trailing `.0`, at most three decimals.
+    /// A number without a trailing `.0`, at most three decimals. From 10^15 on (sixteen
+    /// digits, all a double keeps) the shortest exponent form that reads back exactly
+    /// (`1e16`, `-2.5e300`), as PostgreSQL shows a double; below, thousandths fit an Int64.
     public static func formatNumber(_ x: Double) -> String {
         if x.isNaN { return "NaN" }
         if x.isInfinite { return x > 0 ? "Infinity" : "-Infinity" }
-        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+        if abs(x) >= 1e15 { return exponentForm(x) }
+        if x == x.rounded() { return String(Int64(x)) }
         var text = String(Int64((x * 1000).rounded()))
         let negative = text.hasPrefix("-")
         if negative { text.removeFirst() }
@@ -39,6 +42,19 @@ public enum VirtualTime {
         let whole = String(text.dropLast(3))
         while frac.hasSuffix("0") { frac.removeLast() }
         return (negative ? "-" : "") + whole + (frac.isEmpty ? "" : "." + frac)
+    }
+
+    /// `1e16`, `1.5e300`: Swift's shortest round-trip digits, the point after the first. Swift
+    /// writes `1e+16` from 2^53 on but `1000000000000000.5` below: the same digits either way.
+    private static func exponentForm(_ x: Double) -> String {
+        let text = "\(x.magnitude)"
+        let mantissa = text.prefix { $0 != "e" }
+        let written = Int(text.dropFirst(mantissa.count + 1)) ?? 0
+        let whole = mantissa.prefix { $0 != "." }
+        var digits = mantissa.filter { $0 != "." }
+        while digits.count > 1, digits.hasSuffix("0") { digits.removeLast() }
+        let rest = digits.dropFirst()
+        return (x < 0 ? "-" : "") + digits.prefix(1) + (rest.isEmpty ? "" : "." + rest) + "e\(written + whole.count - 1)"
     }
 
     private static func formatScaled(_ v: UInt64, scale: UInt64) -> String {

@@ -122,21 +122,28 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 
     /// `Int64(x.rounded())` (half away from zero) without the call to libm's `round`: the
     /// truncation plus one when the fraction, exact in binary floating point, is at least ½.
-    /// For |x| < 2^63; costs are far below that.
+    /// Saturating: from 2^63 on (and for infinity and NaN) it gives the largest double below
+    /// 2^63, with x's sign, so that no draw traps whatever the parameters. Validated costs
+    /// stay far below; a sink's write at a vanishing throughput does not.
     ///
     /// Branch-free: whether a drawn cost rounds up is a coin toss, and a branch on it
     /// mispredicts every other draw, flushing the work in flight (measured: 22 → 7 ns per
     /// `exp` draw). The sign of `fraction − ½` is exact (Sterbenz's lemma above ¼, and no
-    /// rounding reaches zero below), so its sign bit is the comparison.
+    /// rounding reaches zero below), so its sign bit is the comparison. The saturation is a
+    /// `min` (NaN compares false and takes the bound), no branch either.
     @inline(__always)
     static func nanoseconds(_ x: Double) -> Int64 {
-        let magnitude = abs(x)
+        let magnitude = min(Self.largestNanoseconds, abs(x))
         let whole = Int64(magnitude)
         let roundsUp = Int64(bitPattern: ~(magnitude - Double(whole) - 0.5).bitPattern >> 63)
         let rounded = whole &+ roundsUp
         let sign = Int64(bitPattern: x.bitPattern) >> 63
         return (rounded ^ sign) &- sign
     }
+
+    /// The largest double below 2^63 (2^63 − 1024), where `nanoseconds` saturates; a
+    /// literal, so the hot path reads a constant.
+    static let largestNanoseconds: Double = 0x1.fffffffffffffp62
 
     /// The sum of `count` draws of `spec`, in nanoseconds, drawn in as few steps as the
     /// distribution allows.

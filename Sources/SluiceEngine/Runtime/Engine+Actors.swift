@@ -242,15 +242,17 @@ extension Engine {
         }
         var duration = setup &+ actor.costs.totalCost(actor.cost, rows: rows)
         if let sink = actor.sink {
-            duration += sink.latency
+            duration = duration.addingSaturated(sink.latency)
             if let throughput = sink.throughput, throughput > 0 {
-                duration += SeededRandom.nanoseconds(Double(rows) / throughput * 1e9)
+                duration = duration.addingSaturated(SeededRandom.nanoseconds(Double(rows) / throughput * 1e9))
             }
         } else if !output.isEmpty {
             actor.pendingOutput = consume output
         }
         actor.setStatus(.busy, now: now)
-        events.schedule(.actorDone, at: now + max(0, duration), target: actor.id)
+        // Work that would outlast virtual time (a write at a vanishing throughput) ends with
+        // it: the clock, never past its end, plus at most that much still fits an Int64.
+        events.schedule(.actorDone, at: now + min(max(0, duration), Limits.maxVirtualTime), target: actor.id)
     }
 
     @inline(__always)
@@ -266,5 +268,14 @@ extension Engine {
             dispatch(actor, output)
         }
         run(actor)
+    }
+}
+
+extension Int64 {
+    /// `self + other`, or the bound it passed: a sum of durations that cannot wrap around.
+    @inline(__always)
+    func addingSaturated(_ other: Int64) -> Int64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
     }
 }

@@ -243,7 +243,8 @@ extension Engine {
 
     // MARK: Stepping
 
-    /// Runs until the oldest in-flight barrier completes, at most `limit` of virtual time.
+    /// Runs until the oldest in-flight barrier completes, at most `limit` of virtual time
+    /// (and never past its end, `Limits.maxVirtualTime`).
     /// `progress`, when given, is called every few thousand events with the virtual time and
     /// the deadline (the engine has no wall clock; the caller decides whether to show it).
     public func stepBarrier(limit: Int64 = 600 * VirtualTime.second, cancel: CancellationFlag? = nil,
@@ -253,7 +254,7 @@ extension Engine {
         if let sink = neverCollecting(inFlight[0]) {
             return .stalled("barrier \(target) cannot complete: sink \(sink.name) has throughput 0 and never takes its input")
         }
-        let deadline = now + limit
+        let deadline = now + min(max(0, limit), Limits.maxVirtualTime - now)
         var count = 0
         // Epochs complete in order: the target is done once it is no longer the oldest in flight.
         while inFlight.first?.epoch == target {

@@ -23,7 +23,8 @@ extension Engine {
             .invalidOption(object: what, option: option, value: value, reason: reason)
         }
         guard spec.schema.count > 0 else { throw bad("columns", "()", "a source needs at least one column") }
-        guard spec.rate >= 0, spec.rate.isFinite else { throw bad("rate", VirtualTime.formatNumber(spec.rate), "must be 0 or more rows per second") }
+        guard spec.rate >= 0 else { throw bad("rate", VirtualTime.formatNumber(spec.rate), "must be 0 or more rows per second") }
+        guard spec.rate <= Limits.maxRate else { throw bad("rate", VirtualTime.formatNumber(spec.rate), Engine.tooFast) }
         guard spec.partitions >= 1, spec.partitions <= 1024 else { throw bad("partitions", String(spec.partitions), "must be between 1 and 1024") }
         guard spec.keys >= 1 else { throw bad("keys", String(spec.keys), "must be at least 1") }
         guard spec.keyColumn >= 0, spec.keyColumn < spec.schema.count else { throw bad("key", String(spec.keyColumn), "no such column") }
@@ -32,6 +33,10 @@ extension Engine {
         guard spec.tableRows >= 0 else { throw bad("rows", String(spec.tableRows), "must be 0 or more") }
         try validateCost(spec.cost, object: what)
         try validateCost(spec.pollCost, object: what, option: "poll_cost")
+        if case .zipf(let s) = spec.keyDistribution, !(s > 0 && s <= Limits.maxZipfExponent) {
+            throw bad("key_skew", spec.keyDistribution.description,
+                      "the exponent must be above 0 and at most \(VirtualTime.formatNumber(Limits.maxZipfExponent))")
+        }
         switch spec.pattern {
         case .constant, .poisson: break
         case .burst(let on, let off):
@@ -39,9 +44,10 @@ extension Engine {
         case .sine(let period):
             guard period > 0 else { throw bad("pattern", spec.pattern.description, "the period must be positive") }
         case .ramp(let target, let over):
-            guard target >= 0, target.isFinite, over > 0 else {
+            guard target >= 0, over > 0 else {
                 throw bad("pattern", spec.pattern.description, "the target must be 0 or more rows per second and the span positive")
             }
+            guard target <= Limits.maxRate else { throw bad("pattern", spec.pattern.description, "the target " + Engine.tooFast) }
         }
     }
 
@@ -66,11 +72,19 @@ extension Engine {
         scheduleGeneratorTickIfNeeded()
     }
 
-    /// Appends `rows` rows to the source's log now (`INJECT`).
+    /// Appends `rows` rows to the source's log now (`INJECT`): at most `Limits.maxInjectRows`
+    /// at a time, and never past `Limits.maxLogRows` in the log's life.
     public func inject(_ rows: Int, into name: String, partition: Int? = nil) throws(EngineError) {
         guard let id = sourceIndex[name] else { throw .unknownObject(kind: "source", name: name) }
         let log = sources[id]
         guard rows >= 0 else { throw .invalidOption(object: "INJECT", option: "rows", value: String(rows), reason: "must be 0 or more") }
+        guard rows <= Limits.maxInjectRows else {
+            throw .invalidOption(object: "INJECT", option: "rows", value: String(rows), reason: "must be at most \(Limits.maxInjectRows)")
+        }
+        guard Int64(rows) <= Limits.maxLogRows - log.generated else {
+            throw .invalidOption(object: "source \(name)", option: "rows", value: String(rows),
+                                 reason: "its log holds \(log.generated) rows, and INJECT fills a log to at most \(Limits.maxLogRows)")
+        }
         if let p = partition, p < 0 || p >= log.partitions.count {
             throw .invalidPartition(source: name, partition: p, partitions: log.partitions.count)
         }
@@ -182,9 +196,17 @@ extension Engine {
             throw .invalidOption(object: object, option: option, value: cost.description, reason: "must not be negative")
         case .uniform(let a, let b) where a < 0 || b < a:
             throw .invalidOption(object: object, option: option, value: cost.description, reason: "needs 0 ≤ low ≤ high")
+        case .fixed(let ns) where ns > Limits.maxCost,
+             .exponential(let ns) where ns > Limits.maxCost,
+             .uniform(_, let ns) where ns > Limits.maxCost:
+            throw .invalidOption(object: object, option: option, value: cost.description,
+                                 reason: "must be at most \(VirtualTime.format(Limits.maxCost))")
         default: break
         }
     }
+
+    /// Why a rate, a ramp's target or a sink's throughput above `Limits.maxRate` is refused.
+    static let tooFast = "must be at most \(VirtualTime.formatNumber(Limits.maxRate)) rows per second"
 
     /// FNV-1a: a hash of a name that is the same in every process (unlike `hashValue`).
     static func stableHash(_ s: String) -> UInt64 {

@@ -41,8 +41,9 @@ extension Engine {
             }
             for op in fragment.operators {
                 if case .sink(let sink) = op {
-                    if let t = sink.throughput, t < 0 || !t.isFinite {
-                        throw .invalidOption(object: "sink \(spec.name)", option: "throughput", value: VirtualTime.formatNumber(t), reason: "must be 0 or more rows per second")
+                    if let t = sink.throughput, !(t >= 0) || t > Limits.maxRate {
+                        throw .invalidOption(object: "sink \(spec.name)", option: "throughput", value: VirtualTime.formatNumber(t),
+                                             reason: t > Limits.maxRate ? Engine.tooFast : "must be 0 or more rows per second")
                     }
                     guard sink.batch >= 1 else {
                         throw .invalidOption(object: "sink \(spec.name)", option: "batch", value: String(sink.batch), reason: "must be at least 1")

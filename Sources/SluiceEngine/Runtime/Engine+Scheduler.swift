@@ -2,13 +2,14 @@
 /// became ready), in the order it was caused.
 extension Engine {
     /// Processes the next event and everything it makes ready at the same instant.
-    /// Returns a one-line description of the event, or nil when nothing is scheduled.
+    /// Returns a one-line description of the event, or nil when nothing is scheduled before
+    /// the end of virtual time (`Limits.maxVirtualTime`).
     /// Events with nothing to do are not steps: consumer timers `absorbsTimer` takes, and the
     /// end of work of an actor that was dropped or rescaled away.
     @discardableResult
     public func step() -> String? {
         drainReady()
-        while let event = events.pop() {
+        while let next = events.nextTime, next <= Limits.maxVirtualTime, let event = events.pop() {
             if event.kind.isConsumerTimer && absorbsTimer(event) { continue }
             if event.kind == .actorDone && !withActor(Int(event.target), { $0.alive && $0.status == .busy }) { continue }
             sampleUpTo(event.time)
@@ -20,15 +21,18 @@ extension Engine {
         return nil
     }
 
-    /// Advances virtual time by `duration`, processing every event due on the way.
+    /// Advances virtual time by `duration`, processing every event due on the way; at the
+    /// end of virtual time (`Limits.maxVirtualTime`) it stops.
     @discardableResult
     public func advance(by duration: Int64, cancel: CancellationFlag? = nil) -> RunOutcome {
-        run(until: now + max(0, duration), cancel: cancel)
+        run(until: now + min(max(0, duration), Limits.maxVirtualTime - now), cancel: cancel)
     }
 
-    /// Processes every event up to virtual time `deadline`, then sets the clock to it.
+    /// Processes every event up to virtual time `deadline`, then sets the clock to it. A
+    /// deadline past the end of virtual time (`Limits.maxVirtualTime`) stops there.
     @discardableResult
     public func run(until deadline: Int64, cancel: CancellationFlag? = nil) -> RunOutcome {
+        let deadline = min(deadline, Limits.maxVirtualTime)
         drainReady()
         var count = 0
         while true {

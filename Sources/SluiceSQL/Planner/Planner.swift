@@ -123,7 +123,7 @@ public struct Planner {
             }
             spec.keyColumn = index
         }
-        if let rate = try o.get("rate", { $0.rate() }) { spec.rate = try Planner.checkRate(rate, at: o.range("rate")) }
+        if let rate = try o.get("rate", { $0.rate() }) { spec.rate = rate }
         if let pattern = try o.get("pattern", { $0.pattern() }) { spec.pattern = pattern }
         if let keys = try o.get("keys", { $0.integer(in: 1...100_000_000) }) { spec.keys = keys }
         if let skew = try o.get("key_skew", { $0.keyDistribution() }) { spec.keyDistribution = skew }
@@ -165,7 +165,7 @@ public struct Planner {
             }
             spec.partitions = partitions
         }
-        if let rate = try o.get("rate", { $0.rate() }) { spec.rate = try Planner.checkRate(rate, at: o.range("rate")) }
+        if let rate = try o.get("rate", { $0.rate() }) { spec.rate = rate }
         if let pattern = try o.get("pattern", { $0.pattern() }) { spec.pattern = pattern }
         if let keys = try o.get("keys", { $0.integer(in: 1...100_000_000) }) { spec.keys = keys }
         if let skew = try o.get("key_skew", { $0.keyDistribution() }) { spec.keyDistribution = skew }
@@ -173,14 +173,6 @@ public struct Planner {
         if let cost = try o.get("cost", { $0.cost() }) { spec.cost = cost }
         if let cost = try o.get("poll_cost", { $0.cost() }) { spec.pollCost = cost }
         return spec
-    }
-
-    /// Rates above 100 million rows per second would take hours of wall time per virtual second.
-    static func checkRate(_ rate: Double, at range: SourceRange?) throws(SQLError) -> Double {
-        guard rate <= 100_000_000 else {
-            throw SQLError("rate \(VirtualTime.formatNumber(rate)) is out of range: expected 0 to 100000000 rows per second", at: range)
-        }
-        return rate
     }
 
     static func engineType(_ type: ColumnType) -> SluiceEngine.ColumnType {
