@@ -98,7 +98,9 @@ extension Session {
         let slice = max(VirtualTime.millisecond, min(100 * VirtualTime.millisecond, duration / 20 + 1))
         var outcome = RunOutcome.completed
         while engine.now < target {
-            let end = min(target, engine.now + slice)
+            // Nothing happens before the next event: an idle stretch is one slice, however
+            // long (a RUN of years over an idle engine takes no time).
+            let end = min(target, max(engine.now + slice, engine.nextEventTime ?? target))
             if let stop = replayStop, stop < end {
                 // A replayed cell that was cancelled: stop where Ctrl-C stopped it.
                 engine.run(until: max(stop, engine.now))

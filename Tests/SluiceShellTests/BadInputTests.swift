@@ -313,6 +313,10 @@ struct BadInputTests {
             """)
         #expect(s.visibleState == before)
         expectStillWorks(s)
+        // Up to the end it runs, and an idle engine crosses the years at once (RUN went in
+        // 100 ms slices: 3 × 10^10 of them).
+        #expect(s.run("RUN 875999h;") == "RUN 3153596400s: now 3153600000.000s\n")
+        #expect(s.run("RUN 1ns;").hasPrefix("ERROR: RUN would run virtual time past its end"))
     }
 
     /// SPEED is bounded, and so is the wall time a paced WATCH sleeps: `SPEED 1e-20x` trapped
