@@ -227,6 +227,10 @@ extension Session {
         } else {
             variable.reset(&settings)
         }
+        if let e = SessionVariables.conflict(changing: variable.name, in: settings) {
+            let what = value == nil ? "cannot reset parameter \"\(name.name)\" to its default" : "invalid value for parameter \"\(name.name)\""
+            throw SQLError("\(what): \(e.message)", at: valueRange ?? name.range, hint: e.hint)
+        }
         let before = variable.value(in: engine.settings)
         do {
             try engine.apply(settings)

@@ -244,9 +244,10 @@ struct SessionErrorTests {
                                      ^
             """)
         expectFailure("SET exchange_batched_permits = 5000;", """
-            ERROR: invalid value 5000 for exchange_batched_permits: must be at least 1 and below exchange_initial_permits
+            ERROR: invalid value for parameter "exchange_batched_permits": 5000 is not below exchange_initial_permits (2048)
             LINE 1: SET exchange_batched_permits = 5000;
                                                    ^^^^
+            HINT: raise exchange_initial_permits above 5000 first
             """)
         expectFailure("SET flow_control = 'credt';", """
             ERROR: invalid value for parameter "flow_control": invalid value 'credt' for flow_control
@@ -254,6 +255,31 @@ struct SessionErrorTests {
                                        ^^^^^^^
             HINT: did you mean credit? accepted: credit, permits, tcp, unbounded, drop_tail, drop_head
             """)
+    }
+
+    /// Two variables bound by a rule: the error names the one being set, with its value,
+    /// and says which to change first (it used to name the other, with the other's value).
+    @Test func settingOneOfTwoBoundVariablesNamesIt() {
+        expectFailure("SET exchange_initial_permits = 64;", """
+            ERROR: invalid value for parameter "exchange_initial_permits": 64 is not above exchange_batched_permits (256)
+            LINE 1: SET exchange_initial_permits = 64;
+                                                   ^^
+            HINT: lower exchange_batched_permits below 64 first
+            """)
+        expectFailure("SET buffers_per_channel = 0;", setup: "SET floating_buffers_per_gate = 0;", """
+            ERROR: invalid value for parameter "buffers_per_channel": 0 leaves a gate without buffers: floating_buffers_per_gate is 0 too
+            LINE 1: SET buffers_per_channel = 0;
+                                              ^
+            HINT: raise floating_buffers_per_gate first: an input gate needs at least one buffer
+            """)
+        expectFailure("RESET exchange_initial_permits;", setup: "SET exchange_initial_permits = 4096; SET exchange_batched_permits = 3000;", """
+            ERROR: cannot reset parameter "exchange_initial_permits" to its default: 2048 is not above exchange_batched_permits (3000)
+            LINE 1: RESET exchange_initial_permits;
+                          ^^^^^^^^^^^^^^^^^^^^^^^^
+            HINT: lower exchange_batched_permits below 2048 first
+            """)
+        let s = session()
+        #expect(s.run("SET exchange_batched_permits = 32; SET exchange_initial_permits = 64;") == "SET\nSET\n", "in the hint's order, both work")
     }
 
     // MARK: Unsupported SQL
