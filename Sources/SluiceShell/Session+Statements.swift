@@ -131,7 +131,11 @@ extension Session {
         case .plot(let series, let last):
             return try plot(series, last: last)
         case .help(let topic):
-            return [.text(Help.text(topic: topic))]
+            guard let text = Help.text(topic: topic) else {
+                let unknown = Help.unknown(topic ?? "")
+                throw SQLError(unknown.message, at: parsed.valueRange, hint: unknown.hint)
+            }
+            return [.text(text)]
         }
     }
 

@@ -52,6 +52,27 @@ struct BadInputTests {
         expectStillWorks(s)
     }
 
+    @Test func helpOnAnUnknownTopicFails() {
+        let s = session()
+        let topics = "topics: flow_control, credit, permits, tcp, kafka, barriers, metrics, notebook"
+        let dot = s.execute(".help bogus")
+        #expect(!dot.ok)
+        #expect(dot.output == "ERROR: no help on bogus\nHINT: \(topics)\n")
+        #expect(s.run(".help credt") == "ERROR: no help on credt\nHINT: did you mean credit? \(topics)\n")
+        let statement = s.execute("HELP nope;")
+        #expect(!statement.ok)
+        #expect(statement.output == """
+            ERROR: no help on nope
+            LINE 1: HELP nope;
+                         ^^^^
+            HINT: \(topics)
+
+            """)
+        let (_, ok) = ScriptRunner(session: s, echo: false).run(".help barriers\nHELP bogus;\n")
+        #expect(!ok, "a script with an unknown help topic fails")
+        #expect(s.execute(".help kafka").ok && s.execute("HELP kafka;").ok)
+    }
+
     // MARK: Unterminated input at the end of a script
 
     @Test func anUnterminatedStringAtTheEndOfAScript() {

@@ -379,6 +379,15 @@ struct SessionErrorTests {
             """)
     }
 
+    @Test func plotOfAnArgumentASeriesDoesNotTake() {
+        expectFailure("PLOT barrier_latency(big);", """
+            ERROR: barrier_latency takes no argument
+            LINE 1: PLOT barrier_latency(big);
+                                         ^^^
+            HINT: PLOT barrier_latency plots every barrier, whichever source it started from
+            """)
+    }
+
     @Test func dropOfTheWrongKind() {
         expectFailure("DROP SINK spend;", """
             ERROR: "spend" is not a sink
