@@ -379,6 +379,125 @@ struct SessionErrorTests {
             """)
     }
 
+    // MARK: ALTER
+
+    @Test func alterOfTheWrongKindOrOfNothing() {
+        expectFailure("ALTER SOURCE users SET (rate = 500);", """
+            ERROR: "users" is not a source
+            LINE 1: ALTER SOURCE users SET (rate = 500);
+                                 ^^^^^
+            HINT: it is a table: ALTER TABLE users SET (cost = '1ms')
+            """)
+        expectFailure("ALTER TABLE clicks SET (rate = 5);", """
+            ERROR: "clicks" is not a table
+            LINE 1: ALTER TABLE clicks SET (rate = 5);
+                                ^^^^^^
+            HINT: it is a source: ALTER SOURCE clicks SET (rate = 500)
+            """)
+        expectFailure("ALTER SOURCE spend SET (rate = 1);", """
+            ERROR: "spend" is not a source
+            LINE 1: ALTER SOURCE spend SET (rate = 1);
+                                 ^^^^^
+            HINT: it is a materialized view: ALTER MATERIALIZED VIEW spend SET PARALLELISM = 4
+            """)
+        expectFailure("ALTER SOURCE clickz SET (rate = 1);", """
+            ERROR: source "clickz" does not exist
+            LINE 1: ALTER SOURCE clickz SET (rate = 1);
+                                 ^^^^^^
+            HINT: did you mean clicks?
+            """)
+    }
+
+    /// A table is loaded once: ALTER TABLE changes only what reading it costs. (ALTER SOURCE
+    /// on a table used to turn it into a generator that repeated its primary keys.)
+    @Test func alterTableChangesOnlyItsCost() {
+        expectFailure("ALTER TABLE users SET (rate = 500);", """
+            ERROR: rate applies to sources, not tables: a table is a bounded log, loaded once
+            LINE 1: ALTER TABLE users SET (rate = 500);
+                                           ^^^^
+            HINT: ALTER TABLE changes only cost; generate rows with a source: CREATE SOURCE ... WITH (rate = 100)
+            """)
+        expectFailure("ALTER TABLE users SET (rows = 5);", """
+            ERROR: rows cannot be changed by ALTER TABLE: a table's rows are generated once, when it is created
+            LINE 1: ALTER TABLE users SET (rows = 5);
+                                           ^^^^
+            HINT: DROP TABLE users, then CREATE TABLE users ... WITH (...) again
+            """)
+        let s = session(standardCatalog)
+        #expect(s.run("ALTER TABLE users SET (cost = '1ms');") == "ALTER TABLE\n")
+        #expect(s.run("DESCRIBE users;").contains("cost 1ms per row"))
+        s.run("RUN 2s;")
+        #expect(s.run("SELECT count(*) AS n FROM users;").contains("│ 100 │"), "the table still holds its 100 rows")
+    }
+
+    @Test func alterSourceOfAnOptionFixedAtCreation() {
+        expectFailure("ALTER SOURCE clicks SET (seed = 3);", """
+            ERROR: seed cannot be changed by ALTER SOURCE: it is fixed when the source is created
+            LINE 1: ALTER SOURCE clicks SET (seed = 3);
+                                             ^^^^
+            HINT: DROP SOURCE clicks, then CREATE SOURCE clicks ... WITH (...) again
+            """)
+    }
+
+    /// ALTER's option errors are CREATE's, with the caret under the value.
+    @Test func alterPutsTheCaretUnderTheOptionAsCreateDoes() {
+        expectFailure("CREATE SOURCE c5 (a INT) WITH (retention = '0s');", """
+            ERROR: retention must be positive
+            LINE 1: CREATE SOURCE c5 (a INT) WITH (retention = '0s');
+                                                               ^^^^
+            """)
+        expectFailure("ALTER SOURCE clicks SET (retention = '0s');", """
+            ERROR: retention must be positive
+            LINE 1: ALTER SOURCE clicks SET (retention = '0s');
+                                                         ^^^^
+            """)
+        expectFailure("ALTER SOURCE clicks SET (partitions = 1);", """
+            ERROR: source clicks has 2 partitions: a partition count cannot be decreased
+            LINE 1: ALTER SOURCE clicks SET (partitions = 1);
+                                                          ^
+            HINT: Kafka adds partitions but never removes them
+            """)
+        expectFailure("ALTER SOURCE clicks SET pattern = 'burst(on=0s, off=1s)';", """
+            ERROR: invalid pattern for source clicks: burst on must be positive, found '0s'
+            LINE 1: ALTER SOURCE clicks SET pattern = 'burst(on=0s, off=1s)';
+                                                      ^^^^^^^^^^^^^^^^^^^^^^
+            HINT: accepted forms: 'constant', 'poisson', 'burst(on=1s, off=4s)', 'sine(period=10s)' or 'ramp(to=10000, over=30s)'
+            """)
+    }
+
+    /// A sink's options are fixed when it is created; a view changes only its parallelism.
+    @Test func alterOfASinkOrAView() {
+        let setup = standardCatalog + "\nCREATE SINK crm FROM spend WITH (batch = 1, latency = '5ms');"
+        expectFailure("ALTER SINK crm SET (batch = 5);", setup: setup, """
+            ERROR: ALTER SINK is not supported: a sink's options are fixed when it is created
+            LINE 1: ALTER SINK crm SET (batch = 5);
+                               ^^^
+            HINT: DROP SINK crm, then CREATE SINK crm ... WITH (batch = 5)
+            """)
+        expectFailure("ALTER SINK crm SET PARALLELISM = 2;", setup: setup, """
+            ERROR: SET PARALLELISM applies to materialized views only
+            LINE 1: ALTER SINK crm SET PARALLELISM = 2;
+                          ^^^^
+            HINT: a sink's parallelism is fixed when it is created: DROP SINK crm, then CREATE SINK crm ... WITH (parallelism = 4)
+            """)
+        expectFailure("ALTER SINK nope SET (batch = 5);", setup: setup, """
+            ERROR: sink "nope" does not exist
+            LINE 1: ALTER SINK nope SET (batch = 5);
+                               ^^^^
+            """)
+        expectFailure("ALTER SINK spend SET (batch = 5);", setup: setup, """
+            ERROR: "spend" is not a sink
+            LINE 1: ALTER SINK spend SET (batch = 5);
+                               ^^^^^
+            HINT: it is a materialized view: ALTER MATERIALIZED VIEW spend SET PARALLELISM = 4
+            """)
+        expectFailure("ALTER MATERIALIZED VIEW nope SET (cost = '1ms');", setup: setup, """
+            ERROR: materialized view "nope" does not exist
+            LINE 1: ALTER MATERIALIZED VIEW nope SET (cost = '1ms');
+                                            ^^^^
+            """)
+    }
+
     @Test func plotOfAnArgumentASeriesDoesNotTake() {
         expectFailure("PLOT barrier_latency(big);", """
             ERROR: barrier_latency takes no argument
