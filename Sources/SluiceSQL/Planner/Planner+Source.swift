@@ -35,6 +35,9 @@ extension Planner {
             }
             spec.keyColumn = index
         }
+        let keyType = schema.columns[spec.keyColumn].type
+        // A BOOLEAN key has two values, whatever the default number of keys.
+        if keyType == .boolean { spec.keys = 2 }
         try read(o, into: &spec)
         if let segment = try o.get("segment", { $0.duration() }) {
             guard segment > 0 else { throw SQLError("segment must be positive", at: o.range("segment")) }
@@ -43,12 +46,15 @@ extension Planner {
         if let seed = try o.get("seed", { $0.integer(in: 0...Int.max) }) { spec.seed = UInt64(seed) }
         if isTable {
             spec.tableRows = try o.get("rows", { $0.integer(in: 0...100_000_000) }) ?? 1000
-            if o.values["keys"] == nil { spec.keys = spec.tableRows }
+            if o.values["keys"] == nil, keyType != .boolean { spec.keys = spec.tableRows }
         }
+        try checkKeyValues(spec, o, at: columns[spec.keyColumn].range)
         // A primary key is unique: fewer keys than rows would repeat it.
         if isTable, let pk = columns.first(where: \.primaryKey), spec.keys < spec.tableRows {
             throw SQLError("table \(name.name) would repeat its primary key \(pk.name.name): keys = \(spec.keys) is below rows = \(spec.tableRows)",
-                           at: o.range("keys"), hint: "a primary key is unique: leave keys out (one per row), or make rows at most keys")
+                           at: o.range("keys") ?? o.range("rows"),
+                           hint: keyType == .boolean ? "a BOOLEAN primary key has two values, false and true: make rows at most 2"
+                                                     : "a primary key is unique: leave keys out (one per row), or make rows at most keys")
         }
         return spec
     }
@@ -71,6 +77,7 @@ extension Planner {
             throw SQLError("source \(name.name) has \(partitions) partitions: a partition count cannot be decreased",
                            at: o.range("partitions"), hint: "Kafka adds partitions but never removes them")
         }
+        try checkKeyValues(spec, o, at: name.range)
         return spec
     }
 
@@ -110,5 +117,17 @@ extension Planner {
         }
         if let cost = try o.get("cost", { $0.cost() }) { spec.cost = cost }
         if let cost = try o.get("poll_cost", { $0.cost() }) { spec.pollCost = cost }
+    }
+
+    /// A BOOLEAN key column has two values, and a VARCHAR one a bounded number of strings
+    /// (`SourceSpec.maxKeyValues`): more keys are refused under the option that asks for them.
+    private func checkKeyValues(_ spec: SourceSpec, _ o: Options, at fallback: SourceRange) throws(SQLError) {
+        let key = spec.schema.columns[spec.keyColumn]
+        guard let most = SourceSpec.maxKeyValues(key.type), spec.keyValues > most else { return }
+        let type = key.type.sqlName
+        throw SQLError("key column \(key.name) is \(type): it takes at most \(most) distinct values, not \(spec.keyValues)",
+                       at: o.range("keys") ?? o.range("rows") ?? fallback,
+                       hint: spec.isTable ? "make keys (or rows) at most \(most), or choose a key column of another type with key = column"
+                                          : "make keys at most \(most), or choose a key column of another type with key = column")
     }
 }
