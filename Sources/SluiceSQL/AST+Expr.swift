@@ -76,8 +76,9 @@ public indirect enum Expr: Sendable, Hashable, CustomStringConvertible {
         case .literal(let literal, _):
             return literal.sql
         case .unary(.neg, let operand, _):
+            // `- -x`, not `--x` (a comment) nor `-(-x)`, which would nest deeper than it was written.
             let inner = operand.sql
-            return operand.precedence < 7 || inner.hasPrefix("-") ? "-(\(inner))" : "-" + inner
+            return operand.precedence < 7 ? "-(\(inner))" : inner.hasPrefix("-") ? "- " + inner : "-" + inner
         case .unary(.not, let operand, _):
             return "NOT " + (operand.precedence < 3 ? "(\(operand.sql))" : operand.sql)
         case .binary(let op, let left, let right, _):

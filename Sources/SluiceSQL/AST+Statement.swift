@@ -143,7 +143,8 @@ public enum Statement: Sendable, Hashable {
     case diagnose
     /// `PLOT series, ... [LAST d]`, `last` in nanoseconds.
     case plot([PlotSeries], last: Int64?)
-    /// `HELP [topic]`: the same text as `.help [topic]`, for users who type psql's word.
+    /// `HELP [topic]`: the same text as `.help [topic]`, for users who type psql's word; the
+    /// topic's range is the statement's `valueRange`.
     case help(topic: String?)
 
     /// The redraw interval of `WATCH` without `EVERY`: one second.
@@ -170,7 +171,7 @@ public struct ParsedStatement: Sendable, Hashable {
     public var range: SourceRange
     /// The range of a value that the AST case carries without one: the value of `SET`,
     /// the partition of `INJECT ... PARTITION p`, the duration of `RUN` and `STEP`, the
-    /// `FOR` (or a longer `EVERY`) of `WATCH`. Nil for other statements.
+    /// `FOR` (or a longer `EVERY`) of `WATCH`, the topic of `HELP`. Nil for other statements.
     public var valueRange: SourceRange?
 
     /// A parsed statement given directly.

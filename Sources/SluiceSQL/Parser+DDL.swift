@@ -210,7 +210,8 @@ extension Parser {
         if sees("parallelism") {
             guard kind == .materializedView else {
                 throw SQLError("SET PARALLELISM applies to materialized views only", at: kindRange,
-                               hint: "ALTER MATERIALIZED VIEW name SET PARALLELISM = 4")
+                               hint: kind == .sink ? "a sink's parallelism is fixed when it is created: DROP SINK \(name.sql), then CREATE SINK \(name.sql) ... WITH (parallelism = 4)"
+                                                   : "ALTER MATERIALIZED VIEW name SET PARALLELISM = 4")
             }
             advance()
             if acceptSymbol("=") == nil, accept("to") == nil {

@@ -14,7 +14,7 @@ extension Parser {
     ]
 
     /// Reads one statement, up to its end. Returns the statement and, for SET, INJECT, RUN,
-    /// STEP and WATCH, the range of the value the AST keeps without one.
+    /// STEP, WATCH and HELP, the range of the value (HELP's topic) the AST keeps without one.
     mutating func statement() throws(SQLError) -> (Statement, SourceRange?) {
         let token = current
         guard token.kind == .word else {
@@ -56,7 +56,9 @@ extension Parser {
                 guard current.kind == .word else {
                     throw unexpected("a topic or ';' after HELP", hint: "HELP; lists the statements, HELP flow_control; explains one topic")
                 }
-                topic = advance().value
+                let token = advance()
+                topic = token.value
+                valueRange = token.range
             }
             statement = .help(topic: topic)
         case "with":

@@ -14,6 +14,10 @@ struct Parser {
     let terminated: Bool
     /// The next token to read.
     var position = 0
+    /// Levels of expression open above the token being read (see `Parser+Expr`).
+    var nesting = 0
+    /// How many levels the expression read last nests (see `Parser+Expr`).
+    var depth = 0
 
     init(source: [UInt8], tokens: [Token], end: Token, terminated: Bool) {
         self.source = source

@@ -1,9 +1,18 @@
+import SluiceSQL
+
 /// `.help` and `.help TOPIC`: short, with an example each.
 enum Help {
-    static func text(topic: String?) -> String {
+    /// The help on `topic`, or the overview without one; nil when there is no help on it.
+    static func text(topic: String?) -> String? {
         guard let topic = topic?.lowercased() else { return overview }
-        if let entry = topics.first(where: { $0.names.contains(topic) }) { return entry.text }
-        return "no help on \(topic); topics: " + topics.map { $0.names[0] }.joined(separator: ", ")
+        return topics.first { $0.names.contains(topic) }?.text
+    }
+
+    /// The error for a topic there is no help on, with the nearest topic and the list.
+    static func unknown(_ topic: String) -> (message: String, hint: String) {
+        let list = "topics: " + topics.map { $0.names[0] }.joined(separator: ", ")
+        let near = Suggest.nearest(topic.lowercased(), among: topics.flatMap(\.names))
+        return ("no help on \(topic)", near.map { "did you mean \($0)? " + list } ?? list)
     }
 
     static let overview = """

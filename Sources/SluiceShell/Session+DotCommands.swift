@@ -64,7 +64,11 @@ extension Session {
             case ".quit", ".exit", ".q":
                 return DotOutcome(blocks: [], quit: true)
             case ".help":
-                return DotOutcome(blocks: [.text(Help.text(topic: args.first))])
+                guard let text = Help.text(topic: args.first) else {
+                    let unknown = Help.unknown(args[0])
+                    return fail(unknown.message, hint: unknown.hint)
+                }
+                return DotOutcome(blocks: [.text(text)])
             case ".mode":
                 guard let name = args.first else { return DotOutcome(blocks: [.notice("mode: \(options.mode.rawValue)")]) }
                 guard let mode = OutputMode(rawValue: name.lowercased()) else {

@@ -81,16 +81,10 @@ extension Session {
     // MARK: PLOT
 
     func plot(_ series: [PlotSeries], last: Int64?) throws -> [OutputBlock] {
+        // Every series is checked before any is read: a bad one draws nothing.
+        let metrics = try series.map(metric)
         var blocks: [OutputBlock] = []
-        for s in series {
-            guard let metric = SeriesMetric(rawValue: s.function.name) else {
-                throw SQLError("unknown series \(s.function.name)", at: s.function.range,
-                               hint: Suggest.nearest(s.function.name, among: SeriesMetric.allCases.map(\.rawValue)).map { "did you mean \($0)? " }.map { $0 + "series: " + SeriesMetric.allCases.map(\.rawValue).joined(separator: ", ") }
-                                   ?? "series: " + SeriesMetric.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            if metric.needsTarget && s.argument == nil {
-                throw SQLError("\(metric.rawValue) needs a target: \(metric.rawValue)(\(metric == .lag ? "source" : "actor, fragment or job"))", at: s.range)
-            }
+        for (s, metric) in zip(series, metrics) {
             let data: [MetricSeries]
             do {
                 data = try engine.series(metric, target: s.argument, last: last)
@@ -104,6 +98,23 @@ extension Session {
                                            series: data.map { ChartSeriesSpec(name: $0.name, points: $0.points.map { ChartPointSpec(x: $0.t, y: $0.value) }) })))
         }
         return blocks
+    }
+
+    /// The metric a series names, with the argument it needs, or none when it takes none.
+    private func metric(_ s: PlotSeries) throws -> SeriesMetric {
+        guard let metric = SeriesMetric(rawValue: s.function.name) else {
+            throw SQLError("unknown series \(s.function.name)", at: s.function.range,
+                           hint: Suggest.nearest(s.function.name, among: SeriesMetric.allCases.map(\.rawValue)).map { "did you mean \($0)? " }.map { $0 + "series: " + SeriesMetric.allCases.map(\.rawValue).joined(separator: ", ") }
+                               ?? "series: " + SeriesMetric.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        if metric.needsTarget && s.argument == nil {
+            throw SQLError("\(metric.rawValue) needs a target: \(metric.rawValue)(\(metric == .lag ? "source" : "actor, fragment or job"))", at: s.range)
+        }
+        if !metric.needsTarget, s.argument != nil {
+            throw SQLError("\(metric.rawValue) takes no argument", at: s.argumentRange ?? s.range,
+                           hint: "PLOT \(metric.rawValue) plots every barrier, whichever source it started from")
+        }
+        return metric
     }
 
     // MARK: GRAPH

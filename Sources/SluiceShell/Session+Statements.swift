@@ -131,7 +131,11 @@ extension Session {
         case .plot(let series, let last):
             return try plot(series, last: last)
         case .help(let topic):
-            return [.text(Help.text(topic: topic))]
+            guard let text = Help.text(topic: topic) else {
+                let unknown = Help.unknown(topic ?? "")
+                throw SQLError(unknown.message, at: parsed.valueRange, hint: unknown.hint)
+            }
+            return [.text(text)]
         }
     }
 
@@ -160,12 +164,15 @@ extension Session {
 
     // MARK: DDL helpers
 
+    /// What `name` is in the catalog, if anything.
+    private func kind(of name: String) -> ObjectKind? {
+        if let s = engine.sourceSpec(name) { return s.isTable ? .table : .source }
+        if let j = engine.jobSpec(name) { return j.kind == .sink ? .sink : .materializedView }
+        return nil
+    }
+
     private func drop(_ kind: ObjectKind, _ name: Identifier, ifExists: Bool) throws -> [OutputBlock] {
-        let actual: ObjectKind?
-        if let s = engine.sourceSpec(name.name) { actual = s.isTable ? .table : .source }
-        else if let j = engine.jobSpec(name.name) { actual = j.kind == .sink ? .sink : .materializedView }
-        else { actual = nil }
-        guard let actual else {
+        guard let actual = self.kind(of: name.name) else {
             if ifExists { return [.notice("NOTICE: \(kind.noun) \"\(name.name)\" does not exist, skipping")] }
             let names = engine.sourceNames + engine.jobNames
             throw SQLError("\(kind.noun) \"\(name.name)\" does not exist", at: name.range,
@@ -186,15 +193,40 @@ extension Session {
         return [.notice("DROP \(kind.sql)")]
     }
 
+    /// `ALTER kind name SET (...)`: a source's generator and costs, a table's cost. A view
+    /// changes only its parallelism, and a sink nothing: its options are fixed at CREATE.
     private func alter(_ kind: ObjectKind, _ name: Identifier, options: [WithOption]) throws -> [OutputBlock] {
+        guard let actual = self.kind(of: name.name) else {
+            let names = kind == .source || kind == .table ? engine.sourceNames : engine.jobNames
+            throw SQLError("\(kind.noun) \"\(name.name)\" does not exist", at: name.range,
+                           hint: Suggest.nearest(name.name, among: names).map { "did you mean \($0)?" })
+        }
+        guard actual == kind else {
+            throw SQLError("\"\(name.name)\" is not a \(kind.noun)", at: name.range,
+                           hint: "it is a \(actual.noun): \(Session.alterExample(actual, name.name))")
+        }
         switch kind {
         case .source, .table:
-            let spec = try planner.alterSource(name, options: options)
+            let spec = try planner.alterSource(name, options: options, isTable: kind == .table)
             try engine.alterSource(name.name) { $0 = spec }
-            return [.notice("ALTER SOURCE")]
-        case .materializedView, .sink:
-            throw SQLError("ALTER \(kind.sql) … SET (…) is not supported; only SET PARALLELISM", at: name.range,
-                           hint: "ALTER MATERIALIZED VIEW \(name.name) SET PARALLELISM = 4")
+            return [.notice("ALTER \(kind.sql)")]
+        case .materializedView:
+            throw SQLError("ALTER MATERIALIZED VIEW … SET (…) is not supported; only SET PARALLELISM", at: name.range,
+                           hint: Session.alterExample(kind, name.name))
+        case .sink:
+            let wanted = options.map(\.sql).joined(separator: ", ")
+            throw SQLError("ALTER SINK is not supported: a sink's options are fixed when it is created", at: name.range,
+                           hint: "DROP SINK \(name.name), then CREATE SINK \(name.name) ... WITH (\(wanted))")
+        }
+    }
+
+    /// What ALTER can do to an object of `kind`, as an example.
+    private static func alterExample(_ kind: ObjectKind, _ name: String) -> String {
+        switch kind {
+        case .source: "ALTER SOURCE \(name) SET (rate = 500)"
+        case .table: "ALTER TABLE \(name) SET (cost = '1ms')"
+        case .materializedView: "ALTER MATERIALIZED VIEW \(name) SET PARALLELISM = 4"
+        case .sink: "DROP SINK \(name), then CREATE it again (ALTER cannot change a sink)"
         }
     }
 
@@ -228,6 +260,10 @@ extension Session {
             }
         } else {
             variable.reset(&settings)
+        }
+        if let e = SessionVariables.conflict(changing: variable.name, in: settings) {
+            let what = value == nil ? "cannot reset parameter \"\(name.name)\" to its default" : "invalid value for parameter \"\(name.name)\""
+            throw SQLError("\(what): \(e.message)", at: valueRange ?? name.range, hint: e.hint)
         }
         let before = variable.value(in: engine.settings)
         do {

@@ -105,6 +105,11 @@ import Testing
             (Self.clicks { $0.segment = -VirtualTime.second }, .invalidOption(object: source, option: "segment", value: "-1s", reason: "must be positive")),
             (Self.clicks { $0.schema = Schema([]) }, .invalidOption(object: source, option: "columns", value: "()", reason: "a source needs at least one column")),
             (Fixtures.table("other", rows: -1, keys: 10), .invalidOption(object: "table other", option: "rows", value: "-1", reason: "must be 0 or more")),
+            // A BOOLEAN key has two values; VARCHAR keys are interned strings, a bounded number.
+            (Self.clicks { $0.schema = Schema([Column("on", .boolean)]); $0.keys = 3 },
+             .invalidOption(object: source, option: "keys", value: "3", reason: "a BOOLEAN key column takes at most 2 distinct values")),
+            (Self.clicks { $0.keyColumn = 1; $0.keys = 100_001 },
+             .invalidOption(object: source, option: "keys", value: "100001", reason: "a VARCHAR key column takes at most 100000 distinct values")),
         ]
         for (spec, error) in cases {
             try Self.expectRefusal(error) { engine throws(EngineError) in try engine.createSource(spec) }
@@ -155,6 +160,8 @@ import Testing
             ({ $0.keys = 0 }, .invalidOption(object: "source clicks", option: "keys", value: "0", reason: "must be at least 1")),
             ({ $0.keyColumn = 7 }, .invalidOption(object: "source clicks", option: "key", value: "7", reason: "no such column")),
             ({ $0.segment = 0 }, .invalidOption(object: "source clicks", option: "segment", value: "0s", reason: "must be positive")),
+            ({ $0.keyColumn = 1; $0.keys = 200_000 },
+             .invalidOption(object: "source clicks", option: "keys", value: "200000", reason: "a VARCHAR key column takes at most 100000 distinct values")),
         ]
         for (change, error) in cases {
             let engine = try Self.busyEngine()

@@ -115,6 +115,7 @@ struct ErrorRenderingTests {
         #expect(statement("HELP;") == .help(topic: nil))
         #expect(statement("help flow_control;") == .help(topic: "flow_control"))
         #expect(statement("HELP tcp;")?.sql == "HELP tcp")
+        #expect(text(parsed("HELP  kafka;").first?.valueRange, in: "HELP  kafka;") == "kafka", "an unknown topic's error points at it")
         #expect(message("HELP 1;") == "expected a topic or ';' after HELP, found '1'")
         #expect(parseError("HELO;")?.hint == "did you mean HELP?")
         #expect(parseError("FROBNICATE;")?.hint?.hasSuffix("; .help lists them and the dot-commands") == true)

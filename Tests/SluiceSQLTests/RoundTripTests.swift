@@ -11,6 +11,14 @@ struct RoundTripTests {
         #expect(statement(canonical + ";")?.sql == canonical)
     }
 
+    /// A minus before a minus prints with a space, not `--` (a comment) nor `-(-x)`, which
+    /// would nest a level deeper than written (and past the limit at the limit).
+    @Test func minusBeforeMinusReadsBackNoDeeper() {
+        let canonical = "SELECT - -a AS x, - -5 AS y, - - -1 AS z FROM t"
+        #expect(statement("SELECT - -a AS x, -(-5) AS y, - - -1 AS z FROM t;")?.sql == canonical)
+        #expect(statement(canonical + ";")?.sql == canonical)
+    }
+
     @Test func theWholeCorpusAsOneBuffer() {
         let buffer = corpus.map(\.input).joined(separator: "\n")
         let all = parsed(buffer)

@@ -52,6 +52,27 @@ struct BadInputTests {
         expectStillWorks(s)
     }
 
+    @Test func helpOnAnUnknownTopicFails() {
+        let s = session()
+        let topics = "topics: flow_control, credit, permits, tcp, kafka, barriers, metrics, notebook"
+        let dot = s.execute(".help bogus")
+        #expect(!dot.ok)
+        #expect(dot.output == "ERROR: no help on bogus\nHINT: \(topics)\n")
+        #expect(s.run(".help credt") == "ERROR: no help on credt\nHINT: did you mean credit? \(topics)\n")
+        let statement = s.execute("HELP nope;")
+        #expect(!statement.ok)
+        #expect(statement.output == """
+            ERROR: no help on nope
+            LINE 1: HELP nope;
+                         ^^^^
+            HINT: \(topics)
+
+            """)
+        let (_, ok) = ScriptRunner(session: s, echo: false).run(".help barriers\nHELP bogus;\n")
+        #expect(!ok, "a script with an unknown help topic fails")
+        #expect(s.execute(".help kafka").ok && s.execute("HELP kafka;").ok)
+    }
+
     // MARK: Unterminated input at the end of a script
 
     @Test func anUnterminatedStringAtTheEndOfAScript() {
@@ -331,6 +352,66 @@ struct BadInputTests {
         #expect(slept == 0)
         #expect(s.execute("WATCH SHOW seed EVERY 1ms FOR 3ms SPEED 0.001x;").ok)
         #expect(slept > 2_000_000_000 && slept <= 3_000_000_000, "three frames of a second each, less the time they took")
+    }
+
+    // MARK: Deep expressions
+
+    /// At the nesting limit an expression goes through every pass that recurses over it (the
+    /// parser, the planner, the engine's compiled program, EXPLAIN) on a main thread's 8 MB
+    /// stack in a debug build: 500 parentheses or a sum of 5000 terms used to overflow it.
+    @Test func anExpressionAtTheNestingLimitRunsEverywhere() {
+        let sum = Array(repeating: "a", count: 200).joined(separator: " + ")
+        let parentheses = String(repeating: "(", count: 199) + "a" + String(repeating: ")", count: 199)
+        let condition = Array(repeating: "a", count: 199).joined(separator: " + ") + " >= 0"
+        let cells = [
+            "SELECT \(sum) AS x FROM t ORDER BY x;",
+            "SELECT \(parentheses) AS x FROM t ORDER BY x;",
+            "CREATE MATERIALIZED VIEW v AS SELECT \(sum) AS x FROM t WHERE \(condition);",
+            "RUN 1s;",
+            "SELECT * FROM v ORDER BY x;",
+            "EXPLAIN v;",
+            "DESCRIBE v;",
+            "EXPLAIN CREATE MATERIALIZED VIEW w AS SELECT a FROM t WHERE \(condition);",
+        ]
+        let results = onMainThreadSizedStack { () -> [(ok: Bool, output: String)] in
+            let s = session("CREATE TABLE t (a INT) WITH (rows = 3);")
+            s.run(".mode csv")
+            return cells.map { cell in
+                let result = s.execute(cell)
+                return (result.ok, result.output)
+            }
+        }
+        for (cell, result) in zip(cells, results) {
+            #expect(result.ok, "\(cell.prefix(60))…: \(result.output.prefix(300))")
+        }
+        #expect(results[0].output == "x\n0\n200\n400\n")
+        #expect(results[1].output == "x\n0\n1\n2\n")
+        #expect(results[4].output == "x\n0\n200\n400\n")
+    }
+
+    /// One level past the limit: a caret under the level that passes it, and nothing changes.
+    @Test func anExpressionPastTheNestingLimitIsRefused() throws {
+        let sum = Array(repeating: "a", count: 201).joined(separator: " + ")
+        let parentheses = String(repeating: "(", count: 500) + "a" + String(repeating: ")", count: 500)
+        let results = onMainThreadSizedStack { () -> [(ok: Bool, output: String, changed: Bool)] in
+            let s = session("CREATE TABLE t (a INT) WITH (rows = 3);")
+            return ["CREATE MATERIALIZED VIEW v AS SELECT \(sum) AS x FROM t;", "SELECT \(parentheses) AS x FROM t;"].map { cell in
+                let before = s.visibleState
+                let result = s.execute(cell)
+                return (result.ok, result.output, s.visibleState != before)
+            }
+        }
+        for (result, deepest) in zip(results, ["+", "("]) {
+            #expect(!result.ok && !result.changed)
+            let lines = result.output.split(separator: "\n").map(String.init)
+            #expect(lines.first == "ERROR: expression is nested too deeply: more than 200 levels")
+            #expect(lines.last == "HINT: each operator, parenthesis, function call and operand is a level; "
+                + "compute part of the expression in a materialized view and select from it")
+            // The caret stands under the operator or parenthesis that passes the limit.
+            let excerpt = Array(try #require(lines.dropFirst().first)), carets = Array(try #require(lines.dropFirst(2).first))
+            let column = try #require(carets.firstIndex(of: "^"))
+            #expect(carets.filter { $0 == "^" }.count == 1 && String(excerpt[column]) == deepest)
+        }
     }
 
     // MARK: Many statements

@@ -67,6 +67,12 @@ import Testing
         #expect(complete("ALTER SOURCE o") == ["orders"])
     }
 
+    @Test func tablesAfterAlterTable() {
+        #expect(complete("ALTER T") == ["TABLE"])
+        #expect(complete("ALTER TABLE ") == ["users"])
+        #expect(complete("ALTER TABLE users ") == ["SET"])
+    }
+
     @Test func viewsAfterAlterViewExplainAndCreateSinkFrom() {
         #expect(complete("ALTER MATERIALIZED VIEW ") == ["enriched", "spend"])
         #expect(complete("EXPLAIN ") == ["CREATE", "enriched", "spend"])

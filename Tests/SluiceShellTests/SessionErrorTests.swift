@@ -244,9 +244,10 @@ struct SessionErrorTests {
                                      ^
             """)
         expectFailure("SET exchange_batched_permits = 5000;", """
-            ERROR: invalid value 5000 for exchange_batched_permits: must be at least 1 and below exchange_initial_permits
+            ERROR: invalid value for parameter "exchange_batched_permits": 5000 is not below exchange_initial_permits (2048)
             LINE 1: SET exchange_batched_permits = 5000;
                                                    ^^^^
+            HINT: raise exchange_initial_permits above 5000 first
             """)
         expectFailure("SET flow_control = 'credt';", """
             ERROR: invalid value for parameter "flow_control": invalid value 'credt' for flow_control
@@ -254,6 +255,31 @@ struct SessionErrorTests {
                                        ^^^^^^^
             HINT: did you mean credit? accepted: credit, permits, tcp, unbounded, drop_tail, drop_head
             """)
+    }
+
+    /// Two variables bound by a rule: the error names the one being set, with its value,
+    /// and says which to change first (it used to name the other, with the other's value).
+    @Test func settingOneOfTwoBoundVariablesNamesIt() {
+        expectFailure("SET exchange_initial_permits = 64;", """
+            ERROR: invalid value for parameter "exchange_initial_permits": 64 is not above exchange_batched_permits (256)
+            LINE 1: SET exchange_initial_permits = 64;
+                                                   ^^
+            HINT: lower exchange_batched_permits below 64 first
+            """)
+        expectFailure("SET buffers_per_channel = 0;", setup: "SET floating_buffers_per_gate = 0;", """
+            ERROR: invalid value for parameter "buffers_per_channel": 0 leaves a gate without buffers: floating_buffers_per_gate is 0 too
+            LINE 1: SET buffers_per_channel = 0;
+                                              ^
+            HINT: raise floating_buffers_per_gate first: an input gate needs at least one buffer
+            """)
+        expectFailure("RESET exchange_initial_permits;", setup: "SET exchange_initial_permits = 4096; SET exchange_batched_permits = 3000;", """
+            ERROR: cannot reset parameter "exchange_initial_permits" to its default: 2048 is not above exchange_batched_permits (3000)
+            LINE 1: RESET exchange_initial_permits;
+                          ^^^^^^^^^^^^^^^^^^^^^^^^
+            HINT: lower exchange_batched_permits below 2048 first
+            """)
+        let s = session()
+        #expect(s.run("SET exchange_batched_permits = 32; SET exchange_initial_permits = 64;") == "SET\nSET\n", "in the hint's order, both work")
     }
 
     // MARK: Unsupported SQL
@@ -350,6 +376,134 @@ struct SessionErrorTests {
             ERROR: source clicks has no partition 5 (it has 2: 0 to 1)
             LINE 1: INJECT 10 INTO clicks PARTITION 5;
                                                     ^
+            """)
+    }
+
+    // MARK: ALTER
+
+    @Test func alterOfTheWrongKindOrOfNothing() {
+        expectFailure("ALTER SOURCE users SET (rate = 500);", """
+            ERROR: "users" is not a source
+            LINE 1: ALTER SOURCE users SET (rate = 500);
+                                 ^^^^^
+            HINT: it is a table: ALTER TABLE users SET (cost = '1ms')
+            """)
+        expectFailure("ALTER TABLE clicks SET (rate = 5);", """
+            ERROR: "clicks" is not a table
+            LINE 1: ALTER TABLE clicks SET (rate = 5);
+                                ^^^^^^
+            HINT: it is a source: ALTER SOURCE clicks SET (rate = 500)
+            """)
+        expectFailure("ALTER SOURCE spend SET (rate = 1);", """
+            ERROR: "spend" is not a source
+            LINE 1: ALTER SOURCE spend SET (rate = 1);
+                                 ^^^^^
+            HINT: it is a materialized view: ALTER MATERIALIZED VIEW spend SET PARALLELISM = 4
+            """)
+        expectFailure("ALTER SOURCE clickz SET (rate = 1);", """
+            ERROR: source "clickz" does not exist
+            LINE 1: ALTER SOURCE clickz SET (rate = 1);
+                                 ^^^^^^
+            HINT: did you mean clicks?
+            """)
+    }
+
+    /// A table is loaded once: ALTER TABLE changes only what reading it costs. (ALTER SOURCE
+    /// on a table used to turn it into a generator that repeated its primary keys.)
+    @Test func alterTableChangesOnlyItsCost() {
+        expectFailure("ALTER TABLE users SET (rate = 500);", """
+            ERROR: rate applies to sources, not tables: a table is a bounded log, loaded once
+            LINE 1: ALTER TABLE users SET (rate = 500);
+                                           ^^^^
+            HINT: ALTER TABLE changes only cost; generate rows with a source: CREATE SOURCE ... WITH (rate = 100)
+            """)
+        expectFailure("ALTER TABLE users SET (rows = 5);", """
+            ERROR: rows cannot be changed by ALTER TABLE: a table's rows are generated once, when it is created
+            LINE 1: ALTER TABLE users SET (rows = 5);
+                                           ^^^^
+            HINT: DROP TABLE users, then CREATE TABLE users ... WITH (...) again
+            """)
+        let s = session(standardCatalog)
+        #expect(s.run("ALTER TABLE users SET (cost = '1ms');") == "ALTER TABLE\n")
+        #expect(s.run("DESCRIBE users;").contains("cost 1ms per row"))
+        s.run("RUN 2s;")
+        #expect(s.run("SELECT count(*) AS n FROM users;").contains("│ 100 │"), "the table still holds its 100 rows")
+    }
+
+    @Test func alterSourceOfAnOptionFixedAtCreation() {
+        expectFailure("ALTER SOURCE clicks SET (seed = 3);", """
+            ERROR: seed cannot be changed by ALTER SOURCE: it is fixed when the source is created
+            LINE 1: ALTER SOURCE clicks SET (seed = 3);
+                                             ^^^^
+            HINT: DROP SOURCE clicks, then CREATE SOURCE clicks ... WITH (...) again
+            """)
+    }
+
+    /// ALTER's option errors are CREATE's, with the caret under the value.
+    @Test func alterPutsTheCaretUnderTheOptionAsCreateDoes() {
+        expectFailure("CREATE SOURCE c5 (a INT) WITH (retention = '0s');", """
+            ERROR: retention must be positive
+            LINE 1: CREATE SOURCE c5 (a INT) WITH (retention = '0s');
+                                                               ^^^^
+            """)
+        expectFailure("ALTER SOURCE clicks SET (retention = '0s');", """
+            ERROR: retention must be positive
+            LINE 1: ALTER SOURCE clicks SET (retention = '0s');
+                                                         ^^^^
+            """)
+        expectFailure("ALTER SOURCE clicks SET (partitions = 1);", """
+            ERROR: source clicks has 2 partitions: a partition count cannot be decreased
+            LINE 1: ALTER SOURCE clicks SET (partitions = 1);
+                                                          ^
+            HINT: Kafka adds partitions but never removes them
+            """)
+        expectFailure("ALTER SOURCE clicks SET pattern = 'burst(on=0s, off=1s)';", """
+            ERROR: invalid pattern for source clicks: burst on must be positive, found '0s'
+            LINE 1: ALTER SOURCE clicks SET pattern = 'burst(on=0s, off=1s)';
+                                                      ^^^^^^^^^^^^^^^^^^^^^^
+            HINT: accepted forms: 'constant', 'poisson', 'burst(on=1s, off=4s)', 'sine(period=10s)' or 'ramp(to=10000, over=30s)'
+            """)
+    }
+
+    /// A sink's options are fixed when it is created; a view changes only its parallelism.
+    @Test func alterOfASinkOrAView() {
+        let setup = standardCatalog + "\nCREATE SINK crm FROM spend WITH (batch = 1, latency = '5ms');"
+        expectFailure("ALTER SINK crm SET (batch = 5);", setup: setup, """
+            ERROR: ALTER SINK is not supported: a sink's options are fixed when it is created
+            LINE 1: ALTER SINK crm SET (batch = 5);
+                               ^^^
+            HINT: DROP SINK crm, then CREATE SINK crm ... WITH (batch = 5)
+            """)
+        expectFailure("ALTER SINK crm SET PARALLELISM = 2;", setup: setup, """
+            ERROR: SET PARALLELISM applies to materialized views only
+            LINE 1: ALTER SINK crm SET PARALLELISM = 2;
+                          ^^^^
+            HINT: a sink's parallelism is fixed when it is created: DROP SINK crm, then CREATE SINK crm ... WITH (parallelism = 4)
+            """)
+        expectFailure("ALTER SINK nope SET (batch = 5);", setup: setup, """
+            ERROR: sink "nope" does not exist
+            LINE 1: ALTER SINK nope SET (batch = 5);
+                               ^^^^
+            """)
+        expectFailure("ALTER SINK spend SET (batch = 5);", setup: setup, """
+            ERROR: "spend" is not a sink
+            LINE 1: ALTER SINK spend SET (batch = 5);
+                               ^^^^^
+            HINT: it is a materialized view: ALTER MATERIALIZED VIEW spend SET PARALLELISM = 4
+            """)
+        expectFailure("ALTER MATERIALIZED VIEW nope SET (cost = '1ms');", setup: setup, """
+            ERROR: materialized view "nope" does not exist
+            LINE 1: ALTER MATERIALIZED VIEW nope SET (cost = '1ms');
+                                            ^^^^
+            """)
+    }
+
+    @Test func plotOfAnArgumentASeriesDoesNotTake() {
+        expectFailure("PLOT barrier_latency(big);", """
+            ERROR: barrier_latency takes no argument
+            LINE 1: PLOT barrier_latency(big);
+                                         ^^^
+            HINT: PLOT barrier_latency plots every barrier, whichever source it started from
             """)
     }
 

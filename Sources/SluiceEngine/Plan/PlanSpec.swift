@@ -9,7 +9,8 @@ public struct SourceSpec: Sendable, Hashable {
     /// Rows per second the generator appends (0 = only `INJECT`).
     public var rate: Double = 0
     public var pattern: LoadPattern = .constant
-    /// Distinct keys in the key column.
+    /// Distinct keys in the key column: key k is the value k (INT, BIGINT; BOOLEAN false and
+    /// true, so at most 2), `Double(k)` (DOUBLE) or the string `column-k` (VARCHAR).
     public var keys: Int = 1000
     public var keyDistribution: KeyDistribution = .uniform
     /// The key column's index (the primary key for a table; the first column by default).
@@ -32,6 +33,21 @@ public struct SourceSpec: Sendable, Hashable {
     public init(name: String, schema: Schema) {
         self.name = name
         self.schema = schema
+    }
+
+    /// The distinct values the key column takes: `keys`, or a table's row count when that is
+    /// smaller (each row then has its own key).
+    public var keyValues: Int { isTable ? min(keys, tableRows) : keys }
+
+    /// The most distinct values a key column of `type` can take, if there is a limit: a
+    /// BOOLEAN has two; VARCHAR keys are strings interned for the engine's life, so their
+    /// number is bounded to keep that memory small.
+    public static func maxKeyValues(_ type: ColumnType) -> Int? {
+        switch type {
+        case .boolean: 2
+        case .varchar: 100_000
+        case .int, .bigint, .double: nil
+        }
     }
 }
 

@@ -13,14 +13,19 @@ public indirect enum ScalarExpr: Sendable, Hashable, CustomStringConvertible {
     public enum ArithmeticOp: String, Sendable, Hashable { case add = "+", sub = "-", mul = "*", div = "/", mod = "%" }
     public enum ComparisonOp: String, Sendable, Hashable { case eq = "=", ne = "<>", lt = "<", le = "<=", gt = ">", ge = ">=" }
 
-    /// The type of the value this expression produces.
+    /// The type of the value this expression produces. Each operand's type is read once:
+    /// reading it twice per level took time exponential in the depth of `a + a + … + a`.
     public var type: ColumnType {
         switch self {
         case .column(_, let t, _), .constant(_, let t, _): t
         case .negate(let e): e.type
         case .not, .comparison, .and, .or: .boolean
         case .arithmetic(_, let l, let r):
-            (l.type == .double || r.type == .double) ? .double : (l.type == .bigint || r.type == .bigint ? .bigint : .int)
+            switch (l.type, r.type) {
+            case (.double, _), (_, .double): .double
+            case (.bigint, _), (_, .bigint): .bigint
+            default: .int
+            }
         }
     }
 

@@ -28,6 +28,10 @@ extension Engine {
         guard spec.partitions >= 1, spec.partitions <= 1024 else { throw bad("partitions", String(spec.partitions), "must be between 1 and 1024") }
         guard spec.keys >= 1 else { throw bad("keys", String(spec.keys), "must be at least 1") }
         guard spec.keyColumn >= 0, spec.keyColumn < spec.schema.count else { throw bad("key", String(spec.keyColumn), "no such column") }
+        let keyType = spec.schema.columns[spec.keyColumn].type
+        if let most = SourceSpec.maxKeyValues(keyType), spec.keyValues > most {
+            throw bad("keys", String(spec.keyValues), "a \(keyType.sqlName) key column takes at most \(most) distinct values")
+        }
         if let r = spec.retention, r <= 0 { throw bad("retention", VirtualTime.format(r), "must be positive") }
         guard spec.segment > 0 else { throw bad("segment", VirtualTime.format(spec.segment), "must be positive") }
         guard spec.tableRows >= 0 else { throw bad("rows", String(spec.tableRows), "must be 0 or more") }
@@ -68,7 +72,10 @@ extension Engine {
         if spec.pattern != log.spec.pattern { log.patternStart = now }
         log.spec = spec
         for actor in actors where actor.consumer?.source === log { actor.cost = spec.cost }
-        if samplerChanged { log.updateSampler() }
+        if samplerChanged {
+            log.updateSampler()
+            log.internKeyStrings(&strings)
+        }
         scheduleGeneratorTickIfNeeded()
     }
 

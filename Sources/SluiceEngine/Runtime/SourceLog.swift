@@ -24,6 +24,8 @@ final class SourceLog {
     private(set) var keySampler: KeySampler
     /// Interned ids of the strings a VARCHAR column draws from, per column.
     var stringChoices: [[Int64]] = []
+    /// The interned `column-k` of each key k of a VARCHAR key column; empty for other types.
+    private(set) var keyStrings: [Int64] = []
     var rng: SeededRandom
     /// Fractional rows carried between generator ticks (constant and shaped patterns).
     var carry = 0.0
@@ -51,9 +53,20 @@ final class SourceLog {
                 stringChoices.append([])
             }
         }
+        internKeyStrings(&strings)
     }
 
     func updateSampler() { keySampler = KeySampler(keys: spec.keys, distribution: spec.keyDistribution) }
+
+    /// Interns the values of a VARCHAR key column not interned yet, up to `spec.keyValues`
+    /// (the same `column-k` names its other string columns draw from).
+    func internKeyStrings(_ strings: inout StringPool) {
+        let key = spec.schema.columns[spec.keyColumn]
+        guard key.type == .varchar else { return }
+        for k in keyStrings.count..<max(keyStrings.count, spec.keyValues) {
+            keyStrings.append(strings.intern("\(key.name)-\(k)"))
+        }
+    }
 
     var endOffsets: [Int64] { partitions.map(\.endOffset) }
 
@@ -219,6 +232,24 @@ final class SourceLog {
                         for i in 0..<count { hashes[i] = Self.mix(hashes[i]); first[i &* width &+ c] = Int64(hashes[i] & 1) }
                     }
                 }
+            }
+            encodeKeys(first, count: count, width: width)
+        }
+    }
+
+    /// Turns the key indices `readRows` wrote into values of the key column's type. Key k is
+    /// the value k for INT, BIGINT and BOOLEAN (false and true), so the usual integer key costs
+    /// nothing here; a DOUBLE key is `Double(k)`, a VARCHAR key the interned `column-k`.
+    private func encodeKeys(_ rows: UnsafeMutablePointer<Int64>, count: Int, width: Int) {
+        let c = spec.keyColumn
+        switch spec.schema.columns[c].type {
+        case .int, .bigint, .boolean:
+            return
+        case .double:
+            for i in 0..<count { rows[i &* width &+ c] = ScalarExpr.bits(Double(rows[i &* width &+ c])) }
+        case .varchar:
+            keyStrings.withUnsafeBufferPointer { strings in
+                for i in 0..<count { rows[i &* width &+ c] = strings[Int(rows[i &* width &+ c])] }
             }
         }
     }

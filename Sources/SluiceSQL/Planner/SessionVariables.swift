@@ -83,6 +83,30 @@ public enum SessionVariables {
 
     public static var names: [String] { all.map(\.name) }
 
+    /// What is wrong when `name` has just been changed (by SET or RESET) in `settings` and a
+    /// rule binds it to another variable: the error names the variable changed, with its value,
+    /// and says to change the other first. The engine checks the same rules, but would name
+    /// the variable each rule is written for, whichever was changed.
+    public static func conflict(changing name: String, in settings: EngineSettings) -> LiteralError? {
+        let initial = settings.exchangeInitialPermits, batched = settings.exchangeBatchedPermits
+        let permitsClash = initial != 1 && batched >= initial
+        let noBuffers = settings.buffersPerChannel + settings.floatingBuffersPerGate < 1
+        switch name {
+        case "exchange_initial_permits" where permitsClash:
+            return LiteralError("\(initial) is not above exchange_batched_permits (\(batched))",
+                                hint: "lower exchange_batched_permits below \(initial) first")
+        case "exchange_batched_permits" where permitsClash:
+            return LiteralError("\(batched) is not below exchange_initial_permits (\(initial))",
+                                hint: "raise exchange_initial_permits above \(batched) first")
+        case "buffers_per_channel" where noBuffers, "floating_buffers_per_gate" where noBuffers:
+            let other = name == "buffers_per_channel" ? "floating_buffers_per_gate" : "buffers_per_channel"
+            return LiteralError("0 leaves a gate without buffers: \(other) is 0 too",
+                                hint: "raise \(other) first: an input gate needs at least one buffer")
+        default:
+            return nil
+        }
+    }
+
     public static func named(_ name: String) -> SessionVariable? { all.first { $0.name == name } }
 
     // MARK: Builders

@@ -49,7 +49,7 @@ public enum CompletionVocabulary {
         (["EXPLAIN", "CREATE", "MATERIALIZED"], ["VIEW"]),
         (["DROP"], ["MATERIALIZED", "SINK", "SOURCE", "TABLE"]),
         (["DROP", "MATERIALIZED"], ["VIEW"]),
-        (["ALTER"], ["MATERIALIZED", "SOURCE"]),
+        (["ALTER"], ["MATERIALIZED", "SOURCE", "TABLE"]),
         (["ALTER", "MATERIALIZED"], ["VIEW"]),
         (["STEP"], ["BARRIER"]),
         (["TRACE"], ["OFF", "ON"] + TraceCategory.allCases.map(\.rawValue)),

@@ -1,0 +1,133 @@
+import SluiceEngine
+
+/// `CREATE SOURCE | TABLE` and `ALTER SOURCE | TABLE … SET (…)`: one reading of the options,
+/// so that ALTER refuses what CREATE refuses, with the same message under the same value.
+extension Planner {
+    static let sourceOptions = ["rate", "pattern", "keys", "key_skew", "key", "partitions", "retention", "segment", "cost", "poll_cost", "seed"]
+    static let tableOptions = ["rows", "keys", "key", "cost", "seed"]
+    /// What ALTER SOURCE changes while the source runs: its generator, its log and its costs.
+    static let alterableSourceOptions = ["rate", "pattern", "keys", "key_skew", "retention", "cost", "poll_cost", "partitions"]
+    /// What ALTER TABLE changes: only what reading it costs. Its rows were appended when it was
+    /// created, and every view that reads it, whenever, must read the same rows.
+    static let alterableTableOptions = ["cost"]
+
+    // MARK: CREATE
+
+    public func planSource(name: Identifier, columns: [ColumnDef], options: [WithOption], isTable: Bool) throws(SQLError) -> SourceSpec {
+        try checkNewName(name)
+        let kind = isTable ? "table" : "source"
+        var seen: [String] = []
+        for column in columns {
+            if seen.contains(column.name.name) {
+                throw SQLError("column \(column.name.name) is defined twice", at: column.name.range)
+            }
+            seen.append(column.name.name)
+        }
+        let schema = Schema(columns.map { Column($0.name.name, Planner.engineType($0.type)) })
+        let o = try Options(options, allowed: isTable ? Planner.tableOptions : Planner.sourceOptions, object: "\(kind) \(name.name)")
+        var spec = SourceSpec(name: name.name, schema: schema)
+        spec.isTable = isTable
+        if let pk = columns.firstIndex(where: \.primaryKey) { spec.keyColumn = pk }
+        if let keyName: String = try o.get("key", { $0.word() }) {
+            guard let index = schema.index(of: keyName) else {
+                throw SQLError("\(kind) \(name.name) has no column \(keyName)", at: o.range("key"),
+                               hint: Suggest.nearest(keyName, among: schema.names).map { "did you mean \($0)?" })
+            }
+            spec.keyColumn = index
+        }
+        let keyType = schema.columns[spec.keyColumn].type
+        // A BOOLEAN key has two values, whatever the default number of keys.
+        if keyType == .boolean { spec.keys = 2 }
+        try read(o, into: &spec)
+        if let segment = try o.get("segment", { $0.duration() }) {
+            guard segment > 0 else { throw SQLError("segment must be positive", at: o.range("segment")) }
+            spec.segment = segment
+        }
+        if let seed = try o.get("seed", { $0.integer(in: 0...Int.max) }) { spec.seed = UInt64(seed) }
+        if isTable {
+            spec.tableRows = try o.get("rows", { $0.integer(in: 0...100_000_000) }) ?? 1000
+            if o.values["keys"] == nil, keyType != .boolean { spec.keys = spec.tableRows }
+        }
+        try checkKeyValues(spec, o, at: columns[spec.keyColumn].range)
+        // A primary key is unique: fewer keys than rows would repeat it.
+        if isTable, let pk = columns.first(where: \.primaryKey), spec.keys < spec.tableRows {
+            throw SQLError("table \(name.name) would repeat its primary key \(pk.name.name): keys = \(spec.keys) is below rows = \(spec.tableRows)",
+                           at: o.range("keys") ?? o.range("rows"),
+                           hint: keyType == .boolean ? "a BOOLEAN primary key has two values, false and true: make rows at most 2"
+                                                     : "a primary key is unique: leave keys out (one per row), or make rows at most keys")
+        }
+        return spec
+    }
+
+    // MARK: ALTER
+
+    /// Applies `ALTER SOURCE … SET (…)` (or `ALTER TABLE`, with `isTable`) to a copy of the spec.
+    public func alterSource(_ name: Identifier, options: [WithOption], isTable: Bool) throws(SQLError) -> SourceSpec {
+        let kind = isTable ? "table" : "source"
+        guard var spec = engine.sourceSpec(name.name), spec.isTable == isTable else {
+            throw SQLError("\(kind) \"\(name.name)\" does not exist", at: name.range,
+                           hint: Suggest.nearest(name.name, among: engine.sourceNames).map { "did you mean \($0)?" })
+        }
+        try refuseFixedOptions(options, of: spec)
+        let allowed = isTable ? Planner.alterableTableOptions : Planner.alterableSourceOptions
+        let o = try Options(options, allowed: allowed, object: "\(kind) \(name.name)")
+        let partitions = spec.partitions
+        try read(o, into: &spec)
+        guard spec.partitions >= partitions else {
+            throw SQLError("source \(name.name) has \(partitions) partitions: a partition count cannot be decreased",
+                           at: o.range("partitions"), hint: "Kafka adds partitions but never removes them")
+        }
+        try checkKeyValues(spec, o, at: name.range)
+        return spec
+    }
+
+    /// Options that CREATE takes and ALTER cannot change get their own message, rather than
+    /// "unknown option": what the option fixes, and to create the object again.
+    private func refuseFixedOptions(_ options: [WithOption], of spec: SourceSpec) throws(SQLError) {
+        let kind = spec.isTable ? "TABLE" : "SOURCE"
+        let created = spec.isTable ? Planner.tableOptions : Planner.sourceOptions
+        let alterable = spec.isTable ? Planner.alterableTableOptions : Planner.alterableSourceOptions
+        let recreate = "DROP \(kind) \(spec.name), then CREATE \(kind) \(spec.name) ... WITH (...) again"
+        for option in options where !alterable.contains(option.key.name) {
+            let key = option.key.name
+            if created.contains(key) {
+                let reason = spec.isTable ? "a table's rows are generated once, when it is created" : "it is fixed when the source is created"
+                throw SQLError("\(key) cannot be changed by ALTER \(kind): \(reason)", at: option.key.range, hint: recreate)
+            }
+            if spec.isTable, Planner.sourceOptions.contains(key) {
+                throw SQLError("\(key) applies to sources, not tables: a table is a bounded log, loaded once", at: option.key.range,
+                               hint: "ALTER TABLE changes only cost; generate rows with a source: CREATE SOURCE ... WITH (rate = 100)")
+            }
+        }
+    }
+
+    // MARK: Shared
+
+    /// The options CREATE and ALTER share, each read and checked the same way. Only those
+    /// `o` allows can be present.
+    private func read(_ o: Options, into spec: inout SourceSpec) throws(SQLError) {
+        if let rate = try o.get("rate", { $0.rate() }) { spec.rate = rate }
+        if let pattern = try o.get("pattern", { $0.pattern() }) { spec.pattern = pattern }
+        if let keys = try o.get("keys", { $0.integer(in: 1...100_000_000) }) { spec.keys = keys }
+        if let skew = try o.get("key_skew", { $0.keyDistribution() }) { spec.keyDistribution = skew }
+        if let partitions = try o.get("partitions", { $0.integer(in: 1...1024) }) { spec.partitions = partitions }
+        if let retention = try o.get("retention", { $0.duration() }) {
+            guard retention > 0 else { throw SQLError("retention must be positive", at: o.range("retention")) }
+            spec.retention = retention
+        }
+        if let cost = try o.get("cost", { $0.cost() }) { spec.cost = cost }
+        if let cost = try o.get("poll_cost", { $0.cost() }) { spec.pollCost = cost }
+    }
+
+    /// A BOOLEAN key column has two values, and a VARCHAR one a bounded number of strings
+    /// (`SourceSpec.maxKeyValues`): more keys are refused under the option that asks for them.
+    private func checkKeyValues(_ spec: SourceSpec, _ o: Options, at fallback: SourceRange) throws(SQLError) {
+        let key = spec.schema.columns[spec.keyColumn]
+        guard let most = SourceSpec.maxKeyValues(key.type), spec.keyValues > most else { return }
+        let type = key.type.sqlName
+        throw SQLError("key column \(key.name) is \(type): it takes at most \(most) distinct values, not \(spec.keyValues)",
+                       at: o.range("keys") ?? o.range("rows") ?? fallback,
+                       hint: spec.isTable ? "make keys (or rows) at most \(most), or choose a key column of another type with key = column"
+                                          : "make keys at most \(most), or choose a key column of another type with key = column")
+    }
+}
