@@ -57,12 +57,13 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "SluiceBench", dependencies: ["SluiceEngine"]),
+        .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport"),
         .testTarget(
             name: "SluiceEngineTests",
             dependencies: ["SluiceEngine", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "SluiceSQLTests", dependencies: ["SluiceSQL", "SluiceEngine"]),
+        .testTarget(name: "SluiceSQLTests", dependencies: ["SluiceSQL", "SluiceEngine", "SluiceTestSupport"]),
         .testTarget(name: "SluiceStoreTests", dependencies: ["SluiceStore"]),
-        .testTarget(name: "SluiceShellTests", dependencies: ["SluiceShell", "SluiceEngine", "SluiceSQL", "SluiceStore"]),
+        .testTarget(name: "SluiceShellTests", dependencies: ["SluiceShell", "SluiceEngine", "SluiceSQL", "SluiceStore", "SluiceTestSupport"]),
     ]
 )
