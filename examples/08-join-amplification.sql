@@ -26,8 +26,10 @@ CREATE SINK lines_out FROM order_lines WITH (throughput = 1000);
 RUN 3s;
 RESET METRICS;
 RUN 6s;
--- Barrier latency climbs with every epoch: a barrier must wait behind the queued
--- orders, and each queued order still has 100 output rows to push through the sink.
+-- Barrier latency is seconds: a barrier must wait behind the queued orders, and each
+-- queued order still has 100 output rows to push through the sink. The blocked source
+-- holds the barriers injected meanwhile, so they leave together, right behind one
+-- another, and complete together: the oldest waited longest (p99 near 6 s).
 SHOW BARRIERS;
 -- The join is backpressured; so are both its sources (the orders pile up in the log).
 -- The sink's queue holds more rows than the channel has permits: RisingWave caps the

@@ -43,4 +43,24 @@ import Testing
         #expect(try engine.rescale("spend", parallelism: 3))
         #expect(engine.consumerSnapshots()[0].rebalances == 1)
     }
+
+    /// Rows a rescale moved go first, and only they: rows that arrive later on the same
+    /// channel wait their turn. (Read first until the channel was empty, a channel kept busy
+    /// by one source actor starved the other input for good: a partition stopped moving.)
+    @Test func movedRowsGoFirstButDoNotStarveTheOtherInputs() throws {
+        let engine = Fixtures.engine { $0.barrierIntervalMs = 0; $0.bufferRows = 10 }
+        try engine.createSource(Fixtures.source(rate: 1000, partitions: 2, keys: 100))
+        var view = Fixtures.aggregateView("mv", parallelism: 2, threshold: -1)
+        view.fragments[0].parallelism = 2
+        try engine.createJob(view)
+        try engine.createJob(Fixtures.sink("snk", from: "mv", schema: view.outputSchema, sink: Fixtures.sinkSpec(throughput: 300)))
+        engine.advance(by: 2 * VirtualTime.second)
+        try engine.rescale("mv", parallelism: 3)
+        let after = engine.partitionLag().map(\.position)
+        engine.advance(by: 60 * VirtualTime.second)
+        let later = engine.partitionLag().map(\.position)
+        for p in 0..<2 { #expect(later[p] - after[p] > 5000, "partition \(p): \(after[p]) → \(later[p])") }
+        #expect(engine.actors.filter(\.alive).allSatisfy { $0.priorityInputs.isEmpty }, "the moved rows are long taken")
+        #expect(engine.ledger().balanced)
+    }
 }

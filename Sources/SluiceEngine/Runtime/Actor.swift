@@ -91,8 +91,9 @@ final class Actor {
     var inProgressRows = 0
     /// Output channels whose outbox is not empty: the actor is blocked while this is above 0.
     var pendingOutboxes = 0
-    /// Input channels holding rows a rescale moved here, taken before any other input.
-    var movedRowChannels: [Int] = []
+    /// Input channels whose front goes before the round robin: a barrier that overtook the
+    /// channel's data, or rows a rescale moved here (`Engine.startPriorityInput`).
+    var priorityInputs: [Int] = []
 
     // Metrics: cumulative since the engine started.
     var busyNs: Int64 = 0
@@ -118,6 +119,9 @@ final class Actor {
     var lastBarrierAt: Int64 = 0
     /// Unaligned checkpoints forward a barrier at its first arrival; later copies are dropped.
     var forwardedEpoch: Int64 = 0
+    /// Unaligned checkpoints and a decoupled sink's log: per epoch not yet on every input,
+    /// how many inputs brought it (looked up only, never iterated).
+    var barrierInputsSeen: [Int64: Int] = [:]
 
     // Sources.
     var consumer: Consumer?

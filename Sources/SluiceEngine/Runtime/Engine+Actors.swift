@@ -5,6 +5,8 @@ extension Engine {
     func run(_ actor: Actor) {
         guard actor.alive, actor.status != .busy else { return }
         if actor.pendingOutboxes > 0 {
+            // A blocked source still runs its mailbox: an unaligned barrier goes out at once.
+            if !actor.pendingBarriers.isEmpty && settings.checkpointMode == .unaligned { emitPendingBarriers(actor) }
             if actor.status != .backpressured { actor.setStatus(.backpressured, now: now) }
             return
         }
@@ -23,10 +25,7 @@ extension Engine {
     private func startSourceWork(_ actor: Actor) -> Bool {
         while let mark = actor.pendingBarriers.first {
             actor.pendingBarriers.removeFirst()
-            actor.lastBarrierAt = now
-            actor.selfPaused = false
-            recordSourceOffsets(actor, epoch: mark.epoch)
-            forwardBarrier(actor, mark)
+            emitBarrier(actor, mark)
             if actor.pendingOutboxes > 0 { return false }
         }
         guard actor.consumer != nil else { return false }
@@ -107,13 +106,14 @@ extension Engine {
     // MARK: Channels in
 
     /// Takes the next input: a barrier (handled at once) or up to a chunk of rows from one
-    /// channel, visiting the inputs round-robin and skipping those held by alignment.
+    /// channel, visiting the inputs round-robin and skipping those held by alignment, after
+    /// the priority inputs (`startPriorityInput`).
     @inline(__always)
     private func startInputWork(_ actor: Actor) -> Bool {
         let n = actor.inputs.count
         guard n > 0 else { return false }
         if let sink = actor.sink, sink.throughput == 0 { return false }
-        if !actor.movedRowChannels.isEmpty && startMovedRows(actor) { return true }
+        if !actor.priorityInputs.isEmpty, let step = startPriorityInput(actor) { return step == .started }
         var k = 0
         while k < n {
             // Round-robin without a divide: `nextInput` is below `n` unless inputs were removed.
@@ -152,20 +152,35 @@ extension Engine {
         beginWork(actor, chunk, rows: rows, side: actor.inputSides[i])
     }
 
-    /// Rows a rescale moved into this actor's inboxes go before anything sent to it since: a
-    /// later change to the same rows may come over another channel, and must not overtake
-    /// them (RisingWave rescales at a barrier, behind which the old channels have drained).
-    private func startMovedRows(_ actor: Actor) -> Bool {
-        while let id = actor.movedRowChannels.first {
-            let started = withChannel(id) { channel -> Bool in
-                guard channel.receiverActor === actor, !channel.inbox.isEmpty, !channel.inbox.front.isBarrier else { return false }
+    /// Takes what goes before the round robin, channel by channel in the order it arose:
+    /// - a barrier that overtook its channel's data (unaligned checkpoints, a join's log
+    ///   store): Flink's priority event, taken as soon as the work in hand is done, whichever
+    ///   input the round robin would visit next;
+    /// - rows a rescale moved into this inbox, and only those: a later change to the same rows
+    ///   may come over another channel and must not overtake them (RisingWave rescales at a
+    ///   barrier, behind which the old channels have drained).
+    /// Returns `.started` or `.blocked`, or nil when nothing has priority (any more).
+    private func startPriorityInput(_ actor: Actor) -> InputStep? {
+        while let id = actor.priorityInputs.first {
+            let step = withChannel(id) { channel -> InputStep? in
+                guard channel.receiverActor === actor, !channel.inbox.isEmpty else { return nil }
+                if channel.inbox.front.isBarrier {
+                    let message = takeBarrier(channel)
+                    handleBarrier(actor, input: channel.inputIndex, message.barrier!)
+                    return actor.pendingOutboxes > 0 ? .blocked : .again
+                }
+                guard channel.movedRows > 0 else { return nil }
                 startRows(actor, from: channel, input: channel.inputIndex)
-                return true
+                channel.movedRows = max(0, channel.movedRows - actor.inProgressRows)
+                return .started
             }
-            if started { return true }
-            actor.movedRowChannels.removeFirst()
+            switch step {
+            case .started?, .blocked?: return step
+            case .again?: continue
+            case .skip?, nil: actor.priorityInputs.removeFirst()
+            }
         }
-        return false
+        return nil
     }
 
     func takeBarrier(_ channel: Channel) -> Message {

@@ -4,7 +4,10 @@ import DequeModule
 struct EpochState {
     let epoch: Int64
     let injectedAt: Int64
-    /// Terminal actors (materialize and sink) that must collect it.
+    /// The actors that must acknowledge it: every actor alive when it was injected (as Flink's
+    /// checkpoint coordinator waits for every task, and RisingWave's barrier manager for every
+    /// actor). A source acknowledges when it emits the barrier, any other actor when it has it
+    /// from all its inputs.
     var expected: [Int]
     var collected: [Bool]
     var remaining: Int
@@ -70,24 +73,20 @@ extension Engine {
         let epoch = nextEpoch
         nextEpoch += 1
         let mark = BarrierMark(epoch: epoch, injectedAt: now)
-        let terminals = actors.filter { $0.alive && ($0.role == .materialize || $0.role == .sink) && $0.minEpoch <= epoch }.map(\.id)
-        inFlight.append(EpochState(epoch: epoch, injectedAt: now, expected: terminals,
-                                   collected: Array(repeating: false, count: terminals.count), remaining: terminals.count))
+        let expected = actors.filter { $0.alive && $0.minEpoch <= epoch }.map(\.id)
+        inFlight.append(EpochState(epoch: epoch, injectedAt: now, expected: expected,
+                                   collected: Array(repeating: false, count: expected.count), remaining: expected.count))
         trace(.barriers, "barrier \(epoch) injected at \(sourceActors.count) source actor\(sourceActors.count == 1 ? "" : "s")")
         for actor in sourceActors {
             actor.pendingBarriers.append(mark)
             if actor.status == .backpressured && settings.checkpointMode == .unaligned {
                 // A soft-backpressured task still runs its mailbox: the barrier goes out at once.
-                actor.pendingBarriers.removeLast()
-                actor.lastBarrierAt = now
-                actor.selfPaused = false
-                recordSourceOffsets(actor, epoch: epoch)
-                forwardBarrier(actor, mark)
+                emitPendingBarriers(actor)
             } else if actor.status == .idle {
                 makeReady(actor)
             }
         }
-        if terminals.isEmpty { completeReadyEpochs() }
+        if expected.isEmpty { completeReadyEpochs() }
         drainReady()
         return epoch
     }
@@ -127,9 +126,15 @@ extension Engine {
             return
         }
         if settings.checkpointMode == .unaligned {
+            // Flink: the first barrier goes on at once and the state is snapshotted; the actor
+            // acknowledges once every input's barrier has come (the data in between is the
+            // checkpoint's channel state).
+            let all = barrierFromAllInputs(actor, mark)
             if mark.epoch > actor.forwardedEpoch {
                 actor.forwardedEpoch = mark.epoch
-                passBarrier(actor, mark)
+                passBarrier(actor, mark, acknowledge: all)
+            } else if all {
+                collect(actor, mark)
             }
             return
         }
@@ -157,6 +162,15 @@ extension Engine {
         passBarrier(actor, mark)
     }
 
+    /// Counts the barrier's arrival on one more of the actor's inputs; true once it has come
+    /// on all of them (each input brings each epoch once).
+    func barrierFromAllInputs(_ actor: Actor, _ mark: BarrierMark) -> Bool {
+        let seen = (actor.barrierInputsSeen[mark.epoch] ?? 0) + 1
+        let all = seen >= actor.inputs.count
+        actor.barrierInputsSeen[mark.epoch] = all ? nil : seen
+        return all
+    }
+
     /// Whether aligned checkpoints hold `channel`'s input at its receiver now.
     func isHeldByAlignment(_ channel: Channel) -> Bool {
         let receiver = channel.receiverActor
@@ -164,20 +178,31 @@ extension Engine {
             && channel.inputIndex < receiver.alignedInputs.count && receiver.alignedInputs[channel.inputIndex]
     }
 
-    private func passBarrier(_ actor: Actor, _ mark: BarrierMark) {
+    /// Snapshots the actor's state for the barrier's checkpoint and sends the barrier on (a
+    /// sink has nowhere to send it); `acknowledge` when the actor is done with the barrier.
+    private func passBarrier(_ actor: Actor, _ mark: BarrierMark, acknowledge: Bool = true) {
         actor.lastBarrierAt = now
         if actor.isStateful, let i = inFlight.firstIndex(where: { $0.epoch == mark.epoch }) {
             inFlight[i].stateRows.append((actor.id, actor.name, actor.stateRows))
         }
-        switch actor.role {
-        case .sink:
-            collect(actor, mark)
-        case .materialize:
-            collect(actor, mark)
-            forwardBarrier(actor, mark)
-        case .source, .transform, .logStore:
-            forwardBarrier(actor, mark)
-        }
+        if acknowledge { collect(actor, mark) }
+        if actor.role != .sink { forwardBarrier(actor, mark) }
+    }
+
+    /// Unaligned checkpoints: a source actor blocked on its output emits the barriers it holds
+    /// (ahead of the data it could not send).
+    func emitPendingBarriers(_ actor: Actor) {
+        while let mark = actor.pendingBarriers.popFirst() { emitBarrier(actor, mark) }
+    }
+
+    /// A source actor emits a barrier: it records its consumer's positions for the
+    /// checkpoint, sends the barrier downstream, and acknowledges it.
+    func emitBarrier(_ actor: Actor, _ mark: BarrierMark) {
+        actor.lastBarrierAt = now
+        actor.selfPaused = false
+        recordSourceOffsets(actor, epoch: mark.epoch)
+        forwardBarrier(actor, mark)
+        collect(actor, mark)
     }
 
     func forwardBarrier(_ actor: Actor, _ mark: BarrierMark) {
@@ -213,7 +238,7 @@ extension Engine {
         completeReadyEpochs()
     }
 
-    /// Forgets a terminal actor that went away (drop, rescale) in every pending epoch.
+    /// Forgets an actor that went away (drop, rescale) in every pending epoch.
     func forgetCollector(_ actorID: Int) {
         for i in inFlight.indices {
             if let k = inFlight[i].expected.firstIndex(of: actorID), !inFlight[i].collected[k] {

@@ -153,8 +153,8 @@ extension Engine {
     private func transmitBarrier(_ channel: Channel, _ message: consuming Message, _ mark: BarrierMark) {
         let receiver = channel.receiverActor
         if channel.role == .sinkLog {
-            // A decoupled sink's barrier completes once it is in the sink's log.
-            if mark.epoch >= receiver.minEpoch { collect(receiver, mark) }
+            // A decoupled sink's barrier completes once it is in the sink's log, from every input.
+            if mark.epoch >= receiver.minEpoch && barrierFromAllInputs(receiver, mark) { collect(receiver, mark) }
             return
         }
         let overtaking = channel.role == .joinLogStore || settings.checkpointMode == .unaligned
@@ -169,6 +169,8 @@ extension Engine {
             handleBarrier(receiver, input: channel.inputIndex, first.barrier!)
             return
         }
+        // An overtaking barrier goes before the receiver's other inputs, once its work is done.
+        if overtaking && !receiver.priorityInputs.contains(channel.id) { receiver.priorityInputs.append(channel.id) }
         if receiver.status == .idle { makeReady(receiver) }
     }
 

@@ -235,7 +235,7 @@ extension Engine {
             actor.setStatus(actor.status, now: now)
             retired.absorb(actor)
             actor.alive = false
-            if actor.role == .materialize || actor.role == .sink { forgetCollector(id) }
+            forgetCollector(id)
         }
         for channel in channels where ids.contains(channel.receiver) {
             retired.absorb(channel)

@@ -84,7 +84,7 @@ extension Engine {
             retired.filtered += actor.filteredRows
             actor.alive = false
             actor.fetched = nil
-            if actor.role == .materialize { forgetCollector(id) }
+            forgetCollector(id)
         }
         // Upstream views' actors blocked on the old actors go on once their outputs move.
         var upstreamSenders: [Int] = []
@@ -174,7 +174,7 @@ extension Engine {
             for (i, id) in actor.inputs.enumerated() { channels[id].inputIndex = i }
             actor.aligningEpoch = -1
             actor.minEpoch = nextEpoch
-            if actor.role == .materialize || actor.role == .sink { forgetCollector(actor.id) }
+            forgetCollector(actor.id)
             dependents.append(actor.id)
         }
         return (dependents, dependentRoles)
@@ -307,7 +307,8 @@ extension Engine {
     /// A row moved by a rescale arrives on its new channel as if sent there.
     private func place(_ chunk: Chunk, on channel: Channel) {
         let receiver = channel.receiverActor
-        if !receiver.movedRowChannels.contains(channel.id) { receiver.movedRowChannels.append(channel.id) }
+        if !receiver.priorityInputs.contains(channel.id) { receiver.priorityInputs.append(channel.id) }
+        channel.movedRows += chunk.count
         channel.touchDepth(now: now)
         let message = Message.data(chunk, buffers: channel.buffers(forRows: chunk.count))
         channel.sentRows += Int64(chunk.count)

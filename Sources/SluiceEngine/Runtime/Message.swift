@@ -81,6 +81,9 @@ final class Channel {
     var waitingForFloating = false
     /// Queued buffers beyond the channel's buffers after a scheme change; they free no credit.
     var excessBuffers = 0
+    /// Rows at the front of the inbox that a rescale moved here, not yet taken: they go
+    /// before any other input of the receiver.
+    var movedRows = 0
     /// Whether the sender counts this channel among its non-empty outboxes.
     var countedPending = false
     // Permits (RisingWave).
