@@ -259,7 +259,16 @@ extension SessionStore {
         if version > currentSchemaVersion {
             throw StoreError.newerSchema(path: path, found: version, supported: currentSchemaVersion)
         }
+        // Each migration creates its tables in one transaction, marker included: a marked
+        // store without them was damaged (or forged), and migrating it would write to it.
+        let missing = requiredTables.filter { !tables.contains($0) }
+        if !missing.isEmpty {
+            throw StoreError.corrupt(path: path, detail: "it is marked as a session store but has no \(missing.joined(separator: ", ")) table\(missing.count == 1 ? "" : "s")")
+        }
     }
+
+    /// The tables every Sluice store has (GRDB's record of the migrations included).
+    static let requiredTables = ["cell", "chart", "grdb_migrations", "meta", "session"]
 }
 
 private extension String {

@@ -120,6 +120,23 @@ import Testing
             """)
     }
 
+    /// The marker without the tables its migration creates with it: damaged, and left as
+    /// found (migrating it would have added GRDB's table and switched it to WAL).
+    @Test func aMarkedStoreWithoutItsTablesIsCorruptAndUntouched() throws {
+        let dir = ScratchDirectory()
+        let path = dir.file("damaged.sqlite")
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+                INSERT INTO meta VALUES ('format', '\(SessionStore.formatMarker)'), ('schema_version', '1');
+                """)
+        }
+        let before = bytes(path)
+        #expect(openFails(path) == .corrupt(path: path, detail: "it is marked as a session store but has no cell, chart, grdb_migrations, session tables"))
+        #expect(bytes(path) == before)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+    }
+
     @Test func anUnreadableSchemaVersionIsCorrupt() throws {
         let dir = ScratchDirectory()
         let path = dir.file("odd.sqlite")
