@@ -276,7 +276,7 @@ extension Session {
         let jobs = engine.jobNames
         if Session.appliesToNewObjectsOnly.contains(variable.name), !jobs.isEmpty, variable.value(in: settings) != before {
             return [.notice("\(verb): \(variable.name) applies to views and sinks created from now on; "
-                            + "\(jobs.count == 1 ? jobs[0] + " keeps its" : "the \(jobs.count) that exist keep theirs")")]
+                            + "\(jobs.count == 1 ? jobs[0] + " keeps" : "the \(jobs.count) that exist keep") \(variable.name) = \(before)")]
         }
         return [.notice(verb)]
     }

@@ -68,16 +68,19 @@ struct SessionVariablesTests {
         for change in Self.changes {
             let original = Self.defaults.first { $0.name == change.name }!.value
             // The catalog's view exists: a variable read only when views are made says so.
-            let later = Session.appliesToNewObjectsOnly.contains(change.name)
-                ? ": \(change.name) applies to views and sinks created from now on; spend keeps its\n" : "\n"
+            // (It names the value the view keeps: what the variable was before.)
+            func later(_ kept: String) -> String {
+                Session.appliesToNewObjectsOnly.contains(change.name)
+                    ? ": \(change.name) applies to views and sinks created from now on; spend keeps \(change.name) = \(kept)\n" : "\n"
+            }
             #expect(show(s, change.name) == original)
-            #expect(s.run("SET \(change.name) = \(change.sql);") == "SET" + later, "\(change.name)")
+            #expect(s.run("SET \(change.name) = \(change.sql);") == "SET" + later(original), "\(change.name)")
             #expect(show(s, change.name) == change.shown)
-            #expect(s.run("RESET \(change.name);") == "RESET" + later)
+            #expect(s.run("RESET \(change.name);") == "RESET" + later(change.shown))
             #expect(show(s, change.name) == original)
-            #expect(s.run("SET \(change.name) TO \(change.sql);") == "SET" + later)
+            #expect(s.run("SET \(change.name) TO \(change.sql);") == "SET" + later(original))
             #expect(show(s, change.name) == change.shown)
-            #expect(s.run("SET \(change.name) TO DEFAULT;") == "RESET" + later)
+            #expect(s.run("SET \(change.name) TO DEFAULT;") == "RESET" + later(change.shown))
             #expect(show(s, change.name) == original)
             #expect(s.run("SET \(change.name) TO DEFAULT;") == "RESET\n", "no change, nothing to say")
         }
