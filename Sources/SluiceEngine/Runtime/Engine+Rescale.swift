@@ -173,6 +173,7 @@ extension Engine {
             actor.inputSides = keep.map { actor.inputSides[$0] }
             for (i, id) in actor.inputs.enumerated() { channels[id].inputIndex = i }
             actor.aligningEpoch = -1
+            actor.barrierInputsSeen = [:]
             actor.minEpoch = nextEpoch
             forgetCollector(actor.id)
             dependents.append(actor.id)
