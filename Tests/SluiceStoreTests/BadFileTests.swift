@@ -96,13 +96,18 @@ import Testing
     @Test func aForeignMetaTableIsNotAMarker() throws {
         let dir = ScratchDirectory()
         let path = dir.file("other.sqlite")
+        try writeMetaOnly(at: path, format: "someone-else")
+        #expect(openFails(path) == .notASluiceStore(path: path, tables: ["meta"]))
+    }
+
+    /// A database holding only a `meta` table with this `format` and schema version 1.
+    private func writeMetaOnly(at path: String, format: String) throws {
         try DatabaseQueue(path: path).write { db in
             try db.execute(sql: """
                 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-                INSERT INTO meta VALUES ('format', 'someone-else'), ('schema_version', '1');
-                """)
+                INSERT INTO meta VALUES ('format', ?), ('schema_version', '1');
+                """, arguments: [format])
         }
-        #expect(openFails(path) == .notASluiceStore(path: path, tables: ["meta"]))
     }
 
     @Test func aStoreFromANewerSchemaIsRefused() throws {
@@ -125,12 +130,7 @@ import Testing
     @Test func aMarkedStoreWithoutItsTablesIsCorruptAndUntouched() throws {
         let dir = ScratchDirectory()
         let path = dir.file("damaged.sqlite")
-        try DatabaseQueue(path: path).write { db in
-            try db.execute(sql: """
-                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-                INSERT INTO meta VALUES ('format', '\(SessionStore.formatMarker)'), ('schema_version', '1');
-                """)
-        }
+        try writeMetaOnly(at: path, format: SessionStore.formatMarker)
         let before = bytes(path)
         #expect(openFails(path) == .corrupt(path: path, detail: "it is marked as a session store but has no cell, chart, grdb_migrations, session tables"))
         #expect(bytes(path) == before)

@@ -35,3 +35,12 @@ public enum Limits {
     /// none: a larger exponent changes nothing but the number shown.
     public static let maxZipfExponent: Double = 100
 }
+
+extension Int64 {
+    /// `self + other`, or the bound it passed: a sum of durations that cannot wrap around.
+    @inline(__always)
+    func addingSaturated(_ other: Int64) -> Int64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
+    }
+}
