@@ -31,6 +31,7 @@ test: deps
 bench: deps
 	@python3 -c 'import simpy' 2>/dev/null || pip install -q simpy
 	$(SWIFT) build -c release --product SluiceBench
+	@mkdir -p .build && cc -O2 -o .build/tandem-c bench/tandem.c -lm
 	$$($(SWIFT) build -c release --show-bin-path)/SluiceBench $(SECTIONS)
 
 # Re-record the golden transcripts (examples/*.out).

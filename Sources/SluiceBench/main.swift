@@ -94,31 +94,53 @@ func aggregatePipeline(flow: FlowControlKind, virtualSeconds: Int64, sourceRate:
     return (consumed, wall, rss)
 }
 
-// MARK: (a) baseline: the same model in SimPy, run in this invocation
+// MARK: (a) baselines: the same model in SimPy and in C, run in this invocation
 
-/// Rows per second of `bench/tandem_simpy.py` (100 virtual seconds), or nil with the reason printed.
-func simpyRate() -> Double? {
-    let simpy = Process()
-    simpy.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../bench/tandem_simpy.py").standardized.path
-    simpy.arguments = ["python3", script, "100"]
+/// The package's root, where `bench/` and `.build/` are.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+
+/// Rows per second a baseline prints (`… rows_per_second=<rate>`), or nil with the reason printed.
+func baselineRate(_ name: String, _ executable: String, _ arguments: [String]) -> Double? {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
     let pipe = Pipe()
-    simpy.standardOutput = pipe
+    process.standardOutput = pipe
     do {
-        try simpy.run()
-        simpy.waitUntilExit()
+        try process.run()
+        process.waitUntilExit()
     } catch {
-        print("    simpy:  could not run python3 \(script): \(error)")
+        print("    \(name):  could not run \(([executable] + arguments).joined(separator: " ")): \(error)")
         return nil
     }
     let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     guard let field = text.split(separator: " ").first(where: { $0.hasPrefix("rows_per_second=") }),
           let rate = Double(field.dropFirst("rows_per_second=".count).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-        print("    simpy:  no result (\(text.trimmingCharacters(in: .whitespacesAndNewlines)))")
+        print("    \(name):  no result (\(text.trimmingCharacters(in: .whitespacesAndNewlines)))")
         return nil
     }
     return rate
+}
+
+/// `bench/tandem_simpy.py` over 100 virtual seconds.
+func simpyRate() -> Double? {
+    baselineRate("simpy", "/usr/bin/env", ["python3", packageRoot.appendingPathComponent("bench/tandem_simpy.py").path, "100"])
+}
+
+/// `bench/tandem.c` (built by `make bench` as `.build/tandem-c`), best of three runs of 2000
+/// virtual seconds, as the engine's figure is.
+func cRate() -> Double? {
+    let binary = packageRoot.appendingPathComponent(".build/tandem-c").path
+    guard FileManager.default.isExecutableFile(atPath: binary) else {
+        print("    c:      \(binary) is missing (`make bench` builds it from bench/tandem.c)")
+        return nil
+    }
+    var best: Double?
+    for _ in 0..<3 {
+        guard let rate = baselineRate("c", binary, ["2000"]) else { return nil }
+        best = max(best ?? 0, rate)
+    }
+    return best
 }
 
 // MARK: Run
@@ -155,6 +177,9 @@ if wanted("a") {
     print("    sluice: \(millions(a.best)) rows/s (\(millions(a.median)))   target ≥ 4.00M")
     if let simpy = simpyRate() {
         print("    simpy:  \(Int(simpy)) rows/s   ratio sluice/simpy = \(format(a.best / simpy))x")
+    }
+    if let c = cRate() {
+        print("    c:      \(millions(c)) rows/s   ratio sluice/c = \(format(a.best / c))  (bench/tandem.c: the model alone, no flow control or metrics)")
     }
 }
 
