@@ -251,10 +251,7 @@ extension Engine {
         // `finishWork` took the previous chunk's output: the slot is empty and stays so for a
         // sink or an empty output (no need to store nil, releasing the old value).
         assert(actor.pendingOutput == nil, "\(actor.name) starts work with output pending")
-        var output = chunk
-        if !actor.chain.isEmpty {
-            for op in actor.chain { output = op.process(output, side: side, strings: strings) }
-        }
+        let output = actor.chain.isEmpty ? chunk : processChain(actor, chunk, side: side)
         var duration = setup &+ actor.costs.totalCost(actor.cost, rows: rows)
         if let sink = actor.sink {
             duration = duration.addingSaturated(sink.latency)
@@ -268,6 +265,15 @@ extension Engine {
         // Work that would outlast virtual time (a write at a vanishing throughput) ends with
         // it: the clock, never past its end, plus at most that much still fits an Int64.
         events.schedule(.actorDone, at: now + min(max(0, duration), Limits.maxVirtualTime), target: actor.id)
+    }
+
+    /// The actor's operators on `chunk`, in order. Out of line: the operators' code would
+    /// otherwise swell `beginWork`, and with it the cost of every call, chain or not.
+    @inline(never)
+    private func processChain(_ actor: Actor, _ chunk: consuming Chunk, side: Int) -> Chunk {
+        var output = chunk
+        for op in actor.chain { output = op.process(output, side: side, strings: strings) }
+        return output
     }
 
     @inline(__always)

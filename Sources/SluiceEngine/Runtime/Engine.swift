@@ -81,6 +81,9 @@ public final class Engine {
 
     // MARK: Tracing
 
+    /// Out of line, so that the message's interpolation stays in its closure, off the hot
+    /// paths that call this behind `tracing`.
+    @inline(never)
     func trace(_ category: TraceCategory, _ text: @autoclosure () -> String) {
         guard traceCategories.contains(category) else { return }
         traceLog.append(TraceEvent(time: now, category: category, text: text()))
