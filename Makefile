@@ -2,6 +2,8 @@
 SWIFT      ?= swift
 APT_PKGS   := libedit-dev libsqlite3-dev
 CONFIG     ?= debug
+# The shell's engine runs optimized: in a debug build RUN simulates some 50× slower.
+RUN_CONFIG ?= release
 
 .PHONY: deps build run test bench sessions record clean
 
@@ -19,8 +21,8 @@ build: deps
 	$(SWIFT) build -c $(CONFIG)
 
 run: deps
-	$(SWIFT) build -c $(CONFIG) --product sluice
-	$$($(SWIFT) build -c $(CONFIG) --show-bin-path)/sluice
+	$(SWIFT) build -c $(RUN_CONFIG) --product sluice
+	$$($(SWIFT) build -c $(RUN_CONFIG) --show-bin-path)/sluice
 
 test: deps
 	$(SWIFT) build --build-tests
