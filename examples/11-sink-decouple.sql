@@ -46,3 +46,8 @@ SHOW ACTORS;
 -- is lost, and nothing is bounded either: a sink that is permanently slower than its
 -- input needs the other tools (lesson 12: batch its writes; more parallelism).
 SHOW QUEUES;
+
+-- So no actor upstream waits on to_postgres_decoupled, and the article's rule (busy,
+-- while its upstream is backpressured) has nothing to follow. DIAGNOSE names it by its
+-- log instead: busy all the time, and a log that grows by the rows it cannot write.
+DIAGNOSE;

@@ -2,7 +2,9 @@ import SluiceEngine
 
 /// DIAGNOSE applies the article's rule: the bottleneck is the frontmost actor that is busy,
 /// not itself backpressured, while its upstream is backpressured. It names the actor, shows
-/// the metrics that prove it, and suggests the knobs that fit what kind of actor it is.
+/// the metrics that prove it, and suggests the knobs that fit what kind of actor it is. A
+/// decoupled sink falling behind its own log backpressures no one, so the rule cannot see
+/// it: `Session+DiagnoseSinkLog.swift` names it.
 extension Session {
     func diagnose() -> [OutputBlock] {
         let actors = engine.actorSnapshots()
@@ -33,6 +35,8 @@ extension Session {
             return d
         }
         let allLagging = engine.consumerSnapshots().filter { $0.lag > 0 }
+        // Decoupled sinks backpressure nothing: they fall behind on their own logs instead.
+        let behind = fallingBehindSinks(actors)
         guard let culprit = candidates.min(by: { (depth($0), $0.id) < (depth($1), $1.id) }) else {
             // No bottleneck, and TCP connections that wait on each other in a ring: that is why.
             if let cycle = engine.stalledConnectionCycle() {
@@ -45,6 +49,7 @@ extension Session {
                               + "  - more buffers per gate delay the cycle: SET floating_buffers_per_gate = 32\n"
                               + "  - SHOW QUEUES shows the STALLED connections and their channels")]
             }
+            if !behind.isEmpty { return diagnoseSinkLogs(behind, byName) }
             let blocked = actors.filter { $0.backPressuredTimeMsPerSecond >= 500 }
             var text = "no bottleneck found over the last \(VirtualTime.format(engine.metricsWindow)): "
             text += blocked.isEmpty ? "no actor is backpressured more than half the time" : "\(blocked.count) actor(s) are backpressured but none downstream is busy; look at SHOW QUEUES"
@@ -93,6 +98,7 @@ extension Session {
         advice.append("for bursts rather than sustained overload: more buffers (SET buffers_per_channel = 8; floating_buffers_per_gate)")
         return [
             .notice("bottleneck: \(culprit.name) (\(culprit.chain)) — busy \(Int(culprit.busyTimeMsPerSecond.rounded())) ms/s and not backpressured, while \(upstreamBlocked.isEmpty ? "its source log lags" : upstreamBlocked.map(\.name).joined(separator: ", ") + " wait\(upstreamBlocked.count == 1 ? "s" : "") on it")"),
+        ] + (behind.isEmpty ? [] : [sinkLogNote(behind)]) + [
             .table(ResultTable(title: "Evidence (over the last \(VirtualTime.format(engine.metricsWindow)))",
                                columns: [ResultColumn("actor"), ResultColumn("metric"), ResultColumn("value", alignment: .right), ResultColumn("meaning")],
                                rows: evidence, footer: nil)),

@@ -93,6 +93,56 @@ struct VariablesTests {
         #expect(settings == EngineSettings())
     }
 
+    /// SET accepts exactly what the engine accepts: every number variable, at both ends of
+    /// every range in `Limits` and just past them (the engine checks the same ranges for
+    /// callers of its API that do not go through SET).
+    @Test func setAcceptsWhatTheEngineAccepts() {
+        let ranges = [Limits.buffersPerChannel, Limits.floatingBuffersPerGate, Limits.bufferBytes, Limits.bufferRows,
+                      Limits.exchangeInitialPermits, Limits.exchangeBatchedPermits, Limits.exchangeConcurrentBarriers,
+                      Limits.barrierIntervalMs, Limits.inFlightBarrierNums, Limits.maxPollRecords, Limits.maxPollIntervalMs,
+                      Limits.fetchMinBytes, Limits.fetchMaxWaitMs, Limits.nodes, Limits.chunkRows]
+        let probes = ranges.flatMap { [$0.lowerBound - 1, $0.lowerBound, $0.upperBound, $0.upperBound + 1] }
+        let numeric = SessionVariables.all.filter { $0.choices.isEmpty && $0.name != "seed" }
+        #expect(numeric.count == ranges.count)
+        for variable in numeric {
+            var accepted = 0
+            for probe in probes {
+                var settings = EngineSettings()
+                let set = variable.assign(.number(Double(probe), text: String(probe)), to: &settings)
+                let setAccepts = (try? set.get()) != nil && SessionVariables.conflict(changing: variable.name, in: settings) == nil
+                guard let path = Self.path(variable.name) else { Issue.record("no setting for \(variable.name)"); break }
+                var engineSettings = EngineSettings()
+                engineSettings[keyPath: path] = probe
+                let engineAccepts = (try? engineSettings.validate()) != nil
+                #expect(setAccepts == engineAccepts, "\(variable.name) = \(probe)")
+                if setAccepts { accepted += 1 }
+            }
+            #expect(accepted >= 2, "\(variable.name): both ends of its own range")
+        }
+    }
+
+    /// The engine setting a number variable writes.
+    static func path(_ name: String) -> WritableKeyPath<EngineSettings, Int>? {
+        switch name {
+        case "buffers_per_channel": \.buffersPerChannel
+        case "floating_buffers_per_gate": \.floatingBuffersPerGate
+        case "buffer_bytes": \.bufferBytes
+        case "buffer_rows": \.bufferRows
+        case "exchange_initial_permits": \.exchangeInitialPermits
+        case "exchange_batched_permits": \.exchangeBatchedPermits
+        case "exchange_concurrent_barriers": \.exchangeConcurrentBarriers
+        case "barrier_interval_ms": \.barrierIntervalMs
+        case "in_flight_barrier_nums": \.inFlightBarrierNums
+        case "max_poll_records": \.maxPollRecords
+        case "max_poll_interval_ms": \.maxPollIntervalMs
+        case "fetch_min_bytes": \.fetchMinBytes
+        case "fetch_max_wait_ms": \.fetchMaxWaitMs
+        case "nodes": \.nodes
+        case "chunk_rows": \.chunkRows
+        default: nil
+        }
+    }
+
     @Test(arguments: [
         ("buffers_per_channel", "-1", "value -1 is out of range: expected 0 to 1000", nil),
         ("chunk_rows", "0", "value 0 is out of range: expected 1 to 65536", nil),

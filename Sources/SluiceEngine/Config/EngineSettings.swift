@@ -36,8 +36,9 @@ public enum OffsetReset: String, Sendable, CaseIterable, Hashable {
     case latest
 }
 
-/// Every knob the engine reads. The language layer validates and names them; the engine only
-/// checks the invariants it depends on (see `validate()`).
+/// Every knob the engine reads. The language layer validates and names them; the engine
+/// checks them again (see `validate()`), against the same ranges (`Limits`), for every
+/// caller of its API.
 public struct EngineSettings: Sendable, Hashable {
     public var flowControl: FlowControlKind = .credit
     /// Flink `taskmanager.network.memory.buffers-per-channel`: exclusive buffers, the initial credit.
@@ -92,29 +93,38 @@ public struct EngineSettings: Sendable, Hashable {
     /// The rows a drop or permit channel holds at most.
     public var boundedChannelRows: Int { exchangeInitialPermits }
 
-    /// Checks the invariants the engine relies on.
+    /// Checks the invariants the engine relies on: every number within its range in
+    /// `Limits` (the ranges SET accepts), and the rules that bind two settings. The first
+    /// setting out of place is named, with its value and what it must be.
     public func validate() throws(EngineError) {
-        func need(_ ok: Bool, _ name: String, _ value: Int, _ rule: String) throws(EngineError) {
-            if !ok { throw .invalidSetting(name: name, value: String(value), reason: rule) }
+        func check(_ value: Int, _ name: String, _ range: ClosedRange<Int>, zero: String = "") throws(EngineError) {
+            guard !range.contains(value) else { return }
+            let low = range.lowerBound == 0 && !zero.isEmpty ? "0 (\(zero))" : String(range.lowerBound)
+            throw .invalidSetting(name: name, value: String(value), reason: "must be between \(low) and \(range.upperBound)")
         }
-        try need(buffersPerChannel >= 0, "buffers_per_channel", buffersPerChannel, "must be 0 or more")
-        try need(floatingBuffersPerGate >= 0, "floating_buffers_per_gate", floatingBuffersPerGate, "must be 0 or more")
-        try need(buffersPerChannel + floatingBuffersPerGate >= 1, "floating_buffers_per_gate", floatingBuffersPerGate,
-                 "a gate needs at least one buffer: buffers_per_channel + floating_buffers_per_gate must be at least 1")
-        try need(bufferBytes >= 64, "buffer_bytes", bufferBytes, "must be at least 64")
-        try need(bufferRows >= 0, "buffer_rows", bufferRows, "must be 0 (derived) or more")
-        try need(exchangeInitialPermits >= 1, "exchange_initial_permits", exchangeInitialPermits, "must be at least 1")
-        try need(exchangeBatchedPermits >= 1 && exchangeBatchedPermits < exchangeInitialPermits || exchangeInitialPermits == 1,
-                 "exchange_batched_permits", exchangeBatchedPermits, "must be at least 1 and below exchange_initial_permits")
-        try need(exchangeConcurrentBarriers >= 1, "exchange_concurrent_barriers", exchangeConcurrentBarriers, "must be at least 1")
-        try need(barrierIntervalMs >= 0, "barrier_interval_ms", barrierIntervalMs, "must be 0 (manual) or more")
-        try need(inFlightBarrierNums >= 1, "in_flight_barrier_nums", inFlightBarrierNums, "must be at least 1")
-        try need(maxPollRecords >= 1, "max_poll_records", maxPollRecords, "must be at least 1")
-        try need(maxPollIntervalMs >= 1, "max_poll_interval_ms", maxPollIntervalMs, "must be at least 1")
-        try need(fetchMinBytes >= 0, "fetch_min_bytes", fetchMinBytes, "must be 0 or more")
-        try need(fetchMaxWaitMs >= 0, "fetch_max_wait_ms", fetchMaxWaitMs, "must be 0 or more")
-        try need(nodes >= 1, "nodes", nodes, "must be at least 1")
-        try need(chunkRows >= 1, "chunk_rows", chunkRows, "must be at least 1")
+        try check(buffersPerChannel, "buffers_per_channel", Limits.buffersPerChannel)
+        try check(floatingBuffersPerGate, "floating_buffers_per_gate", Limits.floatingBuffersPerGate)
+        try check(bufferBytes, "buffer_bytes", Limits.bufferBytes)
+        try check(bufferRows, "buffer_rows", Limits.bufferRows, zero: "derived")
+        try check(exchangeInitialPermits, "exchange_initial_permits", Limits.exchangeInitialPermits)
+        try check(exchangeBatchedPermits, "exchange_batched_permits", Limits.exchangeBatchedPermits)
+        try check(exchangeConcurrentBarriers, "exchange_concurrent_barriers", Limits.exchangeConcurrentBarriers)
+        try check(barrierIntervalMs, "barrier_interval_ms", Limits.barrierIntervalMs, zero: "manual")
+        try check(inFlightBarrierNums, "in_flight_barrier_nums", Limits.inFlightBarrierNums)
+        try check(maxPollRecords, "max_poll_records", Limits.maxPollRecords)
+        try check(maxPollIntervalMs, "max_poll_interval_ms", Limits.maxPollIntervalMs)
+        try check(fetchMinBytes, "fetch_min_bytes", Limits.fetchMinBytes)
+        try check(fetchMaxWaitMs, "fetch_max_wait_ms", Limits.fetchMaxWaitMs)
+        try check(nodes, "nodes", Limits.nodes)
+        try check(chunkRows, "chunk_rows", Limits.chunkRows)
+        if buffersPerChannel + floatingBuffersPerGate < 1 {
+            throw .invalidSetting(name: "floating_buffers_per_gate", value: String(floatingBuffersPerGate),
+                                  reason: "a gate needs at least one buffer: buffers_per_channel + floating_buffers_per_gate must be at least 1")
+        }
+        if exchangeBatchedPermits >= exchangeInitialPermits && exchangeInitialPermits != 1 {
+            throw .invalidSetting(name: "exchange_batched_permits", value: String(exchangeBatchedPermits),
+                                  reason: "must be below exchange_initial_permits (\(exchangeInitialPermits))")
+        }
     }
 
     /// Rows a chunk may take in permits: RisingWave's `initial − batched` cap.

@@ -119,6 +119,9 @@ extension Engine {
         }
     }
 
+    /// Rows on `actor`'s input channels, sender and receiver side.
+    func queuedInputRows(_ actor: Actor) -> Int { actor.inputs.reduce(0) { $0 + channels[$1].queuedRows } }
+
     /// Bytes queued on every channel: what the unbounded scheme's memory grows with.
     public var queuedBytes: Int { channels.reduce(0) { $0 + (actors[$1.receiver].alive ? $1.queuedRows * $1.rowWidthBytes : 0) } }
 
@@ -203,12 +206,17 @@ extension Engine {
             let rows = last.reduce(0) { $0 + (($1.operators.last as? MaterializeOperator)?.liveRows ?? 0) }
             let delivered = last.reduce(Int64(0)) { $0 + $1.delivered }
             let base = last.reduce(Int64(0)) { $0 + (resetSnapshot.actorRows[$1.id]?.delivered ?? 0) }
-            let logLag = last.first?.inputs.first.map { channels[$0].role == .sinkLog } == true
-                ? last.reduce(0) { n, a in n + a.inputs.reduce(0) { $0 + channels[$1].queuedRows } } : nil
+            let decoupled = last.first?.inputs.first.map { channels[$0].role == .sinkLog } == true
+            let logLag = decoupled ? last.reduce(0) { $0 + queuedInputRows($1) } : nil
+            // The log at the window's start: what its actors' inputs held then (none for
+            // actors made since, which started with an empty log).
+            let logAtStart = last.reduce(0) { $0 + (resetSnapshot.inputQueuedRows[$1.id] ?? 0) }
+            let window = now - max(resetAt, job.createdAt)
+            let logGrowth = logLag.map { window > 0 ? Double($0 - logAtStart) / (Double(window) / 1e9) : 0 }
             return JobSnapshot(name: job.spec.name, kind: job.spec.kind, actors: job.fragmentActors.reduce(0) { $0 + $1.count },
                                fragments: job.fragmentActors.count, rows: rows, delivered: delivered,
                                throughput: Double(delivered - base) / seconds(since: job.createdAt), definition: job.spec.definition,
-                               dependsOn: job.spec.dependsOn, logLag: logLag,
+                               dependsOn: job.spec.dependsOn, logLag: logLag, logGrowthPerSecond: logGrowth,
                                parallelism: job.spec.fragments.last?.parallelism ?? 1)
         }
     }

@@ -135,5 +135,8 @@ public struct JobSnapshot: Sendable, Hashable {
     public let dependsOn: [String]
     /// A decoupled sink's log: rows written to it and not yet consumed.
     public let logLag: Int?
+    /// How fast that log grew over the window (from the job's creation if later), in rows
+    /// per second: what it received less what the sink took. Negative while it drains.
+    public let logGrowthPerSecond: Double?
     public let parallelism: Int
 }

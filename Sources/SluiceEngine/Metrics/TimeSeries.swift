@@ -125,6 +125,8 @@ struct MetricsSnapshotBase {
     var actorTimes: [Int: (busy: Int64, idle: Int64, backpressured: Int64)] = [:]
     var actorRows: [Int: (rowsIn: Int64, rowsOut: Int64, delivered: Int64)] = [:]
     var channelDepth: [Int: (rows: Double, buffers: Double, blocked: Int64)] = [:]
+    /// Rows on each actor's input channels (a decoupled sink's: its log).
+    var inputQueuedRows: [Int: Int] = [:]
     var barrierCount = 0
     var alignNs: [Int: Int64] = [:]
 }
