@@ -71,8 +71,8 @@ enum Help {
         """),
         (["barriers", "checkpoints"], """
         Barriers are injected every barrier_interval_ms (1000) or by BARRIER, travel with the data, align at
-        multi-input actors, and complete when every materialize and sink actor has them. Latency = completion
-        - injection (meta_barrier_duration_seconds). checkpoint_mode = unaligned lets barriers overtake data;
+        multi-input actors, and complete when every actor has passed them (a source as it emits one). Latency =
+        completion - injection (meta_barrier_duration_seconds); on an idle pipeline a barrier completes at once. checkpoint_mode = unaligned lets barriers overtake data;
         streaming_enable_unaligned_join puts a log store after joins; sink_decouple gives sinks their own log.
         Example: BARRIER; SHOW BARRIERS; STEP BARRIER;
         """),

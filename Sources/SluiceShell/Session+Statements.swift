@@ -91,7 +91,12 @@ extension Session {
                 throw SQLError(error.description, at: parsed.range,
                                hint: "barriers travel from sources through views to sinks: CREATE MATERIALIZED VIEW or CREATE SINK first")
             }
-            return drainTrace() + [.notice("BARRIER: epoch \(epoch) injected at \(VirtualTime.formatSeconds(engine.now))")]
+            var notice = "BARRIER: epoch \(epoch) injected at \(VirtualTime.formatSeconds(engine.now))"
+            if engine.checkpoints.last?.epoch == epoch {
+                // Nothing queued in its way: every actor passed it within the instant.
+                notice += ", and completed at once: no data queued in its way (latency 0s)"
+            }
+            return drainTrace() + [.notice(notice)]
         case .watch(let show, let every, let duration, let speed):
             return try watch(show, every: every, duration: duration, speed: speed, buffer: buffer, spanAt: parsed.valueRange)
         case .trace(let setting):

@@ -572,6 +572,23 @@ struct SessionErrorTests {
             """)
     }
 
+    /// `.help barriers`' example on an idle pipeline: the barrier passes every actor within
+    /// the instant it is injected. BARRIER says so, and the STEP BARRIER after it reports
+    /// that epoch instead of failing; a later one, with the clock moved on, still fails.
+    @Test func aBarrierThatCompletesAtOnceIsReportedAndStepBarrierFollowsIt() {
+        let s = session(standardCatalog + "\nSET barrier_interval_ms = 0;")
+        let injected = s.execute("BARRIER;")
+        #expect(injected.ok)
+        #expect(injected.output == "BARRIER: epoch 1 injected at 0.000s, and completed at once: no data queued in its way (latency 0s)\n")
+        let stepped = s.execute("STEP BARRIER;")
+        #expect(stepped.ok)
+        #expect(stepped.output == "STEP BARRIER: no barrier in flight; epoch 1 completed at 0.000s, latency 0s\n")
+        #expect(s.run("STEP 1s;").hasPrefix("STEP 1s"))
+        let later = s.execute("STEP BARRIER;")
+        #expect(!later.ok)
+        #expect(later.output.hasPrefix("ERROR: no barrier is in flight\n"))
+    }
+
     @Test func barrierWithNothingDefined() {
         let s = session()
         let before = s.visibleState
