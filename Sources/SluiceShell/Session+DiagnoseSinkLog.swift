@@ -92,9 +92,9 @@ extension Session {
             advice.append("batch its writes: CREATE SINK ... WITH (batch = 100) pays the \(VirtualTime.format(spec.latency)) per-write latency once per batch")
         }
         // The actors it takes to write what the log receives, at what each writes now (at
-        // most 256, a fragment's largest parallelism).
-        let needed = sink.taken > 0 ? min(256, (Double(parallelism) * sink.received / sink.taken).rounded(.up)) : Double(parallelism * 2)
-        let more = min(256, max(parallelism + 1, Int(needed)))
+        // most a fragment's largest parallelism).
+        let needed = sink.taken > 0 ? min(Double(Limits.parallelism.upperBound), (Double(parallelism) * sink.received / sink.taken).rounded(.up)) : Double(parallelism * 2)
+        let more = min(Limits.parallelism.upperBound, max(parallelism + 1, Int(needed)))
         advice.append("raise the sink's throughput: it writes \(Self.rate(sink.taken)) of the \(Self.rate(sink.received)) rows/s its log receives"
                       + (more > parallelism ? "; CREATE SINK ... WITH (parallelism = \(more)) writes with more actors" : ""))
         advice.append("or accept the lag: the log is unbounded, so the view and its other sinks keep their pace, but \(sink.job.name) falls "

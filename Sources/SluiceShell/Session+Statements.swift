@@ -240,8 +240,8 @@ extension Session {
             throw SQLError("materialized view \"\(name.name)\" does not exist", at: name.range,
                            hint: Suggest.nearest(name.name, among: engine.jobNames).map { "did you mean \($0)?" })
         }
-        guard (1...256).contains(parallelism) else {
-            throw SQLError("parallelism \(parallelism) is out of range: expected 1 to 256", at: range)
+        guard Limits.parallelism.contains(parallelism) else {
+            throw SQLError("parallelism \(parallelism) is out of range: expected \(Limits.parallelism.lowerBound) to \(Limits.parallelism.upperBound)", at: range)
         }
         let before = spec.fragments.last?.parallelism ?? 1
         guard try engine.rescale(name.name, parallelism: parallelism) else {

@@ -34,6 +34,13 @@ public enum Limits {
     /// The largest Zipf exponent. At 100 the second key draws one row in 10^30 and the rest
     /// none: a larger exponent changes nothing but the number shown.
     public static let maxZipfExponent: Double = 100
+
+    /// Actors per fragment: a view's or sink's parallelism (RisingWave's default is the
+    /// cluster's cores; a lesson needs a handful).
+    public static let parallelism: ClosedRange<Int> = 1...256
+
+    /// Partitions of a source's log (Kafka topics in practice have tens to hundreds).
+    public static let partitions: ClosedRange<Int> = 1...1024
 }
 
 extension Int64 {

@@ -25,7 +25,9 @@ extension Engine {
         guard spec.schema.count > 0 else { throw bad("columns", "()", "a source needs at least one column") }
         guard spec.rate >= 0 else { throw bad("rate", VirtualTime.formatNumber(spec.rate), "must be 0 or more rows per second") }
         guard spec.rate <= Limits.maxRate else { throw bad("rate", VirtualTime.formatNumber(spec.rate), Engine.tooFast) }
-        guard spec.partitions >= 1, spec.partitions <= 1024 else { throw bad("partitions", String(spec.partitions), "must be between 1 and 1024") }
+        guard Limits.partitions.contains(spec.partitions) else {
+            throw bad("partitions", String(spec.partitions), "must be between \(Limits.partitions.lowerBound) and \(Limits.partitions.upperBound)")
+        }
         guard spec.keys >= 1 else { throw bad("keys", String(spec.keys), "must be at least 1") }
         guard spec.keyColumn >= 0, spec.keyColumn < spec.schema.count else { throw bad("key", String(spec.keyColumn), "no such column") }
         let keyType = spec.schema.columns[spec.keyColumn].type

@@ -21,8 +21,9 @@ extension Engine {
     private func validate(_ spec: JobSpec) throws(EngineError) {
         guard let last = spec.fragments.last else { throw .invalidPlan("\(spec.name) has no fragments") }
         for (i, fragment) in spec.fragments.enumerated() {
-            guard fragment.parallelism >= 1 && fragment.parallelism <= 256 else {
-                throw .invalidOption(object: spec.name, option: "parallelism", value: String(fragment.parallelism), reason: "must be between 1 and 256")
+            guard Limits.parallelism.contains(fragment.parallelism) else {
+                throw .invalidOption(object: spec.name, option: "parallelism", value: String(fragment.parallelism),
+                                     reason: "must be between \(Limits.parallelism.lowerBound) and \(Limits.parallelism.upperBound)")
             }
             try validateCost(fragment.cost, object: spec.name)
             if case .source(let name) = fragment.operators.first, sourceIndex[name] == nil {

@@ -11,8 +11,9 @@ extension Engine {
         guard let old = jobs[name], old.spec.kind == .materializedView else {
             throw .unknownObject(kind: "materialized view", name: name)
         }
-        guard (1...256).contains(parallelism) else {
-            throw .invalidOption(object: name, option: "parallelism", value: String(parallelism), reason: "must be between 1 and 256")
+        guard Limits.parallelism.contains(parallelism) else {
+            throw .invalidOption(object: name, option: "parallelism", value: String(parallelism),
+                                 reason: "must be between \(Limits.parallelism.lowerBound) and \(Limits.parallelism.upperBound)")
         }
         drainReady()
         reclaimConnections()

@@ -110,7 +110,7 @@ extension Planner {
         if let pattern = try o.get("pattern", { $0.pattern() }) { spec.pattern = pattern }
         if let keys = try o.get("keys", { $0.integer(in: 1...100_000_000) }) { spec.keys = keys }
         if let skew = try o.get("key_skew", { $0.keyDistribution() }) { spec.keyDistribution = skew }
-        if let partitions = try o.get("partitions", { $0.integer(in: 1...1024) }) { spec.partitions = partitions }
+        if let partitions = try o.get("partitions", { $0.integer(in: Limits.partitions) }) { spec.partitions = partitions }
         if let retention = try o.get("retention", { $0.duration() }) {
             guard retention > 0 else { throw SQLError("retention must be positive", at: o.range("retention")) }
             spec.retention = retention

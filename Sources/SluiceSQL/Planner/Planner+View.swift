@@ -162,7 +162,7 @@ extension Planner {
         try checkNewName(name)
         try refuseOrderAndLimit(query, in: "a materialized view", readIt: "SELECT * FROM \(name.name)")
         let o = try Options(options, allowed: ["parallelism", "cost"], object: "materialized view \(name.name)")
-        let parallelism = try o.get("parallelism", { $0.integer(in: 1...256) }) ?? 1
+        let parallelism = try o.get("parallelism", { $0.integer(in: Limits.parallelism) }) ?? 1
         let cost = try o.get("cost", { $0.cost() }) ?? .free
         let bound = try bindQuery(query)
         return buildJob(name: name.name, kind: .materializedView, bound: bound, parallelism: parallelism, cost: cost,
@@ -301,7 +301,7 @@ extension Planner {
             sink.batch = try o.get("batch", { $0.integer(in: 1...1_000_000) }) ?? 1
             sink.latency = try o.get("latency", { $0.duration() }) ?? 0
             cost = try o.get("cost", { $0.cost() }) ?? .free
-            parallelism = try o.get("parallelism", { $0.integer(in: 1...256) }) ?? 1
+            parallelism = try o.get("parallelism", { $0.integer(in: Limits.parallelism) }) ?? 1
         }
     }
 
