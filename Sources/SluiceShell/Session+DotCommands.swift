@@ -215,7 +215,7 @@ extension Session {
             return DotOutcome(blocks: [.error(ErrorReport(message: "cannot tell the format of \(path)", hint: "export to FILE.md or FILE.html"))], ok: false)
         }
         let info = notebook?.current ?? SessionInfo(id: 0, name: "unsaved session", created: "", updated: "",
-                                                    engineVersion: Engine.version, seed: engine.settings.seed, settings: "{}",
+                                                    engineVersion: Engine.version, seed: engine.settings.seed, settings: savedState.settings,
                                                     cellCount: history.count)
         let cells = history.enumerated().map { i, c -> CellRecord in
             var record = Notebook.record(c)
