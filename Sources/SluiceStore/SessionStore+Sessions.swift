@@ -99,12 +99,16 @@ extension SessionStore {
         }
     }
 
-    /// Deletes a session and all its cells and charts.
+    /// Deletes a session and all its cells and charts, in one transaction, and returns
+    /// its header as it was (with its cell count).
     /// - Throws: ``StoreError/sessionNotFound(_:)`` when no session has this name.
-    public func deleteSession(named name: String) throws(StoreError) {
+    @discardableResult
+    public func deleteSession(named name: String) throws(StoreError) -> SessionInfo {
         try write { db in
-            try db.execute(sql: "DELETE FROM session WHERE name = ?", arguments: [name])
-            if db.changesCount == 0 { throw StoreError.sessionNotFound(name) }
+            guard let info = try Row.fetchOne(db, sql: Self.selectSessions + " WHERE s.name = ?", arguments: [name])
+                .map(Self.sessionInfo) else { throw StoreError.sessionNotFound(name) }
+            try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [info.id])
+            return info
         }
     }
 

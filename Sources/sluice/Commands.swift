@@ -23,7 +23,7 @@ struct Sluice: ParsableCommand {
             History is kept in $SLUICE_HISTORY (default ~/.sluice_history); NO_COLOR turns colours off.
             """,
         version: "sluice \(Engine.version)",
-        subcommands: [Shell.self, Replay.self, Export.self, Sessions.self],
+        subcommands: [Shell.self, Replay.self, Export.self, Sessions.self, Delete.self],
         defaultSubcommand: Shell.self)
 
     /// Parses the command line and runs, except that `sluice --help` also lists the default
@@ -187,5 +187,19 @@ struct Sessions: ParsableCommand {
 
     func run() throws {
         throw ExitCode(runSessions(databasePath: store.databasePath))
+    }
+}
+
+/// `sluice delete SESSION`: delete a saved session.
+struct Delete: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Delete a saved session, with its cells and charts.")
+
+    @Argument(help: ArgumentHelp("The saved session's name.", valueName: "session"))
+    var session: String
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        throw ExitCode(runDelete(session: session, databasePath: store.databasePath))
     }
 }
