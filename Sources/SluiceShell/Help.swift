@@ -88,7 +88,7 @@ enum Help {
         one cell at a time; .rewind N goes back; .edit N changes a cell and re-runs the rest; .export FILE.html.
         .delete NAME deletes a saved session with its cells (not the one this shell is recording).
         From the command line: sluice replay NAME --verify; sluice export NAME --to notebook.html;
-        sluice sessions; sluice delete NAME (each takes --db PATH)
+        sluice sessions; sluice delete NAME (each takes --db PATH, before or after its name)
         """),
     ]
 }
