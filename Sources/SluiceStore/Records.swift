@@ -49,10 +49,10 @@ public struct SessionInfo: Codable, Sendable, Equatable, Hashable {
 
 /// What a session's header says about the engine after the session's last cell: its seed,
 /// and the session variables that differ from their defaults as a compact JSON object with
-/// its keys in alphabetical order (`{}` when none do). The store keeps it up to date as cells
-/// are appended or replaced. It describes the session; a replay does not read it, since it
-/// starts from the defaults and re-executes the cells, `SET` included. Sessions saved before
-/// the header was kept hold `{}` until a cell is added to them.
+/// its keys in alphabetical order (`{}` when none do). The shell passes it with every cell it
+/// appends or replaces, so that it stays up to date. It describes the session; a replay does
+/// not read it, since it starts from the defaults and re-executes the cells, `SET` included.
+/// Sessions saved before the header was kept hold `{}` until a cell is added to them.
 public struct SessionState: Sendable, Equatable, Hashable {
     /// The seed (the `seed` session variable).
     public var seed: UInt64
