@@ -30,7 +30,7 @@ enum Help {
 
     .help TOPIC    flow_control, credit, permits, tcp, kafka, barriers, metrics, notebook
     .mode table|markdown|csv|json    .timer on|off    .read FILE.sql    .quit
-    .save [NAME]  .open NAME  .sessions  .replay NAME [--step] [--verify]
+    .save [NAME]  .open NAME  .sessions  .delete NAME  .replay NAME [--step] [--verify]
     .cells  .rerun N  .rewind N  .edit N  .export FILE.md|FILE.html
     """
 
@@ -86,7 +86,9 @@ enum Help {
         (["notebook", "sessions", "replay"], """
         Every cell is recorded. .save NAME names the session; .open NAME rebuilds it; .replay NAME --step plays it
         one cell at a time; .rewind N goes back; .edit N changes a cell and re-runs the rest; .export FILE.html.
-        From the command line: sluice replay NAME --verify; sluice export NAME --to notebook.html
+        .delete NAME deletes a saved session with its cells (not the one this shell is recording).
+        From the command line: sluice replay NAME --verify; sluice export NAME --to notebook.html;
+        sluice sessions; sluice delete NAME (each takes --db PATH, before or after its name)
         """),
     ]
 }

@@ -35,11 +35,11 @@ public final class Notebook {
             if current == nil {
                 guard autoRecord else { return }
                 current = try store.createSession(name: Notebook.autoName(store), engineVersion: Engine.version,
-                                                  seed: session.engine.settings.seed, settings: "{}")
+                                                  state: session.savedState)
                 // The cells before this one made the engine too.
                 for earlier in session.history.dropLast() { _ = try store.appendCell(sessionID: current!.id, cell: Notebook.record(earlier)) }
             }
-            _ = try store.appendCell(sessionID: current!.id, cell: Notebook.record(cell))
+            _ = try store.appendCell(sessionID: current!.id, cell: Notebook.record(cell), state: session.savedState)
         } catch {
             lastError = "could not record the cell in \(store.path): \(error)"
         }
@@ -58,8 +58,8 @@ public final class Notebook {
     func save(as name: String?, session: Session) throws -> Saved {
         if let existing = current {
             if currentIsOpened, let name, name != existing.name {
-                current = try store.createSession(name: name, engineVersion: Engine.version, seed: session.engine.settings.seed,
-                                                  settings: "{}", cells: session.history.map(Notebook.record))
+                current = try store.createSession(name: name, engineVersion: Engine.version, state: session.savedState,
+                                                  cells: session.history.map(Notebook.record))
                 currentIsOpened = false
                 return Saved(info: current!, copyOf: existing.name)
             }
@@ -69,8 +69,7 @@ public final class Notebook {
             return Saved(info: current!)
         }
         current = try store.createSession(name: name ?? Notebook.autoName(store), engineVersion: Engine.version,
-                                          seed: session.engine.settings.seed, settings: "{}",
-                                          cells: session.history.map(Notebook.record))
+                                          state: session.savedState, cells: session.history.map(Notebook.record))
         currentIsOpened = false
         return Saved(info: current!)
     }
@@ -82,12 +81,12 @@ public final class Notebook {
         guard let existing = current else { return nil }
         if currentIsOpened {
             let name = try store.unusedName(after: existing.name)
-            current = try store.createSession(name: name, engineVersion: Engine.version, seed: session.engine.settings.seed,
-                                              settings: "{}", cells: cells)
+            current = try store.createSession(name: name, engineVersion: Engine.version, state: session.savedState,
+                                              cells: cells)
             currentIsOpened = false
             return name
         }
-        _ = try store.replaceCells(sessionID: existing.id, from: 1, with: cells)
+        _ = try store.replaceCells(sessionID: existing.id, from: 1, with: cells, state: session.savedState)
         return nil
     }
 

@@ -15,7 +15,7 @@ struct DotOutcome {
 /// Dot-commands: one line each, controlling the shell and the notebook, like sqlite3's.
 extension Session {
     public static let dotCommands = [".help", ".mode", ".timer", ".read", ".quit", ".exit", ".save", ".open", ".sessions",
-                                     ".replay", ".cells", ".rerun", ".rewind", ".edit", ".export"]
+                                     ".delete", ".replay", ".cells", ".rerun", ".rewind", ".edit", ".export"]
 
     /// The most files `.read` may have open inside one another.
     static let maxReadDepth = 16
@@ -88,10 +88,9 @@ extension Session {
                 if let error = single("name") { return error }
                 guard let notebook = try requireNotebook() else { return fail("no session store is open", hint: storeHint) }
                 guard notebook.isWritable else {
-                    // Opened read-only because it could not be written: say why, as opening it for writing does.
-                    do { _ = try SessionStore(path: notebook.store.path) } catch { return fail(error.message, hint: error.hint) }
-                    return fail("cannot save: the session store \(notebook.store.path) was opened read-only, so this session is not saved",
-                                hint: "start sluice again to save to it")
+                    return readOnlyFailure(notebook, fallback: ErrorReport(
+                        message: "cannot save: the session store \(notebook.store.path) was opened read-only, so this session is not saved",
+                        hint: "start sluice again to save to it"))
                 }
                 let saved = try notebook.save(as: args.first, session: self)
                 let info = saved.info
@@ -106,6 +105,10 @@ extension Session {
                 if let error = single("name") { return error }
                 guard let name = args.first else { return fail("usage: .open NAME") }
                 return try open(name)
+            case ".delete":
+                if let error = single("name") { return error }
+                guard let name = args.first else { return fail("usage: .delete NAME") }
+                return try delete(name)
             case ".replay":
                 let flags = args.filter { $0.hasPrefix("--") }
                 let names = args.filter { !$0.hasPrefix("--") }
@@ -153,9 +156,9 @@ extension Session {
         }
     }
 
-    private var storeHint: String { "start sluice with --db PATH or set SLUICE_DB" }
+    var storeHint: String { "start sluice with --db PATH or set SLUICE_DB" }
 
-    private func requireNotebook() throws -> Notebook? {
+    func requireNotebook() throws -> Notebook? {
         if let notebook { return notebook }
         guard let opener = hooks.openStore else { return nil }
         let store = try opener()
@@ -215,7 +218,7 @@ extension Session {
             return DotOutcome(blocks: [.error(ErrorReport(message: "cannot tell the format of \(path)", hint: "export to FILE.md or FILE.html"))], ok: false)
         }
         let info = notebook?.current ?? SessionInfo(id: 0, name: "unsaved session", created: "", updated: "",
-                                                    engineVersion: Engine.version, seed: engine.settings.seed, settings: "{}",
+                                                    engineVersion: Engine.version, seed: engine.settings.seed, settings: savedState.settings,
                                                     cellCount: history.count)
         let cells = history.enumerated().map { i, c -> CellRecord in
             var record = Notebook.record(c)

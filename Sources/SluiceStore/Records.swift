@@ -23,9 +23,10 @@ public struct SessionInfo: Codable, Sendable, Equatable, Hashable {
     public var updated: String
     /// The version of the engine that recorded the session.
     public var engineVersion: String
-    /// The session's seed, the one source of randomness.
+    /// The seed in effect after the session's last cell (see ``SessionState``).
     public var seed: UInt64
-    /// The session variables as JSON text, e.g. `{"flow_control":"credit"}`.
+    /// The session variables that differ from their defaults after its last cell, as a JSON
+    /// object, e.g. `{"flow_control":"permits","seed":7}` (see ``SessionState``).
     public var settings: String
     /// How many cells the session holds.
     public var cellCount: Int
@@ -43,6 +44,25 @@ public struct SessionInfo: Codable, Sendable, Equatable, Hashable {
         self.seed = seed
         self.settings = settings
         self.cellCount = cellCount
+    }
+}
+
+/// What a session's header says about the engine after the session's last cell: its seed,
+/// and the session variables that differ from their defaults as a compact JSON object with
+/// its keys in alphabetical order (`{}` when none do). The shell passes it with every cell it
+/// appends or replaces, so that it stays up to date. It describes the session; a replay does
+/// not read it, since it starts from the defaults and re-executes the cells, `SET` included.
+/// Sessions saved before the header was kept hold `{}` until a cell is added to them.
+public struct SessionState: Sendable, Equatable, Hashable {
+    /// The seed (the `seed` session variable).
+    public var seed: UInt64
+    /// The changed session variables as a JSON object.
+    public var settings: String
+
+    /// A state from its seed and its settings JSON.
+    public init(seed: UInt64, settings: String) {
+        self.seed = seed
+        self.settings = settings
     }
 }
 

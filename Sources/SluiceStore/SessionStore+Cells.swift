@@ -6,12 +6,15 @@ import GRDB
 
 extension SessionStore {
     /// Appends a cell to a session in its own transaction and returns it as stored,
-    /// with `seq` set to the session's next number. The session's `updated` becomes now.
+    /// with `seq` set to the session's next number. The session's `updated` becomes now,
+    /// and its seed and settings become `state` (the engine's after this cell) when given.
     ///
     /// The cell is durable when this returns: a crash afterwards does not lose it.
-    /// - Throws: ``StoreError/sessionIDNotFound(_:)``, ``StoreError/locked(path:seconds:)``.
+    /// - Throws: ``StoreError/sessionIDNotFound(_:)``, ``StoreError/locked(path:seconds:)``,
+    ///   ``StoreError/invalidArgument(_:)`` when the state's settings are not a JSON object.
     @discardableResult
-    public func appendCell(sessionID: Int64, cell: CellRecord) throws(StoreError) -> CellRecord {
+    public func appendCell(sessionID: Int64, cell: CellRecord, state: SessionState? = nil) throws(StoreError) -> CellRecord {
+        if let state { try Self.validate(settings: state.settings) }
         let now = timestamp()
         return try write { db in
             try Self.ensureSession(db, id: sessionID)
@@ -19,7 +22,7 @@ extension SessionStore {
             var stored = cell
             stored.seq = next
             try Self.insert(db, sessionID: sessionID, cell: stored)
-            try Self.touch(db, sessionID: sessionID, now: now)
+            try Self.touch(db, sessionID: sessionID, now: now, state: state)
             return stored
         }
     }
@@ -48,10 +51,13 @@ extension SessionStore {
 
     /// Replaces the cells numbered `seq` and after with `cells`, numbered `seq`,
     /// `seq + 1`, ..., in one transaction: what `.edit N` does after re-running from N.
-    /// Returns the new cells as stored.
-    /// - Throws: ``StoreError/invalidArgument(_:)`` unless 1 ≤ `seq` ≤ cell count + 1.
+    /// The session's seed and settings become `state` when given. Returns the new cells as stored.
+    /// - Throws: ``StoreError/invalidArgument(_:)`` unless 1 ≤ `seq` ≤ cell count + 1, or
+    ///   when the state's settings are not a JSON object.
     @discardableResult
-    public func replaceCells(sessionID: Int64, from seq: Int, with cells: [CellRecord]) throws(StoreError) -> [CellRecord] {
+    public func replaceCells(sessionID: Int64, from seq: Int, with cells: [CellRecord],
+                             state: SessionState? = nil) throws(StoreError) -> [CellRecord] {
+        if let state { try Self.validate(settings: state.settings) }
         let now = timestamp()
         return try write { db in
             try Self.ensureSession(db, id: sessionID)
@@ -67,7 +73,7 @@ extension SessionStore {
                 try Self.insert(db, sessionID: sessionID, cell: record)
                 stored.append(record)
             }
-            try Self.touch(db, sessionID: sessionID, now: now)
+            try Self.touch(db, sessionID: sessionID, now: now, state: state)
             return stored
         }
     }
@@ -86,8 +92,14 @@ extension SessionStore {
                          arguments: [sessionID]) ?? 1
     }
 
-    private static func touch(_ db: Database, sessionID: Int64, now: String) throws {
-        try db.execute(sql: "UPDATE session SET updated = ? WHERE id = ?", arguments: [now, sessionID])
+    /// `updated` becomes now, and the seed and settings `state` when given.
+    private static func touch(_ db: Database, sessionID: Int64, now: String, state: SessionState?) throws {
+        if let state {
+            try db.execute(sql: "UPDATE session SET updated = ?, seed = ?, settings = ? WHERE id = ?",
+                           arguments: [now, Int64(bitPattern: state.seed), state.settings, sessionID])
+        } else {
+            try db.execute(sql: "UPDATE session SET updated = ? WHERE id = ?", arguments: [now, sessionID])
+        }
     }
 
     static func insert(_ db: Database, sessionID: Int64, cell: CellRecord) throws {

@@ -1,4 +1,5 @@
 // Sessions: a named header (engine version, seed, settings) that owns a sequence of cells.
+import Foundation
 import GRDB
 
 extension SessionStore {
@@ -10,14 +11,16 @@ extension SessionStore {
     /// - Parameters:
     ///   - name: the name given by `.save NAME`; must not be empty.
     ///   - engineVersion: the engine that records it, so replay can report a difference.
-    ///   - seed: the session's seed.
-    ///   - settings: the session variables as JSON text.
-    /// - Throws: ``StoreError/duplicateSessionName(_:)`` when the name is taken.
+    ///   - seed: the session's seed after its last cell (``SessionState``).
+    ///   - settings: the changed session variables as a JSON object (``SessionState``).
+    /// - Throws: ``StoreError/duplicateSessionName(_:)`` when the name is taken,
+    ///   ``StoreError/invalidArgument(_:)`` when `settings` is not a JSON object.
     @discardableResult
     public func createSession(
         name: String, engineVersion: String, seed: UInt64, settings: String = "{}", cells: [CellRecord] = []
     ) throws(StoreError) -> SessionInfo {
         try Self.validate(name: name)
+        try Self.validate(settings: settings)
         let now = timestamp()
         return try write { db in
             try Self.ensureNameFree(db, name)
@@ -37,6 +40,14 @@ extension SessionStore {
                 id: id, name: name, created: now, updated: now,
                 engineVersion: engineVersion, seed: seed, settings: settings, cellCount: cells.count)
         }
+    }
+
+    /// Creates a session whose header holds `state` (seed and settings); see the other overload.
+    @discardableResult
+    public func createSession(
+        name: String, engineVersion: String, state: SessionState, cells: [CellRecord] = []
+    ) throws(StoreError) -> SessionInfo {
+        try createSession(name: name, engineVersion: engineVersion, seed: state.seed, settings: state.settings, cells: cells)
     }
 
     /// A name no session has yet: `base-2`, `base-3`, … (the name of a fork of `base`).
@@ -88,12 +99,16 @@ extension SessionStore {
         }
     }
 
-    /// Deletes a session and all its cells and charts.
+    /// Deletes a session and all its cells and charts, in one transaction, and returns
+    /// its header as it was (with its cell count).
     /// - Throws: ``StoreError/sessionNotFound(_:)`` when no session has this name.
-    public func deleteSession(named name: String) throws(StoreError) {
+    @discardableResult
+    public func deleteSession(named name: String) throws(StoreError) -> SessionInfo {
         try write { db in
-            try db.execute(sql: "DELETE FROM session WHERE name = ?", arguments: [name])
-            if db.changesCount == 0 { throw StoreError.sessionNotFound(name) }
+            guard let info = try Row.fetchOne(db, sql: Self.selectSessions + " WHERE s.name = ?", arguments: [name])
+                .map(Self.sessionInfo) else { throw StoreError.sessionNotFound(name) }
+            try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [info.id])
+            return info
         }
     }
 
@@ -118,6 +133,15 @@ extension SessionStore {
 
     private static func validate(name: String) throws(StoreError) {
         if name.isEmpty { throw .invalidArgument("a session name cannot be empty") }
+    }
+
+    /// `settings` must be a JSON object (the column is documented as one).
+    static func validate(settings: String) throws(StoreError) {
+        let object = try? JSONSerialization.jsonObject(with: Data(settings.utf8))
+        if !(object is [String: Any]) {
+            let shown = settings.count > 40 ? String(settings.prefix(40)) + "…" : settings
+            throw .invalidArgument("a session's settings must be a JSON object, not \(shown)")
+        }
     }
 
     private static func ensureNameFree(_ db: Database, _ name: String) throws {

@@ -95,8 +95,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
             return "Finish or close the other sluice or sqlite3 that is writing to it, then retry."
         case .closed:
             return "Open the store again."
-        case .duplicateSessionName:
-            return "Choose another name, or delete the existing session first."
+        case let .duplicateSessionName(name):
+            let quoted = Self.quoted(name)
+            return "Choose another name, or delete the existing session first: .delete \(quoted) in the shell, sluice delete \(quoted) from the command line."
         case .sessionNotFound, .sessionIDNotFound:
             return "'.sessions' lists the saved sessions."
         case .invalidArgument:
@@ -111,6 +112,13 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
 
     /// The same as `description`, for `localizedDescription`.
     public var errorDescription: String? { description }
+
+    /// A session name as it is typed after a dot-command or on a command line: quoted when
+    /// it has blanks or quotes (`.delete 'my lesson'`).
+    public static func quoted(_ name: String) -> String {
+        guard name.contains(where: { $0.isWhitespace || $0 == "'" || $0 == "\"" }) else { return name }
+        return name.contains("'") ? "\"\(name)\"" : "'\(name)'"
+    }
 
     private static func formatSeconds(_ seconds: Double) -> String {
         let tenths = Int((seconds * 10).rounded())

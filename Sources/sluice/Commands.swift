@@ -15,27 +15,33 @@ struct Sluice: ParsableCommand {
         abstract: "A notebook-style shell over a deterministic streaming engine that shows backpressure.",
         usage: """
             sluice [<file.sql> ...] [-f <file.sql> ...] [-c <sql> ...] [--bail] [--echo] [--db <path>] [--no-color] [--mode <mode>]
-            sluice <subcommand>
+            sluice [--db <path>] <subcommand> ...
             """,
         discussion: """
             Interactive on a terminal; otherwise runs the files, then the -c statements, \
             or a script read from stdin, and exits 0 only if every statement succeeded. \
-            History is kept in $SLUICE_HISTORY (default ~/.sluice_history); NO_COLOR turns colours off.
+            History is kept in $SLUICE_HISTORY (default ~/.sluice_history); NO_COLOR turns colours off. \
+            --db may come before a subcommand's name or after it; a script file named like a \
+            subcommand runs as ./NAME or -f NAME.
             """,
         version: "sluice \(Engine.version)",
-        subcommands: [Shell.self, Replay.self, Export.self, Sessions.self],
+        subcommands: [Shell.self, Replay.self, Export.self, Sessions.self, Delete.self],
         defaultSubcommand: Shell.self)
 
     /// Parses the command line and runs, except that `sluice --help` also lists the default
-    /// command's arguments and options (ArgumentParser shows only the root's, which has none).
+    /// command's arguments and options (ArgumentParser shows only the root's, which has none),
+    /// and that `--db PATH` may come before a subcommand's name (GlobalOptions.swift).
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments == ["--help"] || arguments == ["-h"] || arguments == ["help"] {
             print(helpText)
             return
         }
-        main(arguments)
+        main(GlobalOptions.reordered(arguments, subcommands: subcommandNames))
     }
+
+    /// The subcommands' names: `shell`, `replay`, `export`, `sessions`, `delete`.
+    static var subcommandNames: [String] { configuration.subcommands.map { $0._commandName } }
 
     /// The root's help with the `shell` command's ARGUMENTS and OPTIONS in place of its own
     /// OPTIONS section (which only lists `-h, --help`).
@@ -124,6 +130,10 @@ struct Shell: ParsableCommand {
             inputs.append {
                 guard let data = FileManager.default.contents(atPath: file) else {
                     fputs("sluice: cannot read \(file)\n", sluice_stderr())
+                    if Sluice.subcommandNames.contains(file) {
+                        // `sluice --bail sessions`: only --db may come before a subcommand's name.
+                        fputs("HINT: \(file) is a subcommand: write sluice [--db PATH] \(file) ... with its other options after its name; a script named \(file) runs as ./\(file)\n", sluice_stderr())
+                    }
                     return .stopped(ok: false, interrupted: false)
                 }
                 return runner.run(text: String(decoding: data, as: UTF8.self), file: file)
@@ -187,5 +197,19 @@ struct Sessions: ParsableCommand {
 
     func run() throws {
         throw ExitCode(runSessions(databasePath: store.databasePath))
+    }
+}
+
+/// `sluice delete SESSION`: delete a saved session.
+struct Delete: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Delete a saved session, with its cells and charts.")
+
+    @Argument(help: ArgumentHelp("The saved session's name.", valueName: "session"))
+    var session: String
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        throw ExitCode(runDelete(session: session, databasePath: store.databasePath))
     }
 }

@@ -4,26 +4,29 @@ import SluiceShell
 import SluiceStore
 
 // The subcommands that read the session store: replay, export, sessions. Each opens the
-// store read-only, so a replay or an export never changes a recorded session.
+// store read-only, so a replay or an export never changes a recorded session. (`delete`,
+// the one that writes, is in DeleteCommand.swift.)
 
 /// A store that does not exist yet, or an empty file, holds no sessions: nothing to open,
 /// and nothing to complain about (a read-only open could not create it, and need not).
-private enum StoreAbsence {
+enum StoreAbsence {
     case missing, empty
     var why: String { self == .missing ? "does not exist" : "is empty" }
 }
 
-private func absence(_ path: String?) -> StoreAbsence? {
+func absence(_ path: String?) -> StoreAbsence? {
     let location = path ?? SessionStore.defaultPath
     var info = stat()
     if stat(location, &info) != 0 { return errno == ENOENT ? .missing : nil }
     return info.st_mode & S_IFMT == S_IFREG && info.st_size == 0 ? .empty : nil
 }
 
-private func openStore(_ path: String?) -> SessionStore? {
+/// The store, read-only unless `readOnly` is false; nil after printing why it cannot be opened
+/// (a file that is not a store, or is damaged, is never changed by trying).
+func openStore(_ path: String?, readOnly: Bool = true) -> SessionStore? {
     let location = path ?? SessionStore.defaultPath
     do {
-        return try SessionStore(path: location, options: SluiceStore.StoreOptions(readOnly: true))
+        return try SessionStore(path: location, options: SluiceStore.StoreOptions(readOnly: readOnly))
     } catch {
         fputs("sluice: \(error.message)\nHINT: \(error.hint)\n", sluice_stderr())
         return nil

@@ -114,7 +114,7 @@ struct NotebookProcessTests {
         let original = try #require(bytes(path))
         let files = listing(dir)
         for args in [["replay", "demo", "--db", path], ["replay", "demo", "--db", path, "--verify"], ["sessions", "--db", path],
-                     ["export", "demo", "--db", path, "--to", dir.path("out.html")]] {
+                     ["export", "demo", "--db", path, "--to", dir.path("out.html")], ["delete", "demo", "--db", path]] {
             let run = try sluice(args)
             let (message, hint) = bad.error(path)
             #expect(run.status == 2, "\(args)")

@@ -62,7 +62,9 @@ import Testing
         // Names are compared exactly.
         try store.createSession(name: "Demo", engineVersion: "1", seed: 1)
         #expect(StoreError.duplicateSessionName("demo").description
-                == "a session named 'demo' already exists. Choose another name, or delete the existing session first.")
+                == "a session named 'demo' already exists. Choose another name, or delete the existing session first: .delete demo in the shell, sluice delete demo from the command line.")
+        #expect(StoreError.duplicateSessionName("my lesson").hint.hasSuffix(": .delete 'my lesson' in the shell, sluice delete 'my lesson' from the command line."))
+        #expect(StoreError.duplicateSessionName("Ada's").hint.hasSuffix(#": .delete "Ada's" in the shell, sluice delete "Ada's" from the command line."#))
     }
 
     @Test func emptyNamesAreRefused() throws {
@@ -99,7 +101,8 @@ import Testing
         let store = try SessionStore(path: dir.file("s.sqlite"))
         let a = try store.createSession(name: "a", engineVersion: "1", seed: 1)
         try store.appendCell(sessionID: a.id, cell: sampleCell(1, plot: true))
-        try store.deleteSession(named: "a")
+        let deleted = try store.deleteSession(named: "a")
+        #expect(deleted.name == "a" && deleted.id == a.id && deleted.cellCount == 1)
         #expect(try store.sessions().isEmpty)
         let counts = try store.dbQueue.read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM cell"), try Int.fetchOne(db, sql: "SELECT count(*) FROM chart"))

@@ -15,7 +15,7 @@ public protocol CompletionContext {
     var variables: [String] { get }
     /// The values a variable accepts, when they form a short list (`credit`, `permits`, …).
     func values(of variable: String) -> [String]
-    /// Saved session names, for `.open` and `.replay`.
+    /// Saved session names, for `.open`, `.replay` and `.delete`.
     var sessions: [String] { get }
 }
 

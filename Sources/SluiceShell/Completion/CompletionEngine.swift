@@ -87,7 +87,7 @@ public struct CompletionEngine: Sendable {
         case (".mode", 1): return (word, [.names(OutputMode.allCases.map(\.rawValue))])
         case (".help", 1): return (word, [.names(Help.topics.flatMap(\.names))])
         case (".timer", 1): return (word, [.names(["off", "on"])])
-        case (".open", 1), (".replay", 1): return (word, [.names(context.sessions)])
+        case (".open", 1), (".replay", 1), (".delete", 1): return (word, [.names(context.sessions)])
         case (".replay", _): return (word, [.names(["--step", "--verify"])])
         case (".read", 1), (".export", 1): return (word, [.names(files(matching: word))])
         default: return (word, [])

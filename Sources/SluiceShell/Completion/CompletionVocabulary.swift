@@ -36,7 +36,7 @@ public enum CompletionVocabulary {
 
     /// The dot-commands, with their leading dot.
     public static let dotCommands: [String] = [
-        ".cells", ".edit", ".export", ".help", ".mode", ".open", ".quit", ".read", ".replay", ".rerun",
+        ".cells", ".delete", ".edit", ".export", ".help", ".mode", ".open", ".quit", ".read", ".replay", ".rerun",
         ".rewind", ".save", ".sessions", ".timer",
     ]
 
