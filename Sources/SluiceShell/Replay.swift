@@ -53,7 +53,7 @@ public struct Replayer {
                 return Report(blocks: blocks, ok: false, cells: i + 1)
             }
         }
-        if verify { blocks.append(.notice("verified: all \(cells.count) cells of \(name) match the recording")) }
+        if verify { blocks.append(.notice(cells.count == 1 ? "verified: the 1 cell of \(name) matches the recording" : "verified: all \(cells.count) cells of \(name) match the recording")) }
         return Report(blocks: blocks, ok: true, cells: cells.count)
     }
 }
