@@ -46,4 +46,32 @@ import Testing
         #expect(engine.finishInstant(budget: 10_000_000) == true)
         #expect(engine.now == 0 && engine.actors.last!.delivered == 1_000_000, "all of it happened at time 0")
     }
+
+    /// A run stopped after some event, even one in the middle of an instant, is reproduced by
+    /// running to the same event count: the same state, the same clock; short of the count,
+    /// the run ends as `run(until:)` does.
+    @Test func aStoppedRunIsReproducedByItsEventCount() throws {
+        func make() throws -> Engine {
+            let engine = Fixtures.engine { $0.barrierIntervalMs = 0 }
+            try engine.createSource(Fixtures.source(rate: 5000))
+            try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [.exponential(mean: 100_000)], sink: Fixtures.sinkSpec(batch: 10)))
+            try engine.inject(100_000, into: "clicks")   // free rows: the first instant is long
+            return engine
+        }
+        let live = try make()
+        let cancel = CancellationFlag()
+        cancel.cancel()
+        #expect(live.run(until: VirtualTime.second, cancel: cancel) == .cancelled)
+        live.finishInstant(budget: 100)
+        let stoppedAt = live.processedEvents
+        let replayed = try make()
+        #expect(replayed.run(until: VirtualTime.second, stoppingAtEvent: stoppedAt) == .cancelled)
+        #expect(replayed.now == live.now && replayed.processedEvents == stoppedAt)
+        #expect(replayed.actorSnapshots() == live.actorSnapshots())
+        #expect(replayed.channelSnapshots() == live.channelSnapshots())
+        // Both go on alike, and a count beyond the run's events lets it complete.
+        live.advance(by: VirtualTime.second)
+        #expect(replayed.run(until: live.now, stoppingAtEvent: .max) == .completed)
+        #expect(replayed.now == live.now && replayed.actorSnapshots() == live.actorSnapshots())
+    }
 }

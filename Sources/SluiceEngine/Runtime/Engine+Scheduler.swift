@@ -47,6 +47,26 @@ extension Engine {
         return .completed
     }
 
+    /// Replays a run that Ctrl-C stopped: every event due by `deadline`, but none once
+    /// `processedEvents` has reached `lastEvent`, so the clock stays where the stopped run
+    /// left it (at its last event, even in the middle of an instant). Returns `.cancelled`
+    /// when the count stopped it, and otherwise ends as `run(until:)` does.
+    @discardableResult
+    public func run(until deadline: Int64, stoppingAtEvent lastEvent: Int64) -> RunOutcome {
+        let deadline = min(deadline, Limits.maxVirtualTime)
+        drainReady()
+        while eventsProcessed < lastEvent {
+            guard processNext(dueBy: deadline) else {
+                if deadline > now {
+                    sampleUpTo(deadline)
+                    now = deadline
+                }
+                return .completed
+            }
+        }
+        return .cancelled
+    }
+
     /// Processes the next event due by `deadline`, and the work it makes ready, without
     /// describing it; false when no event is due.
     @inline(__always)
@@ -76,11 +96,12 @@ extension Engine {
     }
 
     /// Processes the events still due at the current instant, at most `budget` of them; true
-    /// when none is left. Ctrl-C stops a run after its instant, so that a replay stopping at
-    /// the same virtual time reproduces the state; an instant that would not end (a backlog
-    /// of millions of rows that cost no time) is cut short, to keep Ctrl-C prompt.
+    /// when none is left. Ctrl-C stops a run after its instant (a state easy to read: every
+    /// event up to now); an instant that would not end (a backlog of millions of rows that
+    /// cost no time) is cut short, to keep Ctrl-C prompt. A replay stops after the same
+    /// number of events (`run(until:stoppingAtEvent:)`), wherever the cut fell.
     @discardableResult
-    public func finishInstant(budget: Int = 200_000) -> Bool {
+    public func finishInstant(budget: Int = 10_000) -> Bool {
         for _ in 0..<budget where !processNext(dueBy: now) { return true }
         return (nextEventTime ?? .max) > now
     }
