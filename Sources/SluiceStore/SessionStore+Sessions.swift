@@ -12,13 +12,17 @@ extension SessionStore {
     ///   - engineVersion: the engine that records it, so replay can report a difference.
     ///   - seed: the session's seed.
     ///   - settings: the session variables as JSON text.
+    ///   - writer: the shell that will record into it, which claims it in the same transaction
+    ///     (SessionStore+Writers.swift).
     /// - Throws: ``StoreError/duplicateSessionName(_:)`` when the name is taken.
     @discardableResult
     public func createSession(
-        name: String, engineVersion: String, seed: UInt64, settings: String = "{}", cells: [CellRecord] = []
+        name: String, engineVersion: String, seed: UInt64, settings: String = "{}", cells: [CellRecord] = [],
+        writer: SessionWriter? = nil
     ) throws(StoreError) -> SessionInfo {
         try Self.validate(name: name)
-        let now = timestamp()
+        let clock = options.clock()
+        let now = Self.timestamp(clock)
         return try write { db in
             try Self.ensureNameFree(db, name)
             try db.execute(
@@ -33,6 +37,7 @@ extension SessionStore {
                 record.seq = offset + 1
                 try Self.insert(db, sessionID: id, cell: record)
             }
+            if let writer { try self.takeClaim(db, sessionID: id, for: writer, now: clock) }
             return SessionInfo(
                 id: id, name: name, created: now, updated: now,
                 engineVersion: engineVersion, seed: seed, settings: settings, cellCount: cells.count)
