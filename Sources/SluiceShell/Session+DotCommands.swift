@@ -294,7 +294,7 @@ extension Session {
                 }
             } catch {
                 notebook.detach()
-                blocks.append(.error(ErrorReport(message: "could not update the saved session \(current.name): \(error)",
+                blocks.append(.error(ErrorReport(message: "could not update the saved session \(current.name): \(Notebook.message(error))",
                                                  hint: "new cells are not added to it; .save NAME saves them")))
             }
         }
@@ -341,11 +341,19 @@ extension Session {
             }
         }
         self.notebook = notebook
-        notebook.attach(info)
-        let added = notebook.isWritable
-            ? "new cells are added to it; .rewind, .edit and .save NAME leave it unchanged and continue in a copy"
-            : "the store is read-only, so new cells are not saved"
-        var blocks: [OutputBlock] = [.notice("opened \(info.name): \(Session.cells(cells.count)) re-executed, now at \(VirtualTime.formatSeconds(engine.now)); \(added)")]
+        let opened = "opened \(info.name): \(Session.cells(cells.count)) re-executed, now at \(VirtualTime.formatSeconds(engine.now)); "
+        let then: String
+        switch notebook.attach(info, count: cells.count, session: self) {
+        case .following:
+            then = "new cells are added to it; .rewind, .edit and .save NAME leave it unchanged and continue in a copy"
+        case .copied(let copy, let reason):
+            then = "\(reason), so it is left to that shell and this one continues in a copy, \(copy) (\(Session.cells(history.count)))"
+        case .readOnly:
+            then = "the store is read-only, so new cells are not saved"
+        case .notRecording(let reason):
+            then = "new cells are not saved: \(reason) (.save NAME saves them)"
+        }
+        var blocks: [OutputBlock] = [.notice(opened + then)]
         if info.engineVersion != Engine.version {
             blocks.append(.notice("recorded with engine \(info.engineVersion); this is \(Engine.version)"))
         }

@@ -39,6 +39,12 @@ public final class Session {
         self.engine = try! Engine(settings: settings)
     }
 
+    /// Stops recording and releases the session this shell records into, so that another
+    /// shell may record into it; the executable calls it on its way out.
+    public func close() {
+        notebook?.close()
+    }
+
     /// `sluice [7] 12.400s> `
     public var prompt: String { "sluice [\(cellCount + 1)] \(VirtualTime.formatSeconds(engine.now))> " }
 
@@ -122,20 +128,24 @@ public final class Session {
         if timer {
             blocks.append(.notice("Time: wall \(String(format: "%.3f", Double(wall) / 1e6)) ms, virtual \(VirtualTime.format(before)) → \(VirtualTime.format(engine.now))"))
         }
-        let display = RenderOptions(mode: options.mode, color: false, width: options.width)
-        // (recordedBlocks has more blocks than blocks when WATCH drew frames live.)
-        let sameAsRecorded = !timer && !locatedErrors && display == .notebook && recordedBlocks.count == blocks.count
-        let pieces = sameAsRecorded ? recordedPieces : Renderer.pieces(blocks, options: display)
-        let result = CellResult(input: cell, blocks: blocks, ok: ok, quit: quit, pieces: pieces, recordedOutput: recordedOutput,
-                                charts: charts, virtualTimeBefore: before, virtualTimeAfter: engine.now, wallTimeNanos: wall)
         if recordable && !trimmed.isEmpty {
             cellCount += 1
             let recorded = RecordedCell(input: recordedInput, output: recordedOutput, ok: ok, cancelled: cancel.isCancelled, charts: charts,
                                         virtualTimeBefore: before, virtualTimeAfter: engine.now, wallTimeNanos: wall)
             history.append(recorded)
-            notebook?.record(recorded, session: self)
+            // A cell the store could not take is said at once, after the cell's output; it is not
+            // part of what the cell recorded.
+            if let warning = notebook?.record(recorded, session: self) {
+                blocks.append(.warning(warning))
+                ok = false
+            }
         }
-        return result
+        let display = RenderOptions(mode: options.mode, color: false, width: options.width)
+        // (recordedBlocks has more blocks than blocks when WATCH drew frames live.)
+        let sameAsRecorded = !timer && !locatedErrors && display == .notebook && recordedBlocks.count == blocks.count
+        let pieces = sameAsRecorded ? recordedPieces : Renderer.pieces(blocks, options: display)
+        return CellResult(input: cell, blocks: blocks, ok: ok, quit: quit, pieces: pieces, recordedOutput: recordedOutput,
+                          charts: charts, virtualTimeBefore: before, virtualTimeAfter: engine.now, wallTimeNanos: wall)
     }
 
     /// The cell with a `;` after a last statement that ran without one (the end of a script),

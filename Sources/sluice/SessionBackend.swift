@@ -88,6 +88,8 @@ final class SessionBackend: ShellBackend {
 
     func interrupt() { session.cancel.cancel() }
 
+    func close() { session.close() }
+
     var completionContext: CompletionContext { context }
 }
 

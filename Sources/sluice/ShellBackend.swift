@@ -31,6 +31,8 @@ protocol ShellBackend: AnyObject {
     func execute(_ buffer: String, interactive: Bool, source: CellSource?) -> (output: [RenderedPiece], ok: Bool, quit: Bool)
     /// Ctrl-C while `execute` runs: stop a running RUN/WATCH/STEP BARRIER at the next event.
     func interrupt()
+    /// The shell is exiting: release the session it records into, for other shells.
+    func close()
     /// Names for tab completion, read on the main thread when Tab is pressed.
     var completionContext: CompletionContext { get }
 }
