@@ -2,6 +2,7 @@ import Foundation
 import SluiceEngine
 import SluiceSQL
 import SluiceStore
+import Synchronization
 
 /// The one owning context of a Sluice shell: the engine, the output settings, the cell
 /// counter and the recorder. It takes cells (text) and returns rendered results; it never
@@ -33,11 +34,24 @@ public final class Session {
     var recordedOnly: [OutputBlock] = []
     /// Where the cell being executed comes from, while `execute(_:source:)` runs.
     private(set) var currentSource: CellSource?
+    /// How many times `interrupt()` was called: a rebuild that sees it change gives up.
+    private let interrupts = Atomic<Int>(0)
 
     public init(options: RenderOptions = RenderOptions(), settings: EngineSettings = EngineSettings()) {
         self.options = options
         self.engine = try! Engine(settings: settings)
     }
+
+    /// Ctrl-C, from any thread: a running RUN, WATCH or STEP BARRIER stops at the next event
+    /// (the cell is recorded as cancelled), and a rebuild (`.rewind`, `.edit`, `.open`) is
+    /// cancelled as a whole, leaving everything as it was (Session+Rebuild.swift).
+    public func interrupt() {
+        interrupts.add(1, ordering: .sequentiallyConsistent)
+        cancel.cancel()
+    }
+
+    /// How many Ctrl-Cs `interrupt()` has received.
+    var interruptCount: Int { interrupts.load(ordering: .sequentiallyConsistent) }
 
     /// Stops recording and releases the session this shell records into, so that another
     /// shell may record into it; the executable calls it on its way out.
@@ -199,6 +213,25 @@ public final class Session {
         cellCount = 0
         history = []
     }
+
+    /// What a rebuild replaces: the engine (itself, not a copy: a rebuild makes a new one)
+    /// and the cells that made it.
+    struct Checkpoint {
+        let engine: Engine
+        let cellCount: Int
+        let history: [RecordedCell]
+    }
+
+    func checkpoint() -> Checkpoint {
+        Checkpoint(engine: engine, cellCount: cellCount, history: history)
+    }
+
+    /// Puts back what `checkpoint()` kept: a rebuild cancelled part-way leaves no trace.
+    func restore(_ checkpoint: Checkpoint) {
+        engine = checkpoint.engine
+        cellCount = checkpoint.cellCount
+        history = checkpoint.history
+    }
 }
 
 /// Where a cell of a script is: batch mode passes it to `Session.execute(_:source:)`.
@@ -274,6 +307,9 @@ public struct SessionHooks {
     public var interactive = false
     /// Opens `$EDITOR` on a cell's text; returns the edited text, or nil if abandoned (`.edit`).
     public var edit: ((String) -> String?)?
+    /// A rebuild (`.rewind`, `.edit`, `.open`) is about to re-execute cell `cell` of `total`;
+    /// the executable shows it on a terminal, since the cells' own progress is not drawn then.
+    public var reexecuting: ((_ cell: Int, _ total: Int) -> Void)?
     /// Waits for the user between replayed cells; false stops (`.replay --step`).
     public var pause: ((String) -> Bool)?
     /// Opens the session store on first use (`.save`, `.open`, `.sessions`).
