@@ -169,9 +169,10 @@ public final class Notebook {
         return .notRecording(error.message)
     }
 
-    /// Stops recording: no session is current, and this notebook's claim on it is released.
-    func detach() {
-        stopRecording()
+    /// Stops recording: no session is current, and this notebook's claim on it is released
+    /// (by `close()` when `releasing` is false: a locked store would make it wait again).
+    func detach(releasing: Bool = true) {
+        stopRecording(releasing: releasing)
     }
 
     /// Releases every claim; nothing more is recorded. The shell calls it when it exits (a

@@ -96,7 +96,7 @@ extension Session {
                     blocks.append(.notice("\(current.name) is unchanged (opened sessions are never rewritten); continuing in \(fork) (\(Session.cells(history.count)))"))
                 }
             } catch {
-                notebook.detach()
+                notebook.detach(releasing: !Notebook.isLocked(error))
                 blocks.append(.error(ErrorReport(message: "could not update the saved session \(current.name): \(Notebook.message(error))",
                                                  hint: "new cells are not added to it; .save NAME saves them")))
             }
