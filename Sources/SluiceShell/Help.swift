@@ -87,6 +87,9 @@ enum Help {
         Every cell is recorded. .save NAME names the session; .open NAME rebuilds it; .replay NAME --step plays it
         one cell at a time; .rewind N goes back; .edit N changes a cell and re-runs the rest; .export FILE.html.
         .delete NAME deletes a saved session with its cells (not the one this shell is recording).
+        Ctrl-C during .rewind, .edit or .open cancels the whole command: nothing changes. One shell records into
+        a session: .open of one another sluice is recording into continues in a copy (NAME-2). A cell that cannot
+        be saved is reported at once and recording stops; .save NAME saves the whole notebook again.
         From the command line: sluice replay NAME --verify; sluice export NAME --to notebook.html;
         sluice sessions; sluice delete NAME (each takes --db PATH, before or after its name)
         """),

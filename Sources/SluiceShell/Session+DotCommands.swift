@@ -124,7 +124,7 @@ extension Session {
                 guard let n = args.first.flatMap(Int.init), n >= 0, n <= history.count else {
                     return fail("usage: .rewind N (0 to \(history.count))")
                 }
-                return rebuild(keeping: n, then: [], note: "rewound to the state after cell \(n)")
+                return rebuild(keeping: n, then: [], note: "rewound to the state after cell \(n)", unchanged: "nothing was rewound")
             case ".rerun":
                 guard let n = args.first.flatMap(Int.init), n >= 1, n <= history.count else {
                     return fail("usage: .rerun N (1 to \(history.count))")
@@ -137,10 +137,16 @@ extension Session {
                 }
                 guard let edit = hooks.edit else { return fail(".edit needs an interactive terminal and $EDITOR") }
                 guard let edited = edit(history[n - 1].input) else { return fail("the edit was abandoned; nothing changed") }
+                let text = edited.trimmingCharacters(in: .whitespacesAndNewlines)
+                if let refusal = Session.refusal(ofEdit: text, cell: n) { return DotOutcome(blocks: [.error(refusal)], ok: false) }
+                if text == history[n - 1].input.trimmingCharacters(in: .whitespacesAndNewlines) {
+                    return DotOutcome(blocks: [.notice("cell \(n) unchanged; nothing re-run")])
+                }
                 // Later cells that were cancelled stop after as much virtual time as they ran then.
-                let later = history[n...].map { ($0.input, Session.elapsedIfCancelled($0)) }
-                return rebuild(keeping: n - 1, then: [(edited, nil)] + later,
-                               note: "cell \(n) edited; re-executed cells \(n) to \(n + later.count) on a fresh engine")
+                let later: [Replayed] = history[n...].map { (input: $0.input, stop: Session.elapsedIfCancelled($0)) }
+                return rebuild(keeping: n - 1, then: [(input: text, stop: nil)] + later,
+                               note: "cell \(n) edited; re-executed cells \(n) to \(n + later.count) on a fresh engine",
+                               unchanged: "cell \(n) was not changed")
             case ".export":
                 if let error = single("file") { return error }
                 guard let path = args.first else { return fail("usage: .export FILE.md|FILE.html") }
@@ -164,6 +170,22 @@ extension Session {
         let store = try opener()
         notebook = Notebook(store: store, autoRecord: false)
         return notebook
+    }
+
+    /// Why the text `.edit N` came back with cannot be cell N, or nil when it can: a cell is
+    /// one or more statements, never a dot-command (which would run as a command and leave
+    /// the cell out) nor only comments (which run nothing and record no cell).
+    static func refusal(ofEdit text: String, cell n: Int) -> ErrorReport? {
+        if text.hasPrefix(".") {
+            let command = text.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? text
+            return ErrorReport(message: "a cell is a statement; dot-commands are not cells: \(command)",
+                               hint: "cell \(n) is unchanged; type \(command) at the prompt to run it")
+        }
+        if parseScript(text, endsInput: true).isEmpty {
+            return ErrorReport(message: "the edited cell \(n) holds no statement, only comments",
+                               hint: "cell \(n) is unchanged; .rewind \(n - 1) goes back to before it")
+        }
+        return nil
     }
 
     // MARK: Files
@@ -258,73 +280,6 @@ extension Session {
                                      ResultColumn("updated"), ResultColumn("engine")], rows: rows, footer: nil)
     }
 
-    /// Re-executes cells 1…n on a fresh engine, then runs `inputs` as new cells (each with the
-    /// virtual time after which it stops, for a cell that was cancelled), then updates the
-    /// saved session: a session started here is rewritten; one opened from the store is left
-    /// as it is and the cells continue in a new session named after it (Notebook.swift).
-    private func rebuild(keeping n: Int, then inputs: [(String, Int64?)], note: String) -> DotOutcome {
-        let kept = history.prefix(n)
-        let notebook = self.notebook
-        let current = notebook?.current
-        self.notebook = nil
-        let savedOptions = options
-        resetEngine()
-        var blocks: [OutputBlock] = [.notice(note)]
-        var ok = true
-        withReplayHooks {
-            for cell in kept { execute(cell.input, stoppingAfter: Session.elapsedIfCancelled(cell)) }
-            for (input, stop) in inputs {
-                let result = execute(input, stoppingAfter: stop)
-                blocks.append(.text("[\(cellCount)] " + input.trimmingCharacters(in: .whitespacesAndNewlines)))
-                blocks += result.blocks
-                ok = ok && result.ok
-            }
-        }
-        options = savedOptions
-        self.notebook = notebook
-        guard let notebook, let current else { return DotOutcome(blocks: blocks, ok: ok) }
-        if history.isEmpty {
-            // `.rewind 0`: nothing is left to save; the saved session keeps its cells.
-            notebook.detach()
-            blocks.append(.notice("\(current.name) is unchanged; new cells are not added to it (.save NAME saves them)"))
-        } else if !notebook.isWritable {
-            notebook.detach()
-            blocks.append(.notice("\(current.name) is unchanged: the store \(notebook.store.path) is read-only"))
-        } else {
-            do {
-                if let fork = try notebook.rewrite(with: history.map(Notebook.record), session: self) {
-                    blocks.append(.notice("\(current.name) is unchanged (opened sessions are never rewritten); continuing in \(fork) (\(Session.cells(history.count)))"))
-                }
-            } catch {
-                notebook.detach()
-                blocks.append(.error(ErrorReport(message: "could not update the saved session \(current.name): \(error)",
-                                                 hint: "new cells are not added to it; .save NAME saves them")))
-            }
-        }
-        return DotOutcome(blocks: blocks, ok: ok)
-    }
-
-    /// How long a recorded cell ran before Ctrl-C stopped it; nil if it was not cancelled.
-    static func elapsedIfCancelled(_ cell: RecordedCell) -> Int64? {
-        cell.cancelled ? cell.virtualTimeAfter - cell.virtualTimeBefore : nil
-    }
-
-    static func elapsedIfCancelled(_ cell: CellRecord) -> Int64? {
-        cell.status == .cancelled ? cell.virtualTimeAfter - cell.virtualTimeBefore : nil
-    }
-
-    /// Re-executing recorded cells: no live frames, no progress bar, no wall-clock pacing
-    /// (none of them changes what a cell records).
-    private func withReplayHooks(_ body: () -> Void) {
-        let saved = hooks
-        hooks.frame = nil
-        hooks.progress = nil
-        hooks.progressDone = nil
-        hooks.sleep = { _ in }
-        defer { hooks = saved }
-        body()
-    }
-
     private func open(_ name: String) throws -> DotOutcome {
         guard let notebook = try requireNotebook() else {
             return DotOutcome(blocks: [.error(ErrorReport(message: "no session store is open", hint: storeHint))], ok: false)
@@ -335,20 +290,25 @@ extension Session {
                                                           hint: Suggest.nearest(name, among: names).map { "did you mean \($0)?" } ?? ".sessions lists them"))], ok: false)
         }
         let cells = try notebook.store.cells(sessionID: info.id)
-        self.notebook = nil
-        resetEngine()
-        var mismatches = 0
-        withReplayHooks {
-            for cell in cells where execute(cell.input, stoppingAfter: Session.elapsedIfCancelled(cell)).recordedOutput != cell.output {
-                mismatches += 1
-            }
+        let results: [CellResult]
+        switch reexecute(cells.map { (input: $0.input, stop: Session.elapsedIfCancelled($0)) }) {
+        case .cancelled(let at, let total): return cancelledRebuild(at: at, of: total, "\(info.name) was not opened")
+        case .finished(let all): results = all
         }
-        self.notebook = notebook
-        notebook.attach(info)
-        let added = notebook.isWritable
-            ? "new cells are added to it; .rewind, .edit and .save NAME leave it unchanged and continue in a copy"
-            : "the store is read-only, so new cells are not saved"
-        var blocks: [OutputBlock] = [.notice("opened \(info.name): \(Session.cells(cells.count)) re-executed, now at \(VirtualTime.formatSeconds(engine.now)); \(added)")]
+        let mismatches = zip(results, cells).filter { $0.recordedOutput != $1.output }.count
+        let opened = "opened \(info.name): \(Session.cells(cells.count)) re-executed, now at \(VirtualTime.formatSeconds(engine.now)); "
+        let then: String
+        switch notebook.attach(info, count: cells.count, session: self) {
+        case .following:
+            then = "new cells are added to it; .rewind, .edit and .save NAME leave it unchanged and continue in a copy"
+        case .copied(let copy, let reason):
+            then = "\(reason), so it is left to that shell and this one continues in a copy, \(copy) (\(Session.cells(history.count)))"
+        case .readOnly:
+            then = "the store is read-only, so new cells are not saved"
+        case .notRecording(let reason):
+            then = "new cells are not saved: \(reason) (.save NAME saves them)"
+        }
+        var blocks: [OutputBlock] = [.notice(opened + then)]
         if info.engineVersion != Engine.version {
             blocks.append(.notice("recorded with engine \(info.engineVersion); this is \(Engine.version)"))
         }

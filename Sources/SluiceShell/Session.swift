@@ -2,6 +2,7 @@ import Foundation
 import SluiceEngine
 import SluiceSQL
 import SluiceStore
+import Synchronization
 
 /// The one owning context of a Sluice shell: the engine, the output settings, the cell
 /// counter and the recorder. It takes cells (text) and returns rendered results; it never
@@ -33,10 +34,29 @@ public final class Session {
     var recordedOnly: [OutputBlock] = []
     /// Where the cell being executed comes from, while `execute(_:source:)` runs.
     private(set) var currentSource: CellSource?
+    /// How many times `interrupt()` was called: a rebuild that sees it change gives up.
+    private let interrupts = Atomic<Int>(0)
 
     public init(options: RenderOptions = RenderOptions(), settings: EngineSettings = EngineSettings()) {
         self.options = options
         self.engine = try! Engine(settings: settings)
+    }
+
+    /// Ctrl-C, from any thread: a running RUN, WATCH or STEP BARRIER stops at the next event
+    /// (the cell is recorded as cancelled), and a rebuild (`.rewind`, `.edit`, `.open`) is
+    /// cancelled as a whole, leaving everything as it was (Session+Rebuild.swift).
+    public func interrupt() {
+        interrupts.add(1, ordering: .sequentiallyConsistent)
+        cancel.cancel()
+    }
+
+    /// How many Ctrl-Cs `interrupt()` has received.
+    var interruptCount: Int { interrupts.load(ordering: .sequentiallyConsistent) }
+
+    /// Stops recording and releases the session this shell records into, so that another
+    /// shell may record into it; the executable calls it on its way out.
+    public func close() {
+        notebook?.close()
     }
 
     /// `sluice [7] 12.400s> `
@@ -122,20 +142,24 @@ public final class Session {
         if timer {
             blocks.append(.notice("Time: wall \(String(format: "%.3f", Double(wall) / 1e6)) ms, virtual \(VirtualTime.format(before)) → \(VirtualTime.format(engine.now))"))
         }
-        let display = RenderOptions(mode: options.mode, color: false, width: options.width)
-        // (recordedBlocks has more blocks than blocks when WATCH drew frames live.)
-        let sameAsRecorded = !timer && !locatedErrors && display == .notebook && recordedBlocks.count == blocks.count
-        let pieces = sameAsRecorded ? recordedPieces : Renderer.pieces(blocks, options: display)
-        let result = CellResult(input: cell, blocks: blocks, ok: ok, quit: quit, pieces: pieces, recordedOutput: recordedOutput,
-                                charts: charts, virtualTimeBefore: before, virtualTimeAfter: engine.now, wallTimeNanos: wall)
         if recordable && !trimmed.isEmpty {
             cellCount += 1
             let recorded = RecordedCell(input: recordedInput, output: recordedOutput, ok: ok, cancelled: cancel.isCancelled, charts: charts,
                                         virtualTimeBefore: before, virtualTimeAfter: engine.now, wallTimeNanos: wall)
             history.append(recorded)
-            notebook?.record(recorded, session: self)
+            // A cell the store could not take is said at once, after the cell's output; it is not
+            // part of what the cell recorded.
+            if let warning = notebook?.record(recorded, session: self) {
+                blocks.append(.warning(warning))
+                ok = false
+            }
         }
-        return result
+        let display = RenderOptions(mode: options.mode, color: false, width: options.width)
+        // (recordedBlocks has more blocks than blocks when WATCH drew frames live.)
+        let sameAsRecorded = !timer && !locatedErrors && display == .notebook && recordedBlocks.count == blocks.count
+        let pieces = sameAsRecorded ? recordedPieces : Renderer.pieces(blocks, options: display)
+        return CellResult(input: cell, blocks: blocks, ok: ok, quit: quit, pieces: pieces, recordedOutput: recordedOutput,
+                          charts: charts, virtualTimeBefore: before, virtualTimeAfter: engine.now, wallTimeNanos: wall)
     }
 
     /// The cell with a `;` after a last statement that ran without one (the end of a script),
@@ -188,6 +212,25 @@ public final class Session {
         engine = try! Engine(settings: settings)
         cellCount = 0
         history = []
+    }
+
+    /// What a rebuild replaces: the engine (itself, not a copy: a rebuild makes a new one)
+    /// and the cells that made it.
+    struct Checkpoint {
+        let engine: Engine
+        let cellCount: Int
+        let history: [RecordedCell]
+    }
+
+    func checkpoint() -> Checkpoint {
+        Checkpoint(engine: engine, cellCount: cellCount, history: history)
+    }
+
+    /// Puts back what `checkpoint()` kept: a rebuild cancelled part-way leaves no trace.
+    func restore(_ checkpoint: Checkpoint) {
+        engine = checkpoint.engine
+        cellCount = checkpoint.cellCount
+        history = checkpoint.history
     }
 }
 
@@ -264,6 +307,9 @@ public struct SessionHooks {
     public var interactive = false
     /// Opens `$EDITOR` on a cell's text; returns the edited text, or nil if abandoned (`.edit`).
     public var edit: ((String) -> String?)?
+    /// A rebuild (`.rewind`, `.edit`, `.open`) is about to re-execute cell `cell` of `total`;
+    /// the executable shows it on a terminal, since the cells' own progress is not drawn then.
+    public var reexecuting: ((_ cell: Int, _ total: Int) -> Void)?
     /// Waits for the user between replayed cells; false stops (`.replay --step`).
     public var pause: ((String) -> Bool)?
     /// Opens the session store on first use (`.save`, `.open`, `.sessions`).

@@ -27,6 +27,38 @@ extension SessionStore {
         }
     }
 
+    /// Appends `cells` to a session that holds exactly `count` cells, as `writer`, in one
+    /// transaction, and returns them as stored (numbered `count + 1`, …). This is how a shell
+    /// records: it knows how many cells it saved, and a session that another process changed
+    /// since, or that another live shell has claimed, is left as it is. Renews `writer`'s
+    /// claim (SessionStore+Writers.swift).
+    /// - Throws: ``StoreError/sessionChanged(name:expected:found:)``,
+    ///   ``StoreError/sessionInUse(name:writer:since:)``, ``StoreError/sessionIDNotFound(_:)``,
+    ///   ``StoreError/locked(path:seconds:)``.
+    @discardableResult
+    public func appendCells(sessionID: Int64, after count: Int, cells: [CellRecord],
+                            writer: SessionWriter, state: SessionState? = nil) throws(StoreError) -> [CellRecord] {
+        if let state { try Self.validate(settings: state.settings) }
+        let now = options.clock()
+        return try write { db in
+            try self.takeClaim(db, sessionID: sessionID, for: writer, now: now)
+            let next = try Self.nextSeq(db, sessionID: sessionID)
+            guard next - 1 == count else {
+                let name = try Self.fetchSession(db, id: sessionID)?.name ?? "\(sessionID)"
+                throw StoreError.sessionChanged(name: name, expected: count, found: next - 1)
+            }
+            var stored: [CellRecord] = []
+            for (offset, cell) in cells.enumerated() {
+                var record = cell
+                record.seq = count + 1 + offset
+                try Self.insert(db, sessionID: sessionID, cell: record)
+                stored.append(record)
+            }
+            try Self.touch(db, sessionID: sessionID, now: Self.timestamp(now), state: state)
+            return stored
+        }
+    }
+
     /// The cells of a session, ordered by `seq`, with their charts.
     public func cells(sessionID: Int64) throws(StoreError) -> [CellRecord] {
         try read { db in
@@ -51,16 +83,20 @@ extension SessionStore {
 
     /// Replaces the cells numbered `seq` and after with `cells`, numbered `seq`,
     /// `seq + 1`, ..., in one transaction: what `.edit N` does after re-running from N.
-    /// The session's seed and settings become `state` when given. Returns the new cells as stored.
+    /// The session's seed and settings become `state` when given. Returns the new cells as
+    /// stored. With a `writer`, its claim is checked and renewed first, as
+    /// ``appendCells(sessionID:after:cells:writer:state:)`` does.
     /// - Throws: ``StoreError/invalidArgument(_:)`` unless 1 ≤ `seq` ≤ cell count + 1, or
-    ///   when the state's settings are not a JSON object.
+    ///   when the state's settings are not a JSON object; ``StoreError/sessionInUse(name:writer:since:)``.
     @discardableResult
     public func replaceCells(sessionID: Int64, from seq: Int, with cells: [CellRecord],
-                             state: SessionState? = nil) throws(StoreError) -> [CellRecord] {
+                             writer: SessionWriter? = nil, state: SessionState? = nil) throws(StoreError) -> [CellRecord] {
         if let state { try Self.validate(settings: state.settings) }
-        let now = timestamp()
+        let clock = options.clock()
+        let now = Self.timestamp(clock)
         return try write { db in
             try Self.ensureSession(db, id: sessionID)
+            if let writer { try self.takeClaim(db, sessionID: sessionID, for: writer, now: clock) }
             let next = try Self.nextSeq(db, sessionID: sessionID)
             guard seq >= 1 && seq <= next else {
                 throw StoreError.invalidArgument("cannot replace cells from \(seq): the session has \(next - 1) cells")

@@ -13,15 +13,19 @@ extension SessionStore {
     ///   - engineVersion: the engine that records it, so replay can report a difference.
     ///   - seed: the session's seed after its last cell (``SessionState``).
     ///   - settings: the changed session variables as a JSON object (``SessionState``).
+    ///   - writer: the shell that will record into it, which claims it in the same transaction
+    ///     (SessionStore+Writers.swift).
     /// - Throws: ``StoreError/duplicateSessionName(_:)`` when the name is taken,
     ///   ``StoreError/invalidArgument(_:)`` when `settings` is not a JSON object.
     @discardableResult
     public func createSession(
-        name: String, engineVersion: String, seed: UInt64, settings: String = "{}", cells: [CellRecord] = []
+        name: String, engineVersion: String, seed: UInt64, settings: String = "{}", cells: [CellRecord] = [],
+        writer: SessionWriter? = nil
     ) throws(StoreError) -> SessionInfo {
         try Self.validate(name: name)
         try Self.validate(settings: settings)
-        let now = timestamp()
+        let clock = options.clock()
+        let now = Self.timestamp(clock)
         return try write { db in
             try Self.ensureNameFree(db, name)
             try db.execute(
@@ -36,6 +40,7 @@ extension SessionStore {
                 record.seq = offset + 1
                 try Self.insert(db, sessionID: id, cell: record)
             }
+            if let writer { try self.takeClaim(db, sessionID: id, for: writer, now: clock) }
             return SessionInfo(
                 id: id, name: name, created: now, updated: now,
                 engineVersion: engineVersion, seed: seed, settings: settings, cellCount: cells.count)
@@ -45,9 +50,10 @@ extension SessionStore {
     /// Creates a session whose header holds `state` (seed and settings); see the other overload.
     @discardableResult
     public func createSession(
-        name: String, engineVersion: String, state: SessionState, cells: [CellRecord] = []
+        name: String, engineVersion: String, state: SessionState, cells: [CellRecord] = [], writer: SessionWriter? = nil
     ) throws(StoreError) -> SessionInfo {
-        try createSession(name: name, engineVersion: engineVersion, seed: state.seed, settings: state.settings, cells: cells)
+        try createSession(name: name, engineVersion: engineVersion, seed: state.seed, settings: state.settings,
+                          cells: cells, writer: writer)
     }
 
     /// A name no session has yet: `base-2`, `base-3`, … (the name of a fork of `base`).

@@ -35,6 +35,11 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
     case sessionNotFound(String)
     /// No session has this id (it was deleted, perhaps by another process).
     case sessionIDNotFound(Int64)
+    /// Another live shell records into this session (it claimed it at `since`).
+    case sessionInUse(name: String, writer: String, since: String)
+    /// The session no longer holds the cells this shell saved in it: another process
+    /// added or removed cells.
+    case sessionChanged(name: String, expected: Int, found: Int)
     /// A caller passed a value the store cannot accept.
     case invalidArgument(String)
     /// Any other SQLite failure, with SQLite's result code and message.
@@ -68,6 +73,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
             return "no session named '\(name)'"
         case let .sessionIDNotFound(id):
             return "no session with id \(id)"
+        case let .sessionInUse(name, writer, since):
+            return "another sluice (\(writer)) is recording into session '\(name)' (since \(since))"
+        case let .sessionChanged(name, expected, found):
+            return "session '\(name)' was changed by another process: it holds \(found) cells where this shell saved \(expected)"
         case let .invalidArgument(text):
             return text
         case let .sqlite(path, code, message):
@@ -100,6 +109,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
             return "Choose another name, or delete the existing session first: .delete \(quoted) in the shell, sluice delete \(quoted) from the command line."
         case .sessionNotFound, .sessionIDNotFound:
             return "'.sessions' lists the saved sessions."
+        case .sessionInUse:
+            return "Close that shell first, or save this notebook under another name (.save NAME)."
+        case .sessionChanged:
+            return "Nothing was written to it; save this notebook under another name (.save NAME)."
         case .invalidArgument:
             return "Nothing was changed."
         case .sqlite:

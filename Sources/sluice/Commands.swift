@@ -114,11 +114,15 @@ struct Shell: ParsableCommand {
         settings.bail = bail
         Interrupts.install()
         let backend = makeBackend(settings)
+        let status: Int32
         if interactive {
             let shell = InteractiveShell(backend: backend, settings: settings, historyPath: HistoryFile.defaultPath())
-            throw ExitCode(shell.run())
+            status = shell.run()
+        } else {
+            status = runBatch(backend)
         }
-        throw ExitCode(runBatch(backend))
+        backend.close()
+        throw ExitCode(status)
     }
 
     /// Files, then `-c` strings; stdin when there are neither. 0 only if every cell succeeded.

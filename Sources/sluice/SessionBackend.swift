@@ -23,6 +23,7 @@ final class SessionBackend: ShellBackend {
         if settings.interactive {
             session.hooks.progress = { now, target, rate in ProgressBar.draw(now: now, target: target, rowsPerSecond: rate) }
             session.hooks.progressDone = { ProgressBar.clear() }
+            session.hooks.reexecuting = { cell, total in ProgressBar.drawRebuild(cell: cell, of: total) }
             session.hooks.frame = { frame in
                 // Redraw in place: home the cursor, clear the screen, draw the frame.
                 fputs("\u{1B}[H\u{1B}[2J" + frame, sluice_stdout())
@@ -86,7 +87,9 @@ final class SessionBackend: ShellBackend {
         return (pieces, result.ok, result.quit)
     }
 
-    func interrupt() { session.cancel.cancel() }
+    func interrupt() { session.interrupt() }
+
+    func close() { session.close() }
 
     var completionContext: CompletionContext { context }
 }
@@ -119,6 +122,10 @@ enum ProgressBar {
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let rate = rowsPerSecond >= 1e6 ? String(format: "%.1fM", rowsPerSecond / 1e6) : String(format: "%.0fk", rowsPerSecond / 1e3)
         fputs("\r\(bar) \(VirtualTime.formatSeconds(now)) of \(VirtualTime.formatSeconds(target))  \(rate) rows/s  (Ctrl-C stops)", sluice_stderr())
+    }
+    /// A rebuild (`.rewind`, `.edit`, `.open`) re-executing its cells, which draw no progress of their own.
+    static func drawRebuild(cell: Int, of total: Int) {
+        fputs("\r\u{1B}[2Kre-executing cell \(cell) of \(total)  (Ctrl-C cancels; nothing changes)", sluice_stderr())
     }
     static func clear() { fputs("\r\u{1B}[2K", sluice_stderr()) }
 }

@@ -29,8 +29,11 @@ protocol ShellBackend: AnyObject {
     /// stderr; `ok` is false if any statement failed; `quit` asks the shell to exit (`.quit`).
     /// `source` places a script's cell (its file and first line, whether it ends the input).
     func execute(_ buffer: String, interactive: Bool, source: CellSource?) -> (output: [RenderedPiece], ok: Bool, quit: Bool)
-    /// Ctrl-C while `execute` runs: stop a running RUN/WATCH/STEP BARRIER at the next event.
+    /// Ctrl-C while `execute` runs: stop a running RUN/WATCH/STEP BARRIER at the next event,
+    /// or cancel a whole rebuild (`.rewind`, `.edit`, `.open`).
     func interrupt()
+    /// The shell is exiting: release the session it records into, for other shells.
+    func close()
     /// Names for tab completion, read on the main thread when Tab is pressed.
     var completionContext: CompletionContext { get }
 }

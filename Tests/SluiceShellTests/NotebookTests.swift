@@ -145,6 +145,7 @@ struct NotebookTests {
         let teacher = notebookSession(path)
         for cell in Self.cells { teacher.execute(cell) }
         #expect(teacher.execute(".save demo").ok)
+        teacher.close()              // its shell is gone: the session is free to follow
 
         let student = notebookSession(path)
         #expect(student.run(".open demo") == "opened demo: 5 cells re-executed, now at 1.500s; new cells are added to it; .rewind, .edit and .save NAME leave it unchanged and continue in a copy\n")

@@ -19,7 +19,9 @@ import Testing
         #expect(!doc.isEmpty)
         let dir = ScratchDirectory()
         let store = try SessionStore(path: dir.file("s.sqlite"))
-        for table in ["meta", "session", "cell", "chart"] {
+        // The writer table appears with the first claim.
+        try store.createSession(name: "s", engineVersion: "1", seed: 1, writer: SessionWriter.thisProcess())
+        for table in ["meta", "session", "cell", "chart", "writer"] {
             #expect(doc.contains("**`\(table)`**"), "table \(table) is not documented")
             let columns = try store.dbQueue.read { db in try db.columns(in: table).map(\.name) }
             for column in columns {

@@ -20,6 +20,9 @@ public enum OutputBlock: Sendable, Equatable, Codable {
     case notice(String)
     /// A failed statement: message, the statement with a caret, and a hint.
     case error(ErrorReport)
+    /// One line about something that went wrong beside the statement, which itself ran
+    /// (`warning: cell 7 was not saved: …`); written to stderr with the errors.
+    case warning(String)
 }
 
 /// A result set with named columns; `footer` is an extra line under the row count.

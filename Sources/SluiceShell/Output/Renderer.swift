@@ -54,6 +54,8 @@ public enum Renderer {
         case .error(let report):
             let text = errorText(report, color: color)
             return options.mode == .markdown ? fenced(text) : text
+        case .warning(let text):
+            return ANSI.yellow.apply("warning:", enabled: color) + " " + withNewline(text)
         case .chart(let chart):
             switch options.mode {
             case .table: return ChartDrawing.draw(chart, width: options.width, color: color)
@@ -94,9 +96,12 @@ public enum Renderer {
         "```\n" + withNewline(text) + "```\n"
     }
 
+    /// Errors and warnings: they go to stderr, with no blank line around them.
     private static func isError(_ block: OutputBlock) -> Bool {
-        if case .error = block { return true }
-        return false
+        switch block {
+        case .error, .warning: return true
+        default: return false
+        }
     }
 
     private static func isNotice(_ block: OutputBlock) -> Bool {
