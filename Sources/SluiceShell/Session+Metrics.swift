@@ -22,12 +22,12 @@ extension Session {
         if !latencies.isEmpty {
             let q = Quantiles(latencies)
             for (label, v) in [("p50", q.p50), ("p90", q.p90), ("p99", q.p99), ("max", q.max)] {
-                rows.append([.text("meta_barrier_duration_seconds{quantile=\"\(label)\"}"), .double(Double(v) / 1e9, decimals: 3), .text("RisingWave")])
+                rows.append([.text("meta_barrier_duration_seconds{quantile=\"\(label)\"}"), .double(Double(v / VirtualTime.millisecond) / 1e3, decimals: 3), .text("RisingWave")])
             }
         }
         rows.append([.text("in_flight_barrier_nums"), .int(Int64(engine.inFlightBarrierCount)), .text("RisingWave")])
         if let last = engine.checkpoints.last {
-            rows.append([.text("lastCheckpointDuration (ms)"), .double(Double(last.latency) / 1e6, decimals: 1), .text("Flink")])
+            rows.append([.text("lastCheckpointDuration (ms)"), .double(Double(last.latency / (100 * VirtualTime.microsecond)) / 10, decimals: 1), .text("Flink")])
         }
         for c in engine.consumerSnapshots() {
             rows.append([.text("records-lag-max{\(c.source),\(c.consumer)}"), .int(c.recordsLagMax), .text("Kafka")])
