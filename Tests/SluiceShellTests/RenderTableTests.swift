@@ -165,7 +165,7 @@ import Testing
     }
 
     /// JSON gives the numbers a table shows: a bar's `10/10 buffers` as count, capacity and
-    /// unit, the tables' `-` as null, a setting as a number or boolean; the table is unchanged.
+    /// unit, the tables' `-` (a missing value) as null, a setting as a number or boolean; the table is unchanged.
     /// Query data keeps every digit of a DOUBLE in csv and json (two decimals in tables), and
     /// a BOOLEAN is `t`/`f` in tables and csv (as psql) and `true`/`false` in json.
     @Test func queryDataIsExactInDataFormats() {
@@ -179,7 +179,7 @@ import Testing
 
     @Test func jsonGivesTheNumbersBarsAndSettingsShow() {
         let actors = ResultTable(columns: [ResultColumn("actor"), ResultColumn("input queue"), ResultColumn("note")], rows: [
-            [.text("v.source.0"), .text("-"), .text("-")],
+            [.text("v.source.0"), .missing, .missing],
             [.text("v.agg.0"), .bar(fraction: 1, label: "10/10 buffers"), .text("x")],
             [.text("v.log.0"), .text("37 rows"), .text("y")],
             [.text("q"), .text("unbounded"), .null],
@@ -191,6 +191,11 @@ import Testing
             {"actor":"q","input_queue":null,"input_queue_capacity":null,"input_queue_unit":null,"note":null}]
 
             """)
+        // `-` as data (a VARCHAR holding it) is a string, not the tables' placeholder.
+        let dash = ResultTable(columns: [ResultColumn("s")], rows: [[.text("-")], [.missing]])
+        #expect(Renderer.render([.table(dash)], options: RenderOptions(mode: .json)) == "[{\"s\":\"-\"},\n{\"s\":null}]\n")
+        #expect(Renderer.render([.table(dash)], options: RenderOptions(mode: .csv)) == "s\n-\n\n")
+        #expect(Renderer.render([.table(dash)]).contains("│ - │\n│ - │"))
         #expect(Renderer.render([.table(actors)]).contains("│ v.agg.0    │ ██████████ 10/10 buffers │ x    │"))
         let settings = ResultTable(columns: [ResultColumn("seed"), ResultColumn("on"), ResultColumn("mode"), ResultColumn("big")],
                                    rows: [[.setting("42"), .setting("false"), .setting("credit"), .setting("18446744073709551615")]])

@@ -67,6 +67,9 @@ public struct ResultColumn: Sendable, Equatable, Codable {
 /// One cell of a `ResultTable`.
 public enum ResultValue: Sendable, Equatable, Codable {
     case null
+    /// Nothing to show: a rate over a metrics window no virtual time has passed in yet, the
+    /// input queue of an actor that has none. `-` in tables, an empty field in csv, null in json.
+    case missing
     case text(String)
     case int(Int64)
     /// A number shown with exactly `decimals` digits after the point in tables.

@@ -106,8 +106,7 @@ extension Renderer {
 
     static func jsonValue(_ value: ResultValue) -> String {
         switch value {
-        case .null: return "null"
-        case .text("-"): return "null"     // a table's placeholder for "nothing here"
+        case .null, .missing: return "null"
         case .text(let s): return jsonString(s)
         case .int(let v): return String(v)
         case .double(let v, let decimals): return jsonNumber(v, decimals: decimals)
@@ -186,7 +185,7 @@ extension Renderer {
     /// The text of a value in csv (and other data formats): bars as their fraction.
     static func dataText(_ value: ResultValue, csv: Bool) -> String {
         switch value {
-        case .null: return ""
+        case .null, .missing: return ""
         case .text(let s): return s
         case .int(let v): return String(v)
         case .double(let v, let decimals): return NumberText.fixed(v, decimals: decimals)
