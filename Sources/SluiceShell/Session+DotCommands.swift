@@ -64,7 +64,7 @@ extension Session {
             case ".quit", ".exit", ".q":
                 return DotOutcome(blocks: [], quit: true)
             case ".help":
-                guard let text = Help.text(topic: args.first) else {
+                guard let text = Help.text(topic: args.first, settings: engine.settings) else {
                     let unknown = Help.unknown(args[0])
                     return fail(unknown.message, hint: unknown.hint)
                 }

@@ -67,7 +67,7 @@ struct TerminalTests {
         try t.press("C-l")
         try t.type("  \\?  ")
         try t.press("Enter")
-        try t.waitFor("the help again") { $0.contains(".help TOPIC") && $0.hasSuffix(prompt) }
+        try t.waitFor("the help again") { $0.contains(".help [TOPIC]") && $0.hasSuffix(prompt) }
         try t.press("C-l")
         try t.type("-- a comment")
         try t.press("Enter")
