@@ -14,10 +14,17 @@ extension Session {
         guard engine.metricsWindow > 0 else {
             return [.notice("nothing to diagnose yet: run some virtual time first (RUN 10s)")]
         }
+        // Actors made inside the window (a rescale makes a job's actors anew) measure from
+        // their creation: those that have not run yet have no numbers to judge by.
+        let measured = actors.filter { $0.window > 0 }
+        guard !measured.isEmpty else {
+            return [.notice("nothing to diagnose yet: every actor started at \(VirtualTime.formatSeconds(engine.now)) and has not run; run some virtual time first (RUN 10s)")]
+        }
+        let window = MetricsWindowText(engine)
         let byName = Dictionary(actors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         // Candidates: busy, not backpressured, with a backpressured upstream (or a source
         // whose log is lagging, for a source that is itself the bottleneck).
-        let candidates = actors.filter { a in
+        let candidates = measured.filter { a in
             let busy = a.busyTimeMsPerSecond >= 500
             let free = a.backPressuredTimeMsPerSecond < 100
             let upstreamBlocked = a.upstream.contains { (byName[$0]?.backPressuredTimeMsPerSecond ?? 0) >= 500 }
@@ -36,7 +43,7 @@ extension Session {
         }
         let allLagging = engine.consumerSnapshots().filter { $0.lag > 0 }
         // Decoupled sinks backpressure nothing: they fall behind on their own logs instead.
-        let behind = fallingBehindSinks(actors)
+        let behind = fallingBehindSinks(measured)
         guard let culprit = candidates.min(by: { (depth($0), $0.id) < (depth($1), $1.id) }) else {
             // No bottleneck, and TCP connections that wait on each other in a ring: that is why.
             if let cycle = engine.stalledConnectionCycle() {
@@ -50,8 +57,8 @@ extension Session {
                               + "  - SHOW QUEUES shows the STALLED connections and their channels")]
             }
             if !behind.isEmpty { return diagnoseSinkLogs(behind, byName) }
-            let blocked = actors.filter { $0.backPressuredTimeMsPerSecond >= 500 }
-            var text = "no bottleneck found over the last \(VirtualTime.format(engine.metricsWindow)): "
+            let blocked = measured.filter { $0.backPressuredTimeMsPerSecond >= 500 }
+            var text = "no bottleneck found \(window.phrase(for: actors)): "
             text += blocked.isEmpty ? "no actor is backpressured more than half the time" : "\(blocked.count) actor(s) are backpressured but none downstream is busy; look at SHOW QUEUES"
             if !allLagging.isEmpty { text += "; consumer lag: " + allLagging.map { "\($0.source)→\($0.consumer) \($0.lag)" }.joined(separator: ", ") }
             return [.notice(text)]
@@ -99,7 +106,7 @@ extension Session {
         return [
             .notice("bottleneck: \(culprit.name) (\(culprit.chain)) — busy \(Int(culprit.busyTimeMsPerSecond.rounded())) ms/s and not backpressured, while \(upstreamBlocked.isEmpty ? "its source log lags" : upstreamBlocked.map(\.name).joined(separator: ", ") + " wait\(upstreamBlocked.count == 1 ? "s" : "") on it")"),
         ] + (behind.isEmpty ? [] : [sinkLogNote(behind)]) + [
-            .table(ResultTable(title: "Evidence (over the last \(VirtualTime.format(engine.metricsWindow)))",
+            .table(ResultTable(title: "Evidence (\(window.phrase(for: [culprit] + upstreamBlocked)))",
                                columns: [ResultColumn("actor"), ResultColumn("metric"), ResultColumn("value", alignment: .right), ResultColumn("meaning")],
                                rows: evidence, footer: nil)),
             .notice(barrier),

@@ -65,7 +65,7 @@ extension Session {
             .notice("bottleneck: \(worst.title) — busy \(Int(worst.busy.rounded())) ms/s and falling behind: "
                     + "its sink log holds \(worst.logRows) rows and grows \(Self.rate(worst.growth)) rows/s, while nothing upstream is "
                     + "backpressured (sink_decouple: as in RisingWave, the log absorbs the difference)\(others)"),
-            .table(ResultTable(title: "Evidence (over the last \(VirtualTime.format(engine.metricsWindow)))",
+            .table(ResultTable(title: "Evidence (\(MetricsWindowText(engine).phrase(for: worst.actors)))",
                                columns: [ResultColumn("actor"), ResultColumn("metric"), ResultColumn("value", alignment: .right), ResultColumn("meaning")],
                                rows: evidence, footer: nil)),
             .notice(barrierSummary()),

@@ -64,7 +64,7 @@ extension Session {
             case ".quit", ".exit", ".q":
                 return DotOutcome(blocks: [], quit: true)
             case ".help":
-                guard let text = Help.text(topic: args.first) else {
+                guard let text = Help.text(topic: args.first, settings: engine.settings) else {
                     let unknown = Help.unknown(args[0])
                     return fail(unknown.message, hint: unknown.hint)
                 }
@@ -194,11 +194,12 @@ extension Session {
     static func cells(_ n: Int) -> String { n == 1 ? "1 cell" : "\(n) cells" }
 
     private func read(_ path: String) -> DotOutcome {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return DotOutcome(blocks: [.error(ErrorReport(message: "cannot read \(path): no such file or not readable"))], ok: false)
-        }
-        guard let text = String(data: data, encoding: .utf8), !text.contains("\0") else {
-            return DotOutcome(blocks: [.error(ErrorReport(message: "\(path) is not a text file", hint: ".read takes a file of SQL statements"))], ok: false)
+        let text: String
+        switch ScriptFile.read(path) {
+        case .success(let contents): text = contents
+        case .failure(let refusal):
+            let hint: String? = if case .notText = refusal { ".read takes a file of SQL statements" } else { nil }
+            return DotOutcome(blocks: [.error(ErrorReport(message: refusal.message, hint: hint))], ok: false)
         }
         // A file that reads itself, directly or through others, would never end (psql and
         // sqlite3 stop such a loop too).

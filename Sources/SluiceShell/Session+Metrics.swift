@@ -4,7 +4,7 @@ import SluiceSQL
 /// SHOW METRICS: the real systems' metric names, as a dashboard would read them.
 extension Session {
     func showMetrics(_ actor: Identifier?) throws -> [OutputBlock] {
-        let window = "over the last \(VirtualTime.format(engine.metricsWindow))"
+        let window = MetricsWindowText(engine)
         if let actor {
             let names = engine.actorsMatching(actor.name)
             guard !names.isEmpty else {
@@ -12,7 +12,7 @@ extension Session {
                                hint: Suggest.nearest(actor.name, among: engine.actorSnapshots().map(\.name) + engine.jobNames).map { "did you mean \($0)?" })
             }
             return names.compactMap { engine.actorSnapshot(named: $0) }.map { a in
-                .table(ResultTable(title: "\(a.name) (\(a.chain)) \(window)",
+                .table(ResultTable(title: "\(a.name) (\(a.chain)) \(window.phrase(for: a))",
                                    columns: [ResultColumn("metric"), ResultColumn("value", alignment: .right), ResultColumn("system")],
                                    rows: actorMetrics(a), footer: nil))
             }
@@ -22,28 +22,34 @@ extension Session {
         if !latencies.isEmpty {
             let q = Quantiles(latencies)
             for (label, v) in [("p50", q.p50), ("p90", q.p90), ("p99", q.p99), ("max", q.max)] {
-                rows.append([.text("meta_barrier_duration_seconds{quantile=\"\(label)\"}"), .double(Double(v) / 1e9, decimals: 3), .text("RisingWave")])
+                rows.append([.text("meta_barrier_duration_seconds{quantile=\"\(label)\"}"), .double(Double(v / VirtualTime.millisecond) / 1e3, decimals: 3), .text("RisingWave")])
             }
         }
         rows.append([.text("in_flight_barrier_nums"), .int(Int64(engine.inFlightBarrierCount)), .text("RisingWave")])
         if let last = engine.checkpoints.last {
-            rows.append([.text("lastCheckpointDuration (ms)"), .double(Double(last.latency) / 1e6, decimals: 1), .text("Flink")])
+            rows.append([.text("lastCheckpointDuration (ms)"), .double(Double(last.latency / (100 * VirtualTime.microsecond)) / 10, decimals: 1), .text("Flink")])
         }
         for c in engine.consumerSnapshots() {
             rows.append([.text("records-lag-max{\(c.source),\(c.consumer)}"), .int(c.recordsLagMax), .text("Kafka")])
-            rows.append([.text("records-consumed-rate{\(c.source),\(c.consumer)}"), .double(c.recordsConsumedRate, decimals: 1), .text("Kafka")])
-            rows.append([.text("poll-rate{\(c.source),\(c.consumer)}"), .double(c.pollRate, decimals: 2), .text("Kafka")])
+            rows.append([.text("records-consumed-rate{\(c.source),\(c.consumer)}"),
+                         MetricsWindowText.measured(c.recordsConsumedRate, decimals: 1, over: c.window), .text("Kafka")])
+            rows.append([.text("poll-rate{\(c.source),\(c.consumer)}"), MetricsWindowText.measured(c.pollRate, decimals: 2, over: c.window),
+                         .text("Kafka")])
             rows.append([.text("records-per-request-avg{\(c.source),\(c.consumer)}"), .double(c.recordsPerRequest, decimals: 1), .text("Kafka")])
             rows.append([.text("fetch-latency-avg (ms){\(c.source),\(c.consumer)}"), .double(c.fetchLatencyAvgMs, decimals: 1), .text("Kafka")])
         }
-        var blocks: [OutputBlock] = [.table(ResultTable(title: "Global \(window)",
+        var blocks: [OutputBlock] = [.table(ResultTable(title: "Global \(window.phrase)",
                                                         columns: [ResultColumn("metric"), ResultColumn("value", alignment: .right), ResultColumn("system")],
                                                         rows: rows, footer: nil))]
-        let actors = engine.actorSnapshots().map { a -> [ResultValue] in
-            [.text(a.name), .double(a.busyTimeMsPerSecond, decimals: 0), .double(a.idleTimeMsPerSecond, decimals: 0),
-             .double(a.backPressuredTimeMsPerSecond, decimals: 0), .double(a.outputBlockingRatio * 100, decimals: 1),
-             .double(a.rowsInPerSecond, decimals: 0), .double(a.rowsOutPerSecond, decimals: 0)]
+        let snapshots = engine.actorSnapshots()
+        let actors = snapshots.map { a -> [ResultValue] in
+            let measured = { (value: Double, decimals: Int) in MetricsWindowText.measured(value, decimals: decimals, over: a.window) }
+            return [.text(a.name), measured(a.busyTimeMsPerSecond, 0), measured(a.idleTimeMsPerSecond, 0),
+                    measured(a.backPressuredTimeMsPerSecond, 0), measured(a.outputBlockingRatio * 100, 1),
+                    measured(a.rowsInPerSecond, 0), measured(a.rowsOutPerSecond, 0)]
         }
+        // Named in a footer only when some actor measured less than the whole window.
+        let actorsWindow = window.phrase(for: snapshots)
         blocks.append(.table(ResultTable(title: "Actors",
                                          columns: [ResultColumn("actor"), ResultColumn("busyTimeMsPerSecond", alignment: .right),
                                                    ResultColumn("idleTimeMsPerSecond", alignment: .right),
@@ -51,22 +57,23 @@ extension Session {
                                                    ResultColumn("output blocking %", alignment: .right),
                                                    ResultColumn("numRecordsInPerSecond", alignment: .right),
                                                    ResultColumn("numRecordsOutPerSecond", alignment: .right)],
-                                         rows: actors, footer: nil)))
+                                         rows: actors, footer: actorsWindow == window.phrase ? nil : "per second " + actorsWindow)))
         return blocks
     }
 
     private func actorMetrics(_ a: ActorSnapshot) -> [[ResultValue]] {
+        let measured = { (value: Double, decimals: Int) in MetricsWindowText.measured(value, decimals: decimals, over: a.window) }
         var rows: [[ResultValue]] = [
-            [.text("busyTimeMsPerSecond"), .double(a.busyTimeMsPerSecond, decimals: 1), .text("Flink")],
-            [.text("idleTimeMsPerSecond"), .double(a.idleTimeMsPerSecond, decimals: 1), .text("Flink")],
-            [.text("backPressuredTimeMsPerSecond"), .double(a.backPressuredTimeMsPerSecond, decimals: 1), .text("Flink")],
-            [.text("numRecordsInPerSecond"), .double(a.rowsInPerSecond, decimals: 1), .text("Flink")],
-            [.text("numRecordsOutPerSecond"), .double(a.rowsOutPerSecond, decimals: 1), .text("Flink")],
-            [.text("actor output blocking time ratio"), .double(a.outputBlockingRatio * 100, decimals: 1), .text("RisingWave (%)")],
-            [.text("stream_actor_output_buffer_blocking_duration_ns (per s)"), .double(a.outputBlockingRatio * 1e9, decimals: 0), .text("RisingWave")],
+            [.text("busyTimeMsPerSecond"), measured(a.busyTimeMsPerSecond, 1), .text("Flink")],
+            [.text("idleTimeMsPerSecond"), measured(a.idleTimeMsPerSecond, 1), .text("Flink")],
+            [.text("backPressuredTimeMsPerSecond"), measured(a.backPressuredTimeMsPerSecond, 1), .text("Flink")],
+            [.text("numRecordsInPerSecond"), measured(a.rowsInPerSecond, 1), .text("Flink")],
+            [.text("numRecordsOutPerSecond"), measured(a.rowsOutPerSecond, 1), .text("Flink")],
+            [.text("actor output blocking time ratio"), measured(a.outputBlockingRatio * 100, 1), .text("RisingWave (%)")],
+            [.text("stream_actor_output_buffer_blocking_duration_ns (per s)"), measured(a.outputBlockingRatio * 1e9, 0), .text("RisingWave")],
             [.text("stream_barrier_align_duration_ns"), .int(a.alignNs), .text("RisingWave")],
             [.text("input queue rows / buffers"), .text("\(a.inputRows) / \(a.inputBuffers)"), .text("")],
-            [.text("input queue rows (time average)"), .double(a.averageInputRows, decimals: 1), .text("")],
+            [.text("input queue rows (time average)"), measured(a.averageInputRows, 1), .text("")],
             [.text("flow control"), .text(a.flowState), .text("")],
             [.text("rows in state"), .int(Int64(a.stateRows)), .text("")],
         ]
@@ -140,8 +147,10 @@ extension Session {
             for name in ["HashJoin", "HashAgg", "Sink", "SyncLogStore", "Materialize", "Source"] where ops.contains(name) { return name }
             return ops.first ?? ""
         }
-        let nodes = actors.enumerated().map { i, a in
-            GraphNode(id: i, label: a.name, detail: "\(main(a.chain)) \(Int((a.busyTimeMsPerSecond / 10).rounded()))% busy n\(a.node)",
+        let nodes = actors.enumerated().map { i, a -> GraphNode in
+            // How busy, once there is time to measure it in.
+            let busy = a.window > 0 ? " \(Int((a.busyTimeMsPerSecond / 10).rounded()))% busy" : ""
+            return GraphNode(id: i, label: a.name, detail: "\(main(a.chain))\(busy) n\(a.node)",
                       level: BackpressureLevel.from(ratio: a.backPressuredTimeMsPerSecond / 1000), layer: layer[i])
         }
         var edges: [GraphEdge] = []

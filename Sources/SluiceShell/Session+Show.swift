@@ -47,7 +47,8 @@ extension Session {
                                rows: rows, footer: nil)
         }
         let rows = jobs.map { j -> [ResultValue] in
-            [.text(j.name), .text(j.dependsOn.joined(separator: ", ")), .int(j.delivered), .double(j.throughput, decimals: 1),
+            [.text(j.name), .text(j.dependsOn.joined(separator: ", ")), .int(j.delivered),
+             MetricsWindowText.measured(j.throughput, decimals: 1, over: j.window),
              j.logLag.map { .int(Int64($0)) } ?? .text("coupled")]
         }
         return ResultTable(columns: [ResultColumn("name"), ResultColumn("from"), ResultColumn("delivered", alignment: .right),
@@ -58,26 +59,28 @@ extension Session {
     // MARK: Actors and queues
 
     private func showActors() -> ResultTable {
-        let rows = engine.actorSnapshots().map { a -> [ResultValue] in
+        let actors = engine.actorSnapshots()
+        let rows = actors.map { a -> [ResultValue] in
             let queue: ResultValue
             if let capacity = a.inputCapacity, capacity > 0 {
                 queue = .bar(fraction: Double(a.inputFill) / Double(capacity), label: "\(a.inputFill)/\(capacity) \(a.inputUnit)")
             } else if a.inputCount == 0 {
-                queue = .text("-")
+                queue = .missing
             } else {
                 queue = .text("\(a.inputRows) rows")
             }
+            // Over no virtual time there is no share of it and no rate: `-`, not 0.
+            let measured = { (value: Double) in MetricsWindowText.measured(value, decimals: 0, over: a.window) }
             return [.text(a.name), .text(a.status), queue,
-                    .double(a.busyTimeMsPerSecond, decimals: 0), .double(a.idleTimeMsPerSecond, decimals: 0),
-                    .double(a.backPressuredTimeMsPerSecond, decimals: 0),
-                    .level(BackpressureLevel.from(ratio: a.backPressuredTimeMsPerSecond / 1000)),
-                    .double(a.rowsInPerSecond, decimals: 0), .double(a.rowsOutPerSecond, decimals: 0)]
+                    measured(a.busyTimeMsPerSecond), measured(a.idleTimeMsPerSecond), measured(a.backPressuredTimeMsPerSecond),
+                    a.window > 0 ? .level(BackpressureLevel.from(ratio: a.backPressuredTimeMsPerSecond / 1000)) : .missing,
+                    measured(a.rowsInPerSecond), measured(a.rowsOutPerSecond)]
         }
         return ResultTable(columns: [ResultColumn("actor"), ResultColumn("status"), ResultColumn("input queue"),
                                      ResultColumn("busy", alignment: .right), ResultColumn("idle", alignment: .right),
                                      ResultColumn("bp", alignment: .right), ResultColumn("level"),
                                      ResultColumn("in/s", alignment: .right), ResultColumn("out/s", alignment: .right)],
-                           rows: rows, footer: "busy, idle, bp (backpressured): ms per second over the last \(VirtualTime.format(engine.metricsWindow)), as Flink's busyTimeMsPerSecond, idleTimeMsPerSecond, backPressuredTimeMsPerSecond; level: OK ≤ 10%, LOW ≤ 50%, HIGH > 50% backpressured")
+                           rows: rows, footer: "busy, idle, bp (backpressured): ms per second \(MetricsWindowText(engine).phrase(for: actors)), as Flink's busyTimeMsPerSecond, idleTimeMsPerSecond, backPressuredTimeMsPerSecond; level: OK ≤ 10%, LOW ≤ 50%, HIGH > 50% backpressured")
     }
 
     private func showQueues() -> ResultTable {
@@ -172,8 +175,9 @@ extension Session {
                       ResultColumn("expired", alignment: .right), ResultColumn("member"), ResultColumn("state")],
             rows: rows, footer: nil))]
         let consumers = engine.consumerSnapshots().map { c -> [ResultValue] in
-            [.text(c.source), .text(c.consumer), .int(c.lag), .int(c.recordsLagMax), .double(c.recordsConsumedRate, decimals: 1),
-             .double(c.pollRate, decimals: 2), .int(c.expired), .int(c.rebalances)]
+            [.text(c.source), .text(c.consumer), .int(c.lag), .int(c.recordsLagMax),
+             MetricsWindowText.measured(c.recordsConsumedRate, decimals: 1, over: c.window),
+             MetricsWindowText.measured(c.pollRate, decimals: 2, over: c.window), .int(c.expired), .int(c.rebalances)]
         }
         if !consumers.isEmpty {
             blocks.append(.table(ResultTable(

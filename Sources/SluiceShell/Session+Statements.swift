@@ -136,7 +136,7 @@ extension Session {
         case .plot(let series, let last):
             return try plot(series, last: last)
         case .help(let topic):
-            guard let text = Help.text(topic: topic) else {
+            guard let text = Help.text(topic: topic, settings: engine.settings) else {
                 let unknown = Help.unknown(topic ?? "")
                 throw SQLError(unknown.message, at: parsed.valueRange, hint: unknown.hint)
             }

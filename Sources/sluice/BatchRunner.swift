@@ -29,7 +29,10 @@ struct BatchRunner {
         func execute(endsInput: Bool) -> Outcome? {
             let cell = buffer.joined(separator: "\n")
             buffer = []
-            if echo { print(cell) }
+            if echo {
+                // In csv and json modes the statement is not data: stdout stays machine-readable.
+                if backend.writesDataOnly { fputs(cell + "\n", sluice_stderr()) } else { print(cell) }
+            }
             let before = Interrupts.count
             let source = CellSource(file: file, line: cellStart, endsInput: endsInput)
             let result = Interrupts.whileExecuting(backend) { backend.execute(cell, interactive: false, source: source) }

@@ -132,15 +132,17 @@ struct Shell: ParsableCommand {
         var inputs: [() -> BatchRunner.Outcome] = []
         for file in scripts {
             inputs.append {
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    fputs("sluice: cannot read \(file)\n", sluice_stderr())
+                // Refused as `.read` refuses it: missing, unreadable, or not text (a binary).
+                switch ScriptFile.read(file) {
+                case .success(let text): return runner.run(text: text, file: file)
+                case .failure(let refusal):
+                    fputs("sluice: \(refusal.message)\n", sluice_stderr())
                     if Sluice.subcommandNames.contains(file) {
                         // `sluice --bail sessions`: only --db may come before a subcommand's name.
                         fputs("HINT: \(file) is a subcommand: write sluice [--db PATH] \(file) ... with its other options after its name; a script named \(file) runs as ./\(file)\n", sluice_stderr())
                     }
                     return .stopped(ok: false, interrupted: false)
                 }
-                return runner.run(text: String(decoding: data, as: UTF8.self), file: file)
             }
         }
         for command in commands { inputs.append { runner.run(text: command) } }

@@ -83,15 +83,24 @@ final class SessionBackend: ShellBackend {
 
     func execute(_ buffer: String, interactive: Bool, source: CellSource?) -> (output: [RenderedPiece], ok: Bool, quit: Bool) {
         let result = session.execute(buffer, source: source)
-        let pieces = settings.color ? Renderer.pieces(result.blocks, options: session.options) : result.pieces
-        return (pieces, result.ok, result.quit)
+        // Colours are for tables on a terminal; other modes show what the session rendered.
+        let pieces = settings.color && session.options.mode == .table ? Renderer.pieces(result.blocks, options: session.options) : result.pieces
+        // csv results of this cell and of those before it are a blank line apart.
+        let separated = RenderedPiece.separatingResults(pieces, mode: session.options.mode, after: resultsWritten)
+        resultsWritten = separated.results
+        return (separated.pieces, result.ok, result.quit)
     }
+
+    /// csv or json results were written to stdout.
+    private var resultsWritten = false
 
     func interrupt() { session.interrupt() }
 
     func close() { session.close() }
 
     var completionContext: CompletionContext { context }
+
+    var writesDataOnly: Bool { session.options.mode.isData }
 }
 
 /// Names the completion engine offers, read from the live session.

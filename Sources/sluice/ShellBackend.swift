@@ -36,6 +36,8 @@ protocol ShellBackend: AnyObject {
     func close()
     /// Names for tab completion, read on the main thread when Tab is pressed.
     var completionContext: CompletionContext { get }
+    /// csv or json mode: stdout carries results only (an `--echo`ed statement goes to stderr).
+    var writesDataOnly: Bool { get }
 }
 
 extension ShellBackend {

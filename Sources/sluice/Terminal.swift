@@ -20,13 +20,13 @@ enum Terminal {
 }
 
 extension Terminal {
-    /// Writes a cell's output: errors to stderr, the rest to stdout, in order (stdout is
-    /// flushed before an error, which may follow an `--echo`ed statement, and after each
-    /// piece, so that a terminal shows both interleaved as they ran).
+    /// Writes a cell's output: each piece to its stream, in order (stdout is flushed before
+    /// stderr, which may follow an `--echo`ed statement, and after each piece, so that a
+    /// terminal shows both interleaved as they ran).
     static func write(_ pieces: [RenderedPiece]) {
         for piece in pieces {
-            if piece.isError { fflush(sluice_stdout()) }
-            let stream = piece.isError ? sluice_stderr() : sluice_stdout()
+            if piece.toStandardError { fflush(sluice_stdout()) }
+            let stream = piece.toStandardError ? sluice_stderr() : sluice_stdout()
             fputs(piece.text, stream)
             fflush(stream)
         }

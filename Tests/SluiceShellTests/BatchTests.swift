@@ -260,7 +260,31 @@ struct BatchTests {
         let run = try sluice([dir.path("nope.sql")])
         #expect(run.status == 1)
         #expect(run.stdout == "")
-        #expect(run.stderr == "sluice: cannot read \(dir.path("nope.sql"))\n")
+        #expect(run.stderr == "sluice: cannot read \(dir.path("nope.sql")): no such file or not readable\n")
+    }
+
+    /// A binary named as a script is refused in one line, as `.read` refuses it, instead of
+    /// running its bytes as hundreds of failing statements; later inputs do not run.
+    @Test func aBinaryScriptFileIsRefusedLikeRead() throws {
+        let dir = try TemporaryDirectory()
+        let binary = dir.path("random.bin")
+        // 4 KB of noise (a fixed LCG, so the test is the same every run), a NUL among it.
+        var state: UInt32 = 12345
+        let bytes = (0..<4096).map { _ -> UInt8 in
+            state = state &* 1_103_515_245 &+ 12_345
+            return UInt8(truncatingIfNeeded: state >> 16)
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: binary))
+        let run = try sluice([binary, "-c", "SET nodes = 2;"])
+        #expect(run.status == 1)
+        #expect(run.stdout == "")
+        #expect(run.stderr == "sluice: \(binary) is not a text file\n")
+        let read = session().execute(".read \(binary)")
+        #expect(read.output == "ERROR: \(binary) is not a text file\nHINT: .read takes a file of SQL statements\n")
+        // Valid UTF-8 with a NUL byte is not a script either.
+        let nul = try dir.write("nul.sql", "SET nodes = 2;\u{0}\n")
+        #expect(ScriptFile.read(nul) == .failure(.notText(path: nul)))
+        #expect(try sluice(["-f", nul]).stderr == "sluice: \(nul) is not a text file\n")
     }
 
     @Test func readOfABinaryFileAndOfAMissingFileExitOne() throws {

@@ -181,6 +181,43 @@ import Testing
         #expect(files(".read nothing/") == [])
     }
 
+    /// A name or path with a blank completes quoted, as the dot-commands read it back:
+    /// `.open my` Tab gave `.open my lesson`, which Enter refused ("takes one name").
+    @Test func namesWithBlanksCompleteQuoted() throws {
+        let sessions = StaticCompletionContext(sessions: ["my lesson", "my lab", "demo", "it's mine"])
+        func complete(_ line: String) -> CompletionEngine.Completion {
+            engine.complete(line: line, cursor: line.utf8.count, context: sessions)
+        }
+        #expect(complete(".open my").candidates == ["'my lab'", "'my lesson'"])
+        #expect(complete(".open my").word == "my")
+        #expect(complete(".open my les").candidates == [], "two words: not one name")
+        #expect(complete(".open 'my les") == .init(wordStart: 6, word: "'my les", candidates: ["'my lesson'"]))
+        #expect(complete(".open \"my l").candidates == ["\"my lab\"", "\"my lesson\""])
+        #expect(complete(".replay 'my lesson' --s").candidates == ["--step"], "a quoted name is one word")
+        #expect(complete(".open it").candidates == ["\"it's mine\""])
+        #expect(complete(".open d").candidates == ["demo"], "no blank, no quotes")
+        // Quoted alike when one needs it, so that they keep their common prefix (`'my`).
+        #expect(complete(".open ").candidates == ["\"demo\"", "\"it's mine\"", "\"my lab\"", "\"my lesson\""])
+        // What Tab inserts is what Enter accepts: one word, the name itself.
+        for candidate in complete(".open my").candidates {
+            #expect(Session.dotWords(".open " + candidate)?.count == 2, "\(candidate)")
+        }
+        #expect(Session.dotWords(".open 'my lesson'") == [".open", "my lesson"])
+
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-quoting-\(getpid())")
+        try? FileManager.default.removeItem(at: dir)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("my lessons"), withIntermediateDirectories: true)
+        for name in ["my lessons/lesson 1.sql", "my notes.sql"] {
+            _ = FileManager.default.createFile(atPath: dir.appendingPathComponent(name).path, contents: Data())
+        }
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let files = CompletionEngine(currentDirectory: dir.path)
+        func file(_ line: String) -> [String] { files.candidates(line: line, cursor: line.utf8.count, context: sessions) }
+        #expect(file(".read my") == ["'my lessons/", "'my notes.sql'"], "a directory's quote stays open")
+        #expect(file(".read 'my lessons/") == ["'my lessons/lesson 1.sql'"])
+        #expect(file(".export 'my n") == ["'my notes.sql'"])
+    }
+
     @Test func onlyTheWordUnderTheCursor() {
         // The cursor in the middle of a line completes the word before it, using what follows.
         let line = "SELECT * FROM  WHERE amount > 1"

@@ -42,7 +42,7 @@ struct NotebookSaveFailureTests {
         let warning = "warning: cell 3 was not saved: \(path) is locked by another process (waited 0.2 s for its write lock); "
             + "recording stopped, and nothing more is added to demo (.save NAME saves the whole notebook, 3 cells, as a new session once the store is free)\n"
         #expect(result.output == "RUN 1s: now 1.000s\n" + warning)
-        #expect(result.pieces.map(\.isError) == [false, true], "the warning goes to stderr")
+        #expect(result.pieces.map(\.toStandardError) == [false, true], "the warning goes to stderr")
         #expect(!result.ok)
         #expect(result.recordedOutput == "RUN 1s: now 1.000s\n", "the warning is not part of the cell")
         lock.release()

@@ -57,8 +57,7 @@ import Testing
 
         """)
         #expect(Renderer.render([.table(barriers)], options: RenderOptions(mode: .json)) == """
-        [{"epoch":8,"where":["pending at a.source.0","queued at a.agg.0 behind 1 row"]},
-        {"epoch":9,"where":["pending at a.source.0"]}]
+        [{"epoch":8,"where":["pending at a.source.0","queued at a.agg.0 behind 1 row"]},{"epoch":9,"where":["pending at a.source.0"]}]
 
         """)
         let markdown = Renderer.render([.table(barriers)], options: RenderOptions(mode: .markdown))
@@ -113,11 +112,12 @@ import Testing
         #expect(Renderer.render([.table(multiline)], options: RenderOptions(mode: .csv)) == "x\n\"one\ntwo\"\n")
     }
 
+    /// One array on one line (JSON Lines), whatever the rows hold.
     @Test func jsonIsOneArrayWithSnakeCaseKeysInColumnOrder() {
         let out = Renderer.render([.table(queues)], options: RenderOptions(mode: .json))
         #expect(out == """
-        [{"channel":"clicks.src.0 -> spend.agg.0","depth":512,"depth_capacity":2048,"depth_unit":null,"backpressure":"HIGH","rows_per_second":1250.5},
-        {"channel":"日本語","depth":2048,"depth_capacity":2048,"depth_unit":null,"backpressure":"OK","rows_per_second":-3},
+        [{"channel":"clicks.src.0 -> spend.agg.0","depth":512,"depth_capacity":2048,"depth_unit":null,"backpressure":"HIGH","rows_per_second":1250.5},\
+        {"channel":"日本語","depth":2048,"depth_capacity":2048,"depth_unit":null,"backpressure":"OK","rows_per_second":-3},\
         {"channel":"a,\\"b\\"","depth":null,"depth_capacity":null,"depth_unit":null,"backpressure":null,"rows_per_second":null}]
 
         """)
@@ -165,7 +165,7 @@ import Testing
     }
 
     /// JSON gives the numbers a table shows: a bar's `10/10 buffers` as count, capacity and
-    /// unit, the tables' `-` as null, a setting as a number or boolean; the table is unchanged.
+    /// unit, the tables' `-` (a missing value) as null, a setting as a number or boolean; the table is unchanged.
     /// Query data keeps every digit of a DOUBLE in csv and json (two decimals in tables), and
     /// a BOOLEAN is `t`/`f` in tables and csv (as psql) and `true`/`false` in json.
     @Test func queryDataIsExactInDataFormats() {
@@ -173,24 +173,29 @@ import Testing
                                rows: [[.real(1.0 / 3), .boolean(true)], [.real(2), .boolean(false)], [.real(1e-5), .null]])
         #expect(Renderer.render([.table(data)], options: RenderOptions(mode: .csv)) == "x,b\n0.3333333333333333,t\n2,f\n1e-05,\n")
         #expect(Renderer.render([.table(data)], options: RenderOptions(mode: .json))
-                == "[{\"x\":0.3333333333333333,\"b\":true},\n{\"x\":2,\"b\":false},\n{\"x\":1e-05,\"b\":null}]\n")
+                == "[{\"x\":0.3333333333333333,\"b\":true},{\"x\":2,\"b\":false},{\"x\":1e-05,\"b\":null}]\n")
         #expect(Renderer.render([.table(data)]).contains("│ 0.33 │ t    │"))
     }
 
     @Test func jsonGivesTheNumbersBarsAndSettingsShow() {
         let actors = ResultTable(columns: [ResultColumn("actor"), ResultColumn("input queue"), ResultColumn("note")], rows: [
-            [.text("v.source.0"), .text("-"), .text("-")],
+            [.text("v.source.0"), .missing, .missing],
             [.text("v.agg.0"), .bar(fraction: 1, label: "10/10 buffers"), .text("x")],
             [.text("v.log.0"), .text("37 rows"), .text("y")],
             [.text("q"), .text("unbounded"), .null],
         ])
         #expect(Renderer.render([.table(actors)], options: RenderOptions(mode: .json)) == """
-            [{"actor":"v.source.0","input_queue":null,"input_queue_capacity":null,"input_queue_unit":null,"note":null},
-            {"actor":"v.agg.0","input_queue":10,"input_queue_capacity":10,"input_queue_unit":"buffers","note":"x"},
-            {"actor":"v.log.0","input_queue":37,"input_queue_capacity":null,"input_queue_unit":"rows","note":"y"},
+            [{"actor":"v.source.0","input_queue":null,"input_queue_capacity":null,"input_queue_unit":null,"note":null},\
+            {"actor":"v.agg.0","input_queue":10,"input_queue_capacity":10,"input_queue_unit":"buffers","note":"x"},\
+            {"actor":"v.log.0","input_queue":37,"input_queue_capacity":null,"input_queue_unit":"rows","note":"y"},\
             {"actor":"q","input_queue":null,"input_queue_capacity":null,"input_queue_unit":null,"note":null}]
 
             """)
+        // `-` as data (a VARCHAR holding it) is a string, not the tables' placeholder.
+        let dash = ResultTable(columns: [ResultColumn("s")], rows: [[.text("-")], [.missing]])
+        #expect(Renderer.render([.table(dash)], options: RenderOptions(mode: .json)) == "[{\"s\":\"-\"},{\"s\":null}]\n")
+        #expect(Renderer.render([.table(dash)], options: RenderOptions(mode: .csv)) == "s\n-\n\"\"\n", "not a blank line: that separates results")
+        #expect(Renderer.render([.table(dash)]).contains("│ - │\n│ - │"))
         #expect(Renderer.render([.table(actors)]).contains("│ v.agg.0    │ ██████████ 10/10 buffers │ x    │"))
         let settings = ResultTable(columns: [ResultColumn("seed"), ResultColumn("on"), ResultColumn("mode"), ResultColumn("big")],
                                    rows: [[.setting("42"), .setting("false"), .setting("credit"), .setting("18446744073709551615")]])

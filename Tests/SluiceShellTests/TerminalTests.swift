@@ -37,6 +37,33 @@ struct TerminalTests {
         try t.waitFor("both actors") { $0.contains("spend.agg.0") && $0.contains("spend.agg.1") }
     }
 
+    /// Tab completes a session name or a path with a blank in the quoted form the
+    /// dot-commands accept, so that Enter runs it (it inserted `my lesson`, which `.open` refused).
+    @Test func tabQuotesNamesAndPathsWithBlanks() throws {
+        let t = try TerminalHarness()
+        let folder = t.directory.appendingPathComponent("my dir")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "SET chunk_rows = 8;\n".write(to: folder.appendingPathComponent("set chunk.sql"), atomically: true, encoding: .utf8)
+        try t.start()
+        try t.waitFor(prompt)
+        try run(t, "SET nodes = 2;", cell: 1)
+        try t.type(".save 'my lesson'")
+        try t.press("Enter")
+        try t.waitFor("saved as my lesson")
+        try t.type(".open my")
+        try t.press("Tab")
+        try t.waitFor("sluice [2] 0.000s> .open 'my lesson'")
+        try t.press("Enter")
+        try t.waitFor("opened my lesson: 1 cell re-executed")
+        try t.type(".read '\(t.directory.path)/my d")
+        try t.press("Tab")
+        try t.waitFor("the directory, its quote open") { $0.contains("/my dir/") && !$0.contains("/my dir/'") }
+        try t.press("Tab")
+        try t.waitFor("/my dir/set chunk.sql'")
+        try t.press("Enter")
+        try t.waitFor("SET\nsluice [3] 0.000s>")
+    }
+
     @Test func aMultiLineStatementIsRecalledAsOneEntry() throws {
         let t = try TerminalHarness()
         try t.start()
@@ -67,7 +94,7 @@ struct TerminalTests {
         try t.press("C-l")
         try t.type("  \\?  ")
         try t.press("Enter")
-        try t.waitFor("the help again") { $0.contains(".help TOPIC") && $0.hasSuffix(prompt) }
+        try t.waitFor("the help again") { $0.contains(".help [TOPIC]") && $0.hasSuffix(prompt) }
         try t.press("C-l")
         try t.type("-- a comment")
         try t.press("Enter")

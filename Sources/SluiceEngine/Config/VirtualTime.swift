@@ -1,12 +1,17 @@
 /// Virtual durations are integer nanoseconds everywhere in the engine. This namespace formats
 /// them for people; parsing lives in the language (`SluiceSQL`), in one place.
+///
+/// One rule for every instant and duration: the digits shown are truncated, never rounded
+/// up, as a clock shows the time it has reached. So the prompt, `stopped at 1.157s` and the
+/// `1.157s` that a RUN from 0 ran agree (1.1575 s is 1.157 s everywhere, never 1.158 s).
 public enum VirtualTime {
     public static let nanosecond: Int64 = 1
     public static let microsecond: Int64 = 1_000
     public static let millisecond: Int64 = 1_000_000
     public static let second: Int64 = 1_000_000_000
 
-    /// `1.5s`, `250ms`, `20us`, `0s`: the shortest exact-looking form, at most three decimals.
+    /// `1.5s`, `250ms`, `20us`, `0s`: the largest unit that fits, at most three decimals
+    /// (truncated), trailing zeros left out.
     public static func format(_ ns: Int64) -> String {
         if ns == 0 { return "0s" }
         let sign = ns < 0 ? "-" : ""
@@ -18,12 +23,12 @@ public enum VirtualTime {
         return sign + "\(v)ns"
     }
 
-    /// Seconds with exactly three decimals, as in the prompt: `12.400s`.
+    /// Seconds with exactly three decimals (truncated), as in the prompt: `12.400s`.
     public static func formatSeconds(_ ns: Int64) -> String {
-        let ms = ns / 1_000_000
-        let whole = ms / 1000, frac = abs(ms % 1000)
-        let fracText = String(frac)
-        return "\(whole).\(String(repeating: "0", count: 3 - fracText.count))\(fracText)s"
+        let sign = ns < 0 ? "-" : ""
+        let ms = ns.magnitude / 1_000_000
+        let fracText = String(ms % 1000)
+        return "\(sign)\(ms / 1000).\(String(repeating: "0", count: 3 - fracText.count))\(fracText)s"
     }
 
     /// A number without a trailing `.0`, at most three decimals. From 10^15 on (sixteen
@@ -61,10 +66,9 @@ public enum VirtualTime {
         let whole = v / scale
         let rest = v % scale
         if rest == 0 { return "\(whole)" }
-        // Up to three decimals, trailing zeros trimmed.
-        let thousandths = (rest * 1000 + scale / 2) / scale
+        // Up to three decimals, truncated (as `formatSeconds`), trailing zeros trimmed.
+        let thousandths = rest * 1000 / scale
         if thousandths == 0 { return "\(whole)" }
-        if thousandths >= 1000 { return "\(whole + 1)" }
         var frac = String(thousandths)
         while frac.count < 3 { frac = "0" + frac }
         while frac.hasSuffix("0") { frac.removeLast() }

@@ -1,10 +1,14 @@
 /// Inspection: snapshots of actors, channels, consumers, sources and jobs over the window.
 extension Engine {
-    private var windowSeconds: Double { max(1e-9, Double(now - resetAt) / 1e9) }
-
     /// The window's length for something created at `created`: rates of a job created inside
-    /// the window count from its creation.
-    private func seconds(since created: Int64) -> Double { max(1e-9, Double(now - max(resetAt, created)) / 1e9) }
+    /// the window count from its creation. Zero when no virtual time has passed since.
+    private func window(since created: Int64) -> Int64 { now - max(resetAt, created) }
+
+    /// `count` per second over `window` nanoseconds; 0 over an empty window, which measured
+    /// nothing (callers read the snapshot's `window` to tell the two apart).
+    private func perSecond(_ count: Double, over window: Int64) -> Double {
+        window > 0 ? count / (Double(window) / 1e9) : 0
+    }
 
     public func actorSnapshots() -> [ActorSnapshot] {
         drainReady()
@@ -19,11 +23,10 @@ extension Engine {
         let t = a.times(now: now)
         let base = resetSnapshot.actorTimes[a.id] ?? (0, 0, 0)
         var busy = Double(t.busy - base.busy), idle = Double(t.idle - base.idle), bp = Double(t.backpressured - base.backpressured)
-        // An actor created inside the window counts from its creation.
-        let total = max(1, busy + idle + bp)
-        busy = busy / total * 1000; idle = idle / total * 1000; bp = bp / total * 1000
+        let window = window(of: a)
+        let total = busy + idle + bp
+        if total > 0 { busy = busy / total * 1000; idle = idle / total * 1000; bp = bp / total * 1000 }
         let rowsBase = resetSnapshot.actorRows[a.id] ?? (0, 0, 0)
-        let seconds = max(1e-9, min(windowSeconds, total / 1e9))
         var inputRows = 0, inputBuffers = 0, fill = 0, capacity: Int? = 0, unit = "rows", avg = 0.0
         var states: [String] = []
         for id in a.inputs {
@@ -35,7 +38,7 @@ extension Engine {
             unit = d.unit
             if let cap = d.capacity, capacity != nil { capacity! += cap } else { capacity = nil }
             states.append(d.state)
-            avg += averageDepth(c)
+            avg += averageDepth(c, over: window)
         }
         if a.inputs.isEmpty { capacity = nil }
         let upstream = a.inputs.map { actors[channels[$0].sender].name }
@@ -43,11 +46,12 @@ extension Engine {
         return ActorSnapshot(
             id: a.id, name: a.name, job: a.job, fragment: a.fragment, chain: chainDescription(a), role: roleName(a),
             node: a.node, status: statusName(a),
+            window: window,
             busyTimeMsPerSecond: busy, idleTimeMsPerSecond: idle, backPressuredTimeMsPerSecond: bp,
             outputBlockingRatio: bp / 1000,
             rowsIn: a.rowsIn, rowsOut: a.rowsOut,
-            rowsInPerSecond: Double(a.rowsIn - rowsBase.rowsIn) / seconds,
-            rowsOutPerSecond: Double((a.role == .sink ? a.delivered - rowsBase.delivered : a.rowsOut - rowsBase.rowsOut)) / seconds,
+            rowsInPerSecond: perSecond(Double(a.rowsIn - rowsBase.rowsIn), over: window),
+            rowsOutPerSecond: perSecond(Double(a.role == .sink ? a.delivered - rowsBase.delivered : a.rowsOut - rowsBase.rowsOut), over: window),
             inputRows: inputRows, inputBuffers: inputBuffers, inputFill: fill, inputCapacity: capacity, inputUnit: unit,
             averageInputRows: avg,
             flowState: states.count == 1 ? states[0] : (states.isEmpty ? "" : "\(states.count) channels; " + (states.first ?? "")),
@@ -56,10 +60,21 @@ extension Engine {
             upstream: upstream, downstream: downstream)
     }
 
-    private func averageDepth(_ c: Channel) -> Double {
+    /// The part of the metrics window `a` has lived through: an actor created inside the
+    /// window counts from its creation (the time it has accounted since), which is none right
+    /// after a rescale made it.
+    private func window(of a: Actor) -> Int64 {
+        let t = a.times(now: now)
+        let base = resetSnapshot.actorTimes[a.id] ?? (0, 0, 0)
+        return min(metricsWindow, t.busy - base.busy + t.idle - base.idle + t.backpressured - base.backpressured)
+    }
+
+    /// A channel's time-averaged depth in rows over the last `window` nanoseconds (its
+    /// receiver's window: a channel made inside the metrics window counts from then); 0 over none.
+    private func averageDepth(_ c: Channel, over window: Int64) -> Double {
         let integral = c.depthRowsIntegral + Double(now - c.depthSince) * Double(c.inboxRows)
         let base = resetSnapshot.channelDepth[c.id]?.rows ?? 0
-        return (integral - base) / max(1, Double(now - resetAt))
+        return window > 0 ? (integral - base) / Double(window) : 0
     }
 
     private func statusName(_ a: Actor) -> String {
@@ -112,7 +127,7 @@ extension Engine {
             return ChannelSnapshot(from: actors[c.sender].name, to: actors[c.receiver].name, kind: kind, isLocal: c.isLocal,
                                    rows: c.inboxRows, buffers: c.inboxBuffers, outboxRows: c.outboxRows,
                                    capacityRows: d.capacity.map { d.unit == "buffers" ? $0 * c.rowsPerBuffer : $0 },
-                                   fill: d.used, capacity: d.capacity, unit: d.unit, averageRows: averageDepth(c),
+                                   fill: d.used, capacity: d.capacity, unit: d.unit, averageRows: averageDepth(c, over: window(of: actors[c.receiver])),
                                    peakRows: c.peakInboxRows, sentRows: c.sentRows, receivedRows: c.receivedRows,
                                    droppedRows: c.droppedRows, flowState: d.state,
                                    queuedBytes: c.queuedRows * c.rowWidthBytes)
@@ -172,15 +187,13 @@ extension Engine {
             for consumer in job.consumers {
                 // Counted by the group, over the window (RESET METRICS zeroes them), so members
                 // that came and went in a rescale still count; rows are those poll() returned.
-                let window = now - max(resetAt, job.createdAt)
-                let seconds = Double(max(1, window)) / 1e9
-                let perSecond = { (n: Int64) in window > 0 ? Double(n) / seconds : 0 }
-                result.append(ConsumerSnapshot(source: consumer.source.spec.name, consumer: job.spec.name,
+                let window = window(since: job.createdAt)
+                result.append(ConsumerSnapshot(source: consumer.source.spec.name, consumer: job.spec.name, window: window,
                                                // Noted at polls and as rows arrive (a blocked consumer's lag grows
                                                // without polls); reading it changes nothing.
                                                lag: consumer.totalLag, recordsLagMax: consumer.lagMax,
-                                               recordsConsumedRate: perSecond(consumer.fetchedRows),
-                                               pollRate: perSecond(consumer.fetches),
+                                               recordsConsumedRate: perSecond(Double(consumer.fetchedRows), over: window),
+                                               pollRate: perSecond(Double(consumer.fetches), over: window),
                                                expired: consumer.expired.reduce(0, +),
                                                recordsPerRequest: consumer.fetches == 0 ? 0 : Double(consumer.fetchedRows) / Double(consumer.fetches),
                                                fetchLatencyAvgMs: consumer.fetches == 0 ? 0 : Double(consumer.fetchWaitNs) / Double(consumer.fetches) / 1e6,
@@ -211,11 +224,11 @@ extension Engine {
             // The log at the window's start: what its actors' inputs held then (none for
             // actors made since, which started with an empty log).
             let logAtStart = last.reduce(0) { $0 + (resetSnapshot.inputQueuedRows[$1.id] ?? 0) }
-            let window = now - max(resetAt, job.createdAt)
-            let logGrowth = logLag.map { window > 0 ? Double($0 - logAtStart) / (Double(window) / 1e9) : 0 }
+            let window = window(since: job.createdAt)
+            let logGrowth = logLag.map { perSecond(Double($0 - logAtStart), over: window) }
             return JobSnapshot(name: job.spec.name, kind: job.spec.kind, actors: job.fragmentActors.reduce(0) { $0 + $1.count },
-                               fragments: job.fragmentActors.count, rows: rows, delivered: delivered,
-                               throughput: Double(delivered - base) / seconds(since: job.createdAt), definition: job.spec.definition,
+                               fragments: job.fragmentActors.count, rows: rows, delivered: delivered, window: window,
+                               throughput: perSecond(Double(delivered - base), over: window), definition: job.spec.definition,
                                dependsOn: job.spec.dependsOn, logLag: logLag, logGrowthPerSecond: logGrowth,
                                parallelism: job.spec.fragments.last?.parallelism ?? 1)
         }

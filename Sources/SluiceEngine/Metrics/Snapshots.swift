@@ -12,7 +12,12 @@ public struct ActorSnapshot: Sendable, Hashable {
     public let role: String
     public let node: Int
     public let status: String
-    /// Flink's task time metrics over the window; they add up to 1000.
+    /// The nanoseconds of the metrics window this actor measured: the engine's window, or
+    /// less for an actor created inside it (by a rescale, say), counted from its creation.
+    /// When it is 0 no virtual time has passed, the time metrics and rates below are all 0,
+    /// and they mean "not measured yet", not "idle".
+    public let window: Int64
+    /// Flink's task time metrics over the window; they add up to 1000 (0 over an empty window).
     public let busyTimeMsPerSecond: Double
     public let idleTimeMsPerSecond: Double
     public let backPressuredTimeMsPerSecond: Double
@@ -29,7 +34,7 @@ public struct ActorSnapshot: Sendable, Hashable {
     public let inputFill: Int
     public let inputCapacity: Int?
     public let inputUnit: String
-    /// Time-averaged input depth over the window.
+    /// Time-averaged input depth over the window (0 over an empty one).
     public let averageInputRows: Double
     /// Flow-control state of the input channels ("credit 2, backlog 0, …").
     public let flowState: String
@@ -89,6 +94,9 @@ public struct PartitionLagSnapshot: Sendable, Hashable {
 public struct ConsumerSnapshot: Sendable, Hashable {
     public let source: String
     public let consumer: String
+    /// The nanoseconds the rates below are measured over (from the job's creation if it is
+    /// younger than the metrics window); both rates are 0 when it is 0.
+    public let window: Int64
     public let lag: Int64
     /// `records-lag-max` over the window.
     public let recordsLagMax: Int64
@@ -130,6 +138,10 @@ public struct JobSnapshot: Sendable, Hashable {
     public let fragments: Int
     public let rows: Int
     public let delivered: Int64
+    /// The nanoseconds `throughput` and `logGrowthPerSecond` are measured over: the metrics
+    /// window, from the job's creation if that is later. Both are 0 when it is 0.
+    public let window: Int64
+    /// Rows delivered per second over `window`.
     public let throughput: Double
     public let definition: String
     public let dependsOn: [String]

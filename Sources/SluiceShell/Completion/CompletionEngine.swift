@@ -2,8 +2,9 @@ import Foundation
 
 /// Context-aware tab completion, pure Swift and testable without a terminal.
 ///
-/// It completes the word under the cursor (letters, digits, `_`, `.`; for file names
-/// anything but spaces) from what the words before it expect: keywords at the start of a
+/// It completes the word under the cursor (letters, digits, `_`, `.`; in a dot-command a
+/// blank-separated or quoted word, and names or paths with blanks complete quoted) from
+/// what the words before it expect: keywords at the start of a
 /// statement and after keywords, relation names after `FROM`/`JOIN`, source names after
 /// `INJECT … INTO`, actors after `SHOW METRICS` and in `PLOT queue(`, columns after
 /// `SELECT`/`WHERE`/`GROUP BY`/`ORDER BY`/`ON` for the relations the statement names,
@@ -41,9 +42,11 @@ public struct CompletionEngine: Sendable {
         let before = String(decoding: bytes[..<cut], as: UTF8.self)
         let after = String(decoding: bytes[cut...], as: UTF8.self)
         let isDotCommand = before.drop { $0 == " " || $0 == "\t" }.hasPrefix(".")
-        let (word, offers) = isDotCommand
-            ? dotCommandOffers(before, context: context)
-            : statementOffers(before, after: after, context: context)
+        if isDotCommand {
+            let (word, candidates) = dotCommandCandidates(before, context: context)
+            return Completion(wordStart: cut - word.utf8.count, word: word, candidates: candidates)
+        }
+        let (word, offers) = statementOffers(before, after: after, context: context)
         return Completion(wordStart: cut - word.utf8.count, word: word, candidates: Self.filter(offers, by: word))
     }
 
@@ -78,19 +81,73 @@ public struct CompletionEngine: Sendable {
 
     // MARK: - Dot-commands
 
-    func dotCommandOffers(_ before: String, context: CompletionContext) -> (String, [Offer]) {
-        let word = Self.trailingWord(before) { !$0.isWhitespace }
-        let parts = before.split(whereSeparator: { $0.isWhitespace }).map(String.init)
-        let argument = word.isEmpty ? parts.count : parts.count - 1
-        guard argument > 0 else { return (word, [.names(CompletionVocabulary.dotCommands)]) }
-        switch (parts[0].lowercased(), argument) {
-        case (".mode", 1): return (word, [.names(OutputMode.allCases.map(\.rawValue))])
-        case (".help", 1): return (word, [.names(Help.topics.flatMap(\.names))])
-        case (".timer", 1): return (word, [.names(["off", "on"])])
-        case (".open", 1), (".replay", 1), (".delete", 1): return (word, [.names(context.sessions)])
-        case (".replay", _): return (word, [.names(["--step", "--verify"])])
-        case (".read", 1), (".export", 1): return (word, [.names(files(matching: word))])
-        default: return (word, [])
+    /// The word under the cursor of a dot-command line, as typed (an opening quote
+    /// included), and what may replace it: quoted as `Session.dotWords` reads it back when a
+    /// name or path has a space (`.open my` → `'my lesson'`), so that Enter runs it.
+    func dotCommandCandidates(_ before: String, context: CompletionContext) -> (String, [String]) {
+        let line = Self.dotLine(before)
+        let argument = line.words.count - (line.current == nil ? 0 : 1)
+        let text = line.current?.text ?? ""
+        let offers: [Offer]
+        if argument == 0 {
+            offers = [.names(CompletionVocabulary.dotCommands)]
+        } else {
+            switch (line.words[0].lowercased(), argument) {
+            case (".mode", 1): offers = [.names(OutputMode.allCases.map(\.rawValue))]
+            case (".help", 1): offers = [.names(Help.topics.flatMap(\.names))]
+            case (".timer", 1): offers = [.names(["off", "on"])]
+            case (".open", 1), (".replay", 1), (".delete", 1): offers = [.names(context.sessions)]
+            case (".replay", _): offers = [.names(["--step", "--verify"])]
+            case (".read", 1), (".export", 1): offers = [.names(files(matching: text))]
+            default: offers = []
+            }
+        }
+        let candidates = Self.filter(offers, by: text)
+        return (line.current?.raw ?? "", Self.quoted(candidates, opening: line.current?.quote))
+    }
+
+    /// A dot-command line before the cursor split as `Session.dotWords` splits it, and the
+    /// word the cursor is in (nil after a blank): as typed, without its quotes, and the
+    /// quote it opened with.
+    static func dotLine(_ before: String) -> (words: [String], current: (raw: String, text: String, quote: Character?)?) {
+        var words: [String] = []
+        var raw = "", text = ""
+        var opening: Character?, open: Character?
+        var inWord = false
+        for c in before {
+            if let q = open {
+                raw.append(c)
+                if c == q { open = nil } else { text.append(c) }
+            } else if c == "'" || c == "\"" {
+                if !inWord { opening = c }
+                raw.append(c)
+                open = c
+                inWord = true
+            } else if c.isWhitespace {
+                if inWord { words.append(text) }
+                raw = ""; text = ""; opening = nil; inWord = false
+            } else {
+                raw.append(c)
+                text.append(c)
+                inWord = true
+            }
+        }
+        guard inWord else { return (words, nil) }
+        return (words + [text], (raw, text, opening))
+    }
+
+    /// Names as a dot-command reads them back: when one has a blank or a quote, all are
+    /// quoted alike (so that they keep a common prefix), with the quote the user opened or
+    /// else `'` (`"` for a name with a `'`). A directory's quote stays open, for the path
+    /// to go on.
+    static func quoted(_ names: [String], opening: Character?) -> [String] {
+        let needs = opening != nil || names.contains { $0.contains { $0.isWhitespace || $0 == "'" || $0 == "\"" } }
+        guard needs else { return names }
+        let quote: Character = opening ?? (names.contains { $0.contains("'") } ? "\"" : "'")
+        return names.map { name in
+            // A name with the quote in it cannot be written inside it: left as it is.
+            if name.contains(quote) { return name }
+            return String(quote) + name + (name.hasSuffix("/") ? "" : String(quote))
         }
     }
 

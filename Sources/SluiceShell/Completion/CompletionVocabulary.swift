@@ -34,11 +34,8 @@ public enum CompletionVocabulary {
     /// The series `PLOT` draws; those followed by `(` take a name.
     public static let plotSeries: [String] = ["backpressure", "barrier_latency", "busy", "lag", "queue", "throughput"]
 
-    /// The dot-commands, with their leading dot.
-    public static let dotCommands: [String] = [
-        ".cells", ".delete", ".edit", ".export", ".help", ".mode", ".open", ".quit", ".read", ".replay", ".rerun",
-        ".rewind", ".save", ".sessions", ".timer",
-    ]
+    /// The dot-commands, with their leading dot: those the dispatcher knows.
+    public static let dotCommands: [String] = Session.dotCommands.sorted()
 
     /// Keywords that may follow a statement's first words: (words so far, what follows).
     static let followers: [([String], [String])] = [

@@ -70,6 +70,9 @@ public struct ResultColumn: Sendable, Equatable, Codable {
 /// One cell of a `ResultTable`.
 public enum ResultValue: Sendable, Equatable, Codable {
     case null
+    /// Nothing to show: a rate over a metrics window no virtual time has passed in yet, the
+    /// input queue of an actor that has none. `-` in tables, an empty field in csv, null in json.
+    case missing
     case text(String)
     case int(Int64)
     /// A number shown with exactly `decimals` digits after the point in tables.
@@ -128,6 +131,10 @@ public struct ErrorReport: Sendable, Equatable, Codable, Error {
 /// The output formats of `.mode` and `--mode`.
 public enum OutputMode: String, Sendable, Equatable, Codable, CaseIterable {
     case table, markdown, csv, json
+
+    /// csv and json are for other programs: standard output carries results only, and the
+    /// rest (status lines, errors) goes to standard error (`Renderer+Streams.swift`).
+    public var isData: Bool { self == .csv || self == .json }
 }
 
 /// How `Renderer` draws: the mode, ANSI colours (the caller decides: a terminal and no
@@ -151,13 +158,15 @@ public struct RenderOptions: Sendable, Equatable {
     public static let notebook = RenderOptions(mode: .table, color: false, width: 80)
 }
 
-/// A run of rendered output that goes to one stream: errors to stderr, the rest to stdout.
+/// A run of rendered output that goes to one stream: results to stdout; errors (and, in
+/// csv and json modes, everything that is not a result) to stderr.
 public struct RenderedPiece: Sendable, Equatable {
     public var text: String
-    public var isError: Bool
+    /// Written to standard error rather than standard output.
+    public var toStandardError: Bool
 
-    public init(text: String, isError: Bool) {
+    public init(text: String, toStandardError: Bool) {
         self.text = text
-        self.isError = isError
+        self.toStandardError = toStandardError
     }
 }

@@ -7,7 +7,9 @@ extension Renderer {
         guard !table.columns.isEmpty else { return "" }
         var out = table.columns.map { csvField($0.name) }.joined(separator: ",") + "\n"
         for row in normalizedRows(table) {
-            out += row.map { csvField(dataText($0, csv: true)) }.joined(separator: ",") + "\n"
+            let line = row.map { csvField(dataText($0, csv: true)) }.joined(separator: ",")
+            // A blank line separates results: a row of one empty field is written `""`.
+            out += (line.isEmpty ? "\"\"" : line) + "\n"
         }
         return out
     }
@@ -35,8 +37,9 @@ extension Renderer {
 
     // MARK: - JSON
 
-    /// One JSON array of objects: keys are the snake_case column names in column order,
-    /// one object per line, numbers as numbers, NULL and the tables' `-` as null.
+    /// One JSON array of objects on one line (JSON Lines: a program reads a value per
+    /// line): keys are the snake_case column names in column order, numbers as numbers,
+    /// NULL and the tables' `-` as null.
     ///
     /// A column of bars (`██████████ 10/10 buffers`) gives three keys, so that a program
     /// reads the numbers the table shows: `queued` (10), `queued_capacity` (10) and
@@ -64,7 +67,7 @@ extension Renderer {
             }
             return "{" + values.indices.map { jsonString(keys[$0]) + ":" + values[$0] }.joined(separator: ",") + "}"
         }
-        return "[" + objects.joined(separator: ",\n") + "]\n"
+        return "[" + objects.joined(separator: ",") + "]\n"
     }
 
     /// What a cell of a bar column says in numbers: `10/10 buffers`, `37 rows`, or nothing.
@@ -94,20 +97,53 @@ extension Renderer {
         }
     }
 
-    /// A chart as one object: title, unit, and each series' `[x, y]` points.
+    /// A chart as one object on one line: title, unit, and each series' `[x, y]` points.
     static func jsonChart(_ chart: ChartSpec) -> String {
         let series = chart.series.map { s in
             let points = sortedPoints(s).map { "[" + jsonNumber($0.x, decimals: 9) + "," + jsonNumber($0.y, decimals: 6) + "]" }
             return "{\"name\":" + jsonString(s.name) + ",\"points\":[" + points.joined(separator: ",") + "]}"
         }
         return "{\"title\":" + jsonString(chart.title) + ",\"y_unit\":" + jsonString(chart.yUnit)
-            + ",\"series\":[" + series.joined(separator: ",\n") + "]}\n"
+            + ",\"series\":[" + series.joined(separator: ",") + "]}\n"
+    }
+
+    // MARK: - Text and graphs as data
+
+    /// Preformatted text (EXPLAIN, HELP, STEP's events) as a table of its lines, so that
+    /// csv and json give it as data: `[{"line":"..."},...]`.
+    static func linesTable(_ text: String) -> ResultTable {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if text.hasSuffix("\n") { lines.removeLast() }
+        return ResultTable(columns: [ResultColumn("line")], rows: lines.map { [.text($0)] })
+    }
+
+    /// The dataflow graph's boxes and arrows as two tables: nodes (id, name, detail, level,
+    /// layer) and edges (from and to node ids, label).
+    static func graphTables(_ graph: GraphSpec) -> (nodes: ResultTable, edges: ResultTable) {
+        let nodes = ResultTable(columns: [ResultColumn("id"), ResultColumn("name"), ResultColumn("detail"),
+                                          ResultColumn("level"), ResultColumn("layer")],
+                                rows: graph.nodes.map { [.int(Int64($0.id)), .text($0.label), .text($0.detail),
+                                                         .level($0.level), .int(Int64($0.layer))] })
+        let edges = ResultTable(columns: [ResultColumn("from"), ResultColumn("to"), ResultColumn("label")],
+                                rows: graph.edges.map { [.int(Int64($0.from)), .int(Int64($0.to)), .text($0.label)] })
+        return (nodes, edges)
+    }
+
+    /// The graph as one object on one line: `{"nodes":[...],"edges":[...]}`.
+    static func jsonGraph(_ graph: GraphSpec) -> String {
+        let (nodes, edges) = graphTables(graph)
+        return "{\"nodes\":" + jsonTable(nodes).dropLast() + ",\"edges\":" + jsonTable(edges).dropLast() + "}\n"
+    }
+
+    /// The graph as two csv tables, nodes then edges, a blank line between them.
+    static func csvGraph(_ graph: GraphSpec) -> String {
+        let (nodes, edges) = graphTables(graph)
+        return csvTable(nodes) + "\n" + csvTable(edges)
     }
 
     static func jsonValue(_ value: ResultValue) -> String {
         switch value {
-        case .null: return "null"
-        case .text("-"): return "null"     // a table's placeholder for "nothing here"
+        case .null, .missing: return "null"
         case .text(let s): return jsonString(s)
         case .int(let v): return String(v)
         case .double(let v, let decimals): return jsonNumber(v, decimals: decimals)
@@ -186,7 +222,7 @@ extension Renderer {
     /// The text of a value in csv (and other data formats): bars as their fraction.
     static func dataText(_ value: ResultValue, csv: Bool) -> String {
         switch value {
-        case .null: return ""
+        case .null, .missing: return ""
         case .text(let s): return s
         case .int(let v): return String(v)
         case .double(let v, let decimals): return NumberText.fixed(v, decimals: decimals)

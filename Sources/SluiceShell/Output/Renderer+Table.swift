@@ -45,6 +45,8 @@ extension Renderer {
         switch value {
         case .null:
             return Cell(plain: "NULL", styled: ANSI.dim.apply("NULL", enabled: color), alignment: alignment)
+        case .missing:
+            return Cell(plain: "-", styled: "-", alignment: alignment)
         case .text(let s), .setting(let s):
             let text = TerminalText.singleLine(s)
             return Cell(plain: text, styled: text, alignment: alignment)
@@ -75,13 +77,13 @@ extension Renderer {
         }
     }
 
-    /// A column whose values are all numbers (or NULL) is right-aligned, header included.
+    /// A column whose values are all numbers (or NULL, or `-`) is right-aligned, header included.
     static func headerAlignment(_ column: Int, _ table: ResultTable, _ rows: [[ResultValue]]) -> ResultColumn.Alignment {
         var sawNumber = false
         for row in rows {
             switch row[column] {
             case .int, .double, .real: sawNumber = true
-            case .null: continue
+            case .null, .missing: continue
             default: return table.columns[column].alignment
             }
         }

@@ -10,10 +10,11 @@ public enum Renderer {
         pieces(blocks, options: options).map(\.text).joined()
     }
 
-    /// `render`, cut where errors begin and end: the shell writes errors to stderr and the
-    /// rest to stdout (as psql, sqlite3 and DuckDB do), so that a script's csv or json output
-    /// stays clean. The blank line separating two blocks goes with the second.
+    /// `render`, cut where the stream changes: the shell writes errors to stderr and the
+    /// rest to stdout (as psql, sqlite3 and DuckDB do). The blank line separating two blocks
+    /// goes with the second. In csv and json modes only results go to stdout (`dataPieces`).
     public static func pieces(_ blocks: [OutputBlock], options: RenderOptions = RenderOptions()) -> [RenderedPiece] {
+        if options.mode.isData { return dataPieces(blocks, options: options) }
         var out: [RenderedPiece] = []
         var previous: OutputBlock?
         for block in blocks {
@@ -22,10 +23,10 @@ public enum Renderer {
             let error = isError(block)
             let besideError = options.mode != .markdown && (isError(previous ?? block) || error)
             if let previous, !(isNotice(previous) && isNotice(block)), !besideError { text = "\n" + text }
-            if let last = out.last, last.isError == error {
+            if let last = out.last, last.toStandardError == error {
                 out[out.count - 1].text += text
             } else {
-                out.append(RenderedPiece(text: text, isError: error))
+                out.append(RenderedPiece(text: text, toStandardError: error))
             }
             previous = block
         }
@@ -45,10 +46,19 @@ public enum Renderer {
             }
         case .text(let text):
             guard !text.isEmpty else { return "" }
-            return options.mode == .markdown ? fenced(text) : withNewline(text)
+            switch options.mode {
+            case .table: return withNewline(text)
+            case .markdown: return fenced(text)
+            case .csv: return csvTable(linesTable(text))
+            case .json: return jsonTable(linesTable(text))
+            }
         case .graph(let graph):
-            let text = GraphDrawing.draw(graph, width: options.width, color: color)
-            return options.mode == .markdown ? fenced(text) : withNewline(text)
+            switch options.mode {
+            case .table: return withNewline(GraphDrawing.draw(graph, width: options.width, color: color))
+            case .markdown: return fenced(GraphDrawing.draw(graph, width: options.width, color: false))
+            case .csv: return csvGraph(graph)
+            case .json: return jsonGraph(graph)
+            }
         case .notice(let text):
             return withNewline(text)
         case .error(let report):

@@ -1,0 +1,31 @@
+import Foundation
+
+/// Reading a script file, the one way `.read FILE` and `sluice FILE.sql` both do: a file
+/// that cannot be read, or is not text (a binary, a file in another encoding), is refused
+/// with one line before any of it runs, rather than run as hundreds of failing statements.
+public enum ScriptFile {
+    /// Why a script file was refused.
+    public enum Refusal: Error, Equatable, Sendable {
+        /// No such file, a directory, or no permission.
+        case unreadable(path: String)
+        /// Not UTF-8, or with a NUL byte: not a file of SQL statements.
+        case notText(path: String)
+
+        /// One line saying what is wrong: `blob.sql is not a text file`.
+        public var message: String {
+            switch self {
+            case .unreadable(let path): "cannot read \(path): no such file or not readable"
+            case .notText(let path): "\(path) is not a text file"
+            }
+        }
+    }
+
+    /// The text of the file at `path`, or why it is refused.
+    public static func read(_ path: String) -> Result<String, Refusal> {
+        guard let data = FileManager.default.contents(atPath: path) else { return .failure(.unreadable(path: path)) }
+        guard let text = String(data: data, encoding: .utf8), !text.contains("\0") else {
+            return .failure(.notText(path: path))
+        }
+        return .success(text)
+    }
+}
