@@ -233,7 +233,7 @@ public final class Notebook {
         CellRecord(input: cell.input, output: cell.output, status: cell.cancelled ? .cancelled : (cell.ok ? .ok : .error),
                    error: cell.ok ? nil : cell.output.split(separator: "\n").first { $0.hasPrefix("ERROR") }.map(String.init),
                    virtualTimeBefore: cell.virtualTimeBefore, virtualTimeAfter: cell.virtualTimeAfter,
-                   wallTimeNanos: cell.wallTimeNanos, charts: cell.charts.map(chartData))
+                   wallTimeNanos: cell.wallTimeNanos, stopEvents: cell.stopEvents, charts: cell.charts.map(chartData))
     }
 
     static func chartData(_ chart: ChartSpec) -> ChartData {

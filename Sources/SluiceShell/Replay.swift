@@ -38,7 +38,7 @@ public struct Replayer {
         session.hooks.sleep = { _ in }        // WATCH … SPEED: the output is the same unpaced
         for (i, cell) in cells.enumerated() {
             // A cell that was cancelled stops where Ctrl-C stopped it, and prints what it printed then.
-            let result = session.execute(cell.input, stoppingAfter: Session.elapsedIfCancelled(cell))
+            let result = session.execute(cell.input, stoppingAt: StopPoint(cell))
             var shown = cell
             shown.output = result.recordedOutput
             guard each(shown, i + 1, cells.count) else {

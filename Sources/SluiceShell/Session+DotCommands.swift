@@ -143,7 +143,7 @@ extension Session {
                     return DotOutcome(blocks: [.notice("cell \(n) unchanged; nothing re-run")])
                 }
                 // Later cells that were cancelled stop after as much virtual time as they ran then.
-                let later: [Replayed] = history[n...].map { (input: $0.input, stop: Session.elapsedIfCancelled($0)) }
+                let later: [Replayed] = history[n...].map { (input: $0.input, stop: $0.stopPoint) }
                 return rebuild(keeping: n - 1, then: [(input: text, stop: nil)] + later,
                                note: "cell \(n) edited; re-executed cells \(n) to \(n + later.count) on a fresh engine",
                                unchanged: "cell \(n) was not changed")
@@ -292,7 +292,7 @@ extension Session {
         }
         let cells = try notebook.store.cells(sessionID: info.id)
         let results: [CellResult]
-        switch reexecute(cells.map { (input: $0.input, stop: Session.elapsedIfCancelled($0)) }) {
+        switch reexecute(cells.map { (input: $0.input, stop: StopPoint($0)) }) {
         case .cancelled(let at, let total): return cancelledRebuild(at: at, of: total, "\(info.name) was not opened")
         case .finished(let all): results = all
         }

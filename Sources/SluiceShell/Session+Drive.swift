@@ -76,9 +76,26 @@ extension Session {
     /// virtual time where it was cancelled.
     private func stepBarrier(_ report: ProgressReport) throws(EngineError) -> BarrierStepOutcome {
         guard let stop = replayStop else { return try engine.stepBarrier(cancel: cancel, progress: report.update) }
+        if replayStopEvent != nil {
+            // The barrier had not completed when Ctrl-C stopped the cell: the same events leave
+            // it where it was.
+            runToReplayStop(stop)
+            return .cancelled
+        }
         let outcome = try engine.stepBarrier(limit: max(0, stop - engine.now), progress: report.update)
         if case .stalled = outcome, engine.now >= stop { return .cancelled }
         return outcome
+    }
+
+    /// Replaying a cell that was cancelled: runs to where Ctrl-C stopped it, the event it
+    /// stopped after when the recording kept it, else the end of the instant it stopped in
+    /// (cells recorded before the count was kept).
+    private func runToReplayStop(_ stop: Int64) {
+        if let event = replayStopEvent {
+            engine.run(until: max(stop, engine.now), stoppingAtEvent: event)
+        } else {
+            engine.run(until: max(stop, engine.now))
+        }
     }
 
     /// Refuses to move the clock `duration` further when that would pass the end of virtual
@@ -106,8 +123,7 @@ extension Session {
             // long (a RUN of years over an idle engine takes no time).
             let end = min(target, max(engine.now + slice, engine.nextEventTime ?? target))
             if let stop = replayStop, stop < end {
-                // A replayed cell that was cancelled: stop where Ctrl-C stopped it.
-                engine.run(until: max(stop, engine.now))
+                runToReplayStop(stop)
                 outcome = .cancelled
             } else {
                 outcome = engine.run(until: end, cancel: cancel)
@@ -165,8 +181,7 @@ extension Session {
             let wallStart = DispatchTime.now().uptimeNanoseconds
             var outcome: RunOutcome
             if let stop = replayStop, stop < engine.now + every {
-                // A replayed cell that was cancelled: stop where Ctrl-C stopped it.
-                engine.run(until: max(stop, engine.now))
+                runToReplayStop(stop)
                 outcome = .cancelled
             } else {
                 outcome = engine.advance(by: every, cancel: cancel)

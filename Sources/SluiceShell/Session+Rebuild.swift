@@ -9,9 +9,9 @@ import SluiceStore
 /// were, whichever cell was running. Only a rebuild that ran to its end replaces them, so a
 /// cell recorded as finished is never re-recorded as cancelled.
 extension Session {
-    /// A cell to re-execute: its input, and for a cell that was cancelled, how much virtual
-    /// time it ran before Ctrl-C stopped it (it stops there again).
-    typealias Replayed = (input: String, stop: Int64?)
+    /// A cell to re-execute: its input, and for a cell that was cancelled, where Ctrl-C
+    /// stopped it (it stops there again).
+    typealias Replayed = (input: String, stop: StopPoint?)
 
     /// How a re-execution ended.
     enum Reexecution {
@@ -40,7 +40,7 @@ extension Session {
         withReplayHooks {
             for (i, cell) in cells.enumerated() {
                 progress?(i + 1, cells.count)
-                results.append(execute(cell.input, stoppingAfter: cell.stop))
+                results.append(execute(cell.input, stoppingAt: cell.stop))
                 // Counted, not read from the cancellation flag: each cell clears the flag as it
                 // starts, and a Ctrl-C between two cells must cancel the rebuild too.
                 if interruptCount != interruptsBefore {
@@ -69,7 +69,7 @@ extension Session {
     /// left as it is and the cells continue in a new session named after it (Notebook.swift).
     /// `unchanged` says what Ctrl-C leaves as it was.
     func rebuild(keeping n: Int, then inputs: [Replayed], note: String, unchanged: String) -> DotOutcome {
-        let kept: [Replayed] = history.prefix(n).map { (input: $0.input, stop: Session.elapsedIfCancelled($0)) }
+        let kept: [Replayed] = history.prefix(n).map { (input: $0.input, stop: $0.stopPoint) }
         let results: [CellResult]
         switch reexecute(kept + inputs) {
         case .cancelled(let at, let total): return cancelledRebuild(at: at, of: total, unchanged)
@@ -104,14 +104,6 @@ extension Session {
         return DotOutcome(blocks: blocks, ok: ok)
     }
 
-    /// How long a recorded cell ran before Ctrl-C stopped it; nil if it was not cancelled.
-    static func elapsedIfCancelled(_ cell: RecordedCell) -> Int64? {
-        cell.cancelled ? cell.virtualTimeAfter - cell.virtualTimeBefore : nil
-    }
-
-    static func elapsedIfCancelled(_ cell: CellRecord) -> Int64? {
-        cell.status == .cancelled ? cell.virtualTimeAfter - cell.virtualTimeBefore : nil
-    }
 
     /// Re-executing recorded cells: no live frames, no progress bar, no wall-clock pacing
     /// (none of them changes what a cell records).

@@ -26,9 +26,11 @@ public final class Session {
     public var notebook: Notebook?
     /// The files `.read` is reading now, outermost first (to refuse a file that reads itself).
     var reading: [(given: String, resolved: String)] = []
-    /// Replaying a cell that was cancelled: the virtual time at which it stopped. RUN, STEP,
-    /// STEP BARRIER and WATCH stop there, as if Ctrl-C had been pressed (Session+Drive.swift).
+    /// Replaying a cell that was cancelled: the virtual time at which it stopped, and the
+    /// engine's event count there when it was recorded. RUN, STEP, STEP BARRIER and WATCH stop
+    /// there, as if Ctrl-C had been pressed (Session+Drive.swift).
     var replayStop: Int64?
+    var replayStopEvent: Int64?
     /// Output that was shown live (WATCH frames drawn in place) and is recorded before the
     /// statement's own blocks, so that what a cell records does not depend on the terminal.
     var recordedOnly: [OutputBlock] = []
@@ -79,17 +81,19 @@ public final class Session {
     ///
     /// `source` says where a script's cell is (batch mode): errors then name the file and
     /// its line numbers, and the last cell of an input may leave out its final `;`.
-    /// `stoppingAfter`, when replaying a cell that was cancelled, is the virtual time it ran
-    /// before Ctrl-C stopped it: the cell stops there again, and prints what it printed then.
+    /// `stoppingAt`, when replaying a cell that was cancelled, is where Ctrl-C stopped it:
+    /// the cell stops there again, and prints what it printed then.
     @discardableResult
-    public func execute(_ cell: String, source: CellSource? = nil, stoppingAfter elapsed: Int64? = nil) -> CellResult {
+    public func execute(_ cell: String, source: CellSource? = nil, stoppingAt stop: StopPoint? = nil) -> CellResult {
         currentSource = source
         defer { currentSource = nil }
         cancel.reset()
         let before = engine.now
-        let outerStop = replayStop
-        replayStop = elapsed.map { before + max(0, $0) }
-        defer { replayStop = outerStop }
+        let eventsBefore = engine.processedEvents
+        let outer = (replayStop, replayStopEvent)
+        replayStop = stop.map { before + max(0, $0.elapsed) }
+        replayStopEvent = stop?.events.map { eventsBefore + max(0, $0) }
+        defer { (replayStop, replayStopEvent) = outer }
         let wallStart = DispatchTime.now().uptimeNanoseconds
         var blocks: [OutputBlock] = []
         var ok = true
@@ -144,8 +148,10 @@ public final class Session {
         }
         if recordable && !trimmed.isEmpty {
             cellCount += 1
-            let recorded = RecordedCell(input: recordedInput, output: recordedOutput, ok: ok, cancelled: cancel.isCancelled, charts: charts,
-                                        virtualTimeBefore: before, virtualTimeAfter: engine.now, wallTimeNanos: wall)
+            let cancelled = cancel.isCancelled
+            let recorded = RecordedCell(input: recordedInput, output: recordedOutput, ok: ok, cancelled: cancelled, charts: charts,
+                                        virtualTimeBefore: before, virtualTimeAfter: engine.now, wallTimeNanos: wall,
+                                        stopEvents: cancelled ? engine.processedEvents - eventsBefore : nil)
             history.append(recorded)
             // A cell the store could not take is said at once, after the cell's output; it is not
             // part of what the cell recorded.
@@ -277,6 +283,25 @@ public struct CellResult: Sendable {
     public let wallTimeNanos: Int64
 }
 
+/// Where Ctrl-C stopped a cell: after `elapsed` of virtual time and, when it was recorded,
+/// after `events` scheduler events (even in the middle of an instant). A replay of the cell
+/// stops at the same event; without the count, after the events of its last instant.
+public struct StopPoint: Sendable, Equatable {
+    public var elapsed: Int64
+    public var events: Int64?
+
+    public init(elapsed: Int64, events: Int64? = nil) {
+        self.elapsed = elapsed
+        self.events = events
+    }
+
+    /// Where a stored cell stopped; nil if it was not cancelled.
+    init?(_ cell: CellRecord) {
+        guard cell.status == .cancelled else { return nil }
+        self.init(elapsed: cell.virtualTimeAfter - cell.virtualTimeBefore, events: cell.stopEvents)
+    }
+}
+
 /// A cell as the session remembers it.
 public struct RecordedCell: Sendable, Equatable {
     public let input: String
@@ -287,6 +312,13 @@ public struct RecordedCell: Sendable, Equatable {
     public let virtualTimeBefore: Int64
     public let virtualTimeAfter: Int64
     public let wallTimeNanos: Int64
+    /// A cancelled cell: the scheduler events it processed before Ctrl-C stopped it.
+    public var stopEvents: Int64? = nil
+
+    /// Where a replay of this cell stops; nil if it was not cancelled.
+    var stopPoint: StopPoint? {
+        cancelled ? StopPoint(elapsed: virtualTimeAfter - virtualTimeBefore, events: stopEvents) : nil
+    }
 }
 
 /// How the session reaches the world outside it: progress, live frames, wall-clock pacing.

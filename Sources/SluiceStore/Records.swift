@@ -85,6 +85,10 @@ public struct CellRecord: Codable, Sendable, Equatable, Hashable {
     public var virtualTimeAfter: Int64
     /// Wall-clock time the cell took, in nanoseconds (informative; not replayed).
     public var wallTimeNanos: Int64
+    /// A cancelled cell: the scheduler events it processed before Ctrl-C stopped it, where a
+    /// replay stops again. Nil for other cells, and for cells recorded before it was kept
+    /// (a replay then stops at `virtualTimeAfter`, after that instant's events).
+    public var stopEvents: Int64?
     /// The charts a `PLOT` cell drew, in order; empty for other cells.
     public var charts: [ChartData]
 
@@ -98,6 +102,7 @@ public struct CellRecord: Codable, Sendable, Equatable, Hashable {
         virtualTimeBefore: Int64 = 0,
         virtualTimeAfter: Int64 = 0,
         wallTimeNanos: Int64 = 0,
+        stopEvents: Int64? = nil,
         charts: [ChartData] = []
     ) {
         self.seq = seq
@@ -108,6 +113,7 @@ public struct CellRecord: Codable, Sendable, Equatable, Hashable {
         self.virtualTimeBefore = virtualTimeBefore
         self.virtualTimeAfter = virtualTimeAfter
         self.wallTimeNanos = wallTimeNanos
+        self.stopEvents = stopEvents
         self.charts = charts
     }
 }

@@ -71,10 +71,11 @@ extension SessionStore {
                 let seq: Int = row["seq"]
                 charts[seq, default: []].append(try Self.chart(row, seq: seq))
             }
+            let stopEvents = try Self.hasStopEventsColumn(db) ? "stop_events" : "NULL AS stop_events"
             return try Row.fetchAll(db, sql: """
                 SELECT seq, CAST(input AS BLOB) AS input, CAST(output AS BLOB) AS output, status,
                        CAST(error AS BLOB) AS error,
-                       virtual_time_before_ns, virtual_time_after_ns, wall_time_ns
+                       virtual_time_before_ns, virtual_time_after_ns, wall_time_ns, \(stopEvents)
                 FROM cell WHERE session_id = ? ORDER BY seq
                 """, arguments: [sessionID])
                 .map { row in try Self.cell(row, charts: charts[row["seq"]] ?? []) }
@@ -148,6 +149,11 @@ extension SessionStore {
             arguments: [sessionID, cell.seq, text(cell.input), text(cell.output), cell.status.rawValue,
                         cell.error.map(text),
                         cell.virtualTimeBefore, cell.virtualTimeAfter, cell.wallTimeNanos])
+        if let events = cell.stopEvents {
+            try addStopEventsColumn(db)
+            try db.execute(sql: "UPDATE cell SET stop_events = ? WHERE session_id = ? AND seq = ?",
+                           arguments: [events, sessionID, cell.seq])
+        }
         for (position, chart) in cell.charts.enumerated() {
             try db.execute(
                 sql: """
@@ -178,7 +184,19 @@ extension SessionStore {
             seq: seq, input: string(row["input"]), output: string(row["output"]), status: status,
             error: (row["error"] as Data?).map(string),
             virtualTimeBefore: row["virtual_time_before_ns"], virtualTimeAfter: row["virtual_time_after_ns"],
-            wallTimeNanos: row["wall_time_ns"], charts: charts)
+            wallTimeNanos: row["wall_time_ns"], stopEvents: row["stop_events"], charts: charts)
+    }
+
+    /// `cell.stop_events` arrived after schema version 1: it is added the first time a
+    /// cancelled cell is written, as the `writer` table is, so that a store without it still
+    /// opens read-only, and older sluices (which name their columns) go on writing cells.
+    static func addStopEventsColumn(_ db: Database) throws {
+        guard try !hasStopEventsColumn(db) else { return }
+        try db.execute(sql: "ALTER TABLE cell ADD COLUMN stop_events INTEGER")
+    }
+
+    static func hasStopEventsColumn(_ db: Database) throws -> Bool {
+        try db.columns(in: "cell").contains { $0.name == "stop_events" }
     }
 
     private static func chart(_ row: Row, seq: Int) throws -> ChartData {

@@ -100,7 +100,7 @@ struct Shell: ParsableCommand {
     @Flag(name: .customLong("no-color"), help: "No ANSI colours (also when NO_COLOR is set).")
     var noColor = false
 
-    @Option(help: ArgumentHelp("Output format: table, markdown, csv or json.", valueName: "mode"))
+    @Option(help: ArgumentHelp("Output format: table, markdown, csv or json (csv and json: results only on stdout, one JSON value per line in json; status lines and errors on stderr).", valueName: "mode"))
     var mode: OutputMode = .table
 
     @OptionGroup var store: StoreOptions

@@ -98,6 +98,39 @@ struct CancelledReplayTests {
         }
     }
 
+    /// A free backlog under an unbounded channel all falls in one instant (the audit's 15 s
+    /// Ctrl-C): Ctrl-C cuts it short after `finishInstant`'s budget, in the middle of the
+    /// instant. The cell keeps the event it stopped after, and every replay stops there too,
+    /// so it and the cells after it reproduce.
+    @Test func aCtrlCInsideAnEndlessInstantStopsSoonAndReplaysThere() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("store.sqlite")
+        let s = notebookSession(path)
+        for c in ["SET flow_control = unbounded;", "CREATE SOURCE s (a INT) WITH (rate = 0);",
+                  "CREATE SINK k FROM s WITH (cost = '1us', batch = 1);", "INJECT 50000000 INTO s;"] {
+            #expect(s.execute(c).ok, "\(c)")
+        }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let cancelled = interrupted(s, "RUN 10ms;", after: 0.3)
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        #expect(cancelled.recordedOutput.hasPrefix("cancelled: virtual time stopped at 0.000s"), "\(cancelled.output)")
+        #expect(wall < 20, "Ctrl-C took \(wall) s")
+        let stopEvents = try #require(s.history.last?.stopEvents)
+        #expect(stopEvents > 0)
+        for c in ["SHOW SOURCES;", "SHOW QUEUES;"] { #expect(s.execute(c).ok) }
+        #expect(s.execute(".save lesson").ok)
+
+        let stored = try SessionStore(path: path, options: StoreOptions(readOnly: true))
+        let cells = try stored.cells(sessionID: try #require(try stored.session(named: "lesson")).id)
+        #expect(cells[4].status == .cancelled && cells[4].stopEvents == stopEvents)
+        #expect(cells.map(\.stopEvents).compactMap { $0 }.count == 1, "only the cancelled cell keeps a count")
+        let report = try Replayer(store: stored).replay("lesson", verify: true)
+        #expect(Renderer.render(report.blocks) == "verified: all 7 cells of lesson match the recording\n")
+        #expect(s.execute(".rewind 5").ok)
+        #expect(s.history.map(\.output) == cells.prefix(5).map(\.output))
+        #expect(s.history.last?.stopEvents == stopEvents)
+    }
+
     /// A WATCH drawn live (a terminal's frame hook) records every frame, as a batch run does,
     /// so that the replay (which draws nothing live) matches.
     @Test func aWatchRecordsTheSameFramesLiveAndInBatch() {

@@ -25,7 +25,7 @@ struct VirtualTimeTextTests {
     /// The audit's case: a RUN from 0 stopped at 1.1575 s said `stopped at 1.157s (1.158s of 3600s)`.
     @Test func aCancelledRunAgreesWithItselfAndThePrompt() {
         let s = session("CREATE SOURCE a (k INT) WITH (rate = 100);")
-        let result = s.execute("RUN 3600s;", stoppingAfter: 1_157_500_000)
+        let result = s.execute("RUN 3600s;", stoppingAt: StopPoint(elapsed: 1_157_500_000))
         #expect(s.engine.now == 1_157_500_000)
         #expect(result.output == "cancelled: virtual time stopped at 1.157s (1.157s of 3600s)\n")
         #expect(s.prompt == "sluice [3] 1.157s> ")

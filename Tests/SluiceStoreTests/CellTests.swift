@@ -23,6 +23,26 @@ import Testing
         #expect(try store.session(id: session.id)?.cellCount == 6)
     }
 
+    /// A cancelled cell keeps the event it stopped after, in `stop_events`, a column the first
+    /// such cell adds: until then the store reads nil for every cell, read-only opens included,
+    /// and other cells stay NULL after.
+    @Test func aCancelledCellKeepsTheEventItStoppedAfter() throws {
+        let dir = ScratchDirectory()
+        let path = dir.file("s.sqlite")
+        let store = try SessionStore(path: path)
+        let session = try store.createSession(name: "demo", engineVersion: "1", seed: 7)
+        func hasColumn() throws -> Bool { try store.dbQueue.read { db in try db.columns(in: "cell").contains { $0.name == "stop_events" } } }
+        try store.appendCell(sessionID: session.id, cell: CellRecord(input: "RUN 1s;", output: "RUN 1s: now 1.000s\n"))
+        #expect(try !hasColumn())
+        #expect(try SessionStore(path: path, options: StoreOptions(readOnly: true)).cells(sessionID: session.id).map(\.stopEvents) == [nil])
+        try store.appendCell(sessionID: session.id, cell: CellRecord(input: "RUN 1h;", output: "cancelled: …\n", status: .cancelled,
+                                                                     virtualTimeBefore: 1, virtualTimeAfter: 2, stopEvents: 12_345))
+        try store.appendCell(sessionID: session.id, cell: CellRecord(input: "SHOW LAG;", output: "…\n"))
+        #expect(try hasColumn())
+        #expect(try store.cells(sessionID: session.id).map(\.stopEvents) == [nil, 12_345, nil])
+        #expect(try SessionStore(path: path, options: StoreOptions(readOnly: true)).cells(sessionID: session.id).map(\.stopEvents) == [nil, 12_345, nil])
+    }
+
     @Test func outputIsStoredByteForByte() throws {
         let dir = ScratchDirectory()
         let store = try SessionStore(path: dir.file("s.sqlite"))

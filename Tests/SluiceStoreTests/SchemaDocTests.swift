@@ -19,8 +19,9 @@ import Testing
         #expect(!doc.isEmpty)
         let dir = ScratchDirectory()
         let store = try SessionStore(path: dir.file("s.sqlite"))
-        // The writer table appears with the first claim.
-        try store.createSession(name: "s", engineVersion: "1", seed: 1, writer: SessionWriter.thisProcess())
+        // The writer table appears with the first claim, cell.stop_events with the first cancelled cell.
+        let session = try store.createSession(name: "s", engineVersion: "1", seed: 1, writer: SessionWriter.thisProcess())
+        try store.appendCell(sessionID: session.id, cell: CellRecord(input: "RUN 1h;", output: "", status: .cancelled, stopEvents: 1))
         for table in ["meta", "session", "cell", "chart", "writer"] {
             #expect(doc.contains("**`\(table)`**"), "table \(table) is not documented")
             let columns = try store.dbQueue.read { db in try db.columns(in: table).map(\.name) }
