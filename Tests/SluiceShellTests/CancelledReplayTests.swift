@@ -16,12 +16,6 @@ struct CancelledReplayTests {
     ]
     static let after = ["SHOW LAG;", "RUN 500ms;", "SELECT count(*) AS users FROM spend;"]
 
-    func notebookSession(_ path: String) -> Session {
-        let s = session()
-        s.hooks.openStore = { try SessionStore(path: path) }
-        return s
-    }
-
     /// Runs `cell` and presses "Ctrl-C" from another thread after `delay` seconds of wall
     /// time, and again every 50 ms until the cell ends: on a loaded machine the first press
     /// may come before the cell starts (which clears the flag). The presses stop before the

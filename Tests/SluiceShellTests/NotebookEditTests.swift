@@ -12,12 +12,6 @@ import SluiceStore
 struct NotebookEditTests {
     static let cells = NotebookTests.cells
 
-    func notebookSession(_ path: String) -> Session {
-        let s = session()
-        s.hooks.openStore = { try SessionStore(path: path) }
-        return s
-    }
-
     func stored(_ path: String, _ name: String) throws -> [CellRecord]? {
         let store = try SessionStore(path: path, options: StoreOptions(readOnly: true))
         guard let info = try store.session(named: name) else { return nil }

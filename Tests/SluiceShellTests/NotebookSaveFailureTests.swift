@@ -20,15 +20,6 @@ struct NotebookSaveFailureTests {
         return s
     }
 
-    func stored(_ path: String, _ name: String) throws -> [CellRecord] {
-        let store = try SessionStore(path: path, options: StoreOptions(readOnly: true))
-        return try store.cells(sessionID: try #require(try store.session(named: name)).id)
-    }
-
-    func verify(_ path: String, _ name: String) throws -> String {
-        Renderer.render(try Replayer(store: SessionStore(path: path, options: StoreOptions(readOnly: true))).replay(name, verify: true).blocks)
-    }
-
     @Test func aLockedStoreStopsTheRecordingWithAWarningAndSaveSavesEverything() throws {
         let dir = try TemporaryDirectory()
         let path = dir.path("store.sqlite")
@@ -49,14 +40,14 @@ struct NotebookSaveFailureTests {
 
         // Nothing more goes to demo: it keeps its first two cells, and still replays.
         #expect(s.run(Self.cells[3]) == "RUN 500ms: now 1.500s\n")
-        #expect(try stored(path, "demo").map(\.input) == Array(Self.cells.prefix(2)))
-        #expect(try verify(path, "demo") == "verified: all 2 cells of demo match the recording\n")
+        #expect(try storedCells(path, "demo").map(\.input) == Array(Self.cells.prefix(2)))
+        #expect(try verifiedReplay(path, "demo") == "verified: all 2 cells of demo match the recording\n")
 
         // Once the store is free, .save NAME saves every cell, and recording goes on there.
         #expect(s.run(".save again") == "saved as again (4 cells) in \(path)\n")
         #expect(s.execute(Self.cells[4]).ok)
-        #expect(try stored(path, "again").map(\.input) == Self.cells)
-        #expect(try verify(path, "again") == "verified: all 5 cells of again match the recording\n")
+        #expect(try storedCells(path, "again").map(\.input) == Self.cells)
+        #expect(try verifiedReplay(path, "again") == "verified: all 5 cells of again match the recording\n")
     }
 
     /// An interactive shell records from its first cell: if that cell cannot be saved, the
@@ -75,7 +66,7 @@ struct NotebookSaveFailureTests {
         let store = try SessionStore(path: path, options: StoreOptions(readOnly: true))
         #expect(try store.sessions().isEmpty)
         #expect(s.run(".save") == "saved as session-1 (2 cells) in \(path)\n")
-        #expect(try stored(path, "session-1").map(\.input) == Array(Self.cells.prefix(2)))
+        #expect(try storedCells(path, "session-1").map(\.input) == Array(Self.cells.prefix(2)))
     }
 }
 

@@ -17,11 +17,6 @@ struct NotebookTests {
     ]
 
     /// A session whose store is `path`, opened on first use as the executable does.
-    func notebookSession(_ path: String) -> Session {
-        let s = session()
-        s.hooks.openStore = { try SessionStore(path: path) }
-        return s
-    }
 
     func storedCells(_ path: String, _ name: String) throws -> [CellRecord] {
         let store = try SessionStore(path: path, options: StoreOptions(readOnly: true))

@@ -14,20 +14,7 @@ struct NotebookWriterTests {
     static let cells = NotebookTests.cells
 
     /// A shell of its own: its own store connection, as another process would have.
-    func shell(_ path: String) -> Session {
-        let s = session()
-        s.hooks.openStore = { try SessionStore(path: path) }
-        return s
-    }
-
-    func stored(_ path: String, _ name: String) throws -> [CellRecord] {
-        let store = try SessionStore(path: path, options: StoreOptions(readOnly: true))
-        return try store.cells(sessionID: try #require(try store.session(named: name)).id)
-    }
-
-    func verify(_ path: String, _ name: String) throws -> String {
-        Renderer.render(try Replayer(store: SessionStore(path: path, options: StoreOptions(readOnly: true))).replay(name, verify: true).blocks)
-    }
+    func shell(_ path: String) -> Session { notebookSession(path) }
 
     @Test func aSecondShellOpeningASessionBeingRecordedContinuesInACopy() throws {
         let dir = try TemporaryDirectory()
@@ -46,20 +33,20 @@ struct NotebookWriterTests {
         #expect(a.execute("SET seed = 5;").ok)
         #expect(b.execute("SHOW seed;").ok)
 
-        #expect(try stored(path, "lesson").map(\.input) == Self.cells + ["SET seed = 5;"])
-        #expect(try stored(path, "lesson-2").map(\.input) == Self.cells + ["SHOW seed;"])
-        #expect(try stored(path, "lesson").map(\.seq) == Array(1...a.cellCount))
-        #expect(try stored(path, "lesson-2").map(\.seq) == Array(1...b.cellCount))
-        #expect(try verify(path, "lesson") == "verified: all 6 cells of lesson match the recording\n")
-        #expect(try verify(path, "lesson-2") == "verified: all 6 cells of lesson-2 match the recording\n")
+        #expect(try storedCells(path, "lesson").map(\.input) == Self.cells + ["SET seed = 5;"])
+        #expect(try storedCells(path, "lesson-2").map(\.input) == Self.cells + ["SHOW seed;"])
+        #expect(try storedCells(path, "lesson").map(\.seq) == Array(1...a.cellCount))
+        #expect(try storedCells(path, "lesson-2").map(\.seq) == Array(1...b.cellCount))
+        #expect(try verifiedReplay(path, "lesson") == "verified: all 6 cells of lesson match the recording\n")
+        #expect(try verifiedReplay(path, "lesson-2") == "verified: all 6 cells of lesson-2 match the recording\n")
 
         // Once the first shell has closed, the session is free: the next one follows it.
         a.close()
         let c = shell(path)
         #expect(c.run(".open lesson").hasSuffix("new cells are added to it; .rewind, .edit and .save NAME leave it unchanged and continue in a copy\n"))
         #expect(c.execute("RUN 1s;").ok)
-        #expect(try stored(path, "lesson").map(\.input) == Self.cells + ["SET seed = 5;", "RUN 1s;"])
-        #expect(try verify(path, "lesson") == "verified: all 7 cells of lesson match the recording\n")
+        #expect(try storedCells(path, "lesson").map(\.input) == Self.cells + ["SET seed = 5;", "RUN 1s;"])
+        #expect(try verifiedReplay(path, "lesson") == "verified: all 7 cells of lesson match the recording\n")
     }
 
     /// Whatever the claims say, a cell is appended only to a session that holds exactly the
@@ -77,9 +64,9 @@ struct NotebookWriterTests {
         #expect(result.output == "CREATE MATERIALIZED VIEW (2 fragments, 2 actors)\n"
                 + "warning: cell 2 was not saved: session 'demo' was changed by another process: it holds 2 cells where this shell saved 1; "
                 + "recording stopped, and nothing more is added to demo (.save NAME saves the whole notebook, 2 cells, as a new session)\n")
-        #expect(try stored(path, "demo").map(\.input) == [Self.cells[0], "SHOW seed;"])
+        #expect(try storedCells(path, "demo").map(\.input) == [Self.cells[0], "SHOW seed;"])
         #expect(s.execute(Self.cells[2]).ok)
-        #expect(try stored(path, "demo").count == 2)
+        #expect(try storedCells(path, "demo").count == 2)
     }
 
     /// A shell killed with SIGKILL cannot release its claim: the next shell finds its process
@@ -118,7 +105,7 @@ struct NotebookWriterTests {
         let next = shell(db)
         #expect(next.run(".open crash").hasPrefix("opened crash: 3 cells re-executed, now at 1.000s; new cells are added to it;"))
         #expect(next.execute("SHOW seed;").ok)
-        #expect(try stored(db, "crash").map(\.input) == Array(Self.cells.prefix(3)) + ["SHOW seed;"])
+        #expect(try storedCells(db, "crash").map(\.input) == Array(Self.cells.prefix(3)) + ["SHOW seed;"])
         let crashID = try #require(next.notebook?.current?.id)
         #expect(try SessionStore(path: db).claim(onSession: crashID)?.writer == next.notebook?.writer)
         #expect(try SessionStore(path: db).sessions().map(\.name) == ["crash"], "no copy was made")

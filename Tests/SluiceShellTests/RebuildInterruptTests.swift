@@ -20,21 +20,6 @@ struct RebuildInterruptTests {
         "SET seed = 5;",
     ]
 
-    func notebookSession(_ path: String) -> Session {
-        let s = session()
-        s.hooks.openStore = { try SessionStore(path: path) }
-        return s
-    }
-
-    func stored(_ path: String, _ name: String) throws -> [CellRecord] {
-        let store = try SessionStore(path: path, options: StoreOptions(readOnly: true))
-        return try store.cells(sessionID: try #require(try store.session(named: name)).id)
-    }
-
-    func verify(_ path: String, _ name: String) throws -> String {
-        Renderer.render(try Replayer(store: SessionStore(path: path, options: StoreOptions(readOnly: true))).replay(name, verify: true).blocks)
-    }
-
     /// Records the cells as `name`, the way a shell does.
     func recorded(_ path: String, as name: String) throws -> Session {
         let s = notebookSession(path)
@@ -61,7 +46,7 @@ struct RebuildInterruptTests {
         let dir = try TemporaryDirectory()
         let path = dir.path("store.sqlite")
         let s = try recorded(path, as: "long")
-        let engine = s.engine, history = s.history, before = try stored(path, "long")
+        let engine = s.engine, history = s.history, before = try storedCells(path, "long")
         interrupt(s, duringCell: 3)
         let result = s.execute(".rewind 4")
         #expect(result.output == "cancelled by Ctrl-C while re-executing cell 3 of 4: nothing was rewound; the session is as it was (5 cells, 1.500s)\n")
@@ -69,29 +54,29 @@ struct RebuildInterruptTests {
         #expect(s.engine === engine)
         #expect(s.history == history)
         #expect(s.prompt == "sluice [6] 1.500s> ")
-        #expect(try stored(path, "long") == before, "the saved session was rewritten")
-        #expect(try stored(path, "long").map(\.status) == Array(repeating: .ok, count: 5))
+        #expect(try storedCells(path, "long") == before, "the saved session was rewritten")
+        #expect(try storedCells(path, "long").map(\.status) == Array(repeating: .ok, count: 5))
 
         // The session goes on from where it was, and is still recorded in order.
         s.hooks.reexecuting = nil
         #expect(s.run("SHOW seed;").contains("│ 5    │"))
-        #expect(try stored(path, "long").map(\.seq) == [1, 2, 3, 4, 5, 6])
-        #expect(try verify(path, "long") == "verified: all 6 cells of long match the recording\n")
+        #expect(try storedCells(path, "long").map(\.seq) == [1, 2, 3, 4, 5, 6])
+        #expect(try verifiedReplay(path, "long") == "verified: all 6 cells of long match the recording\n")
     }
 
     @Test func editCancelledPartWayLeavesEverythingAsItWas() throws {
         let dir = try TemporaryDirectory()
         let path = dir.path("store.sqlite")
         let s = try recorded(path, as: "long")
-        let engine = s.engine, history = s.history, before = try stored(path, "long")
+        let engine = s.engine, history = s.history, before = try storedCells(path, "long")
         s.hooks.edit = { _ in "SELECT count(*) AS n FROM bv;" }
         interrupt(s, duringCell: 3)
         let result = s.execute(".edit 4")
         #expect(result.output == "cancelled by Ctrl-C while re-executing cell 3 of 5: cell 4 was not changed; the session is as it was (5 cells, 1.500s)\n")
         #expect(s.engine === engine)
         #expect(s.history == history)
-        #expect(try stored(path, "long") == before)
-        #expect(try verify(path, "long") == "verified: all 5 cells of long match the recording\n")
+        #expect(try storedCells(path, "long") == before)
+        #expect(try verifiedReplay(path, "long") == "verified: all 5 cells of long match the recording\n")
     }
 
     @Test func openCancelledPartWayLeavesEverythingAsItWas() throws {
@@ -99,7 +84,7 @@ struct RebuildInterruptTests {
         let path = dir.path("store.sqlite")
         let teacher = try recorded(path, as: "long")
         teacher.close()
-        let lesson = try stored(path, "long")
+        let lesson = try storedCells(path, "long")
 
         let student = notebookSession(path)
         #expect(student.execute("CREATE SOURCE mine (a INT);").ok)
@@ -114,9 +99,9 @@ struct RebuildInterruptTests {
 
         // New cells still go to the student's own session, never to the lesson.
         #expect(student.execute("SHOW SOURCES;").ok)
-        #expect(try stored(path, "mine").map(\.input) == ["CREATE SOURCE mine (a INT);", "SHOW SOURCES;"])
-        #expect(try stored(path, "long") == lesson)
-        #expect(try verify(path, "long") == "verified: all 5 cells of long match the recording\n")
+        #expect(try storedCells(path, "mine").map(\.input) == ["CREATE SOURCE mine (a INT);", "SHOW SOURCES;"])
+        #expect(try storedCells(path, "long") == lesson)
+        #expect(try verifiedReplay(path, "long") == "verified: all 5 cells of long match the recording\n")
     }
 }
 
