@@ -135,22 +135,6 @@ enum Help {
         a barrier takes one of exchange_concurrent_barriers barrier permits (now \(settings.exchangeConcurrentBarriers)). Local receivers
         return permits as they dequeue; remote ones return them exchange_batched_permits at a time (now
         \(settings.exchangeBatchedPermits), default \(defaults.exchangeBatchedPermits)).
-        Example: SET flow_control = permits; RUN 10s; SHOW QUEUES;
-        """ }),
-        (["credit", "flink"], { settings in """
-        Credit-based flow control (FLINK-7282). Each channel has buffers_per_channel exclusive buffers
-        (now \(settings.buffersPerChannel), default \(defaults.buffersPerChannel)); each input gate shares floating_buffers_per_gate (now \(settings.floatingBuffersPerGate), default \(defaults.floatingBuffersPerGate)).
-        The sender announces its backlog; the receiver asks for backlog + buffers_per_channel buffers
-        (backlog + \(settings.buffersPerChannel) now), taking floating ones for those it lacks, and grants a credit per buffer.
-        Zero credit blocks that channel only.
-        Example: SET buffers_per_channel = 0; SET floating_buffers_per_gate = 3; SET buffer_rows = 1;
-                 TRACE credit; INJECT 5 INTO s; STEP 20;
-        """ }),
-        (["permits", "risingwave"], { settings in """
-        RisingWave's exchange: each channel holds exchange_initial_permits row permits (now \(settings.exchangeInitialPermits), default \(defaults.exchangeInitialPermits));
-        a chunk takes min(rows, initial - batched) of them (min(rows, \(settings.exchangeInitialPermits - settings.exchangeBatchedPermits)) now); a barrier takes one of the
-        exchange_concurrent_barriers barrier permits (now \(settings.exchangeConcurrentBarriers)). Local receivers return permits as they dequeue; remote ones
-        return them exchange_batched_permits at a time (now \(settings.exchangeBatchedPermits), default \(defaults.exchangeBatchedPermits)).
         Example: SET flow_control = permits; SET nodes = 2; TRACE permits; RUN 100ms;
         """ }),
         (["tcp"], { _ in """
