@@ -14,9 +14,10 @@ import Testing
     }
 
     /// Lag per partition is log end − position; the consumer's lag is their sum; and
-    /// `records-lag-max` is the largest partition lag in the window (noted at polls and as rows
-    /// arrive: a blocked consumer does not poll), kept after the lag falls, so it never falls
-    /// within a window, not changed by looking at it, and restarted by RESET METRICS.
+    /// `records-lag-max` is the largest partition lag in the window as Kafka samples it, when
+    /// a poll's records are collected (so it is at most the largest lag now, under a lag that
+    /// grows between polls), kept after the lag falls, not changed by looking at it, and
+    /// restarted by RESET METRICS.
     @Test func lagAndRecordsLagMax() throws {
         let engine = Self.engine()
         try engine.createSource(Fixtures.source(rate: 1000, partitions: 2))
@@ -39,8 +40,8 @@ import Testing
             + Int64(sink.inProgressRows) + Int64(source.pendingOutput?.count ?? 0)
         #expect(consumer.lag == 2000 - consumed)
         #expect(abs(sink.delivered - 400) <= 1 && consumer.lag > 1000, "lag \(consumer.lag)")
-        let peak = partitions.map(\.lag).max()!
-        #expect(consumer.recordsLagMax == peak, "now is the largest")
+        let peak = consumer.recordsLagMax
+        #expect(peak > 0 && peak <= partitions.map(\.lag).max()!, "sampled at the last poll, before the lag grew further")
         #expect(engine.jobs["out"]!.consumers[0].lagMax == peak, "kept, not computed on looking")
 
         // Stop the generator: the lag drains, records-lag-max keeps the largest.
@@ -48,13 +49,29 @@ import Testing
         engine.advance(by: 3 * VirtualTime.second)
         let draining = engine.consumerSnapshots()[0]
         #expect(draining.lag <= consumer.lag - 500, "3 s at 200 rows/s drained \(consumer.lag - draining.lag)")
-        #expect(draining.recordsLagMax == peak && draining.recordsLagMax > engine.partitionLag().map(\.lag).max()!)
+        #expect(draining.recordsLagMax >= peak && draining.recordsLagMax > engine.partitionLag().map(\.lag).max()!)
         #expect(engine.consumerSnapshots()[0].recordsLagMax == draining.recordsLagMax, "looking changes nothing")
 
         engine.resetMetrics()
         let fresh = engine.consumerSnapshots()[0]
         #expect(fresh.recordsLagMax == engine.partitionLag().map(\.lag).max()!)
-        #expect(fresh.recordsLagMax < peak)
+        #expect(fresh.recordsLagMax < draining.recordsLagMax)
+    }
+
+    /// Kafka's sample is the lag a poll leaves (`highWatermark − position` after it): 300 rows
+    /// in the log and a 20-row poll read 280, not the 300 that were there before the poll; a
+    /// consumer that is not polling samples nothing, however the log grows.
+    @Test func recordsLagMaxIsSampledWhenAPollCollectsItsRecords() throws {
+        let engine = Self.engine { $0.maxPollRecords = 20 }
+        try engine.createSource(Fixtures.source())
+        try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec(throughput: 1)))
+        try engine.inject(300, into: "clicks")
+        engine.step()
+        #expect(engine.partitionLag()[0].position == 40 && engine.consumerSnapshots()[0].recordsLagMax == 280,
+                "two polls of 20 rows, the second while the first row is written: \(engine.partitionLag()[0])")
+        // The source is blocked behind a sink writing one row a second: no poll, no sample.
+        try engine.inject(1000, into: "clicks")
+        #expect(engine.consumerSnapshots()[0].lag == 1260 && engine.consumerSnapshots()[0].recordsLagMax == 280)
     }
 
     /// One poll returns at most `max_poll_records` rows, so a 100-row backlog with

@@ -99,7 +99,9 @@ extension Engine {
         guard chunk.count > 0 else { return }
         actor.polls += 1
         polled(actor, consumer, rows: chunk.count)
-        for p in assigned { consumer.lagMax = max(consumer.lagMax, consumer.lag(p)) }
+        // Kafka samples records-lag-max as the fetched records are collected, per fetched
+        // partition: a consumer that does not poll (blocked by backpressure) samples nothing.
+        for p in assigned where !consumer.paused[p] { consumer.noteLag(p) }
         actor.fetched = chunk
     }
 

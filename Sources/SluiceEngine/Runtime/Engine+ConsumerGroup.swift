@@ -249,7 +249,6 @@ extension Engine {
                     consumer.expired[p] += target - consumer.offsets[p]
                     consumer.offsets[p] = target
                 }
-                consumer.noteLag(p)
             } else {
                 kept.append(contentsOf: fetched.rows(start..<(start + rows)))
                 keptFrom.append((p, rows))

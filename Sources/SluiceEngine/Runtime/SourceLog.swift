@@ -101,9 +101,6 @@ final class SourceLog {
             partitions[p].segments.append((offset, now, now))
         }
         partitions[p].endOffset += count
-        // Lag only grows as rows arrive (or a position moves back): the window's maximum is
-        // kept here, so a blocked consumer that does not poll still shows it, and it never falls.
-        for consumer in consumers { consumer.noteLag(p) }
     }
 
     /// Deletes whole closed segments whose newest row is older than `retention` (Kafka's
@@ -348,7 +345,9 @@ final class Consumer {
 
     func lag(_ p: Int) -> Int64 { source.partitions[p].endOffset - offsets[p] }
 
-    /// Partition `p`'s lag may have grown: `records-lag-max` keeps the largest.
+    /// Kafka's `records-lag-max` sample for partition `p`: its lag (log end − position) as
+    /// a poll that fetched it leaves it (`FetchCollector`: recorded as fetched records are
+    /// collected). The window keeps the largest.
     func noteLag(_ p: Int) { lagMax = max(lagMax, lag(p)) }
     var totalLag: Int64 { (0..<offsets.count).reduce(0) { $0 + lag($1) } }
     var generated: Int64 { (0..<offsets.count).reduce(0) { $0 + source.partitions[$1].endOffset - baseOffsets[$1] } }
