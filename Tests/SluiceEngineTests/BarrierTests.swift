@@ -266,6 +266,26 @@ import Testing
 
     // MARK: Determinism
 
+    /// A view chained into its source's actor (no exchange: source → filter → materialize in
+    /// one fragment) keeps its state there: the checkpoint records it as the source emits the
+    /// barrier, beside the consumer's offsets.
+    @Test func aCheckpointRecordsTheStateChainedIntoASource() throws {
+        let engine = Fixtures.engine { $0.barrierIntervalMs = 0 }
+        try engine.createSource(Fixtures.source(rate: 1000))
+        try engine.createJob(JobSpec(name: "m", kind: .materializedView, fragments: [
+            FragmentSpec(role: "source", operators: [.source("clicks"), .materialize(primaryKey: [])], parallelism: 1,
+                         inputs: [], outputSchema: Fixtures.clicks),
+        ], outputSchema: Fixtures.clicks, dependsOn: ["clicks"], definition: ""))
+        engine.advance(by: 3 * VirtualTime.second)
+        let epoch = try engine.injectBarrier()
+        let checkpoint = try #require(engine.checkpoints.last)
+        #expect(checkpoint.epoch == epoch, "one actor, nothing ahead: complete as it is emitted")
+        let held = engine.actorSnapshots()[0].stateRows
+        #expect(held > 2000)
+        #expect(checkpoint.stateRows.map(\.actor) == ["m.source.0"] && checkpoint.stateRows[0].rows == held)
+        #expect(checkpoint.sourceOffsets.count == 1)
+    }
+
     @Test func barrierTimelinesAreIdenticalAcrossRuns() throws {
         func timeline() throws -> String {
             let engine = try Self.slowSink(.permits, mode: .aligned, intervalMs: 250)

@@ -182,9 +182,7 @@ extension Engine {
     /// sink has nowhere to send it); `acknowledge` when the actor is done with the barrier.
     private func passBarrier(_ actor: Actor, _ mark: BarrierMark, acknowledge: Bool = true) {
         actor.lastBarrierAt = now
-        if actor.isStateful, let i = inFlight.firstIndex(where: { $0.epoch == mark.epoch }) {
-            inFlight[i].stateRows.append((actor.id, actor.name, actor.stateRows))
-        }
+        recordState(actor, epoch: mark.epoch)
         if acknowledge { collect(actor, mark) }
         if actor.role != .sink { forwardBarrier(actor, mark) }
     }
@@ -195,12 +193,14 @@ extension Engine {
         while let mark = actor.pendingBarriers.popFirst() { emitBarrier(actor, mark) }
     }
 
-    /// A source actor emits a barrier: it records its consumer's positions for the
-    /// checkpoint, sends the barrier downstream, and acknowledges it.
+    /// A source actor emits a barrier: it records its consumer's positions (and the state of
+    /// the operators chained into it) for the checkpoint, sends the barrier downstream, and
+    /// acknowledges it.
     func emitBarrier(_ actor: Actor, _ mark: BarrierMark) {
         actor.lastBarrierAt = now
         actor.selfPaused = false
         recordSourceOffsets(actor, epoch: mark.epoch)
+        recordState(actor, epoch: mark.epoch)
         forwardBarrier(actor, mark)
         collect(actor, mark)
     }
@@ -209,6 +209,12 @@ extension Engine {
         for dispatcher in actor.dispatchers where mark.epoch >= dispatcher.minEpoch {
             for id in dispatcher.channels { sendBarrier(channels[id], mark) }
         }
+    }
+
+    /// The checkpoint's snapshot of a stateful actor's state (its size, in rows).
+    func recordState(_ actor: Actor, epoch: Int64) {
+        guard actor.isStateful, let i = inFlight.firstIndex(where: { $0.epoch == epoch }) else { return }
+        inFlight[i].stateRows.append((actor.id, actor.name, actor.stateRows))
     }
 
     func recordSourceOffsets(_ actor: Actor, epoch: Int64) {
