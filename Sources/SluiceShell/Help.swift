@@ -162,7 +162,8 @@ enum Help {
         Per actor, over the window since RESET METRICS: busyTimeMsPerSecond, idleTimeMsPerSecond,
         backPressuredTimeMsPerSecond (Flink; they add up to 1000), the output blocking time ratio (RisingWave).
         Backpressure level: OK <= 10%, LOW <= 50%, HIGH > 50%. DIAGNOSE finds the frontmost actor that is busy,
-        not backpressured, with a backpressured upstream; or a decoupled sink (sink_decouple) whose own log grows.
+        not backpressured (OK), with an upstream backpressured LOW or HIGH (LOW: only if its input never runs dry);
+        or a busy source whose consumer lag grows; or a decoupled sink (sink_decouple) whose own log grows.
         Example: RUN 10s; SHOW ACTORS; DIAGNOSE; PLOT backpressure(spend) LAST 10s;
         """ }),
         (["notebook", "sessions", "replay"], { _ in """

@@ -1,10 +1,12 @@
 import SluiceEngine
 
-/// DIAGNOSE applies the article's rule: the bottleneck is the frontmost actor that is busy,
-/// not itself backpressured, while its upstream is backpressured. It names the actor, shows
-/// the metrics that prove it, and suggests the knobs that fit what kind of actor it is. A
-/// decoupled sink falling behind its own log backpressures no one, so the rule cannot see
-/// it: `Session+DiagnoseSinkLog.swift` names it.
+/// DIAGNOSE applies the article's rule, as Flink states it: the bottleneck is the frontmost
+/// actor that is busy, not itself backpressured (OK), while an upstream of it is backpressured
+/// (LOW or HIGH, Flink's levels). It names the actor, shows the metrics that prove it, and
+/// suggests the knobs that fit what kind of actor it is. A source has no upstream to wait on
+/// it: it is the bottleneck when its consumer lag grows. A decoupled sink falling behind its
+/// own log backpressures no one, so the rule cannot see it: `Session+DiagnoseSinkLog.swift`
+/// names it.
 extension Session {
     func diagnose() -> [OutputBlock] {
         let actors = engine.actorSnapshots()
@@ -22,13 +24,11 @@ extension Session {
         }
         let window = MetricsWindowText(engine)
         let byName = Dictionary(actors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        // Candidates: busy, not backpressured, with a backpressured upstream (or a source
-        // whose log is lagging, for a source that is itself the bottleneck).
+        // Candidates: busy, not backpressured (OK), with a backpressured upstream (LOW or
+        // HIGH) that waits on it, or a source whose log lag grows.
         let candidates = measured.filter { a in
-            let busy = a.busyTimeMsPerSecond >= 500
-            let free = a.backPressuredTimeMsPerSecond < 100
-            let upstreamBlocked = a.upstream.contains { (byName[$0]?.backPressuredTimeMsPerSecond ?? 0) >= 500 }
-            return busy && free && (upstreamBlocked || a.role == "source")
+            a.busyTimeMsPerSecond >= 500 && Self.level(a) == .ok
+                && (!waitingUpstream(a, byName).isEmpty || (a.role == "source" && !laggingGroups(of: a).isEmpty))
         }
         // Frontmost: the one closest to the sources (fewest hops upstream).
         func depth(_ a: ActorSnapshot) -> Int {
@@ -72,7 +72,10 @@ extension Session {
             }
         }
         let lagging = allLagging.filter { feeding.contains($0.consumer) }
-        let upstreamBlocked = culprit.upstream.compactMap { byName[$0] }.filter { $0.backPressuredTimeMsPerSecond >= 500 }
+        let upstreamBlocked = waitingUpstream(culprit, byName)
+        // Only LOW upstreams: an input that never runs dry is what shows they wait on the culprit.
+        let onlyLow = !upstreamBlocked.isEmpty && !upstreamBlocked.contains { Self.level($0) == .high }
+        let ownLag = upstreamBlocked.isEmpty ? laggingGroups(of: culprit) : []
         var evidence: [[ResultValue]] = [
             [.text(culprit.name), .text("busyTimeMsPerSecond"), .double(culprit.busyTimeMsPerSecond, decimals: 0), .text("busy most of the time")],
             [.text(culprit.name), .text("backPressuredTimeMsPerSecond"), .double(culprit.backPressuredTimeMsPerSecond, decimals: 0), .text("not blocked by its downstream")],
@@ -81,10 +84,22 @@ extension Session {
             evidence.append([.text(culprit.name), .text("input queue"), .text("\(culprit.inputFill)/\(capacity) \(culprit.inputUnit)"),
                              .text(culprit.inputFill * 2 >= capacity ? "its input is filling up" : "its input queue")])
         }
-        for u in upstreamBlocked.prefix(4) {
-            evidence.append([.text(u.name), .text("backPressuredTimeMsPerSecond"), .double(u.backPressuredTimeMsPerSecond, decimals: 0), .text("upstream waits on it")])
+        if onlyLow, let fill = averageInputFill(culprit, engine.channelSnapshots()) {
+            evidence.append([.text(culprit.name), .text("idleTimeMsPerSecond"), .double(culprit.idleTimeMsPerSecond, decimals: 0), .text("its input never runs dry")])
+            evidence.append([.text(culprit.name), .text("input queue (average)"), .text("\(Self.rate(fill.rows))/\(fill.capacity) rows"),
+                             .text(fill.rows * 2 > Double(fill.capacity) ? "full most of the window: it cannot keep up" : "rows wait for it all the time")])
         }
-        for c in lagging.prefix(3) {
+        for u in upstreamBlocked.prefix(4) {
+            let level = Self.level(u)
+            evidence.append([.text(u.name), .text("backPressuredTimeMsPerSecond"), .double(u.backPressuredTimeMsPerSecond, decimals: 0),
+                             .text(level == .high ? "upstream waits on it" : "upstream waits on it (\(level.rawValue): its own work takes the rest)")])
+        }
+        for c in ownLag.prefix(3) {
+            evidence.append([.text("\(c.source) → \(c.consumer)"), .text("lag"), .int(c.lag), .text("rows in the log, not yet read")])
+            evidence.append([.text("\(c.source) → \(c.consumer)"), .text("lag growth"), .text(Self.rate(c.lagGrowthPerSecond) + " rows/s"),
+                             .text("the log receives \(Self.rate(c.recordsConsumedRate + c.lagGrowthPerSecond)) rows/s, the source reads \(Self.rate(c.recordsConsumedRate))")])
+        }
+        for c in lagging.prefix(3) where !ownLag.contains(c) {
             evidence.append([.text("\(c.source) → \(c.consumer)"), .text("records-lag-max"), .int(c.recordsLagMax), .text("the log backs up behind it")])
         }
         let barrier = barrierSummary()
@@ -104,7 +119,10 @@ extension Session {
         }
         advice.append("for bursts rather than sustained overload: more buffers (SET buffers_per_channel = 8; floating_buffers_per_gate)")
         return [
-            .notice("bottleneck: \(culprit.name) (\(culprit.chain)) — busy \(Int(culprit.busyTimeMsPerSecond.rounded())) ms/s and not backpressured, while \(upstreamBlocked.isEmpty ? "its source log lags" : upstreamBlocked.map(\.name).joined(separator: ", ") + " wait\(upstreamBlocked.count == 1 ? "s" : "") on it")"),
+            .notice("bottleneck: \(culprit.name) (\(culprit.chain)) — busy \(Int(culprit.busyTimeMsPerSecond.rounded())) ms/s and not backpressured, while "
+                    + (upstreamBlocked.isEmpty ? sourceLagPhrase(ownLag)
+                       : upstreamBlocked.map(\.name).joined(separator: ", ") + " wait\(upstreamBlocked.count == 1 ? "s" : "") on it"
+                         + (onlyLow ? " (LOW: \(upstreamBlocked.map { String(Int($0.backPressuredTimeMsPerSecond.rounded())) }.joined(separator: ", ")) ms/s backpressured) and its input never runs dry" : ""))),
         ] + (behind.isEmpty ? [] : [sinkLogNote(behind)]) + [
             .table(ResultTable(title: "Evidence (\(window.phrase(for: [culprit] + upstreamBlocked)))",
                                columns: [ResultColumn("actor"), ResultColumn("metric"), ResultColumn("value", alignment: .right), ResultColumn("meaning")],
@@ -112,5 +130,56 @@ extension Session {
             .notice(barrier),
             .text("What to try:\n" + advice.map { "  - " + $0 }.joined(separator: "\n")),
         ]
+    }
+
+    /// Flink's web UI level of an actor's backpressured time: OK ≤ 10 %, LOW ≤ 50 %, HIGH.
+    static func level(_ a: ActorSnapshot) -> BackpressureLevel {
+        .from(ratio: a.backPressuredTimeMsPerSecond / 1000)
+    }
+
+    /// The upstreams of `a` that wait on it. Flink's rule counts any level above OK. A HIGH
+    /// upstream waits most of the time, so on whom it waits is plain. A LOW one also spends
+    /// time on its own work, or waits only in bursts, so it counts only when `a` is the limit
+    /// all along: its input never runs dry (idle at most 100 ms/s, the OK level's share), so
+    /// rows wait for it the whole window. A downstream that keeps up with bursts idles
+    /// between them, however busy it is in each.
+    func waitingUpstream(_ a: ActorSnapshot, _ byName: [String: ActorSnapshot]) -> [ActorSnapshot] {
+        let waiting = a.upstream.compactMap { byName[$0] }.filter { Self.level($0) != .ok }
+        guard !waiting.contains(where: { Self.level($0) == .high }) else { return waiting }
+        return a.idleTimeMsPerSecond <= 100 ? waiting : []
+    }
+
+    /// `a`'s input channels' time-averaged depth and capacity in rows; nil when unbounded.
+    func averageInputFill(_ a: ActorSnapshot, _ channels: [ChannelSnapshot]) -> (rows: Double, capacity: Int)? {
+        let inputs = channels.filter { $0.to == a.name }
+        guard !inputs.isEmpty else { return nil }
+        var rows = 0.0, capacity = 0
+        for c in inputs {
+            guard let cap = c.capacityRows else { return nil }
+            rows += c.averageRows
+            capacity += cap
+        }
+        return capacity > 0 ? (rows, capacity) : nil
+    }
+
+    /// The consumer groups a source actor reads for (those with a partition assigned to it)
+    /// whose lag grows: over the window it grew by more than a twentieth of what the group
+    /// read, or it holds more than a second's reading and did not shrink. A source that keeps
+    /// up only wobbles around an empty log; one that drains a backlog shrinks it.
+    func laggingGroups(of a: ActorSnapshot) -> [ConsumerSnapshot] {
+        guard a.role == "source" else { return [] }
+        let sources = Set(engine.partitionLag().filter { $0.member == a.name && $0.consumer == a.job }.map(\.source))
+        return engine.consumerSnapshots().filter { c in
+            guard c.consumer == a.job, sources.contains(c.source), c.window > 0, c.lag > 0 else { return false }
+            let growing = c.lagGrowthPerSecond > 0 && c.lagGrowthPerSecond * 20 > c.recordsConsumedRate
+            let large = Double(c.lag) > c.recordsConsumedRate && c.lagGrowthPerSecond >= 0
+            return growing || large
+        }.sorted { ($0.source, $0.consumer) < ($1.source, $1.consumer) }
+    }
+
+    /// What a source bottleneck's finding says of its log.
+    private func sourceLagPhrase(_ groups: [ConsumerSnapshot]) -> String {
+        guard let c = groups.first else { return "its source log lags" }
+        return "its source log lags: \(c.source) → \(c.consumer) holds \(c.lag) rows not yet read and grows \(Self.rate(c.lagGrowthPerSecond)) rows/s"
     }
 }

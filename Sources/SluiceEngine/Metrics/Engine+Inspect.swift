@@ -191,7 +191,9 @@ extension Engine {
                 result.append(ConsumerSnapshot(source: consumer.source.spec.name, consumer: job.spec.name, window: window,
                                                // Noted at polls and as rows arrive (a blocked consumer's lag grows
                                                // without polls); reading it changes nothing.
-                                               lag: consumer.totalLag, recordsLagMax: consumer.lagMax,
+                                               lag: consumer.totalLag,
+                                               lagGrowthPerSecond: perSecond(Double(consumer.totalLag - consumer.lagAtWindowStart), over: window),
+                                               recordsLagMax: consumer.lagMax,
                                                recordsConsumedRate: perSecond(Double(consumer.fetchedRows), over: window),
                                                pollRate: perSecond(Double(consumer.fetches), over: window),
                                                expired: consumer.expired.reduce(0, +),

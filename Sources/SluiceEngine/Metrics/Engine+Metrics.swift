@@ -65,6 +65,7 @@ extension Engine {
                 consumer.fetches = 0
                 consumer.fetchedRows = 0
                 consumer.fetchWaitNs = 0
+                consumer.lagAtWindowStart = consumer.totalLag
             }
         }
     }

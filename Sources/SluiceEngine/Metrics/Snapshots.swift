@@ -98,6 +98,9 @@ public struct ConsumerSnapshot: Sendable, Hashable {
     /// younger than the metrics window); both rates are 0 when it is 0.
     public let window: Int64
     public let lag: Int64
+    /// How fast the lag grew over `window`, in rows per second: what the log received less
+    /// what the group consumed. Negative while the group catches up.
+    public let lagGrowthPerSecond: Double
     /// `records-lag-max` over the window.
     public let recordsLagMax: Int64
     /// `records-consumed-rate` over the window.

@@ -314,6 +314,9 @@ final class Consumer {
     var fetches: Int64 = 0
     var fetchedRows: Int64 = 0
     var fetchWaitNs: Int64 = 0
+    /// The group's total lag when the metrics window started (or when the group was made,
+    /// if later): how much the lag grew over the window is measured from it.
+    var lagAtWindowStart: Int64 = 0
 
     /// `auto.offset.reset`: where the group starts, and where retention past it moves it.
     let reset: OffsetReset
@@ -329,6 +332,7 @@ final class Consumer {
         paused = Array(repeating: false, count: source.partitions.count)
         expired = Array(repeating: 0, count: source.partitions.count)
         consumed = Array(repeating: 0, count: source.partitions.count)
+        lagAtWindowStart = totalLag
     }
 
     /// The source gained partitions: the group reads them from their start.
