@@ -26,7 +26,7 @@ PLOT busy(plans.agg.0), backpressure(plans.source.0), lag(signups) LAST 12s;
 PLOT barrier_latency LAST 12s;
 
 -- The same story on a dashboard, one second later: the aggregation busy 1000 ms/s,
--- the source backpressured ~990 ms/s (output blocking ~99%), barrier latency at
+-- the source backpressured over 970 ms/s (output blocking over 97%), barrier latency at
 -- 0.7 s and climbing, records-lag-max in the hundreds. Every alarm is ringing now; the
 -- busy-time alert at 60% rang at about 4 s, five seconds before backpressure did.
 RESET METRICS;
