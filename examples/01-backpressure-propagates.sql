@@ -4,9 +4,8 @@
 -- which only the sink is slow. "When any operator in this chain slows down, records
 -- accumulate in the buffers between operators", and the signal travels backwards:
 -- sink → join → aggregation → source. Here we build exactly that pipeline and watch
--- the signal arrive at every actor, then let DIAGNOSE find the culprit with the
--- article's rule: the bottleneck is busy, and the operator upstream of it is
--- backpressured.
+-- the signal arrive at every actor, then let DIAGNOSE find the culprit with Flink's
+-- rule: the bottleneck is busy, and the operator upstream of it is backpressured.
 --
 -- Flow control is Flink's credit-based scheme (the default, flow_control = credit).
 -- A network buffer is normally 32 KB (buffer_bytes), which holds hundreds of these
@@ -45,10 +44,14 @@ SHOW GRAPH;
 -- (credit 0): all its buffers hold data, even where they are only partly filled.
 SHOW ACTORS;
 
--- The article's rule: "A task with high busyTimeMsPerSecond and whose downstream task
--- shows high backPressuredTimeMsPerSecond is the actual bottleneck" — said from the
--- bottleneck's side: it is busy, and its upstream is backpressured. DIAGNOSE applies it
--- to the frontmost such actor and names warehouse.sink.0.
+-- DIAGNOSE uses Flink's rule. backPressuredTimeMsPerSecond is time spent waiting for an
+-- output buffer, so a backpressured task is held up by the task downstream of it, and
+-- the bottleneck is the busy task whose *upstream* is backpressured. DIAGNOSE applies
+-- it and names warehouse.sink.0. The article gets the direction backwards. Its first
+-- sentence is right ("A task with high backPressuredTimeMsPerSecond is being slowed by
+-- its downstream operator"), but the next one says the bottleneck is busy "and whose
+-- downstream task shows high backPressuredTimeMsPerSecond". Read that way, no actor here
+-- qualifies: the one busy actor, the sink, has nothing downstream of it.
 DIAGNOSE;
 
 -- Backpressure ends at the source, which stops reading its log: the rows it cannot

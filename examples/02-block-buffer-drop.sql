@@ -8,8 +8,15 @@
 --               database workloads".
 -- We run the same overload three times: a log receiving 3000 rows/s feeding a sink
 -- that writes 1000 rows/s, for 3 seconds. Only the flow-control scheme changes.
--- Every bounded scheme holds 1000 rows per channel here: 10 buffers of 100 rows for
--- credit (2 exclusive + 8 floating), 1000 rows for drop_tail (exchange_initial_permits).
+-- Each bounded scheme gets room for at most 1000 rows per channel: for credit, 10
+-- buffers of 100 rows (2 exclusive + 8 floating); for drop_tail, 1000 rows
+-- (exchange_initial_permits). Credit counts buffers, not rows, and Sluice never puts
+-- two chunks in one buffer. A chunk is sent in as many buffers as it needs, so the last
+-- buffer of a chunk is usually only partly full. Here each poll of 500 records becomes
+-- two chunks (chunk_rows = 256): 256 rows take buffers of 100 + 100 + 56, and 244 rows
+-- take 100 + 100 + 44. So ten full buffers hold about 800 rows, not 1000. (Flink packs
+-- records into a buffer until it is full or the 100 ms buffer timeout flushes it, so
+-- under backpressure its buffers are full.)
 SET buffer_rows = 100;
 SET exchange_batched_permits = 100;
 SET exchange_initial_permits = 1000;
@@ -19,9 +26,9 @@ SET flow_control = credit;
 CREATE SOURCE events (id INT, v DOUBLE) WITH (rate = 3000, keys = 1000);
 CREATE SINK blocking FROM events WITH (throughput = 1000);
 RUN 3s;
--- All 10 buffers of the channel are taken (credit 0) and the source is blocked: the
--- 2000 rows/s it cannot pass on stay in the log, as lag. The queue is bounded and
--- nothing is dropped: the overload went back to where the data came from.
+-- All 10 buffers of the channel are taken (credit 0), holding 800 rows, and the source
+-- is blocked: the 2000 rows/s it cannot pass on stay in the log, as lag. The queue is
+-- bounded and nothing is dropped: the overload went back to where the data came from.
 SHOW QUEUES;
 SHOW LAG;
 

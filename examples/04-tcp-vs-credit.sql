@@ -30,8 +30,12 @@ RUN 2s;
 
 -- click_counts.agg.0 is idle ~1000 ms/s, yet its source is backpressured ~1000 ms/s and
 -- takes only ~500 of its 2000 rows/s: it is throttled to the slow pipeline's pace.
--- The flow-control column shows why: the shared connection 0→1 is STALLED.
 SHOW ACTORS;
+-- SHOW QUEUES' flow-control column shows why: the shared connection 0→1 is STALLED.
+-- click_counts' channel has all 10 buffers free at its receiver (gate free 10), yet its
+-- sender holds 256 rows it cannot send: the connection they must travel on is full and
+-- stalled behind slow_totals' data.
+SHOW QUEUES;
 SHOW LAG;
 
 -- 2. The same two pipelines, rebuilt from scratch under credit-based flow control:

@@ -22,9 +22,11 @@ EXPLAIN driver_pay;
 
 -- Rescale: the view's fragments get 4 actors each, with the same state and offsets
 -- (the hash exchange now spreads drivers over 4 aggregation actors, and the 4
--- partitions over 4 source actors). Nodes: 2, so the actors spread over two nodes.
+-- partitions over 4 source actors). SET nodes = 2 moves no actor that exists; the
+-- rescale makes new actors, and those are placed on two nodes (EXPLAIN's @node).
 SET nodes = 2;
 ALTER MATERIALIZED VIEW driver_pay SET PARALLELISM = 4;
+EXPLAIN driver_pay;
 RUN 3s;
 RESET METRICS;
 RUN 2s;

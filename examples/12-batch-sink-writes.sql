@@ -22,7 +22,9 @@ RUN 2s;
 -- writes what is queued, up to its batch size, so the batches find their own size:
 -- here about 33 rows (10 ms + 33 × 0.2 ms = 16.6 ms, in which 33 more rows arrive),
 -- some 60 writes a second. Were the load to grow, the batches would grow with it, up
--- to 100 rows and over 3000 rows/s.
+-- to 100 rows and over 3000 rows/s. SHOW METRICS gives rates over the last 2 s, but
+-- "rows written (total)" and "writes (total)" count from the sink's start, 3 s ago:
+-- 5916 rows in 180 writes is 33 rows a write, 60 writes a second.
 SHOW SINKS;
 SHOW METRICS row_at_a_time.sink.0;
 SHOW METRICS batched.sink.0;

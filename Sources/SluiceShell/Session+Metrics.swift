@@ -77,10 +77,12 @@ extension Session {
             [.text("flow control"), .text(a.flowState), .text("")],
             [.text("rows in state"), .int(Int64(a.stateRows)), .text("")],
         ]
-        if a.filteredRows > 0 { rows.append([.text("rows filtered"), .int(a.filteredRows), .text("")]) }
+        // Counters since the actor started, not over the window: named so, beside the
+        // rates above that are (RESET METRICS does not clear them).
+        if a.filteredRows > 0 { rows.append([.text("rows filtered (total)"), .int(a.filteredRows), .text("")]) }
         if a.role == "sink" {
-            rows.append([.text("rows written"), .int(a.delivered), .text("")])
-            rows.append([.text("writes"), .int(a.writes), .text("")])
+            rows.append([.text("rows written (total)"), .int(a.delivered), .text("")])
+            rows.append([.text("writes (total)"), .int(a.writes), .text("")])
         }
         return rows
     }

@@ -280,10 +280,28 @@ extension Session {
         // Say so when what exists keeps the old value (psql's "takes effect for new sessions").
         let jobs = engine.jobNames
         if Session.appliesToNewObjectsOnly.contains(variable.name), !jobs.isEmpty, variable.value(in: settings) != before {
-            return [.notice("\(verb): \(variable.name) applies to views and sinks created from now on; "
-                            + "\(jobs.count == 1 ? jobs[0] + " keeps" : "the \(jobs.count) that exist keep") \(variable.name) = \(before)")]
+            return [.notice(Session.laterNotice(verb: verb, variable: variable.name, before: before, jobs: jobs))]
         }
         return [.notice(verb)]
+    }
+
+    /// What SET of a variable in `appliesToNewObjectsOnly` says when views or sinks exist.
+    /// `nodes` and the buffer size are read whenever actors or channels are made, and a
+    /// rescale (ALTER … SET PARALLELISM) makes the view's anew: what exists keeps the old
+    /// value only until then. The others are fixed when the view or sink is created.
+    static func laterNotice(verb: String, variable name: String, before: String, jobs: [String]) -> String {
+        let one = jobs.count == 1
+        switch name {
+        case "nodes":
+            return "\(verb): nodes places actors created from now on (by CREATE, or by a rescale with ALTER … SET PARALLELISM); "
+                + "\(one ? jobs[0] + "'s actors stay" : "the actors of the \(jobs.count) that exist stay") where they are, on \(before) node\(before == "1" ? "" : "s")"
+        case "buffer_bytes", "buffer_rows":
+            return "\(verb): \(name) applies to channels made from now on (by CREATE, or by a rescale with ALTER … SET PARALLELISM); "
+                + "\(one ? jobs[0] + "'s channels keep" : "the channels of the \(jobs.count) that exist keep") \(name) = \(before)"
+        default:
+            return "\(verb): \(name) applies to views and sinks created from now on; "
+                + "\(one ? jobs[0] + " keeps" : "the \(jobs.count) that exist keep") \(name) = \(before)"
+        }
     }
 
     /// Variables read when a view or sink is planned or its channels are made, never after.

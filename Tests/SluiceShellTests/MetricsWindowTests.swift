@@ -53,6 +53,23 @@ struct MetricsWindowTests {
         #expect(s.run("DIAGNOSE;") == "nothing to diagnose yet: run some virtual time first (RUN 10s)\n")
     }
 
+    /// A sink's rows written and writes count since it started, not over the window the
+    /// title names, so they say "(total)": 3 s of rows after a window of 2 s.
+    @Test func aSinksWriteCountersAreTotalsAndSaySo() {
+        let s = session("""
+            CREATE SOURCE o (id INT) WITH (rate = 100);
+            CREATE SINK w FROM o WITH (batch = 10);
+            """)
+        for cell in ["RUN 1s;", "RESET METRICS;", "RUN 2s;"] { #expect(s.execute(cell).ok, "\(cell)") }
+        let one = s.run("SHOW METRICS w.sink.0;")
+        #expect(one.hasPrefix("w.sink.0 (StreamSink) over the last 2s\n"), "\(one)")
+        let written = s.engine.actorSnapshots().first { $0.name == "w.sink.0" }!.delivered
+        #expect(written > 250, "3 s of 100 rows/s, not 2 s: \(written)")
+        #expect(one.contains("│ rows written (total)"), "\(one)")
+        #expect(one.contains("│ writes (total)"))
+        #expect(!one.contains("│ rows written  ") && !one.contains("│ writes  "))
+    }
+
     @Test func atTimeZeroAndInDataModes() {
         let s = session(Self.pipeline + "\nCREATE SINK k FROM v;")
         #expect(s.run("SHOW SINKS;").contains("│ k    │ v    │         0 │          - │ coupled │"))

@@ -70,8 +70,16 @@ struct SessionVariablesTests {
             // The catalog's view exists: a variable read only when views are made says so.
             // (It names the value the view keeps: what the variable was before.)
             func later(_ kept: String) -> String {
-                Session.appliesToNewObjectsOnly.contains(change.name)
-                    ? ": \(change.name) applies to views and sinks created from now on; spend keeps \(change.name) = \(kept)\n" : "\n"
+                guard Session.appliesToNewObjectsOnly.contains(change.name) else { return "\n" }
+                let rescale = "(by CREATE, or by a rescale with ALTER … SET PARALLELISM)"
+                switch change.name {
+                case "nodes":
+                    return ": nodes places actors created from now on \(rescale); spend's actors stay where they are, on \(kept) node\(kept == "1" ? "" : "s")\n"
+                case "buffer_bytes", "buffer_rows":
+                    return ": \(change.name) applies to channels made from now on \(rescale); spend's channels keep \(change.name) = \(kept)\n"
+                default:
+                    return ": \(change.name) applies to views and sinks created from now on; spend keeps \(change.name) = \(kept)\n"
+                }
             }
             #expect(show(s, change.name) == original)
             #expect(s.run("SET \(change.name) = \(change.sql);") == "SET" + later(original), "\(change.name)")
@@ -85,6 +93,23 @@ struct SessionVariablesTests {
             #expect(s.run("SET \(change.name) TO DEFAULT;") == "RESET\n", "no change, nothing to say")
         }
         #expect(s.engine.settings == EngineSettings())
+    }
+
+    /// SET nodes leaves the actors that exist where they are, and a rescale places the
+    /// view's new actors on the new number of nodes, as the notice says.
+    @Test func setNodesMovesNothingButARescalePlacesTheNewActorsOnTheNewNodes() {
+        let s = session(standardCatalog)
+        #expect(s.run("SET nodes = 2;") == """
+            SET: nodes places actors created from now on (by CREATE, or by a rescale with ALTER … SET PARALLELISM); \
+            spend's actors stay where they are, on 1 node
+
+            """)
+        #expect(s.run("EXPLAIN spend;").contains("    actors: spend.agg.0@node0\n"))
+        #expect(s.run("ALTER MATERIALIZED VIEW spend SET PARALLELISM = 2;") == "ALTER MATERIALIZED VIEW: parallelism 1 → 2\n")
+        #expect(s.run("EXPLAIN spend;").contains("    actors: spend.agg.0@node1, spend.agg.1@node0\n"))
+        // Two views: the notice counts them.
+        #expect(s.run("CREATE MATERIALIZED VIEW big AS SELECT * FROM clicks WHERE amount > 100;") .hasPrefix("CREATE MATERIALIZED VIEW"))
+        #expect(s.run("SET nodes = 3;").hasSuffix("the actors of the 2 that exist stay where they are, on 2 nodes\n"))
     }
 
     @Test func showPrintsOneColumnNamedAfterTheVariable() {

@@ -128,6 +128,15 @@ extension Engine {
         return JobRuntime(spec: spec, fragmentActors: fragmentActors, consumers: consumers, createdAt: now, createdEpoch: epochFloor)
     }
 
+    /// The node of every actor of `spec`: where the running job's actors are, when it runs
+    /// with that many actors per fragment (SET nodes moves none of them), else `plannedNodes`.
+    public func placedNodes(for spec: JobSpec) -> [[Int]] {
+        if let job = jobs[spec.name], job.fragmentActors.map(\.count) == spec.fragments.map(\.parallelism) {
+            return job.fragmentActors.map { ids in ids.map { actors[$0].node } }
+        }
+        return plannedNodes(for: spec)
+    }
+
     /// The node of every actor a job would get: fragment depth plus actor index, modulo
     /// `nodes`, so consecutive fragments land on different nodes when there are several.
     public func plannedNodes(for spec: JobSpec) -> [[Int]] {

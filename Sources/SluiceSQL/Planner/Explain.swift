@@ -168,7 +168,7 @@ public struct Explain {
 
     private func fragments(_ spec: JobSpec) -> [String] {
         let settings = engine.settings
-        let nodes = engine.plannedNodes(for: spec)
+        let nodes = engine.placedNodes(for: spec)
         var lines: [String] = []
         for (f, fragment) in spec.fragments.enumerated().reversed() {
             let chain = fragment.operators.map(Engine.operatorName).joined(separator: " → ")
