@@ -189,6 +189,7 @@ extension Engine {
 
     /// Unaligned checkpoints: a source actor blocked on its output emits the barriers it holds
     /// (ahead of the data it could not send).
+    @inline(never)
     func emitPendingBarriers(_ actor: Actor) {
         while let mark = actor.pendingBarriers.popFirst() { emitBarrier(actor, mark) }
     }
@@ -196,6 +197,7 @@ extension Engine {
     /// A source actor emits a barrier: it records its consumer's positions (and the state of
     /// the operators chained into it) for the checkpoint, sends the barrier downstream, and
     /// acknowledges it.
+    @inline(never)  // once per barrier: inlined, it swells `run`, which every event calls
     func emitBarrier(_ actor: Actor, _ mark: BarrierMark) {
         actor.lastBarrierAt = now
         actor.selfPaused = false
