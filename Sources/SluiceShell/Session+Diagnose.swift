@@ -57,9 +57,11 @@ extension Session {
                               + "  - SHOW QUEUES shows the STALLED connections and their channels")]
             }
             if !behind.isEmpty { return diagnoseSinkLogs(behind, byName) }
-            let blocked = measured.filter { $0.backPressuredTimeMsPerSecond >= 500 }
+            // The rule's own test: an upstream above OK waits on someone.
+            let blocked = measured.filter { Self.level($0) != .ok }
             var text = "no bottleneck found \(window.phrase(for: actors)): "
-            text += blocked.isEmpty ? "no actor is backpressured more than half the time" : "\(blocked.count) actor(s) are backpressured but none downstream is busy; look at SHOW QUEUES"
+            text += blocked.isEmpty ? "no actor is backpressured (every one OK: at most 100 ms/s)"
+                : "\(blocked.count) actor(s) are backpressured, but none downstream is busy without a break; look at SHOW QUEUES"
             if !allLagging.isEmpty { text += "; consumer lag: " + allLagging.map { "\($0.source)→\($0.consumer) \($0.lag)" }.joined(separator: ", ") }
             return [.notice(text)]
         }
