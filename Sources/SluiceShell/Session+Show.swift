@@ -195,9 +195,11 @@ extension Session {
 
     private func showLedger() -> [OutputBlock] {
         let ledger = engine.ledger()
+        // Rows `auto_offset_reset = latest` skipped appear only where a reset skipped some.
+        let showSkipped = ledger.skipped > 0
         let sources = ledger.sources.map { s -> [ResultValue] in
-            [.text("\(s.source) → \(s.consumer)"), .int(s.generated), .int(s.consumed), .int(s.lag), .int(s.expired),
-             .text(s.balanced ? "✓" : "✗")]
+            [.text("\(s.source) → \(s.consumer)"), .int(s.generated), .int(s.consumed), .int(s.lag), .int(s.expired)]
+                + (showSkipped ? [.int(s.skipped)] : []) + [.text(s.balanced ? "✓" : "✗")]
         }
         let channels = ledger.channels.map { c -> [ResultValue] in
             [.text("\(c.from) → \(c.to)"), .int(c.sent), .int(c.received), .int(c.queued), .int(c.dropped), .text(c.balanced ? "✓" : "✗")]
@@ -212,15 +214,17 @@ extension Session {
             [.text("dropped (drop_tail / drop_head)"), .int(ledger.dropped)], [.text("expired (retention)"), .int(ledger.expired)],
             [.text("discarded by DROP or rescale"), .int(ledger.discarded)],
         ]
+        if showSkipped { totals.insert([.text("skipped by auto_offset_reset = latest"), .int(ledger.skipped)], at: 6) }
         if ledger.absorbed > 0 {
             totals += [[.text("folded into aggregate or join state"), .int(ledger.absorbed)],
                        [.text("derived by aggregates and joins"), .int(ledger.derived)]]
         }
         return [
-            .table(ResultTable(title: "Sources: generated = consumed + lag + expired",
+            .table(ResultTable(title: "Sources: generated = consumed + lag + expired" + (showSkipped ? " + skipped" : ""),
                                columns: [ResultColumn("consumer"), ResultColumn("generated", alignment: .right),
                                          ResultColumn("consumed", alignment: .right), ResultColumn("lag", alignment: .right),
-                                         ResultColumn("expired", alignment: .right), ResultColumn("ok")],
+                                         ResultColumn("expired", alignment: .right)]
+                                   + (showSkipped ? [ResultColumn("skipped", alignment: .right)] : []) + [ResultColumn("ok")],
                                rows: sources, footer: nil)),
             .table(ResultTable(title: "Channels: sent = received + queued + dropped",
                                columns: [ResultColumn("channel"), ResultColumn("sent", alignment: .right),

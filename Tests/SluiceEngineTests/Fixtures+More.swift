@@ -67,7 +67,7 @@ struct Imbalance: CustomStringConvertible, Equatable {
 }
 
 /// What DESIGN.md §1.3 promises, computed from the engine's internal state: every consumer
-/// group balances (generated = consumed + lag + expired), every live channel balances
+/// group balances (generated = consumed + lag + expired + skipped), every live channel balances
 /// (sent = received + queued + dropped), and every actor's busy + idle + backpressured time
 /// equals the time it has existed.
 enum EngineAudit {
@@ -79,14 +79,15 @@ enum EngineAudit {
         for job in engine.jobs.values {
             for consumer in job.consumers {
                 let consumed = consumer.consumed.reduce(0, +)
-                let expired = consumer.expired.reduce(0, +)
-                if consumer.generated != consumed + consumer.totalLag + expired {
+                let expired = consumer.expired.reduce(0, +), skipped = consumer.skipped.reduce(0, +)
+                if consumer.generated != consumed + consumer.totalLag + expired + skipped {
                     found.append(Imbalance(what: "consumer \(job.spec.name) of \(consumer.source.spec.name)",
-                                           detail: "generated \(consumer.generated) ≠ consumed \(consumed) + lag \(consumer.totalLag) + expired \(expired)"))
+                                           detail: "generated \(consumer.generated) ≠ consumed \(consumed) + lag \(consumer.totalLag) + expired \(expired) + skipped \(skipped)"))
                 }
-                for p in consumer.offsets.indices where consumer.offsets[p] - consumer.baseOffsets[p] != consumer.consumed[p] + consumer.expired[p] {
+                for p in consumer.offsets.indices
+                where consumer.offsets[p] - consumer.baseOffsets[p] != consumer.consumed[p] + consumer.expired[p] + consumer.skipped[p] {
                     found.append(Imbalance(what: "consumer \(job.spec.name) partition \(p)",
-                                           detail: "position moved \(consumer.offsets[p] - consumer.baseOffsets[p]) ≠ consumed \(consumer.consumed[p]) + expired \(consumer.expired[p])"))
+                                           detail: "position moved \(consumer.offsets[p] - consumer.baseOffsets[p]) ≠ consumed \(consumer.consumed[p]) + expired \(consumer.expired[p]) + skipped \(consumer.skipped[p])"))
                 }
             }
         }

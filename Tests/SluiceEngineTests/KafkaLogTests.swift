@@ -167,7 +167,8 @@ import Testing
 
     /// `auto.offset.reset = latest`: a new group starts at the log end (the backlog is not
     /// its to read), and when retention deletes the rows at its position it jumps to the log
-    /// end, the rows it skips counted as expired; `earliest` starts at the log start.
+    /// end: the deleted rows it had not read count as expired, the retained ones it jumps over
+    /// as skipped (lost to it, not deleted); `earliest` starts at the log start and skips none.
     @Test func autoOffsetResetLatest() throws {
         let engine = Self.engine { $0.autoOffsetReset = .latest }
         var spec = Fixtures.source(rate: 1000)
@@ -191,6 +192,12 @@ import Testing
         #expect(late.position > late.logStartOffset && late.lag < early.lag,
                 "latest jumped to the end: it lags only by what came since")
         #expect(late.expired > 0 && early.expired > 0)
+        #expect(late.expired <= late.logStartOffset - 5000, "only deleted rows count as expired")
+        let lines = engine.ledger().sources
+        let lateLine = lines.first { $0.consumer == "late" }!, earlyLine = lines.first { $0.consumer == "early" }!
+        #expect(lateLine.skipped > 0 && earlyLine.skipped == 0)
+        #expect(lateLine.generated == lateLine.consumed + lateLine.lag + lateLine.expired + lateLine.skipped)
+        #expect(engine.ledger().skipped == lateLine.skipped)
         #expect(EngineAudit.imbalances(engine) == [])
         #expect(engine.ledger().balanced)
     }

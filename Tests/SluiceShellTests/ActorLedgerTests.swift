@@ -39,4 +39,27 @@ struct ActorLedgerTests {
         #expect(shown.contains("Actors: taken = emitted + written + writing + filtered + absorbed - derived"))
         #expect(!shown.contains("✗") && shown.hasSuffix("ledger balanced: every row is accounted for\n"))
     }
+
+    /// With `auto_offset_reset = latest`, a group that retention overtakes jumps to the log
+    /// end: SHOW LEDGER then shows the retained rows it skipped beside the expired ones, and
+    /// its source line still balances. With none skipped (the default, `earliest`), the
+    /// column and the row are not shown.
+    @Test func rowsALatestResetSkipsAreShownApartFromExpiredOnes() {
+        let s = session("""
+            SET auto_offset_reset = latest;
+            CREATE SOURCE s (a INT) WITH (rate = 1000, retention = '2s', segment = '1s');
+            CREATE SINK k FROM s WITH (throughput = 1);
+            RUN 5s;
+            """)
+        let shown = s.run("SHOW LEDGER;")
+        #expect(shown.contains("Sources: generated = consumed + lag + expired + skipped"), "\(shown)")
+        #expect(shown.contains("│ skipped by auto_offset_reset = latest │"), "\(shown)")
+        #expect(!shown.contains("✗"))
+        let earliest = session("""
+            CREATE SOURCE s (a INT) WITH (rate = 1000, retention = '2s', segment = '1s');
+            CREATE SINK k FROM s WITH (throughput = 1);
+            RUN 5s;
+            """).run("SHOW LEDGER;")
+        #expect(earliest.contains("Sources: generated = consumed + lag + expired\n") && !earliest.contains("skipped"), "\(earliest)")
+    }
 }

@@ -1,5 +1,5 @@
 /// The ledger: proof that no row is lost silently. Every consumer group balances
-/// (generated = consumed + lag + expired), every channel balances
+/// (generated = consumed + lag + expired + skipped), every channel balances
 /// (sent = received + queued + dropped), and every actor balances (taken = emitted + written
 /// + writing + filtered + absorbed − derived); operator state, filters and sinks account for
 /// the rest.
@@ -11,7 +11,9 @@ public struct Ledger: Sendable {
         public let consumed: Int64
         public let lag: Int64
         public let expired: Int64
-        public var balanced: Bool { generated == consumed + lag + expired }
+        /// Retained rows `auto_offset_reset = latest` jumped over.
+        public let skipped: Int64
+        public var balanced: Bool { generated == consumed + lag + expired + skipped }
     }
     public struct ChannelLine: Sendable, Hashable {
         public let from: String
@@ -47,6 +49,7 @@ public struct Ledger: Sendable {
     public let filtered: Int64
     public let dropped: Int64
     public let expired: Int64
+    public let skipped: Int64
     /// Rows inside jobs that were dropped or rescaled (counted, not lost).
     public let discarded: Int64
     /// Rows aggregates and joins folded into state, and the rows they derived and emitted.
@@ -59,13 +62,15 @@ extension Engine {
     public func ledger() -> Ledger {
         drainReady()
         var sourceLines: [Ledger.SourceLine] = []
-        var expired: Int64 = 0
+        var expired: Int64 = 0, skipped: Int64 = 0
         for job in jobs.values {
             for consumer in job.consumers {
                 let line = Ledger.SourceLine(source: consumer.source.spec.name, consumer: job.spec.name,
                                              generated: consumer.generated, consumed: consumer.consumed.reduce(0, +),
-                                             lag: consumer.totalLag, expired: consumer.expired.reduce(0, +))
+                                             lag: consumer.totalLag, expired: consumer.expired.reduce(0, +),
+                                             skipped: consumer.skipped.reduce(0, +))
                 expired += line.expired
+                skipped += line.skipped
                 sourceLines.append(line)
             }
         }
@@ -97,7 +102,8 @@ extension Engine {
         }
         return Ledger(sources: sourceLines, channels: channelLines, actors: actorLines, delivered: delivered + retired.delivered,
                       queued: queued, inState: inState, filtered: filtered + retired.filtered,
-                      dropped: dropped + retired.dropped, expired: expired + retired.expired, discarded: retired.discarded,
+                      dropped: dropped + retired.dropped, expired: expired + retired.expired, skipped: skipped + retired.skipped,
+                      discarded: retired.discarded,
                       absorbed: absorbed, derived: derived)
     }
 }

@@ -96,6 +96,7 @@ struct RetiredCounters {
     var generated: Int64 = 0
     var consumed: Int64 = 0
     var expired: Int64 = 0
+    var skipped: Int64 = 0
     var lag: Int64 = 0
     var droppedSources: [SourceLog] = []
 
@@ -116,6 +117,7 @@ struct RetiredCounters {
         generated += consumer.generated
         consumed += consumer.consumed.reduce(0, +)
         expired += consumer.expired.reduce(0, +)
+        skipped += consumer.skipped.reduce(0, +)
         lag += consumer.totalLag
     }
 }

@@ -243,12 +243,7 @@ extension Engine {
                 consumer.consumed[p] -= Int64(rows)
                 returned += rows
                 // Retention may have deleted them since: the group resets (auto.offset.reset).
-                let log = consumer.source.partitions[p]
-                if consumer.offsets[p] < log.startOffset {
-                    let target = consumer.reset == .earliest ? log.startOffset : log.endOffset
-                    consumer.expired[p] += target - consumer.offsets[p]
-                    consumer.offsets[p] = target
-                }
+                consumer.resetPastLogStart(p)
             } else {
                 kept.append(contentsOf: fetched.rows(start..<(start + rows)))
                 keptFrom.append((p, rows))

@@ -115,13 +115,9 @@ final class SourceLog {
                 let deleted = newStart - partitions[p].startOffset
                 partitions[p].startOffset = newStart
                 deletedByRetention += deleted
-                // Out of range: the group resets (Kafka's auto.offset.reset), and the rows it
-                // jumps over are lost to it, counted as expired.
-                for consumer in consumers where consumer.offsets[p] < newStart {
-                    let target = consumer.reset == .earliest ? newStart : partitions[p].endOffset
-                    consumer.expired[p] += target - consumer.offsets[p]
-                    consumer.offsets[p] = target
-                }
+                // Out of range: the group resets (Kafka's auto.offset.reset); the rows it jumps
+                // over are lost to it (`resetPastLogStart`).
+                for consumer in consumers where consumer.offsets[p] < newStart { consumer.resetPastLogStart(p) }
             }
         }
     }
@@ -304,7 +300,11 @@ final class Consumer {
     /// Where the group started, per partition (it starts at the log start, `earliest`).
     var baseOffsets: [Int64]
     var paused: [Bool]
+    /// Rows retention deleted before the group read them.
     var expired: [Int64]
+    /// Rows still in the log that `auto.offset.reset = latest` jumped over, when retention
+    /// moved the log start past the group's position: lost to it, but not deleted.
+    var skipped: [Int64]
     var consumed: [Int64]
     /// The largest lag of any partition since the metrics window started (`records-lag-max`).
     var lagMax: Int64 = 0
@@ -331,6 +331,7 @@ final class Consumer {
         baseOffsets = starts
         paused = Array(repeating: false, count: source.partitions.count)
         expired = Array(repeating: 0, count: source.partitions.count)
+        skipped = expired
         consumed = Array(repeating: 0, count: source.partitions.count)
         lagAtWindowStart = totalLag
     }
@@ -343,11 +344,24 @@ final class Consumer {
             baseOffsets.append(start)
             paused.append(false)
             expired.append(0)
+            skipped.append(0)
             consumed.append(0)
         }
     }
 
     func lag(_ p: Int) -> Int64 { source.partitions[p].endOffset - offsets[p] }
+
+    /// Partition `p`'s position is below the log start (retention deleted rows the group had
+    /// not read): Kafka's `auto.offset.reset` moves it to the log start (`earliest`) or the
+    /// log end (`latest`). The deleted rows count as expired; with `latest`, the retained
+    /// rows it jumps over as skipped.
+    func resetPastLogStart(_ p: Int) {
+        let log = source.partitions[p]
+        guard offsets[p] < log.startOffset else { return }
+        expired[p] += log.startOffset - offsets[p]
+        if reset == .latest { skipped[p] += log.endOffset - log.startOffset }
+        offsets[p] = reset == .earliest ? log.startOffset : log.endOffset
+    }
 
     /// Kafka's `records-lag-max` sample for partition `p`: its lag (log end − position) as
     /// a poll that fetched it leaves it (`FetchCollector`: recorded as fetched records are
