@@ -15,6 +15,8 @@ final class CreditScheme: FlowControlScheme {
 
     @inline(__always)
     func pump(_ channel: Channel, engine: Engine) {
+        // A channel blocked behind its barrier neither sends nor announces a backlog.
+        guard !channel.blockedByBarrier else { return }
         let backlog = channel.outboxBuffers
         if backlog != channel.announcedBacklog && (backlog > 0 || channel.announcedBacklog > 0) {
             if backlog > 0 && engine.tracing { engine.trace(.credit, "\(engine.channelName(channel)): sender announces backlog \(backlog)") }
@@ -22,7 +24,9 @@ final class CreditScheme: FlowControlScheme {
         }
         while !channel.outbox.isEmpty {
             if channel.outbox.front.isBarrier {
+                if engine.barriersBlockCreditChannels { block(channel, engine: engine) }
                 engine.transmit(channel, channel.popOutbox())
+                if channel.blockedByBarrier { return }
                 continue
             }
             if channel.credit == 0 { break }
@@ -47,6 +51,39 @@ final class CreditScheme: FlowControlScheme {
         if channel.outboxBuffers > 0 && channel.credit == 0 && engine.tracing {
             engine.trace(.blocking, "\(engine.channelName(channel)): sender blocked, 0 credits, backlog \(channel.outboxBuffers)")
         }
+    }
+
+    /// An aligned barrier blocks its channel once sent, when the receiver has no exclusive
+    /// buffers (Flink ≥ 1.11, FLINK-16404, on which running with none relies): the sender
+    /// sends nothing more on it until the receiver has aligned the barrier (`resume`), and
+    /// the receiver gives back the floating buffers it holds free for the channel
+    /// (`RemoteInputChannel.onBlockingUpstream`). Otherwise rows behind the barrier could take
+    /// the pool's last buffer, and the gate's other channels could never bring theirs.
+    /// (With exclusive buffers, Sluice models Flink 1.5–1.10: rows behind a barrier keep
+    /// arriving into the held channel's buffers.)
+    func block(_ channel: Channel, engine: Engine) {
+        guard !channel.blockedByBarrier else { return }
+        channel.blockedByBarrier = true
+        let gate = engine.gate(of: channel)
+        let free = min(channel.credit, channel.floatingHeld)
+        channel.credit -= free
+        channel.floatingHeld -= free
+        gate.floatingFree += free
+        channel.announcedBacklog = 0
+        if engine.tracing {
+            engine.trace(.credit, "\(engine.channelName(channel)): blocked until \(channel.receiverActor.name) has aligned its barrier"
+                + (free > 0 ? "; the receiver gives back \(free) free floating buffer\(free == 1 ? "" : "s")" : ""))
+        }
+        if !gate.waiters.isEmpty && gate.floatingFree > 0 { serveWaiters(gate, engine: engine) }
+    }
+
+    /// The alignment that blocked the channel ended (`resumeConsumption`): the sender
+    /// announces its backlog again and sends as the receiver grants credit.
+    func resume(_ channel: Channel, engine: Engine) {
+        guard channel.blockedByBarrier else { return }
+        channel.blockedByBarrier = false
+        if engine.tracing { engine.trace(.credit, "\(engine.channelName(channel)): \(channel.receiverActor.name) resumes consumption") }
+        engine.pump(channel)
     }
 
     /// The first half of `pump` for one buffer arriving at an empty outbox: announce a
@@ -97,7 +134,8 @@ final class CreditScheme: FlowControlScheme {
         // Exclusive buffers, the floating ones it holds, and those it could still take.
         let buffers = engine.settings.buffersPerChannel + channel.floatingHeld + engine.gate(of: channel).floatingFree
         return ChannelBound(used: channel.inboxBuffers, capacity: buffers, unit: "buffers",
-                            state: "credit \(channel.credit) backlog \(channel.outboxBuffers) float \(channel.floatingHeld)")
+                            state: "credit \(channel.credit) backlog \(channel.outboxBuffers) float \(channel.floatingHeld)"
+                                + (channel.blockedByBarrier ? ", blocked by barrier" : ""))
     }
 
     /// `RemoteInputChannel.onSenderBacklog`: hold backlog + initial credit available buffers.

@@ -114,5 +114,12 @@ public indirect enum ScalarExpr: Sendable, Hashable, CustomStringConvertible {
     }
 
     @inline(__always) public static func double(_ bits: Int64) -> Double { Double(bitPattern: UInt64(bitPattern: bits)) }
-    @inline(__always) public static func bits(_ x: Double) -> Int64 { Int64(bitPattern: x.bitPattern) }
+    /// The word that stores DOUBLE `x`. SQL has one zero, and (as PostgreSQL orders it) one
+    /// NaN: −0.0 is stored as 0.0 and every NaN as the same quiet NaN, so that equal values
+    /// have equal words, which grouping, joins and the hash exchange compare and hash.
+    @inline(__always) public static func bits(_ x: Double) -> Int64 {
+        let y = x + 0  // −0.0 + 0.0 is +0.0; every other value is itself
+        return y.isNaN ? canonicalNaN : Int64(bitPattern: y.bitPattern)
+    }
+    private static let canonicalNaN = Int64(bitPattern: Double.nan.bitPattern)
 }

@@ -119,7 +119,7 @@ extension Engine {
 
     /// A barrier arrived at `actor` on input `input`: align (or not) and pass it on.
     func handleBarrier(_ actor: Actor, input: Int, _ mark: BarrierMark) {
-        guard mark.epoch >= actor.minEpoch else { return }
+        guard mark.epoch >= actor.minEpoch else { return resumeConsumption(actor) }
         let n = actor.inputs.count
         if n <= 1 {
             passBarrier(actor, mark)
@@ -153,6 +153,7 @@ extension Engine {
             // Under tcp the held input's queued data must not keep the gate's shared buffers.
             let channel = channels[actor.inputs[input]]
             if settings.flowControl == .tcp && channel.role == .exchange { schemes.tcp.spill(channel, engine: self) }
+
             return
         }
         actor.alignNs += now - actor.alignStart
@@ -171,6 +172,10 @@ extension Engine {
         return all
     }
 
+    /// Whether a credit channel blocks once it has sent a barrier (`CreditScheme.block`):
+    /// aligned checkpoints and no exclusive buffers.
+    var barriersBlockCreditChannels: Bool { settings.checkpointMode == .aligned && settings.buffersPerChannel == 0 }
+
     /// Whether aligned checkpoints hold `channel`'s input at its receiver now.
     func isHeldByAlignment(_ channel: Channel) -> Bool {
         let receiver = channel.receiverActor
@@ -185,6 +190,13 @@ extension Engine {
         recordState(actor, epoch: mark.epoch)
         if acknowledge { collect(actor, mark) }
         if actor.role != .sink { forwardBarrier(actor, mark) }
+        resumeConsumption(actor)
+    }
+
+    /// The actor has the barrier from every input it waited for: the channels its alignment
+    /// blocked (`CreditScheme.block`) may send again (Flink's `resumeConsumption`).
+    func resumeConsumption(_ actor: Actor) {
+        for id in actor.inputs where channels[id].blockedByBarrier { schemes.credit.resume(channels[id], engine: self) }
     }
 
     /// Unaligned checkpoints: a source actor blocked on its output emits the barriers it holds

@@ -126,6 +126,10 @@ extension Engine {
             || old.floatingBuffersPerGate != new.floatingBuffersPerGate || old.exchangeInitialPermits != new.exchangeInitialPermits
             || old.exchangeConcurrentBarriers != new.exchangeConcurrentBarriers
         if flowChanged { rebuildFlowControl() }
+        if !(new.flowControl == .credit && barriersBlockCreditChannels) {
+            // Nothing blocks a channel behind its barrier any more (`CreditScheme.block`).
+            for channel in channels where channel.blockedByBarrier { schemes.credit.resume(channel, engine: self) }
+        }
         if old.barrierIntervalMs != new.barrierIntervalMs { restartBarrierTicks() }
         if old.maxPollIntervalMs != new.maxPollIntervalMs || old.fetchMaxWaitMs != new.fetchMaxWaitMs
             || old.fetchMinBytes != new.fetchMinBytes {

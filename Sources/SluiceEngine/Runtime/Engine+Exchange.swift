@@ -70,7 +70,7 @@ extension Engine {
                 // would make, in the same order, without the round trip through the outbox
                 // (5 % of record-at-a-time's work). Tracing takes the general path, which says
                 // what it does.
-                if buffers == 1 && channel.outbox.isEmpty && !channel.countedPending && channel.role == .exchange
+                if buffers == 1 && channel.outbox.isEmpty && !channel.countedPending && !channel.blockedByBarrier && channel.role == .exchange
                     && settings.flowControl == .credit && !tracing
                     && schemes.credit.creditAfterAnnouncing(channel, engine: self) > 0 {
                     channel.sentRows &+= Int64(rows)

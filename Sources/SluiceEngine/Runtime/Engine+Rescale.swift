@@ -176,6 +176,8 @@ extension Engine {
             actor.aligningEpoch = -1
             actor.barrierInputsSeen = [:]
             actor.minEpoch = nextEpoch
+            // No alignment is pending any more: the inputs it blocked may send again.
+            resumeConsumption(actor)
             forgetCollector(actor.id)
             dependents.append(actor.id)
         }

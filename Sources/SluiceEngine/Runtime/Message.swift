@@ -86,6 +86,9 @@ final class Channel {
     var movedRows = 0
     /// Whether the sender counts this channel among its non-empty outboxes.
     var countedPending = false
+    /// Credit without exclusive buffers, aligned checkpoints: the receiver holds this input for
+    /// alignment, and the channel carries nothing until the alignment ends (`CreditScheme.block`).
+    var blockedByBarrier = false
     // Permits (RisingWave).
     var permits = 0
     var barrierPermits = 0
