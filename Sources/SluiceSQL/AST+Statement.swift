@@ -153,6 +153,15 @@ public enum Statement: Sendable, Hashable {
     /// The longest wall time a WATCH paced by SPEED may take: an hour, in nanoseconds.
     public static let maxPacedWatch: Int64 = 3_600_000_000_000
 
+    /// The slowest and fastest WATCH SPEED: a thousandth of real time, a million times it.
+    public static let watchSpeeds: ClosedRange<Double> = 0.001...1_000_000
+
+    /// The statements WATCH repeats: those that only read the engine (`desc` is DESCRIBE).
+    public static let watchable = ["show", "select", "plot", "describe", "desc", "diagnose", "explain"]
+
+    /// The most events one `STEP n` runs (and lists).
+    public static let maxStepEvents = 100_000
+
     /// The frames a WATCH draws: one per `every` of `duration`, at least one.
     public static func watchFrames(every: Int64, duration: Int64) -> Int64 { max(1, duration / every) }
 

@@ -23,7 +23,7 @@ extension Parser {
     }
 
     /// The most events one `STEP n` runs (and lists).
-    static let maxStepEvents = 100_000
+    static let maxStepEvents = Statement.maxStepEvents
 
     /// `STEP`, `STEP 10`, `STEP 250ms`, `STEP BARRIER`; returns a duration's range for
     /// `valueRange` (the session refuses one that would pass the end of virtual time).
@@ -66,7 +66,7 @@ extension Parser {
     }
 
     /// The statements WATCH repeats: those that only read the engine.
-    static let watchable = ["show", "select", "plot", "describe", "desc", "diagnose", "explain"]
+    static let watchable = Statement.watchable
 
     /// `WATCH statement [EVERY d] FOR d [SPEED s]`, clauses in any order, where the statement
     /// reads: SHOW, SELECT, PLOT, DESCRIBE, DIAGNOSE or EXPLAIN. Returns for `valueRange` the
@@ -150,7 +150,7 @@ extension Parser {
     }
 
     /// The slowest and fastest SPEED: a thousandth of real time, a million times it.
-    static let speeds: ClosedRange<Double> = 0.001...1_000_000
+    static let speeds = Statement.watchSpeeds
 
     /// `1x`, `2.5x`, `2`, `0.5`: a factor within ``speeds``.
     mutating func speedFactor() throws(SQLError) -> Double {

@@ -49,18 +49,7 @@ extension Parser {
             advance()
             statement = .diagnose
         case "plot": statement = try plot()
-        case "help":
-            advance()
-            var topic: String?
-            if !atEnd {
-                guard current.kind == .word else {
-                    throw unexpected("a topic or ';' after HELP", hint: "HELP; lists the statements, HELP flow_control; explains one topic")
-                }
-                let token = advance()
-                topic = token.value
-                valueRange = token.range
-            }
-            statement = .help(topic: topic)
+        case "help": (statement, valueRange) = try help()
         case "with":
             throw SQLError("WITH queries (common table expressions) are not supported", at: token.range,
                            hint: "create a materialized view for each part and select from it")
@@ -74,6 +63,24 @@ extension Parser {
         }
         try expectEnd()
         return (statement, valueRange)
+    }
+
+    /// `HELP`, `HELP flow_control`, `HELP CREATE MATERIALIZED VIEW`: the topic is the words
+    /// up to the end, lower-cased and joined by one space; returns their range for `valueRange`.
+    mutating func help() throws(SQLError) -> (Statement, SourceRange?) {
+        _ = try expect("help")
+        var words: [String] = []
+        var range: SourceRange?
+        while !atEnd {
+            guard current.kind == .word else {
+                throw unexpected(words.isEmpty ? "a topic or ';' after HELP" : "a word of the topic or ';'",
+                                 hint: "HELP; lists the statements, HELP flow_control; explains one topic, HELP CREATE SOURCE; one statement")
+            }
+            let token = advance()
+            words.append(token.value)
+            range = range.map { $0.union(token.range) } ?? token.range
+        }
+        return (.help(topic: words.isEmpty ? nil : words.joined(separator: " ")), range)
     }
 
     /// The hint for something that is not a statement: the words one can start with.

@@ -1,23 +1,77 @@
 import SluiceEngine
 import SluiceSQL
 
-/// `.help` and `.help TOPIC` (and the `HELP` statement): short, with an example each.
+/// `.help` and `.help TOPIC` (and the `HELP` statement): short, with an example each. A topic
+/// is a mechanism (`flow_control`, `credit`, …, below) or a statement (`create source`,
+/// `select`, …, in `Help+Statements.swift`), named in any case, its words one or more blanks
+/// apart.
 enum Help {
     /// The help on `topic`, or the overview without one; nil when there is no help on it.
     /// `settings` are the session's, which the text quotes where they change what it says.
     static func text(topic: String?, settings: EngineSettings = EngineSettings()) -> String? {
-        guard let topic = topic?.lowercased() else { return overview }
-        return topics.first { $0.names.contains(topic) }?.text(settings)
+        guard let topic else { return overview }
+        return lookup(topic).map { $0(settings) }
     }
 
-    /// The error for a topic there is no help on, with the nearest topic and the list.
+    /// The error for a topic there is no help on, with the nearest topic and the lists.
     static func unknown(_ topic: String) -> (message: String, hint: String) {
-        let list = "topics: " + topicList
-        let near = Suggest.nearest(topic.lowercased(), among: topics.flatMap(\.names))
+        let list = "topics: " + topicList + "; statements: " + statementList
+        let near = Suggest.nearest(normalized(topic), among: allNames)
         return ("no help on \(topic)", near.map { "did you mean \($0)? " + list } ?? list)
     }
 
     static let topicList = topics.map { $0.names[0] }.joined(separator: ", ")
+
+    /// Every name a topic answers to: mechanisms', the statements' list, statements'.
+    static let allNames = topics.flatMap(\.names) + ["statements"] + statements.flatMap(\.names)
+
+    /// `.help statements`: which statements have help, as psql's `\h` alone lists them.
+    static let statementIndex = """
+        .help NAME shows a statement's syntax, options and an example (any case; HELP NAME; too):
+        \(wrapped(statementList, width: 100, indent: "  ", first: "  "))
+        For example: .help create source, .help select, HELP ALTER;
+        """
+
+    // MARK: - Lookup
+
+    /// `  CREATE   Source; ` → `create source`: the words as names are written.
+    static func normalized(_ topic: String) -> String {
+        var words = topic.lowercased().split(whereSeparator: \.isWhitespace).map(String.init)
+        if let last = words.last, last.hasSuffix(";") {
+            words[words.count - 1] = String(last.dropLast())
+            if words[words.count - 1].isEmpty { words.removeLast() }
+        }
+        return words.joined(separator: " ")
+    }
+
+    /// The text of the topic `topic` names: a mechanism or a statement, by any of its names.
+    /// A statement's name followed by more words is that statement (`show queues`, `alter
+    /// source`, `step barrier`, as psql's `\h` takes them), unless the whole is a likely
+    /// misspelling of a name (`crate source`), which is reported instead.
+    static func lookup(_ topic: String) -> (@Sendable (EngineSettings) -> String)? {
+        let name = normalized(topic)
+        if let found = topics.first(where: { $0.names.contains(name) }) { return found.text }
+        if name == "statements" { return { _ in statementIndex } }
+        if let found = statements.first(where: { $0.names.contains(name) }) { return { _ in found.rendered } }
+        let words = name.split(separator: " ")
+        guard words.count > 1, Suggest.nearest(name, among: allNames) == nil,
+              let found = statements.first(where: { $0.names.contains(String(words[0])) }) else { return nil }
+        return { _ in found.rendered }
+    }
+
+    /// The words that may follow `typed` in a topic's name, among `names`: every first word
+    /// after `.help`, `source`, `table`, … after `.help create`.
+    static func nextWords(after typed: [String], among names: [String]) -> [String] {
+        let typed = typed.map { $0.lowercased() }
+        var result: [String] = []
+        for name in names {
+            let words = name.split(separator: " ").map(String.init)
+            if words.count > typed.count, Array(words.prefix(typed.count)) == typed, !result.contains(words[typed.count]) {
+                result.append(words[typed.count])
+            }
+        }
+        return result
+    }
 
     // MARK: - Overview
 
@@ -44,7 +98,7 @@ enum Help {
              SHOW METRICS [actor]; SELECT ... FROM view; DESCRIBE name; EXPLAIN view; EXPLAIN CREATE ...;
              DIAGNOSE; RESET METRICS;
              PLOT \(plotSeries) [LAST 30s]
-    Help     HELP [topic]; is .help [topic]
+    Help     HELP [topic]; is .help [topic]; a statement's syntax: .help CREATE SOURCE; .help statements
 
     .help [TOPIC]    topics: \(topicList)
     .mode \(OutputMode.allCases.map(\.rawValue).joined(separator: "|"))    .timer on|off    .read FILE.sql    .quit or .exit

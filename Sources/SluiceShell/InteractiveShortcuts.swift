@@ -7,13 +7,14 @@
 public enum InteractiveShortcut {
     /// The dot-command a line typed alone at the main prompt stands for, or nil.
     ///
-    /// `help`, `\?`, `\h` → `.help`; `\h topic` → `.help topic`; `quit`, `exit`, `\q` → `.quit`.
+    /// `help`, `\?`, `\h` → `.help`; `\h topic` → `.help topic` (`\h CREATE TABLE` too, as in
+    /// psql); `quit`, `exit`, `\q` → `.quit`.
     /// Surrounding spaces and, for the words, a trailing `;` are allowed; case is ignored.
     public static func dotCommand(for line: String) -> String? {
         var text = line.trimmingSpaces
         let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
         if let first = words.first?.lowercased(), ["\\h", "\\help"].contains(first) {
-            return words.count == 1 ? ".help" : words.count == 2 ? ".help \(words[1])" : nil
+            return ([".help"] + words.dropFirst().map(String.init)).joined(separator: " ")
         }
         if text.hasSuffix(";") { text = String(text.dropLast()).trimmingSpaces }
         switch text.lowercased() {

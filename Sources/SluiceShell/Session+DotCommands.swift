@@ -64,8 +64,10 @@ extension Session {
             case ".quit", ".exit", ".q":
                 return DotOutcome(blocks: [], quit: true)
             case ".help":
-                guard let text = Help.text(topic: args.first, settings: engine.settings) else {
-                    let unknown = Help.unknown(args[0])
+                // `.help create materialized view`: the topic is every word after .help.
+                let topic = args.isEmpty ? nil : args.joined(separator: " ")
+                guard let text = Help.text(topic: topic, settings: engine.settings) else {
+                    let unknown = Help.unknown(topic ?? "")
                     return fail(unknown.message, hint: unknown.hint)
                 }
                 return DotOutcome(blocks: [.text(text)])

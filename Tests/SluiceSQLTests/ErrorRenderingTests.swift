@@ -117,6 +117,11 @@ struct ErrorRenderingTests {
         #expect(statement("HELP tcp;")?.sql == "HELP tcp")
         #expect(text(parsed("HELP  kafka;").first?.valueRange, in: "HELP  kafka;") == "kafka", "an unknown topic's error points at it")
         #expect(message("HELP 1;") == "expected a topic or ';' after HELP, found '1'")
+        #expect(statement("HELP CREATE  Materialized VIEW;") == .help(topic: "create materialized view"))
+        #expect(statement("help create sink;")?.sql == "HELP create sink")
+        #expect(text(parsed("HELP crate  source;").first?.valueRange, in: "HELP crate  source;") == "crate  source",
+                "the error points at every word of the topic")
+        #expect(message("HELP create 1;") == "expected a word of the topic or ';', found '1'")
         #expect(parseError("HELO;")?.hint == "did you mean HELP?")
         #expect(parseError("FROBNICATE;")?.hint?.hasSuffix("; .help lists them and the dot-commands") == true)
         #expect(rendered("QUIT;") == """

@@ -55,7 +55,8 @@ struct BadInputTests {
 
     @Test func helpOnAnUnknownTopicFails() {
         let s = session()
-        let topics = "topics: flow_control, credit, permits, tcp, kafka, barriers, metrics, notebook"
+        let topics = "topics: flow_control, credit, permits, tcp, kafka, barriers, metrics, notebook; "
+            + "statements: CREATE SOURCE|TABLE|MATERIALIZED VIEW|SINK, ALTER, DROP, INJECT, STEP, RUN, WATCH, TRACE, SET, SELECT, SHOW, EXPLAIN, PLOT"
         let dot = s.execute(".help bogus")
         #expect(!dot.ok)
         #expect(dot.output == "ERROR: no help on bogus\nHINT: \(topics)\n")

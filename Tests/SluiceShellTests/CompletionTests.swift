@@ -159,7 +159,22 @@ import Testing
         #expect(complete(".replay lesson1 --v") == ["--verify"])
         #expect(complete(".mode csv ") == [])
         #expect(complete(".help ").contains("flow_control"))
-        #expect(complete(".help cr") == ["credit"])
+        #expect(complete(".help cr") == ["create", "credit"])
+    }
+
+    /// Statement topics have several words: each completes after the ones before it.
+    @Test func helpTopicsCompleteWordByWord() {
+        #expect(complete(".help ").contains("create") && complete(".help ").contains("select"))
+        #expect(complete(".help create ") == ["materialized", "sink", "source", "table", "view"])
+        #expect(complete(".help create s") == ["sink", "source"])
+        #expect(complete(".help CREATE S") == ["sink", "source"])
+        #expect(complete(".help create materialized ") == ["view"])
+        #expect(complete(".help flow_control ") == [])
+        #expect(complete(".help select ") == [])
+        #expect(complete("HELP ").contains("flow_control") && complete("HELP ").contains("CREATE"))
+        #expect(complete("HELP create s") == ["sink", "source"])
+        #expect(complete("HELP CREATE S") == ["SINK", "SOURCE"])
+        #expect(complete("help flo") == ["flow_control"])
     }
 
     @Test func fileNamesAfterReadAndExport() throws {

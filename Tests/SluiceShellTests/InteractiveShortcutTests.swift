@@ -11,6 +11,7 @@ import SluiceShell
         #expect(InteractiveShortcut.dotCommand(for: "\\?") == ".help")
         #expect(InteractiveShortcut.dotCommand(for: "\\h") == ".help")
         #expect(InteractiveShortcut.dotCommand(for: "\\h credit") == ".help credit")
+        #expect(InteractiveShortcut.dotCommand(for: "\\h CREATE  TABLE") == ".help CREATE TABLE", "psql's \\h takes a statement's words")
         #expect(InteractiveShortcut.dotCommand(for: "quit") == ".quit")
         #expect(InteractiveShortcut.dotCommand(for: "exit") == ".quit")
         #expect(InteractiveShortcut.dotCommand(for: "\texit ; ") == ".quit")
@@ -18,7 +19,7 @@ import SluiceShell
     }
 
     @Test func anythingElseIsAStatement() {
-        for line in ["help me", "quit now", "SHOW seed", "", "helpx", "\\x", "\\h a b", "-- quit", "help flow_control"] {
+        for line in ["help me", "quit now", "SHOW seed", "", "helpx", "\\x", "-- quit", "help flow_control"] {
             #expect(InteractiveShortcut.dotCommand(for: line) == nil, "\(line)")
         }
     }

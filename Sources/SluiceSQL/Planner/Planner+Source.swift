@@ -3,13 +3,21 @@ import SluiceEngine
 /// `CREATE SOURCE | TABLE` and `ALTER SOURCE | TABLE … SET (…)`: one reading of the options,
 /// so that ALTER refuses what CREATE refuses, with the same message under the same value.
 extension Planner {
-    static let sourceOptions = ["rate", "pattern", "keys", "key_skew", "key", "partitions", "retention", "segment", "cost", "poll_cost", "seed"]
-    static let tableOptions = ["rows", "keys", "key", "cost", "seed"]
+    /// What `CREATE SOURCE ... WITH (...)` takes; `.help create source` documents each.
+    public static let sourceOptions = ["rate", "pattern", "keys", "key_skew", "key", "partitions", "retention", "segment", "cost", "poll_cost", "seed"]
+    /// What `CREATE TABLE ... WITH (...)` takes; `.help create table` documents each.
+    public static let tableOptions = ["rows", "keys", "key", "cost", "seed"]
     /// What ALTER SOURCE changes while the source runs: its generator, its log and its costs.
-    static let alterableSourceOptions = ["rate", "pattern", "keys", "key_skew", "retention", "cost", "poll_cost", "partitions"]
+    public static let alterableSourceOptions = ["rate", "pattern", "keys", "key_skew", "retention", "cost", "poll_cost", "partitions"]
     /// What ALTER TABLE changes: only what reading it costs. Its rows were appended when it was
     /// created, and every view that reads it, whenever, must read the same rows.
-    static let alterableTableOptions = ["cost"]
+    public static let alterableTableOptions = ["cost"]
+
+    /// The `keys` a source or table may have.
+    public static let keyCounts = 1...100_000_000
+    /// The `rows` a table may have, and how many it has without the option.
+    public static let tableRowCounts = 0...100_000_000
+    public static let defaultTableRows = 1000
 
     // MARK: CREATE
 
@@ -45,7 +53,7 @@ extension Planner {
         }
         if let seed = try o.get("seed", { $0.integer(in: 0...Int.max) }) { spec.seed = UInt64(seed) }
         if isTable {
-            spec.tableRows = try o.get("rows", { $0.integer(in: 0...100_000_000) }) ?? 1000
+            spec.tableRows = try o.get("rows", { $0.integer(in: Planner.tableRowCounts) }) ?? Planner.defaultTableRows
             if o.values["keys"] == nil, keyType != .boolean { spec.keys = spec.tableRows }
         }
         try checkKeyValues(spec, o, at: columns[spec.keyColumn].range)
@@ -108,7 +116,7 @@ extension Planner {
     private func read(_ o: Options, into spec: inout SourceSpec) throws(SQLError) {
         if let rate = try o.get("rate", { $0.rate() }) { spec.rate = rate }
         if let pattern = try o.get("pattern", { $0.pattern() }) { spec.pattern = pattern }
-        if let keys = try o.get("keys", { $0.integer(in: 1...100_000_000) }) { spec.keys = keys }
+        if let keys = try o.get("keys", { $0.integer(in: Planner.keyCounts) }) { spec.keys = keys }
         if let skew = try o.get("key_skew", { $0.keyDistribution() }) { spec.keyDistribution = skew }
         if let partitions = try o.get("partitions", { $0.integer(in: Limits.partitions) }) { spec.partitions = partitions }
         if let retention = try o.get("retention", { $0.duration() }) {

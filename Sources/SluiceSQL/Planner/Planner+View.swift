@@ -4,6 +4,17 @@ import SluiceEngine
 /// a hash exchange starts a new fragment wherever a GROUP BY or JOIN key needs one, as in
 /// RisingWave's and Flink's planners.
 extension Planner {
+    /// What `CREATE MATERIALIZED VIEW ... WITH (...)` takes; `.help create materialized view`
+    /// documents each. Only the parallelism changes afterwards, by `ALTER ... SET PARALLELISM`.
+    public static let viewOptions = ["parallelism", "cost"]
+    /// What `CREATE SINK ... WITH (...)` takes; `.help create sink` documents each. ALTER
+    /// changes none of them.
+    public static let sinkOptions = ["throughput", "batch", "latency", "cost", "parallelism"]
+    /// The actors per fragment of a view or sink created without `parallelism`.
+    public static let defaultParallelism = 1
+    /// The rows a sink's `batch` may hold.
+    public static let sinkBatchSizes = 1...1_000_000
+
     /// A query bound to its scope, ready to become fragments (or an ad hoc read).
     struct BoundQuery {
         var left: Relation
@@ -161,8 +172,8 @@ extension Planner {
     public func planView(name: Identifier, query: Query, options: [WithOption], definition: String) throws(SQLError) -> JobSpec {
         try checkNewName(name)
         try refuseOrderAndLimit(query, in: "a materialized view", readIt: "SELECT * FROM \(name.name)")
-        let o = try Options(options, allowed: ["parallelism", "cost"], object: "materialized view \(name.name)")
-        let parallelism = try o.get("parallelism", { $0.integer(in: Limits.parallelism) }) ?? 1
+        let o = try Options(options, allowed: Planner.viewOptions, object: "materialized view \(name.name)")
+        let parallelism = try o.get("parallelism", { $0.integer(in: Limits.parallelism) }) ?? Planner.defaultParallelism
         let cost = try o.get("cost", { $0.cost() }) ?? .free
         let bound = try bindQuery(query)
         return buildJob(name: name.name, kind: .materializedView, bound: bound, parallelism: parallelism, cost: cost,
@@ -289,19 +300,20 @@ extension Planner {
 
     // MARK: Sinks
 
-    /// A sink's `WITH` options: how it writes, what each row costs, how many actors.
+    /// A sink's `WITH` options: how it writes, what each row costs, how many actors. What is
+    /// not given keeps `SinkSpec`'s default.
     private struct SinkOptions {
         var sink = SinkSpec()
         var cost = CostSpec.free
-        var parallelism = 1
+        var parallelism = Planner.defaultParallelism
 
         init(_ options: [WithOption], sink name: Identifier) throws(SQLError) {
-            let o = try Options(options, allowed: ["throughput", "batch", "latency", "cost", "parallelism"], object: "sink \(name.name)")
-            sink.throughput = try o.get("throughput", { $0.rate() })
-            sink.batch = try o.get("batch", { $0.integer(in: 1...1_000_000) }) ?? 1
-            sink.latency = try o.get("latency", { $0.duration() }) ?? 0
-            cost = try o.get("cost", { $0.cost() }) ?? .free
-            parallelism = try o.get("parallelism", { $0.integer(in: Limits.parallelism) }) ?? 1
+            let o = try Options(options, allowed: Planner.sinkOptions, object: "sink \(name.name)")
+            sink.throughput = try o.get("throughput", { $0.rate() }) ?? sink.throughput
+            sink.batch = try o.get("batch", { $0.integer(in: Planner.sinkBatchSizes) }) ?? sink.batch
+            sink.latency = try o.get("latency", { $0.duration() }) ?? sink.latency
+            cost = try o.get("cost", { $0.cost() }) ?? cost
+            parallelism = try o.get("parallelism", { $0.integer(in: Limits.parallelism) }) ?? parallelism
         }
     }
 

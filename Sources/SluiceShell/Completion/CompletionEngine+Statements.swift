@@ -48,11 +48,16 @@ extension CompletionEngine {
         case ["RESET"]: return [.keywords(["ALL", "METRICS"]), .names(context.variables)]
         case ["EXPLAIN"]: return [.keywords(["CREATE"]), .names(context.views)]
         case ["DESCRIBE"], ["DESC"], ["SHOW", "COLUMNS", "FROM"]: return [.names(relations + context.sinks)]
-        case ["HELP"]: return [.names(Help.topics.flatMap(\.names))]
         case ["ALTER", "SOURCE"]: return [.names(context.sources)]
         case ["ALTER", "TABLE"]: return [.names(context.tables)]
         case ["ALTER", "MATERIALIZED", "VIEW"]: return [.names(context.views)]
         default: break
+        }
+        if first == "HELP" {
+            // Mechanisms' names as they are written; statements' words in the case being typed.
+            let typed = Array(words.dropFirst())
+            return [.names(Help.nextWords(after: typed, among: Help.topics.flatMap(\.names))),
+                    .keywords(Help.nextWords(after: typed, among: Help.statements.flatMap(\.names)))]
         }
         if first == "SET" && words.count == 3 && (previous == "=" || previous == "TO") {
             return [.names(context.values(of: s[1].text))]

@@ -94,7 +94,8 @@ public struct CompletionEngine: Sendable {
         } else {
             switch (line.words[0].lowercased(), argument) {
             case (".mode", 1): offers = [.names(OutputMode.allCases.map(\.rawValue))]
-            case (".help", 1): offers = [.names(Help.topics.flatMap(\.names))]
+            // `.help create ` → `materialized`, `sink`, `source`, `table`, `view`.
+            case (".help", _): offers = [.names(Help.nextWords(after: Array(line.words[1..<argument]), among: Help.allNames))]
             case (".timer", 1): offers = [.names(["off", "on"])]
             case (".open", 1), (".replay", 1), (".delete", 1): offers = [.names(context.sessions)]
             case (".replay", _): offers = [.names(["--step", "--verify"])]
