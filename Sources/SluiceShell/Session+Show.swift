@@ -62,8 +62,8 @@ extension Session {
         let actors = engine.actorSnapshots()
         let rows = actors.map { a -> [ResultValue] in
             let queue: ResultValue
-            if let capacity = a.inputCapacity, capacity > 0 {
-                queue = .bar(fraction: Double(a.inputFill) / Double(capacity), label: "\(a.inputFill)/\(capacity) \(a.inputUnit)")
+            if let capacity = a.inputCapacity {
+                queue = .fill(a.inputFill, of: capacity, a.inputUnit)
             } else if a.inputCount == 0 {
                 queue = .missing
             } else {
@@ -85,10 +85,12 @@ extension Session {
 
     private func showQueues() -> ResultTable {
         let drops = engine.settings.flowControl == .dropTail || engine.settings.flowControl == .dropHead
-        let rows = engine.channelSnapshots().map { c -> [ResultValue] in
+        let channels = engine.channelSnapshots()
+        let rows = channels.map { c -> [ResultValue] in
             let depth: ResultValue
-            if let capacity = c.capacity, capacity > 0 {
-                depth = .bar(fraction: Double(c.fill) / Double(capacity), label: "\(c.fill)/\(capacity) \(c.unit)")
+            // nil, not 0, is unbounded: 0 is a channel that can take nothing now (credit).
+            if let capacity = c.capacity {
+                depth = .fill(c.fill, of: capacity, c.unit)
             } else {
                 depth = .text("unbounded")
             }
@@ -101,6 +103,9 @@ extension Session {
                        ResultColumn("unsent", alignment: .right), ResultColumn("flow control")]
         if drops { columns.append(ResultColumn("dropped", alignment: .right)) }
         var footer = "queued: how full the channel is in its flow control's unit; rows: rows waiting at the receiver; unsent: rows the sender holds that flow control has not let through"
+        if channels.contains(where: { $0.capacity == 0 }) {
+            footer += "\n0/0 buffers: no exclusive buffer (buffers_per_channel = 0) and no floating one free at the gate: the channel takes nothing until the gate gets one back"
+        }
         if engine.settings.flowControl == .unbounded {
             footer += "\nmemory held by queued rows: \(engine.queuedBytes / 1024) KiB, and growing while the receiver is slower"
         }
