@@ -154,10 +154,12 @@ extension Session {
 
     private func showCheckpoints() -> ResultTable {
         let rows = engine.checkpoints.suffix(20).map { c -> [ResultValue] in
-            [.int(c.epoch), .text(VirtualTime.formatSeconds(c.completedAt)), .text(VirtualTime.format(c.latency)),
-             .text(c.sourceOffsets.map { "\($0.consumer)=\($0.offsets.map(String.init).joined(separator: "/"))" }.joined(separator: " ")),
-             .text(c.stateRows.map { "\($0.actor)=\($0.rows)" }.joined(separator: " ")),
-             .int(Int64(c.inFlightRows)), .int(Int64(c.inFlightBuffers))]
+            // A source actor that owns no partition (more actors than partitions) has no position to show.
+            let offsets = c.sourceOffsets.filter { !$0.offsets.isEmpty }
+            return [.int(c.epoch), .text(VirtualTime.formatSeconds(c.completedAt)), .text(VirtualTime.format(c.latency)),
+                    .text(offsets.map { "\($0.consumer)=\($0.offsets.map(String.init).joined(separator: "/"))" }.joined(separator: " ")),
+                    .text(c.stateRows.map { "\($0.actor)=\($0.rows)" }.joined(separator: " ")),
+                    .int(Int64(c.inFlightRows)), .int(Int64(c.inFlightBuffers))]
         }
         return ResultTable(columns: [ResultColumn("epoch", alignment: .right), ResultColumn("completed"),
                                      ResultColumn("duration", alignment: .right), ResultColumn("source offsets"),
