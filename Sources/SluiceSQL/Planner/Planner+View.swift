@@ -36,7 +36,7 @@ extension Planner {
             scope.add(r.schema, qualifiers: [join.table.exposedName.name, join.table.name.name])
             if join.table.exposedName.name == query.from.exposedName.name {
                 throw SQLError("table name \"\(join.table.exposedName.name)\" specified more than once", at: join.table.range,
-                               hint: "give one side an alias: FROM \(query.from.name.name) a JOIN \(join.table.name.name) b")
+                               hint: "give one side an alias: FROM \(query.from.name.sql) a JOIN \(join.table.name.sql) b")
             }
             for (l, rr) in try equiKeys(join.on, scope, leftWidth: leftWidth) {
                 leftKeys.append(l)
@@ -160,7 +160,7 @@ extension Planner {
 
     public func planView(name: Identifier, query: Query, options: [WithOption], definition: String) throws(SQLError) -> JobSpec {
         try checkNewName(name)
-        try refuseOrderAndLimit(query, in: "a materialized view", readIt: "SELECT * FROM \(name.name)")
+        try refuseOrderAndLimit(query, in: "a materialized view", readIt: "SELECT * FROM \(name.sql)")
         let o = try Options(options, allowed: ["parallelism", "cost"], object: "materialized view \(name.name)")
         let parallelism = try o.get("parallelism", { $0.integer(in: Limits.parallelism) }) ?? 1
         let cost = try o.get("cost", { $0.cost() }) ?? .free
@@ -297,7 +297,7 @@ extension Planner {
 
         init(_ options: [WithOption], sink name: Identifier) throws(SQLError) {
             let o = try Options(options, allowed: ["throughput", "batch", "latency", "cost", "parallelism"], object: "sink \(name.name)")
-            sink.throughput = try o.get("throughput", { $0.rate() })
+            sink.throughput = try o.get("throughput", { $0.rate().hinting("leave throughput out for a sink with no throughput limit") })
             sink.batch = try o.get("batch", { $0.integer(in: 1...1_000_000) }) ?? 1
             sink.latency = try o.get("latency", { $0.duration() }) ?? 0
             cost = try o.get("cost", { $0.cost() }) ?? .free
