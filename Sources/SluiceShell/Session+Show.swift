@@ -23,7 +23,9 @@ extension Session {
 
     private func showSources(tables: Bool) -> ResultTable {
         let rows = engine.sourceSnapshots().filter { !tables || $0.isTable }.map { s -> [ResultValue] in
-            [.text(s.name), .text(s.isTable ? "table" : "source"), .text(s.columns),
+            // The columns as SQL, pasteable into CREATE SOURCE: `"from" INT, "a b" INT`.
+            [.text(s.name), .text(s.isTable ? "table" : "source"),
+             .text(s.schema.columns.map { "\(Identifier($0.name).sql) \($0.type.sqlName)" }.joined(separator: ", ")),
              s.isTable ? .null : .double(s.rate, decimals: 0), s.isTable ? .null : .text(s.pattern), .int(Int64(s.partitions)),
              .int(s.logEnd), s.retention.map { .text(VirtualTime.format($0)) } ?? .text("forever"), .int(s.deleted)]
         }

@@ -61,9 +61,9 @@ extension Planner {
                                    hint: (aggregates.groupKeys.isEmpty ? "add GROUP BY \(expr.sql)" : "add \(expr.sql) to GROUP BY")
                                        + ", or aggregate it: \(entry.column.type.isNumeric ? "max" : "count")(\(expr.sql))")
                 }
-                return .column(position, entry.column.type, name: entry.column.name)
+                return .column(position, entry.column.type, name: Identifier(entry.column.name).sql)
             }
-            return .column(entry.index, entry.column.type, name: entry.column.name)
+            return .column(entry.index, entry.column.type, name: Identifier(entry.column.name).sql)
         case .literal(let literal, let range):
             switch literal {
             case .int(let v): return .constant(v, .bigint, text: String(v))

@@ -88,7 +88,7 @@ extension Planner {
                 switch item {
                 case .star:
                     for entry in scope.entries {
-                        exprs.append(.column(entry.index, entry.column.type, name: entry.column.name))
+                        exprs.append(.column(entry.index, entry.column.type, name: Identifier(entry.column.name).sql))
                         names.append(entry.column.name)
                     }
                 case .qualifiedStar(let table):
@@ -97,7 +97,7 @@ extension Planner {
                         throw SQLError("missing FROM-clause entry for table \"\(table.name)\"", at: table.range)
                     }
                     for entry in matching {
-                        exprs.append(.column(entry.index, entry.column.type, name: entry.column.name))
+                        exprs.append(.column(entry.index, entry.column.type, name: Identifier(entry.column.name).sql))
                         names.append(entry.column.name)
                     }
                 case .expr(let e, _):
