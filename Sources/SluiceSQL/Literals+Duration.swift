@@ -22,6 +22,14 @@ public struct LiteralError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String { message }
 }
 
+extension Result where Failure == LiteralError {
+    /// The same result, with `hint` on a failure that has none: what to do instead where the
+    /// caller knows more than the literal's parser (the option it is for).
+    func hinting(_ hint: String) -> Self {
+        mapError { $0.hint == nil ? LiteralError($0.message, hint: hint) : $0 }
+    }
+}
+
 /// A unit of virtual time, as written after a number: `ns`, `us` (or `µs`), `ms`, `s`, `m`, `h`.
 public enum DurationUnit: String, Sendable, CaseIterable {
     case nanosecond = "ns"

@@ -119,7 +119,7 @@ extension Parser {
                 repeat {
                     let name = try identifier("a column name")
                     guard let index = columns.firstIndex(where: { $0.name.name == name.name }) else {
-                        throw SQLError("column '\(name.name)' named in PRIMARY KEY is not defined", at: name.range,
+                        throw SQLError("column \"\(name.name)\" named in PRIMARY KEY is not defined", at: name.range,
                                        hint: "define the columns before the PRIMARY KEY (...) constraint")
                     }
                     columns[index].primaryKey = true
@@ -130,7 +130,8 @@ extension Parser {
             let column = try columnDef(keys: &keys)
             try checkOneKey()
             if columns.contains(where: { $0.name.name == column.name.name }) {
-                throw SQLError("column '\(column.name.name)' specified more than once", at: column.name.range)
+                throw SQLError("column \"\(column.name.name)\" specified more than once", at: column.name.range,
+                               hint: "give one of them another name")
             }
             columns.append(column)
         } while acceptSymbol(",") != nil
@@ -217,7 +218,8 @@ extension Parser {
             if acceptSymbol("=") == nil, accept("to") == nil {
                 throw unexpected("'=' or TO after PARALLELISM")
             }
-            let (parallelism, valueRange) = try integer("a parallelism", minimum: 1, example: "SET PARALLELISM = 4")
+            // Any whole number: the session checks the range, with the view's current parallelism at hand.
+            let (parallelism, valueRange) = try integer("a parallelism", minimum: .min, example: "SET PARALLELISM = 4")
             try expectEnd()
             return .alterParallelism(name: name, parallelism: parallelism, valueRange: valueRange)
         }

@@ -5,7 +5,8 @@ extension Parser {
     /// `INJECT n INTO source [PARTITION p]`; returns the partition's range for `valueRange`.
     mutating func inject() throws(SQLError) -> (Statement, SourceRange?) {
         _ = try expect("inject")
-        let (count, countRange) = try integer("a row count after INJECT", minimum: 1, example: "INJECT 5000 INTO clicks")
+        let (count, countRange) = try integer("a row count after INJECT", minimum: 1, example: "INJECT 5000 INTO clicks",
+                                              range: "INJECT appends 1 to \(Limits.maxInjectRows) rows at a time")
         guard count <= Limits.maxInjectRows else {
             throw SQLError("INJECT appends at most \(Limits.maxInjectRows) rows at a time, found \(count)", at: countRange,
                            hint: "inject in several statements, or give the source a rate")
@@ -36,7 +37,8 @@ extension Parser {
         case _ where atEnd:
             amount = .events(1)
         case .integer:
-            let (count, range) = try integer("an event count after STEP", minimum: 1)
+            let (count, range) = try integer("an event count after STEP", minimum: 1,
+                                             range: "STEP runs 1 to \(Self.maxStepEvents) events; STEP 250ms advances virtual time instead")
             // Each event is a line of output: more than anyone reads is a typo.
             guard count <= Self.maxStepEvents else {
                 throw SQLError("STEP lists every event it runs: at most \(Self.maxStepEvents) at a time, found \(count)", at: range,

@@ -36,7 +36,8 @@ extension Parser {
     // MARK: Numbers
 
     /// Reads a whole number of at least `minimum`, possibly written with a leading `-`.
-    mutating func integer(_ what: String, minimum: Int, example: String? = nil) throws(SQLError) -> (Int, SourceRange) {
+    /// `example` is the hint when no number is there; `range` the hint when it is out of range.
+    mutating func integer(_ what: String, minimum: Int, example: String? = nil, range rangeHint: String? = nil) throws(SQLError) -> (Int, SourceRange) {
         let start = current.range.start
         let negative = seesSymbol("-") && peek(1).kind == .integer
         if negative { advance() }
@@ -48,11 +49,11 @@ extension Parser {
         advance()
         let range = SourceRange(start: start, end: token.range.end)
         guard let magnitude = Int(token.value) else {
-            throw SQLError("\(what) \(token.text) is out of range", at: range)
+            throw SQLError("\(what) \(token.text) is out of range", at: range, hint: rangeHint)
         }
         let value = negative ? -magnitude : magnitude
         guard value >= minimum else {
-            throw SQLError("\(what) must be at least \(minimum), found \(value)", at: range)
+            throw SQLError("\(what) must be at least \(minimum), found \(value)", at: range, hint: rangeHint)
         }
         return (value, range)
     }
@@ -78,10 +79,17 @@ extension Parser {
         }
         advance()
         if positive, value <= 0 {
-            throw SQLError("\(context) needs a positive duration, found \(token.text)", at: token.range)
+            throw SQLError("\(context) needs a positive duration, found \(token.text)", at: token.range,
+                           hint: Parser.positiveDurationHints[context] ?? "for example: \(context) 250ms")
         }
         return (value, token.range)
     }
+
+    /// What to write instead of a zero duration, where an example alone says too little.
+    static let positiveDurationHints = [
+        "RUN": "RUN 1s advances virtual time by one second; STEP runs a single event",
+        "STEP": "STEP 250ms advances virtual time by 250ms; STEP alone runs a single event",
+    ]
 
     // MARK: Options
 

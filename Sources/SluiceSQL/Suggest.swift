@@ -25,6 +25,12 @@ public enum Suggest {
         return best?.name
     }
 
+    /// `did you mean NAME?` for the object or column name nearest `word`, the name written as
+    /// SQL (double-quoted when a bare word cannot hold it), or nil when none is near.
+    public static func didYouMean(_ word: String, among names: [String]) -> String? {
+        nearest(word, among: names).map { "did you mean \(Identifier($0).sql)?" }
+    }
+
     /// The Damerau–Levenshtein (optimal string alignment) distance, case-insensitive.
     public static func distance(_ a: String, _ b: String) -> Int {
         distance(Array(a.lowercased().unicodeScalars), Array(b.lowercased().unicodeScalars))

@@ -7,7 +7,7 @@ extension Session {
         if let source = engine.sourceSpec(name.name) { return describe(source) }
         if let job = engine.jobSpec(name.name) { return describe(job) }
         throw SQLError("\"\(name.name)\" does not exist", at: name.range,
-                       hint: Suggest.nearest(name.name, among: engine.sourceNames + engine.jobNames).map { "did you mean \($0)?" }
+                       hint: Suggest.didYouMean(name.name, among: engine.sourceNames + engine.jobNames)
                            ?? "SHOW SOURCES, SHOW VIEWS and SHOW SINKS list what exists")
     }
 
@@ -25,8 +25,8 @@ extension Session {
         if source.cost != .free { facts.append("cost \(source.cost) per row") }
         if source.pollCost != .free { facts.append("poll_cost \(source.pollCost) per poll") }
         let readers = engine.jobNames.filter { engine.jobSpec($0)?.dependsOn.contains(source.name) == true }
-        facts.append(readers.isEmpty ? "read by nothing yet" : "read by " + readers.joined(separator: ", "))
-        return [.table(columns), .notice("\(source.isTable ? "table" : "source") \(source.name): " + facts.joined(separator: "; "))]
+        facts.append(readers.isEmpty ? "read by nothing yet" : "read by " + Session.sqlNames(readers))
+        return [.table(columns), .notice("\(source.isTable ? "table" : "source") \(Identifier(source.name).sql): " + facts.joined(separator: "; "))]
     }
 
     private func describe(_ job: JobSpec) -> [OutputBlock] {
@@ -35,7 +35,7 @@ extension Session {
         let columns = columnsTable(job.outputSchema) { primaryKey.contains($0) ? "primary key" : "" }
         let actors = job.fragments.reduce(0) { $0 + $1.parallelism }
         var facts = ["\(job.fragments.count) fragment\(job.fragments.count == 1 ? "" : "s"), \(actors) actor\(actors == 1 ? "" : "s")",
-                     "reads " + job.dependsOn.joined(separator: ", ")]
+                     "reads " + Session.sqlNames(job.dependsOn)]
         switch job.kind {
         case .materializedView:
             if primaryKey.isEmpty { facts.append("no primary key: its rows are a multiset") }
@@ -46,7 +46,13 @@ extension Session {
             }
         }
         let kind = job.kind == .sink ? "sink" : "materialized view"
-        return [.table(columns), .notice("\(kind) \(job.name): " + facts.joined(separator: "; ")), .text(job.definition)]
+        return [.table(columns), .notice("\(kind) \(Identifier(job.name).sql): " + facts.joined(separator: "; ")), .text(job.definition)]
+    }
+
+    /// Object names as they are written in statements (`"v w", j`): in a sentence, a bare
+    /// `v w, j` reads as three names.
+    static func sqlNames(_ names: [String]) -> String {
+        names.map { Identifier($0).sql }.joined(separator: ", ")
     }
 
     private func columnsTable(_ schema: Schema, note: (Int) -> String) -> ResultTable {

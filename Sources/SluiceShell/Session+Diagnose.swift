@@ -1,4 +1,5 @@
 import SluiceEngine
+import SluiceSQL
 
 /// DIAGNOSE applies the article's rule, as Flink states it: the bottleneck is the frontmost
 /// actor that is busy, not itself backpressured (OK), while an upstream of it is backpressured
@@ -112,11 +113,11 @@ extension Session {
             advice.append("scale the sink out: WITH (parallelism = 4)")
         } else if culprit.chain.contains("StreamHashJoin") {
             advice.append("join amplification holds barriers back: SET streaming_enable_unaligned_join = true, then recreate the view")
-            advice.append("scale the join out: ALTER MATERIALIZED VIEW \(culprit.job) SET PARALLELISM = \(max(2, (engine.jobSpec(culprit.job)?.fragments.last?.parallelism ?? 1) * 2))")
+            advice.append("scale the join out: ALTER MATERIALIZED VIEW \(Identifier(culprit.job).sql) SET PARALLELISM = \(max(2, (engine.jobSpec(culprit.job)?.fragments.last?.parallelism ?? 1) * 2))")
         } else if culprit.role == "source" {
             advice.append("the source's own per-row cost limits it: lower its cost or add partitions and parallelism")
         } else {
-            advice.append("scale out the bottleneck: ALTER MATERIALIZED VIEW \(culprit.job) SET PARALLELISM = \(max(2, (engine.jobSpec(culprit.job)?.fragments.last?.parallelism ?? 1) * 2))")
+            advice.append("scale out the bottleneck: ALTER MATERIALIZED VIEW \(Identifier(culprit.job).sql) SET PARALLELISM = \(max(2, (engine.jobSpec(culprit.job)?.fragments.last?.parallelism ?? 1) * 2))")
             advice.append("or make it cheaper: a smaller per-row cost, less state")
         }
         advice.append("for bursts rather than sustained overload: more buffers (SET buffers_per_channel = 8; floating_buffers_per_gate)")

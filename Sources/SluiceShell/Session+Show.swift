@@ -23,7 +23,9 @@ extension Session {
 
     private func showSources(tables: Bool) -> ResultTable {
         let rows = engine.sourceSnapshots().filter { !tables || $0.isTable }.map { s -> [ResultValue] in
-            [.text(s.name), .text(s.isTable ? "table" : "source"), .text(s.columns),
+            // The columns as SQL, pasteable into CREATE SOURCE: `"from" INT, "a b" INT`.
+            [.text(s.name), .text(s.isTable ? "table" : "source"),
+             .text(s.schema.columns.map { "\(Identifier($0.name).sql) \($0.type.sqlName)" }.joined(separator: ", ")),
              s.isTable ? .null : .double(s.rate, decimals: 0), s.isTable ? .null : .text(s.pattern), .int(Int64(s.partitions)),
              .int(s.logEnd), s.retention.map { .text(VirtualTime.format($0)) } ?? .text("forever"), .int(s.deleted)]
         }
@@ -62,8 +64,8 @@ extension Session {
         let actors = engine.actorSnapshots()
         let rows = actors.map { a -> [ResultValue] in
             let queue: ResultValue
-            if let capacity = a.inputCapacity, capacity > 0 {
-                queue = .bar(fraction: Double(a.inputFill) / Double(capacity), label: "\(a.inputFill)/\(capacity) \(a.inputUnit)")
+            if let capacity = a.inputCapacity {
+                queue = .fill(a.inputFill, of: capacity, a.inputUnit)
             } else if a.inputCount == 0 {
                 queue = .missing
             } else {
@@ -85,10 +87,12 @@ extension Session {
 
     private func showQueues() -> ResultTable {
         let drops = engine.settings.flowControl == .dropTail || engine.settings.flowControl == .dropHead
-        let rows = engine.channelSnapshots().map { c -> [ResultValue] in
+        let channels = engine.channelSnapshots()
+        let rows = channels.map { c -> [ResultValue] in
             let depth: ResultValue
-            if let capacity = c.capacity, capacity > 0 {
-                depth = .bar(fraction: Double(c.fill) / Double(capacity), label: "\(c.fill)/\(capacity) \(c.unit)")
+            // nil, not 0, is unbounded: 0 is a channel that can take nothing now (credit).
+            if let capacity = c.capacity {
+                depth = .fill(c.fill, of: capacity, c.unit)
             } else {
                 depth = .text("unbounded")
             }
@@ -101,6 +105,9 @@ extension Session {
                        ResultColumn("unsent", alignment: .right), ResultColumn("flow control")]
         if drops { columns.append(ResultColumn("dropped", alignment: .right)) }
         var footer = "queued: how full the channel is in its flow control's unit; rows: rows waiting at the receiver; unsent: rows the sender holds that flow control has not let through"
+        if channels.contains(where: { $0.capacity == 0 }) {
+            footer += "\n0/0 buffers: no exclusive buffer (buffers_per_channel = 0) and no floating one free at the gate: the channel takes nothing until the gate gets one back"
+        }
         if engine.settings.flowControl == .unbounded {
             footer += "\nmemory held by queued rows: \(engine.queuedBytes / 1024) KiB, and growing while the receiver is slower"
         }
@@ -149,10 +156,12 @@ extension Session {
 
     private func showCheckpoints() -> ResultTable {
         let rows = engine.checkpoints.suffix(20).map { c -> [ResultValue] in
-            [.int(c.epoch), .text(VirtualTime.formatSeconds(c.completedAt)), .text(VirtualTime.format(c.latency)),
-             .text(c.sourceOffsets.map { "\($0.consumer)=\($0.offsets.map(String.init).joined(separator: "/"))" }.joined(separator: " ")),
-             .text(c.stateRows.map { "\($0.actor)=\($0.rows)" }.joined(separator: " ")),
-             .int(Int64(c.inFlightRows)), .int(Int64(c.inFlightBuffers))]
+            // A source actor that owns no partition (more actors than partitions) has no position to show.
+            let offsets = c.sourceOffsets.filter { !$0.offsets.isEmpty }
+            return [.int(c.epoch), .text(VirtualTime.formatSeconds(c.completedAt)), .text(VirtualTime.format(c.latency)),
+                    .text(offsets.map { "\($0.consumer)=\($0.offsets.map(String.init).joined(separator: "/"))" }.joined(separator: " ")),
+                    .text(c.stateRows.map { "\($0.actor)=\($0.rows)" }.joined(separator: " ")),
+                    .int(Int64(c.inFlightRows)), .int(Int64(c.inFlightBuffers))]
         }
         return ResultTable(columns: [ResultColumn("epoch", alignment: .right), ResultColumn("completed"),
                                      ResultColumn("duration", alignment: .right), ResultColumn("source offsets"),

@@ -49,12 +49,12 @@ extension Session {
         case .alterPartition(let source, let partition, let pause, let range):
             guard engine.sourceSpec(source.name) != nil else {
                 throw SQLError("source \"\(source.name)\" does not exist", at: source.range,
-                               hint: Suggest.nearest(source.name, among: engine.sourceNames).map { "did you mean \($0)?" })
+                               hint: Suggest.didYouMean(source.name, among: engine.sourceNames))
             }
             do {
                 try engine.setPartitionPaused(source.name, partition: partition, paused: pause)
             } catch {
-                throw SQLError(error.description, at: range)
+                throw Session.sqlError(error, at: range)
             }
             return [.notice("ALTER SOURCE: partition \(partition) \(pause ? "paused (consumer.pause)" : "resumed (consumer.resume)")")]
         case .select(let query):
@@ -70,12 +70,12 @@ extension Session {
             guard let spec = engine.sourceSpec(source.name) else {
                 let sources = engine.sourceSnapshots().filter { !$0.isTable }.map(\.name)
                 throw SQLError("source \"\(source.name)\" does not exist", at: source.range,
-                               hint: Suggest.nearest(source.name, among: sources).map { "did you mean \($0)?" })
+                               hint: Suggest.didYouMean(source.name, among: sources))
             }
             do {
                 try engine.inject(count, into: source.name, partition: partition)
             } catch {
-                throw SQLError(error.description, at: parsed.valueRange ?? source.range)
+                throw Session.sqlError(error, at: parsed.valueRange ?? source.range)
             }
             let where_ = partition.map { "partition \($0) of \(source.name)" } ?? "\(source.name) (\(spec.partitions) partition\(spec.partitions == 1 ? "" : "s"))"
             return drainTrace() + [.notice("INJECT \(count): appended to \(where_)")]
@@ -128,7 +128,7 @@ extension Session {
         case .explainName(let name):
             guard let spec = engine.jobSpec(name.name) else {
                 throw SQLError("\"\(name.name)\" is not a materialized view or sink", at: name.range,
-                               hint: Suggest.nearest(name.name, among: engine.jobNames).map { "did you mean \($0)?" })
+                               hint: Suggest.didYouMean(name.name, among: engine.jobNames))
             }
             return [.text(Explain(engine: engine).text(spec))]
         case .diagnose:
@@ -181,17 +181,17 @@ extension Session {
             if ifExists { return [.notice("NOTICE: \(kind.noun) \"\(name.name)\" does not exist, skipping")] }
             let names = engine.sourceNames + engine.jobNames
             throw SQLError("\(kind.noun) \"\(name.name)\" does not exist", at: name.range,
-                           hint: Suggest.nearest(name.name, among: names).map { "did you mean \($0)?" })
+                           hint: Suggest.didYouMean(name.name, among: names))
         }
         guard actual == kind else {
-            throw SQLError("\"\(name.name)\" is not a \(kind.noun)", at: name.range, hint: "use DROP \(actual.sql) \(name.name)")
+            throw SQLError("\"\(name.name)\" is not a \(kind.noun)", at: name.range, hint: "use DROP \(actual.sql) \(name.sql)")
         }
         do {
             try engine.drop(name.name)
         } catch {
             if case .hasDependents(_, _, let dependents) = error {
                 throw SQLError("cannot drop \(kind.noun) \(name.name) because other objects depend on it", at: name.range,
-                               hint: "drop \(dependents.joined(separator: ", ")) first")
+                               hint: "drop \(dependents.map { Identifier($0).sql }.joined(separator: ", ")) first")
             }
             throw error
         }
@@ -204,11 +204,11 @@ extension Session {
         guard let actual = self.kind(of: name.name) else {
             let names = kind == .source || kind == .table ? engine.sourceNames : engine.jobNames
             throw SQLError("\(kind.noun) \"\(name.name)\" does not exist", at: name.range,
-                           hint: Suggest.nearest(name.name, among: names).map { "did you mean \($0)?" })
+                           hint: Suggest.didYouMean(name.name, among: names))
         }
         guard actual == kind else {
             throw SQLError("\"\(name.name)\" is not a \(kind.noun)", at: name.range,
-                           hint: "it is a \(actual.noun): \(Session.alterExample(actual, name.name))")
+                           hint: "it is a \(actual.noun): \(Session.alterExample(actual, name.sql))")
         }
         switch kind {
         case .source, .table:
@@ -217,15 +217,27 @@ extension Session {
             return [.notice("ALTER \(kind.sql)")]
         case .materializedView:
             throw SQLError("ALTER MATERIALIZED VIEW … SET (…) is not supported; only SET PARALLELISM", at: name.range,
-                           hint: Session.alterExample(kind, name.name))
+                           hint: Session.alterExample(kind, name.sql))
         case .sink:
             let wanted = options.map(\.sql).joined(separator: ", ")
             throw SQLError("ALTER SINK is not supported: a sink's options are fixed when it is created", at: name.range,
-                           hint: "DROP SINK \(name.name), then CREATE SINK \(name.name) ... WITH (\(wanted))")
+                           hint: "DROP SINK \(name.sql), then CREATE SINK \(name.sql) ... WITH (\(wanted))")
         }
     }
 
-    /// What ALTER can do to an object of `kind`, as an example.
+    /// An engine error about a statement's value, at that value: a partition that is not
+    /// there says which ones are.
+    static func sqlError(_ error: EngineError, at range: SourceRange?) -> SQLError {
+        guard case .invalidPartition(let source, let partition, let partitions) = error else {
+            return SQLError(error.description, at: range)
+        }
+        let name = Identifier(source).sql
+        return SQLError("source \(source) has no partition \(partition)", at: range,
+                        hint: partitions == 1 ? "\(name) has one partition: PARTITION 0"
+                                              : "\(name) has \(partitions) partitions: PARTITION 0 to \(partitions - 1)")
+    }
+
+    /// What ALTER can do to an object of `kind`, as an example; `name` as SQL.
     private static func alterExample(_ kind: ObjectKind, _ name: String) -> String {
         switch kind {
         case .source: "ALTER SOURCE \(name) SET (rate = 500)"
@@ -238,12 +250,14 @@ extension Session {
     private func rescale(_ name: Identifier, parallelism: Int, range: SourceRange) throws -> [OutputBlock] {
         guard let spec = engine.jobSpec(name.name), spec.kind == .materializedView else {
             throw SQLError("materialized view \"\(name.name)\" does not exist", at: name.range,
-                           hint: Suggest.nearest(name.name, among: engine.jobNames).map { "did you mean \($0)?" })
-        }
-        guard Limits.parallelism.contains(parallelism) else {
-            throw SQLError("parallelism \(parallelism) is out of range: expected \(Limits.parallelism.lowerBound) to \(Limits.parallelism.upperBound)", at: range)
+                           hint: Suggest.didYouMean(name.name, among: engine.jobNames))
         }
         let before = spec.fragments.last?.parallelism ?? 1
+        guard Limits.parallelism.contains(parallelism) else {
+            throw SQLError("parallelism \(parallelism) is out of range: expected \(Limits.parallelism.lowerBound) to \(Limits.parallelism.upperBound)", at: range,
+                           hint: "\(name.name) runs at parallelism \(before) now"
+                               + (parallelism < Limits.parallelism.lowerBound ? "; DROP MATERIALIZED VIEW \(name.sql) removes it" : ""))
+        }
         guard try engine.rescale(name.name, parallelism: parallelism) else {
             return [.notice("ALTER MATERIALIZED VIEW: parallelism is already \(parallelism), nothing to do")]
         }

@@ -14,6 +14,12 @@ struct DriveAndLookTests {
         #expect(text(all.first?.valueRange, in: sql) == "2")
         guard case .inject(5000, _, nil)? = statement("INJECT 5000 INTO clicks;") else { Issue.record("no partition"); return }
         #expect(message("INJECT 0 INTO clicks;") == "a row count after INJECT must be at least 1, found 0")
+        #expect(rendered("INJECT -5 INTO clicks;") == """
+            ERROR: a row count after INJECT must be at least 1, found -5
+            LINE 1: INJECT -5 INTO clicks;
+                           ^^
+            HINT: INJECT appends 1 to 1000000000 rows at a time
+            """)
         #expect(message("INJECT INTO clicks;") == "expected a row count after INJECT, found 'INTO'")
     }
 
@@ -24,7 +30,13 @@ struct DriveAndLookTests {
         #expect(statement("STEP 1.5s;") == .step(.duration(1_500_000_000)))
         #expect(statement("STEP '20us';") == .step(.duration(20_000)))
         #expect(statement("STEP BARRIER;") == .step(.barrier))
-        #expect(message("STEP 0;") == "an event count after STEP must be at least 1, found 0")
+        #expect(rendered("STEP 0;") == """
+            ERROR: an event count after STEP must be at least 1, found 0
+            LINE 1: STEP 0;
+                         ^
+            HINT: STEP runs 1 to 100000 events; STEP 250ms advances virtual time instead
+            """)
+        #expect(parseError("STEP 0s;")?.hint == "STEP 250ms advances virtual time by 250ms; STEP alone runs a single event")
         #expect(statement("STEP 100000;") == .step(.events(100_000)))
         #expect(rendered("STEP 999999999999;") == """
             ERROR: STEP lists every event it runs: at most 100000 at a time, found 999999999999
@@ -50,7 +62,12 @@ struct DriveAndLookTests {
             HINT: write RUN 30ms or RUN 30s (units: ns, us, ms, s, m, h)
             """)
         #expect(message("RUN;") == "expected a duration after RUN, found ';'")
-        #expect(message("RUN 0s;") == "RUN needs a positive duration, found 0s")
+        #expect(rendered("RUN 0s;") == """
+            ERROR: RUN needs a positive duration, found 0s
+            LINE 1: RUN 0s;
+                        ^^
+            HINT: RUN 1s advances virtual time by one second; STEP runs a single event
+            """)
     }
 
     @Test func watch() {
@@ -75,6 +92,8 @@ struct DriveAndLookTests {
         #expect(message("WATCH FROB FOR 1s;") == "expected SHOW, SELECT, PLOT, DESCRIBE, DIAGNOSE or EXPLAIN after WATCH, found 'FROB'")
         #expect(message("WATCH SHOW QUEUES FOR 1s FOR 2s;") == "FOR is given twice")
         #expect(message("WATCH SHOW QUEUES FOR 1s SPEED 0x;") == "SPEED must be positive, found 0x")
+        #expect(parseError("WATCH SHOW QUEUES EVERY 0s FOR 1s;").map { [$0.message, $0.hint] }
+                == ["EVERY needs a positive duration, found 0s", "for example: EVERY 250ms"])
     }
 
     /// SPEED is a thousandth to a million times real time, and a paced WATCH takes at most

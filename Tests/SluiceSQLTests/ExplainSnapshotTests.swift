@@ -129,6 +129,43 @@ struct ExplainSnapshotTests {
         #expect(fixture.channels(into: "top") == ["spend.agg.0 → top.materialize.0"])
     }
 
+    // MARK: Names as SQL
+
+    /// Names a bare word cannot hold (reserved words, blanks, capitals) are written as SQL,
+    /// double-quoted, as PostgreSQL's quote_ident does: `sum(a b)` could not be read back.
+    @Test func namesThatNeedQuotesAreWrittenAsSQL() throws {
+        let fixture = try PlannerFixture()
+        try fixture.run("""
+            CREATE SOURCE "select" ("from" INT, "a b" DOUBLE, "Up" VARCHAR);
+            CREATE TABLE "My T" ("from" INT PRIMARY KEY, x INT) WITH (rows = 10);
+            CREATE MATERIALIZED VIEW "v w" AS SELECT "Up", sum("a b") AS "S", count(*) AS n FROM "select" GROUP BY "Up";
+            """)
+        let join = fixture.explain("""
+            EXPLAIN CREATE MATERIALIZED VIEW j AS SELECT s."from", t.x, s."a b" * 2 AS twice \
+            FROM "select" s JOIN "My T" t ON s."from" = t."from" WHERE s."a b" > 1;
+            """)
+        #expect(join.hasPrefix("""
+            StreamMaterialize { columns: ["from", x, twice], pk_columns: [] (append and retract rows) }
+            └─StreamProject { exprs: ["from", x, "a b" * 2 as twice] }
+              └─StreamFilter { predicate: "a b" > 1 }
+                └─StreamHashJoin { type: Inner, predicate: "select"."from" = "My T"."from", output: all }
+                  ├─StreamExchange { dist: HashShard("from") }
+                  │ └─StreamSource { source: "select", columns: ["from", "a b", "Up"] }
+                  └─StreamExchange { dist: HashShard("from") }
+                    └─StreamSource { source: "My T", columns: ["from", x] }
+
+            """), "\(join)")
+        let aggregate = fixture.explain("EXPLAIN \"v w\";")
+        #expect(aggregate.hasPrefix("""
+            StreamMaterialize { columns: ["Up", "S", n], pk_columns: ["Up"] }
+            └─StreamHashAgg { group_key: ["Up"], aggs: [sum("a b"), count(*)] }
+            """), "\(aggregate)")
+        let top = fixture.explain(#"EXPLAIN CREATE MATERIALIZED VIEW top AS SELECT "Up" AS u, "S" FROM "v w";"#)
+        #expect(top.contains(#"└─StreamProject { exprs: ["Up" as u, "S"] }"#), "\(top)")
+        #expect(top.contains(#"└─StreamTableScan { table: "v w", columns: ["Up", "S", n] }"#), "\(top)")
+        #expect(top.contains(#"exchange from materialized view "v w" over credit channels"#), "\(top)")
+    }
+
     // MARK: Placement on nodes
 
     @Test func actorsArePlacedOnNodes() throws {

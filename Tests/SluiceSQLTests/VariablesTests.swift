@@ -145,7 +145,9 @@ struct VariablesTests {
 
     @Test(arguments: [
         ("buffers_per_channel", "-1", "value -1 is out of range: expected 0 to 1000", nil),
-        ("chunk_rows", "0", "value 0 is out of range: expected 1 to 65536", nil),
+        ("chunk_rows", "0", "value 0 is out of range: expected 1 to 65536", "1 is record-at-a-time; the default is 256, as in RisingWave"),
+        ("buffer_rows", "-1", "value -1 is out of range: expected 0 to 1048576", "0 derives the rows per buffer from buffer_bytes and the row width"),
+        ("barrier_interval_ms", "-1", "value -1 is out of range: expected 0 to 3600000", "0 injects barriers only on BARRIER"),
         ("chunk_rows", "1.5", "expected a whole number, found 1.5", "expected 1 to 65536"),
         ("nodes", "65", "value 65 is out of range: expected 1 to 64", nil),
         ("barrier_interval_ms", "'1s'", "expected a whole number, found '1s'", "expected 0 to 3600000"),
@@ -155,7 +157,10 @@ struct VariablesTests {
         ("flow_control", "42", "expected a name, found 42", nil),
         ("checkpoint_mode", "sometimes", "invalid value 'sometimes' for checkpoint_mode", "accepted: aligned, unaligned"),
         ("streaming_enable_unaligned_join", "maybe", "expected TRUE or FALSE, found maybe", nil),
-        ("seed", "-1", "expected a whole number 0 or more, found -1", nil),
+        ("seed", "-1", "value -1 is out of range: expected 0 to 18446744073709551615", nil),
+        ("seed", "18446744073709551616", "value 18446744073709551616 is out of range: expected 0 to 18446744073709551615", nil),
+        ("seed", "1.5", "expected a whole number, found 1.5", "expected 0 to 18446744073709551615"),
+        ("seed", "'x'", "expected a whole number, found 'x'", "expected 0 to 18446744073709551615"),
     ] as [(String, String, String, String?)])
     func invalidValuesAreRefusedAndChangeNothing(_ name: String, _ sql: String, _ message: String, _ hint: String?) {
         var settings = EngineSettings()

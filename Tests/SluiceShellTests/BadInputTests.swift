@@ -223,6 +223,7 @@ struct BadInputTests {
             ERROR: relation "t" does not exist
             LINE 1: ...996, a24997, a24998, a24999 FROM t;
                                                         ^
+            HINT: relations: clicks, users, spend
 
             """)
         expectStillWorks(s)
@@ -259,6 +260,7 @@ struct BadInputTests {
             ERROR: invalid rate for source x: rate '1e19' is out of range: expected 0 to 100000000 rows per second
             LINE 1: CREATE SOURCE x (a INT) WITH (rate = 1e19);
                                                          ^^^^
+            HINT: to overload a pipeline, slow it down instead: a view's cost = '1ms', a sink's throughput = 500
 
             """)
         #expect(s.run("CREATE SOURCE x (a INT) WITH (pattern = 'ramp(to=1e308, over=1s)');").hasPrefix(

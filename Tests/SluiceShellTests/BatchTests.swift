@@ -66,6 +66,7 @@ struct BatchTests {
             ERROR: relation "nowhere" does not exist
             LINE 1: SELECT * FROM nowhere;
                                   ^^^^^^^
+            HINT: there is nothing to read yet: CREATE SOURCE or CREATE TABLE first
             ┌────────────┐
             │ chunk_rows │
             ├────────────┤

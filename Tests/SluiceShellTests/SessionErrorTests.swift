@@ -147,6 +147,7 @@ struct SessionErrorTests {
             ERROR: argument of WHERE must be type BOOLEAN, not type DOUBLE
             LINE 1: CREATE MATERIALIZED VIEW e AS SELECT user_id FROM clicks WHERE amount;
                                                                                    ^^^^^^
+            HINT: write a comparison, e.g. WHERE amount > 0
             """)
     }
 
@@ -190,9 +191,10 @@ struct SessionErrorTests {
 
     @Test func duplicateColumns() {
         expectFailure("CREATE SOURCE c2 (a INT, a VARCHAR);", """
-            ERROR: column 'a' specified more than once
+            ERROR: column "a" specified more than once
             LINE 1: CREATE SOURCE c2 (a INT, a VARCHAR);
                                              ^
+            HINT: give one of them another name
             """)
         expectFailure("CREATE MATERIALIZED VIEW e AS SELECT user_id, user_id FROM clicks;", """
             ERROR: column "user_id" specified more than once
@@ -242,6 +244,7 @@ struct SessionErrorTests {
             ERROR: invalid value for parameter "chunk_rows": value 0 is out of range: expected 1 to 65536
             LINE 1: SET chunk_rows = 0;
                                      ^
+            HINT: 1 is record-at-a-time; the default is 256, as in RisingWave
             """)
         expectFailure("SET exchange_batched_permits = 5000;", """
             ERROR: invalid value for parameter "exchange_batched_permits": 5000 is not below exchange_initial_permits (2048)
@@ -368,14 +371,16 @@ struct SessionErrorTests {
 
     @Test func pauseOfAPartitionThatDoesNotExist() {
         expectFailure("ALTER SOURCE clicks PAUSE PARTITION 7;", """
-            ERROR: source clicks has no partition 7 (it has 2: 0 to 1)
+            ERROR: source clicks has no partition 7
             LINE 1: ALTER SOURCE clicks PAUSE PARTITION 7;
                                                         ^
+            HINT: clicks has 2 partitions: PARTITION 0 to 1
             """)
         expectFailure("INJECT 10 INTO clicks PARTITION 5;", """
-            ERROR: source clicks has no partition 5 (it has 2: 0 to 1)
+            ERROR: source clicks has no partition 5
             LINE 1: INJECT 10 INTO clicks PARTITION 5;
                                                     ^
+            HINT: clicks has 2 partitions: PARTITION 0 to 1
             """)
     }
 
@@ -636,6 +641,7 @@ struct SessionErrorTests {
             ERROR: invalid value for parameter "chunk_rows": value 0 is out of range: expected 1 to 65536
             LINE 2: SET chunk_rows = 0;
                                      ^
+            HINT: 1 is record-at-a-time; the default is 256, as in RisingWave
             SET
 
             """)

@@ -182,9 +182,10 @@ struct SessionRescaleTests {
     @Test func rescaleErrors() {
         let s = session(Self.setup)
         #expect(s.run("ALTER MATERIALIZED VIEW spend SET PARALLELISM = 0;") == """
-            ERROR: a parallelism must be at least 1, found 0
+            ERROR: parallelism 0 is out of range: expected 1 to 256
             LINE 1: ALTER MATERIALIZED VIEW spend SET PARALLELISM = 0;
                                                                     ^
+            HINT: spend runs at parallelism 1 now; DROP MATERIALIZED VIEW spend removes it
 
             """)
         #expect(s.run("ALTER MATERIALIZED VIEW spnd SET PARALLELISM = 2;") == """

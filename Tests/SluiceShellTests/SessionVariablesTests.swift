@@ -164,7 +164,7 @@ struct SessionVariablesTests {
             HINT: expected 0 to 3600000
             """),
         ("SET seed = -1;", """
-            ERROR: invalid value for parameter "seed": expected a whole number 0 or more, found -1
+            ERROR: invalid value for parameter "seed": value -1 is out of range: expected 0 to 18446744073709551615
             LINE 1: SET seed = -1;
                                ^^
             """),

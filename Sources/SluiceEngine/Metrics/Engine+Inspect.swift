@@ -208,7 +208,7 @@ extension Engine {
     public func sourceSnapshots() -> [SourceSnapshot] {
         sources.filter { sourceIndex[$0.spec.name] == $0.id }.map { s in
             SourceSnapshot(name: s.spec.name, isTable: s.spec.isTable,
-                           columns: s.spec.schema.columns.map { "\($0.name) \($0.type.sqlName)" }.joined(separator: ", "),
+                           schema: s.spec.schema,
                            rate: s.spec.rate, pattern: s.spec.pattern.description, partitions: s.partitions.count,
                            generated: s.generated, logEnd: s.partitions.reduce(0) { $0 + $1.endOffset },
                            retention: s.spec.retention, deleted: s.deletedByRetention)

@@ -121,7 +121,8 @@ public struct ConsumerSnapshot: Sendable, Hashable {
 public struct SourceSnapshot: Sendable, Hashable {
     public let name: String
     public let isTable: Bool
-    public let columns: String
+    /// Its columns' names and types (the shell writes them as SQL, quoting names that need it).
+    public let schema: Schema
     public let rate: Double
     public let pattern: String
     public let partitions: Int

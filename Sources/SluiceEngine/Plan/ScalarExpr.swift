@@ -1,6 +1,8 @@
 /// A typed scalar expression compiled against an input schema: what filters and projections
 /// evaluate per row. The planner builds these from the language's AST.
 public indirect enum ScalarExpr: Sendable, Hashable, CustomStringConvertible {
+    /// An input column by index. `name` is only what `description` (EXPLAIN) writes for it,
+    /// as SQL: the planner double-quotes a name that a bare word cannot hold (`"a b"`).
     case column(Int, ColumnType, name: String)
     case constant(Int64, ColumnType, text: String)
     case negate(ScalarExpr)

@@ -48,7 +48,7 @@ public struct Explain {
                     tree(spec, fragment: j, operator: spec.fragments[j].operators.count - 1,
                          prefix: base + nextPrefix + "└─", childPrefix: base + nextPrefix + "  ", into: &lines)
                 case .view(let name):
-                    lines.append(base + nextPrefix + "└─StreamTableScan { table: \(name), columns: [\(upstreamSchema.names.joined(separator: ", "))] }")
+                    lines.append(base + nextPrefix + "└─StreamTableScan { table: \(Identifier(name).sql), columns: [\(Explain.list(upstreamSchema.names))] }")
                 }
             }
             return
@@ -101,7 +101,12 @@ public struct Explain {
     }
 
     private func names(_ indices: [Int], _ schema: Schema) -> String {
-        indices.map { $0 < schema.count ? schema.columns[$0].name : "$\($0)" }.joined(separator: ", ")
+        indices.map { $0 < schema.count ? Identifier(schema.columns[$0].name).sql : "$\($0)" }.joined(separator: ", ")
+    }
+
+    /// Names as SQL, quoted where a bare word cannot hold them (`"from", "a b", n`), comma-separated.
+    static func list(_ names: [String]) -> String {
+        names.map { Identifier($0).sql }.joined(separator: ", ")
     }
 
     private func distribution(_ d: Distribution, _ schema: Schema) -> String {
@@ -116,20 +121,21 @@ public struct Explain {
     private func label(_ op: OperatorSpec, input: Schema, output: Schema, spec: JobSpec, fragment: FragmentSpec) -> String {
         switch op {
         case .source(let name):
-            return "StreamSource { source: \(name), columns: [\(output.names.joined(separator: ", "))] }"
+            return "StreamSource { source: \(Identifier(name).sql), columns: [\(Explain.list(output.names))] }"
         case .filter(let e):
             return "StreamFilter { predicate: \(e) }"
         case .project(let exprs, let names):
-            return "StreamProject { exprs: [\(zip(exprs, names).map { e, n in e.description == n ? n : "\(e) as \(n)" }.joined(separator: ", "))] }"
+            let items = zip(exprs, names.map { Identifier($0).sql }).map { e, n in e.description == n ? n : "\(e) as \(n)" }
+            return "StreamProject { exprs: [\(items.joined(separator: ", "))] }"
         case .hashAgg(let keys, let calls):
             return "StreamHashAgg { group_key: [\(names(keys, input))], aggs: [\(calls.map(\.description).joined(separator: ", "))] }"
         case .hashJoin(let lk, let rk, _, _):
             let sides = fragment.inputs.map { input -> (name: String, schema: Schema) in
                 switch input.from {
                 case .fragment(let j):
-                    if case .source(let source) = spec.fragments[j].operators.first { return (source, spec.fragments[j].outputSchema) }
+                    if case .source(let source) = spec.fragments[j].operators.first { return (Identifier(source).sql, spec.fragments[j].outputSchema) }
                     return ("\(spec.name).\(spec.fragments[j].role)", spec.fragments[j].outputSchema)
-                case .view(let name): return (name, Schema(viewSchema(name)))
+                case .view(let name): return (Identifier(name).sql, Schema(viewSchema(name)))
                 }
             }
             guard sides.count == 2 else { return "StreamHashJoin { type: Inner }" }
@@ -142,7 +148,7 @@ public struct Explain {
         case .materialize(let pk):
             let columns = fragment.outputSchema
             let pkText = pk.isEmpty ? "[] (append and retract rows)" : "[\(names(pk, columns))]"
-            return "StreamMaterialize { columns: [\(columns.names.joined(separator: ", "))], pk_columns: \(pkText) }"
+            return "StreamMaterialize { columns: [\(Explain.list(columns.names))], pk_columns: \(pkText) }"
         case .sink(let sink):
             var parts = ["type: \(isAppendOnly(spec) ? "append-only" : "upsert")"]
             parts.append("throughput: " + (sink.throughput.map { VirtualTime.formatNumber($0) + " rows/s" } ?? "unlimited"))
@@ -184,7 +190,7 @@ public struct Explain {
                     from = "Fragment \(j) (\(spec.name).\(spec.fragments[j].role))"
                     schema = spec.fragments[j].outputSchema
                 case .view(let name):
-                    from = "materialized view \(name)"
+                    from = "materialized view \(Identifier(name).sql)"
                     schema = engine.jobSpec(name)?.outputSchema ?? Schema([])
                 }
                 let channel: String

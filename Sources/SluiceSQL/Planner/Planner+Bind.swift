@@ -22,17 +22,17 @@ struct Scope {
         if candidates.count == 1 { return candidates[0] }
         if candidates.count > 1 {
             throw SQLError("column reference \"\(name.name)\" is ambiguous", at: name.range,
-                           hint: "qualify it: " + candidates.map { "\($0.qualifiers.first ?? "").\(name.name)" }.joined(separator: " or "))
+                           hint: "qualify it: " + candidates.map { "\(Identifier($0.qualifiers.first ?? "").sql).\(name.sql)" }.joined(separator: " or "))
         }
         if let table, !entries.contains(where: { $0.qualifiers.contains(table.name) }) {
             let names = Array(Set(entries.compactMap(\.qualifiers.first))).sorted()
             throw SQLError("missing FROM-clause entry for table \"\(table.name)\"", at: table.range,
-                           hint: Suggest.nearest(table.name, among: names).map { "did you mean \($0)?" })
+                           hint: Suggest.didYouMean(table.name, among: names))
         }
         let names = entries.filter { table == nil || $0.qualifiers.contains(table!.name) }.map(\.column.name)
         throw SQLError("column \"\(name.name)\" does not exist", at: name.range,
-                       hint: Suggest.nearest(name.name, among: names).map { "did you mean \($0)?" }
-                           ?? "columns: " + names.joined(separator: ", "))
+                       hint: Suggest.didYouMean(name.name, among: names)
+                           ?? "columns: " + names.map { Identifier($0).sql }.joined(separator: ", "))
     }
 }
 
@@ -57,11 +57,13 @@ extension Planner {
             if let aggregates {
                 guard let position = aggregates.groupKeys.firstIndex(of: entry.index) else {
                     throw SQLError("column \"\(name.name)\" must appear in the GROUP BY clause or be used in an aggregate function",
-                                   at: expr.range)
+                                   at: expr.range,
+                                   hint: (aggregates.groupKeys.isEmpty ? "add GROUP BY \(expr.sql)" : "add \(expr.sql) to GROUP BY")
+                                       + ", or aggregate it: \(entry.column.type.isNumeric ? "max" : "count")(\(expr.sql))")
                 }
-                return .column(position, entry.column.type, name: entry.column.name)
+                return .column(position, entry.column.type, name: Identifier(entry.column.name).sql)
             }
-            return .column(entry.index, entry.column.type, name: entry.column.name)
+            return .column(entry.index, entry.column.type, name: Identifier(entry.column.name).sql)
         case .literal(let literal, let range):
             switch literal {
             case .int(let v): return .constant(v, .bigint, text: String(v))
@@ -129,7 +131,9 @@ extension Planner {
         }
         let bound = try bind(expr, scope)
         guard bound.type == .boolean else {
-            throw SQLError("argument of \(clause) must be type BOOLEAN, not type \(bound.type.sqlName)", at: expr.range)
+            let example = bound.type.isNumeric ? "\(expr.sql) > 0" : "\(expr.sql) = 'text'"
+            throw SQLError("argument of \(clause) must be type BOOLEAN, not type \(bound.type.sqlName)", at: expr.range,
+                           hint: "write a comparison, e.g. \(clause) \(example)")
         }
         return bound
     }

@@ -13,7 +13,7 @@ extension Planner {
         let relation = try relation(query.from.name)
         if case .source(let s) = relation, !s.isTable {
             throw SQLError("\(s.name) is a source: only materialized views and tables can be read ad hoc", at: query.from.name.range,
-                           hint: "keep a result with CREATE MATERIALIZED VIEW v AS SELECT ... FROM \(s.name); then SELECT * FROM v")
+                           hint: "keep a result with CREATE MATERIALIZED VIEW v AS SELECT ... FROM \(Identifier(s.name).sql); then SELECT * FROM v")
         }
         if let join = query.joins.first {
             throw SQLError("an ad hoc SELECT reads one view or table", at: join.range,

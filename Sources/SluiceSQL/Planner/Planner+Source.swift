@@ -27,7 +27,8 @@ extension Planner {
         var seen: [String] = []
         for column in columns {
             if seen.contains(column.name.name) {
-                throw SQLError("column \(column.name.name) is defined twice", at: column.name.range)
+                throw SQLError("column \"\(column.name.name)\" specified more than once", at: column.name.range,
+                               hint: "give one of them another name")
             }
             seen.append(column.name.name)
         }
@@ -39,7 +40,7 @@ extension Planner {
         if let keyName: String = try o.get("key", { $0.word() }) {
             guard let index = schema.index(of: keyName) else {
                 throw SQLError("\(kind) \(name.name) has no column \(keyName)", at: o.range("key"),
-                               hint: Suggest.nearest(keyName, among: schema.names).map { "did you mean \($0)?" })
+                               hint: Suggest.didYouMean(keyName, among: schema.names))
             }
             spec.keyColumn = index
         }
@@ -74,19 +75,25 @@ extension Planner {
         let kind = isTable ? "table" : "source"
         guard var spec = engine.sourceSpec(name.name), spec.isTable == isTable else {
             throw SQLError("\(kind) \"\(name.name)\" does not exist", at: name.range,
-                           hint: Suggest.nearest(name.name, among: engine.sourceNames).map { "did you mean \($0)?" })
+                           hint: Suggest.didYouMean(name.name, among: engine.sourceNames))
         }
         try refuseFixedOptions(options, of: spec)
         let allowed = isTable ? Planner.alterableTableOptions : Planner.alterableSourceOptions
         let o = try Options(options, allowed: allowed, object: "\(kind) \(name.name)")
         let partitions = spec.partitions
-        try read(o, into: &spec)
-        guard spec.partitions >= partitions else {
-            throw SQLError("source \(name.name) has \(partitions) partitions: a partition count cannot be decreased",
-                           at: o.range("partitions"), hint: "Kafka adds partitions but never removes them")
+        // Fewer partitions than now (0 included) is refused as a decrease, before the range check.
+        if case .number(_, let text)? = o.values["partitions"]?.value, let wanted = Int(text), wanted < partitions {
+            throw decreasedPartitions(name, partitions, at: o.range("partitions"))
         }
+        try read(o, into: &spec)
+        guard spec.partitions >= partitions else { throw decreasedPartitions(name, partitions, at: o.range("partitions")) }
         try checkKeyValues(spec, o, at: name.range)
         return spec
+    }
+
+    private func decreasedPartitions(_ name: Identifier, _ partitions: Int, at range: SourceRange?) -> SQLError {
+        SQLError("source \(name.name) has \(partitions) partition\(partitions == 1 ? "" : "s"): a partition count cannot be decreased",
+                 at: range, hint: "Kafka adds partitions but never removes them")
     }
 
     /// Options that CREATE takes and ALTER cannot change get their own message, rather than
@@ -95,7 +102,8 @@ extension Planner {
         let kind = spec.isTable ? "TABLE" : "SOURCE"
         let created = spec.isTable ? Planner.tableOptions : Planner.sourceOptions
         let alterable = spec.isTable ? Planner.alterableTableOptions : Planner.alterableSourceOptions
-        let recreate = "DROP \(kind) \(spec.name), then CREATE \(kind) \(spec.name) ... WITH (...) again"
+        let name = Identifier(spec.name).sql
+        let recreate = "DROP \(kind) \(name), then CREATE \(kind) \(name) ... WITH (...) again"
         for option in options where !alterable.contains(option.key.name) {
             let key = option.key.name
             if created.contains(key) {
@@ -114,7 +122,9 @@ extension Planner {
     /// The options CREATE and ALTER share, each read and checked the same way. Only those
     /// `o` allows can be present.
     private func read(_ o: Options, into spec: inout SourceSpec) throws(SQLError) {
-        if let rate = try o.get("rate", { $0.rate() }) { spec.rate = rate }
+        if let rate = try o.get("rate", { $0.rate().hinting("to overload a pipeline, slow it down instead: a view's cost = '1ms', a sink's throughput = 500") }) {
+            spec.rate = rate
+        }
         if let pattern = try o.get("pattern", { $0.pattern() }) { spec.pattern = pattern }
         if let keys = try o.get("keys", { $0.integer(in: Planner.keyCounts) }) { spec.keys = keys }
         if let skew = try o.get("key_skew", { $0.keyDistribution() }) { spec.keyDistribution = skew }

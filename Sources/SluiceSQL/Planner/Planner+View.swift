@@ -47,7 +47,7 @@ extension Planner {
             scope.add(r.schema, qualifiers: [join.table.exposedName.name, join.table.name.name])
             if join.table.exposedName.name == query.from.exposedName.name {
                 throw SQLError("table name \"\(join.table.exposedName.name)\" specified more than once", at: join.table.range,
-                               hint: "give one side an alias: FROM \(query.from.name.name) a JOIN \(join.table.name.name) b")
+                               hint: "give one side an alias: FROM \(query.from.name.sql) a JOIN \(join.table.name.sql) b")
             }
             for (l, rr) in try equiKeys(join.on, scope, leftWidth: leftWidth) {
                 leftKeys.append(l)
@@ -99,7 +99,7 @@ extension Planner {
                 switch item {
                 case .star:
                     for entry in scope.entries {
-                        exprs.append(.column(entry.index, entry.column.type, name: entry.column.name))
+                        exprs.append(.column(entry.index, entry.column.type, name: Identifier(entry.column.name).sql))
                         names.append(entry.column.name)
                     }
                 case .qualifiedStar(let table):
@@ -108,7 +108,7 @@ extension Planner {
                         throw SQLError("missing FROM-clause entry for table \"\(table.name)\"", at: table.range)
                     }
                     for entry in matching {
-                        exprs.append(.column(entry.index, entry.column.type, name: entry.column.name))
+                        exprs.append(.column(entry.index, entry.column.type, name: Identifier(entry.column.name).sql))
                         names.append(entry.column.name)
                     }
                 case .expr(let e, _):
@@ -171,7 +171,7 @@ extension Planner {
 
     public func planView(name: Identifier, query: Query, options: [WithOption], definition: String) throws(SQLError) -> JobSpec {
         try checkNewName(name)
-        try refuseOrderAndLimit(query, in: "a materialized view", readIt: "SELECT * FROM \(name.name)")
+        try refuseOrderAndLimit(query, in: "a materialized view", readIt: "SELECT * FROM \(name.sql)")
         let o = try Options(options, allowed: Planner.viewOptions, object: "materialized view \(name.name)")
         let parallelism = try o.get("parallelism", { $0.integer(in: Limits.parallelism) }) ?? Planner.defaultParallelism
         let cost = try o.get("cost", { $0.cost() }) ?? .free
@@ -309,7 +309,7 @@ extension Planner {
 
         init(_ options: [WithOption], sink name: Identifier) throws(SQLError) {
             let o = try Options(options, allowed: Planner.sinkOptions, object: "sink \(name.name)")
-            sink.throughput = try o.get("throughput", { $0.rate() }) ?? sink.throughput
+            sink.throughput = try o.get("throughput", { $0.rate().hinting("leave throughput out for a sink with no throughput limit") }) ?? sink.throughput
             sink.batch = try o.get("batch", { $0.integer(in: Planner.sinkBatchSizes) }) ?? sink.batch
             sink.latency = try o.get("latency", { $0.duration() }) ?? sink.latency
             cost = try o.get("cost", { $0.cost() }) ?? cost

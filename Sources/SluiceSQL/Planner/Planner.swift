@@ -40,8 +40,16 @@ public struct Planner {
             }
             return .view(job)
         }
-        throw SQLError("relation \"\(name.name)\" does not exist", at: name.range,
-                       hint: Suggest.nearest(name.name, among: relationNames).map { "did you mean \($0)?" })
+        throw SQLError("relation \"\(name.name)\" does not exist", at: name.range, hint: missingRelationHint(name.name))
+    }
+
+    /// The relation nearest to a name that is none; else the few there are, or where to list them.
+    func missingRelationHint(_ name: String) -> String {
+        let names = relationNames
+        if let near = Suggest.didYouMean(name, among: names) { return near }
+        if names.isEmpty { return "there is nothing to read yet: CREATE SOURCE or CREATE TABLE first" }
+        if names.count <= 6 { return "relations: " + names.map { Identifier($0).sql }.joined(separator: ", ") }
+        return "SHOW SOURCES and SHOW VIEWS list the relations"
     }
 
     var relationNames: [String] {
@@ -52,11 +60,11 @@ public struct Planner {
     func checkNewName(_ name: Identifier) throws(SQLError) {
         if let s = engine.sourceSpec(name.name) {
             throw SQLError("\(s.isTable ? "table" : "source") \"\(name.name)\" already exists", at: name.range,
-                           hint: "choose another name, or DROP \(s.isTable ? "TABLE" : "SOURCE") \(name.name) first")
+                           hint: "choose another name, or DROP \(s.isTable ? "TABLE" : "SOURCE") \(name.sql) first")
         }
         if let j = engine.jobSpec(name.name) {
             throw SQLError("\(j.kind.rawValue) \"\(name.name)\" already exists", at: name.range,
-                           hint: "choose another name, or DROP \(j.kind == .sink ? "SINK" : "MATERIALIZED VIEW") \(name.name) first")
+                           hint: "choose another name, or DROP \(j.kind == .sink ? "SINK" : "MATERIALIZED VIEW") \(name.sql) first")
         }
     }
 

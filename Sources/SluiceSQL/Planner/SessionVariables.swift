@@ -37,7 +37,7 @@ public enum SessionVariables {
         integer("buffer_bytes", Limits.bufferBytes, "Flink taskmanager.memory.segment-size: bytes per network buffer (one credit)",
                 \.bufferBytes),
         integer("buffer_rows", Limits.bufferRows, "rows per network buffer; 0 derives it from buffer_bytes and the row width",
-                \.bufferRows),
+                \.bufferRows, outOfRange: "0 derives the rows per buffer from buffer_bytes and the row width"),
         integer("exchange_initial_permits", Limits.exchangeInitialPermits, "RisingWave row permits per exchange channel",
                 \.exchangeInitialPermits),
         integer("exchange_batched_permits", Limits.exchangeBatchedPermits, "RisingWave: remote receivers return permits in batches of this many",
@@ -45,7 +45,7 @@ public enum SessionVariables {
         integer("exchange_concurrent_barriers", Limits.exchangeConcurrentBarriers, "RisingWave barrier permits per exchange channel",
                 \.exchangeConcurrentBarriers),
         integer("barrier_interval_ms", Limits.barrierIntervalMs, "RisingWave barrier injection period in ms; 0 injects only on BARRIER",
-                \.barrierIntervalMs),
+                \.barrierIntervalMs, outOfRange: "0 injects barriers only on BARRIER"),
         integer("in_flight_barrier_nums", Limits.inFlightBarrierNums, "RisingWave: periodic barriers are skipped while this many are in flight",
                 \.inFlightBarrierNums),
         choice("checkpoint_mode", CheckpointMode.allCases.map(\.rawValue),
@@ -68,13 +68,20 @@ public enum SessionVariables {
                { $0.autoOffsetReset.rawValue }, { s, v in s.autoOffsetReset = OffsetReset(rawValue: v)! }),
         integer("nodes", Limits.nodes, "compute nodes new actors are placed on (tcp multiplexes channels per node pair)", \.nodes),
         integer("chunk_rows", Limits.chunkRows, "RisingWave stream_chunk_size: rows an actor takes at once; 1 = record-at-a-time",
-                \.chunkRows),
+                \.chunkRows, outOfRange: "1 is record-at-a-time; the default is 256, as in RisingWave"),
         SessionVariable(name: "seed", description: "the seed of every random draw (new sources and views)", choices: [],
                         read: { String($0.seed) },
                         restore: { $0.seed = EngineSettings().seed },
                         write: { s, v in
-                            guard case .number(_, let text) = v, let seed = UInt64(text) else {
-                                return .failure(LiteralError("expected a whole number 0 or more, found \(v.sql)"))
+                            // As `OptionValue.integer(in:)` words it, over UInt64's range.
+                            let expected = "expected 0 to \(UInt64.max)"
+                            guard case .number(_, let text) = v else {
+                                return .failure(LiteralError("expected a whole number, found \(v.sql)", hint: expected))
+                            }
+                            guard let seed = UInt64(text) else {
+                                let digits = text.utf8.allSatisfy { $0.isDigit || $0 == UInt8(ascii: "-") }
+                                return .failure(digits ? LiteralError("value \(text) is out of range: \(expected)")
+                                                       : LiteralError("expected a whole number, found \(text)", hint: expected))
                             }
                             s.seed = seed
                             return .success(())
@@ -111,12 +118,17 @@ public enum SessionVariables {
 
     // MARK: Builders
 
+    /// `outOfRange`: the hint for a value outside `range`, where a value in it means something
+    /// special (0 for "derive it", 1 for "one at a time") that the one asked for may have meant.
     private static func integer(_ name: String, _ range: ClosedRange<Int>, _ description: String,
-                                _ path: WritableKeyPath<EngineSettings, Int> & Sendable) -> SessionVariable {
+                                _ path: WritableKeyPath<EngineSettings, Int> & Sendable, outOfRange: String? = nil) -> SessionVariable {
         SessionVariable(name: name, description: description, choices: [],
                         read: { String($0[keyPath: path]) },
                         restore: { $0[keyPath: path] = EngineSettings()[keyPath: path] },
-                        write: { s, v in v.integer(in: range).map { s[keyPath: path] = $0 } })
+                        write: { s, v in
+                            let value = v.integer(in: range)
+                            return (outOfRange.map { value.hinting($0) } ?? value).map { s[keyPath: path] = $0 }
+                        })
     }
 
     private static func boolean(_ name: String, _ description: String,

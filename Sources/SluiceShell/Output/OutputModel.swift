@@ -91,6 +91,15 @@ public enum ResultValue: Sendable, Equatable, Codable {
     case real(Double)
     /// A BOOLEAN of query data: `t` / `f` in tables and csv (as psql), `true` / `false` in json.
     case boolean(Bool)
+
+    /// How full a bounded queue is, as a bar: `████░░░░░░ 4/10 buffers`. A capacity of 0 is a
+    /// bound like any other (a credit channel with no exclusive buffer and none of its gate's
+    /// floating ones left can take nothing): an empty bar, `0/0 buffers`. Only a queue without
+    /// a capacity (nil) is unbounded, and callers show that as text.
+    static func fill(_ used: Int, of capacity: Int, _ unit: String) -> ResultValue {
+        let fraction = capacity > 0 ? Double(used) / Double(capacity) : (used > 0 ? 1 : 0)
+        return .bar(fraction: fraction, label: "\(used)/\(capacity) \(unit)")
+    }
 }
 
 /// Flink's web UI classification of how much of the time a task was backpressured.

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+@testable import SluiceShell
+import SluiceEngine
+
+/// A queue's capacity as SHOW QUEUES and SHOW ACTORS show it: nil is unbounded, 0 is a bound.
+/// A credit channel with no exclusive buffer (`buffers_per_channel = 0`) whose gate's floating
+/// buffers are all taken by its sibling can take nothing: it showed as "unbounded", the
+/// opposite of the truth, with a null capacity in json.
+@Suite("queue capacity: 0 is a bound, not unbounded")
+struct QueueCapacityTests {
+    /// Two sources feed each aggregation; the gate's one floating buffer is held by the
+    /// channel from `g.source.0`, so the one from `g.source.1` can take nothing.
+    static let setup = """
+        SET buffers_per_channel = 0;
+        SET floating_buffers_per_gate = 1;
+        SET buffer_rows = 1;
+        CREATE SOURCE s (k INT, v INT) WITH (keys = 10);
+        CREATE MATERIALIZED VIEW g AS SELECT k, count(*) AS n FROM s GROUP BY k WITH (parallelism = 2, cost = '10ms');
+        INJECT 50 INTO s;
+        STEP 30;
+        """
+
+    static let blocked = "g.source.1 → g.agg.0"
+
+    @Test func aZeroCapacityCreditChannelIsAnEmptyBarOfNoBuffers() throws {
+        let s = session(Self.setup)
+        // What the test rests on: the engine reports a capacity of 0, not nil.
+        let channel = try #require(s.engine.channelSnapshots().first { "\($0.from) → \($0.to)" == Self.blocked })
+        #expect(channel.capacity == 0 && channel.fill == 0 && channel.unit == "buffers")
+        let queues = s.run("SHOW QUEUES;")
+        #expect(queues.contains("│ \(Self.blocked) │ ░░░░░░░░░░ 0/0 buffers "), "\(queues)")
+        #expect(!queues.contains("unbounded"), "\(queues)")
+        #expect(queues.contains("\n0/0 buffers: no exclusive buffer (buffers_per_channel = 0) and no floating one free at the gate"), "\(queues)")
+    }
+
+    @Test func jsonGivesAZeroCapacityWithItsUnit() throws {
+        let s = session(Self.setup)
+        s.options.mode = .json
+        let out = s.execute("SHOW QUEUES;").pieces.filter { !$0.toStandardError }.map(\.text).joined()
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]])
+        let row = try #require(rows.first { $0["channel"] as? String == Self.blocked })
+        #expect(row["queued"] as? Int == 0)
+        #expect(row["queued_capacity"] as? Int == 0)
+        #expect(row["queued_unit"] as? String == "buffers")
+    }
+
+    /// A channel without a capacity (the unbounded scheme's) still says so.
+    @Test func anUnboundedChannelIsStillUnbounded() throws {
+        let s = session("""
+            SET flow_control = unbounded;
+            CREATE SOURCE s (k INT, v INT) WITH (keys = 10);
+            CREATE MATERIALIZED VIEW g AS SELECT k, count(*) AS n FROM s GROUP BY k;
+            """)
+        #expect(s.engine.channelSnapshots().allSatisfy { $0.capacity == nil })
+        let queues = s.run("SHOW QUEUES;")
+        #expect(queues.contains("│ g.source.0 → g.agg.0 │ unbounded "), "\(queues)")
+        #expect(!queues.contains("0/0 buffers"), "\(queues)")
+    }
+}
