@@ -153,7 +153,6 @@ extension Engine {
             // Under tcp the held input's queued data must not keep the gate's shared buffers.
             let channel = channels[actor.inputs[input]]
             if settings.flowControl == .tcp && channel.role == .exchange { schemes.tcp.spill(channel, engine: self) }
-
             return
         }
         actor.alignNs += now - actor.alignStart
@@ -193,8 +192,9 @@ extension Engine {
         resumeConsumption(actor)
     }
 
-    /// The actor has the barrier from every input it waited for: the channels its alignment
-    /// blocked (`CreditScheme.block`) may send again (Flink's `resumeConsumption`).
+    /// The actor waits for no barrier any more (it passed one, dropped one it does not expect,
+    /// or a rescale reset its alignment): the input channels a barrier blocked
+    /// (`CreditScheme.block`) may send again (Flink's `resumeConsumption`).
     func resumeConsumption(_ actor: Actor) {
         for id in actor.inputs where channels[id].blockedByBarrier { schemes.credit.resume(channels[id], engine: self) }
     }

@@ -86,8 +86,8 @@ final class Channel {
     var movedRows = 0
     /// Whether the sender counts this channel among its non-empty outboxes.
     var countedPending = false
-    /// Credit without exclusive buffers, aligned checkpoints: the receiver holds this input for
-    /// alignment, and the channel carries nothing until the alignment ends (`CreditScheme.block`).
+    /// Credit without exclusive buffers, aligned checkpoints: the sender has sent a barrier and
+    /// sends nothing more until the receiver has aligned it (`CreditScheme.block`, `resume`).
     var blockedByBarrier = false
     // Permits (RisingWave).
     var permits = 0
