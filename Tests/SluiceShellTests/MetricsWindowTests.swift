@@ -88,7 +88,7 @@ struct MetricsWindowTests {
         #expect(s.execute("INJECT 500 INTO a; RUN 1s;").ok)
         #expect(s.execute("ALTER MATERIALIZED VIEW v SET PARALLELISM = 2;").ok)
         let actors = s.run("SHOW ACTORS;")
-        #expect(actors.contains("│ v.agg.1    │ idle   │ ░░░░░░░░░░ 0/20 buffers │    - │    - │  - │ -     │    - │     - │"), "\(actors)")
+        #expect(actors.contains("│ v.agg.1    │ idle   │ ░░░░░░░░░░ 0/12 buffers │    - │    - │  - │ -     │    - │     - │"), "\(actors)")
         #expect(actors.contains("│ k.sink.0   │ idle   │"), "\(actors)")
         #expect(actors.contains("ms per second over the last 1s (v.source.0, v.source.1, v.agg.0, v.agg.1: they started at 1.000s, nothing measured yet), as Flink's"))
         #expect(s.run("SHOW METRICS v.agg.1;").hasPrefix("v.agg.1 (StreamHashAgg → StreamMaterialize) since it started at 1.000s: nothing measured yet\n"))

@@ -58,3 +58,35 @@ struct QueueCapacityTests {
         #expect(!queues.contains("0/0 buffers"), "\(queues)")
     }
 }
+
+/// An actor's input capacity in SHOW ACTORS counts what its channels share once per gate: a
+/// gate's free floating buffers (credit), the whole gate's buffers (tcp). Summed per channel,
+/// an aggregation reading two source actors showed 0/2 buffers with one floating buffer at all,
+/// and twice its gate under tcp.
+@Suite("actor input capacity: shared buffers once per gate")
+struct ActorInputCapacityTests {
+    /// `g.agg.0` reads two channels (from `g.source.0` and `g.source.1`) through one gate.
+    static func capacity(_ settings: String) throws -> Int? {
+        let s = session(settings + """
+            CREATE SOURCE s (k INT, v INT) WITH (keys = 10, partitions = 2);
+            CREATE MATERIALIZED VIEW g AS SELECT k, count(*) AS n FROM s GROUP BY k WITH (parallelism = 2);
+            """)
+        let agg = try #require(s.engine.actorSnapshot(named: "g.agg.0"))
+        #expect(agg.inputCount == 2)
+        return agg.inputCapacity
+    }
+
+    @Test func creditCountsTheFloatingPoolOnce() throws {
+        // 2 channels × 2 exclusive buffers + 8 floating ones, none held yet.
+        #expect(try Self.capacity("") == 2 * 2 + 8)
+        #expect(try Self.capacity("SET buffers_per_channel = 0; SET floating_buffers_per_gate = 1;") == 1)
+    }
+
+    @Test func tcpCountsTheGateOnce() throws {
+        #expect(try Self.capacity("SET flow_control = tcp;") == 2 * 2 + 8)
+    }
+
+    @Test func permitsAreEachChannelsOwn() throws {
+        #expect(try Self.capacity("SET flow_control = permits;") == 2 * 2048)
+    }
+}

@@ -132,8 +132,9 @@ final class CreditScheme: FlowControlScheme {
 
     func describe(_ channel: Channel, engine: Engine) -> ChannelBound {
         // Exclusive buffers, the floating ones it holds, and those it could still take.
-        let buffers = engine.settings.buffersPerChannel + channel.floatingHeld + engine.gate(of: channel).floatingFree
-        return ChannelBound(used: channel.inboxBuffers, capacity: buffers, unit: "buffers",
+        let pool = engine.gate(of: channel).floatingFree
+        let buffers = engine.settings.buffersPerChannel + channel.floatingHeld + pool
+        return ChannelBound(used: channel.inboxBuffers, capacity: buffers, shared: pool, unit: "buffers",
                             state: "credit \(channel.credit) backlog \(channel.outboxBuffers) float \(channel.floatingHeld)"
                                 + (channel.blockedByBarrier ? ", blocked by barrier" : ""))
     }

@@ -22,8 +22,20 @@ public struct ChannelBound: Sendable, Hashable {
     public let used: Int
     /// nil: unbounded.
     public let capacity: Int?
+    /// The part of `capacity` the channel shares with the other channels of its input gate
+    /// (credit's free floating buffers, the whole gate under tcp): an actor's capacity counts
+    /// it once per gate, not once per channel.
+    public let shared: Int
     public let unit: String
     public let state: String
+
+    init(used: Int, capacity: Int?, shared: Int = 0, unit: String, state: String) {
+        self.used = used
+        self.capacity = capacity
+        self.shared = shared
+        self.unit = unit
+        self.state = state
+    }
 }
 
 /// An input gate of one receiving actor (one per join side): Flink's floating buffer pool,

@@ -158,10 +158,10 @@ final class TcpScheme: FlowControlScheme {
         let used = channel.inboxBuffers - channel.excessBuffers
         let spilled = channel.excessBuffers > 0 ? ", spilled \(spilledRows(channel)) rows (\(channel.excessBuffers) buffers)" : ""
         if let connection = engine.connection(of: channel) {
-            return ChannelBound(used: used, capacity: total, unit: "buffers",
+            return ChannelBound(used: used, capacity: total, shared: total, unit: "buffers",
                                 state: "gate free \(gate.tcpFree), connection \(connection.fromNode)→\(connection.toNode) \(connection.queue.count)/\(Connection.window)\(connection.stalled ? " STALLED" : "")" + spilled)
         }
-        return ChannelBound(used: used, capacity: total, unit: "buffers", state: "gate free \(gate.tcpFree) (local)" + spilled)
+        return ChannelBound(used: used, capacity: total, shared: total, unit: "buffers", state: "gate free \(gate.tcpFree) (local)" + spilled)
     }
 
     /// The rows of the spilled buffers: the inbox's first `excessBuffers` data buffers

@@ -29,6 +29,7 @@ extension Engine {
         let rowsBase = resetSnapshot.actorRows[a.id] ?? (0, 0, 0)
         var inputRows = 0, inputBuffers = 0, fill = 0, capacity: Int? = 0, unit = "rows", avg = 0.0
         var states: [String] = []
+        var gatesCounted: [Int] = []  // a gate's shared buffers count once (an actor has a gate or two)
         for id in a.inputs {
             let c = channels[id]
             inputRows += c.inboxRows
@@ -36,7 +37,15 @@ extension Engine {
             let d = scheme(for: c).describe(c, engine: self)
             fill += d.used
             unit = d.unit
-            if let cap = d.capacity, capacity != nil { capacity! += cap } else { capacity = nil }
+            if let cap = d.capacity, capacity != nil {
+                capacity! += cap - d.shared
+                if !gatesCounted.contains(c.gate) {
+                    gatesCounted.append(c.gate)
+                    capacity! += d.shared
+                }
+            } else {
+                capacity = nil
+            }
             states.append(d.state)
             avg += averageDepth(c, over: window)
         }
