@@ -103,7 +103,11 @@ extension Session {
                              .text("the log receives \(Self.rate(c.recordsConsumedRate + c.lagGrowthPerSecond)) rows/s, the source reads \(Self.rate(c.recordsConsumedRate))")])
         }
         for c in lagging.prefix(3) where !ownLag.contains(c) {
-            evidence.append([.text("\(c.source) → \(c.consumer)"), .text("records-lag-max"), .int(c.recordsLagMax), .text("the log backs up behind it")])
+            // Kafka samples records-lag-max at polls only: a consumer blocked since the window
+            // began has no sample (0), while its lag says the log backs up.
+            evidence.append(c.recordsLagMax > 0
+                ? [.text("\(c.source) → \(c.consumer)"), .text("records-lag-max"), .int(c.recordsLagMax), .text("the log backs up behind it")]
+                : [.text("\(c.source) → \(c.consumer)"), .text("lag"), .int(c.lag), .text("the log backs up behind it (no poll in the window)")])
         }
         let barrier = barrierSummary()
         var advice: [String] = []

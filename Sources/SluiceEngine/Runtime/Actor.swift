@@ -94,6 +94,8 @@ final class Actor {
     /// Input channels whose front goes before the round robin: a barrier that overtook the
     /// channel's data, or rows a rescale moved here (`Engine.startPriorityInput`).
     var priorityInputs: [Int] = []
+    /// Inside `takeBarrier`: a barrier that arrives meanwhile waits its turn.
+    var takingBarrier = false
 
     // Metrics: cumulative since the engine started.
     var busyNs: Int64 = 0
@@ -109,18 +111,18 @@ final class Actor {
     // Barriers.
     /// Barriers this actor does not expect: it was created after they were injected.
     var minEpoch: Int64 = 0
-    /// Epoch being aligned, the inputs that already delivered it, and when the first arrived.
+    /// Epoch being aligned, the inputs that already delivered it (held), and when the first arrived.
     var aligningEpoch: Int64 = -1
     var alignedInputs: [Bool] = []
-    var alignedCount = 0
     var alignStart: Int64 = 0
     var alignNs: Int64 = 0
     var alignments: Int64 = 0
     var lastBarrierAt: Int64 = 0
-    /// Unaligned checkpoints forward a barrier at its first arrival; later copies are dropped.
+    /// The last epoch the actor sent on: aligned, once every input brought it; unaligned, at
+    /// its first copy (later copies are only counted).
     var forwardedEpoch: Int64 = 0
-    /// Unaligned checkpoints and a decoupled sink's log: per epoch not yet on every input,
-    /// how many inputs brought it (looked up only, never iterated).
+    /// Per epoch not yet on every input, how many inputs brought it (both modes, and a
+    /// decoupled sink's log; looked up only, never iterated).
     var barrierInputsSeen: [Int64: Int] = [:]
 
     // Sources.

@@ -6,7 +6,10 @@ extension Engine {
         guard actor.alive, actor.status != .busy else { return }
         if actor.pendingOutboxes > 0 {
             // A blocked source still runs its mailbox: an unaligned barrier goes out at once.
-            if !actor.pendingBarriers.isEmpty && settings.checkpointMode == .unaligned { emitPendingBarriers(actor) }
+            if settings.checkpointMode == .unaligned {
+                if !actor.pendingBarriers.isEmpty { emitPendingBarriers(actor) }
+                if !actor.priorityInputs.isEmpty { takePriorityBarriers(actor) }
+            }
             if actor.status != .backpressured { actor.setStatus(.backpressured, now: now) }
             return
         }
@@ -124,8 +127,7 @@ extension Engine {
             let step = withChannel(actor.inputs[i]) { channel -> InputStep in
                 if channel.inbox.isEmpty || (actor.aligningEpoch >= 0 && actor.alignedInputs[i]) { return .skip }
                 if channel.inbox.front.isBarrier {
-                    let message = takeBarrier(channel)
-                    handleBarrier(actor, input: i, message.barrier!)
+                    takeBarrier(channel, into: actor)
                     return actor.pendingOutboxes > 0 ? .blocked : .again
                 }
                 actor.nextInput = i &+ 1 == n ? 0 : i &+ 1
@@ -167,8 +169,7 @@ extension Engine {
             let step = withChannel(id) { channel -> InputStep? in
                 guard channel.receiverActor === actor, !channel.inbox.isEmpty else { return nil }
                 if channel.inbox.front.isBarrier {
-                    let message = takeBarrier(channel)
-                    handleBarrier(actor, input: channel.inputIndex, message.barrier!)
+                    takeBarrier(channel, into: actor)
                     return actor.pendingOutboxes > 0 ? .blocked : .again
                 }
                 guard channel.movedRows > 0 else { return nil }
@@ -185,11 +186,29 @@ extension Engine {
         return nil
     }
 
-    func takeBarrier(_ channel: Channel) -> Message {
+    /// Takes the barrier at the front of `channel`'s inbox and handles it, then gives back
+    /// what it held (a barrier permit). In that order, and not inside another take: the
+    /// permit's return can bring the channel's next barrier, which is handled after this one
+    /// (`transmitBarrier` leaves it queued meanwhile), never before it.
+    func takeBarrier(_ channel: Channel, into actor: Actor) {
         channel.touchDepth(now: now)
         let message = channel.inbox.removeFirst()
+        let outer = !actor.takingBarrier
+        actor.takingBarrier = true
+        handleBarrier(actor, input: channel.inputIndex, message.barrier!)
         schemeReleased(channel, rows: 0, buffers: 0, permits: 0, barrier: true)
-        return message
+        if outer { actor.takingBarrier = false }
+    }
+
+    /// Unaligned checkpoints: the barriers at the front of a blocked actor's priority inputs,
+    /// taken now (Flink's mailbox runs priority events while the output is blocked).
+    func takePriorityBarriers(_ actor: Actor) {
+        while let id = actor.priorityInputs.first(where: { id in
+            let channel = channels[id]
+            return channel.receiverActor === actor && !channel.inbox.isEmpty && channel.inbox.front.isBarrier
+        }) {
+            takeBarrier(channels[id], into: actor)
+        }
     }
 
     /// Takes up to `limit` rows from the front of the inbox (stopping at a barrier), returning

@@ -118,48 +118,82 @@ extension Engine {
     // MARK: Travel
 
     /// A barrier arrived at `actor` on input `input`: align (or not) and pass it on.
+    ///
+    /// Both modes count, per epoch, the inputs that brought it (`barrierFromAllInputs`) and
+    /// remember the last epoch the actor sent on (`forwardedEpoch`), so an epoch one mode
+    /// started the other finishes: a barrier sent on unaligned is acknowledged once its last
+    /// copy comes, even if the mode has turned aligned meanwhile (there is nothing to hold).
     func handleBarrier(_ actor: Actor, input: Int, _ mark: BarrierMark) {
         guard mark.epoch >= actor.minEpoch else { return resumeConsumption(actor) }
         let n = actor.inputs.count
         if n <= 1 {
+            actor.forwardedEpoch = max(actor.forwardedEpoch, mark.epoch)
             passBarrier(actor, mark)
+            return
+        }
+        let all = barrierFromAllInputs(actor, mark)
+        if mark.epoch <= actor.forwardedEpoch {
+            // Sent on at its first copy: nothing to hold. The input that brought it may send
+            // again (a credit channel blocks behind its barrier), and the actor acknowledges
+            // once every input brought it.
+            let channel = channels[actor.inputs[input]]
+            if channel.blockedByBarrier { schemes.credit.resume(channel, engine: self) }
+            if all { collect(actor, mark) }
             return
         }
         if settings.checkpointMode == .unaligned {
             // Flink: the first barrier goes on at once and the state is snapshotted; the actor
             // acknowledges once every input's barrier has come (the data in between is the
             // checkpoint's channel state).
-            let all = barrierFromAllInputs(actor, mark)
-            if mark.epoch > actor.forwardedEpoch {
-                actor.forwardedEpoch = mark.epoch
-                passBarrier(actor, mark, acknowledge: all)
-            } else if all {
-                collect(actor, mark)
-            }
+            actor.forwardedEpoch = mark.epoch
+            passBarrier(actor, mark, acknowledge: all)
             return
         }
         if actor.aligningEpoch != mark.epoch {
             actor.aligningEpoch = mark.epoch
             actor.alignedInputs = Array(repeating: false, count: n)
-            actor.alignedCount = 0
             actor.alignStart = now
         }
-        if !actor.alignedInputs[input] {
-            actor.alignedInputs[input] = true
-            actor.alignedCount += 1
-        }
-        if actor.alignedCount < n {
-            trace(.barriers, "\(actor.name) aligning barrier \(mark.epoch): \(actor.alignedCount)/\(n) inputs, holding those")
+        actor.alignedInputs[input] = true
+        if !all {
+            trace(.barriers, "\(actor.name) aligning barrier \(mark.epoch): \(actor.alignedInputs.count(where: { $0 }))/\(n) inputs, holding those")
             // Under tcp the held input's queued data must not keep the gate's shared buffers.
             let channel = channels[actor.inputs[input]]
             if settings.flowControl == .tcp && channel.role == .exchange { schemes.tcp.spill(channel, engine: self) }
             return
         }
+        endAlignment(actor)
+        trace(.barriers, "\(actor.name) aligned barrier \(mark.epoch) after \(VirtualTime.format(now - actor.alignStart))")
+        actor.forwardedEpoch = mark.epoch
+        passBarrier(actor, mark)
+    }
+
+    /// The actor holds no input for its alignment any more; the time it held them counts.
+    private func endAlignment(_ actor: Actor) {
         actor.alignNs += now - actor.alignStart
         actor.alignments += 1
         actor.aligningEpoch = -1
-        trace(.barriers, "\(actor.name) aligned barrier \(mark.epoch) after \(VirtualTime.format(now - actor.alignStart))")
-        passBarrier(actor, mark)
+    }
+
+    /// `checkpoint_mode` turned unaligned: every alignment in progress ends as Flink's
+    /// aligned-checkpoint timeout ends one. The barrier goes on at once (the state is
+    /// snapshotted now), the held inputs are released, and the actor acknowledges once the
+    /// barrier's other copies have come. In actor order.
+    func endAlignmentsForUnaligned() {
+        for actor in actors where actor.alive && actor.aligningEpoch >= 0 {
+            let epoch = actor.aligningEpoch
+            guard let state = inFlight.first(where: { $0.epoch == epoch }) else {
+                endAlignment(actor)
+                resumeConsumption(actor)
+                continue
+            }
+            trace(.barriers, "\(actor.name) stops aligning barrier \(epoch) (checkpoint_mode = unaligned): sends it on at once and releases the held input"
+                + (actor.alignedInputs.count(where: { $0 }) == 1 ? "" : "s"))
+            endAlignment(actor)
+            actor.forwardedEpoch = epoch
+            passBarrier(actor, BarrierMark(epoch: epoch, injectedAt: state.injectedAt), acknowledge: false)
+            makeReady(actor)
+        }
     }
 
     /// Counts the barrier's arrival on one more of the actor's inputs; true once it has come
@@ -389,7 +423,7 @@ extension Engine {
                 }
             }
             for actor in actors where actor.alive && actor.aligningEpoch == state.epoch {
-                places.append("aligning at \(actor.name): \(actor.alignedCount)/\(actor.inputs.count) inputs delivered it")
+                places.append("aligning at \(actor.name): \(actor.alignedInputs.count(where: { $0 }))/\(actor.inputs.count) inputs delivered it")
             }
             return BarrierLocation(epoch: state.epoch, injectedAt: state.injectedAt,
                                    collected: state.expected.count - state.remaining, expected: state.expected.count,

@@ -130,6 +130,7 @@ extension Engine {
             // Nothing blocks a channel behind its barrier any more (`CreditScheme.block`).
             for channel in channels where channel.blockedByBarrier { schemes.credit.resume(channel, engine: self) }
         }
+        if old.checkpointMode == .aligned && new.checkpointMode == .unaligned { endAlignmentsForUnaligned() }
         if old.barrierIntervalMs != new.barrierIntervalMs { restartBarrierTicks() }
         if old.maxPollIntervalMs != new.maxPollIntervalMs || old.fetchMaxWaitMs != new.fetchMaxWaitMs
             || old.fetchMinBytes != new.fetchMinBytes {

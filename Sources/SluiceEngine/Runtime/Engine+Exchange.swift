@@ -107,10 +107,9 @@ extension Engine {
     func sendBarrier(_ channel: Channel, _ mark: BarrierMark) {
         let message = Message.barrier(mark)
         if settings.checkpointMode == .unaligned && channel.role == .exchange && !channel.outbox.isEmpty {
-            var position = 0
-            while position < channel.outbox.count && channel.outbox[position].isBarrier { position += 1 }
-            recordInFlight(epoch: mark.epoch, rows: channel.outboxRows, buffers: channel.outboxBuffers)
-            channel.outbox.insert(message, at: position)
+            let place = Channel.overtakingPlace(in: channel.outbox)
+            recordInFlight(epoch: mark.epoch, rows: place.rows, buffers: place.buffers)
+            channel.outbox.insert(message, at: place.position)
         } else {
             channel.pushOutbox(message)
         }
@@ -163,15 +162,16 @@ extension Engine {
             recordInFlight(epoch: mark.epoch, rows: overtaken.rows, buffers: overtaken.buffers)
         }
         trace(.barriers, "barrier \(mark.epoch) reaches \(receiver.name)" + (overtaking && overtaken.rows > 0 ? " overtaking \(overtaken.rows) rows" : ""))
-        if settings.checkpointMode == .unaligned && receiver.status == .backpressured {
+        let atOnce = settings.checkpointMode == .unaligned && receiver.status == .backpressured
+        if atOnce && !receiver.takingBarrier && channel.inbox.front.isBarrier {
             // Flink: an unaligned barrier is a priority event the mailbox takes at once.
-            let first = takeBarrier(channel)
-            handleBarrier(receiver, input: channel.inputIndex, first.barrier!)
+            takeBarrier(channel, into: receiver)
             return
         }
-        // An overtaking barrier goes before the receiver's other inputs, once its work is done.
+        // An overtaking barrier goes before the receiver's other inputs, once its work is done
+        // (a blocked receiver's, once the barrier it is taking is done: `run` takes it then).
         if overtaking && !receiver.priorityInputs.contains(channel.id) { receiver.priorityInputs.append(channel.id) }
-        if receiver.status == .idle { makeReady(receiver) }
+        if receiver.status == .idle || atOnce { makeReady(receiver) }
     }
 
     /// `drop_head`: drops the oldest queued data rows of the inbox.

@@ -162,6 +162,19 @@ final class Channel {
         return m
     }
 
+    /// Where a barrier that overtakes data goes in `queue`: right behind the last barrier
+    /// already there (barriers keep their order: an actor sends epochs in order and counts on
+    /// receiving them so), ahead of the data after it, which it overtakes.
+    static func overtakingPlace(in queue: MessageQueue) -> (position: Int, rows: Int, buffers: Int) {
+        var position = queue.count, rows = 0, buffers = 0
+        while position > 0 && !queue[position - 1].isBarrier {
+            position -= 1
+            rows += queue[position].rows
+            buffers += queue[position].buffers
+        }
+        return (position, rows, buffers)
+    }
+
     /// Puts a message on the receiver side; in unaligned mode a barrier jumps the queue and
     /// returns the rows and buffers it overtook (the checkpoint's in-flight data).
     @discardableResult
@@ -169,12 +182,11 @@ final class Channel {
     func deliver(_ m: consuming Message, now: Int64, overtaking: Bool) -> (rows: Int, buffers: Int) {
         touchDepth(now: now)
         if m.isBarrier && overtaking {
-            // The barrier is a priority event: it goes ahead of the data (and behind earlier barriers).
-            var position = 0
-            while position < inbox.count && inbox[position].isBarrier { position += 1 }
-            let overtaken = (inboxRows, inboxBuffers)
-            inbox.insert(m, at: position)
-            return overtaken
+            // The barrier is a priority event: it goes ahead of the data, never ahead of an
+            // earlier barrier (one queued behind data before the mode turned unaligned).
+            let place = Self.overtakingPlace(in: inbox)
+            inbox.insert(m, at: place.position)
+            return (place.rows, place.buffers)
         }
         let rows = m.rows, buffers = m.buffers, isBarrier = m.isBarrier
         inbox.append(m)
