@@ -211,7 +211,7 @@ extension Parser {
         if sees("parallelism") {
             guard kind == .materializedView else {
                 throw SQLError("SET PARALLELISM applies to materialized views only", at: kindRange,
-                               hint: kind == .sink ? "a sink's parallelism is fixed when it is created: DROP SINK \(name.sql), then CREATE SINK \(name.sql) ... WITH (parallelism = 4)"
+                               hint: kind == .sink ? "a sink cannot be rescaled, only a materialized view: DROP SINK \(name.sql), then CREATE SINK \(name.sql) ... WITH (parallelism = 4)"
                                                    : "ALTER MATERIALIZED VIEW name SET PARALLELISM = 4")
             }
             advance()

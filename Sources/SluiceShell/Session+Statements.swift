@@ -198,8 +198,9 @@ extension Session {
         return [.notice("DROP \(kind.sql)")]
     }
 
-    /// `ALTER kind name SET (...)`: a source's generator and costs, a table's cost. A view
-    /// changes only its parallelism, and a sink nothing: its options are fixed at CREATE.
+    /// `ALTER kind name SET (...)`: a source's generator and costs, a table's cost, a view's
+    /// cost, a sink's write options and cost. The planner checks every option before the
+    /// engine changes anything.
     private func alter(_ kind: ObjectKind, _ name: Identifier, options: [WithOption]) throws -> [OutputBlock] {
         guard let actual = self.kind(of: name.name) else {
             let names = kind == .source || kind == .table ? engine.sourceNames : engine.jobNames
@@ -215,13 +216,10 @@ extension Session {
             let spec = try planner.alterSource(name, options: options, isTable: kind == .table)
             try engine.alterSource(name.name) { $0 = spec }
             return [.notice("ALTER \(kind.sql)")]
-        case .materializedView:
-            throw SQLError("ALTER MATERIALIZED VIEW … SET (…) is not supported; only SET PARALLELISM", at: name.range,
-                           hint: Session.alterExample(kind, name.sql))
-        case .sink:
-            let wanted = options.map(\.sql).joined(separator: ", ")
-            throw SQLError("ALTER SINK is not supported: a sink's options are fixed when it is created", at: name.range,
-                           hint: "DROP SINK \(name.sql), then CREATE SINK \(name.sql) ... WITH (\(wanted))")
+        case .materializedView, .sink:
+            let spec = try planner.alterJob(name, kind: kind == .sink ? .sink : .materializedView, options: options)
+            try engine.alterJob(name.name) { $0 = spec }
+            return [.notice("ALTER \(kind.sql)")]
         }
     }
 
@@ -243,7 +241,7 @@ extension Session {
         case .source: "ALTER SOURCE \(name) SET (rate = 500)"
         case .table: "ALTER TABLE \(name) SET (cost = '1ms')"
         case .materializedView: "ALTER MATERIALIZED VIEW \(name) SET PARALLELISM = 4"
-        case .sink: "DROP SINK \(name), then CREATE it again (ALTER cannot change a sink)"
+        case .sink: "ALTER SINK \(name) SET (throughput = 500)"
         }
     }
 
