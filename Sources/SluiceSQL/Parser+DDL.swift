@@ -70,7 +70,7 @@ extension Parser {
                 throw unexpected("FROM or AS after the sink name", suggesting: ["from", "as"],
                                  hint: "CREATE SINK \(name.sql) FROM view WITH (...), or CREATE SINK \(name.sql) AS SELECT ... WITH (...)")
             }
-            let from = try identifier("a view or table name after FROM")
+            let from = try identifier("a view, source or table name after FROM")
             if accept("with") != nil { try optionList("WITH", into: &options) }
             try expectEnd()
             return .createSink(name: name, from: from, options: options)
