@@ -64,7 +64,7 @@ extension Session {
         // MARK: Drive
         case .inject(let count, let source, let partition):
             if engine.sourceSpec(source.name)?.isTable == true {
-                throw SQLError("\(source.name) is a table: INJECT appends to a source's log", at: source.range,
+                throw SQLError("\(source.sql) is a table: INJECT appends to a source's log", at: source.range,
                                hint: "a table is loaded once, with CREATE TABLE ... WITH (rows = N)")
             }
             guard let spec = engine.sourceSpec(source.name) else {
@@ -190,7 +190,7 @@ extension Session {
             try engine.drop(name.name)
         } catch {
             if case .hasDependents(_, _, let dependents) = error {
-                throw SQLError("cannot drop \(kind.noun) \(name.name) because other objects depend on it", at: name.range,
+                throw SQLError("cannot drop \(kind.noun) \(name.sql) because other objects depend on it", at: name.range,
                                hint: "drop \(dependents.map { Identifier($0).sql }.joined(separator: ", ")) first")
             }
             throw error
@@ -230,7 +230,7 @@ extension Session {
             return SQLError(error.description, at: range)
         }
         let name = Identifier(source).sql
-        return SQLError("source \(source) has no partition \(partition)", at: range,
+        return SQLError("source \(name) has no partition \(partition)", at: range,
                         hint: partitions == 1 ? "\(name) has one partition: PARTITION 0"
                                               : "\(name) has \(partitions) partitions: PARTITION 0 to \(partitions - 1)")
     }
@@ -253,7 +253,7 @@ extension Session {
         let before = spec.fragments.last?.parallelism ?? 1
         guard Limits.parallelism.contains(parallelism) else {
             throw SQLError("parallelism \(parallelism) is out of range: expected \(Limits.parallelism.lowerBound) to \(Limits.parallelism.upperBound)", at: range,
-                           hint: "\(name.name) runs at parallelism \(before) now"
+                           hint: "\(name.sql) runs at parallelism \(before) now"
                                + (parallelism < Limits.parallelism.lowerBound ? "; DROP MATERIALIZED VIEW \(name.sql) removes it" : ""))
         }
         guard try engine.rescale(name.name, parallelism: parallelism) else {

@@ -15,7 +15,7 @@ extension Planner {
         }
         try refuseFixedOptions(options, of: spec)
         let allowed = kind == .sink ? Planner.alterableSinkOptions : Planner.alterableViewOptions
-        let o = try Options(options, allowed: allowed, object: "\(kind.rawValue) \(name.name)")
+        let o = try Options(options, allowed: allowed, object: "\(kind.rawValue) \(name.sql)")
         if let last = spec.fragments.indices.last, case .sink(var sink)? = spec.fragments[last].operators.last {
             let hint = sink.throughput == nil ? "leave throughput out to keep \(name.sql) without a throughput limit"
                 : "to write without a throughput limit, DROP SINK \(name.sql), then CREATE SINK \(name.sql) ... without throughput"

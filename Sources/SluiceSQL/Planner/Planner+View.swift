@@ -177,7 +177,7 @@ extension Planner {
     public func planView(name: Identifier, query: Query, options: [WithOption], definition: String) throws(SQLError) -> JobSpec {
         try checkNewName(name)
         try refuseOrderAndLimit(query, in: "a materialized view", readIt: "SELECT * FROM \(name.sql)")
-        let o = try Options(options, allowed: Planner.viewOptions, object: "materialized view \(name.name)")
+        let o = try Options(options, allowed: Planner.viewOptions, object: "materialized view \(name.sql)")
         let parallelism = try o.get("parallelism", { $0.integer(in: Limits.parallelism) }) ?? Planner.defaultParallelism
         let cost = try o.get("cost", { $0.cost() }) ?? .free
         let bound = try bindQuery(query)
@@ -313,7 +313,7 @@ extension Planner {
         var parallelism = Planner.defaultParallelism
 
         init(_ options: [WithOption], sink name: Identifier) throws(SQLError) {
-            let o = try Options(options, allowed: Planner.sinkOptions, object: "sink \(name.name)")
+            let o = try Options(options, allowed: Planner.sinkOptions, object: "sink \(name.sql)")
             try Planner.readSink(o, into: &sink, throughputHint: "leave throughput out for a sink with no throughput limit")
             cost = try o.get("cost", { $0.cost() }) ?? cost
             parallelism = try o.get("parallelism", { $0.integer(in: Limits.parallelism) }) ?? parallelism
