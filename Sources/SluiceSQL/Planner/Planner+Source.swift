@@ -52,7 +52,7 @@ extension Planner {
             guard segment > 0 else { throw SQLError("segment must be positive", at: o.range("segment")) }
             spec.segment = segment
         }
-        if let seed = try o.get("seed", { $0.integer(in: 0...Int.max) }) { spec.seed = UInt64(seed) }
+        if let seed = try o.get("seed", { $0.seed() }) { spec.seed = seed }
         if isTable {
             spec.tableRows = try o.get("rows", { $0.integer(in: Planner.tableRowCounts) }) ?? Planner.defaultTableRows
             if o.values["keys"] == nil, keyType != .boolean { spec.keys = spec.tableRows }
