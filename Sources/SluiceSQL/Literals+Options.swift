@@ -65,6 +65,21 @@ extension OptionValue {
         return .success(value)
     }
 
+    /// A seed: a whole number from 0 to `UInt64.max`, the engine's seeds' range. `SET seed`
+    /// and a source's or table's `seed` option both read it here.
+    public func seed() -> Result<UInt64, LiteralError> {
+        let expected = "expected 0 to \(UInt64.max)"
+        guard case .number(_, let text) = self else {
+            return .failure(LiteralError("expected a whole number, found \(sql)", hint: expected))
+        }
+        guard let value = UInt64(text) else {
+            let digits = text.utf8.allSatisfy { $0.isDigit || $0 == UInt8(ascii: "-") }
+            return .failure(LiteralError(digits ? "value \(text) is out of range: \(expected)" : "expected a whole number, found \(text)",
+                                         hint: digits ? nil : expected))
+        }
+        return .success(value)
+    }
+
     /// TRUE or FALSE (also `on`/`off`, quoted or not).
     public func boolean() -> Result<Bool, LiteralError> {
         switch self {

@@ -70,7 +70,7 @@ extension Parser {
                 throw unexpected("FROM or AS after the sink name", suggesting: ["from", "as"],
                                  hint: "CREATE SINK \(name.sql) FROM view WITH (...), or CREATE SINK \(name.sql) AS SELECT ... WITH (...)")
             }
-            let from = try identifier("a view or table name after FROM")
+            let from = try identifier("a view, source or table name after FROM")
             if accept("with") != nil { try optionList("WITH", into: &options) }
             try expectEnd()
             return .createSink(name: name, from: from, options: options)
@@ -211,7 +211,7 @@ extension Parser {
         if sees("parallelism") {
             guard kind == .materializedView else {
                 throw SQLError("SET PARALLELISM applies to materialized views only", at: kindRange,
-                               hint: kind == .sink ? "a sink's parallelism is fixed when it is created: DROP SINK \(name.sql), then CREATE SINK \(name.sql) ... WITH (parallelism = 4)"
+                               hint: kind == .sink ? "a sink cannot be rescaled, only a materialized view: DROP SINK \(name.sql), then CREATE SINK \(name.sql) ... WITH (parallelism = 4)"
                                                    : "ALTER MATERIALIZED VIEW name SET PARALLELISM = 4")
             }
             advance()

@@ -50,7 +50,7 @@ extension Help {
         OptionHelp("poll_cost", "virtual time each poll() returning rows costs, however many: the fetch round trip",
                    default: cost(source.pollCost), forms: costForms),
         OptionHelp("seed", "mixed into SET seed, so that two sources draw different rows",
-                   default: "\(source.seed)", forms: "a whole number, 0 or more"),
+                   default: "\(source.seed)", forms: "a whole number, 0 to \(UInt64.max), as SET seed"),
     ]
 
     static let tableOptionHelp: [OptionHelp] = [
@@ -61,7 +61,7 @@ extension Help {
         OptionHelp("key", "the key column", default: "the PRIMARY KEY column, else the first", forms: "a column name"),
         OptionHelp("cost", "virtual time a reader spends per row of the table", default: cost(source.cost), forms: costForms),
         OptionHelp("seed", "mixed into SET seed, so that two tables draw different rows",
-                   default: "\(source.seed)", forms: "a whole number, 0 or more"),
+                   default: "\(source.seed)", forms: "a whole number, 0 to \(UInt64.max), as SET seed"),
     ]
 
     static let viewOptionHelp: [OptionHelp] = [

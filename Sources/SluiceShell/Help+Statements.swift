@@ -55,8 +55,8 @@ extension Help {
         A continuous query over sources, tables and views, whose result the view keeps and SELECT reads. The query:
         .help select; no ORDER BY or LIMIT (order when you read it). A view over a view that holds rows starts from
         them (backfill); over a source, from the log's start (SET auto_offset_reset). Plain views are refused.
-        Options (* also changed by ALTER MATERIALIZED VIEW name SET PARALLELISM = n):
-        \(optionLines(Planner.viewOptions, viewOptionHelp, alterable: ["parallelism"]))
+        Options (* also changed by ALTER MATERIALIZED VIEW name SET (...), parallelism by SET PARALLELISM = n):
+        \(optionLines(Planner.viewOptions, viewOptionHelp, alterable: alterableViewOptions))
         """, example: exampleCatalog[2]),
 
         StatementHelp(names: ["create sink"], text: """
@@ -65,30 +65,34 @@ extension Help {
         Writes a view's changes, or a source's or a table's rows, to a modelled external system: a write of n rows
         takes latency + n ÷ throughput + n × cost. AS SELECT plans the query as a view's (.help select) and keeps
         nothing. Under SET sink_decouple = true, a new sink reads a log of its own and never backpressures its input.
-        Options (ALTER changes none: DROP the sink and CREATE it again):
-        \(optionLines(Planner.sinkOptions, sinkOptionHelp))
+        Options (* also changed by ALTER SINK name SET (...)):
+        \(optionLines(Planner.sinkOptions, sinkOptionHelp, alterable: Planner.alterableSinkOptions))
         """, example: """
         CREATE SINK warehouse FROM spend WITH (throughput = 1000, batch = 10, latency = '2ms');
         CREATE SINK big_clicks AS SELECT user_id, amount FROM clicks WHERE amount > 90 WITH (parallelism = 2);
         """),
 
         StatementHelp(names: ["alter"], text: """
-        ALTER SOURCE name SET (option = value, ...)       or SET option = value, for one
-        ALTER TABLE name SET (option = value, ...)
-        ALTER SOURCE name PAUSE | RESUME PARTITION p      Kafka pause() / resume() of one partition, for every group
-        ALTER MATERIALIZED VIEW name SET PARALLELISM = n  rescale (\(range(Limits.parallelism))): state moves to the new actors by key
+        ALTER SOURCE | TABLE name SET (option = value, ...)  or SET option = value, for one
+        ALTER MATERIALIZED VIEW | SINK name SET (...)        the same
+        ALTER SOURCE name PAUSE | RESUME PARTITION p         Kafka pause() / resume() of one partition, for every group
+        ALTER MATERIALIZED VIEW name SET PARALLELISM = n     rescale (\(range(Limits.parallelism))): state moves to the new actors by key
         A change applies at once, to the running object:
-          ALTER SOURCE changes    \(Planner.alterableSourceOptions.joined(separator: ", "))
-          ALTER TABLE changes     \(Planner.alterableTableOptions.joined(separator: ", "))
-          CREATE fixes the rest   a source's \(fixed(Planner.sourceOptions, Planner.alterableSourceOptions)); a table's \(fixed(Planner.tableOptions, Planner.alterableTableOptions));
-                                  a view's \(fixed(Planner.viewOptions, ["parallelism"])); every option of a sink (DROP and CREATE again)
-        Partitions are added, never removed, and every group rebalances; a rebalance lifts the pauses, as in Kafka.
-        The options: .help create source, .help create table.
+          ALTER SOURCE changes             \(Planner.alterableSourceOptions.joined(separator: ", "))
+          ALTER TABLE changes              \(Planner.alterableTableOptions.joined(separator: ", "))
+          ALTER MATERIALIZED VIEW changes  \(Planner.alterableViewOptions.joined(separator: ", ")), and its parallelism by SET PARALLELISM
+          ALTER SINK changes               \(Planner.alterableSinkOptions.joined(separator: ", "))
+          CREATE fixes the rest            \(fixedOptions) (DROP and CREATE again)
+        A view's or sink's actors take the new values with the next chunk or write they start; what they are working
+        on finishes at the cost it started with. Partitions are added, never removed, and every group rebalances; a
+        rebalance lifts the pauses, as in Kafka.
+        The options: .help create source, .help create table, .help create view, .help create sink.
         """, example: """
         ALTER SOURCE clicks SET (rate = 500, pattern = 'burst(on=1s, off=4s)');
         ALTER TABLE users SET (cost = '20us');
         ALTER SOURCE clicks PAUSE PARTITION 1; RUN 1s; ALTER SOURCE clicks RESUME PARTITION 1;
-        ALTER MATERIALIZED VIEW spend SET PARALLELISM = 4;
+        ALTER MATERIALIZED VIEW spend SET PARALLELISM = 4; ALTER MATERIALIZED VIEW spend SET (cost = '5us');
+        CREATE SINK warehouse FROM spend WITH (latency = '20ms'); ALTER SINK warehouse SET (batch = 100);
         """),
 
         StatementHelp(names: ["drop"], text: """
@@ -177,7 +181,8 @@ extension Help {
         PLOT series [, ...] [LAST duration]
         Charts what the engine samples every 100ms; LAST shows only the end. .export FILE.html draws them as SVG.
         \(SeriesMetric.allCases.map { "  " + series($0).padding(toLength: 22, withPad: " ", startingAt: 0) + meaning(of: $0) + " (\($0.unit))" }.joined(separator: "\n"))
-        name: an actor (spend.agg.0), a fragment (spend.agg: all its actors) or a job (spend: its last fragment).
+        name: an actor (spend.agg.0), a fragment (spend.agg: all its actors) or a job (spend: its last fragment);
+        a series draws at most \(Engine.maxPlottedActors) actors, the first \(Engine.maxPlottedActors) in order: name actors to choose others.
         """, example: "RUN 1s; PLOT queue(spend.agg), lag(clicks), barrier_latency LAST 1s;"),
     ]
 
@@ -225,6 +230,17 @@ extension Help {
     private static func fixed(_ all: [String], _ alterable: [String]) -> String {
         all.filter { !alterable.contains($0) }.joined(separator: ", ")
     }
+
+    /// What ALTER changes of a view: its `SET (...)` options, and its parallelism by `SET PARALLELISM`.
+    static let alterableViewOptions = Planner.alterableViewOptions + ["parallelism"]
+
+    /// `a source's key, segment, seed; …`: per kind of object, the options only CREATE sets.
+    private static let fixedOptions = [
+        ("a source's", fixed(Planner.sourceOptions, Planner.alterableSourceOptions)),
+        ("a table's", fixed(Planner.tableOptions, Planner.alterableTableOptions)),
+        ("a view's", fixed(Planner.viewOptions, alterableViewOptions)),
+        ("a sink's", fixed(Planner.sinkOptions, Planner.alterableSinkOptions)),
+    ].filter { !$0.1.isEmpty }.map { "\($0.0) \($0.1)" }.joined(separator: ";\n" + String(repeating: " ", count: 35))
 
     /// `queue(name)`, `lag(source)`, `barrier_latency`.
     private static func series(_ metric: SeriesMetric) -> String {

@@ -88,6 +88,7 @@ enum Help {
              CREATE SINK k FROM v [WITH (...)]; CREATE SINK k AS SELECT ... [WITH (...)];
              DROP SOURCE|TABLE|MATERIALIZED VIEW|SINK [IF EXISTS] name;
              ALTER SOURCE s SET (rate = n, ...); ALTER TABLE t SET (cost = '20us');
+             ALTER MATERIALIZED VIEW v SET (cost = '20us'); ALTER SINK k SET (throughput = n, ...);
              ALTER MATERIALIZED VIEW v SET PARALLELISM = n; ALTER SOURCE s PAUSE|RESUME PARTITION p
     Drive    INJECT n INTO s [PARTITION p]; STEP [n | 250ms | BARRIER]; RUN 30s; BARRIER;
              TRACE ON|OFF; TRACE \(traceCategories) [, ...];

@@ -45,6 +45,9 @@ extension Session {
                              + " in batches of up to \(sink.batch), \(VirtualTime.format(sink.latency)) per write")
             }
         }
+        // The job's `cost` option, as CREATE or the last ALTER set it (a job has a fragment).
+        let cost = job.fragments[Planner.costFragment(of: job)].cost
+        if !cost.isFree { facts.append("cost \(cost) per row") }
         let kind = job.kind == .sink ? "sink" : "materialized view"
         return [.table(columns), .notice("\(kind) \(Identifier(job.name).sql): " + facts.joined(separator: "; ")), .text(job.definition)]
     }

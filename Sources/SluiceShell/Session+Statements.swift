@@ -64,7 +64,7 @@ extension Session {
         // MARK: Drive
         case .inject(let count, let source, let partition):
             if engine.sourceSpec(source.name)?.isTable == true {
-                throw SQLError("\(source.name) is a table: INJECT appends to a source's log", at: source.range,
+                throw SQLError("\(source.sql) is a table: INJECT appends to a source's log", at: source.range,
                                hint: "a table is loaded once, with CREATE TABLE ... WITH (rows = N)")
             }
             guard let spec = engine.sourceSpec(source.name) else {
@@ -190,7 +190,7 @@ extension Session {
             try engine.drop(name.name)
         } catch {
             if case .hasDependents(_, _, let dependents) = error {
-                throw SQLError("cannot drop \(kind.noun) \(name.name) because other objects depend on it", at: name.range,
+                throw SQLError("cannot drop \(kind.noun) \(name.sql) because other objects depend on it", at: name.range,
                                hint: "drop \(dependents.map { Identifier($0).sql }.joined(separator: ", ")) first")
             }
             throw error
@@ -198,8 +198,9 @@ extension Session {
         return [.notice("DROP \(kind.sql)")]
     }
 
-    /// `ALTER kind name SET (...)`: a source's generator and costs, a table's cost. A view
-    /// changes only its parallelism, and a sink nothing: its options are fixed at CREATE.
+    /// `ALTER kind name SET (...)`: a source's generator and costs, a table's cost, a view's
+    /// cost, a sink's write options and cost. The planner checks every option before the
+    /// engine changes anything.
     private func alter(_ kind: ObjectKind, _ name: Identifier, options: [WithOption]) throws -> [OutputBlock] {
         guard let actual = self.kind(of: name.name) else {
             let names = kind == .source || kind == .table ? engine.sourceNames : engine.jobNames
@@ -215,13 +216,10 @@ extension Session {
             let spec = try planner.alterSource(name, options: options, isTable: kind == .table)
             try engine.alterSource(name.name) { $0 = spec }
             return [.notice("ALTER \(kind.sql)")]
-        case .materializedView:
-            throw SQLError("ALTER MATERIALIZED VIEW … SET (…) is not supported; only SET PARALLELISM", at: name.range,
-                           hint: Session.alterExample(kind, name.sql))
-        case .sink:
-            let wanted = options.map(\.sql).joined(separator: ", ")
-            throw SQLError("ALTER SINK is not supported: a sink's options are fixed when it is created", at: name.range,
-                           hint: "DROP SINK \(name.sql), then CREATE SINK \(name.sql) ... WITH (\(wanted))")
+        case .materializedView, .sink:
+            let spec = try planner.alterJob(name, kind: kind == .sink ? .sink : .materializedView, options: options)
+            try engine.alterJob(name.name) { $0 = spec }
+            return [.notice("ALTER \(kind.sql)")]
         }
     }
 
@@ -232,7 +230,7 @@ extension Session {
             return SQLError(error.description, at: range)
         }
         let name = Identifier(source).sql
-        return SQLError("source \(source) has no partition \(partition)", at: range,
+        return SQLError("source \(name) has no partition \(partition)", at: range,
                         hint: partitions == 1 ? "\(name) has one partition: PARTITION 0"
                                               : "\(name) has \(partitions) partitions: PARTITION 0 to \(partitions - 1)")
     }
@@ -243,7 +241,7 @@ extension Session {
         case .source: "ALTER SOURCE \(name) SET (rate = 500)"
         case .table: "ALTER TABLE \(name) SET (cost = '1ms')"
         case .materializedView: "ALTER MATERIALIZED VIEW \(name) SET PARALLELISM = 4"
-        case .sink: "DROP SINK \(name), then CREATE it again (ALTER cannot change a sink)"
+        case .sink: "ALTER SINK \(name) SET (throughput = 500)"
         }
     }
 
@@ -255,7 +253,7 @@ extension Session {
         let before = spec.fragments.last?.parallelism ?? 1
         guard Limits.parallelism.contains(parallelism) else {
             throw SQLError("parallelism \(parallelism) is out of range: expected \(Limits.parallelism.lowerBound) to \(Limits.parallelism.upperBound)", at: range,
-                           hint: "\(name.name) runs at parallelism \(before) now"
+                           hint: "\(name.sql) runs at parallelism \(before) now"
                                + (parallelism < Limits.parallelism.lowerBound ? "; DROP MATERIALIZED VIEW \(name.sql) removes it" : ""))
         }
         guard try engine.rescale(name.name, parallelism: parallelism) else {

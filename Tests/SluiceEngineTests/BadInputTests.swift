@@ -257,7 +257,9 @@ import Testing
             _ = try engine.viewRows("out")
         }
         #expect(EngineError.invalidPartition(source: "clicks", partition: 2, partitions: 2).description
-                == "source clicks has no partition 2 (it has 2: 0 to 1)")
+                == "source clicks has no partition 2 (it has 2 partitions, 0 to 1)")
+        #expect(EngineError.invalidPartition(source: "clicks", partition: 1, partitions: 1).description
+                == "source clicks has no partition 1 (it has one partition, 0)")
     }
 
     // MARK: Numbers past the limits

@@ -9,8 +9,8 @@ import Testing
     /// A scenario that touches every source of nondeterminism the engine has: drawn costs
     /// (exp, uniform), Poisson arrivals, zipf keys, several partitions, hash exchanges and
     /// aggregation state, a join, VARCHAR interning, multiple nodes (TCP connections are kept
-    /// in a dictionary), barriers, retention, pause/resume, an INJECT, ALTER SOURCE and a
-    /// metrics reset, under the given scheme.
+    /// in a dictionary), barriers, retention, pause/resume, an INJECT, ALTER SOURCE, ALTER of a
+    /// view's cost and of a sink, and a metrics reset, under the given scheme.
     static func scenario(_ kind: FlowControlKind, seed: UInt64 = 42) throws -> String {
         let engine = Fixtures.engine { s in
             s.flowControl = kind
@@ -38,6 +38,8 @@ import Testing
         engine.advance(by: 400 * VirtualTime.millisecond)
         try engine.setPartitionPaused("clicks", partition: 1, paused: false)
         try engine.alterSource("clicks") { $0.rate = 1500; $0.pattern = .burst(on: 100 * VirtualTime.millisecond, off: 50 * VirtualTime.millisecond) }
+        try engine.alterJob("spend") { $0.fragments[1].cost = .exponential(mean: 150_000) }
+        try engine.alterJob("out") { $0.fragments[0].operators = [.sink(Fixtures.sinkSpec(throughput: 900, batch: 10))] }
         engine.resetMetrics()
         try engine.injectBarrier()
         engine.advance(by: 600 * VirtualTime.millisecond)

@@ -168,6 +168,15 @@ struct DefineTests {
         #expect(message("ALTER SOURCE clicks PAUSE PARTITION -1;") == "a partition number must be at least 0, found -1")
     }
 
+    /// A sink reads a view, a source or a table: the error says all three.
+    @Test func aSinkWithNothingAfterFrom() {
+        #expect(rendered("CREATE SINK k FROM;") == """
+            ERROR: expected a view, source or table name after FROM, found ';'
+            LINE 1: CREATE SINK k FROM;
+                                      ^
+            """)
+    }
+
     @Test func definitionErrors() {
         #expect(rendered("CREATE SOURCE s (a INT, a VARCHAR);") == """
             ERROR: column "a" specified more than once

@@ -172,4 +172,26 @@ struct VariablesTests {
         #expect(error.hint == hint)
         #expect(settings == EngineSettings())
     }
+
+    /// A source's or table's `seed` takes what SET seed takes, UInt64's whole range, and
+    /// refuses what it refuses with the same words.
+    @Test(arguments: ["source", "table"])
+    func theSeedOptionTakesWhatSetSeedTakes(_ kind: String) throws {
+        let f = try PlannerFixture()
+        try f.run("CREATE \(kind) top (a INT) WITH (seed = 18446744073709551615);")
+        #expect(f.engine.sourceSpec("top")?.seed == UInt64.max)
+        var settings = EngineSettings()
+        #expect((try? assign("seed", "18446744073709551615", to: &settings).get()) != nil)
+        #expect(settings.seed == UInt64.max)
+        for value in ["18446744073709551616", "-1", "1.5"] {
+            guard case .failure(let set) = assign("seed", value, to: &settings) else { Issue.record("SET seed = \(value)"); continue }
+            do {
+                try f.run("CREATE \(kind) s\(kind) (a INT) WITH (seed = \(value));")
+                Issue.record("seed = \(value) was accepted")
+            } catch let error as SQLError {
+                #expect(error.message == "invalid seed for \(kind) s\(kind): " + set.message)
+                #expect(error.hint == set.hint)
+            }
+        }
+    }
 }

@@ -73,6 +73,12 @@ import Testing
         #expect(complete("ALTER TABLE users ") == ["SET"])
     }
 
+    @Test func sinksAfterAlterSink() {
+        #expect(complete("ALTER ") == ["MATERIALIZED", "SINK", "SOURCE", "TABLE"])
+        #expect(complete("ALTER SINK ") == ["warehouse"])
+        #expect(complete("ALTER SINK warehouse ") == ["SET"])
+    }
+
     @Test func viewsAfterAlterViewExplainAndCreateSinkFrom() {
         #expect(complete("ALTER MATERIALIZED VIEW ") == ["enriched", "spend"])
         #expect(complete("EXPLAIN ") == ["CREATE", "enriched", "spend"])

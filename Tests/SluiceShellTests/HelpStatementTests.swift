@@ -12,8 +12,8 @@ struct HelpStatementTests {
     static let optionLists: [(topic: String, options: [String], help: [OptionHelp], alterable: [String])] = [
         ("create source", Planner.sourceOptions, Help.sourceOptionHelp, Planner.alterableSourceOptions),
         ("create table", Planner.tableOptions, Help.tableOptionHelp, Planner.alterableTableOptions),
-        ("create materialized view", Planner.viewOptions, Help.viewOptionHelp, ["parallelism"]),
-        ("create sink", Planner.sinkOptions, Help.sinkOptionHelp, []),
+        ("create materialized view", Planner.viewOptions, Help.viewOptionHelp, Planner.alterableViewOptions + ["parallelism"]),
+        ("create sink", Planner.sinkOptions, Help.sinkOptionHelp, Planner.alterableSinkOptions),
     ]
 
     // MARK: Options

@@ -37,13 +37,30 @@ struct QuotedNamesTests {
         #expect(s.run(#"DESCRIBE "v w";"#).contains(#"materialized view "v w": 2 fragments, 2 actors; reads "select""#))
     }
 
+    /// The errors a user meets most name the object as they would write it.
+    @Test func errorsWriteNamesAsSQL() throws {
+        let s = session(Self.setup + #"CREATE TABLE "Users" (id INT) WITH (rows = 1); CREATE SINK "my sink" FROM "v w";"#)
+        func error(_ cell: String) -> String { String(s.run(cell).split(separator: "\n").first ?? "") }
+        #expect(error(#"SELECT * FROM "select";"#) == #"ERROR: "select" is a source: only materialized views and tables can be read ad hoc"#)
+        #expect(error(#"SELECT * FROM "my sink";"#) == #"ERROR: "my sink" is a sink; a sink cannot be read"#)
+        #expect(error(#"INJECT 1 INTO "Users";"#) == #"ERROR: "Users" is a table: INJECT appends to a source's log"#)
+        #expect(error(#"DROP SOURCE "select";"#) == #"ERROR: cannot drop source "select" because other objects depend on it"#)
+        #expect(error(#"INJECT 1 INTO "select" PARTITION 1;"#) == #"ERROR: source "select" has no partition 1"#)
+        #expect(error(#"ALTER SINK "my sink" SET (batch = 0);"#) == #"ERROR: invalid batch for sink "my sink": value 0 is out of range: expected 1 to 1000000"#)
+        #expect(error(#"ALTER SOURCE "select" SET (partitions = 0);"#) == #"ERROR: source "select" has 1 partition: a partition count cannot be decreased"#)
+        #expect(error(#"CREATE SOURCE "a b" (x INT) WITH (key = "Y");"#) == #"ERROR: source "a b" has no column "Y""#)
+        #expect(error(#"CREATE SOURCE "a b" (x INT) WITH (rat = 1);"#) == #"ERROR: unknown option rat for source "a b""#)
+        #expect(s.run(#"ALTER MATERIALIZED VIEW "v w" SET PARALLELISM = 0;"#).hasSuffix(
+            #"HINT: "v w" runs at parallelism 1 now; DROP MATERIALIZED VIEW "v w" removes it"# + "\n"))
+    }
+
     @Test func hintsWriteNamesAsSQL() throws {
         let s = session(Self.setup)
         #expect(s.run(#"DROP SOURCE "select";"#).hasSuffix("HINT: drop \"v w\" first\n"))
         #expect(s.run(#"CREATE SOURCE "v w" (a INT);"#).hasSuffix("HINT: choose another name, or DROP MATERIALIZED VIEW \"v w\" first\n"))
         #expect(s.run(#"DESCRIBE "V W";"#).hasSuffix("HINT: did you mean \"v w\"?\n"))
         #expect(s.run(#"INJECT 1 INTO "select" PARTITION 1;"#).hasSuffix("HINT: \"select\" has one partition: PARTITION 0\n"))
-        #expect(s.run(#"ALTER MATERIALIZED VIEW "v w" SET (cost = '1ms');"#).hasSuffix(
+        #expect(s.run(#"ALTER MATERIALIZED VIEW "v w" SET (parallelism = 4);"#).hasSuffix(
             "HINT: ALTER MATERIALIZED VIEW \"v w\" SET PARALLELISM = 4\n"))
     }
 }

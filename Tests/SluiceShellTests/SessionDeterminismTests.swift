@@ -8,7 +8,7 @@ struct SessionDeterminismTests {
     /// A script that touches every mechanism whose output could depend on order: hash
     /// exchanges over strings, a join with a log store, nodes and a shared tcp connection, a
     /// sink from a view and one with its own query, random costs and patterns, barriers, a
-    /// rescale, and every SHOW.
+    /// rescale, ALTERs of a view's cost and a sink's writes, and every SHOW.
     static let script = """
         SET nodes = 2;
         SET flow_control = tcp;
@@ -43,6 +43,8 @@ struct SessionDeterminismTests {
         DIAGNOSE;
         PLOT queue(per_url.agg.0), barrier_latency, lag(clicks) LAST 2s;
         ALTER MATERIALIZED VIEW per_url SET PARALLELISM = 2;
+        ALTER MATERIALIZED VIEW enriched SET (cost = 'exp(10us)');
+        ALTER SINK warehouse SET (throughput = 2000, batch = 50);
         RUN 1s;
         SHOW ACTORS;
         """

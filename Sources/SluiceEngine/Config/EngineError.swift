@@ -31,7 +31,8 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .noBarrierInFlight:
             "no barrier is in flight"
         case .invalidPartition(let source, let partition, let partitions):
-            "source \(source) has no partition \(partition) (it has \(partitions): 0 to \(partitions - 1))"
+            "source \(source) has no partition \(partition) ("
+                + (partitions == 1 ? "it has one partition, 0)" : "it has \(partitions) partitions, 0 to \(partitions - 1))")
         case .invalidPlan(let text):
             text
         }

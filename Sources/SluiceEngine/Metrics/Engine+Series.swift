@@ -29,6 +29,10 @@ public enum SeriesMetric: String, Sendable, CaseIterable {
 }
 
 extension Engine {
+    /// The most actors one series of `series` covers: the first ones a name designates, in
+    /// actor order. More lines than that cannot be told apart on a terminal chart.
+    public static let maxPlottedActors = 8
+
     /// The actors a name designates: an actor, a fragment (`job.role`) or a job.
     public func actorsMatching(_ name: String) -> [String] {
         let alive = actors.filter(\.alive)
@@ -78,7 +82,7 @@ extension Engine {
             guard !names.isEmpty else { throw .unknownObject(kind: "actor, fragment or job", name: target) }
             // Series are kept per actor id: a dropped actor and a new one of the same name stay apart.
             let ids = names.compactMap { name in actors.first { $0.alive && $0.name == name }?.id }
-            return ids.prefix(8).map { id in
+            return ids.prefix(Engine.maxPlottedActors).map { id in
                 let pts: [MetricSeries.Point]
                 switch metric {
                 case .queue: pts = points("depth/\(id)", rate: 1 / period)

@@ -68,9 +68,11 @@ final class Actor {
     let operators: [StreamOperator]
     /// The same operators by concrete type, for the hot path.
     let chain: [ChainedOperator]
-    /// Cost per row; a source actor's is its source's (`ALTER SOURCE` keeps it current).
+    /// Cost per row; a source actor's is its source's (`ALTER SOURCE` keeps it current, and
+    /// `ALTER MATERIALIZED VIEW | SINK … SET (cost)` a fragment's).
     var cost: CostSpec
-    let sink: SinkSpec?
+    /// How a sink actor writes; `ALTER SINK … SET (…)` changes it for the next write.
+    var sink: SinkSpec?
     /// The actor's own stream of cost draws.
     var costs: SeededRandom
 

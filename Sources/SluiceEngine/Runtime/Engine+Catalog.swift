@@ -113,6 +113,67 @@ extension Engine {
         if !paused { wakeConsumers(of: log); drainReady() }
     }
 
+    // MARK: Jobs
+
+    /// Changes what a running view's or sink's rows cost and how a sink writes (`ALTER
+    /// MATERIALIZED VIEW | SINK … SET (…)`): each fragment's `cost` and the sink's `SinkSpec`,
+    /// and the definition text; anything else `change` makes is refused, as is a value CREATE
+    /// would refuse, and a refused change leaves the job as it was. Every actor takes the new
+    /// values with the next chunk it starts (a sink: its next write); what it is working on
+    /// finishes at the cost it was drawn with, already scheduled. No draw moves from one
+    /// stream of random numbers to another, so a replayed session stays the same.
+    public func alterJob(_ name: String, _ change: (inout JobSpec) -> Void) throws(EngineError) {
+        guard let job = jobs[name] else { throw .unknownObject(kind: "materialized view or sink", name: name) }
+        var spec = job.spec
+        change(&spec)
+        guard Engine.graph(of: spec) == Engine.graph(of: job.spec) else {
+            throw .invalidPlan("ALTER changes only the costs of \(name)'s fragments and how its sink writes, not its graph: "
+                               + "rescale a view with ALTER MATERIALIZED VIEW … SET PARALLELISM, or DROP and CREATE it")
+        }
+        for fragment in spec.fragments {
+            try validateCost(fragment.cost, object: name)
+            for op in fragment.operators {
+                if case .sink(let sink) = op { try validateSink(sink, of: name) }
+            }
+        }
+        // What was ready to start starts as it would have before the change.
+        drainReady()
+        jobs[name]?.spec = spec
+        for (f, ids) in job.fragmentActors.enumerated() {
+            let fragment = spec.fragments[f]
+            var sink: SinkSpec?
+            if case .sink(let s) = fragment.operators.last { sink = s }
+            for id in ids {
+                let actor = actors[id]
+                if actor.consumer != nil {
+                    // A source actor's own cost is its source's; the fragment's is chained (see `instantiate`).
+                    actor.chainedCost = fragment.cost.isFree ? nil : fragment.cost
+                } else {
+                    actor.cost = fragment.cost
+                }
+                // A sink at throughput 0 took nothing in (`startInputWork`): it starts now.
+                let resumes = actor.sink?.throughput == 0 && sink?.throughput != 0
+                actor.sink = sink
+                if resumes { makeReady(actor) }
+            }
+        }
+        drainReady()
+    }
+
+    /// A job's spec without what `alterJob` may change: what must stay as it is.
+    private static func graph(of spec: JobSpec) -> JobSpec {
+        var graph = spec
+        graph.definition = ""
+        for f in graph.fragments.indices {
+            graph.fragments[f].cost = .free
+            graph.fragments[f].operators = graph.fragments[f].operators.map { op in
+                if case .sink = op { return .sink(SinkSpec()) }
+                return op
+            }
+        }
+        return graph
+    }
+
     // MARK: Settings
 
     /// Applies new settings. Flow control changes take effect on every exchange channel at once

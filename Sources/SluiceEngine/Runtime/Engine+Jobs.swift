@@ -41,18 +41,7 @@ extension Engine {
                 }
             }
             for op in fragment.operators {
-                if case .sink(let sink) = op {
-                    if let t = sink.throughput, !(t >= 0) || t > Limits.maxRate {
-                        throw .invalidOption(object: "sink \(spec.name)", option: "throughput", value: VirtualTime.formatNumber(t),
-                                             reason: t > Limits.maxRate ? Engine.tooFast : "must be 0 or more rows per second")
-                    }
-                    guard sink.batch >= 1 else {
-                        throw .invalidOption(object: "sink \(spec.name)", option: "batch", value: String(sink.batch), reason: "must be at least 1")
-                    }
-                    guard sink.latency >= 0 else {
-                        throw .invalidOption(object: "sink \(spec.name)", option: "latency", value: VirtualTime.format(sink.latency), reason: "must not be negative")
-                    }
-                }
+                if case .sink(let sink) = op { try validateSink(sink, of: spec.name) }
             }
         }
         for dependency in spec.dependsOn where sourceIndex[dependency] == nil && jobs[dependency] == nil {
@@ -61,6 +50,20 @@ extension Engine {
         switch last.operators.last {
         case .materialize, .sink: break
         default: throw .invalidPlan("\(spec.name) must end in a materialize or sink operator")
+        }
+    }
+
+    /// The checks a sink's write options must pass, at creation and at every ALTER.
+    func validateSink(_ sink: SinkSpec, of job: String) throws(EngineError) {
+        if let t = sink.throughput, !(t >= 0) || t > Limits.maxRate {
+            throw .invalidOption(object: "sink \(job)", option: "throughput", value: VirtualTime.formatNumber(t),
+                                 reason: t > Limits.maxRate ? Engine.tooFast : "must be 0 or more rows per second")
+        }
+        guard sink.batch >= 1 else {
+            throw .invalidOption(object: "sink \(job)", option: "batch", value: String(sink.batch), reason: "must be at least 1")
+        }
+        guard sink.latency >= 0 else {
+            throw .invalidOption(object: "sink \(job)", option: "latency", value: VirtualTime.format(sink.latency), reason: "must not be negative")
         }
     }
 

@@ -12,7 +12,7 @@ extension Planner {
     public func select(_ query: Query) throws(SQLError) -> SelectResult {
         let relation = try relation(query.from.name)
         if case .source(let s) = relation, !s.isTable {
-            throw SQLError("\(s.name) is a source: only materialized views and tables can be read ad hoc", at: query.from.name.range,
+            throw SQLError("\(Identifier(s.name).sql) is a source: only materialized views and tables can be read ad hoc", at: query.from.name.range,
                            hint: "keep a result with CREATE MATERIALIZED VIEW v AS SELECT ... FROM \(Identifier(s.name).sql); then SELECT * FROM v")
         }
         if let join = query.joins.first {

@@ -33,13 +33,13 @@ extension Planner {
             seen.append(column.name.name)
         }
         let schema = Schema(columns.map { Column($0.name.name, Planner.engineType($0.type)) })
-        let o = try Options(options, allowed: isTable ? Planner.tableOptions : Planner.sourceOptions, object: "\(kind) \(name.name)")
+        let o = try Options(options, allowed: isTable ? Planner.tableOptions : Planner.sourceOptions, object: "\(kind) \(name.sql)")
         var spec = SourceSpec(name: name.name, schema: schema)
         spec.isTable = isTable
         if let pk = columns.firstIndex(where: \.primaryKey) { spec.keyColumn = pk }
         if let keyName: String = try o.get("key", { $0.word() }) {
             guard let index = schema.index(of: keyName) else {
-                throw SQLError("\(kind) \(name.name) has no column \(keyName)", at: o.range("key"),
+                throw SQLError("\(kind) \(name.sql) has no column \(Identifier(keyName).sql)", at: o.range("key"),
                                hint: Suggest.didYouMean(keyName, among: schema.names))
             }
             spec.keyColumn = index
@@ -52,7 +52,7 @@ extension Planner {
             guard segment > 0 else { throw SQLError("segment must be positive", at: o.range("segment")) }
             spec.segment = segment
         }
-        if let seed = try o.get("seed", { $0.integer(in: 0...Int.max) }) { spec.seed = UInt64(seed) }
+        if let seed = try o.get("seed", { $0.seed() }) { spec.seed = seed }
         if isTable {
             spec.tableRows = try o.get("rows", { $0.integer(in: Planner.tableRowCounts) }) ?? Planner.defaultTableRows
             if o.values["keys"] == nil, keyType != .boolean { spec.keys = spec.tableRows }
@@ -60,7 +60,7 @@ extension Planner {
         try checkKeyValues(spec, o, at: columns[spec.keyColumn].range)
         // A primary key is unique: fewer keys than rows would repeat it.
         if isTable, let pk = columns.first(where: \.primaryKey), spec.keys < spec.tableRows {
-            throw SQLError("table \(name.name) would repeat its primary key \(pk.name.name): keys = \(spec.keys) is below rows = \(spec.tableRows)",
+            throw SQLError("table \(name.sql) would repeat its primary key \(pk.name.sql): keys = \(spec.keys) is below rows = \(spec.tableRows)",
                            at: o.range("keys") ?? o.range("rows"),
                            hint: keyType == .boolean ? "a BOOLEAN primary key has two values, false and true: make rows at most 2"
                                                      : "a primary key is unique: leave keys out (one per row), or make rows at most keys")
@@ -79,7 +79,7 @@ extension Planner {
         }
         try refuseFixedOptions(options, of: spec)
         let allowed = isTable ? Planner.alterableTableOptions : Planner.alterableSourceOptions
-        let o = try Options(options, allowed: allowed, object: "\(kind) \(name.name)")
+        let o = try Options(options, allowed: allowed, object: "\(kind) \(name.sql)")
         let partitions = spec.partitions
         // Fewer partitions than now (0 included) is refused as a decrease, before the range check.
         if case .number(_, let text)? = o.values["partitions"]?.value, let wanted = Int(text), wanted < partitions {
@@ -92,7 +92,7 @@ extension Planner {
     }
 
     private func decreasedPartitions(_ name: Identifier, _ partitions: Int, at range: SourceRange?) -> SQLError {
-        SQLError("source \(name.name) has \(partitions) partition\(partitions == 1 ? "" : "s"): a partition count cannot be decreased",
+        SQLError("source \(name.sql) has \(partitions) partition\(partitions == 1 ? "" : "s"): a partition count cannot be decreased",
                  at: range, hint: "Kafka adds partitions but never removes them")
     }
 

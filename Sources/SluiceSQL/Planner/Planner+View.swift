@@ -5,11 +5,16 @@ import SluiceEngine
 /// RisingWave's and Flink's planners.
 extension Planner {
     /// What `CREATE MATERIALIZED VIEW ... WITH (...)` takes; `.help create materialized view`
-    /// documents each. Only the parallelism changes afterwards, by `ALTER ... SET PARALLELISM`.
+    /// documents each. The parallelism changes afterwards by `ALTER ... SET PARALLELISM`.
     public static let viewOptions = ["parallelism", "cost"]
-    /// What `CREATE SINK ... WITH (...)` takes; `.help create sink` documents each. ALTER
-    /// changes none of them.
+    /// What `ALTER MATERIALIZED VIEW ... SET (...)` changes while the view runs: what a row
+    /// costs. Its parallelism has a statement of its own (a rescale moves state).
+    public static let alterableViewOptions = ["cost"]
+    /// What `CREATE SINK ... WITH (...)` takes; `.help create sink` documents each.
     public static let sinkOptions = ["throughput", "batch", "latency", "cost", "parallelism"]
+    /// What `ALTER SINK ... SET (...)` changes while the sink runs: how it writes and what a
+    /// row costs. Its parallelism is fixed: the engine rescales views only.
+    public static let alterableSinkOptions = ["throughput", "batch", "latency", "cost"]
     /// The actors per fragment of a view or sink created without `parallelism`.
     public static let defaultParallelism = 1
     /// The rows a sink's `batch` may hold.
@@ -172,7 +177,7 @@ extension Planner {
     public func planView(name: Identifier, query: Query, options: [WithOption], definition: String) throws(SQLError) -> JobSpec {
         try checkNewName(name)
         try refuseOrderAndLimit(query, in: "a materialized view", readIt: "SELECT * FROM \(name.sql)")
-        let o = try Options(options, allowed: Planner.viewOptions, object: "materialized view \(name.name)")
+        let o = try Options(options, allowed: Planner.viewOptions, object: "materialized view \(name.sql)")
         let parallelism = try o.get("parallelism", { $0.integer(in: Limits.parallelism) }) ?? Planner.defaultParallelism
         let cost = try o.get("cost", { $0.cost() }) ?? .free
         let bound = try bindQuery(query)
@@ -308,13 +313,19 @@ extension Planner {
         var parallelism = Planner.defaultParallelism
 
         init(_ options: [WithOption], sink name: Identifier) throws(SQLError) {
-            let o = try Options(options, allowed: Planner.sinkOptions, object: "sink \(name.name)")
-            sink.throughput = try o.get("throughput", { $0.rate().hinting("leave throughput out for a sink with no throughput limit") }) ?? sink.throughput
-            sink.batch = try o.get("batch", { $0.integer(in: Planner.sinkBatchSizes) }) ?? sink.batch
-            sink.latency = try o.get("latency", { $0.duration() }) ?? sink.latency
+            let o = try Options(options, allowed: Planner.sinkOptions, object: "sink \(name.sql)")
+            try Planner.readSink(o, into: &sink, throughputHint: "leave throughput out for a sink with no throughput limit")
             cost = try o.get("cost", { $0.cost() }) ?? cost
             parallelism = try o.get("parallelism", { $0.integer(in: Limits.parallelism) }) ?? parallelism
         }
+    }
+
+    /// How a sink writes, read the same way by CREATE and ALTER: the options `o` has replace
+    /// those of `sink`. `throughputHint` goes with a throughput out of range.
+    static func readSink(_ o: Options, into sink: inout SinkSpec, throughputHint: String) throws(SQLError) {
+        if let throughput = try o.get("throughput", { $0.rate().hinting(throughputHint) }) { sink.throughput = throughput }
+        if let batch = try o.get("batch", { $0.integer(in: Planner.sinkBatchSizes) }) { sink.batch = batch }
+        if let latency = try o.get("latency", { $0.duration() }) { sink.latency = latency }
     }
 
     /// `CREATE SINK name FROM relation`: the sink reads a view's changes, or a source's log

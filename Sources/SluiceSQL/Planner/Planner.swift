@@ -35,7 +35,7 @@ public struct Planner {
         if let source = engine.sourceSpec(name.name) { return .source(source) }
         if let job = engine.jobSpec(name.name) {
             guard job.kind == .materializedView else {
-                throw SQLError("\(name.name) is a sink; a sink cannot be read", at: name.range,
+                throw SQLError("\(name.sql) is a sink; a sink cannot be read", at: name.range,
                                hint: "read the view the sink writes from instead")
             }
             return .view(job)

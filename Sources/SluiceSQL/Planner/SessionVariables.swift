@@ -72,20 +72,7 @@ public enum SessionVariables {
         SessionVariable(name: "seed", description: "the seed of every random draw (new sources and views)", choices: [],
                         read: { String($0.seed) },
                         restore: { $0.seed = EngineSettings().seed },
-                        write: { s, v in
-                            // As `OptionValue.integer(in:)` words it, over UInt64's range.
-                            let expected = "expected 0 to \(UInt64.max)"
-                            guard case .number(_, let text) = v else {
-                                return .failure(LiteralError("expected a whole number, found \(v.sql)", hint: expected))
-                            }
-                            guard let seed = UInt64(text) else {
-                                let digits = text.utf8.allSatisfy { $0.isDigit || $0 == UInt8(ascii: "-") }
-                                return .failure(digits ? LiteralError("value \(text) is out of range: \(expected)")
-                                                       : LiteralError("expected a whole number, found \(text)", hint: expected))
-                            }
-                            s.seed = seed
-                            return .success(())
-                        }),
+                        write: { s, v in v.seed().map { s.seed = $0 } }),
     ]
 
     public static var names: [String] { all.map(\.name) }

@@ -51,6 +51,7 @@ extension CompletionEngine {
         case ["ALTER", "SOURCE"]: return [.names(context.sources)]
         case ["ALTER", "TABLE"]: return [.names(context.tables)]
         case ["ALTER", "MATERIALIZED", "VIEW"]: return [.names(context.views)]
+        case ["ALTER", "SINK"]: return [.names(context.sinks)]
         default: break
         }
         if first == "HELP" {
@@ -64,7 +65,7 @@ extension CompletionEngine {
         }
         if words.count >= 2 && words.suffix(2) == ["SHOW", "METRICS"] { return [.names(context.actors)] }
         if first == "ALTER" && words.count == 3 && words[1] == "SOURCE" { return [.keywords(["PAUSE", "RESUME", "SET"])] }
-        if first == "ALTER" && words.count == 3 && words[1] == "TABLE" { return [.keywords(["SET"])] }
+        if first == "ALTER" && words.count == 3 && (words[1] == "TABLE" || words[1] == "SINK") { return [.keywords(["SET"])] }
         if words.count == 3 && words[0...1] == ["CREATE", "SINK"] { return [.keywords(["FROM", "AS", "WITH"])] }
         if words.count == 4 && words[0...1] == ["CREATE", "MATERIALIZED"] { return [.keywords(["AS", "WITH"])] }
         if first == "ALTER" && words.count == 4 && words[1] == "MATERIALIZED" { return [.keywords(["SET"])] }

@@ -46,7 +46,7 @@ public enum CompletionVocabulary {
         (["EXPLAIN", "CREATE", "MATERIALIZED"], ["VIEW"]),
         (["DROP"], ["MATERIALIZED", "SINK", "SOURCE", "TABLE"]),
         (["DROP", "MATERIALIZED"], ["VIEW"]),
-        (["ALTER"], ["MATERIALIZED", "SOURCE", "TABLE"]),
+        (["ALTER"], ["MATERIALIZED", "SINK", "SOURCE", "TABLE"]),
         (["ALTER", "MATERIALIZED"], ["VIEW"]),
         (["STEP"], ["BARRIER"]),
         (["TRACE"], ["OFF", "ON"] + TraceCategory.allCases.map(\.rawValue)),
