@@ -112,9 +112,14 @@ extension Session {
         let barrier = barrierSummary()
         var advice: [String] = []
         if culprit.role == "sink" {
-            advice.append("batch the sink's writes: CREATE SINK ... WITH (batch = 100) pays the per-write latency once per batch")
-            advice.append("separate the fast path from the slow one: SET sink_decouple = true before CREATE SINK gives it its own log")
-            advice.append("scale the sink out: WITH (parallelism = 4)")
+            let name = Identifier(culprit.job).sql
+            let batch = engine.jobSpec(culprit.job)?.fragments.last?.operators.lazy.compactMap { op -> Int? in
+                if case .sink(let sink) = op { return sink.batch }
+                return nil
+            }.first ?? 1
+            advice.append("batch the sink's writes: ALTER SINK \(name) SET (batch = \(batch < 100 ? 100 : batch * 4)) pays the per-write latency once per batch")
+            advice.append("separate the fast path from the slow one: SET sink_decouple = true, then recreate the sink: it gets its own log")
+            advice.append("scale the sink out: recreate it WITH (parallelism = 4)")
         } else if culprit.chain.contains("StreamHashJoin") {
             advice.append("join amplification holds barriers back: SET streaming_enable_unaligned_join = true, then recreate the view")
             advice.append("scale the join out: ALTER MATERIALIZED VIEW \(Identifier(culprit.job).sql) SET PARALLELISM = \(max(2, (engine.jobSpec(culprit.job)?.fragments.last?.parallelism ?? 1) * 2))")
