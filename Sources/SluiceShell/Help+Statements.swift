@@ -108,7 +108,8 @@ extension Help {
         """, example: "INJECT 1000 INTO clicks; INJECT 10 INTO clicks PARTITION 1;"),
 
         StatementHelp(names: ["step", "barrier"], text: """
-        STEP              run the next scheduler event and show it
+        STEP              run the next scheduler event and show it (generator ticks
+                          with no row due and none expired are passed over, up to 10s)
         STEP n            run n events (at most \(Statement.maxStepEvents)), one line each
         STEP 250ms        advance virtual time, as RUN does
         BARRIER           inject a barrier at every source now

@@ -227,6 +227,7 @@ extension Engine {
             let kind = sources[id].spec.isTable ? "table" : "source"
             guard dependents.isEmpty else { throw .hasDependents(kind: kind, name: name, dependents: dependents) }
             sourceIndex[name] = nil
+            sources[id].dropped = true
             retired.droppedSources.append(sources[id])
             return
         }

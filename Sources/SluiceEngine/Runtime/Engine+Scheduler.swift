@@ -4,21 +4,40 @@ extension Engine {
     /// Processes the next event and everything it makes ready at the same instant.
     /// Returns a one-line description of the event, or nil when nothing is scheduled before
     /// the end of virtual time (`Limits.maxVirtualTime`).
-    /// Events with nothing to do are not steps: consumer timers `absorbsTimer` takes, and the
-    /// end of work of an actor that was dropped or rescaled away.
+    /// Events with nothing to do are not steps: consumer timers `absorbsTimer` takes, the end
+    /// of work of an actor that was dropped or rescaled away, and generator ticks at which no
+    /// row is due and none expires (at 10 rows/s, 99 ticks in 100), up to `quietTicksPerStep`
+    /// of them in a row; the step after that many reports them.
     @discardableResult
     public func step() -> String? {
         drainReady()
+        var quiet = 0
         while let next = events.nextTime, next <= Limits.maxVirtualTime, let event = events.pop() {
             if event.kind.isConsumerTimer && absorbsTimer(event) { continue }
             if event.kind == .actorDone && !withActor(Int(event.target), { $0.alive && $0.status == .busy }) { continue }
             sampleUpTo(event.time)
             now = event.time
+            let tick = event.kind == .generatorTick
+            let logs = tick ? logPositions() : 0
             let description = process(event, describe: true)
             drainReady()
+            if tick && logPositions() == logs {
+                quiet += 1
+                if quiet < Engine.quietTicksPerStep { continue }
+                return "generators: no row due and none expired in \(quiet) ticks (\(VirtualTime.format(Int64(quiet) * Engine.generatorTick)))"
+            }
             return description
         }
         return nil
+    }
+
+    /// Quiet generator ticks one STEP passes at most: ten seconds of them.
+    static let quietTicksPerStep = 10_000
+
+    /// Every log's start and end offsets, summed: both only grow, so an unchanged sum means
+    /// no row was appended and none expired.
+    private func logPositions() -> Int64 {
+        sources.reduce(0) { sum, source in source.partitions.reduce(sum) { $0 &+ $1.startOffset &+ $1.endOffset } }
     }
 
     /// Advances virtual time by `duration`, processing every event due on the way; at the
@@ -160,7 +179,7 @@ extension Engine {
 
     func scheduleGeneratorTickIfNeeded() {
         guard !generatorTickScheduled else { return }
-        guard sources.contains(where: { $0.generates || $0.spec.retention != nil }) else { return }
+        guard sources.contains(where: { $0.generates || (!$0.dropped && $0.spec.retention != nil) }) else { return }
         generatorTickScheduled = true
         lastGeneratorTick = now
         events.schedule(.generatorTick, at: now + Engine.generatorTick, target: 0)
@@ -169,7 +188,7 @@ extension Engine {
     private func generatorTick() -> Int64 {
         generatorTickScheduled = false
         var appended: Int64 = 0
-        for source in sources {
+        for source in sources where !source.dropped {
             let rows = source.rowsDue(from: lastGeneratorTick, to: now)
             if rows > 0 {
                 source.append(rows, now: now)

@@ -124,9 +124,13 @@ final class SourceLog {
 
     /// Whether the generator ever appends: a rate, or a ramp towards one.
     var generates: Bool {
+        guard !dropped else { return false }
         if case .ramp(let target, _) = spec.pattern, target > 0 { return true }
         return spec.rate > 0
     }
+    /// DROP SOURCE took it out of the catalog: its generator stops and retention no longer
+    /// runs (the engine keeps the log only so that ids stay put).
+    var dropped = false
 
     /// Rows the generator adds between `from` and `to` under the load pattern: the integral
     /// of its rate over that time, whole rows carried over (Poisson: a draw with that mean).
