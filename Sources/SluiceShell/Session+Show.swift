@@ -21,12 +21,20 @@ extension Session {
 
     // MARK: Catalog
 
+    /// The decimals `x` needs, up to three: a rate of 0.01 rows/s is not shown as 0.
+    static func decimals(of x: Double) -> Int {
+        (0..<3).first { d in
+            let scaled = x * Double([1, 10, 100][d])
+            return abs(scaled - scaled.rounded()) < 1e-9 * max(1, abs(scaled))
+        } ?? 3
+    }
+
     private func showSources(tables: Bool) -> ResultTable {
         let rows = engine.sourceSnapshots().filter { !tables || $0.isTable }.map { s -> [ResultValue] in
             // The columns as SQL, pasteable into CREATE SOURCE: `"from" INT, "a b" INT`.
             [.text(s.name), .text(s.isTable ? "table" : "source"),
              .text(s.schema.columns.map { "\(Identifier($0.name).sql) \($0.type.sqlName)" }.joined(separator: ", ")),
-             s.isTable ? .null : .double(s.rate, decimals: 0), s.isTable ? .null : .text(s.pattern), .int(Int64(s.partitions)),
+             s.isTable ? .null : .double(s.rate, decimals: Self.decimals(of: s.rate)), s.isTable ? .null : .text(s.pattern), .int(Int64(s.partitions)),
              .int(s.logEnd), s.retention.map { .text(VirtualTime.format($0)) } ?? .text("forever"), .int(s.deleted)]
         }
         return ResultTable(columns: [ResultColumn("name"), ResultColumn("kind"), ResultColumn("columns"),
