@@ -79,6 +79,22 @@ import Testing
         #expect(complete("ALTER SINK warehouse ") == ["SET"])
     }
 
+    /// Inside `WITH (` and `SET (`: the options the statement takes (ALTER: those it may
+    /// change), less those already given; values are not completed.
+    @Test func optionsInsideWithAndSet() {
+        #expect(complete("CREATE SINK k FROM spend WITH (") == ["batch", "cost", "latency", "parallelism", "throughput"])
+        #expect(complete("CREATE SINK k FROM spend WITH (batch = 10, l") == ["latency"])
+        #expect(complete("CREATE SINK k FROM spend WITH (batch = 10, ") == ["cost", "latency", "parallelism", "throughput"])
+        #expect(complete("ALTER SINK warehouse SET (") == ["batch", "cost", "latency", "throughput"])
+        #expect(complete("ALTER SOURCE clicks SET (ra") == ["rate"])
+        #expect(complete("ALTER TABLE users SET (") == ["cost"])
+        #expect(complete("ALTER MATERIALIZED VIEW spend SET (") == ["cost"])
+        #expect(complete("CREATE TABLE t (k INT) WITH (r") == ["rows"])
+        #expect(complete("CREATE MATERIALIZED VIEW v AS SELECT user_id FROM clicks WITH (p") == ["parallelism"])
+        #expect(complete("CREATE SOURCE s (k INT) WITH (pa") == ["partitions", "pattern"])
+        #expect(!complete("CREATE SINK k FROM spend WITH (batch = ").contains("batch"), "a value, not an option")
+    }
+
     @Test func viewsAfterAlterViewExplainAndCreateSinkFrom() {
         #expect(complete("ALTER MATERIALIZED VIEW ") == ["enriched", "spend"])
         #expect(complete("EXPLAIN ") == ["CREATE", "enriched", "spend"])

@@ -1,3 +1,5 @@
+import SluiceSQL
+
 /// Completion inside SQL-like statements: which kind of word the position expects.
 extension CompletionEngine {
     func statementOffers(_ before: String, after: String, context: CompletionContext) -> (String, [Offer]) {
@@ -28,6 +30,12 @@ extension CompletionEngine {
             case "throughput": return [.names(context.sinks + context.views)]
             default: break
             }
+        }
+        if let call = enclosingCall(s), call.name == "with" || call.name == "set", previous == "(" || previous == ",",
+           let options = optionNames(words) {
+            // The options this CREATE or ALTER takes, less those already in the list.
+            let given = Set(s.indices.dropFirst().filter { s[$0 - 1].isPunctuation("(") || s[$0 - 1].isPunctuation(",") }.map { s[$0].text.lowercased() })
+            return [.names(options.filter { !given.contains($0) })]
         }
         for (prefix, follow) in CompletionVocabulary.followers where words == prefix {
             return [.keywords(follow)]
@@ -91,6 +99,23 @@ extension CompletionEngine {
         }
         if first == "WATCH" && words.count >= 3 { return [.keywords(["EVERY", "FOR", "SPEED"])] }
         return [keywords]
+    }
+
+    /// The options `CREATE kind … WITH (` or `ALTER kind name SET (` takes (the planner's own
+    /// lists), or nil when the statement takes none there.
+    func optionNames(_ words: [String]) -> [String]? {
+        guard words.count >= 2 else { return nil }
+        switch (words[0], words[1]) {
+        case ("CREATE", "SOURCE"): return Planner.sourceOptions
+        case ("CREATE", "TABLE"): return Planner.tableOptions
+        case ("CREATE", "MATERIALIZED"): return Planner.viewOptions
+        case ("CREATE", "SINK"): return Planner.sinkOptions
+        case ("ALTER", "SOURCE"): return Planner.alterableSourceOptions
+        case ("ALTER", "TABLE"): return Planner.alterableTableOptions
+        case ("ALTER", "MATERIALIZED"): return Planner.alterableViewOptions
+        case ("ALTER", "SINK"): return Planner.alterableSinkOptions
+        default: return nil
+        }
     }
 
     /// `DROP kind [IF EXISTS] name`: the kind's names (and IF) after the kind, EXISTS after
