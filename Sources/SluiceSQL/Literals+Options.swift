@@ -22,6 +22,17 @@ extension OptionValue {
         }
     }
 
+    /// A sink's throughput: a rate, or `'unlimited'` (nil: no limit, as when it is left out).
+    public func sinkThroughput() -> Result<Double?, LiteralError> {
+        if case .string(let text) = self, text.lowercased() == "unlimited" { return .success(nil) }
+        if case .identifier(let text) = self, text.lowercased() == "unlimited" { return .success(nil) }
+        return rate().map { Optional($0) }.mapError { e in
+            // Not a rate at all (rather than one out of range): say 'unlimited' is a form too.
+            e.message.hasPrefix("expected a rate") || e.message.hasPrefix("invalid rate")
+                ? LiteralError(e.message, hint: "write " + Literals.sinkThroughputForms) : e
+        }
+    }
+
     /// A per-row cost: `'exp(20us)'`, `'uniform(5us,40us)'`, a bare `20us`, or `0`.
     public func cost() -> Result<CostSpec, LiteralError> {
         switch self {

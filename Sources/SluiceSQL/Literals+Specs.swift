@@ -9,6 +9,7 @@ extension Literals {
     public static let keyDistributionForms = "'uniform' or 'zipf(s)' with 0 < s ≤ \(VirtualTime.formatNumber(Limits.maxZipfExponent)), such as 'zipf(1.1)'"
     /// Accepted forms of a rate.
     public static let rateForms = "a number of rows per second such as 2000, or '2000/s', '120/m'"
+    public static let sinkThroughputForms = rateForms + "; or 'unlimited'"
     /// The longest cost per row, as written: `1h`.
     static let longestCost = "\(Limits.maxCost / DurationUnit.hour.nanoseconds)h"
 

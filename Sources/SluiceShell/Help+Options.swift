@@ -73,7 +73,7 @@ extension Help {
 
     static let sinkOptionHelp: [OptionHelp] = [
         OptionHelp("throughput", "rows per second the system takes during a write; 0: it never writes",
-                   default: sink.throughput.map(number) ?? "unlimited", forms: Literals.rateForms),
+                   default: sink.throughput.map(number) ?? "unlimited", forms: Literals.sinkThroughputForms),
         OptionHelp("batch", "most rows per write: a sink writes what is queued, up to this",
                    default: "\(sink.batch)", forms: range(Planner.sinkBatchSizes)),
         OptionHelp("latency", "virtual time per write, a round trip, whatever its size",

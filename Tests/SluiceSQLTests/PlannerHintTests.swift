@@ -94,7 +94,7 @@ struct PlannerHintTests {
                     "to overload a pipeline, slow it down instead: a view's cost = '1ms', a sink's throughput = 500"])
         #expect(failure("CREATE SINK k FROM users WITH (throughput = 1e9);", in: fixture)
                 == ["invalid throughput for sink k: rate '1e9' is out of range: expected 0 to 100000000 rows per second",
-                    "leave throughput out for a sink with no throughput limit"])
+                    "throughput = 'unlimited' (or leaving it out) writes without a limit"])
         // A negative rate keeps its own hint.
         #expect(failure("CREATE SOURCE big (a INT) WITH (rate = -1);", in: fixture)
                 == ["invalid rate for source big: rate '-1' is negative", "a rate is zero or more rows per second"])

@@ -25,6 +25,20 @@ struct SessionAlterJobTests {
         #expect(explain.contains("cost exp(10us) per row"))
     }
 
+    /// `throughput = 'unlimited'` lifts a limit (ALTER could not before: CREATE had no way to
+    /// write "no limit" but to leave the option out), and CREATE takes it too.
+    @Test func throughputUnlimitedLiftsTheLimit() throws {
+        let s = session(Self.setup + "\nALTER SINK crm SET (throughput = 500);")
+        #expect(s.run("DESCRIBE crm;").contains("writes 500 rows/s"))
+        #expect(s.run("ALTER SINK crm SET (throughput = 'unlimited');") == "ALTER SINK\n")
+        #expect(!s.run("DESCRIBE crm;").contains("rows/s"))
+        #expect(s.run("CREATE SINK k2 FROM spend WITH (throughput = unlimited, batch = 10);") == "CREATE SINK (1 fragment, 1 actor)\n")
+        #expect(s.run("EXPLAIN k2;").contains("StreamSink { type: upsert, throughput: unlimited, batch: 10, latency: 0s }"))
+        let refused = s.run("ALTER SINK crm SET (throughput = 'fast');")
+        #expect(refused.hasPrefix("ERROR: invalid throughput for sink crm:"), "\(refused)")
+        #expect(refused.contains("'unlimited'"), "\(refused)")
+    }
+
     @Test func alterViewCostSaysSoAndShowsIt() {
         let s = session(Self.setup)
         #expect(!s.run("EXPLAIN spend;").contains("per row"))

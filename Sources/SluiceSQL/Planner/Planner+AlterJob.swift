@@ -17,9 +17,7 @@ extension Planner {
         let allowed = kind == .sink ? Planner.alterableSinkOptions : Planner.alterableViewOptions
         let o = try Options(options, allowed: allowed, object: "\(kind.rawValue) \(name.sql)")
         if let last = spec.fragments.indices.last, case .sink(var sink)? = spec.fragments[last].operators.last {
-            let hint = sink.throughput == nil ? "leave throughput out to keep \(name.sql) without a throughput limit"
-                : "to write without a throughput limit, DROP SINK \(name.sql), then CREATE SINK \(name.sql) ... without throughput"
-            try Planner.readSink(o, into: &sink, throughputHint: hint)
+            try Planner.readSink(o, into: &sink, throughputHint: "throughput = 'unlimited' writes without a limit")
             spec.fragments[last].operators[spec.fragments[last].operators.count - 1] = .sink(sink)
         }
         if let cost = try o.get("cost", { $0.cost() }) { spec.fragments[Planner.costFragment(of: spec)].cost = cost }

@@ -314,7 +314,7 @@ extension Planner {
 
         init(_ options: [WithOption], sink name: Identifier) throws(SQLError) {
             let o = try Options(options, allowed: Planner.sinkOptions, object: "sink \(name.sql)")
-            try Planner.readSink(o, into: &sink, throughputHint: "leave throughput out for a sink with no throughput limit")
+            try Planner.readSink(o, into: &sink, throughputHint: "throughput = 'unlimited' (or leaving it out) writes without a limit")
             cost = try o.get("cost", { $0.cost() }) ?? cost
             parallelism = try o.get("parallelism", { $0.integer(in: Limits.parallelism) }) ?? parallelism
         }
@@ -323,7 +323,7 @@ extension Planner {
     /// How a sink writes, read the same way by CREATE and ALTER: the options `o` has replace
     /// those of `sink`. `throughputHint` goes with a throughput out of range.
     static func readSink(_ o: Options, into sink: inout SinkSpec, throughputHint: String) throws(SQLError) {
-        if let throughput = try o.get("throughput", { $0.rate().hinting(throughputHint) }) { sink.throughput = throughput }
+        if let throughput = try o.get("throughput", { $0.sinkThroughput().hinting(throughputHint) }) { sink.throughput = throughput }
         if let batch = try o.get("batch", { $0.integer(in: Planner.sinkBatchSizes) }) { sink.batch = batch }
         if let latency = try o.get("latency", { $0.duration() }) { sink.latency = latency }
     }
