@@ -40,7 +40,7 @@ extension Session {
         case .materializedView:
             if primaryKey.isEmpty { facts.append("no primary key: its rows are a multiset") }
         case .sink:
-            if case .sink(let sink)? = job.fragments.last?.operators.last {
+            if let sink = job.sink {
                 facts.append("writes " + (sink.throughput.map { "\(VirtualTime.formatNumber($0)) rows/s" } ?? "without a limit")
                              + " in batches of up to \(sink.batch), \(VirtualTime.format(sink.latency)) per write")
             }

@@ -113,10 +113,7 @@ extension Session {
         var advice: [String] = []
         if culprit.role == "sink" {
             let name = Identifier(culprit.job).sql
-            let batch = engine.jobSpec(culprit.job)?.fragments.last?.operators.lazy.compactMap { op -> Int? in
-                if case .sink(let sink) = op { return sink.batch }
-                return nil
-            }.first ?? 1
+            let batch = engine.jobSpec(culprit.job)?.sink?.batch ?? 1
             advice.append("batch the sink's writes: ALTER SINK \(name) SET (batch = \(batch < 100 ? 100 : batch * 4)) pays the per-write latency once per batch")
             advice.append("separate the fast path from the slow one: SET sink_decouple = true, then recreate the sink: it gets its own log")
             advice.append("scale the sink out: recreate it WITH (parallelism = 4)")

@@ -83,10 +83,9 @@ extension Session {
 
     /// Faster writes for the sink, or the lag accepted, fitted to how the sink writes.
     private func sinkLogAdvice(_ sink: FallingBehindSink) -> [String] {
-        let fragment = engine.jobSpec(sink.job.name)?.fragments.last
-        var spec = SinkSpec()
-        if case .sink(let s)? = fragment?.operators.last { spec = s }
-        let parallelism = fragment?.parallelism ?? 1
+        let job = engine.jobSpec(sink.job.name)
+        let spec = job?.sink ?? SinkSpec()
+        let parallelism = job?.fragments.last?.parallelism ?? 1
         var advice: [String] = []
         if spec.latency > 0 && spec.batch < 100 {
             advice.append("batch its writes: CREATE SINK ... WITH (batch = 100) pays the \(VirtualTime.format(spec.latency)) per-write latency once per batch")

@@ -181,3 +181,11 @@ public struct JobSpec: Sendable, Hashable {
         self.definition = definition
     }
 }
+
+extension JobSpec {
+    /// How the job writes, when it is a sink: its last fragment ends in the sink operator.
+    public var sink: SinkSpec? {
+        if case .sink(let sink)? = fragments.last?.operators.last { return sink }
+        return nil
+    }
+}
