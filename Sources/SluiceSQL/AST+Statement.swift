@@ -90,8 +90,8 @@ public enum Statement: Sendable, Hashable {
     case drop(ObjectKind, name: Identifier, ifExists: Bool)
     /// `ALTER kind name SET (k = v, ...)`.
     case alterSet(ObjectKind, name: Identifier, options: [WithOption])
-    /// `ALTER MATERIALIZED VIEW name SET PARALLELISM = n` (or `TO n`).
-    case alterParallelism(name: Identifier, parallelism: Int, valueRange: SourceRange)
+    /// `ALTER MATERIALIZED VIEW name SET PARALLELISM = n` (or `TO n`); `ALTER SINK` alike.
+    case alterParallelism(ObjectKind, name: Identifier, parallelism: Int, valueRange: SourceRange)
     /// `ALTER SOURCE name PAUSE PARTITION n` / `RESUME PARTITION n`.
     case alterPartition(source: Identifier, partition: Int, pause: Bool, valueRange: SourceRange)
     /// `SELECT ...`: read a view's or table's current rows.

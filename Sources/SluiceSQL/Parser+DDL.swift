@@ -209,10 +209,9 @@ extension Parser {
         }
         _ = try expect("set", "after ALTER \(kind.sql) \(name.sql)")
         if sees("parallelism") {
-            guard kind == .materializedView else {
-                throw SQLError("SET PARALLELISM applies to materialized views only", at: kindRange,
-                               hint: kind == .sink ? "a sink cannot be rescaled, only a materialized view: DROP SINK \(name.sql), then CREATE SINK \(name.sql) ... WITH (parallelism = 4)"
-                                                   : "ALTER MATERIALIZED VIEW name SET PARALLELISM = 4")
+            guard kind == .materializedView || kind == .sink else {
+                throw SQLError("SET PARALLELISM applies to materialized views and sinks only", at: kindRange,
+                               hint: "a source's consumers scale with the views that read it: ALTER MATERIALIZED VIEW name SET PARALLELISM = 4")
             }
             advance()
             if acceptSymbol("=") == nil, accept("to") == nil {
@@ -221,7 +220,7 @@ extension Parser {
             // Any whole number: the session checks the range, with the view's current parallelism at hand.
             let (parallelism, valueRange) = try integer("a parallelism", minimum: .min, example: "SET PARALLELISM = 4")
             try expectEnd()
-            return .alterParallelism(name: name, parallelism: parallelism, valueRange: valueRange)
+            return .alterParallelism(kind, name: name, parallelism: parallelism, valueRange: valueRange)
         }
         var options: [WithOption] = []
         if current.kind == .word, current.value != "parallelism",

@@ -20,8 +20,8 @@ extension Statement: CustomStringConvertible {
             return "DROP \(kind.sql) " + (ifExists ? "IF EXISTS " : "") + name.sql
         case .alterSet(let kind, let name, let options):
             return "ALTER \(kind.sql) \(name.sql) SET (" + options.map(\.sql).joined(separator: ", ") + ")"
-        case .alterParallelism(let name, let parallelism, _):
-            return "ALTER MATERIALIZED VIEW \(name.sql) SET PARALLELISM = \(parallelism)"
+        case .alterParallelism(let kind, let name, let parallelism, _):
+            return "ALTER \(kind.sql) \(name.sql) SET PARALLELISM = \(parallelism)"
         case .alterPartition(let source, let partition, let pause, _):
             return "ALTER SOURCE \(source.sql) \(pause ? "PAUSE" : "RESUME") PARTITION \(partition)"
         case .select(let query):

@@ -56,7 +56,7 @@ extension Help {
         .help select; no ORDER BY or LIMIT (order when you read it). A view over a view that holds rows starts from
         them (backfill); over a source, from the log's start (SET auto_offset_reset). Plain views are refused.
         Options (* also changed by ALTER MATERIALIZED VIEW name SET (...), parallelism by SET PARALLELISM = n):
-        \(optionLines(Planner.viewOptions, viewOptionHelp, alterable: alterableViewOptions))
+        \(optionLines(Planner.viewOptions, viewOptionHelp, alterable: alterableJobOptions(Planner.alterableViewOptions)))
         """, example: exampleCatalog[2]),
 
         StatementHelp(names: ["create sink"], text: """
@@ -65,8 +65,8 @@ extension Help {
         Writes a view's changes, or a source's or a table's rows, to a modelled external system: a write of n rows
         takes latency + n ÷ throughput + n × cost. AS SELECT plans the query as a view's (.help select) and keeps
         nothing. Under SET sink_decouple = true, a new sink reads a log of its own and never backpressures its input.
-        Options (* also changed by ALTER SINK name SET (...)):
-        \(optionLines(Planner.sinkOptions, sinkOptionHelp, alterable: Planner.alterableSinkOptions))
+        Options (* also changed by ALTER SINK name SET (...), parallelism by SET PARALLELISM = n):
+        \(optionLines(Planner.sinkOptions, sinkOptionHelp, alterable: alterableJobOptions(Planner.alterableSinkOptions)))
         """, example: """
         CREATE SINK warehouse FROM spend WITH (throughput = 1000, batch = 10, latency = '2ms');
         CREATE SINK big_clicks AS SELECT user_id, amount FROM clicks WHERE amount > 90 WITH (parallelism = 2);
@@ -76,12 +76,14 @@ extension Help {
         ALTER SOURCE | TABLE name SET (option = value, ...)  or SET option = value, for one
         ALTER MATERIALIZED VIEW | SINK name SET (...)        the same
         ALTER SOURCE name PAUSE | RESUME PARTITION p         Kafka pause() / resume() of one partition, for every group
-        ALTER MATERIALIZED VIEW name SET PARALLELISM = n     rescale (\(range(Limits.parallelism))): state moves to the new actors by key
+        ALTER MATERIALIZED VIEW | SINK name SET PARALLELISM = n
+                                                     rescale (\(range(Limits.parallelism))): state and queued rows move to the new
+                                                     actors by key; a sink's write in progress completes
         A change applies at once, to the running object:
           ALTER SOURCE changes             \(Planner.alterableSourceOptions.joined(separator: ", "))
           ALTER TABLE changes              \(Planner.alterableTableOptions.joined(separator: ", "))
           ALTER MATERIALIZED VIEW changes  \(Planner.alterableViewOptions.joined(separator: ", ")), and its parallelism by SET PARALLELISM
-          ALTER SINK changes               \(Planner.alterableSinkOptions.joined(separator: ", "))
+          ALTER SINK changes               \(Planner.alterableSinkOptions.joined(separator: ", ")), and its parallelism by SET PARALLELISM
           CREATE fixes the rest            \(fixedOptions) (DROP and CREATE again)
         A view's or sink's actors take the new values with the next chunk or write they start; what they are working
         on finishes at the cost it started with. Partitions are added, never removed, and every group rebalances; a
@@ -93,6 +95,7 @@ extension Help {
         ALTER SOURCE clicks PAUSE PARTITION 1; RUN 1s; ALTER SOURCE clicks RESUME PARTITION 1;
         ALTER MATERIALIZED VIEW spend SET PARALLELISM = 4; ALTER MATERIALIZED VIEW spend SET (cost = '5us');
         CREATE SINK warehouse FROM spend WITH (latency = '20ms'); ALTER SINK warehouse SET (batch = 100);
+        ALTER SINK warehouse SET PARALLELISM = 2;
         """),
 
         StatementHelp(names: ["drop"], text: """
@@ -232,15 +235,15 @@ extension Help {
         all.filter { !alterable.contains($0) }.joined(separator: ", ")
     }
 
-    /// What ALTER changes of a view: its `SET (...)` options, and its parallelism by `SET PARALLELISM`.
-    static let alterableViewOptions = Planner.alterableViewOptions + ["parallelism"]
+    /// What ALTER changes of a view or sink: its `SET (...)` options, and its parallelism by `SET PARALLELISM`.
+    static func alterableJobOptions(_ options: [String]) -> [String] { options + ["parallelism"] }
 
     /// `a source's key, segment, seed; …`: per kind of object, the options only CREATE sets.
     private static let fixedOptions = [
         ("a source's", fixed(Planner.sourceOptions, Planner.alterableSourceOptions)),
         ("a table's", fixed(Planner.tableOptions, Planner.alterableTableOptions)),
-        ("a view's", fixed(Planner.viewOptions, alterableViewOptions)),
-        ("a sink's", fixed(Planner.sinkOptions, Planner.alterableSinkOptions)),
+        ("a view's", fixed(Planner.viewOptions, alterableJobOptions(Planner.alterableViewOptions))),
+        ("a sink's", fixed(Planner.sinkOptions, alterableJobOptions(Planner.alterableSinkOptions))),
     ].filter { !$0.1.isEmpty }.map { "\($0.0) \($0.1)" }.joined(separator: ";\n" + String(repeating: " ", count: 35))
 
     /// `queue(name)`, `lag(source)`, `barrier_latency`.

@@ -89,7 +89,7 @@ enum Help {
              DROP SOURCE|TABLE|MATERIALIZED VIEW|SINK [IF EXISTS] name;
              ALTER SOURCE s SET (rate = n, ...); ALTER TABLE t SET (cost = '20us');
              ALTER MATERIALIZED VIEW v SET (cost = '20us'); ALTER SINK k SET (throughput = n, ...);
-             ALTER MATERIALIZED VIEW v SET PARALLELISM = n; ALTER SOURCE s PAUSE|RESUME PARTITION p
+             ALTER MATERIALIZED VIEW v | SINK k SET PARALLELISM = n; ALTER SOURCE s PAUSE|RESUME PARTITION p
     Drive    INJECT n INTO s [PARTITION p]; STEP [n | 250ms | BARRIER]; RUN 30s; BARRIER;
              TRACE ON|OFF; TRACE \(traceCategories) [, ...];
              WATCH SHOW QUEUES [EVERY 200ms] FOR 10s [SPEED 1x]
@@ -131,7 +131,7 @@ enum Help {
         case .drop: "DROP SOURCE|TABLE|MATERIALIZED VIEW|SINK"
         case .dropIfExists: "[IF EXISTS] name"
         case .alterSet: "ALTER SOURCE s SET ("
-        case .alterParallelism: "ALTER MATERIALIZED VIEW v SET PARALLELISM = n"
+        case .alterParallelism: "ALTER MATERIALIZED VIEW v | SINK k SET PARALLELISM = n"
         case .alterPartition: "ALTER SOURCE s PAUSE|RESUME PARTITION p"
         case .select: "SELECT ... FROM view"
         case .inject: "INJECT n INTO s"

@@ -116,7 +116,8 @@ extension Session {
             let batch = engine.jobSpec(culprit.job)?.sink?.batch ?? 1
             advice.append("batch the sink's writes: ALTER SINK \(name) SET (batch = \(batch < 100 ? 100 : batch * 4)) pays the per-write latency once per batch")
             advice.append("separate the fast path from the slow one: SET sink_decouple = true, then recreate the sink: it gets its own log")
-            advice.append("scale the sink out: recreate it WITH (parallelism = 4)")
+            let parallelism = engine.jobSpec(culprit.job)?.fragments.last?.parallelism ?? 1
+            advice.append("scale the sink out: ALTER SINK \(name) SET PARALLELISM = \(min(Limits.parallelism.upperBound, max(2, parallelism * 2)))")
         } else if culprit.chain.contains("StreamHashJoin") {
             advice.append("join amplification holds barriers back: SET streaming_enable_unaligned_join = true, then recreate the view")
             advice.append("scale the join out: ALTER MATERIALIZED VIEW \(Identifier(culprit.job).sql) SET PARALLELISM = \(max(2, (engine.jobSpec(culprit.job)?.fragments.last?.parallelism ?? 1) * 2))")
@@ -152,7 +153,10 @@ extension Session {
     /// all along: its input never runs dry (idle at most 100 ms/s, the OK level's share), so
     /// rows wait for it the whole window. A downstream that keeps up with bursts idles
     /// between them, however busy it is in each.
+    /// A decoupled sink reads its own unbounded log: no upstream ever waits on it, whatever
+    /// the window still shows of the time before it was decoupled.
     func waitingUpstream(_ a: ActorSnapshot, _ byName: [String: ActorSnapshot]) -> [ActorSnapshot] {
+        guard !(a.role == "sink" && decoupledSinks.contains(a.job)) else { return [] }
         let waiting = a.upstream.compactMap { byName[$0] }.filter { Self.level($0) != .ok }
         guard !waiting.contains(where: { Self.level($0) == .high }) else { return waiting }
         return a.idleTimeMsPerSecond <= 100 ? waiting : []

@@ -1,4 +1,5 @@
 import SluiceEngine
+import SluiceSQL
 
 /// DIAGNOSE for a decoupled sink (`sink_decouple`) that cannot keep up. It reads its own
 /// unbounded log, so nothing upstream is ever backpressured by it and the article's rule
@@ -24,6 +25,11 @@ extension Session {
         var title: String {
             actors.count == 1 ? "\(name) (\(actors[0].chain))" : "\(actors[0].fragment) (\(actors.count) actors, \(actors[0].chain))"
         }
+    }
+
+    /// The sinks that read a log of their own (`sink_decouple`).
+    var decoupledSinks: Set<String> {
+        Set(engine.jobSnapshots().filter { $0.kind == .sink && $0.logLag != nil }.map(\.name))
     }
 
     /// Decoupled sinks that fall behind their logs over the window, fastest-growing first: busy
@@ -88,14 +94,14 @@ extension Session {
         let parallelism = job?.fragments.last?.parallelism ?? 1
         var advice: [String] = []
         if spec.latency > 0 && spec.batch < 100 {
-            advice.append("batch its writes: CREATE SINK ... WITH (batch = 100) pays the \(VirtualTime.format(spec.latency)) per-write latency once per batch")
+            advice.append("batch its writes: ALTER SINK \(Identifier(sink.job.name).sql) SET (batch = 100) pays the \(VirtualTime.format(spec.latency)) per-write latency once per batch")
         }
         // The actors it takes to write what the log receives, at what each writes now (at
         // most a fragment's largest parallelism).
         let needed = sink.taken > 0 ? min(Double(Limits.parallelism.upperBound), (Double(parallelism) * sink.received / sink.taken).rounded(.up)) : Double(parallelism * 2)
         let more = min(Limits.parallelism.upperBound, max(parallelism + 1, Int(needed)))
         advice.append("raise the sink's throughput: it writes \(Self.rate(sink.taken)) of the \(Self.rate(sink.received)) rows/s its log receives"
-                      + (more > parallelism ? "; CREATE SINK ... WITH (parallelism = \(more)) writes with more actors" : ""))
+                      + (more > parallelism ? "; ALTER SINK \(Identifier(sink.job.name).sql) SET PARALLELISM = \(more) writes with more actors" : ""))
         advice.append("or accept the lag: the log is unbounded, so the view and its other sinks keep their pace, but \(sink.job.name) falls "
                       + "\(Self.rate(sink.growth)) rows further behind every second (SHOW SINKS: log_lag) until the load drops below what it writes")
         return advice

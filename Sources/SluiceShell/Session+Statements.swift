@@ -44,8 +44,8 @@ extension Session {
             return try drop(kind, name, ifExists: ifExists)
         case .alterSet(let kind, let name, let options):
             return try alter(kind, name, options: options)
-        case .alterParallelism(let name, let parallelism, let range):
-            return try rescale(name, parallelism: parallelism, range: range)
+        case .alterParallelism(let kind, let name, let parallelism, let range):
+            return try rescale(kind, name, parallelism: parallelism, range: range)
         case .alterPartition(let source, let partition, let pause, let range):
             guard engine.sourceSpec(source.name) != nil else {
                 throw SQLError("source \"\(source.name)\" does not exist", at: source.range,
@@ -202,15 +202,7 @@ extension Session {
     /// cost, a sink's write options and cost. The planner checks every option before the
     /// engine changes anything.
     private func alter(_ kind: ObjectKind, _ name: Identifier, options: [WithOption]) throws -> [OutputBlock] {
-        guard let actual = self.kind(of: name.name) else {
-            let names = kind == .source || kind == .table ? engine.sourceNames : engine.jobNames
-            throw SQLError("\(kind.noun) \"\(name.name)\" does not exist", at: name.range,
-                           hint: Suggest.didYouMean(name.name, among: names))
-        }
-        guard actual == kind else {
-            throw SQLError("\"\(name.name)\" is not a \(kind.noun)", at: name.range,
-                           hint: "it is a \(actual.noun): \(Session.alterExample(actual, name.sql))")
-        }
+        try requireAlterable(kind, name)
         switch kind {
         case .source, .table:
             let spec = try planner.alterSource(name, options: options, isTable: kind == .table)
@@ -220,6 +212,20 @@ extension Session {
             let spec = try planner.alterJob(name, kind: kind == .sink ? .sink : .materializedView, options: options)
             try engine.alterJob(name.name) { $0 = spec }
             return [.notice("ALTER \(kind.sql)")]
+        }
+    }
+
+    /// ALTER's target must exist and be of the kind the statement names; otherwise the error
+    /// says what it is and what ALTER can do to that.
+    private func requireAlterable(_ kind: ObjectKind, _ name: Identifier) throws(SQLError) {
+        guard let actual = self.kind(of: name.name) else {
+            let names = kind == .source || kind == .table ? engine.sourceNames : engine.jobNames
+            throw SQLError("\(kind.noun) \"\(name.name)\" does not exist", at: name.range,
+                           hint: Suggest.didYouMean(name.name, among: names))
+        }
+        guard actual == kind else {
+            throw SQLError("\"\(name.name)\" is not a \(kind.noun)", at: name.range,
+                           hint: "it is a \(actual.noun): \(Session.alterExample(actual, name.sql))")
         }
     }
 
@@ -241,25 +247,23 @@ extension Session {
         case .source: "ALTER SOURCE \(name) SET (rate = 500)"
         case .table: "ALTER TABLE \(name) SET (cost = '1ms')"
         case .materializedView: "ALTER MATERIALIZED VIEW \(name) SET PARALLELISM = 4"
-        case .sink: "ALTER SINK \(name) SET (throughput = 500)"
+        case .sink: "ALTER SINK \(name) SET (throughput = 500) or SET PARALLELISM = 4"
         }
     }
 
-    private func rescale(_ name: Identifier, parallelism: Int, range: SourceRange) throws -> [OutputBlock] {
-        guard let spec = engine.jobSpec(name.name), spec.kind == .materializedView else {
-            throw SQLError("materialized view \"\(name.name)\" does not exist", at: name.range,
-                           hint: Suggest.didYouMean(name.name, among: engine.jobNames))
-        }
+    private func rescale(_ kind: ObjectKind, _ name: Identifier, parallelism: Int, range: SourceRange) throws -> [OutputBlock] {
+        try requireAlterable(kind, name)
+        guard let spec = engine.jobSpec(name.name) else { return [] }
         let before = spec.fragments.last?.parallelism ?? 1
         guard Limits.parallelism.contains(parallelism) else {
             throw SQLError("parallelism \(parallelism) is out of range: expected \(Limits.parallelism.lowerBound) to \(Limits.parallelism.upperBound)", at: range,
                            hint: "\(name.sql) runs at parallelism \(before) now"
-                               + (parallelism < Limits.parallelism.lowerBound ? "; DROP MATERIALIZED VIEW \(name.sql) removes it" : ""))
+                               + (parallelism < Limits.parallelism.lowerBound ? "; DROP \(kind.sql) \(name.sql) removes it" : ""))
         }
         guard try engine.rescale(name.name, parallelism: parallelism) else {
-            return [.notice("ALTER MATERIALIZED VIEW: parallelism is already \(parallelism), nothing to do")]
+            return [.notice("ALTER \(kind.sql): parallelism is already \(parallelism), nothing to do")]
         }
-        return [.notice("ALTER MATERIALIZED VIEW: parallelism \(before) → \(parallelism)")]
+        return [.notice("ALTER \(kind.sql): parallelism \(before) → \(parallelism)")]
     }
 
     // MARK: Variables

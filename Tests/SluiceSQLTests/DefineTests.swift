@@ -141,7 +141,7 @@ struct DefineTests {
 
     @Test func alterParallelism() {
         let sql = "ALTER MATERIALIZED VIEW spend SET PARALLELISM = 4;"
-        guard case .alterParallelism(let name, let parallelism, let valueRange)? = statement(sql) else {
+        guard case .alterParallelism(.materializedView, let name, let parallelism, let valueRange)? = statement(sql) else {
             Issue.record("not SET PARALLELISM")
             return
         }
@@ -152,7 +152,8 @@ struct DefineTests {
         // Any whole number parses: the session checks the range against the view (SessionRescaleTests).
         #expect(statement("ALTER MATERIALIZED VIEW spend SET PARALLELISM = 0;")?.sql == "ALTER MATERIALIZED VIEW spend SET PARALLELISM = 0")
         #expect(statement("ALTER MATERIALIZED VIEW spend SET PARALLELISM = -3;")?.sql == "ALTER MATERIALIZED VIEW spend SET PARALLELISM = -3")
-        #expect(message("ALTER SOURCE clicks SET PARALLELISM = 2;") == "SET PARALLELISM applies to materialized views only")
+        #expect(message("ALTER SOURCE clicks SET PARALLELISM = 2;") == "SET PARALLELISM applies to materialized views and sinks only")
+        #expect(statement("alter sink crm set parallelism to 3;")?.sql == "ALTER SINK crm SET PARALLELISM = 3")
     }
 
     @Test func pauseAndResumePartitions() {

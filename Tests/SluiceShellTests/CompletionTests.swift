@@ -77,6 +77,7 @@ import Testing
         #expect(complete("ALTER ") == ["MATERIALIZED", "SINK", "SOURCE", "TABLE"])
         #expect(complete("ALTER SINK ") == ["warehouse"])
         #expect(complete("ALTER SINK warehouse ") == ["SET"])
+        #expect(complete("ALTER SINK warehouse SET P") == ["PARALLELISM"])
     }
 
     /// Inside `WITH (` and `SET (`: the options the statement takes (ALTER: those it may

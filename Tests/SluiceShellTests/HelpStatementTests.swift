@@ -13,7 +13,7 @@ struct HelpStatementTests {
         ("create source", Planner.sourceOptions, Help.sourceOptionHelp, Planner.alterableSourceOptions),
         ("create table", Planner.tableOptions, Help.tableOptionHelp, Planner.alterableTableOptions),
         ("create materialized view", Planner.viewOptions, Help.viewOptionHelp, Planner.alterableViewOptions + ["parallelism"]),
-        ("create sink", Planner.sinkOptions, Help.sinkOptionHelp, Planner.alterableSinkOptions),
+        ("create sink", Planner.sinkOptions, Help.sinkOptionHelp, Planner.alterableSinkOptions + ["parallelism"]),
     ]
 
     // MARK: Options

@@ -98,10 +98,10 @@ struct SessionAlterJobTests {
 
     @Test func parallelismIsRefusedByName() {
         expectRefusal("ALTER SINK crm SET (batch = 10, parallelism = 2);", """
-            ERROR: parallelism cannot be changed by ALTER SINK: it is fixed when the sink is created
+            ERROR: parallelism is changed by SET PARALLELISM, not SET (...): a rescale moves the sink's rows
             LINE 1: ALTER SINK crm SET (batch = 10, parallelism = 2);
                                                     ^^^^^^^^^^^
-            HINT: a sink cannot be rescaled, only a materialized view: DROP SINK crm, then CREATE SINK crm ... WITH (parallelism = 2)
+            HINT: ALTER SINK crm SET PARALLELISM = 2
             """)
         expectRefusal("ALTER MATERIALIZED VIEW spend SET (parallelism = 3);", """
             ERROR: parallelism is changed by SET PARALLELISM, not SET (...): a rescale moves the view's state
@@ -137,7 +137,7 @@ struct SessionAlterJobTests {
             ERROR: "crm" is not a materialized view
             LINE 1: ALTER MATERIALIZED VIEW crm SET (cost = '1ms');
                                             ^^^
-            HINT: it is a sink: ALTER SINK crm SET (throughput = 500)
+            HINT: it is a sink: ALTER SINK crm SET (throughput = 500) or SET PARALLELISM = 4
             """)
         expectRefusal("ALTER SINK crn SET (batch = 5);", """
             ERROR: sink "crn" does not exist

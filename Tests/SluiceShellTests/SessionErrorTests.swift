@@ -470,15 +470,27 @@ struct SessionErrorTests {
             """)
     }
 
-    /// A sink's parallelism is fixed when it is created (the engine rescales views only); the
-    /// rest of ALTER SINK and ALTER MATERIALIZED VIEW … SET (…): AlterJobTests.
+    /// A source has no parallelism of its own; a view or sink is rescaled by name and kind;
+    /// the rest of ALTER SINK and ALTER MATERIALIZED VIEW … SET (…): AlterJobTests.
     @Test func alterOfASinkOrAView() {
         let setup = standardCatalog + "\nCREATE SINK crm FROM spend WITH (batch = 1, latency = '5ms');"
-        expectFailure("ALTER SINK crm SET PARALLELISM = 2;", setup: setup, """
-            ERROR: SET PARALLELISM applies to materialized views only
-            LINE 1: ALTER SINK crm SET PARALLELISM = 2;
-                          ^^^^
-            HINT: a sink cannot be rescaled, only a materialized view: DROP SINK crm, then CREATE SINK crm ... WITH (parallelism = 4)
+        expectFailure("ALTER SOURCE clicks SET PARALLELISM = 2;", setup: setup, """
+            ERROR: SET PARALLELISM applies to materialized views and sinks only
+            LINE 1: ALTER SOURCE clicks SET PARALLELISM = 2;
+                          ^^^^^^
+            HINT: a source's consumers scale with the views that read it: ALTER MATERIALIZED VIEW name SET PARALLELISM = 4
+            """)
+        expectFailure("ALTER SINK spend SET PARALLELISM = 2;", setup: setup, """
+            ERROR: "spend" is not a sink
+            LINE 1: ALTER SINK spend SET PARALLELISM = 2;
+                               ^^^^^
+            HINT: it is a materialized view: ALTER MATERIALIZED VIEW spend SET PARALLELISM = 4
+            """)
+        expectFailure("ALTER MATERIALIZED VIEW crm SET PARALLELISM = 2;", setup: setup, """
+            ERROR: "crm" is not a materialized view
+            LINE 1: ALTER MATERIALIZED VIEW crm SET PARALLELISM = 2;
+                                            ^^^
+            HINT: it is a sink: ALTER SINK crm SET (throughput = 500) or SET PARALLELISM = 4
             """)
         expectFailure("ALTER SINK nope SET (batch = 5);", setup: setup, """
             ERROR: sink "nope" does not exist

@@ -197,4 +197,26 @@ struct SessionRescaleTests {
             """)
         #expect(actors(s) == ["spend.source.0", "spend.agg.0"])
     }
+
+    /// A slow sink is the bottleneck; DIAGNOSE says to scale it out with ALTER SINK, and doing
+    /// so multiplies what it writes, with every row of the source written once.
+    @Test func scalingOutASlowSink() throws {
+        let s = session("""
+            CREATE SOURCE clicks (user_id INT, amount DOUBLE) WITH (rate = 2000, partitions = 4, keys = 100);
+            CREATE SINK crm FROM clicks WITH (throughput = 600);
+            RUN 2s; RESET METRICS; RUN 2s;
+            """)
+        #expect(s.run("DIAGNOSE;").contains("  - scale the sink out: ALTER SINK crm SET PARALLELISM = 2\n"))
+        let before = s.engine.jobSnapshots()[0].throughput
+        #expect((590...610).contains(before), "\(before)")
+        #expect(s.run("ALTER SINK crm SET PARALLELISM = 4;") == "ALTER SINK: parallelism 1 → 4\n")
+        #expect(s.run("ALTER SINK crm SET PARALLELISM = 4;") == "ALTER SINK: parallelism is already 4, nothing to do\n")
+        #expect(s.engine.ledger().balanced)
+        #expect(s.execute("RESET METRICS; RUN 2s;").ok)
+        let after = s.engine.jobSnapshots()[0].throughput
+        #expect(after > 2000, "four writers keep up and drain the backlog: \(before) → \(after) rows/s")
+        #expect(s.execute("ALTER SOURCE clicks SET (rate = 0); RUN 30s;").ok)
+        #expect(s.engine.jobSnapshots()[0].delivered == s.engine.sourceSnapshots()[0].generated)
+        #expect(s.engine.ledger().balanced)
+    }
 }

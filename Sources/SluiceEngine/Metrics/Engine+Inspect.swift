@@ -228,13 +228,13 @@ extension Engine {
         jobs.values.map { job in
             let last = job.lastActors.map { actors[$0] }
             let rows = last.reduce(0) { $0 + (($1.operators.last as? MaterializeOperator)?.liveRows ?? 0) }
-            let delivered = last.reduce(Int64(0)) { $0 + $1.delivered }
-            let base = last.reduce(Int64(0)) { $0 + (resetSnapshot.actorRows[$1.id]?.delivered ?? 0) }
+            let delivered = last.reduce(job.retiredDelivered) { $0 + $1.delivered }
+            let base = last.reduce(job.retiredDeliveredBase) { $0 + (resetSnapshot.actorRows[$1.id]?.delivered ?? 0) }
             let decoupled = last.first?.inputs.first.map { channels[$0].role == .sinkLog } == true
             let logLag = decoupled ? last.reduce(0) { $0 + queuedInputRows($1) } : nil
             // The log at the window's start: what its actors' inputs held then (none for
             // actors made since, which started with an empty log).
-            let logAtStart = last.reduce(0) { $0 + (resetSnapshot.inputQueuedRows[$1.id] ?? 0) }
+            let logAtStart = last.reduce(job.retiredLogBase) { $0 + (resetSnapshot.inputQueuedRows[$1.id] ?? 0) }
             let window = window(since: job.createdAt)
             let logGrowth = logLag.map { perSecond(Double($0 - logAtStart), over: window) }
             return JobSnapshot(name: job.spec.name, kind: job.spec.kind, actors: job.fragmentActors.reduce(0) { $0 + $1.count },

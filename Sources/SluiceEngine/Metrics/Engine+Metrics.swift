@@ -59,6 +59,11 @@ extension Engine {
         }
         base.barrierCount = barrierLatencies.count
         resetSnapshot = base
+        for j in jobs.values.indices {
+            // Earlier actors of a rescaled sink: all they delivered is before the window.
+            jobs.values[j].retiredDeliveredBase = jobs.values[j].retiredDelivered
+            jobs.values[j].retiredLogBase = 0
+        }
         for job in jobs.values {
             for consumer in job.consumers {
                 consumer.lagMax = consumer.totalLag > 0 ? consumer.maxPartitionLag : 0

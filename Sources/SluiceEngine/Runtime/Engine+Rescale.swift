@@ -1,15 +1,17 @@
-/// `ALTER MATERIALIZED VIEW … SET PARALLELISM`: scale a running view out or in. Like
-/// RisingWave's rescale, it moves operator state to the new actors by key, keeps the consumer
-/// groups' offsets, and re-routes every row that was queued or in progress inside the job, so
-/// the ledger balances across it. Barriers in flight inside the job are dropped; the epochs
-/// they belonged to complete without the job's actors.
+/// `ALTER MATERIALIZED VIEW … SET PARALLELISM` and `ALTER SINK … SET PARALLELISM`: scale a
+/// running view or sink out or in. Like RisingWave's rescale, it moves operator state to the
+/// new actors by key, keeps the consumer groups' offsets, and re-routes every row that was
+/// queued or in progress inside the job (a decoupled sink's log included), so the ledger
+/// balances across it. A sink's write in progress completes at the rescale (RisingWave
+/// rescales at a barrier, once in-flight writes are done). Barriers in flight inside the job
+/// are dropped; the epochs they belonged to complete without the job's actors.
 extension Engine {
-    /// Rescales view `name` to `parallelism` actors per fragment; false (and nothing done)
-    /// when it already has them.
+    /// Rescales view or sink `name` to `parallelism` actors per fragment; false (and nothing
+    /// done) when it already has them.
     @discardableResult
     public func rescale(_ name: String, parallelism: Int) throws(EngineError) -> Bool {
-        guard let old = jobs[name], old.spec.kind == .materializedView else {
-            throw .unknownObject(kind: "materialized view", name: name)
+        guard let old = jobs[name] else {
+            throw .unknownObject(kind: "materialized view or sink", name: name)
         }
         guard Limits.parallelism.contains(parallelism) else {
             throw .invalidOption(object: name, option: "parallelism", value: String(parallelism),
@@ -78,9 +80,22 @@ extension Engine {
 
         // 2. Retire the old actors (their counters stay in the ledger) and detach dependents.
         let (dependentActors, dependentRoles) = detachDependents(of: old, oldSet: oldSet)
+        var retiredDelivered = old.retiredDelivered, retiredBase = old.retiredDeliveredBase, retiredLog = old.retiredLogBase
         for id in oldIDs {
             let actor = actors[id]
             actor.setStatus(actor.status, now: now)
+            if actor.sink != nil && actor.status == .busy {
+                // The write in progress completes: its rows are delivered.
+                actor.writes &+= 1
+                actor.delivered &+= Int64(actor.inProgressRows)
+                actor.inProgressRows = 0
+            }
+            if actor.sink != nil {
+                // The job's deliveries and its log at the window's start outlive its actors.
+                retiredDelivered += actor.delivered
+                retiredBase += resetSnapshot.actorRows[id]?.delivered ?? 0
+                retiredLog += resetSnapshot.inputQueuedRows[id] ?? 0
+            }
             retired.delivered += actor.delivered
             retired.filtered += actor.filteredRows
             actor.alive = false
@@ -110,6 +125,9 @@ extension Engine {
         // 3. New actors, channels to dependents, state and rows moved over.
         var runtime = instantiate(spec, consumers: consumersByFragment)
         runtime.createdAt = old.createdAt
+        runtime.retiredDelivered = retiredDelivered
+        runtime.retiredDeliveredBase = retiredBase
+        runtime.retiredLogBase = retiredLog
         jobs[name] = runtime
         reconnectDependents(dependentActors, roles: dependentRoles, to: runtime)
         for (f, operators) in states {
@@ -130,7 +148,8 @@ extension Engine {
         }
         for f in pending.indices {
             for (k, chunk) in pending[f].enumerated() {
-                enqueue(chunk, into: runtime.fragmentActors[f], input: spec.fragments[f].inputs.first { $0.side == pendingSides[f][k] } ?? spec.fragments[f].inputs.first)
+                enqueue(chunk, into: runtime.fragmentActors[f], input: spec.fragments[f].inputs.first { $0.side == pendingSides[f][k] } ?? spec.fragments[f].inputs.first,
+                        turn: k)
             }
         }
         for (receiver, chunks) in dependentQueues {
@@ -266,13 +285,16 @@ extension Engine {
     }
 
     /// Puts rows straight into the inboxes of the fragment's new input channels, routed as the
-    /// fragment's input distribution would route them.
-    private func enqueue(_ chunk: Chunk, into receivers: [Int], input: FragmentInput?) {
+    /// fragment's input distribution would route them: by key, or round-robin a chunk at a
+    /// time (`turn` counts the chunks), so a decoupled sink's log spreads over its new actors.
+    private func enqueue(_ chunk: Chunk, into receivers: [Int], input: FragmentInput?, turn: Int) {
         guard let input, !receivers.isEmpty else { return }
         var parts = [Chunk](repeating: Chunk(width: chunk.width), count: receivers.count)
         switch input.distribution {
         case .hash(let keys) where !keys.isEmpty:
             parts = partition(chunk, keys: keys, into: receivers.count)
+        case .roundRobin:
+            parts[turn % receivers.count] = chunk
         default:
             parts[0] = chunk
         }

@@ -209,5 +209,10 @@ struct JobRuntime {
     var consumers: [Consumer]
     var createdAt: Int64
     var createdEpoch: Int64
+    /// A rescaled sink's earlier actors: the rows they delivered, those they had delivered
+    /// when the metrics window started, and their log (sink_decouple) then.
+    var retiredDelivered: Int64 = 0
+    var retiredDeliveredBase: Int64 = 0
+    var retiredLogBase = 0
     var lastActors: [Int] { fragmentActors.last ?? [] }
 }

@@ -43,15 +43,9 @@ extension Planner {
     private func refuseFixedOptions(_ options: [WithOption], of spec: JobSpec) throws(SQLError) {
         let name = Identifier(spec.name).sql
         for option in options where option.key.name == "parallelism" {
-            let value = option.value.sql
-            switch spec.kind {
-            case .sink:
-                throw SQLError("parallelism cannot be changed by ALTER SINK: it is fixed when the sink is created", at: option.key.range,
-                               hint: "a sink cannot be rescaled, only a materialized view: DROP SINK \(name), then CREATE SINK \(name) ... WITH (parallelism = \(value))")
-            case .materializedView:
-                throw SQLError("parallelism is changed by SET PARALLELISM, not SET (...): a rescale moves the view's state",
-                               at: option.key.range, hint: "ALTER MATERIALIZED VIEW \(name) SET PARALLELISM = \(value)")
-            }
+            let kind = spec.kind == .sink ? "SINK" : "MATERIALIZED VIEW"
+            throw SQLError("parallelism is changed by SET PARALLELISM, not SET (...): a rescale moves the \(spec.kind == .sink ? "sink's rows" : "view's state")",
+                           at: option.key.range, hint: "ALTER \(kind) \(name) SET PARALLELISM = \(option.value.sql)")
         }
     }
 

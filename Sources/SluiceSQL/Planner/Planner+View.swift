@@ -13,7 +13,7 @@ extension Planner {
     /// What `CREATE SINK ... WITH (...)` takes; `.help create sink` documents each.
     public static let sinkOptions = ["throughput", "batch", "latency", "cost", "parallelism"]
     /// What `ALTER SINK ... SET (...)` changes while the sink runs: how it writes and what a
-    /// row costs. Its parallelism is fixed: the engine rescales views only.
+    /// row costs. Its parallelism has a statement of its own, as a view's has.
     public static let alterableSinkOptions = ["throughput", "batch", "latency", "cost"]
     /// The actors per fragment of a view or sink created without `parallelism`.
     public static let defaultParallelism = 1

@@ -78,7 +78,7 @@ extension CompletionEngine {
         if words.count == 4 && words[0...1] == ["CREATE", "MATERIALIZED"] { return [.keywords(["AS", "WITH"])] }
         if first == "ALTER" && words.count == 4 && words[1] == "MATERIALIZED" { return [.keywords(["SET"])] }
         if first == "ALTER" && (previous == "PAUSE" || previous == "RESUME") { return [.keywords(["PARTITION"])] }
-        if first == "ALTER" && previous == "SET" && words[1] == "MATERIALIZED" { return [.keywords(["PARALLELISM"])] }
+        if first == "ALTER" && previous == "SET" && (words[1] == "MATERIALIZED" || words[1] == "SINK") { return [.keywords(["PARALLELISM"])] }
         if first == "INJECT" {
             if previous == "INTO" { return [.names(context.sources)] }
             if words.count == 2 { return [.keywords(["INTO"])] }
