@@ -33,3 +33,14 @@ SHOW METRICS batched.sink.0;
 -- by ~1900 rows/s; the batched one keeps up.
 SHOW LAG;
 DIAGNOSE;
+
+-- Scaling out is the other answer, and here the weaker one. This sink reads the log
+-- without a shuffle, at most one actor per partition (DIAGNOSE says so above), so the
+-- log gets a second partition first. Two writers at one row per write manage about 196
+-- rows/s: it would take twenty of them to write what the one batched sink writes.
+ALTER SOURCE orders SET (partitions = 2);
+ALTER SINK row_at_a_time SET PARALLELISM = 2;
+RUN 1s;
+RESET METRICS;
+RUN 2s;
+SHOW SINKS;

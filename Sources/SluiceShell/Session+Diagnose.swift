@@ -117,7 +117,7 @@ extension Session {
             advice.append("batch the sink's writes: ALTER SINK \(name) SET (batch = \(batch < 100 ? 100 : batch * 4)) pays the per-write latency once per batch")
             advice.append("separate the fast path from the slow one: SET sink_decouple = true, then recreate the sink: it gets its own log")
             let parallelism = engine.jobSpec(culprit.job)?.fragments.last?.parallelism ?? 1
-            advice.append("scale the sink out: ALTER SINK \(name) SET PARALLELISM = \(min(Limits.parallelism.upperBound, max(2, parallelism * 2)))")
+            advice.append("scale the sink out: " + scaleOut(sink: culprit.job, to: min(Limits.parallelism.upperBound, max(2, parallelism * 2))))
         } else if culprit.chain.contains("StreamHashJoin") {
             advice.append("join amplification holds barriers back: SET streaming_enable_unaligned_join = true, then recreate the view")
             advice.append("scale the join out: ALTER MATERIALIZED VIEW \(Identifier(culprit.job).sql) SET PARALLELISM = \(max(2, (engine.jobSpec(culprit.job)?.fragments.last?.parallelism ?? 1) * 2))")
@@ -140,6 +140,28 @@ extension Session {
             .notice(barrier),
             .text("What to try:\n" + advice.map { "  - " + $0 }.joined(separator: "\n")),
         ]
+    }
+
+    /// `ALTER SINK name SET PARALLELISM = n`, and, when the sink reads a source's partitions
+    /// without a shuffle (one actor per partition at most, as in RisingWave), the partitions
+    /// to add first.
+    func scaleOut(sink job: String, to parallelism: Int) -> String {
+        let statement = "ALTER SINK \(Identifier(job).sql) SET PARALLELISM = \(parallelism)"
+        guard let spec = engine.jobSpec(job) else { return statement }
+        // Up the chain of no-shuffle inputs to the fragment that reads a source, if any.
+        var fragment = spec.fragments.count - 1
+        while fragment >= 0, spec.fragments.indices.contains(fragment) {
+            if case .source(let name)? = spec.fragments[fragment].operators.first {
+                guard let partitions = engine.sourceSpec(name)?.partitions, partitions < parallelism else { return statement }
+                let source = Identifier(name).sql
+                return "ALTER SOURCE \(source) SET (partitions = \(parallelism)), then \(statement) (the sink reads \(source) "
+                    + "without a shuffle, one actor per partition at most, and \(source) has \(partitions == 1 ? "one partition" : "\(partitions) partitions"))"
+            }
+            guard let input = spec.fragments[fragment].inputs.first, spec.fragments[fragment].inputs.count == 1,
+                  input.distribution == .simple, case .fragment(let upstream) = input.from else { return statement }
+            fragment = upstream
+        }
+        return statement
     }
 
     /// Flink's web UI level of an actor's backpressured time: OK ≤ 10 %, LOW ≤ 50 %, HIGH.

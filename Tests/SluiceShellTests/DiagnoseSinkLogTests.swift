@@ -62,7 +62,7 @@ struct DiagnoseSinkLogTests {
         #expect(diagnosis.contains("not held back: the log absorbs the difference"))
         // What to do: faster writes (here: more actors, since each writes 300 rows/s), or the lag.
         #expect(diagnosis.contains("  - raise the sink's throughput: it writes 300 of the "))
-        #expect(diagnosis.contains("CREATE SINK ... WITH (parallelism = 3) writes with more actors"))
+        #expect(diagnosis.contains("; more actors write more: ALTER SINK slow SET PARALLELISM = 3\n"))
         #expect(diagnosis.contains("  - or accept the lag: the log is unbounded, so the view and its other sinks keep their pace, "
                                    + "but slow falls \(grows) rows further behind every second"))
         // The fast sink keeps up and is not named.
