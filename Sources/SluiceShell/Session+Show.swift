@@ -44,25 +44,38 @@ extension Session {
                            rows: rows, footer: nil)
     }
 
+    /// Views: what they hold and how they run; sinks: what they delivered and how they write,
+    /// with the options ALTER changes as they are now.
     private func showJobs(_ kind: JobKind) -> ResultTable {
         let jobs = engine.jobSnapshots().filter { $0.kind == kind }
+        /// A job's per-row cost where it is charged (`Planner.costFragment`), as written.
+        func cost(_ job: String) -> ResultValue {
+            guard let spec = engine.jobSpec(job) else { return .null }
+            return .text(spec.fragments[Planner.costFragment(of: spec)].cost.description)
+        }
         if kind == .materializedView {
             let rows = jobs.map { j -> [ResultValue] in
                 [.text(j.name), .int(Int64(j.rows)), .int(Int64(j.fragments)), .int(Int64(j.actors)),
-                 .int(Int64(j.parallelism)), .text(j.dependsOn.joined(separator: ", "))]
+                 .int(Int64(j.parallelism)), cost(j.name), .text(j.dependsOn.joined(separator: ", "))]
             }
             return ResultTable(columns: [ResultColumn("name"), ResultColumn("rows", alignment: .right),
                                          ResultColumn("fragments", alignment: .right), ResultColumn("actors", alignment: .right),
-                                         ResultColumn("parallelism", alignment: .right), ResultColumn("reads")],
+                                         ResultColumn("parallelism", alignment: .right), ResultColumn("cost"), ResultColumn("reads")],
                                rows: rows, footer: nil)
         }
         let rows = jobs.map { j -> [ResultValue] in
-            [.text(j.name), .text(j.dependsOn.joined(separator: ", ")), .int(j.delivered),
-             MetricsWindowText.measured(j.throughput, decimals: 1, over: j.window),
-             j.logLag.map { .int(Int64($0)) } ?? .text("coupled")]
+            let sink = engine.jobSpec(j.name)?.sink ?? SinkSpec()
+            return [.text(j.name), .text(j.dependsOn.joined(separator: ", ")), .int(j.delivered),
+                    MetricsWindowText.measured(j.throughput, decimals: 1, over: j.window),
+                    j.logLag.map { .int(Int64($0)) } ?? .text("coupled"), .int(Int64(j.parallelism)),
+                    sink.throughput.map { .double($0, decimals: Self.decimals(of: $0)) } ?? .text("unlimited"),
+                    .int(Int64(sink.batch)), .text(VirtualTime.format(sink.latency)), cost(j.name)]
         }
         return ResultTable(columns: [ResultColumn("name"), ResultColumn("from"), ResultColumn("delivered", alignment: .right),
-                                     ResultColumn("rows_per_s", alignment: .right), ResultColumn("log_lag", alignment: .right)],
+                                     ResultColumn("rows_per_s", alignment: .right), ResultColumn("log_lag", alignment: .right),
+                                     ResultColumn("parallelism", alignment: .right), ResultColumn("throughput", alignment: .right),
+                                     ResultColumn("batch", alignment: .right), ResultColumn("latency", alignment: .right),
+                                     ResultColumn("cost")],
                            rows: rows, footer: nil)
     }
 
