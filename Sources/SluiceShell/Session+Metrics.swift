@@ -7,10 +7,7 @@ extension Session {
         let window = MetricsWindowText(engine)
         if let actor {
             let names = engine.actorsMatching(actor.name)
-            guard !names.isEmpty else {
-                throw SQLError("no actor, fragment or job named \"\(actor.name)\"", at: actor.range,
-                               hint: Suggest.nearest(actor.name, among: engine.actorSnapshots().map(\.name) + engine.jobNames).map { "did you mean \($0)?" })
-            }
+            guard !names.isEmpty else { throw unknownTarget(actor.name, source: false, at: actor.range) }
             return names.compactMap { engine.actorSnapshot(named: $0) }.map { a in
                 .table(ResultTable(title: "\(a.name) (\(a.chain)) \(window.phrase(for: a))",
                                    columns: [ResultColumn("metric"), ResultColumn("value", alignment: .right), ResultColumn("system")],
@@ -87,6 +84,19 @@ extension Session {
         return rows
     }
 
+    /// A name SHOW METRICS or PLOT cannot find (an actor, fragment or job; for lag, a
+    /// source), with the nearest name, or where the names are.
+    func unknownTarget(_ name: String, source: Bool, at range: SourceRange?) -> SQLError {
+        let actors = engine.actorSnapshots()
+        var fragments: [String] = []
+        for a in actors where fragments.last != a.fragment && !fragments.contains(a.fragment) { fragments.append(a.fragment) }
+        let names = source ? engine.sourceNames : actors.map(\.name) + fragments + engine.jobNames
+        let listing = source ? (names.isEmpty ? "there is no source yet: CREATE SOURCE makes one" : "SHOW SOURCES lists them")
+            : (names.isEmpty ? "no actor runs yet: CREATE MATERIALIZED VIEW or CREATE SINK makes some" : "SHOW ACTORS lists them")
+        return SQLError("no \(source ? "source" : "actor, fragment or job") named \"\(name)\"", at: range,
+                        hint: Suggest.nearest(name, among: names).map { "did you mean \($0)?" } ?? listing)
+    }
+
     // MARK: PLOT
 
     func plot(_ series: [PlotSeries], last: Int64?) throws -> [OutputBlock] {
@@ -98,9 +108,8 @@ extension Session {
             do {
                 data = try engine.series(metric, target: s.argument, last: last)
             } catch {
-                let names = metric == .lag ? engine.sourceNames : engine.actorSnapshots().map(\.name) + engine.jobNames
-                throw SQLError(error.description, at: s.argumentRange ?? s.range,
-                               hint: s.argument.flatMap { Suggest.nearest($0, among: names) }.map { "did you mean \($0)?" })
+                guard case .unknownObject = error, let target = s.argument else { throw SQLError(error.description, at: s.argumentRange ?? s.range) }
+                throw unknownTarget(target, source: metric == .lag, at: s.argumentRange ?? s.range)
             }
             let title = s.sql + (last.map { " over the last \(VirtualTime.format($0))" } ?? "")
             blocks.append(.chart(ChartSpec(title: title, yUnit: metric.unit,

@@ -21,6 +21,41 @@ struct SessionErrorTests {
 
     // MARK: Unknown names
 
+    /// SHOW METRICS and PLOT name what they cannot find alike: the nearest actor, fragment,
+    /// job or source, or where the names are listed.
+    @Test func unknownMetricsTargets() {
+        expectFailure("SHOW METRICS spend.ag;", """
+            ERROR: no actor, fragment or job named "spend.ag"
+            LINE 1: SHOW METRICS spend.ag;
+                                 ^^^^^^^^
+            HINT: did you mean spend.agg?
+            """)
+        expectFailure("PLOT busy(spend.sourc) LAST 1s;", """
+            ERROR: no actor, fragment or job named "spend.sourc"
+            LINE 1: PLOT busy(spend.sourc) LAST 1s;
+                              ^^^^^^^^^^^
+            HINT: did you mean spend.source?
+            """)
+        expectFailure("PLOT lag(clics);", """
+            ERROR: no source named "clics"
+            LINE 1: PLOT lag(clics);
+                             ^^^^^
+            HINT: did you mean clicks?
+            """)
+        expectFailure("PLOT queue(zzzzzzzz);", """
+            ERROR: no actor, fragment or job named "zzzzzzzz"
+            LINE 1: PLOT queue(zzzzzzzz);
+                               ^^^^^^^^
+            HINT: SHOW ACTORS lists them
+            """)
+        expectFailure("SHOW METRICS x;", setup: "", """
+            ERROR: no actor, fragment or job named "x"
+            LINE 1: SHOW METRICS x;
+                                 ^
+            HINT: no actor runs yet: CREATE MATERIALIZED VIEW or CREATE SINK makes some
+            """)
+    }
+
     @Test func unknownRelationSuggestsTheNearest() {
         expectFailure("SELECT * FROM clikcs;", """
             ERROR: relation "clikcs" does not exist
