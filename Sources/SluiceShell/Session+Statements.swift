@@ -260,7 +260,7 @@ extension Session {
                            hint: "\(name.sql) runs at parallelism \(before) now"
                                + (parallelism < Limits.parallelism.lowerBound ? "; DROP \(kind.sql) \(name.sql) removes it" : ""))
         }
-        guard try engine.rescale(name.name, parallelism: parallelism) else {
+        guard try engine.rescale(name.name, parallelism: parallelism, definition: Planner.definition(spec.definition, parallelism: parallelism)) else {
             return [.notice("ALTER \(kind.sql): parallelism is already \(parallelism), nothing to do")]
         }
         return [.notice("ALTER \(kind.sql): parallelism \(before) → \(parallelism)")]

@@ -211,6 +211,8 @@ struct SessionRescaleTests {
         #expect((590...610).contains(before), "\(before)")
         #expect(s.run("ALTER SINK crm SET PARALLELISM = 4;") == "ALTER SINK: parallelism 1 → 4\n")
         #expect(s.run("ALTER SINK crm SET PARALLELISM = 4;") == "ALTER SINK: parallelism is already 4, nothing to do\n")
+        // The definition DESCRIBE shows recreates the sink as it now runs.
+        #expect(s.run("DESCRIBE crm;").hasSuffix("\nCREATE SINK crm FROM clicks WITH (throughput = 600, parallelism = 4)\n"))
         #expect(s.engine.ledger().balanced)
         #expect(s.execute("RESET METRICS; RUN 2s;").ok)
         let after = s.engine.jobSnapshots()[0].throughput

@@ -128,7 +128,7 @@ extension Engine {
         change(&spec)
         guard Engine.graph(of: spec) == Engine.graph(of: job.spec) else {
             throw .invalidPlan("ALTER changes only the costs of \(name)'s fragments and how its sink writes, not its graph: "
-                               + "rescale a view with ALTER MATERIALIZED VIEW … SET PARALLELISM, or DROP and CREATE it")
+                               + "rescale it with ALTER … SET PARALLELISM, or DROP and CREATE it")
         }
         for fragment in spec.fragments {
             try validateCost(fragment.cost, object: name)

@@ -6,10 +6,10 @@
 /// rescales at a barrier, once in-flight writes are done). Barriers in flight inside the job
 /// are dropped; the epochs they belonged to complete without the job's actors.
 extension Engine {
-    /// Rescales view or sink `name` to `parallelism` actors per fragment; false (and nothing
-    /// done) when it already has them.
+    /// Rescales view or sink `name` to `parallelism` actors per fragment, its definition
+    /// becoming `definition` when given; false (and nothing done) when it already has them.
     @discardableResult
-    public func rescale(_ name: String, parallelism: Int) throws(EngineError) -> Bool {
+    public func rescale(_ name: String, parallelism: Int, definition: String? = nil) throws(EngineError) -> Bool {
         guard let old = jobs[name] else {
             throw .unknownObject(kind: "materialized view or sink", name: name)
         }
@@ -20,6 +20,7 @@ extension Engine {
         drainReady()
         reclaimConnections()
         var spec = old.spec
+        if let definition { spec.definition = definition }
         for f in spec.fragments.indices {
             // A global aggregate stays on one actor; everything else follows the view.
             let global = spec.fragments[f].operators.contains { if case .hashAgg(let keys, _) = $0 { return keys.isEmpty } else { return false } }

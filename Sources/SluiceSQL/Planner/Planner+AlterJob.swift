@@ -49,6 +49,12 @@ extension Planner {
         }
     }
 
+    /// `definition` with `parallelism = n` in its WITH clause: what a rescale makes of it.
+    public static func definition(_ definition: String, parallelism: Int) -> String {
+        Planner.definition(definition, setting: [WithOption(key: Identifier("parallelism"), value: .number(Double(parallelism), text: String(parallelism)),
+                                                            valueRange: .at(0))])
+    }
+
     /// `definition` with `options` set in its WITH clause: an option it has takes the new
     /// value where it is written; the others follow its last option, or a new WITH follows the
     /// statement. Everything else stays as written. Text that is not a CREATE of a view or a
