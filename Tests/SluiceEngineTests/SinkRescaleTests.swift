@@ -48,6 +48,28 @@ import Testing
         #expect(engine.consumerSnapshots().allSatisfy { $0.lag == 0 })
     }
 
+    /// Under tcp, rows a rescale moves onto fewer actors can exceed their gates: the excess
+    /// holds none of a gate's buffers (as a spill), so no gate lends buffers it does not have,
+    /// and the connections drain instead of stalling each other for good.
+    @Test func movedRowsNeverOvercommitATcpGate() throws {
+        let engine = Fixtures.engine { $0.flowControl = .tcp; $0.nodes = 2; $0.barrierIntervalMs = 100; $0.bufferRows = 10 }
+        try engine.createSource(Fixtures.source(rate: 2000, partitions: 4, keys: 100))
+        try engine.createJob(Fixtures.aggregateView("spend", parallelism: 3, threshold: -1))
+        let out = Schema([Column("user_id", .int), Column("n", .bigint), Column("total", .double)])
+        var sink = Fixtures.sink("warehouse", from: "spend", schema: out, sink: Fixtures.sinkSpec(throughput: 300, batch: 3))
+        sink.fragments[0].parallelism = 3
+        try engine.createJob(sink)
+        engine.advance(by: 2 * VirtualTime.second)
+        try engine.rescale("warehouse", parallelism: 1)
+        try engine.rescale("spend", parallelism: 1)
+        #expect(engine.gates.joined().allSatisfy { $0.tcpFree >= 0 }, "\(engine.gates.joined().map(\.tcpFree))")
+        try engine.alterSource("clicks") { $0.rate = 0 }
+        try engine.alterJob("warehouse") { $0.fragments[0].operators = [.sink(Fixtures.sinkSpec(throughput: 100_000))] }
+        engine.advance(by: 300 * VirtualTime.second)
+        #expect(engine.ledger().queued == 0, "every row drained")
+        #expect(engine.ledger().balanced)
+    }
+
     /// A decoupled sink's log moves to the new actors whole: no row lost, none written twice,
     /// and its growth over the window measures from the log the window started with.
     @Test func aDecoupledSinksLogMovesWhole() throws {

@@ -244,11 +244,11 @@ extension Engine {
                 }
             case .tcp:
                 // A held input's queued rows are spilled (see `TcpScheme.spill`): no gate buffers.
-                if isHeldByAlignment(channel) {
-                    channel.excessBuffers = channel.inboxBuffers
-                } else {
-                    gate(of: channel).tcpFree -= channel.inboxBuffers
-                }
+                // So are rows beyond the gate's free buffers (moved in by a rescale, or queued
+                // under unbounded): the gate never lends more than it has.
+                let held = isHeldByAlignment(channel) ? 0 : min(channel.inboxBuffers, max(0, gate(of: channel).tcpFree))
+                gate(of: channel).tcpFree -= held
+                channel.excessBuffers = channel.inboxBuffers - held
             default: break
             }
         }
