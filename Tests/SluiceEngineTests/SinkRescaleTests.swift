@@ -70,6 +70,35 @@ import Testing
         #expect(engine.ledger().balanced)
     }
 
+    /// Rows the view's actors had queued for the sink stay on their way from the same actor:
+    /// each lands on that actor's channel to its new receiver, so no channel takes over
+    /// another's rows (and its flow control is not charged for them).
+    @Test func movedRowsStayWithTheirSender() throws {
+        let engine = Fixtures.engine { $0.flowControl = .permits; $0.barrierIntervalMs = 0 }
+        try engine.createSource(Fixtures.source(rate: 2000, partitions: 4, keys: 100))
+        try engine.createJob(Fixtures.aggregateView("spend", parallelism: 3, threshold: -1))
+        let out = Schema([Column("user_id", .int), Column("n", .bigint), Column("total", .double)])
+        var sink = Fixtures.sink("warehouse", from: "spend", schema: out, sink: Fixtures.sinkSpec(throughput: 300, batch: 3))
+        sink.fragments[0].parallelism = 3
+        try engine.createJob(sink)
+        engine.advance(by: 2 * VirtualTime.second)
+        func queuedBySender() -> [String: Int] {
+            var rows: [String: Int] = [:]
+            for c in engine.channels where engine.actors[c.receiver].alive && engine.actors[c.receiver].sink != nil {
+                rows[engine.actors[c.sender].name, default: 0] += c.queuedRows
+            }
+            return rows
+        }
+        let before = queuedBySender()
+        try #require(before.values.allSatisfy { $0 > 1000 }, "\(before)")
+        try engine.rescale("warehouse", parallelism: 1)
+        let after = queuedBySender()
+        #expect(after.keys.sorted() == before.keys.sorted())
+        // The new actor has started one write of up to 3 rows, from one of them.
+        for (sender, rows) in before { #expect((rows - 3...rows).contains(after[sender] ?? -1), "\(sender): \(rows) → \(after[sender] ?? -1)") }
+        #expect(engine.ledger().balanced)
+    }
+
     /// A decoupled sink's log moves to the new actors whole: no row lost, none written twice,
     /// and its growth over the window measures from the log the window started with.
     @Test func aDecoupledSinksLogMovesWhole() throws {

@@ -62,7 +62,9 @@ final class PermitScheme: FlowControlScheme {
 
     func describe(_ channel: Channel, engine: Engine) -> ChannelBound {
         let initial = engine.settings.exchangeInitialPermits
+        // Rows a rescale moved in can hold more permits than the channel has: it owes the rest.
+        let owed = channel.permits < 0 ? " (\(-channel.permits) owed)" : ""
         return ChannelBound(used: initial - channel.permits, capacity: initial, unit: "permits",
-                            state: "permits \(channel.permits)/\(initial)" + (channel.isLocal ? "" : ", unreturned \(channel.permitsToReturn)"))
+                            state: "permits \(max(0, channel.permits))/\(initial)\(owed)" + (channel.isLocal ? "" : ", unreturned \(channel.permitsToReturn)"))
     }
 }

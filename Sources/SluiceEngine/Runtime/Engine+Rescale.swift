@@ -32,14 +32,14 @@ extension Engine {
         let oldSet = Set(oldIDs)
 
         // 1. Everything in flight inside the job, by the fragment it was heading to.
-        var pending: [[Chunk]] = Array(repeating: [], count: spec.fragments.count)
-        var pendingSides: [[Int]] = Array(repeating: [], count: spec.fragments.count)
+        var pending: [[MovedRows]] = Array(repeating: [], count: spec.fragments.count)
         var toDependents: [Chunk] = []
         for channel in channels where oldSet.contains(channel.receiver) {
             let f = fragmentIndex(of: actors[channel.receiver], in: old)
+            // Rows from another job's actor (which stays) go on from it; the job's own are re-sent.
+            let sender = oldSet.contains(channel.sender) ? nil : channel.sender
             for m in Array(channel.inbox) + Array(channel.outbox) where !m.isBarrier {
-                pending[f].append(m.chunk)
-                pendingSides[f].append(channel.gate)
+                pending[f].append(MovedRows(chunk: m.chunk, side: channel.gate, sender: sender))
             }
         }
         for id in oldIDs {
@@ -49,8 +49,8 @@ extension Engine {
             if f + 1 < spec.fragments.count, let next = spec.fragments.indices.first(where: { g in
                 spec.fragments[g].inputs.contains { if case .fragment(let j) = $0.from { return j == f } else { return false } }
             }) {
-                pending[next].append(output)
-                pendingSides[next].append(spec.fragments[next].inputs.first { if case .fragment(let j) = $0.from { return j == f } else { return false } }?.side ?? 0)
+                let side = spec.fragments[next].inputs.first { if case .fragment(let j) = $0.from { return j == f } else { return false } }?.side ?? 0
+                pending[next].append(MovedRows(chunk: output, side: side, sender: nil))
             } else {
                 toDependents.append(output)
             }
@@ -59,14 +59,11 @@ extension Engine {
         // holds what was on its way to it from there.
         let derivations = spec.fragments.indices.map { ViewDerivation(viewIn: $0, of: spec) }
         for derivation in derivations.compactMap({ $0 }) {
-            for f in derivation.path where f != derivation.stateFragment {
-                pending[f].removeAll()
-                pendingSides[f].removeAll()
-            }
+            for f in derivation.path where f != derivation.stateFragment { pending[f].removeAll() }
         }
         // A view over another view (filters and projections only) is rebuilt from its live input rows.
         let liveInputs = spec.fragments.indices.map { f in
-            derivations[f] == nil ? liveViewInputs(of: spec.fragments[f], pending: pending[f]) : nil
+            derivations[f] == nil ? liveViewInputs(of: spec.fragments[f], pending: pending[f].map(\.chunk)) : nil
         }
         // Data queued towards dependent jobs stays with them.
         var dependentQueues: [(receiver: Int, chunks: [Chunk])] = []
@@ -148,8 +145,8 @@ extension Engine {
             handOver(all, fetchedFrom: fetchedFrom[f], to: runtime.fragmentActors[f].map { actors[$0] }, orElse: actors[firstActor])
         }
         for f in pending.indices {
-            for (k, chunk) in pending[f].enumerated() {
-                enqueue(chunk, into: runtime.fragmentActors[f], input: spec.fragments[f].inputs.first { $0.side == pendingSides[f][k] } ?? spec.fragments[f].inputs.first,
+            for (k, moved) in pending[f].enumerated() {
+                enqueue(moved, into: runtime.fragmentActors[f], input: spec.fragments[f].inputs.first { $0.side == moved.side } ?? spec.fragments[f].inputs.first,
                         turn: k)
             }
         }
@@ -285,11 +282,21 @@ extension Engine {
         }
     }
 
+    /// Rows on their way inside a job that a rescale moves: the input side they were for, and
+    /// the actor of another job that sent them (nil: the job's own, which it makes anew).
+    private struct MovedRows {
+        let chunk: Chunk
+        let side: Int
+        let sender: Int?
+    }
+
     /// Puts rows straight into the inboxes of the fragment's new input channels, routed as the
     /// fragment's input distribution would route them: by key, or round-robin a chunk at a
     /// time (`turn` counts the chunks), so a decoupled sink's log spreads over its new actors.
-    private func enqueue(_ chunk: Chunk, into receivers: [Int], input: FragmentInput?, turn: Int) {
+    /// Rows another job's actor sent arrive on its channel to their new receiver.
+    private func enqueue(_ moved: MovedRows, into receivers: [Int], input: FragmentInput?, turn: Int) {
         guard let input, !receivers.isEmpty else { return }
+        let chunk = moved.chunk
         var parts = [Chunk](repeating: Chunk(width: chunk.width), count: receivers.count)
         switch input.distribution {
         case .hash(let keys) where !keys.isEmpty:
@@ -301,7 +308,8 @@ extension Engine {
         }
         for (i, part) in parts.enumerated() where !part.isEmpty {
             let receiver = actors[receivers[i]]
-            guard let id = receiver.inputs.first(where: { receiver.inputSides[receiver.inputs.firstIndex(of: $0)!] == input.side }) else { continue }
+            let onSide = receiver.inputs.indices.filter { receiver.inputSides[$0] == input.side }.map { receiver.inputs[$0] }
+            guard let id = onSide.first(where: { channels[$0].sender == moved.sender }) ?? onSide.first else { continue }
             place(part, on: channels[id])
         }
     }
