@@ -281,8 +281,8 @@ extension Help {
         switch kind {
         case .sources: "each source: columns, rate, pattern, partitions, log end, retention"
         case .tables: "each table, as SHOW SOURCES shows a source"
-        case .views: "each materialized view: rows, fragments, actors, parallelism, what it reads"
-        case .sinks: "each sink: what it reads, rows delivered, rows per second, its log's lag"
+        case .views: "each materialized view: rows, fragments, actors, parallelism, cost, what it reads"
+        case .sinks: "each sink: what it reads, rows delivered and per second, log lag, parallelism, writes"
         case .actors: "each actor: input queue, busy / idle / backpressured ms per second, level"
         case .queues: "each channel: rows queued and unsent, credits or permits, drops"
         case .barriers: "barriers in flight and where each is; recent ones with their latency"
