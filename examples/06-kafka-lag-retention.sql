@@ -59,3 +59,7 @@ SHOW LAG;
 -- expired by retention. Backpressure itself lost nothing; retention did.
 SHOW LEDGER;
 PLOT lag(events) LAST 10s;
+
+-- DIAGNOSE names the sink, counts what retention deleted among its evidence, and says
+-- that a longer retention only buys time: the consumer must become faster.
+DIAGNOSE;

@@ -109,12 +109,22 @@ extension Session {
                 ? [.text("\(c.source) → \(c.consumer)"), .text("records-lag-max"), .int(c.recordsLagMax), .text("the log backs up behind it")]
                 : [.text("\(c.source) → \(c.consumer)"), .text("lag"), .int(c.lag), .text("the log backs up behind it (no poll in the window)")])
         }
+        // The article's Kafka story ends here: retention deletes what the view has not read.
+        let losing = (ownLag + lagging.filter { !ownLag.contains($0) }).filter { $0.expired > 0 }
+        for c in losing.prefix(3) {
+            let retention = engine.sourceSpec(c.source)?.retention.map { " after \(VirtualTime.format($0))" } ?? ""
+            evidence.append([.text("\(c.source) → \(c.consumer)"), .text("expired (retention)"), .int(c.expired),
+                             .text("unread rows the log deleted\(retention): lost to \(c.consumer)")])
+        }
         let barrier = barrierSummary()
         var advice: [String] = []
         if culprit.role == "sink" {
             let name = Identifier(culprit.job).sql
-            let batch = engine.jobSpec(culprit.job)?.sink?.batch ?? 1
-            advice.append("batch the sink's writes: ALTER SINK \(name) SET (batch = \(batch < 100 ? 100 : batch * 4)) pays the per-write latency once per batch")
+            // Only a per-write latency is paid once per batch: rows' own time is not.
+            if let sink = engine.jobSpec(culprit.job)?.sink, sink.latency > 0 {
+                advice.append("batch the sink's writes: ALTER SINK \(name) SET (batch = \(sink.batch < 100 ? 100 : sink.batch * 4)) pays the "
+                              + "\(VirtualTime.format(sink.latency)) per-write latency once per batch")
+            }
             advice.append("separate the fast path from the slow one: SET sink_decouple = true, then recreate the sink: it gets its own log")
             let parallelism = engine.jobSpec(culprit.job)?.fragments.last?.parallelism ?? 1
             advice.append("scale the sink out: " + scaleOut(sink: culprit.job, to: min(Limits.parallelism.upperBound, max(2, parallelism * 2))))
@@ -128,6 +138,11 @@ extension Session {
             advice.append("or make it cheaper: a smaller per-row cost, less state")
         }
         advice.append("for bursts rather than sustained overload: more buffers (SET buffers_per_channel = 8; floating_buffers_per_gate)")
+        if let c = losing.first, let retention = engine.sourceSpec(c.source)?.retention {
+            let source = Identifier(c.source).sql
+            advice.append("rows are being lost: \(source) deletes what is not read within \(VirtualTime.format(retention)); a longer retention "
+                          + "(ALTER SOURCE \(source) SET (retention = '\(VirtualTime.format(retention * 4))')) only buys time, the fixes above stop the loss")
+        }
         return [
             .notice("bottleneck: \(culprit.name) (\(culprit.chain)) — busy \(Int(culprit.busyTimeMsPerSecond.rounded())) ms/s and not backpressured, while "
                     + (upstreamBlocked.isEmpty ? sourceLagPhrase(ownLag)

@@ -36,12 +36,33 @@ struct DiagnoseRuleTests {
         #expect(diagnosis.contains("│ k.sink.0 │ idleTimeMsPerSecond "), "\(diagnosis)")
         #expect(diagnosis.contains("│ k.sink.0 │ input queue (average) "))
         #expect(diagnosis.contains("upstream waits on it (LOW: its own work takes the rest)"))
-        #expect(diagnosis.contains("  - batch the sink's writes: ALTER SINK k SET (batch = 100) pays the per-write latency once per batch"))
+        // No per-write latency: batching would save nothing, more writers would.
+        #expect(!diagnosis.contains("batch the sink's writes"))
+        #expect(diagnosis.contains("  - scale the sink out: ALTER SINK k SET PARALLELISM = 2\n"))
         #expect(s.engine.ledger().balanced)
-        // The advice runs as shown; a sink that still limits the pipeline (500 rows/s, however
-        // it batches) is told to batch more than it does.
-        #expect(s.run("ALTER SINK k SET (batch = 100); RUN 5s; RESET METRICS; RUN 5s;").contains("ALTER SINK"))
-        #expect(s.run("DIAGNOSE;").contains("  - batch the sink's writes: ALTER SINK k SET (batch = 400) "))
+        // The advice runs as shown, and two writers keep up with the view.
+        #expect(s.run("ALTER SINK k SET PARALLELISM = 2;") == "ALTER SINK: parallelism 1 → 2\n")
+        #expect(s.execute("RUN 10s; RESET METRICS; RUN 5s;").ok)
+        #expect(!s.run("DIAGNOSE;").hasPrefix("bottleneck: k."))
+    }
+
+    /// A sink that pays a latency per write is told to batch: by 100 rows, then by four
+    /// times what it batches when that is still not enough.
+    @Test func batchingIsAdvisedForAPerWriteLatency() {
+        let s = session("""
+            CREATE SOURCE s (id INT, v DOUBLE) WITH (rate = 3000, keys = 100);
+            CREATE SINK k FROM s WITH (throughput = 4000, latency = '2ms');
+            RUN 5s; RESET METRICS; RUN 5s;
+            """)
+        #expect(s.run("DIAGNOSE;").contains("  - batch the sink's writes: ALTER SINK k SET (batch = 100) pays the 2ms per-write latency once per batch\n"))
+        // 100 rows per 2 ms + 25 ms: about 3700 rows/s, enough for 3000 once the backlog is gone.
+        #expect(s.execute("ALTER SINK k SET (batch = 100); RUN 5s; RESET METRICS; RUN 5s;").ok)
+        #expect(s.run("DIAGNOSE;").contains("  - batch the sink's writes: ALTER SINK k SET (batch = 400) "), "still draining the backlog")
+        #expect(s.execute("RUN 60s; RESET METRICS; RUN 5s;").ok)
+        #expect(!s.run("DIAGNOSE;").contains("batch the sink's writes"))
+        // At 3600 rows/s (batch 10: 10 rows per 4.5 ms, 2200 rows/s) it is still short: batch more.
+        #expect(s.execute("ALTER SINK k SET (batch = 10); ALTER SOURCE s SET (rate = 3600); RUN 5s; RESET METRICS; RUN 5s;").ok)
+        #expect(s.run("DIAGNOSE;").contains("  - batch the sink's writes: ALTER SINK k SET (batch = 100) "))
     }
 
     /// Bursts: 300 rows at once every second, 1.8 ms each. The aggregation is busy more than
@@ -116,5 +137,38 @@ struct DiagnoseRuleTests {
         let group = try #require(s.engine.consumerSnapshots().first { $0.consumer == "k" })
         #expect(group.lag > 0 && group.lagGrowthPerSecond < 0, "\(group.lag) \(group.lagGrowthPerSecond)")
         #expect(s.run("DIAGNOSE;").hasPrefix("no bottleneck found "))
+    }
+
+    /// Retention deleting what the bottleneck's view has not read is the article's data loss:
+    /// the evidence counts the rows, and the advice says a longer retention only buys time.
+    @Test func rowsLostToRetentionAreEvidence() throws {
+        let s = session("""
+            CREATE SOURCE events (id INT, v DOUBLE) WITH (rate = 1000, partitions = 2, retention = '20s');
+            CREATE MATERIALIZED VIEW slow AS SELECT id, count(*) AS n FROM events GROUP BY id WITH (cost = '2ms');
+            RUN 60s;
+            """)
+        let expired = try #require(s.engine.consumerSnapshots().first { $0.consumer == "slow" }?.expired)
+        #expect(expired > 1000)
+        let diagnosis = s.run("DIAGNOSE;")
+        #expect(diagnosis.hasPrefix("bottleneck: slow.agg.0 "))
+        #expect(diagnosis.contains("│ events → slow │ expired (retention)          │ "), "\(diagnosis)")
+        #expect(diagnosis.contains(" \(expired) │ unread rows the log deleted after 20s: lost to slow │"), "\(diagnosis)")
+        #expect(diagnosis.contains("  - rows are being lost: events deletes what is not read within 20s; a longer retention "
+                                   + "(ALTER SOURCE events SET (retention = '80s')) only buys time, the fixes above stop the loss\n"))
+        // What the advice suggests is a statement that runs.
+        #expect(s.execute("ALTER SOURCE events SET (retention = '80s');").ok)
+    }
+
+    /// Without retention nothing expires, and DIAGNOSE says nothing of it.
+    @Test func noRetentionNoLoss() {
+        let s = session("""
+            CREATE SOURCE events (id INT, v DOUBLE) WITH (rate = 1000, partitions = 2);
+            CREATE MATERIALIZED VIEW slow AS SELECT id, count(*) AS n FROM events GROUP BY id WITH (cost = '2ms');
+            RUN 30s;
+            """)
+        let diagnosis = s.run("DIAGNOSE;")
+        #expect(diagnosis.hasPrefix("bottleneck: slow.agg.0 "))
+        #expect(!diagnosis.contains("expired"))
+        #expect(!diagnosis.contains("rows are being lost"))
     }
 }
