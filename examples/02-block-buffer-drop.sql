@@ -46,6 +46,10 @@ RUN 3s;
 SHOW QUEUES;
 SHOW LAG;
 PLOT queue(buffering.sink.0) LAST 3s;
+-- Nothing is backpressured, so Flink's rule (busy, while an upstream waits on it) has
+-- nothing to go on. DIAGNOSE finds the sink by the sign buffering leaves instead: its
+-- input queue grows.
+DIAGNOSE;
 
 -- 3. Dropping when the buffer is full.
 DROP SINK buffering;
@@ -62,3 +66,5 @@ RUN 3s;
 -- rows they left queued when we dropped them are under "discarded by DROP".)
 SHOW QUEUES;
 SHOW LEDGER;
+-- Here the sign is the rows its input drops.
+DIAGNOSE;

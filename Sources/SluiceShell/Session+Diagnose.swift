@@ -31,21 +31,10 @@ extension Session {
             a.busyTimeMsPerSecond >= 500 && Self.level(a) == .ok
                 && (!waitingUpstream(a, byName).isEmpty || (a.role == "source" && !laggingGroups(of: a).isEmpty))
         }
-        // Frontmost: the one closest to the sources (fewest hops upstream).
-        func depth(_ a: ActorSnapshot) -> Int {
-            var seen: Set<String> = [a.name]
-            var frontier = a.upstream
-            var d = 0
-            while !frontier.isEmpty {
-                d += 1
-                frontier = frontier.filter { seen.insert($0).inserted }.flatMap { byName[$0]?.upstream ?? [] }
-            }
-            return d
-        }
         let allLagging = engine.consumerSnapshots().filter { $0.lag > 0 }
         // Decoupled sinks backpressure nothing: they fall behind on their own logs instead.
         let behind = fallingBehindSinks(measured)
-        guard let culprit = candidates.min(by: { (depth($0), $0.id) < (depth($1), $1.id) }) else {
+        guard let culprit = Self.frontmost(candidates, byName) else {
             // No bottleneck, and TCP connections that wait on each other in a ring: that is why.
             if let cycle = engine.stalledConnectionCycle() {
                 let ring = cycle.map { "node \($0)" }.joined(separator: " → ")
@@ -57,6 +46,8 @@ extension Session {
                               + "  - more buffers per gate delay the cycle: SET floating_buffers_per_gate = 32\n"
                               + "  - SHOW QUEUES shows the STALLED connections and their channels")]
             }
+            // Nothing backpressures under unbounded and the drop schemes: the queue grows or drops instead.
+            if let unthrottled = diagnoseUnthrottled(measured, byName, behind: behind) { return unthrottled }
             if !behind.isEmpty { return diagnoseSinkLogs(behind, byName) }
             // The rule's own test: an upstream above OK waits on someone.
             let blocked = measured.filter { Self.level($0) != .ok }
@@ -117,26 +108,7 @@ extension Session {
                              .text("unread rows the log deleted\(retention): lost to \(c.consumer)")])
         }
         let barrier = barrierSummary()
-        var advice: [String] = []
-        if culprit.role == "sink" {
-            let name = Identifier(culprit.job).sql
-            // Only a per-write latency is paid once per batch: rows' own time is not.
-            if let sink = engine.jobSpec(culprit.job)?.sink, sink.latency > 0 {
-                advice.append("batch the sink's writes: ALTER SINK \(name) SET (batch = \(sink.batch < 100 ? 100 : sink.batch * 4)) pays the "
-                              + "\(VirtualTime.format(sink.latency)) per-write latency once per batch")
-            }
-            advice.append("separate the fast path from the slow one: SET sink_decouple = true, then recreate the sink: it gets its own log")
-            let parallelism = engine.jobSpec(culprit.job)?.fragments.last?.parallelism ?? 1
-            advice.append("scale the sink out: " + scaleOut(sink: culprit.job, to: min(Limits.parallelism.upperBound, max(2, parallelism * 2))))
-        } else if culprit.chain.contains("StreamHashJoin") {
-            advice.append("join amplification holds barriers back: SET streaming_enable_unaligned_join = true, then recreate the view")
-            advice.append("scale the join out: ALTER MATERIALIZED VIEW \(Identifier(culprit.job).sql) SET PARALLELISM = \(max(2, (engine.jobSpec(culprit.job)?.fragments.last?.parallelism ?? 1) * 2))")
-        } else if culprit.role == "source" {
-            advice.append("the source's own per-row cost limits it: lower its cost or add partitions and parallelism")
-        } else {
-            advice.append("scale out the bottleneck: ALTER MATERIALIZED VIEW \(Identifier(culprit.job).sql) SET PARALLELISM = \(max(2, (engine.jobSpec(culprit.job)?.fragments.last?.parallelism ?? 1) * 2))")
-            advice.append("or make it cheaper: a smaller per-row cost, less state")
-        }
+        var advice = fixes(for: culprit)
         advice.append("for bursts rather than sustained overload: more buffers (SET buffers_per_channel = 8; floating_buffers_per_gate)")
         if let c = losing.first, let retention = engine.sourceSpec(c.source)?.retention {
             let source = Identifier(c.source).sql
@@ -155,6 +127,50 @@ extension Session {
             .notice(barrier),
             .text("What to try:\n" + advice.map { "  - " + $0 }.joined(separator: "\n")),
         ]
+    }
+
+    /// The closest to the sources (fewest hops upstream) of `actors`, by id among equals.
+    static func frontmost(_ actors: [ActorSnapshot], _ byName: [String: ActorSnapshot]) -> ActorSnapshot? {
+        func depth(_ a: ActorSnapshot) -> Int {
+            var seen: Set<String> = [a.name]
+            var frontier = a.upstream
+            var d = 0
+            while !frontier.isEmpty {
+                d += 1
+                frontier = frontier.filter { seen.insert($0).inserted }.flatMap { byName[$0]?.upstream ?? [] }
+            }
+            return d
+        }
+        return actors.min { (depth($0), $0.id) < (depth($1), $1.id) }
+    }
+
+    /// What makes a bottleneck faster, fitted to what kind of actor it is.
+    func fixes(for culprit: ActorSnapshot) -> [String] {
+        var advice: [String] = []
+        if culprit.role == "sink" {
+            let name = Identifier(culprit.job).sql
+            // Only a per-write latency is paid once per batch: rows' own time is not.
+            if let sink = engine.jobSpec(culprit.job)?.sink, sink.latency > 0 {
+                advice.append("batch the sink's writes: ALTER SINK \(name) SET (batch = \(sink.batch < 100 ? 100 : sink.batch * 4)) pays the "
+                              + "\(VirtualTime.format(sink.latency)) per-write latency once per batch")
+            }
+            // A view's other readers wait on a coupled sink; a source's consumer groups do not
+            // wait on each other, so a sink of a source has no fast path to separate.
+            if engine.jobSpec(culprit.job)?.dependsOn.contains(where: { engine.jobSpec($0) != nil }) == true {
+                advice.append("separate the fast path from the slow one: SET sink_decouple = true, then recreate the sink: it gets its own log")
+            }
+            let parallelism = engine.jobSpec(culprit.job)?.fragments.last?.parallelism ?? 1
+            advice.append("scale the sink out: " + scaleOut(sink: culprit.job, to: min(Limits.parallelism.upperBound, max(2, parallelism * 2))))
+        } else if culprit.chain.contains("StreamHashJoin") {
+            advice.append("join amplification holds barriers back: SET streaming_enable_unaligned_join = true, then recreate the view")
+            advice.append("scale the join out: ALTER MATERIALIZED VIEW \(Identifier(culprit.job).sql) SET PARALLELISM = \(max(2, (engine.jobSpec(culprit.job)?.fragments.last?.parallelism ?? 1) * 2))")
+        } else if culprit.role == "source" {
+            advice.append("the source's own per-row cost limits it: lower its cost or add partitions and parallelism")
+        } else {
+            advice.append("scale out the bottleneck: ALTER MATERIALIZED VIEW \(Identifier(culprit.job).sql) SET PARALLELISM = \(max(2, (engine.jobSpec(culprit.job)?.fragments.last?.parallelism ?? 1) * 2))")
+            advice.append("or make it cheaper: a smaller per-row cost, less state")
+        }
+        return advice
     }
 
     /// `ALTER SINK name SET PARALLELISM = n`, and, when the sink reads a source's partitions

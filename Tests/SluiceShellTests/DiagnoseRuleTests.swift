@@ -39,6 +39,8 @@ struct DiagnoseRuleTests {
         // No per-write latency: batching would save nothing, more writers would.
         #expect(!diagnosis.contains("batch the sink's writes"))
         #expect(diagnosis.contains("  - scale the sink out: ALTER SINK k SET PARALLELISM = 2\n"))
+        // It reads a view, whose other readers it would hold back: decoupling is an answer.
+        #expect(diagnosis.contains("  - separate the fast path from the slow one: SET sink_decouple = true"))
         #expect(s.engine.ledger().balanced)
         // The advice runs as shown, and two writers keep up with the view.
         #expect(s.run("ALTER SINK k SET PARALLELISM = 2;") == "ALTER SINK: parallelism 1 → 2\n")
@@ -54,7 +56,10 @@ struct DiagnoseRuleTests {
             CREATE SINK k FROM s WITH (throughput = 4000, latency = '2ms');
             RUN 5s; RESET METRICS; RUN 5s;
             """)
-        #expect(s.run("DIAGNOSE;").contains("  - batch the sink's writes: ALTER SINK k SET (batch = 100) pays the 2ms per-write latency once per batch\n"))
+        let diagnosis = s.run("DIAGNOSE;")
+        #expect(diagnosis.contains("  - batch the sink's writes: ALTER SINK k SET (batch = 100) pays the 2ms per-write latency once per batch\n"))
+        // It reads a source: no other reader waits on it, and there is no fast path to separate.
+        #expect(!diagnosis.contains("sink_decouple"))
         // 100 rows per 2 ms + 25 ms: about 3700 rows/s, enough for 3000 once the backlog is gone.
         #expect(s.execute("ALTER SINK k SET (batch = 100); RUN 5s; RESET METRICS; RUN 5s;").ok)
         #expect(s.run("DIAGNOSE;").contains("  - batch the sink's writes: ALTER SINK k SET (batch = 400) "), "still draining the backlog")

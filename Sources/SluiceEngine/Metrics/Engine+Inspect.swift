@@ -63,6 +63,8 @@ extension Engine {
             rowsOutPerSecond: perSecond(Double(a.role == .sink ? a.delivered - rowsBase.delivered : a.rowsOut - rowsBase.rowsOut), over: window),
             inputRows: inputRows, inputBuffers: inputBuffers, inputFill: fill, inputCapacity: capacity, inputUnit: unit,
             averageInputRows: avg,
+            inputGrowthPerSecond: perSecond(Double(queuedInputRows(a) - (resetSnapshot.inputQueuedRows[a.id] ?? 0)), over: window),
+            inputDroppedPerSecond: perSecond(Double(droppedInputRows(a) - (resetSnapshot.inputDropped[a.id] ?? 0)), over: window),
             flowState: states.count == 1 ? states[0] : (states.isEmpty ? "" : "\(states.count) channels; " + (states.first ?? "")),
             stateRows: a.stateRows, filteredRows: a.filteredRows, delivered: a.delivered, writes: a.writes,
             alignNs: a.alignNs - (resetSnapshot.alignNs[a.id] ?? 0), inputCount: a.inputs.count,
@@ -145,6 +147,7 @@ extension Engine {
 
     /// Rows on `actor`'s input channels, sender and receiver side.
     func queuedInputRows(_ actor: Actor) -> Int { actor.inputs.reduce(0) { $0 + channels[$1].queuedRows } }
+    func droppedInputRows(_ actor: Actor) -> Int64 { actor.inputs.reduce(0) { $0 + channels[$1].droppedRows } }
 
     /// Bytes queued on every channel: what the unbounded scheme's memory grows with.
     public var queuedBytes: Int { channels.reduce(0) { $0 + (actors[$1.receiver].alive ? $1.queuedRows * $1.rowWidthBytes : 0) } }

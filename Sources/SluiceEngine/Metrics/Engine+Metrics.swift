@@ -52,6 +52,7 @@ extension Engine {
             base.actorRows[actor.id] = (actor.rowsIn, actor.rowsOut, actor.delivered)
             base.alignNs[actor.id] = actor.alignNs
             base.inputQueuedRows[actor.id] = queuedInputRows(actor)
+            base.inputDropped[actor.id] = droppedInputRows(actor)
         }
         for channel in channels {
             channel.touchDepth(now: now)

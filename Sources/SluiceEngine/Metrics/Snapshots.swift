@@ -36,6 +36,11 @@ public struct ActorSnapshot: Sendable, Hashable {
     public let inputUnit: String
     /// Time-averaged input depth over the window (0 over an empty one).
     public let averageInputRows: Double
+    /// How fast the rows queued on the input channels grew over the window (negative while
+    /// they drain), and how many rows per second the input channels dropped (drop_tail,
+    /// drop_head): where an overloaded actor shows when nothing backpressures.
+    public let inputGrowthPerSecond: Double
+    public let inputDroppedPerSecond: Double
     /// Flow-control state of the input channels ("credit 2, backlog 0, …").
     public let flowState: String
     public let stateRows: Int

@@ -127,8 +127,10 @@ struct MetricsSnapshotBase {
     var actorTimes: [Int: (busy: Int64, idle: Int64, backpressured: Int64)] = [:]
     var actorRows: [Int: (rowsIn: Int64, rowsOut: Int64, delivered: Int64)] = [:]
     var channelDepth: [Int: (rows: Double, buffers: Double, blocked: Int64)] = [:]
-    /// Rows on each actor's input channels (a decoupled sink's: its log).
+    /// Rows on each actor's input channels (a decoupled sink's: its log), and the rows they
+    /// had dropped.
     var inputQueuedRows: [Int: Int] = [:]
+    var inputDropped: [Int: Int64] = [:]
     var barrierCount = 0
     var alignNs: [Int: Int64] = [:]
 }
