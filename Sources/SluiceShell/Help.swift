@@ -218,7 +218,8 @@ enum Help {
         backPressuredTimeMsPerSecond (Flink; they add up to 1000), the output blocking time ratio (RisingWave).
         Backpressure level: OK <= 10%, LOW <= 50%, HIGH > 50%. DIAGNOSE finds the frontmost actor that is busy,
         not backpressured (OK), with an upstream backpressured LOW or HIGH (LOW: only if its input never runs dry);
-        or a busy source whose consumer lag grows; or a decoupled sink (sink_decouple) whose own log grows.
+        or a busy source whose consumer lag grows; or a decoupled sink (sink_decouple) whose own log grows; or,
+        where nothing backpressures, a busy actor whose input grows (unbounded) or drops rows (drop_tail, drop_head).
         Example: RUN 10s; SHOW ACTORS; DIAGNOSE; PLOT backpressure(spend) LAST 10s;
         """ }),
         (["notebook", "sessions", "replay"], { _ in """
