@@ -37,6 +37,9 @@ SHOW ACTORS;
 -- stalled behind slow_totals' data.
 SHOW QUEUES;
 SHOW LAG;
+-- DIAGNOSE names slow_totals' aggregation by Flink's rule, and the bystander as well:
+-- click_counts' source, held back by the shared connection, not by its idle receiver.
+DIAGNOSE;
 
 -- 2. The same two pipelines, rebuilt from scratch under credit-based flow control:
 -- each logical channel has its own credits, and the connection is only transport.

@@ -5,9 +5,11 @@ import SluiceSQL
 /// actor that is busy, not itself backpressured (OK), while an upstream of it is backpressured
 /// (LOW or HIGH, Flink's levels). It names the actor, shows the metrics that prove it, and
 /// suggests the knobs that fit what kind of actor it is. A source has no upstream to wait on
-/// it: it is the bottleneck when its consumer lag grows. A decoupled sink falling behind its
-/// own log backpressures no one, so the rule cannot see it: `Session+DiagnoseSinkLog.swift`
-/// names it.
+/// it: it is the bottleneck when its consumer lag grows. Where nothing backpressures, the
+/// rule cannot see the bottleneck: a decoupled sink falling behind its own log
+/// (`Session+DiagnoseSinkLog.swift`), an actor whose unbounded input grows or whose input
+/// drops rows (`Session+DiagnoseUnthrottled.swift`). Under tcp, actors held back by a shared
+/// connection and rings of stalled connections: `Session+DiagnoseConnections.swift`.
 extension Session {
     func diagnose() -> [OutputBlock] {
         let actors = engine.actorSnapshots()
@@ -34,18 +36,10 @@ extension Session {
         let allLagging = engine.consumerSnapshots().filter { $0.lag > 0 }
         // Decoupled sinks backpressure nothing: they fall behind on their own logs instead.
         let behind = fallingBehindSinks(measured)
+        let victims = connectionVictims(measured, byName)
         guard let culprit = Self.frontmost(candidates, byName) else {
             // No bottleneck, and TCP connections that wait on each other in a ring: that is why.
-            if let cycle = engine.stalledConnectionCycle() {
-                let ring = cycle.map { "node \($0)" }.joined(separator: " → ")
-                // No actor working: nothing will free a buffer on either side.
-                let stuck = !actors.contains { $0.status == "busy" }
-                return [.notice("the TCP connections \(ring) are all stalled: each waits for a receiver whose output waits on the next "
-                                + (stuck ? "(no actor is working: a deadlock that tcp flow control cannot leave)" : "(a cycle that may still clear)")),
-                        .text("What to try:\n  - credit-based flow control stalls one channel, never a connection: SET flow_control = credit\n"
-                              + "  - more buffers per gate delay the cycle: SET floating_buffers_per_gate = 32\n"
-                              + "  - SHOW QUEUES shows the STALLED connections and their channels")]
-            }
+            if let ring = diagnoseStalledRing(actors) { return ring }
             // Nothing backpressures under unbounded and the drop schemes: the queue grows or drops instead.
             if let unthrottled = diagnoseUnthrottled(measured, byName, behind: behind) { return unthrottled }
             if !behind.isEmpty { return diagnoseSinkLogs(behind, byName) }
@@ -55,7 +49,7 @@ extension Session {
             text += blocked.isEmpty ? "no actor is backpressured (every one OK: at most 100 ms/s)"
                 : "\(blocked.count) actor(s) are backpressured, but none downstream is busy without a break; look at SHOW QUEUES"
             if !allLagging.isEmpty { text += "; consumer lag: " + allLagging.map { "\($0.source)→\($0.consumer) \($0.lag)" }.joined(separator: ", ") }
-            return [.notice(text)]
+            return [.notice(text)] + (victims.isEmpty ? [] : [connectionVictimsNote(victims)])
         }
         // Only the logs feeding the bottleneck's job (directly or through upstream views) back up behind it.
         var feeding: Set<String> = [culprit.job]
@@ -120,7 +114,7 @@ extension Session {
                     + (upstreamBlocked.isEmpty ? sourceLagPhrase(ownLag)
                        : upstreamBlocked.map(\.name).joined(separator: ", ") + " wait\(upstreamBlocked.count == 1 ? "s" : "") on it"
                          + (onlyLow ? " (LOW: \(upstreamBlocked.map { String(Int($0.backPressuredTimeMsPerSecond.rounded())) }.joined(separator: ", ")) ms/s backpressured) and its input never runs dry" : ""))),
-        ] + (behind.isEmpty ? [] : [sinkLogNote(behind)]) + [
+        ] + (behind.isEmpty ? [] : [sinkLogNote(behind)]) + (victims.isEmpty ? [] : [connectionVictimsNote(victims)]) + [
             .table(ResultTable(title: "Evidence (\(window.phrase(for: [culprit] + upstreamBlocked)))",
                                columns: [ResultColumn("actor"), ResultColumn("metric"), ResultColumn("value", alignment: .right), ResultColumn("meaning")],
                                rows: evidence, footer: nil)),

@@ -2,7 +2,8 @@ import Testing
 @testable import SluiceShell
 import SluiceEngine
 
-/// DIAGNOSE when no actor is the bottleneck because TCP connections wait on each other.
+/// DIAGNOSE under tcp: a ring of connections that wait on each other, and actors held back
+/// by a shared connection rather than by their own receivers.
 @Suite("diagnose")
 struct DiagnoseTests {
     /// Under `tcp` on two nodes, three stations of views spread over both nodes send both
@@ -39,5 +40,30 @@ struct DiagnoseTests {
             """)
         #expect(s.engine.stalledConnectionCycle() == nil)
         #expect(!s.run("DIAGNOSE;").contains("TCP connections"))
+    }
+
+    /// Lesson 4's two pipelines on two nodes: under tcp the fast one's source waits on the
+    /// shared connection while its own receiver idles, and DIAGNOSE says so beside the finding;
+    /// under credit nothing holds it back, and nothing is said.
+    @Test(arguments: ["tcp", "credit"])
+    func aSourceHeldBackByASharedConnectionIsNamed(_ scheme: String) throws {
+        let s = session("""
+            SET nodes = 2; SET buffer_rows = 50; SET flow_control = \(scheme);
+            CREATE SOURCE orders (id INT, amount DOUBLE) WITH (rate = 1000, keys = 100);
+            CREATE SOURCE clicks (id INT, url VARCHAR) WITH (rate = 2000, keys = 100);
+            CREATE MATERIALIZED VIEW slow_totals AS SELECT id, sum(amount) AS total FROM orders GROUP BY id WITH (cost = '2ms');
+            CREATE MATERIALIZED VIEW click_counts AS SELECT id, count(*) AS n FROM clicks GROUP BY id;
+            RUN 2s; RESET METRICS; RUN 2s;
+            """)
+        let diagnosis = s.run("DIAGNOSE;")
+        #expect(diagnosis.hasPrefix("bottleneck: slow_totals.agg.0 "), "\(diagnosis)")
+        let source = try #require(s.engine.actorSnapshot(named: "click_counts.source.0"))
+        if scheme == "tcp" {
+            #expect(diagnosis.contains("\nalso held back by a shared TCP connection, not by its own receivers: click_counts.source.0 "
+                                       + "(\(Int(source.backPressuredTimeMsPerSecond.rounded())) ms/s backpressured, while click_counts.agg.0 idles)."))
+        } else {
+            #expect(source.backPressuredTimeMsPerSecond < 100)
+            #expect(!diagnosis.contains("shared TCP connection"))
+        }
     }
 }
