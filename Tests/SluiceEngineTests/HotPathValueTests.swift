@@ -617,6 +617,13 @@ import Testing
                 #expect(Self.rows(parts[p]) == expected.map { r in (0..<width).map { view.value(r, $0) } })
                 #expect(Self.ops(parts[p]) == expected.map { view.op($0) })
             }
+            // Empty parts share storage; appending to one leaves the others empty.
+            var grown = parts
+            for p in 0..<n where grown[p].isEmpty {
+                grown[p].append((0..<width).map { Int64(-1 - $0) }, op: .delete)
+                #expect(grown[p].count == 1 && grown[p].op(0) == .delete)
+                #expect((0..<n).filter { $0 != p && parts[$0].isEmpty }.allSatisfy { grown[$0].isEmpty || $0 < p })
+            }
         }
     }
 

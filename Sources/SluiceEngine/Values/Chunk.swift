@@ -270,11 +270,14 @@ extension Chunk {
         precondition(n > 0, "scattering into no parts")
         var counts = [Int](repeating: 0, count: n)
         for row in 0..<count { counts[target[row]] &+= 1 }
-        var parts = counts.map { Chunk(width: width, capacity: $0) }
+        // Empty parts share one empty chunk (a wide hash exchange leaves most parts empty):
+        // no row is written to them, and an append copies first.
+        let empty = Chunk(width: width)
+        var parts = counts.map { $0 == 0 ? empty : Chunk(width: width, capacity: $0) }
         let sourceOps = storage.ops.map { $0 + start }
         withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Int64>.self, capacity: n) { words in
             withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<RowOp>.self, capacity: sourceOps == nil ? 0 : n) { ops in
-                for i in 0..<n {
+                for i in 0..<n where counts[i] > 0 {
                     parts[i].storage.rows = counts[i]
                     parts[i].count = counts[i]
                     words[i] = parts[i].storage.words
