@@ -12,11 +12,26 @@ import Testing
         let engine = Fixtures.engine { $0.flowControl = flow; $0.sinkDecouple = decoupled; $0.barrierIntervalMs = 100 }
         try engine.createSource(Fixtures.source(rate: 2000, partitions: 4, keys: 100))
         try engine.createJob(Fixtures.aggregateView("spend", parallelism: 2, threshold: -1))
-        let out = Schema([Column("user_id", .int), Column("n", .bigint), Column("total", .double)])
-        try engine.createJob(Fixtures.sink("warehouse", from: "spend", schema: out,
+        try engine.createJob(Fixtures.sink("warehouse", from: "spend", schema: Self.spend,
                                            sink: Fixtures.sinkSpec(throughput: 1000, batch: 8, latency: 3 * VirtualTime.millisecond)))
         return engine
     }
+
+    /// The view on three actors and a sink on three, writing 300 rows/s each, after 2 s of
+    /// 2000 rows/s: every channel into the sink holds rows.
+    private func threeByThree(_ configure: (inout EngineSettings) -> Void) throws -> Engine {
+        let engine = Fixtures.engine(configure)
+        try engine.createSource(Fixtures.source(rate: 2000, partitions: 4, keys: 100))
+        try engine.createJob(Fixtures.aggregateView("spend", parallelism: 3, threshold: -1))
+        var sink = Fixtures.sink("warehouse", from: "spend", schema: Self.spend, sink: Fixtures.sinkSpec(throughput: 300, batch: 3))
+        sink.fragments[0].parallelism = 3
+        try engine.createJob(sink)
+        engine.advance(by: 2 * VirtualTime.second)
+        return engine
+    }
+
+    /// `Fixtures.aggregateView`'s output.
+    private static let spend = Schema([Column("user_id", .int), Column("n", .bigint), Column("total", .double)])
 
     private func delivered(_ engine: Engine) -> Int64 {
         engine.jobSnapshots().first { $0.name == "warehouse" }!.delivered
@@ -52,14 +67,7 @@ import Testing
     /// holds none of a gate's buffers (as a spill), so no gate lends buffers it does not have,
     /// and the connections drain instead of stalling each other for good.
     @Test func movedRowsNeverOvercommitATcpGate() throws {
-        let engine = Fixtures.engine { $0.flowControl = .tcp; $0.nodes = 2; $0.barrierIntervalMs = 100; $0.bufferRows = 10 }
-        try engine.createSource(Fixtures.source(rate: 2000, partitions: 4, keys: 100))
-        try engine.createJob(Fixtures.aggregateView("spend", parallelism: 3, threshold: -1))
-        let out = Schema([Column("user_id", .int), Column("n", .bigint), Column("total", .double)])
-        var sink = Fixtures.sink("warehouse", from: "spend", schema: out, sink: Fixtures.sinkSpec(throughput: 300, batch: 3))
-        sink.fragments[0].parallelism = 3
-        try engine.createJob(sink)
-        engine.advance(by: 2 * VirtualTime.second)
+        let engine = try threeByThree { $0.flowControl = .tcp; $0.nodes = 2; $0.barrierIntervalMs = 100; $0.bufferRows = 10 }
         try engine.rescale("warehouse", parallelism: 1)
         try engine.rescale("spend", parallelism: 1)
         #expect(engine.gates.joined().allSatisfy { $0.tcpFree >= 0 }, "\(engine.gates.joined().map(\.tcpFree))")
@@ -74,14 +82,7 @@ import Testing
     /// each lands on that actor's channel to its new receiver, so no channel takes over
     /// another's rows (and its flow control is not charged for them).
     @Test func movedRowsStayWithTheirSender() throws {
-        let engine = Fixtures.engine { $0.flowControl = .permits; $0.barrierIntervalMs = 0 }
-        try engine.createSource(Fixtures.source(rate: 2000, partitions: 4, keys: 100))
-        try engine.createJob(Fixtures.aggregateView("spend", parallelism: 3, threshold: -1))
-        let out = Schema([Column("user_id", .int), Column("n", .bigint), Column("total", .double)])
-        var sink = Fixtures.sink("warehouse", from: "spend", schema: out, sink: Fixtures.sinkSpec(throughput: 300, batch: 3))
-        sink.fragments[0].parallelism = 3
-        try engine.createJob(sink)
-        engine.advance(by: 2 * VirtualTime.second)
+        let engine = try threeByThree { $0.flowControl = .permits; $0.barrierIntervalMs = 0 }
         func queuedBySender() -> [String: Int] {
             var rows: [String: Int] = [:]
             for c in engine.channels where engine.actors[c.receiver].alive && engine.actors[c.receiver].sink != nil {
