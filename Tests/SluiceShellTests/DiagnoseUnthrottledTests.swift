@@ -72,4 +72,17 @@ struct DiagnoseUnthrottledTests {
         #expect(diagnosis.contains("falling behind: its sink log holds "), "\(diagnosis)")
         #expect(!diagnosis.contains("buffers what it cannot take"))
     }
+
+    /// An actor a rescale made measures its input's growth from what was moved into it, not
+    /// from nothing: the rows it inherited are not growth.
+    @Test func growthAfterARescaleCountsFromTheMovedRows() throws {
+        let s = Self.overloaded("unbounded")
+        #expect(s.execute("ALTER MATERIALIZED VIEW agg SET PARALLELISM = 2; RUN 2s;").ok)
+        let aggs = s.engine.actorSnapshots().filter { $0.fragment == "agg.agg" }
+        try #require(aggs.count == 2)
+        // Two actors take about 4000 of the 5000 rows/s: the queues grow about 1000 rows/s.
+        let growth = aggs.reduce(0) { $0 + $1.inputGrowthPerSecond }
+        #expect((600...1400).contains(growth), "\(growth)")
+        #expect(aggs.reduce(0) { $0 + $1.inputRows } > 20_000, "the moved backlog is still there")
+    }
 }

@@ -63,7 +63,7 @@ extension Engine {
             rowsOutPerSecond: perSecond(Double(a.role == .sink ? a.delivered - rowsBase.delivered : a.rowsOut - rowsBase.rowsOut), over: window),
             inputRows: inputRows, inputBuffers: inputBuffers, inputFill: fill, inputCapacity: capacity, inputUnit: unit,
             averageInputRows: avg,
-            inputGrowthPerSecond: perSecond(Double(queuedInputRows(a) - (resetSnapshot.inputQueuedRows[a.id] ?? 0)), over: window),
+            inputGrowthPerSecond: perSecond(Double(queuedInputRows(a) - (resetSnapshot.inputQueuedRows[a.id] ?? a.queuedAtCreation)), over: window),
             inputDroppedPerSecond: perSecond(Double(droppedInputRows(a) - (resetSnapshot.inputDropped[a.id] ?? 0)), over: window),
             flowState: states.count == 1 ? states[0] : (states.isEmpty ? "" : "\(states.count) channels; " + (states.first ?? "")),
             stateRows: a.stateRows, filteredRows: a.filteredRows, delivered: a.delivered, writes: a.writes,

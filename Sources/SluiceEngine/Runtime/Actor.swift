@@ -118,6 +118,9 @@ final class Actor {
     var alignedInputs: [Bool] = []
     var alignStart: Int64 = 0
     var alignNs: Int64 = 0
+    /// Rows on its input channels when it was made: those a rescale moved in (the start of
+    /// its input's growth, for an actor made inside the metrics window).
+    var queuedAtCreation = 0
     var alignments: Int64 = 0
     var lastBarrierAt: Int64 = 0
     /// The last epoch the actor sent on: aligned, once every input brought it; unaligned, at

@@ -156,6 +156,7 @@ extension Engine {
         if let first = runtime.lastActors.first {
             for chunk in toDependents { placeRouted(chunk, from: actors[first]) }
         }
+        for id in runtime.fragmentActors.joined() { actors[id].queuedAtCreation = queuedInputRows(actors[id]) }
         // New members, the same group: Kafka rebalances (and lifts pauses).
         for consumer in runtime.consumers where consumersByFragment.values.contains(where: { $0 === consumer }) {
             rebalance(consumer)
