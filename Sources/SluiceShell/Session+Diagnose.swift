@@ -82,6 +82,12 @@ extension Session {
             evidence.append([.text(u.name), .text("backPressuredTimeMsPerSecond"), .double(u.backPressuredTimeMsPerSecond, decimals: 0),
                              .text(level == .high ? "upstream waits on it" : "upstream waits on it (\(level.rawValue): its own work takes the rest)")])
         }
+        // A join upstream that multiplies its input is why the culprit has so much to do.
+        let amplifying = upstreamBlocked.filter { $0.chain.contains("StreamHashJoin") && $0.rowsOutPerSecond >= 2 * $0.rowsInPerSecond && $0.rowsInPerSecond > 0 }
+        for u in amplifying.prefix(2) {
+            evidence.append([.text(u.name), .text("rows out per row in"), .text(VirtualTime.formatNumber((u.rowsOutPerSecond / u.rowsInPerSecond * 10).rounded() / 10) + "×"),
+                             .text("join amplification: each row it takes yields that many")])
+        }
         for c in ownLag.prefix(3) {
             evidence.append([.text("\(c.source) → \(c.consumer)"), .text("lag"), .int(c.lag), .text("rows in the log, not yet read")])
             evidence.append([.text("\(c.source) → \(c.consumer)"), .text("lag growth"), .text(Self.rate(c.lagGrowthPerSecond) + " rows/s"),
@@ -103,7 +109,12 @@ extension Session {
         }
         let barrier = barrierSummary()
         var advice = fixes(for: culprit)
-        advice.append("for bursts rather than sustained overload: more buffers (SET buffers_per_channel = 8; floating_buffers_per_gate)")
+        if let join = amplifying.first, culprit.job != join.job,
+           engine.jobSpec(join.job)?.fragments.contains(where: { $0.operators.contains(.logStore) }) == false {
+            advice.append("join amplification upstream holds barriers behind its output: SET streaming_enable_unaligned_join = true, "
+                          + "then recreate \(Identifier(join.job).sql), so barriers pass what the join has emitted")
+        }
+        if let more = moreRoom() { advice.append("for bursts rather than sustained overload: " + more) }
         if let c = losing.first, let retention = engine.sourceSpec(c.source)?.retention {
             let source = Identifier(c.source).sql
             advice.append("rows are being lost: \(source) deletes what is not read within \(VirtualTime.format(retention)); a longer retention "
@@ -136,6 +147,22 @@ extension Session {
             return d
         }
         return actors.min { (depth($0), $0.id) < (depth($1), $1.id) }
+    }
+
+    /// More room on every channel, in the unit of the flow control that runs (nil for the
+    /// schemes that do not block).
+    func moreRoom() -> String? {
+        let s = engine.settings
+        switch s.flowControl {
+        case .credit, .tcp:
+            let buffers = min(Limits.buffersPerChannel.upperBound, max(8, s.buffersPerChannel * 4))
+            return "more buffers (SET buffers_per_channel = \(buffers); floating_buffers_per_gate)"
+        case .permits:
+            let permits = min(Limits.exchangeInitialPermits.upperBound, s.exchangeInitialPermits * 4)
+            return permits > s.exchangeInitialPermits ? "more permits (SET exchange_initial_permits = \(permits))" : nil
+        case .unbounded, .dropTail, .dropHead:
+            return nil
+        }
     }
 
     /// What makes a bottleneck faster, fitted to what kind of actor it is.

@@ -176,4 +176,32 @@ struct DiagnoseRuleTests {
         #expect(!diagnosis.contains("expired"))
         #expect(!diagnosis.contains("rows are being lost"))
     }
+
+    /// Lesson 8's join: 50 orders/s, each matching 100 products, into a sink of 1000 rows/s.
+    /// The sink is the bottleneck; the join upstream of it multiplies its input, and the
+    /// advice is RisingWave's unaligned join, until the view has one. More room is given in
+    /// the unit of the flow control that runs.
+    @Test(arguments: [false, true])
+    func joinAmplificationUpstreamIsEvidence(unalignedJoin: Bool) throws {
+        let s = session("""
+            SET flow_control = permits; SET exchange_batched_permits = 8; SET exchange_initial_permits = 32; SET chunk_rows = 32;
+            SET streaming_enable_unaligned_join = \(unalignedJoin);
+            CREATE TABLE products (cat INT, name VARCHAR) WITH (rows = 2000, keys = 20);
+            CREATE SOURCE orders (cat INT, qty INT) WITH (rate = 50, keys = 20);
+            CREATE MATERIALIZED VIEW order_lines AS SELECT o.cat, o.qty, p.name FROM orders o JOIN products p ON o.cat = p.cat;
+            CREATE SINK lines_out FROM order_lines WITH (throughput = 1000);
+            RUN 3s; RESET METRICS; RUN 6s;
+            """)
+        let diagnosis = s.run("DIAGNOSE;")
+        #expect(diagnosis.hasPrefix("bottleneck: lines_out.sink.0 (StreamSink) "), "\(diagnosis)")
+        let advice = "  - join amplification upstream holds barriers behind its output: SET streaming_enable_unaligned_join = true, then recreate order_lines"
+        if unalignedJoin {
+            #expect(!diagnosis.contains(advice), "the view has its log store already")
+        } else {
+            #expect(diagnosis.contains("│ order_lines.join.0   │ rows out per row in          │          100× │ join amplification: each row it takes yields that many │"), "\(diagnosis)")
+            #expect(diagnosis.contains(advice))
+        }
+        #expect(diagnosis.contains("  - for bursts rather than sustained overload: more permits (SET exchange_initial_permits = 128)\n"))
+        #expect(!diagnosis.contains("buffers_per_channel"))
+    }
 }
