@@ -36,6 +36,9 @@ SHOW BARRIERS;
 -- permits one chunk takes at exchange_initial_permits − exchange_batched_permits
 -- (max_chunk_permits), and an amplified chunk is large.
 SHOW ACTORS;
+-- DIAGNOSE names the sink by Flink's rule, shows the join's 100× amplification among
+-- the evidence, and suggests the remedy tried next.
+DIAGNOSE;
 
 -- 2. The same view with the unaligned join. It only affects views created after the
 -- SET, so we start over.
