@@ -77,8 +77,8 @@ extension Help {
         ALTER MATERIALIZED VIEW | SINK name SET (...)        the same
         ALTER SOURCE name PAUSE | RESUME PARTITION p         Kafka pause() / resume() of one partition, for every group
         ALTER MATERIALIZED VIEW | SINK name SET PARALLELISM = n
-                                                     rescale (\(range(Limits.parallelism))): state and queued rows move to the new
-                                                     actors by key; a sink's write in progress completes
+                                                             rescale (\(range(Limits.parallelism))): state and queued rows move to
+                                                             the new actors; a sink's write in progress completes
         A change applies at once, to the running object:
           ALTER SOURCE changes             \(Planner.alterableSourceOptions.joined(separator: ", "))
           ALTER TABLE changes              \(Planner.alterableTableOptions.joined(separator: ", "))
