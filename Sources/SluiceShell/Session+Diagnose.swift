@@ -180,18 +180,22 @@ extension Session {
             if engine.jobSpec(culprit.job)?.dependsOn.contains(where: { engine.jobSpec($0) != nil }) == true {
                 advice.append("separate the fast path from the slow one: SET sink_decouple = true, then recreate the sink: it gets its own log")
             }
-            let parallelism = engine.jobSpec(culprit.job)?.fragments.last?.parallelism ?? 1
-            advice.append("scale the sink out: " + scaleOut(sink: culprit.job, to: min(Limits.parallelism.upperBound, max(2, parallelism * 2))))
+            advice.append("scale the sink out: " + scaleOut(sink: culprit.job, to: doubledParallelism(of: culprit.job)))
         } else if culprit.chain.contains("StreamHashJoin") {
             advice.append("join amplification holds barriers back: SET streaming_enable_unaligned_join = true, then recreate the view")
-            advice.append("scale the join out: ALTER MATERIALIZED VIEW \(Identifier(culprit.job).sql) SET PARALLELISM = \(max(2, (engine.jobSpec(culprit.job)?.fragments.last?.parallelism ?? 1) * 2))")
+            advice.append("scale the join out: ALTER MATERIALIZED VIEW \(Identifier(culprit.job).sql) SET PARALLELISM = \(doubledParallelism(of: culprit.job))")
         } else if culprit.role == "source" {
             advice.append("the source's own per-row cost limits it: lower its cost or add partitions and parallelism")
         } else {
-            advice.append("scale out the bottleneck: ALTER MATERIALIZED VIEW \(Identifier(culprit.job).sql) SET PARALLELISM = \(max(2, (engine.jobSpec(culprit.job)?.fragments.last?.parallelism ?? 1) * 2))")
+            advice.append("scale out the bottleneck: ALTER MATERIALIZED VIEW \(Identifier(culprit.job).sql) SET PARALLELISM = \(doubledParallelism(of: culprit.job))")
             advice.append("or make it cheaper: a smaller per-row cost, less state")
         }
         return advice
+    }
+
+    /// Twice the job's parallelism (at least 2), within what a job may have.
+    private func doubledParallelism(of job: String) -> Int {
+        min(Limits.parallelism.upperBound, max(2, (engine.jobSpec(job)?.fragments.last?.parallelism ?? 1) * 2))
     }
 
     /// `ALTER SINK name SET PARALLELISM = n`, and, when the sink reads a source's partitions
