@@ -89,7 +89,7 @@ extension Session {
     func unknownTarget(_ name: String, source: Bool, at range: SourceRange?) -> SQLError {
         let actors = engine.actorSnapshots()
         var fragments: [String] = []
-        for a in actors where fragments.last != a.fragment && !fragments.contains(a.fragment) { fragments.append(a.fragment) }
+        for a in actors where !fragments.contains(a.fragment) { fragments.append(a.fragment) }
         let names = source ? engine.sourceNames : actors.map(\.name) + fragments + engine.jobNames
         let listing = source ? (names.isEmpty ? "there is no source yet: CREATE SOURCE makes one" : "SHOW SOURCES lists them")
             : (names.isEmpty ? "no actor runs yet: CREATE MATERIALIZED VIEW or CREATE SINK makes some" : "SHOW ACTORS lists them")
