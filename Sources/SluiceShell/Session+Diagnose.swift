@@ -180,7 +180,11 @@ extension Session {
             if engine.jobSpec(culprit.job)?.dependsOn.contains(where: { engine.jobSpec($0) != nil }) == true {
                 advice.append("separate the fast path from the slow one: SET sink_decouple = true, then recreate the sink: it gets its own log")
             }
-            advice.append("scale the sink out: " + scaleOut(sink: culprit.job, to: doubledParallelism(of: culprit.job)))
+            if let scale = scaleOut(sink: culprit.job, to: doubledParallelism(of: culprit.job)) {
+                advice.append("scale the sink out: " + scale)
+            } else {
+                advice.append("more sink actors would not help: it reads a table (one partition, for good) without a shuffle, on one actor")
+            }
         } else if culprit.chain.contains("StreamHashJoin") {
             advice.append("join amplification holds barriers back: SET streaming_enable_unaligned_join = true, then recreate the view")
             advice.append("scale the join out: ALTER MATERIALIZED VIEW \(Identifier(culprit.job).sql) SET PARALLELISM = \(doubledParallelism(of: culprit.job))")
@@ -200,15 +204,17 @@ extension Session {
 
     /// `ALTER SINK name SET PARALLELISM = n`, and, when the sink reads a source's partitions
     /// without a shuffle (one actor per partition at most, as in RisingWave), the partitions
-    /// to add first.
-    func scaleOut(sink job: String, to parallelism: Int) -> String {
+    /// to add first. Nil when more actors cannot help: a table has one partition for good.
+    func scaleOut(sink job: String, to parallelism: Int) -> String? {
         let statement = "ALTER SINK \(Identifier(job).sql) SET PARALLELISM = \(parallelism)"
         guard let spec = engine.jobSpec(job) else { return statement }
         // Up the chain of no-shuffle inputs to the fragment that reads a source, if any.
         var fragment = spec.fragments.count - 1
         while fragment >= 0, spec.fragments.indices.contains(fragment) {
             if case .source(let name)? = spec.fragments[fragment].operators.first {
-                guard let partitions = engine.sourceSpec(name)?.partitions, partitions < parallelism else { return statement }
+                guard let read = engine.sourceSpec(name), read.partitions < parallelism else { return statement }
+                if read.isTable { return nil }
+                let partitions = read.partitions
                 let source = Identifier(name).sql
                 return "ALTER SOURCE \(source) SET (partitions = \(parallelism)), then \(statement) (the sink reads \(source) "
                     + "without a shuffle, one actor per partition at most, and \(source) has \(partitions == 1 ? "one partition" : "\(partitions) partitions"))"

@@ -101,7 +101,7 @@ extension Session {
         let needed = sink.taken > 0 ? min(Double(Limits.parallelism.upperBound), (Double(parallelism) * sink.received / sink.taken).rounded(.up)) : Double(parallelism * 2)
         let more = min(Limits.parallelism.upperBound, max(parallelism + 1, Int(needed)))
         advice.append("raise the sink's throughput: it writes \(Self.rate(sink.taken)) of the \(Self.rate(sink.received)) rows/s its log receives"
-                      + (more > parallelism ? "; more actors write more: " + scaleOut(sink: sink.job.name, to: more) : ""))
+                      + (more > parallelism ? scaleOut(sink: sink.job.name, to: more).map { "; more actors write more: " + $0 } ?? "" : ""))
         advice.append("or accept the lag: the log is unbounded, so the view and its other sinks keep their pace, but \(sink.job.name) falls "
                       + "\(Self.rate(sink.growth)) rows further behind every second (SHOW SINKS: log_lag) until the load drops below what it writes")
         return advice

@@ -204,4 +204,17 @@ struct DiagnoseRuleTests {
         #expect(diagnosis.contains("  - for bursts rather than sustained overload: more permits (SET exchange_initial_permits = 128)\n"))
         #expect(!diagnosis.contains("buffers_per_channel"))
     }
+
+    /// A sink of a table reads its one partition on one actor: scaling it out is not advised.
+    @Test func aSinkOfATableIsNotToldToScaleOut() {
+        let s = session("""
+            CREATE TABLE users (user_id INT PRIMARY KEY, region VARCHAR) WITH (rows = 100000);
+            CREATE SINK k FROM users WITH (throughput = 500);
+            RUN 3s;
+            """)
+        let diagnosis = s.run("DIAGNOSE;")
+        #expect(diagnosis.hasPrefix("bottleneck: k.sink.0 (StreamSink) "), "\(diagnosis)")
+        #expect(!diagnosis.contains("SET PARALLELISM"))
+        #expect(diagnosis.contains("  - more sink actors would not help: it reads a table (one partition, for good) without a shuffle, on one actor\n"))
+    }
 }
