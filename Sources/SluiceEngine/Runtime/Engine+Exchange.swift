@@ -26,15 +26,15 @@ extension Engine {
             send(actor.dispatchers[d].channels[i], chunk)
         case .hash:
             if targets == 1 { return send(actor.dispatchers[d].channels[0], chunk) }
-            for (i, part) in partition(chunk, keys: actor.dispatchers[d].keys, into: targets).enumerated() where !part.isEmpty {
+            for (i, part) in partition(chunk, keys: actor.dispatchers[d].keys, into: targets) {
                 send(actor.dispatchers[d].channels[i], part)
             }
         }
     }
 
     /// Splits `chunk` by the hash of its key columns into `n` parts (the hash exchange): row
-    /// `r` goes to part `hash(keys of r) % n`, in order.
-    func partition(_ chunk: Chunk, keys: [Int], into n: Int) -> [Chunk] {
+    /// `r` goes to part `hash(keys of r) % n`, in order. Only the parts that receive rows.
+    func partition(_ chunk: Chunk, keys: [Int], into n: Int) -> [(part: Int, chunk: Chunk)] {
         let rows = chunk.count, width = chunk.width
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, rows)) { target in
             // A power of two (the usual parallelism) takes a mask, not a 64-bit division.

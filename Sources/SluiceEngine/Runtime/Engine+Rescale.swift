@@ -297,17 +297,16 @@ extension Engine {
     /// Rows another job's actor sent arrive on its channel to their new receiver.
     private func enqueue(_ moved: MovedRows, into receivers: [Int], input: FragmentInput?, turn: Int) {
         guard let input, !receivers.isEmpty else { return }
-        let chunk = moved.chunk
-        var parts = [Chunk](repeating: Chunk(width: chunk.width), count: receivers.count)
+        let parts: [(part: Int, chunk: Chunk)]
         switch input.distribution {
         case .hash(let keys) where !keys.isEmpty:
-            parts = partition(chunk, keys: keys, into: receivers.count)
+            parts = partition(moved.chunk, keys: keys, into: receivers.count)
         case .roundRobin:
-            parts[turn % receivers.count] = chunk
+            parts = [(turn % receivers.count, moved.chunk)]
         default:
-            parts[0] = chunk
+            parts = [(0, moved.chunk)]
         }
-        for (i, part) in parts.enumerated() where !part.isEmpty {
+        for (i, part) in parts where !part.isEmpty {
             let receiver = actors[receivers[i]]
             let onSide = receiver.inputs.indices.filter { receiver.inputSides[$0] == input.side }.map { receiver.inputs[$0] }
             guard let id = onSide.first(where: { channels[$0].sender == moved.sender }) ?? onSide.first else { continue }
@@ -333,7 +332,7 @@ extension Engine {
                 sender.dispatchers[d].roundRobin &+= 1
             case .broadcast: for id in targets { place(chunk, on: channels[id]) }
             case .hash:
-                for (i, part) in partition(chunk, keys: dispatcher.keys, into: targets.count).enumerated() where !part.isEmpty {
+                for (i, part) in partition(chunk, keys: dispatcher.keys, into: targets.count) {
                     place(part, on: channels[targets[i]])
                 }
             }

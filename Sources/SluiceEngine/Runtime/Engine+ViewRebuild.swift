@@ -78,11 +78,12 @@ extension Engine {
         guard case .hash(let keys) = fragment.inputs.first?.distribution, let width = rows.first?.row.count else { return }
         var all = Chunk(width: width, capacity: rows.count)
         for (row, op) in rows { all.append(row, op: op) }
-        let parts = partition(all, keys: keys, into: targets.count)
+        var parts = [Chunk?](repeating: nil, count: targets.count)
+        for (i, part) in partition(all, keys: keys, into: targets.count) { parts[i] = part }
         for (i, id) in targets.enumerated() {
             let operators = Engine.makeOperators(fragment, spec: runtime.spec)
             guard let m = operators.lastIndex(where: { $0 is MaterializeOperator }) else { return }
-            var chunk = parts[i]
+            var chunk = parts[i] ?? Chunk(width: width)
             for k in 0..<m { chunk = operators[k].process(chunk, side: 0, strings: strings) }
             _ = actors[id].operators[m].process(chunk, side: 0, strings: strings)
         }

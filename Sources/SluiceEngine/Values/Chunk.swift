@@ -262,26 +262,28 @@ extension Chunk {
         count &+= kept
     }
 
-    /// Splits the rows into `n` chunks, row `r` going to part `target[r]` (each below `n`),
-    /// in their order within each part: a counting pass, then one scatter into storage sized
-    /// exactly for each part (the hash exchange; appending row by row grew and re-checked
-    /// every part on every row).
-    public func scattered(by target: UnsafePointer<Int>, into n: Int) -> [Chunk] {
+    /// Splits the rows into up to `n` chunks, row `r` going to part `target[r]` (each below
+    /// `n`), in their order within each part: a counting pass, then one scatter into storage
+    /// sized exactly for each part (the hash exchange; appending row by row grew and re-checked
+    /// every part on every row). Only the parts that receive rows are returned, in part order:
+    /// a wide exchange leaves most parts empty, and an empty chunk per part cost an allocation
+    /// or a reference count each.
+    public func scattered(by target: UnsafePointer<Int>, into n: Int) -> [(part: Int, chunk: Chunk)] {
         precondition(n > 0, "scattering into no parts")
         var counts = [Int](repeating: 0, count: n)
         for row in 0..<count { counts[target[row]] &+= 1 }
-        // Empty parts share one empty chunk (a wide hash exchange leaves most parts empty):
-        // no row is written to them, and an append copies first.
-        let empty = Chunk(width: width)
-        var parts = counts.map { $0 == 0 ? empty : Chunk(width: width, capacity: $0) }
+        var parts: [(part: Int, chunk: Chunk)] = []
+        parts.reserveCapacity(Swift.min(n, count))
         let sourceOps = storage.ops.map { $0 + start }
         withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Int64>.self, capacity: n) { words in
             withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<RowOp>.self, capacity: sourceOps == nil ? 0 : n) { ops in
                 for i in 0..<n where counts[i] > 0 {
-                    parts[i].storage.rows = counts[i]
-                    parts[i].count = counts[i]
-                    words[i] = parts[i].storage.words
-                    if sourceOps != nil { ops[i] = parts[i].storage.makeOps() }
+                    var part = Chunk(width: width, capacity: counts[i])
+                    part.storage.rows = counts[i]
+                    part.count = counts[i]
+                    words[i] = part.storage.words
+                    if sourceOps != nil { ops[i] = part.storage.makeOps() }
+                    parts.append((i, part))
                 }
                 withExtendedLifetime(storage) {
                     let source = storage.words + start &* width
