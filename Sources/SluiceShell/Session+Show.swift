@@ -129,6 +129,9 @@ extension Session {
         if channels.contains(where: { $0.capacity == 0 }) {
             footer += "\n0/0 buffers: no exclusive buffer (buffers_per_channel = 0) and no floating one free at the gate: the channel takes nothing until the gate gets one back"
         }
+        if channels.contains(where: { c in c.capacity.map { c.fill > $0 } ?? false }) {
+            footer += "\nmore queued than capacity: rows a rescale moved in, or queued before the flow control changed; the sender gets no room on the channel until it is back under"
+        }
         if engine.settings.flowControl == .unbounded {
             footer += "\nmemory held by queued rows: \(engine.queuedBytes / 1024) KiB, and growing while the receiver is slower"
         }

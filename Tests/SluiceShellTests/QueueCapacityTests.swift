@@ -89,4 +89,30 @@ struct ActorInputCapacityTests {
     @Test func permitsAreEachChannelsOwn() throws {
         #expect(try Self.capacity("SET flow_control = permits;") == 2 * 2048)
     }
+
+    /// Scaling in moves the rows of four channels onto one: more buffers than it can hold.
+    /// SHOW QUEUES says by how many, and why; taking them frees no credit, so the sender
+    /// gets none back until the channel is under its capacity again.
+    @Test func aChannelARescaleOverfillsSaysBufferOverAndWhy() throws {
+        let s = session("""
+            CREATE SOURCE s (k INT, v DOUBLE) WITH (rate = 5000, keys = 100, partitions = 2);
+            CREATE MATERIALIZED VIEW m AS SELECT k, count(*) AS n FROM s GROUP BY k WITH (parallelism = 2);
+            CREATE SINK k FROM m WITH (throughput = 300);
+            RUN 5s;
+            ALTER MATERIALIZED VIEW m SET PARALLELISM = 1;
+            """)
+        let channel = try #require(s.engine.channelSnapshots().first { "\($0.from) → \($0.to)" == "m.source.0 → m.agg.0" })
+        let capacity = try #require(channel.capacity)
+        #expect(channel.fill > capacity, "\(channel)")
+        let queues = s.run("SHOW QUEUES;")
+        #expect(queues.contains("│ m.source.0 → m.agg.0 │ ██████████ \(channel.fill)/\(capacity) buffers "), "\(queues)")
+        #expect(queues.contains("credit 0 ") && queues.contains("(\(channel.fill - capacity) over)"), "\(queues)")
+        #expect(queues.contains("\nmore queued than capacity: rows a rescale moved in"), "\(queues)")
+        // Once the sink has drained the queues, nothing is over and the note goes.
+        s.run("ALTER SOURCE s SET (rate = 0);")
+        s.run("ALTER SINK k SET (throughput = 1000000);")
+        s.run("RUN 30s;")
+        let drained = s.run("SHOW QUEUES;")
+        #expect(!drained.contains(" over)") && !drained.contains("more queued than capacity"), "\(drained)")
+    }
 }

@@ -130,12 +130,15 @@ final class CreditScheme: FlowControlScheme {
         if !channel.outbox.isEmpty || channel.announcedBacklog != 0 || channel.countedPending { engine.pump(channel) }
     }
 
+    /// Buffers queued beyond what the channel can hold (moved in by a rescale, or queued under
+    /// a scheme that never blocks) show as "over": they free no credit when taken.
     func describe(_ channel: Channel, engine: Engine) -> ChannelBound {
         // Exclusive buffers, the floating ones it holds, and those it could still take.
         let pool = engine.gate(of: channel).floatingFree
         let buffers = engine.settings.buffersPerChannel + channel.floatingHeld + pool
         return ChannelBound(used: channel.inboxBuffers, capacity: buffers, shared: pool, unit: "buffers",
                             state: "credit \(channel.credit) backlog \(channel.outboxBuffers) float \(channel.floatingHeld)"
+                                + (channel.excessBuffers > 0 ? " (\(channel.excessBuffers) over)" : "")
                                 + (channel.blockedByBarrier ? ", blocked by barrier" : ""))
     }
 
