@@ -1,4 +1,4 @@
-/// Expressions, loosest first: OR, AND, NOT, comparisons, `+ -`, `* / %`, unary minus.
+/// Expressions, loosest first: OR, AND, NOT, comparisons (with IN and BETWEEN), `+ -`, `* / %`, unary minus.
 ///
 /// An expression nests at most ``maxExpressionDepth`` levels, each operator, parenthesis,
 /// function call and operand being one (SQLite stops at 1000, PostgreSQL at its stack depth
@@ -57,24 +57,87 @@ extension Parser {
             let right = try additive()
             try join(&left, height: &height, op, right, at: token)
         }
+        if let test = try listOrRange(of: left, height: height) {
+            left = test
+            height = depth
+        }
         depth = height
         try refuseUnsupportedOperator()
         return left
     }
 
-    /// `IS NULL`, `IN (...)`, `BETWEEN`, `LIKE` get their own message, not "expected ';'".
+    /// `x [NOT] IN (a, b, ...)` and `x [NOT] BETWEEN a AND b` after the comparison `x`, read
+    /// as PostgreSQL rewrites them: `x = a OR x = b ...` and `x >= a AND x <= b`, under NOT
+    /// when negated (EXPLAIN shows them so). Each `x = a` spans its `a`, where a type error
+    /// points. The ORs pair up into a balanced tree, so a long list nests only as deep as
+    /// its logarithm. Nil when neither follows.
+    mutating func listOrRange(of operand: Expr, height: Int) throws(SQLError) -> Expr? {
+        let negated = sees("not") && (peek(1).isKeyword("in") || peek(1).isKeyword("between"))
+        let at = negated ? 1 : 0
+        // A subquery is refused with its own message (`refuseUnsupportedOperator`).
+        if peek(at).isKeyword("in"), peek(at + 1).isSymbol("("), peek(at + 2).isKeyword("select") { return nil }
+        let first = current
+        if negated { advance() }
+        let test: Expr
+        if let word = accept("in") {
+            let open = try expectSymbol("(", "after IN")
+            try self.open(open)
+            var tests: [(expr: Expr, height: Int)] = []
+            repeat {
+                let item = try additive()
+                tests.append((.binary(.eq, operand, item, item.range), try level(over: max(height, depth), at: word)))
+            } while acceptSymbol(",") != nil
+            let closing = try expectSymbol(")", "to close the IN list")
+            nesting -= 1
+            while tests.count > 1 {
+                var paired: [(expr: Expr, height: Int)] = []
+                var i = 0
+                while i < tests.count {
+                    if i + 1 < tests.count {
+                        let (a, b) = (tests[i], tests[i + 1])
+                        paired.append((.binary(.or, a.expr, b.expr, a.expr.range.union(b.expr.range)),
+                                       try level(over: max(a.height, b.height), at: word)))
+                    } else {
+                        paired.append(tests[i])
+                    }
+                    i += 2
+                }
+                tests = paired
+            }
+            test = tests[0].expr.widened(to: operand.range.union(closing.range))
+            depth = tests[0].height
+        } else if let word = accept("between") {
+            let low = try additive()
+            let lowHeight = depth
+            _ = try expect("and", "between the bounds of BETWEEN")
+            let high = try additive()
+            let atLeast = Expr.binary(.ge, operand, low, operand.range.union(low.range))
+            let atMost = Expr.binary(.le, operand, high, operand.range.union(high.range))
+            let bounds = try level(over: max(height, lowHeight, depth), at: word)
+            test = .binary(.and, atLeast, atMost, operand.range.union(high.range))
+            depth = try level(over: bounds, at: word)
+        } else {
+            return nil
+        }
+        guard negated else { return test }
+        depth = try level(over: depth, at: first)
+        return .unary(.not, test, operand.range.union(test.range))
+    }
+
+    /// `IS NULL`, `LIKE` and an `IN (SELECT ...)` subquery get their own message, not "expected ';'".
     func refuseUnsupportedOperator() throws(SQLError) {
         var index = 0
         if sees("not"), peek(1).kind == .word { index = 1 }
         let token = peek(index)
-        guard token.kind == .word, ["is", "in", "between", "like", "ilike", "similar"].contains(token.value) else { return }
-        if token.value == "in", peek(index + 1).isSymbol("("), peek(index + 2).isKeyword("select") {
+        guard token.kind == .word, ["is", "in", "like", "ilike", "similar"].contains(token.value) else { return }
+        if token.value == "in" {
+            guard peek(index + 1).isSymbol("("), peek(index + 2).isKeyword("select") else { return }
             throw SQLError("subqueries are not supported; create a materialized view and select from it",
                            at: parenthesized(from: position + index + 1))
         }
         let range = index == 1 ? current.range.union(token.range) : token.range
         throw SQLError("the \(token.value.uppercased()) operator is not supported", at: range,
-                       hint: "supported operators: AND, OR, NOT, =, <>, <, <=, >, >=, +, -, *, /, %")
+                       hint: "supported operators: AND, OR, NOT, =, <>, <, <=, >, >=, IN (...), BETWEEN, +, -, *, /, %")
     }
 
     mutating func additive() throws(SQLError) -> Expr {

@@ -154,13 +154,14 @@ extension Help {
         SELECT item, ... FROM relation [alias] [[INNER] JOIN relation [alias] ON a.x = b.y [AND ...]]
           [WHERE condition] [GROUP BY column, ...] [ORDER BY item [ASC | DESC], ...] [LIMIT n]
         Items: *, alias.*, expressions [AS name]. GROUP BY takes column names. Expressions: columns, numbers,
-        'strings', TRUE, FALSE; + - * / %; = <> != < <= > >=; AND, OR, NOT; aggregates.
+        'strings', TRUE, FALSE; + - * / %; = <> != < <= > >=; x [NOT] IN (a, b, ...); x [NOT] BETWEEN a AND b;
+        AND, OR, NOT; aggregates.
         Aggregates: \(aggregates).
         In a view or a sink's AS SELECT: one inner equi-join (join a view to join more); no ORDER BY or LIMIT.
         Ad hoc: reads one view's or table's current contents (not a source's log), without JOIN; ORDER BY names an
         output column (or its position) and LIMIT keeps the first rows.
         Not supported: outer, cross and comma joins, USING, subqueries, WITH, DISTINCT, HAVING, UNION, OFFSET,
-        window functions (OVER), FILTER, CASE, CAST, IS, IN, BETWEEN, LIKE, NULL.
+        window functions (OVER), FILTER, CASE, CAST, IS, IN (SELECT ...), LIKE, NULL.
         """, example: """
         RUN 1s; SELECT * FROM spend ORDER BY total DESC LIMIT 3;
         SELECT count(*) AS users, sum(n) AS clicks FROM spend WHERE total > 100;

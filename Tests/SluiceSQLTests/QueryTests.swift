@@ -139,8 +139,8 @@ struct QueryTests {
         #expect(message("SELECT DISTINCT k FROM a;") == "SELECT DISTINCT is not supported")
         #expect(message("SELECT count(DISTINCT k) FROM a;") == "DISTINCT aggregates are not supported")
         #expect(message("SELECT * FROM a WHERE k IS NULL;") == "the IS operator is not supported")
-        #expect(message("SELECT * FROM a WHERE k NOT IN (1, 2);") == "the IN operator is not supported")
-        #expect(message("SELECT * FROM a WHERE k BETWEEN 1 AND 2;") == "the BETWEEN operator is not supported")
+        #expect(message("SELECT * FROM a WHERE k NOT IN (SELECT k FROM b);") == "subqueries are not supported; create a materialized view and select from it")
+        #expect(message("SELECT * FROM a WHERE k LIKE 'x%';") == "the LIKE operator is not supported")
         #expect(message("SELECT CASE WHEN a THEN 1 END FROM a;") == "CASE expressions are not supported")
         #expect(message("SELECT * FROM a LIMIT 5 OFFSET 2;") == "OFFSET is not supported")
         #expect(message("WITH x AS (SELECT * FROM a) SELECT * FROM x;") == "WITH queries (common table expressions) are not supported")
@@ -189,5 +189,62 @@ struct EdgeCaseTests {
         #expect(Identifier("select").sql == #""select""#)
         #expect(Identifier("a\"b").sql == #""a""b""#)
         #expect(Identifier("9lives").sql == #""9lives""#)
+    }
+
+    /// `x IN (a, b, c)` reads as PostgreSQL rewrites it, `x = a OR x = b OR x = c`, and
+    /// `x BETWEEN a AND b` as `x >= a AND x <= b`; NOT before IN or BETWEEN negates the whole.
+    @Test func inAndBetweenReadAsComparisons() {
+        #expect(query("SELECT * FROM t WHERE k IN (1, 2, 3);")?.whereClause?.sql == "k = 1 OR k = 2 OR k = 3")
+        #expect(query("SELECT * FROM t WHERE k + 1 IN (2);")?.whereClause?.sql == "k + 1 = 2")
+        #expect(query("SELECT * FROM t WHERE k NOT IN (1, 2);")?.whereClause?.sql == "NOT (k = 1 OR k = 2)")
+        #expect(query("SELECT * FROM t WHERE v BETWEEN 1 AND 2.5;")?.whereClause?.sql == "v >= 1 AND v <= 2.5")
+        #expect(query("SELECT * FROM t WHERE v NOT BETWEEN 1 AND 2 AND k = 3;")?.whereClause?.sql == "NOT (v >= 1 AND v <= 2) AND k = 3")
+        // BETWEEN's AND is its own: the one after the upper bound joins the next condition.
+        #expect(query("SELECT * FROM t WHERE k BETWEEN 1 AND 2 AND v > 0 OR k IN (7);")?.whereClause?.sql
+                == "k >= 1 AND k <= 2 AND v > 0 OR k = 7")
+        // Arithmetic binds tighter; NOT before the operand negates the comparison as usual.
+        #expect(query("SELECT * FROM t WHERE NOT k * 2 IN (4, 6);")?.whereClause?.sql == "NOT (k * 2 = 4 OR k * 2 = 6)")
+        #expect(query("SELECT k IN ('a', 'b') AS ab FROM t;") != nil)
+    }
+
+    @Test func inAndBetweenRanges() {
+        let sql = "SELECT * FROM t WHERE k NOT IN (1, 'x') AND v BETWEEN 1 AND 2;"
+        guard let w = query(sql)?.whereClause, case .binary(.and, let list, let between, _) = w else { Issue.record("shape"); return }
+        #expect(text(list.range, in: sql) == "k NOT IN (1, 'x')")
+        #expect(text(between.range, in: sql) == "v BETWEEN 1 AND 2")
+        // Each `k = item` spans its item: a type error points there.
+        guard case .unary(.not, .binary(.or, let first, let second, _), _) = list else { Issue.record("shape"); return }
+        #expect(text(first.range, in: sql) == "1")
+        #expect(text(second.range, in: sql) == "'x'")
+    }
+
+    @Test func inAndBetweenErrors() {
+        #expect(rendered("SELECT * FROM t WHERE k IN ();") == """
+            ERROR: expected an expression, found ')'
+            LINE 1: SELECT * FROM t WHERE k IN ();
+                                                ^
+            """)
+        #expect(message("SELECT * FROM t WHERE k IN 1, 2;") == "expected '(' after IN, found '1'")
+        #expect(message("SELECT * FROM t WHERE k IN (1, 2;") == "expected ')' to close the IN list, found ';'")
+        #expect(message("SELECT * FROM t WHERE k BETWEEN 1 OR 2;") == "expected AND between the bounds of BETWEEN, found 'OR'")
+        #expect(message("SELECT * FROM t WHERE k BETWEEN 1;") == "expected AND between the bounds of BETWEEN, found ';'")
+        #expect(message("SELECT * FROM t WHERE k IN (1) IN (2);") == "expected ';' or a clause after the query, found 'IN'")
+    }
+
+    /// The ORs of a list pair up: a list of thousands nests a dozen levels, far under the limit.
+    @Test func aLongInListNestsAsItsLogarithm() {
+        let items = (0..<5000).map(String.init).joined(separator: ", ")
+        guard let w = query("SELECT * FROM t WHERE k IN (\(items));")?.whereClause else { return }
+        func height(_ e: Expr) -> Int {
+            switch e {
+            case .binary(_, let l, let r, _): 1 + max(height(l), height(r))
+            case .unary(_, let o, _): 1 + height(o)
+            default: 1
+            }
+        }
+        #expect(height(w) == 15)  // ⌈log₂ 5000⌉ = 13 ORs over `k = n`, which is 2 high
+        // An item nested near the limit still counts: the list is as deep as its deepest item.
+        let deep = String(repeating: "(", count: 198) + "1" + String(repeating: ")", count: 198)
+        #expect(message("SELECT * FROM t WHERE k IN (2, \(deep));") == "expression is nested too deeply: more than 200 levels")
     }
 }

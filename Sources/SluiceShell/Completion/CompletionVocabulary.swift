@@ -21,8 +21,8 @@ public enum CompletionVocabulary {
 
     /// Keywords offered beside column names inside a query.
     public static let clauseKeywords: [String] = [
-        "AND", "AS", "ASC", "BY", "DESC", "FROM", "GROUP", "JOIN", "LIMIT", "NOT", "ON", "OR", "ORDER",
-        "WHERE", "WITH",
+        "AND", "AS", "ASC", "BETWEEN", "BY", "DESC", "FROM", "GROUP", "IN", "JOIN", "LIMIT", "NOT", "ON", "OR",
+        "ORDER", "WHERE", "WITH",
     ]
 
     /// What `SHOW` can show besides a variable.
