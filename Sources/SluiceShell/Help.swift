@@ -211,6 +211,8 @@ enum Help {
         source as it emits one). Latency = completion - injection (meta_barrier_duration_seconds); on an idle
         pipeline a barrier completes at once. checkpoint_mode = unaligned lets barriers overtake data;
         streaming_enable_unaligned_join puts a log store after joins; sink_decouple gives sinks their own log.
+        barrier_cost (now \(settings.barrierCost), default free) is each actor's work per barrier, after sending it on:
+        a shorter barrier_interval_ms reacts sooner and costs more of every actor's time (lesson 15).
         Example: BARRIER; SHOW BARRIERS; STEP BARRIER;
         """ }),
         (["metrics", "diagnose"], { _ in """

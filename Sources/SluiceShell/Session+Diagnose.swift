@@ -68,6 +68,11 @@ extension Session {
             [.text(culprit.name), .text("busyTimeMsPerSecond"), .double(culprit.busyTimeMsPerSecond, decimals: 0), .text("busy most of the time")],
             [.text(culprit.name), .text("backPressuredTimeMsPerSecond"), .double(culprit.backPressuredTimeMsPerSecond, decimals: 0), .text("not blocked by its downstream")],
         ]
+        let overhead = barrierOverhead(culprit)
+        if let overhead {
+            evidence.append([.text(culprit.name), .text("barrier work (barrier_cost)"), .text(Self.rate(culprit.barrierTimeMsPerSecond) + " ms/s"),
+                             .text("\(Int((overhead * 100).rounded()))% of its busy time goes to checkpoints, not rows")])
+        }
         if let capacity = culprit.inputCapacity, capacity > 0 {
             evidence.append([.text(culprit.name), .text("input queue"), .text("\(culprit.inputFill)/\(capacity) \(culprit.inputUnit)"),
                              .text(culprit.inputFill * 2 >= capacity ? "its input is filling up" : "its input queue")])
@@ -109,6 +114,10 @@ extension Session {
         }
         let barrier = barrierSummary()
         var advice = fixes(for: culprit)
+        if let overhead, let fewer = fewerBarriers() {
+            // A tenth of the bottleneck's time or more: the cheapest fix comes first.
+            advice.insert(fewer, at: overhead >= 0.1 ? 0 : advice.count)
+        }
         if let join = amplifying.first, culprit.job != join.job,
            engine.jobSpec(join.job)?.fragments.contains(where: { $0.operators.contains(.logStore) }) == false {
             advice.append("join amplification upstream holds barriers behind its output: SET streaming_enable_unaligned_join = true, "
@@ -198,6 +207,27 @@ extension Session {
     }
 
     /// Twice the job's parallelism (at least 2), within what a job may have.
+    /// The share of the actor's busy time its barrier work takes (`barrier_cost`), when it is
+    /// enough to matter (5 % and 10 ms a second); nil otherwise, and while barriers are free.
+    func barrierOverhead(_ a: ActorSnapshot) -> Double? {
+        guard a.busyTimeMsPerSecond > 0, a.barrierTimeMsPerSecond >= 10 else { return nil }
+        let share = a.barrierTimeMsPerSecond / a.busyTimeMsPerSecond
+        return share >= 0.05 ? share : nil
+    }
+
+    /// The article's advice for barrier overhead: a longer `barrier_interval_ms` (or, with
+    /// barriers by hand, fewer of them).
+    func fewerBarriers() -> String? {
+        let interval = engine.settings.barrierIntervalMs, cost = engine.settings.barrierCost
+        guard !cost.isFree else { return nil }
+        let each = "each barrier costs every actor it passes barrier_cost = \(cost)"
+        guard interval > 0 else { return "fewer barriers: \(each); inject them less often" }
+        let longer = min(interval * 10, Limits.barrierIntervalMs.upperBound)
+        guard longer > interval else { return nil }
+        return "fewer barriers: SET barrier_interval_ms = \(longer) (now \(interval)): \(each); checkpoints get coarser "
+            + "and barrier latency reacts later, the article's trade-off"
+    }
+
     private func doubledParallelism(of job: String) -> Int {
         min(Limits.parallelism.upperBound, max(2, (engine.jobSpec(job)?.fragments.last?.parallelism ?? 1) * 2))
     }

@@ -69,6 +69,12 @@ extension Session {
             [.text("actor output blocking time ratio"), measured(a.outputBlockingRatio * 100, 1), .text("RisingWave (%)")],
             [.text("stream_actor_output_buffer_blocking_duration_ns (per s)"), measured(a.outputBlockingRatio * 1e9, 0), .text("RisingWave")],
             [.text("stream_barrier_align_duration_ns"), .int(a.alignNs), .text("RisingWave")],
+        ]
+        // Only where barriers cost something (`barrier_cost`): by default they are free.
+        if a.barrierNs > 0 {
+            rows.append([.text("barrier work (barrier_cost), ms per s"), measured(a.barrierTimeMsPerSecond, 1), .text("")])
+        }
+        rows += [
             [.text("input queue rows / buffers"), .text("\(a.inputRows) / \(a.inputBuffers)"), .text("")],
             [.text("input queue rows (time average)"), measured(a.averageInputRows, 1), .text("")],
             [.text("flow control"), .text(a.flowState), .text("")],

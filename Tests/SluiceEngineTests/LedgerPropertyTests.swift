@@ -59,8 +59,10 @@ import Testing
         var floating: Int
         var permits: Int
         var seed: UInt64
+        /// `barrier_cost`, exponential with this mean (0: free).
+        var barrierCostMicros: Int
         var description: String {
-            "chunk \(chunkRows) buffer_rows \(bufferRows) nodes \(nodes) \(unaligned ? "unaligned" : "aligned") interval \(intervalMs)ms max_poll \(maxPoll) buffers \(exclusive)+\(floating) permits \(permits) seed \(seed)"
+            "chunk \(chunkRows) buffer_rows \(bufferRows) nodes \(nodes) \(unaligned ? "unaligned" : "aligned") interval \(intervalMs)ms max_poll \(maxPoll) buffers \(exclusive)+\(floating) permits \(permits) barrier_cost exp(\(barrierCostMicros)us) seed \(seed)"
         }
     }
 
@@ -102,9 +104,9 @@ import Testing
 
     static let knobs = zip(pick([1, 7, 64, 256]), pick([0, 1, 10, 100]), Gen.int(in: 1...3), Gen.bool,
                            pick([0, 100, 500]), pick([1, 50, 500]), Gen.int(in: 0...2), Gen.int(in: 1...8),
-                           pick([16, 300, 2048]), Gen.uint64())
+                           pick([16, 300, 2048]), zip(Gen.uint64(), pick([0, 500, 5000])))
         .map { Knobs(chunkRows: $0.0, bufferRows: $0.1, nodes: $0.2, unaligned: $0.3, intervalMs: $0.4, maxPoll: $0.5,
-                     exclusive: $0.6, floating: $0.7, permits: $0.8, seed: $0.9) }
+                     exclusive: $0.6, floating: $0.7, permits: $0.8, seed: $0.9.0, barrierCostMicros: $0.9.1) }
 
     /// Builds and runs one random case: 600 ms, metrics reset, 600 ms more.
     static func run(_ shape: Shape, _ load: Load, _ knobs: Knobs) throws -> Engine {
@@ -122,6 +124,7 @@ import Testing
             s.exchangeInitialPermits = knobs.permits
             s.exchangeBatchedPermits = max(1, knobs.permits / 8)
             s.seed = knobs.seed
+            s.barrierCost = cost(1, knobs.barrierCostMicros)
             return s
         }())
         var source = Fixtures.source(rate: Double(load.rate), partitions: shape.partitions, keys: load.keys,
@@ -216,7 +219,7 @@ import Testing
         let load = Load(rate: 3000, pattern: 1, inject: 2000, sourceCostMicros: 10, sinkThroughput: 500, sinkBatch: 7,
                         sinkCostMicros: 50, retentionMs: 150, keys: 50)
         let knobs = Knobs(chunkRows: 64, bufferRows: 10, nodes: 3, unaligned: true, intervalMs: 100, maxPoll: 50,
-                          exclusive: 0, floating: 3, permits: 300, seed: 7)
+                          exclusive: 0, floating: 3, permits: 300, seed: 7, barrierCostMicros: 500)
         let engine = try Self.run(shape, load, knobs)
         Self.check(engine, shape, knobs)
         // A blocked source leaves rows in the log long enough for retention to delete them.

@@ -10,7 +10,7 @@ struct VariablesTests {
     /// credit: Flink ≥ 1.5; 2 / 8: buffers-per-channel / floating-buffers-per-gate; 32768:
     /// taskmanager.memory.segment-size 32 KiB; 0: derived rows per buffer; 2048 / 256 / 1:
     /// RisingWave exchange permits; 1000: barrier_interval_ms; 10000: in_flight_barrier_nums;
-    /// aligned: execution.checkpointing.unaligned = false; false: streaming_enable_unaligned_join;
+    /// 0s: barrier_cost (barriers are free unless a lesson prices them); aligned: execution.checkpointing.unaligned = false; false: streaming_enable_unaligned_join;
     /// false: sink_decouple; 500: Kafka max.poll.records; 1 node; 256: stream_chunk_size; seed 42.
     static let defaults: [(String, String)] = [
         ("flow_control", "credit"),
@@ -23,6 +23,7 @@ struct VariablesTests {
         ("exchange_concurrent_barriers", "1"),
         ("barrier_interval_ms", "1000"),
         ("in_flight_barrier_nums", "10000"),
+        ("barrier_cost", "0s"),
         ("checkpoint_mode", "aligned"),
         ("streaming_enable_unaligned_join", "false"),
         ("sink_decouple", "false"),
@@ -102,7 +103,7 @@ struct VariablesTests {
                       Limits.barrierIntervalMs, Limits.inFlightBarrierNums, Limits.maxPollRecords, Limits.maxPollIntervalMs,
                       Limits.fetchMinBytes, Limits.fetchMaxWaitMs, Limits.nodes, Limits.chunkRows]
         let probes = ranges.flatMap { [$0.lowerBound - 1, $0.lowerBound, $0.upperBound, $0.upperBound + 1] }
-        let numeric = SessionVariables.all.filter { $0.choices.isEmpty && $0.name != "seed" }
+        let numeric = SessionVariables.all.filter { $0.choices.isEmpty && !["seed", "barrier_cost"].contains($0.name) }
         #expect(numeric.count == ranges.count)
         for variable in numeric {
             var accepted = 0
@@ -118,6 +119,34 @@ struct VariablesTests {
                 if setAccepts { accepted += 1 }
             }
             #expect(accepted >= 2, "\(variable.name): both ends of its own range")
+        }
+    }
+
+    /// `barrier_cost` takes what a view's `cost` takes, and refuses what the engine refuses.
+    @Test func barrierCostAcceptsTheCostsTheEngineAccepts() {
+        for (sql, cost) in [("'0'", CostSpec.free), ("'2ms'", .fixed(2_000_000)), ("'exp(2ms)'", .exponential(mean: 2_000_000)),
+                            ("'uniform(1ms,3ms)'", .uniform(low: 1_000_000, high: 3_000_000)), ("'1h'", .fixed(Limits.maxCost)), ("5ms", .fixed(5_000_000))] {
+            var settings = EngineSettings()
+            #expect((try? assign("barrier_cost", sql, to: &settings).get()) != nil, "\(sql)")
+            #expect(settings.barrierCost == cost, "\(sql)")
+            #expect((try? settings.validate()) != nil, "\(sql)")
+        }
+        for sql in ["'-1ms'", "'2h'", "'exp(2h)'", "'uniform(3ms,1ms)'", "5", "true", "'fast'"] {
+            var settings = EngineSettings()
+            #expect((try? assign("barrier_cost", sql, to: &settings).get()) == nil, "\(sql)")
+            #expect(settings.barrierCost == .free, "\(sql)")
+        }
+        // What SET cannot write, the engine refuses by itself, naming the variable.
+        for cost in [CostSpec.fixed(-1), .fixed(Limits.maxCost + 1), .uniform(low: 3, high: 1), .exponential(mean: -5)] {
+            var settings = EngineSettings()
+            settings.barrierCost = cost
+            do {
+                try settings.validate()
+                Issue.record("the engine accepted barrier_cost = \(cost)")
+            } catch {
+                guard case .invalidSetting(let name, _, _) = error else { Issue.record("\(error)"); continue }
+                #expect(name == "barrier_cost")
+            }
         }
     }
 

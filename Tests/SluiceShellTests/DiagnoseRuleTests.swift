@@ -217,4 +217,31 @@ struct DiagnoseRuleTests {
         #expect(!diagnosis.contains("SET PARALLELISM"))
         #expect(diagnosis.contains("  - more sink actors would not help: it reads a table (one partition, for good) without a shuffle, on one actor\n"))
     }
+
+    /// Barrier work (`barrier_cost`) is evidence once it takes a twentieth of the bottleneck's
+    /// busy time, and the advice to space barriers out comes first once it takes a tenth; free
+    /// barriers, or cheap ones, say nothing of it. SHOW METRICS shows it only when priced.
+    @Test(arguments: [("'2ms'", 10, true, true), ("'2ms'", 1000, false, false), ("'exp(700us)'", 10, true, false), ("0", 10, false, false)])
+    func barrierOverheadIsEvidenceAndAdvice(_ cost: String, _ interval: Int, _ shown: Bool, _ first: Bool) throws {
+        let s = session("""
+            SET barrier_cost = \(cost);
+            SET barrier_interval_ms = \(interval);
+            SET checkpoint_mode = unaligned;
+            CREATE SOURCE s (id INT, v DOUBLE) WITH (rate = 2000, keys = 100);
+            CREATE MATERIALIZED VIEW a AS SELECT id, sum(v) AS t FROM s GROUP BY id WITH (cost = '1ms');
+            RUN 5s; RESET METRICS; RUN 10s;
+            """)
+        let agg = try Self.actor(s, "a.agg.0")
+        let diagnosis = s.run("DIAGNOSE;")
+        #expect(diagnosis.hasPrefix("bottleneck: a.agg.0 "), "\(diagnosis)")
+        #expect(diagnosis.contains("barrier work (barrier_cost)") == shown, "\(diagnosis)")
+        #expect(diagnosis.contains("fewer barriers: SET barrier_interval_ms = \(interval * 10) (now \(interval))") == shown, "\(diagnosis)")
+        #expect(diagnosis.contains("What to try:\n  - fewer barriers") == first, "\(diagnosis)")
+        if shown {
+            let share = Int((agg.barrierTimeMsPerSecond / agg.busyTimeMsPerSecond * 100).rounded())
+            #expect(diagnosis.contains("\(share)% of its busy time goes to checkpoints, not rows"), "\(diagnosis)")
+        }
+        let metrics = s.run("SHOW METRICS a.agg.0;")
+        #expect(metrics.contains("barrier work (barrier_cost), ms per s") == (cost != "0"), "\(metrics)")
+    }
 }

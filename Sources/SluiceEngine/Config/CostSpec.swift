@@ -22,6 +22,22 @@ public enum CostSpec: Sendable, Hashable, CustomStringConvertible {
 
     public var isFree: Bool { self == .fixed(0) }
 
+    /// Why the engine refuses this cost (negative, inverted bounds, above `Limits.maxCost`),
+    /// or nil when it is valid.
+    public var invalidity: String? {
+        switch self {
+        case .fixed(let ns) where ns < 0, .exponential(let ns) where ns < 0:
+            "must not be negative"
+        case .uniform(let a, let b) where a < 0 || b < a:
+            "needs 0 ≤ low ≤ high"
+        case .fixed(let ns) where ns > Limits.maxCost, .exponential(let ns) where ns > Limits.maxCost,
+             .uniform(_, let ns) where ns > Limits.maxCost:
+            "must be at most \(VirtualTime.format(Limits.maxCost))"
+        default:
+            nil
+        }
+    }
+
     public var description: String {
         switch self {
         case .fixed(let ns): VirtualTime.format(ns)

@@ -59,6 +59,10 @@ public struct EngineSettings: Sendable, Hashable {
     public var barrierIntervalMs: Int = 1000
     /// RisingWave `in_flight_barrier_nums`: periodic injection is skipped at this many in flight.
     public var inFlightBarrierNums: Int = 10_000
+    /// The work each actor does for a barrier it passes (a source: emits): Flink's synchronous
+    /// snapshot, which follows the barrier downstream, RisingWave's flush of the epoch's state.
+    /// Free by default; what makes frequent barriers cost throughput (`Engine.chargeBarrierCost`).
+    public var barrierCost: CostSpec = .free
     public var checkpointMode: CheckpointMode = .aligned
     /// RisingWave `streaming_enable_unaligned_join`: a log store after every join.
     public var unalignedJoin: Bool = false
@@ -111,6 +115,9 @@ public struct EngineSettings: Sendable, Hashable {
         try check(exchangeConcurrentBarriers, "exchange_concurrent_barriers", Limits.exchangeConcurrentBarriers)
         try check(barrierIntervalMs, "barrier_interval_ms", Limits.barrierIntervalMs, zero: "manual")
         try check(inFlightBarrierNums, "in_flight_barrier_nums", Limits.inFlightBarrierNums)
+        if let reason = barrierCost.invalidity {
+            throw .invalidSetting(name: "barrier_cost", value: barrierCost.description, reason: reason)
+        }
         try check(maxPollRecords, "max_poll_records", Limits.maxPollRecords)
         try check(maxPollIntervalMs, "max_poll_interval_ms", Limits.maxPollIntervalMs)
         try check(fetchMinBytes, "fetch_min_bytes", Limits.fetchMinBytes)

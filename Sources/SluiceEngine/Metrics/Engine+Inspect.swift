@@ -67,7 +67,8 @@ extension Engine {
             inputDroppedPerSecond: perSecond(Double(droppedInputRows(a) - (resetSnapshot.inputDropped[a.id] ?? 0)), over: window),
             flowState: states.count == 1 ? states[0] : (states.isEmpty ? "" : "\(states.count) channels; " + (states.first ?? "")),
             stateRows: a.stateRows, filteredRows: a.filteredRows, delivered: a.delivered, writes: a.writes,
-            alignNs: a.alignNs - (resetSnapshot.alignNs[a.id] ?? 0), inputCount: a.inputs.count,
+            alignNs: a.alignNs - (resetSnapshot.alignNs[a.id] ?? 0), barrierNs: a.barrierNs - (resetSnapshot.barrierNs[a.id] ?? 0),
+            inputCount: a.inputs.count,
             upstream: upstream, downstream: downstream)
     }
 

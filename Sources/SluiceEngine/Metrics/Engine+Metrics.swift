@@ -51,6 +51,7 @@ extension Engine {
             base.actorTimes[actor.id] = actor.times(now: now)
             base.actorRows[actor.id] = (actor.rowsIn, actor.rowsOut, actor.delivered)
             base.alignNs[actor.id] = actor.alignNs
+            base.barrierNs[actor.id] = actor.barrierNs
             base.inputQueuedRows[actor.id] = queuedInputRows(actor)
             base.inputDropped[actor.id] = droppedInputRows(actor)
         }

@@ -50,9 +50,14 @@ public struct ActorSnapshot: Sendable, Hashable {
     public let writes: Int64
     /// `stream_barrier_align_duration_ns` over the window.
     public let alignNs: Int64
+    /// Work for the barriers passed in the window (`barrier_cost`), part of the busy time.
+    public let barrierNs: Int64
     public let inputCount: Int
     public let upstream: [String]
     public let downstream: [String]
+
+    /// `barrierNs` as milliseconds per second of the window, as the busy time is measured.
+    public var barrierTimeMsPerSecond: Double { window > 0 ? Double(barrierNs) / Double(window) * 1000 : 0 }
 }
 
 /// One channel, as `SHOW QUEUES` reads it.

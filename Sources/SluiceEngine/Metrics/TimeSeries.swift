@@ -133,4 +133,5 @@ struct MetricsSnapshotBase {
     var inputDropped: [Int: Int64] = [:]
     var barrierCount = 0
     var alignNs: [Int: Int64] = [:]
+    var barrierNs: [Int: Int64] = [:]
 }

@@ -98,6 +98,9 @@ final class Actor {
     var priorityInputs: [Int] = []
     /// Inside `takeBarrier`: a barrier that arrives meanwhile waits its turn.
     var takingBarrier = false
+    /// Work owed for barriers passed (`barrier_cost`), done before the next chunk, or at once
+    /// when there is nothing else to do (`Engine.chargeBarrierCost`).
+    var barrierDebt: Int64 = 0
 
     // Metrics: cumulative since the engine started.
     var busyNs: Int64 = 0
@@ -106,6 +109,8 @@ final class Actor {
     var rowsIn: Int64 = 0
     var rowsOut: Int64 = 0
     var chunksIn: Int64 = 0
+    /// Virtual nanoseconds of barrier work charged (`barrier_cost`), part of the busy time.
+    var barrierNs: Int64 = 0
     var writes: Int64 = 0
     /// Rows a sink has written.
     var delivered: Int64 = 0

@@ -10,11 +10,16 @@ extension Engine {
                 if !actor.pendingBarriers.isEmpty { emitPendingBarriers(actor) }
                 if !actor.priorityInputs.isEmpty { takePriorityBarriers(actor) }
             }
+            // So does a blocked actor's barrier work (Flink's checkpoint is a mailbox action):
+            // busy meanwhile, blocked again after.
+            if actor.barrierDebt > 0 { return payBarrierDebt(actor) }
             if actor.status != .backpressured { actor.setStatus(.backpressured, now: now) }
             return
         }
         let started = actor.role == .source ? startSourceWork(actor) : startInputWork(actor)
-        if !started && actor.pendingOutboxes == 0 && actor.status != .idle {
+        if !started && actor.pendingOutboxes == 0 && actor.barrierDebt > 0 {
+            payBarrierDebt(actor)
+        } else if !started && actor.pendingOutboxes == 0 && actor.status != .idle {
             actor.setStatus(.idle, now: now)
         } else if !started && actor.pendingOutboxes > 0 && actor.status != .backpressured {
             actor.setStatus(.backpressured, now: now)
@@ -280,6 +285,11 @@ extension Engine {
         assert(actor.pendingOutput == nil, "\(actor.name) starts work with output pending")
         let output = actor.chain.isEmpty ? chunk : processChain(actor, chunk, side: side)
         var duration = setup &+ actor.costs.totalCost(actor.cost, rows: rows)
+        if actor.barrierDebt > 0 {
+            // The work for the barriers passed since the last chunk comes first.
+            duration = duration.addingSaturated(actor.barrierDebt)
+            actor.barrierDebt = 0
+        }
         if let sink = actor.sink {
             duration = duration.addingSaturated(sink.latency)
             if let throughput = sink.throughput, throughput > 0 {
@@ -303,9 +313,21 @@ extension Engine {
         return output
     }
 
+    /// An actor with nothing else to do (idle, or blocked on its output) does the barrier work
+    /// it owes now: busy, on no rows.
+    @inline(never)
+    private func payBarrierDebt(_ actor: Actor) {
+        let duration = actor.barrierDebt
+        actor.barrierDebt = 0
+        actor.inProgressRows = 0
+        actor.setStatus(.busy, now: now)
+        events.schedule(.actorDone, at: now + min(duration, Limits.maxVirtualTime - now), target: actor.id)
+    }
+
     @inline(__always)
     func finishWork(_ actor: Actor) {
-        if actor.sink != nil {
+        // Barrier work (no rows) is no write.
+        if actor.sink != nil && actor.inProgressRows > 0 {
             actor.writes &+= 1
             actor.delivered &+= Int64(actor.inProgressRows)
         }

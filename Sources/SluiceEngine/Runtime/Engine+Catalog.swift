@@ -265,18 +265,8 @@ extension Engine {
     }
 
     func validateCost(_ cost: CostSpec, object: String, option: String = "cost") throws(EngineError) {
-        switch cost {
-        case .fixed(let ns) where ns < 0,
-             .exponential(let ns) where ns < 0:
-            throw .invalidOption(object: object, option: option, value: cost.description, reason: "must not be negative")
-        case .uniform(let a, let b) where a < 0 || b < a:
-            throw .invalidOption(object: object, option: option, value: cost.description, reason: "needs 0 ≤ low ≤ high")
-        case .fixed(let ns) where ns > Limits.maxCost,
-             .exponential(let ns) where ns > Limits.maxCost,
-             .uniform(_, let ns) where ns > Limits.maxCost:
-            throw .invalidOption(object: object, option: option, value: cost.description,
-                                 reason: "must be at most \(VirtualTime.format(Limits.maxCost))")
-        default: break
+        if let reason = cost.invalidity {
+            throw .invalidOption(object: object, option: option, value: cost.description, reason: reason)
         }
     }
 

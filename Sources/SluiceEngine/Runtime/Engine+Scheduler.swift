@@ -145,6 +145,7 @@ extension Engine {
                 let rows = actor.inProgressRows
                 finishWork(actor)
                 guard describe else { return nil }
+                if rows == 0 { return "\(actor.name) finished its work for the barriers it passed (barrier_cost)" }
                 return "\(actor.name) finished \(actor.role == .sink ? "a write of" : "a chunk of") \(rows) row\(rows == 1 ? "" : "s")"
             }
         case .generatorTick:

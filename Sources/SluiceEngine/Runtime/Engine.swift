@@ -77,7 +77,7 @@ public final class Engine {
     }
 
     /// Engine version recorded with saved sessions.
-    public static let version = "0.6.0"
+    public static let version = "0.7.0"
 
     // MARK: Tracing
 
