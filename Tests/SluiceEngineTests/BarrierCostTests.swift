@@ -94,4 +94,21 @@ import Testing
         #expect(engine.step() == nil)
         #expect(engine.checkpoints.count == 1)
     }
+
+    /// A sink rescaled while it works for a barrier completes no write: barrier work has no
+    /// rows, and the ledger still balances.
+    @Test func aRescaleDuringBarrierWorkCompletesNoWrite() throws {
+        let engine = try Self.engine(rate: 0, intervalMs: 0, barrierCost: .fixed(50 * VirtualTime.millisecond))
+        try engine.injectBarrier()
+        // The source's work, then the station's; the sink is working for the barrier now.
+        _ = engine.step()
+        _ = engine.step()
+        let sink = try #require(engine.actorSnapshot(named: "out.sink.0"))
+        #expect(sink.status == "busy" && sink.writes == 0, "\(sink.status)")
+        #expect(try engine.rescale("out", parallelism: 2))
+        #expect(engine.actorSnapshots().allSatisfy { $0.writes == 0 && $0.delivered == 0 })
+        #expect(engine.ledger().balanced)
+        engine.advance(by: VirtualTime.second)
+        #expect(engine.inFlightBarrierCount == 0)
+    }
 }

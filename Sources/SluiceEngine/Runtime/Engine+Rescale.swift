@@ -82,8 +82,8 @@ extension Engine {
         for id in oldIDs {
             let actor = actors[id]
             actor.setStatus(actor.status, now: now)
-            if actor.sink != nil && actor.status == .busy {
-                // The write in progress completes: its rows are delivered.
+            if actor.sink != nil && actor.status == .busy && actor.inProgressRows > 0 {
+                // The write in progress completes: its rows are delivered (barrier work is no write).
                 actor.writes &+= 1
                 actor.delivered &+= Int64(actor.inProgressRows)
                 actor.inProgressRows = 0
