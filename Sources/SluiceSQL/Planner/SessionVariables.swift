@@ -49,7 +49,7 @@ public enum SessionVariables {
         integer("in_flight_barrier_nums", Limits.inFlightBarrierNums, "RisingWave: periodic barriers are skipped while this many are in flight",
                 \.inFlightBarrierNums),
         SessionVariable(name: "barrier_cost",
-                        description: "work each actor does per barrier it passes (Flink's synchronous snapshot, RisingWave's state flush): '2ms', 'exp(2ms)'",
+                        description: "each actor's work per barrier it passes (Flink's sync snapshot, RisingWave's state flush)",
                         choices: [], read: { $0.barrierCost.description },
                         restore: { $0.barrierCost = EngineSettings().barrierCost },
                         write: { s, v in v.cost().map { s.barrierCost = $0 } }),
