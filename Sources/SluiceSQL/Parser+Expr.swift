@@ -68,8 +68,8 @@ extension Parser {
 
     /// `x [NOT] IN (a, b, ...)` and `x [NOT] BETWEEN a AND b` after the comparison `x`, read
     /// as PostgreSQL rewrites them: `x = a OR x = b ...` and `x >= a AND x <= b`, under NOT
-    /// when negated (EXPLAIN shows them so). Each `x = a` spans its `a`, where a type error
-    /// points. The ORs pair up into a balanced tree, so a long list nests only as deep as
+    /// when negated (EXPLAIN shows them so). Each `x = a` (`x >= a`) spans its `a`, where a
+    /// type error points. The ORs pair up into a balanced tree, so a long list nests only as deep as
     /// its logarithm. Nil when neither follows.
     mutating func listOrRange(of operand: Expr, height: Int) throws(SQLError) -> Expr? {
         let negated = sees("not") && (peek(1).isKeyword("in") || peek(1).isKeyword("between"))
@@ -111,8 +111,8 @@ extension Parser {
             let lowHeight = depth
             _ = try expect("and", "between the bounds of BETWEEN")
             let high = try additive()
-            let atLeast = Expr.binary(.ge, operand, low, operand.range.union(low.range))
-            let atMost = Expr.binary(.le, operand, high, operand.range.union(high.range))
+            let atLeast = Expr.binary(.ge, operand, low, low.range)
+            let atMost = Expr.binary(.le, operand, high, high.range)
             let bounds = try level(over: max(height, lowHeight, depth), at: word)
             test = .binary(.and, atLeast, atMost, operand.range.union(high.range))
             depth = try level(over: bounds, at: word)

@@ -216,6 +216,9 @@ struct EdgeCaseTests {
         guard case .unary(.not, .binary(.or, let first, let second, _), _) = list else { Issue.record("shape"); return }
         #expect(text(first.range, in: sql) == "1")
         #expect(text(second.range, in: sql) == "'x'")
+        guard case .binary(.and, let low, let high, _) = between else { Issue.record("shape"); return }
+        #expect(text(low.range, in: sql) == "1")
+        #expect(text(high.range, in: sql) == "2")
     }
 
     @Test func inAndBetweenErrors() {
