@@ -69,8 +69,7 @@ extension Parser {
     /// `x [NOT] IN (a, b, ...)` and `x [NOT] BETWEEN a AND b` after the comparison `x`, read
     /// as PostgreSQL rewrites them: `x = a OR x = b ...` and `x >= a AND x <= b`, under NOT
     /// when negated (EXPLAIN shows them so). Each `x = a` (`x >= a`) spans its `a`, where a
-    /// type error points. The ORs pair up into a balanced tree, so a long list nests only as deep as
-    /// its logarithm. Nil when neither follows.
+    /// type error points. Nil when neither follows.
     mutating func listOrRange(of operand: Expr, height: Int) throws(SQLError) -> Expr? {
         let negated = sees("not") && (peek(1).isKeyword("in") || peek(1).isKeyword("between"))
         let at = negated ? 1 : 0
@@ -89,23 +88,9 @@ extension Parser {
             } while acceptSymbol(",") != nil
             let closing = try expectSymbol(")", "to close the IN list")
             nesting -= 1
-            while tests.count > 1 {
-                var paired: [(expr: Expr, height: Int)] = []
-                var i = 0
-                while i < tests.count {
-                    if i + 1 < tests.count {
-                        let (a, b) = (tests[i], tests[i + 1])
-                        paired.append((.binary(.or, a.expr, b.expr, a.expr.range.union(b.expr.range)),
-                                       try level(over: max(a.height, b.height), at: word)))
-                    } else {
-                        paired.append(tests[i])
-                    }
-                    i += 2
-                }
-                tests = paired
-            }
-            test = tests[0].expr.widened(to: operand.range.union(closing.range))
-            depth = tests[0].height
+            let any = try anyOf(tests, at: word)
+            test = any.expr.widened(to: operand.range.union(closing.range))
+            depth = any.height
         } else if let word = accept("between") {
             let low = try additive()
             let lowHeight = depth
@@ -122,6 +107,23 @@ extension Parser {
         guard negated else { return test }
         depth = try level(over: depth, at: first)
         return .unary(.not, test, operand.range.union(test.range))
+    }
+
+    /// The ORs of an IN list's tests (each with its height), paired level by level into a
+    /// balanced tree: a list of thousands nests only as deep as its logarithm.
+    private func anyOf(_ tests: [(expr: Expr, height: Int)], at word: Token) throws(SQLError) -> (expr: Expr, height: Int) {
+        var round = tests
+        while round.count > 1 {
+            var paired: [(expr: Expr, height: Int)] = []
+            for i in stride(from: 0, to: round.count, by: 2) {
+                guard i + 1 < round.count else { paired.append(round[i]); break }
+                let (a, b) = (round[i], round[i + 1])
+                paired.append((.binary(.or, a.expr, b.expr, a.expr.range.union(b.expr.range)),
+                               try level(over: max(a.height, b.height), at: word)))
+            }
+            round = paired
+        }
+        return round[0]
     }
 
     /// `IS NULL`, `LIKE` and an `IN (SELECT ...)` subquery get their own message, not "expected ';'".
