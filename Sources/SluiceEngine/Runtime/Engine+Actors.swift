@@ -285,11 +285,8 @@ extension Engine {
         assert(actor.pendingOutput == nil, "\(actor.name) starts work with output pending")
         let output = actor.chain.isEmpty ? chunk : processChain(actor, chunk, side: side)
         var duration = setup &+ actor.costs.totalCost(actor.cost, rows: rows)
-        if actor.barrierDebt > 0 {
-            // The work for the barriers passed since the last chunk comes first.
-            duration = duration.addingSaturated(actor.barrierDebt)
-            actor.barrierDebt = 0
-        }
+        // The work for the barriers passed since the last chunk comes first.
+        if actor.barrierDebt != 0 { duration = payingBarrierDebt(actor, duration) }
         if let sink = actor.sink {
             duration = duration.addingSaturated(sink.latency)
             if let throughput = sink.throughput, throughput > 0 {
@@ -311,6 +308,14 @@ extension Engine {
         var output = chunk
         for op in actor.chain { output = op.process(output, side: side, strings: strings) }
         return output
+    }
+
+    /// `duration` with the barrier work the actor owes, which it now pays. Out of line: barriers
+    /// cost nothing unless `barrier_cost` says so, and `beginWork` must stay small enough to inline.
+    @inline(never)
+    private func payingBarrierDebt(_ actor: Actor, _ duration: Int64) -> Int64 {
+        defer { actor.barrierDebt = 0 }
+        return duration.addingSaturated(actor.barrierDebt)
     }
 
     /// An actor with nothing else to do (idle, or blocked on its output) does the barrier work

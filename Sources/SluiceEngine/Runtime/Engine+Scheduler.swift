@@ -140,14 +140,12 @@ extension Engine {
         eventsProcessed &+= 1
         switch event.kind {
         case .actorDone:
-            return withActor(Int(event.target)) { actor in
-                guard actor.alive, actor.status == .busy else { return describe ? "a dropped or rescaled actor's event (skipped)" : nil }
-                let rows = actor.inProgressRows
-                finishWork(actor)
-                guard describe else { return nil }
-                if rows == 0 { return "\(actor.name) finished its work for the barriers it passed (barrier_cost)" }
-                return "\(actor.name) finished \(actor.role == .sink ? "a write of" : "a chunk of") \(rows) row\(rows == 1 ? "" : "s")"
+            // RUN's path, nearly every event, is kept to the work itself (STEP's describes it).
+            if describe { return finishDescribed(event) }
+            withActor(Int(event.target)) { actor in
+                if actor.alive && actor.status == .busy { finishWork(actor) }
             }
+            return nil
         case .generatorTick:
             let appended = generatorTick()
             return describe ? "generators appended \(appended) row\(appended == 1 ? "" : "s")" : nil
@@ -156,6 +154,19 @@ extension Engine {
             return periodicBarrier()
         case .pollDeadline, .fetchExpiry:
             return consumerTimerFired(event)
+        }
+    }
+
+    /// An actor's end of work as STEP processes it, saying what the actor finished: a chunk,
+    /// a sink's write, or the work for the barriers it passed (no rows).
+    @inline(never)
+    private func finishDescribed(_ event: Event) -> String {
+        withActor(Int(event.target)) { actor in
+            guard actor.alive, actor.status == .busy else { return "a dropped or rescaled actor's event (skipped)" }
+            let rows = actor.inProgressRows
+            finishWork(actor)
+            if rows == 0 { return "\(actor.name) finished its work for the barriers it passed (barrier_cost)" }
+            return "\(actor.name) finished \(actor.role == .sink ? "a write of" : "a chunk of") \(rows) row\(rows == 1 ? "" : "s")"
         }
     }
 
