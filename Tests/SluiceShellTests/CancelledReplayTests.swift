@@ -24,7 +24,9 @@ struct CancelledReplayTests {
         let flag = s.cancel
         let done = Mutex(false)
         let stopped = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
+        // A thread of its own: the pressers of tests running side by side sleep in loops, and
+        // on two cores they would take every thread of the global queue and starve each other.
+        Thread.detachNewThread {
             Thread.sleep(forTimeInterval: delay)
             while !done.withLock({ $0 }) {
                 flag.cancel()
@@ -41,11 +43,11 @@ struct CancelledReplayTests {
 
     /// Records setup, the interrupted cell and a few cells after it; checks that every replay
     /// path reproduces them byte for byte.
-    func checkReplays(_ cell: String, interrupt: (Session) -> CellResult) throws {
+    func checkReplays(_ cell: String, setup: [String] = Self.setup, interrupt: (Session) -> CellResult) throws {
         let dir = try TemporaryDirectory()
         let path = dir.path("store.sqlite")
         let s = notebookSession(path)
-        for c in Self.setup { #expect(s.execute(c).ok) }
+        for c in setup { #expect(s.execute(c).ok) }
         let cancelled = interrupt(s)
         #expect(cancelled.recordedOutput.contains("cancelled: virtual time stopped at"), "\(cancelled.output)")
         #expect(s.history.last?.cancelled == true)
@@ -53,25 +55,32 @@ struct CancelledReplayTests {
         #expect(s.execute(".save lesson").ok)
         let stored = try SessionStore(path: path, options: StoreOptions(readOnly: true))
         let cells = try stored.cells(sessionID: try #require(try stored.session(named: "lesson")).id)
-        #expect(cells[2].status == .cancelled)
-        #expect(cells[2].virtualTimeAfter == cancelled.virtualTimeAfter)
+        let total = setup.count + 1 + Self.after.count
+        #expect(cells[setup.count].status == .cancelled)
+        #expect(cells[setup.count].virtualTimeAfter == cancelled.virtualTimeAfter)
 
         let report = try Replayer(store: stored).replay("lesson", verify: true)
-        #expect(Renderer.render(report.blocks) == "verified: all 6 cells of lesson match the recording\n")
+        #expect(Renderer.render(report.blocks) == "verified: all \(total) cells of lesson match the recording\n")
 
         let student = notebookSession(path)
-        #expect(student.run(".open lesson").hasPrefix("opened lesson: 6 cells re-executed, now at \(VirtualTime.formatSeconds(s.engine.now));"))
+        #expect(student.run(".open lesson").hasPrefix("opened lesson: \(total) cells re-executed, now at \(VirtualTime.formatSeconds(s.engine.now));"))
         #expect(student.history.map(\.output) == s.history.map(\.output))
         #expect(student.history.map(\.cancelled) == s.history.map(\.cancelled))
         #expect(student.engine.now == s.engine.now)
 
         // Rewinding re-executes the cancelled cell the same way.
-        #expect(s.execute(".rewind 4").ok)
-        #expect(s.history.map(\.output) == cells.prefix(4).map(\.output))
+        #expect(s.execute(".rewind \(setup.count + 2)").ok)
+        #expect(s.history.map(\.output) == cells.prefix(setup.count + 2).map(\.output))
     }
 
     @Test func aCancelledRunStopsWhereItWasCancelled() throws {
         try checkReplays("RUN 1h;") { s in interrupted(s, "RUN 1h;", after: 0.3) }
+    }
+
+    /// Barrier work (`barrier_cost`) is events of its own: a replay stops after as many.
+    @Test func aCancelledRunWithBarrierWorkStopsWhereItWasCancelled() throws {
+        let setup = ["SET barrier_cost = 'exp(1ms)';", "SET barrier_interval_ms = 20;"] + Self.setup
+        try checkReplays("RUN 1h;", setup: setup) { s in interrupted(s, "RUN 1h;", after: 0.3) }
     }
 
     @Test func aCancelledStepStopsWhereItWasCancelled() throws {
