@@ -11,6 +11,7 @@ extension Engine {
         let log = SourceLog(id: id, spec: spec, seed: seed, strings: &strings)
         log.patternStart = now
         sources.append(log)
+        sourceRefs.append(.passUnretained(log))
         sourceIndex[spec.name] = id
         if spec.isTable && spec.tableRows > 0 { log.append(Int64(spec.tableRows), now: now, partition: 0) }
         scheduleGeneratorTickIfNeeded()

@@ -75,7 +75,7 @@ extension Engine {
         let deadline = min(deadline, Limits.maxVirtualTime)
         drainReady()
         while eventsProcessed < lastEvent {
-            guard processNext(dueBy: deadline) else {
+            guard processNext(dueBy: deadline, eventLimit: lastEvent) else {
                 if deadline > now {
                     sampleUpTo(deadline)
                     now = deadline
@@ -87,16 +87,19 @@ extension Engine {
     }
 
     /// Processes the next event due by `deadline`, and the work it makes ready, without
-    /// describing it; false when no event is due.
+    /// describing it; false when no event is due. A generator tick may take the quiet ticks
+    /// after it along (`passQuietTicks`), events as many, up to `eventLimit` events in all.
     @inline(__always)
-    func processNext(dueBy deadline: Int64) -> Bool {
+    func processNext(dueBy deadline: Int64, eventLimit: Int64 = .max) -> Bool {
         // Events before the next consumer timer; then the timers due join them.
         let timer = events.nextTimer
         guard let event = events.pop(dueBy: min(deadline, timer &- 1)) else {
             return timer <= deadline && events.admitTimers(dueBy: timer)
         }
         // An actor finishing its work is nearly every event: the rest go out of line.
-        guard event.kind == .actorDone else { return processOther(event) }
+        guard event.kind == .actorDone else {
+            return event.kind == .generatorTick ? processGeneratorTick(event, dueBy: deadline, eventLimit: eventLimit) : processOther(event)
+        }
         sampleUpTo(event.time)
         now = event.time
         _ = process(event, describe: false)
@@ -113,6 +116,44 @@ extension Engine {
         drainReady()
         return true
     }
+
+    /// A generator tick, and the ticks after it at which nothing happens (no row is due, none
+    /// expires), passed in a loop rather than one event each: at 10 rows a second, 99 ticks
+    /// in 100. Each passed tick is what its event would have been: its metrics samples, its
+    /// `rowsDue` (a Poisson draw, a carried fraction), its retention check, its place in
+    /// the event count (a replay stops after as many). It stops before any other event (one
+    /// at the same instant goes first, being scheduled earlier), at `deadline`, at
+    /// `eventLimit`, at a tick that appends or expires rows (which is then processed in
+    /// full), and after `quietTickBatch` ticks, so that Ctrl-C is checked between batches.
+    /// The passed ticks take no sequence numbers: every later event's number is lower by as
+    /// many, which keeps their order (the numbers only break ties between equal times).
+    @inline(never)
+    private func processGeneratorTick(_ event: Event, dueBy deadline: Int64, eventLimit: Int64) -> Bool {
+        sampleUpTo(event.time)
+        now = event.time
+        eventsProcessed &+= 1
+        let retention = retentionApplies
+        var quiet = !generate(retention: retention) && ready.isEmpty
+        // The ticks go on only while a source generates or has a retention to apply.
+        if quiet && passesQuietTicks && ticksContinue {
+            let bound = min(deadline, (events.nextTime ?? .max) &- 1, Limits.maxVirtualTime)
+            var passed = 0
+            while quiet && now &+ Engine.generatorTick <= bound && eventsProcessed < eventLimit && passed < Engine.quietTickBatch {
+                let t = now + Engine.generatorTick
+                sampleUpTo(t)
+                now = t
+                eventsProcessed &+= 1
+                passed += 1
+                quiet = !generate(retention: retention) && ready.isEmpty
+            }
+        }
+        scheduleGeneratorTickIfNeeded()
+        drainReady()
+        return true
+    }
+
+    /// Quiet generator ticks `processGeneratorTick` passes in one go at most (65 s of them).
+    static let quietTickBatch = 65_536
 
     /// Processes the events still due at the current instant, at most `budget` of them; true
     /// when none is left. Ctrl-C stops a run after its instant (a state easy to read: every
@@ -189,28 +230,52 @@ extension Engine {
 
     // MARK: Generators
 
+    /// Whether generator ticks go on: some source generates, or has a retention to apply.
+    private var ticksContinue: Bool { sources.contains { $0.generates || (!$0.dropped && $0.spec.retention != nil) } }
+
     func scheduleGeneratorTickIfNeeded() {
-        guard !generatorTickScheduled else { return }
-        guard sources.contains(where: { $0.generates || (!$0.dropped && $0.spec.retention != nil) }) else { return }
+        guard !generatorTickScheduled, ticksContinue else { return }
         generatorTickScheduled = true
         lastGeneratorTick = now
         events.schedule(.generatorTick, at: now + Engine.generatorTick, target: 0)
     }
 
+    /// A tick, described (STEP): the rows appended.
     private func generatorTick() -> Int64 {
+        let appended = appendDueRows()
+        scheduleGeneratorTickIfNeeded()
+        return appended
+    }
+
+    /// The generators append the rows due at `now` and retention (if `retention`: some
+    /// source has one) deletes what has expired; true when either changed a log.
+    private func generate(retention: Bool) -> Bool {
+        let positions = retention ? logPositions() : 0
+        let appended = appendDueRows()
+        return appended > 0 || (retention && logPositions() != positions)
+    }
+
+    /// Whether some source has a retention that may delete rows.
+    private var retentionApplies: Bool { sources.contains { !$0.dropped && $0.spec.retention != nil } }
+
+    /// A tick's work: every generator appends the rows due since the last tick, then retention
+    /// runs. The next tick is the caller's to schedule.
+    private func appendDueRows() -> Int64 {
         generatorTickScheduled = false
         var appended: Int64 = 0
-        for source in sources where !source.dropped {
-            let rows = source.rowsDue(from: lastGeneratorTick, to: now)
-            if rows > 0 {
-                source.append(rows, now: now)
-                appended += rows
-                wakeConsumers(of: source)
+        for ref in sourceRefs {
+            ref._withUnsafeGuaranteedRef { source in
+                guard !source.dropped else { return }
+                let rows = source.rowsDue(from: lastGeneratorTick, to: now)
+                if rows > 0 {
+                    source.append(rows, now: now)
+                    appended += rows
+                    wakeConsumers(of: source)
+                }
+                source.applyRetention(now: now)
             }
-            source.applyRetention(now: now)
         }
         lastGeneratorTick = now
-        scheduleGeneratorTickIfNeeded()
         return appended
     }
 

@@ -31,6 +31,12 @@ public final class Engine {
     /// `withChannel`). Valid for the engine's lifetime: neither table ever drops an entry.
     private(set) var actorRefs: [Unmanaged<Actor>] = []
     private(set) var channelRefs: [Unmanaged<Channel>] = []
+    /// The sources, unretained, for the generator's tick, once a millisecond (the engine keeps
+    /// every source it created, dropped ones too).
+    var sourceRefs: [Unmanaged<SourceLog>] = []
+    /// Whether RUN passes quiet generator ticks in a loop (`processGeneratorTick`); tests turn
+    /// it off to check that the loop changes nothing but the time it takes.
+    var passesQuietTicks = true
     /// Per actor, per input side.
     var gates: [[Gate]] = []
     var connections: [Int: Connection] = [:]
