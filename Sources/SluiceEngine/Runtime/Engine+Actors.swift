@@ -310,25 +310,6 @@ extension Engine {
         return output
     }
 
-    /// `duration` with the barrier work the actor owes, which it now pays. Out of line: barriers
-    /// cost nothing unless `barrier_cost` says so, and `beginWork` must stay small enough to inline.
-    @inline(never)
-    private func payingBarrierDebt(_ actor: Actor, _ duration: Int64) -> Int64 {
-        defer { actor.barrierDebt = 0 }
-        return duration.addingSaturated(actor.barrierDebt)
-    }
-
-    /// An actor with nothing else to do (idle, or blocked on its output) does the barrier work
-    /// it owes now: busy, on no rows.
-    @inline(never)
-    private func payBarrierDebt(_ actor: Actor) {
-        let duration = actor.barrierDebt
-        actor.barrierDebt = 0
-        actor.inProgressRows = 0
-        actor.setStatus(.busy, now: now)
-        events.schedule(.actorDone, at: now + min(duration, Limits.maxVirtualTime - now), target: actor.id)
-    }
-
     @inline(__always)
     func finishWork(_ actor: Actor) {
         // Barrier work (no rows) is no write.

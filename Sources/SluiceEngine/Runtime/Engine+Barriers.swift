@@ -227,21 +227,6 @@ extension Engine {
         resumeConsumption(actor)
     }
 
-    /// The actor's own work for the checkpoint (`barrier_cost`), once it has sent the barrier
-    /// on (Flink's synchronous snapshot follows the barrier downstream): owed, and done
-    /// before its next chunk, or at once if it is idle or blocked on its output (`Engine.run`,
-    /// which a busy actor reaches when its work is done). So the barrier's latency is the
-    /// queues', and a shorter `barrier_interval_ms` costs every actor that much more of its
-    /// time: the article's barrier overhead.
-    private func chargeBarrierCost(_ actor: Actor, _ mark: BarrierMark) {
-        guard !settings.barrierCost.isFree else { return }
-        let cost = actor.costs.totalCost(settings.barrierCost, rows: 1)
-        actor.barrierDebt = actor.barrierDebt.addingSaturated(cost)
-        actor.barrierNs = actor.barrierNs.addingSaturated(cost)
-        trace(.barriers, "\(actor.name) owes \(VirtualTime.format(cost)) of work for barrier \(mark.epoch) (barrier_cost)")
-        if actor.status != .busy { makeReady(actor) }
-    }
-
     /// The actor waits for no barrier any more (it passed one, dropped one it does not expect,
     /// or a rescale reset its alignment): the input channels a barrier blocked
     /// (`CreditScheme.block`) may send again (Flink's `resumeConsumption`).
