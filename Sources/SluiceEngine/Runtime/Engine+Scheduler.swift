@@ -88,7 +88,7 @@ extension Engine {
 
     /// Processes the next event due by `deadline`, and the work it makes ready, without
     /// describing it; false when no event is due. A generator tick may take the quiet ticks
-    /// after it along (`passQuietTicks`), events as many, up to `eventLimit` events in all.
+    /// after it along (`processGeneratorTick`), counted as events, up to `eventLimit` in all.
     @inline(__always)
     func processNext(dueBy deadline: Int64, eventLimit: Int64 = .max) -> Bool {
         // Events before the next consumer timer; then the timers due join them.
