@@ -112,8 +112,11 @@ extension Session {
             evidence.append([.text("\(c.source) → \(c.consumer)"), .text("expired (retention)"), .int(c.expired),
                              .text("unread rows the log deleted\(retention): lost to \(c.consumer)")])
         }
+        let expired = expiredInWindow()
+        if let row = expiredEvidence(expired) { evidence.append(row) }
         let barrier = barrierSummary()
         var advice = fixes(for: culprit)
+        if let unaligned = expiredAdvice(expired) { advice.append(unaligned) }
         if let overhead, let fewer = fewerBarriers() {
             // A tenth of the bottleneck's time or more: the cheapest fix comes first.
             advice.insert(fewer, at: overhead >= 0.1 ? 0 : advice.count)

@@ -31,6 +31,8 @@ extension Session {
             case .completed(let c):
                 blocks.append(.notice("STEP BARRIER: epoch \(c.epoch) completed at \(VirtualTime.formatSeconds(c.completedAt)), latency \(VirtualTime.format(c.latency))"
                                       + (c.inFlightRows > 0 ? ", in-flight data \(c.inFlightRows) rows (\(c.inFlightBuffers) buffers)" : "")))
+            case .expired(let c):
+                blocks.append(.notice("STEP BARRIER: checkpoint \(c.epoch) expired at \(VirtualTime.formatSeconds(c.expiredAt)), \(VirtualTime.format(c.expiredAt - c.injectedAt)) after its injection (checkpoint_timeout_ms), with \(c.collected)/\(c.expected) actors collected; its barriers are ignored from now on"))
             case .cancelled:
                 engine.finishInstant()                 // the rest of this instant's events
                 cancel.cancel()
@@ -114,6 +116,7 @@ extension Session {
         try checkEndOfTime(after: duration, verb: verb, at: range)
         let start = engine.now
         let target = start + duration
+        let expiredBefore = engine.expiredCheckpointCount
         let report = progressReport()
         var blocks: [OutputBlock] = []
         let slice = max(VirtualTime.millisecond, min(100 * VirtualTime.millisecond, duration / 20 + 1))
@@ -145,7 +148,17 @@ extension Session {
         } else {
             blocks.append(.notice("\(verb) \(VirtualTime.format(duration)): now \(VirtualTime.formatSeconds(engine.now))"))
         }
+        if let expired = expiredNotice(since: expiredBefore) { blocks.append(expired) }
         return blocks
+    }
+
+    /// Says which checkpoints expired since the count was `before`: a failure to notice.
+    private func expiredNotice(since before: Int64) -> OutputBlock? {
+        let count = engine.expiredCheckpointCount - before
+        guard count > 0 else { return nil }
+        let epochs = engine.expired.suffix(Int(min(count, 5))).map { String($0.epoch) }
+        let listed = (count > 5 ? "…, " : "") + epochs.joined(separator: ", ")
+        return .notice("\(count) checkpoint\(count == 1 ? "" : "s") expired (\(listed)): not complete \(VirtualTime.format(Int64(engine.settings.checkpointTimeoutMs) * VirtualTime.millisecond)) after injection (checkpoint_timeout_ms); SHOW CHECKPOINTS lists them")
     }
 
     /// The progress line of a long RUN or STEP BARRIER, on a terminal only.

@@ -23,6 +23,8 @@ extension Session {
             }
         }
         rows.append([.text("in_flight_barrier_nums"), .int(Int64(engine.inFlightBarrierCount)), .text("RisingWave")])
+        rows.append([.text("numberOfCompletedCheckpoints"), .int(Int64(engine.completedBarrierLatencies.count)), .text("Flink")])
+        rows.append([.text("numberOfFailedCheckpoints"), .int(engine.expiredCheckpointCount), .text("Flink")])
         if let last = engine.checkpoints.last {
             rows.append([.text("lastCheckpointDuration (ms)"), .double(Double(last.latency / (100 * VirtualTime.microsecond)) / 10, decimals: 1), .text("Flink")])
         }

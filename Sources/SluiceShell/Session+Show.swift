@@ -11,7 +11,7 @@ extension Session {
         case .actors: return [.table(showActors())]
         case .queues: return [.table(showQueues())]
         case .barriers: return showBarriers()
-        case .checkpoints: return [.table(showCheckpoints())]
+        case .checkpoints: return [.table(showCheckpoints())] + (expiredTable(last: 20).map { [.table($0)] } ?? [])
         case .lag: return showLag()
         case .ledger: return showLedger()
         case .graph: return [.graph(graph())]
@@ -159,6 +159,7 @@ extension Session {
                                          columns: [ResultColumn("epoch", alignment: .right), ResultColumn("injected"),
                                                    ResultColumn("completed"), ResultColumn("latency", alignment: .right)],
                                          rows: Array(recent), footer: nil)))
+        if let expired = expiredTable(last: 5) { blocks.append(.table(expired)) }
         blocks.append(.notice(barrierSummary()))
         // RisingWave's unaligned join: barriers passed the log store, the join's output did not.
         for a in engine.actorSnapshots() where a.role == "log store" && a.inputRows > 0 {
@@ -176,6 +177,20 @@ extension Session {
         let q = Quantiles(latencies)
         return "barrier latency (meta_barrier_duration_seconds) over \(latencies.count) barrier\(latencies.count == 1 ? "" : "s"): p50 \(VirtualTime.format(q.p50)), p90 \(VirtualTime.format(q.p90)), p99 \(VirtualTime.format(q.p99)), max \(VirtualTime.format(q.max)); \(engine.inFlightBarrierCount) in flight"
             + (engine.skippedPeriodicBarriers > 0 ? "; \(engine.skippedPeriodicBarriers) periodic barriers skipped" : "")
+            + (engine.expiredCheckpointCount > 0 ? "; \(engine.expiredCheckpointCount) expired (checkpoint_timeout_ms)" : "")
+    }
+
+    /// The last `last` checkpoints that expired, nil when none did.
+    private func expiredTable(last: Int) -> ResultTable? {
+        guard !engine.expired.isEmpty else { return nil }
+        let rows = engine.expired.suffix(last).map { c -> [ResultValue] in
+            [.int(c.epoch), .text(VirtualTime.formatSeconds(c.injectedAt)), .text(VirtualTime.formatSeconds(c.expiredAt)),
+             .text("\(c.collected)/\(c.expected)"), .lines(c.places.isEmpty ? ["collected everywhere it reached"] : c.places)]
+        }
+        return ResultTable(title: "Expired (checkpoint_timeout_ms: aborted, their barriers ignored)",
+                           columns: [ResultColumn("epoch", alignment: .right), ResultColumn("injected"), ResultColumn("expired"),
+                                     ResultColumn("collected"), ResultColumn("where it was")],
+                           rows: Array(rows), footer: nil)
     }
 
     private func showCheckpoints() -> ResultTable {
@@ -191,7 +206,8 @@ extension Session {
                                      ResultColumn("duration", alignment: .right), ResultColumn("source offsets"),
                                      ResultColumn("state rows"), ResultColumn("in_flight_rows", alignment: .right),
                                      ResultColumn("in_flight_buffers", alignment: .right)],
-                           rows: Array(rows), footer: "\(engine.checkpoints.count) checkpoint\(engine.checkpoints.count == 1 ? "" : "s") completed (the last 20 shown)")
+                           rows: Array(rows), footer: "\(engine.checkpoints.count) checkpoint\(engine.checkpoints.count == 1 ? "" : "s") completed (the last 20 shown)"
+                            + (engine.expiredCheckpointCount > 0 ? "; \(engine.expiredCheckpointCount) expired (the last 20 below)" : ""))
     }
 
     // MARK: Kafka

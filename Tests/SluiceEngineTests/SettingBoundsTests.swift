@@ -17,6 +17,7 @@ import Testing
         ("exchange_concurrent_barriers", \.exchangeConcurrentBarriers, 1, 1024, "must be between 1 and 1024"),
         ("barrier_interval_ms", \.barrierIntervalMs, 0, 3_600_000, "must be between 0 (manual) and 3600000"),
         ("in_flight_barrier_nums", \.inFlightBarrierNums, 1, 100_000, "must be between 1 and 100000"),
+        ("checkpoint_timeout_ms", \.checkpointTimeoutMs, 0, 86_400_000, "must be between 0 (never) and 86400000"),
         ("max_poll_records", \.maxPollRecords, 1, 1_000_000, "must be between 1 and 1000000"),
         ("max_poll_interval_ms", \.maxPollIntervalMs, 1, 86_400_000, "must be between 1 and 86400000"),
         ("fetch_min_bytes", \.fetchMinBytes, 0, 1_073_741_824, "must be between 0 and 1073741824"),
@@ -92,7 +93,8 @@ import Testing
             "buffer_bytes": Limits.bufferBytes, "buffer_rows": Limits.bufferRows,
             "exchange_initial_permits": Limits.exchangeInitialPermits, "exchange_batched_permits": Limits.exchangeBatchedPermits,
             "exchange_concurrent_barriers": Limits.exchangeConcurrentBarriers, "barrier_interval_ms": Limits.barrierIntervalMs,
-            "in_flight_barrier_nums": Limits.inFlightBarrierNums, "max_poll_records": Limits.maxPollRecords,
+            "in_flight_barrier_nums": Limits.inFlightBarrierNums, "checkpoint_timeout_ms": Limits.checkpointTimeoutMs,
+            "max_poll_records": Limits.maxPollRecords,
             "max_poll_interval_ms": Limits.maxPollIntervalMs, "fetch_min_bytes": Limits.fetchMinBytes,
             "fetch_max_wait_ms": Limits.fetchMaxWaitMs, "nodes": Limits.nodes, "chunk_rows": Limits.chunkRows,
         ]

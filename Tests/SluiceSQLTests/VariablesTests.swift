@@ -25,6 +25,7 @@ struct VariablesTests {
         ("in_flight_barrier_nums", "10000"),
         ("barrier_cost", "0s"),
         ("checkpoint_mode", "aligned"),
+        ("checkpoint_timeout_ms", "600000"),
         ("streaming_enable_unaligned_join", "false"),
         ("sink_decouple", "false"),
         ("max_poll_records", "500"),
@@ -100,7 +101,8 @@ struct VariablesTests {
     @Test func setAcceptsWhatTheEngineAccepts() {
         let ranges = [Limits.buffersPerChannel, Limits.floatingBuffersPerGate, Limits.bufferBytes, Limits.bufferRows,
                       Limits.exchangeInitialPermits, Limits.exchangeBatchedPermits, Limits.exchangeConcurrentBarriers,
-                      Limits.barrierIntervalMs, Limits.inFlightBarrierNums, Limits.maxPollRecords, Limits.maxPollIntervalMs,
+                      Limits.barrierIntervalMs, Limits.inFlightBarrierNums, Limits.checkpointTimeoutMs,
+                      Limits.maxPollRecords, Limits.maxPollIntervalMs,
                       Limits.fetchMinBytes, Limits.fetchMaxWaitMs, Limits.nodes, Limits.chunkRows]
         let probes = ranges.flatMap { [$0.lowerBound - 1, $0.lowerBound, $0.upperBound, $0.upperBound + 1] }
         let numeric = SessionVariables.all.filter { $0.choices.isEmpty && !["seed", "barrier_cost"].contains($0.name) }
@@ -162,6 +164,7 @@ struct VariablesTests {
         case "exchange_concurrent_barriers": \.exchangeConcurrentBarriers
         case "barrier_interval_ms": \.barrierIntervalMs
         case "in_flight_barrier_nums": \.inFlightBarrierNums
+        case "checkpoint_timeout_ms": \.checkpointTimeoutMs
         case "max_poll_records": \.maxPollRecords
         case "max_poll_interval_ms": \.maxPollIntervalMs
         case "fetch_min_bytes": \.fetchMinBytes

@@ -64,6 +64,9 @@ public struct EngineSettings: Sendable, Hashable {
     /// Free by default; what makes frequent barriers cost throughput (`Engine.chargeBarrierCost`).
     public var barrierCost: CostSpec = .free
     public var checkpointMode: CheckpointMode = .aligned
+    /// Flink `execution.checkpointing.timeout` (10 minutes): a checkpoint that has not
+    /// completed this long after its injection expires and is aborted; 0 never (RisingWave).
+    public var checkpointTimeoutMs: Int = 600_000
     /// RisingWave `streaming_enable_unaligned_join`: a log store after every join.
     public var unalignedJoin: Bool = false
     /// RisingWave `sink_decouple`: every sink reads from its own log.
@@ -115,6 +118,7 @@ public struct EngineSettings: Sendable, Hashable {
         try check(exchangeConcurrentBarriers, "exchange_concurrent_barriers", Limits.exchangeConcurrentBarriers)
         try check(barrierIntervalMs, "barrier_interval_ms", Limits.barrierIntervalMs, zero: "manual")
         try check(inFlightBarrierNums, "in_flight_barrier_nums", Limits.inFlightBarrierNums)
+        try check(checkpointTimeoutMs, "checkpoint_timeout_ms", Limits.checkpointTimeoutMs, zero: "never")
         if let reason = barrierCost.invalidity {
             throw .invalidSetting(name: "barrier_cost", value: barrierCost.description, reason: reason)
         }

@@ -41,6 +41,10 @@ extension Limits {
     /// RisingWave's `in_flight_barrier_nums` (default 10 000).
     public static let inFlightBarrierNums: ClosedRange<Int> = 1...100_000
 
+    /// Flink's `execution.checkpointing.timeout` (default 10 minutes; 0 never expires a
+    /// checkpoint): up to a day.
+    public static let checkpointTimeoutMs: ClosedRange<Int> = 0...86_400_000
+
     /// Kafka's `max.poll.records` (default 500).
     public static let maxPollRecords: ClosedRange<Int> = 1...1_000_000
 

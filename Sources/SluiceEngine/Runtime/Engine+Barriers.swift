@@ -47,6 +47,8 @@ public struct BarrierLocation: Sendable, Hashable {
 /// How `STEP BARRIER` ended.
 public enum BarrierStepOutcome: Sendable, Equatable {
     case completed(Checkpoint)
+    /// It reached `checkpoint_timeout_ms` first.
+    case expired(ExpiredCheckpoint)
     case cancelled
     case stalled(String)
 }
@@ -87,6 +89,7 @@ extension Engine {
             }
         }
         if expected.isEmpty { completeReadyEpochs() }
+        scheduleCheckpointTimer()
         drainReady()
         return epoch
     }
@@ -124,6 +127,7 @@ extension Engine {
     /// started the other finishes: a barrier sent on unaligned is acknowledged once its last
     /// copy comes, even if the mode has turned aligned meanwhile (there is nothing to hold).
     func handleBarrier(_ actor: Actor, input: Int, _ mark: BarrierMark) {
+        if isAborted(mark.epoch) { return ignoreAbortedBarrier(actor, input: input, mark) }
         guard mark.epoch >= actor.minEpoch else { return resumeConsumption(actor) }
         let n = actor.inputs.count
         if n <= 1 {
@@ -354,6 +358,7 @@ extension Engine {
             return .stalled("barrier \(target) did not complete within \(VirtualTime.format(limit)) (it is \(place))"
                             + (reasons.isEmpty ? "" : ". " + reasons.joined(separator: "; ")))
         }
+        if let gone = expiredCheckpoints.last(where: { $0.epoch == target }) { return .expired(gone) }
         guard let done = checkpoints.last(where: { $0.epoch == target }) else {
             return .stalled("barrier \(target) left no checkpoint")
         }

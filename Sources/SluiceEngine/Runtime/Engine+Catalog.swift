@@ -194,6 +194,7 @@ extension Engine {
         }
         if old.checkpointMode == .aligned && new.checkpointMode == .unaligned { endAlignmentsForUnaligned() }
         if old.barrierIntervalMs != new.barrierIntervalMs { restartBarrierTicks() }
+        if old.checkpointTimeoutMs != new.checkpointTimeoutMs { scheduleCheckpointTimer(force: true) }
         if old.maxPollIntervalMs != new.maxPollIntervalMs || old.fetchMaxWaitMs != new.fetchMaxWaitMs
             || old.fetchMinBytes != new.fetchMinBytes {
             consumerSettingsChanged()

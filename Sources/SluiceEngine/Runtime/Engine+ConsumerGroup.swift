@@ -84,7 +84,8 @@ extension Engine {
     /// deadline, or one that polled since (its check moves on to the new deadline). STEP,
     /// RUN and STEP BARRIER then neither count it nor move the clock to it.
     func absorbsTimer(_ event: Event) -> Bool {
-        withActor(Int(event.target)) { actor in
+        if event.kind == .checkpointTimeout { return absorbsCheckpointTimer(event) }
+        return withActor(Int(event.target)) { actor in
             switch event.kind {
             case .fetchExpiry:
                 guard actor.alive, actor.fetchExpiryAt == event.time else { return true }

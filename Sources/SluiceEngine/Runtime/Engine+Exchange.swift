@@ -107,7 +107,7 @@ extension Engine {
     func sendBarrier(_ channel: Channel, _ mark: BarrierMark) {
         let message = Message.barrier(mark)
         if settings.checkpointMode == .unaligned && channel.role == .exchange && !channel.outbox.isEmpty {
-            let place = Channel.overtakingPlace(in: channel.outbox)
+            let place = Channel.overtakingPlace(in: channel.outbox, passing: isAborted)
             recordInFlight(epoch: mark.epoch, rows: place.rows, buffers: place.buffers)
             channel.outbox.insert(message, at: place.position)
         } else {
@@ -140,7 +140,7 @@ extension Engine {
     @inline(__always)
     func transmit(_ channel: Channel, _ message: consuming Message) {
         if let mark = message.barrier { return transmitBarrier(channel, message, mark) }
-        channel.deliver(message, now: now, overtaking: false)
+        channel.deliver(message, now: now)
         let receiver = channel.receiverActor
         if receiver.status == .idle { makeReady(receiver) }
     }
@@ -153,19 +153,27 @@ extension Engine {
         let receiver = channel.receiverActor
         if channel.role == .sinkLog {
             // A decoupled sink's barrier completes once it is in the sink's log, from every input.
-            if mark.epoch >= receiver.minEpoch && barrierFromAllInputs(receiver, mark) { collect(receiver, mark) }
+            if mark.epoch >= receiver.minEpoch && !isAborted(mark.epoch) && barrierFromAllInputs(receiver, mark) { collect(receiver, mark) }
             return
         }
         let overtaking = channel.role == .joinLogStore || settings.checkpointMode == .unaligned
-        let overtaken = channel.deliver(message, now: now, overtaking: overtaking)
+        var overtaken = (rows: 0, buffers: 0)
+        if overtaking {
+            overtaken = channel.deliverAhead(message, now: now, passing: isAborted)
+        } else {
+            channel.deliver(message, now: now)
+        }
         if settings.checkpointMode == .unaligned && overtaken.rows > 0 {
             recordInFlight(epoch: mark.epoch, rows: overtaken.rows, buffers: overtaken.buffers)
         }
         trace(.barriers, "barrier \(mark.epoch) reaches \(receiver.name)" + (overtaking && overtaken.rows > 0 ? " overtaking \(overtaken.rows) rows" : ""))
         let atOnce = settings.checkpointMode == .unaligned && receiver.status == .backpressured
         if atOnce && !receiver.takingBarrier && channel.inbox.front.isBarrier {
-            // Flink: an unaligned barrier is a priority event the mailbox takes at once.
-            takeBarrier(channel, into: receiver)
+            // Flink: an unaligned barrier is a priority event the mailbox takes at once (with
+            // those of expired checkpoints ahead of it, which it passed in Flink's queue).
+            repeat {
+                takeBarrier(channel, into: receiver)
+            } while receiver.status == .backpressured && !channel.inbox.isEmpty && channel.inbox.front.isBarrier
             return
         }
         // An overtaking barrier goes before the receiver's other inputs, once its work is done

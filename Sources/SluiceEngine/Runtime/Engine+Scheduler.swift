@@ -4,7 +4,7 @@ extension Engine {
     /// Processes the next event and everything it makes ready at the same instant.
     /// Returns a one-line description of the event, or nil when nothing is scheduled before
     /// the end of virtual time (`Limits.maxVirtualTime`).
-    /// Events with nothing to do are not steps: consumer timers `absorbsTimer` takes, the end
+    /// Events with nothing to do are not steps: timers `absorbsTimer` takes, the end
     /// of work of an actor that was dropped or rescaled away, and generator ticks at which no
     /// row is due and none expires (at 10 rows/s, 99 ticks in 100), up to `quietTicksPerStep`
     /// of them in a row; the step after that many reports them.
@@ -13,7 +13,7 @@ extension Engine {
         drainReady()
         var quiet = 0
         while let next = events.nextTime, next <= Limits.maxVirtualTime, let event = events.pop() {
-            if event.kind.isConsumerTimer && absorbsTimer(event) { continue }
+            if event.kind.isTimer && absorbsTimer(event) { continue }
             if event.kind == .actorDone && !withActor(Int(event.target), { $0.alive && $0.status == .busy }) { continue }
             sampleUpTo(event.time)
             now = event.time
@@ -91,7 +91,7 @@ extension Engine {
     /// after it along (`processGeneratorTick`), counted as events, up to `eventLimit` in all.
     @inline(__always)
     func processNext(dueBy deadline: Int64, eventLimit: Int64 = .max) -> Bool {
-        // Events before the next consumer timer; then the timers due join them.
+        // Events before the next timer; then the timers due join them.
         let timer = events.nextTimer
         guard let event = events.pop(dueBy: min(deadline, timer &- 1)) else {
             return timer <= deadline && events.admitTimers(dueBy: timer)
@@ -109,7 +109,7 @@ extension Engine {
 
     @inline(never)
     private func processOther(_ event: Event) -> Bool {
-        if event.kind.isConsumerTimer && absorbsTimer(event) { return true }
+        if event.kind.isTimer && absorbsTimer(event) { return true }
         sampleUpTo(event.time)
         now = event.time
         _ = process(event, describe: false)
@@ -195,6 +195,8 @@ extension Engine {
             return periodicBarrier()
         case .pollDeadline, .fetchExpiry:
             return consumerTimerFired(event)
+        case .checkpointTimeout:
+            return checkpointTimerFired()
         }
     }
 

@@ -60,6 +60,12 @@ public final class Engine {
     var barrierLatencies: [Int64] = []
     var barrierTickGeneration: UInt32 = 0
     var skippedBarriers: Int64 = 0
+    /// The checkpoint timer's time (`Engine+CheckpointTimeout`), -1 when none is pending.
+    var checkpointTimerAt: Int64 = -1
+    /// Epochs whose checkpoint expired, in order: their barriers are ignored.
+    var abortedEpochs: [Int64] = []
+    var expiredCheckpoints: [ExpiredCheckpoint] = []
+    var expiredCount: Int64 = 0
 
     // Metrics.
     var metrics = MetricsStore()
@@ -83,7 +89,7 @@ public final class Engine {
     }
 
     /// Engine version recorded with saved sessions.
-    public static let version = "0.7.0"
+    public static let version = "0.8.0"
 
     // MARK: Tracing
 

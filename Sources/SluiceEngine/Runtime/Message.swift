@@ -164,10 +164,11 @@ final class Channel {
 
     /// Where a barrier that overtakes data goes in `queue`: right behind the last barrier
     /// already there (barriers keep their order: an actor sends epochs in order and counts on
-    /// receiving them so), ahead of the data after it, which it overtakes.
-    static func overtakingPlace(in queue: MessageQueue) -> (position: Int, rows: Int, buffers: Int) {
+    /// receiving them so), ahead of the data after it, which it overtakes. A barrier of an
+    /// expired checkpoint (`ignored`) holds no place: Flink's priority event passes it too.
+    static func overtakingPlace(in queue: MessageQueue, passing ignored: (Int64) -> Bool) -> (position: Int, rows: Int, buffers: Int) {
         var position = queue.count, rows = 0, buffers = 0
-        while position > 0 && !queue[position - 1].isBarrier {
+        while position > 0, queue[position - 1].barrier.map({ ignored($0.epoch) }) ?? true {
             position -= 1
             rows += queue[position].rows
             buffers += queue[position].buffers
@@ -175,19 +176,19 @@ final class Channel {
         return (position, rows, buffers)
     }
 
-    /// Puts a message on the receiver side; in unaligned mode a barrier jumps the queue and
-    /// returns the rows and buffers it overtook (the checkpoint's in-flight data).
-    @discardableResult
-    @inline(__always)
-    func deliver(_ m: consuming Message, now: Int64, overtaking: Bool) -> (rows: Int, buffers: Int) {
+    /// Puts a barrier that overtakes (unaligned checkpoints, a join's log store) on the
+    /// receiver side, and returns the rows and buffers it overtook (the checkpoint's in-flight data).
+    func deliverAhead(_ m: consuming Message, now: Int64, passing ignored: (Int64) -> Bool) -> (rows: Int, buffers: Int) {
         touchDepth(now: now)
-        if m.isBarrier && overtaking {
-            // The barrier is a priority event: it goes ahead of the data, never ahead of an
-            // earlier barrier (one queued behind data before the mode turned unaligned).
-            let place = Self.overtakingPlace(in: inbox)
-            inbox.insert(m, at: place.position)
-            return (place.rows, place.buffers)
-        }
+        let place = Self.overtakingPlace(in: inbox, passing: ignored)
+        inbox.insert(m, at: place.position)
+        return (place.rows, place.buffers)
+    }
+
+    /// Puts a message on the receiver side, behind what is queued.
+    @inline(__always)
+    func deliver(_ m: consuming Message, now: Int64) {
+        touchDepth(now: now)
         let rows = m.rows, buffers = m.buffers, isBarrier = m.isBarrier
         inbox.append(m)
         inboxRows += rows
@@ -196,6 +197,5 @@ final class Channel {
             sentBuffers += Int64(buffers)
             if inboxRows > peakInboxRows { peakInboxRows = inboxRows }
         }
-        return (0, 0)
     }
 }
