@@ -213,6 +213,8 @@ enum Help {
         streaming_enable_unaligned_join puts a log store after joins; sink_decouple gives sinks their own log.
         barrier_cost (now \(settings.barrierCost), default free) is each actor's work per barrier, after sending it on:
         a shorter barrier_interval_ms reacts sooner and costs more of every actor's time (lesson 15).
+        A checkpoint not complete checkpoint_timeout_ms after injection (now \(settings.checkpointTimeoutMs), default \(defaults.checkpointTimeoutMs);
+        0 never) expires, as in Flink: it is aborted everywhere and its barriers are ignored (lesson 16).
         Example: BARRIER; SHOW BARRIERS; STEP BARRIER;
         """ }),
         (["metrics", "diagnose"], { _ in """

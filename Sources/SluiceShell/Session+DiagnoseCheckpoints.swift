@@ -3,10 +3,11 @@ import SluiceEngine
 /// DIAGNOSE and checkpoint timeouts: the article's "when backpressure causes checkpoint
 /// timeouts, unaligned checkpoints allow barriers to overtake buffered data".
 extension Session {
-    /// Checkpoints that expired (`checkpoint_timeout_ms`) in the metrics window.
+    /// Checkpoints that expired (`checkpoint_timeout_ms`) in the metrics window (one that
+    /// expired as RESET METRICS began it came before).
     func expiredInWindow() -> [ExpiredCheckpoint] {
         let since = engine.now - engine.metricsWindow
-        return engine.expired.filter { $0.expiredAt >= since }
+        return engine.expired.filter { $0.expiredAt > since }
     }
 
     /// The evidence row for checkpoints that expired in the window, nil when none did.
@@ -22,6 +23,9 @@ extension Session {
     func expiredAdvice(_ expired: [ExpiredCheckpoint]) -> String? {
         guard !expired.isEmpty else { return nil }
         guard engine.settings.checkpointMode == .aligned else {
+            // Those still queued behind aligned barriers from before a switch expire with
+            // them: a checkpoint completed since says unaligned ones get through.
+            if let last = expired.last, let done = engine.checkpoints.last, done.completedAt > last.expiredAt { return nil }
             return "checkpoints expire even unaligned: the barriers wait in blocked outputs; only the fixes above help "
                 + "(a longer checkpoint_timeout_ms hides the failures, not the backpressure)"
         }

@@ -11,7 +11,7 @@ extension Session {
         case .actors: return [.table(showActors())]
         case .queues: return [.table(showQueues())]
         case .barriers: return showBarriers()
-        case .checkpoints: return [.table(showCheckpoints())] + (expiredTable(last: 20).map { [.table($0)] } ?? [])
+        case .checkpoints: return [.table(showCheckpoints())] + (expiredTable(last: 20, places: false).map { [.table($0)] } ?? [])
         case .lag: return showLag()
         case .ledger: return showLedger()
         case .graph: return [.graph(graph())]
@@ -159,7 +159,7 @@ extension Session {
                                          columns: [ResultColumn("epoch", alignment: .right), ResultColumn("injected"),
                                                    ResultColumn("completed"), ResultColumn("latency", alignment: .right)],
                                          rows: Array(recent), footer: nil)))
-        if let expired = expiredTable(last: 5) { blocks.append(.table(expired)) }
+        if let expired = expiredTable(last: 3, places: true) { blocks.append(.table(expired)) }
         blocks.append(.notice(barrierSummary()))
         // RisingWave's unaligned join: barriers passed the log store, the join's output did not.
         for a in engine.actorSnapshots() where a.role == "log store" && a.inputRows > 0 {
@@ -180,16 +180,18 @@ extension Session {
             + (engine.expiredCheckpointCount > 0 ? "; \(engine.expiredCheckpointCount) expired (checkpoint_timeout_ms)" : "")
     }
 
-    /// The last `last` checkpoints that expired, nil when none did.
-    private func expiredTable(last: Int) -> ResultTable? {
+    /// The last `last` checkpoints that expired, with where each barrier still was when
+    /// `places` asks (SHOW BARRIERS); nil when none did.
+    private func expiredTable(last: Int, places: Bool) -> ResultTable? {
         guard !engine.expired.isEmpty else { return nil }
         let rows = engine.expired.suffix(last).map { c -> [ResultValue] in
             [.int(c.epoch), .text(VirtualTime.formatSeconds(c.injectedAt)), .text(VirtualTime.formatSeconds(c.expiredAt)),
-             .text("\(c.collected)/\(c.expected)"), .lines(c.places.isEmpty ? ["collected everywhere it reached"] : c.places)]
+             .text("\(c.collected)/\(c.expected)")]
+                + (places ? [.lines(c.places.isEmpty ? ["collected everywhere it reached"] : c.places)] : [])
         }
-        return ResultTable(title: "Expired (checkpoint_timeout_ms: aborted, their barriers ignored)",
+        return ResultTable(title: places ? "Recently expired (checkpoint_timeout_ms)" : "Expired (checkpoint_timeout_ms: aborted, their barriers ignored)",
                            columns: [ResultColumn("epoch", alignment: .right), ResultColumn("injected"), ResultColumn("expired"),
-                                     ResultColumn("collected"), ResultColumn("where it was")],
+                                     ResultColumn("collected")] + (places ? [ResultColumn("where it was")] : []),
                            rows: Array(rows), footer: nil)
     }
 

@@ -107,7 +107,7 @@ import SluiceShell
         let text = try Self.readme()
         let examples = try FileManager.default.contentsOfDirectory(atPath: Self.repository.appendingPathComponent("examples").path)
             .filter { $0.hasSuffix(".sql") }.sorted()
-        #expect(examples.count == 15)
+        #expect(examples.count == 16)
         for file in examples { #expect(text.contains("examples/\(file)"), "README does not list \(file)") }
         let paths = text.matches(of: /examples\/[0-9]{2}-[a-z0-9-]+\.sql/).map { String($0.output) }
         for path in paths {

@@ -122,6 +122,13 @@ struct EventQueue: ~Copyable {
     /// The earliest timer's time, `Int64.max` when there is none.
     var nextTimer: Int64 { timerTime }
 
+    /// Whether every pending event is of `kind` (none pending: true).
+    func holdsOnly(_ kind: EventKind) -> Bool {
+        for i in 0..<events.count where events[i].kind != kind { return false }
+        for i in 0..<timers.count where timers[i].kind != kind { return false }
+        return true
+    }
+
     /// Moves the timers due by `deadline` among the events, where the one scan orders both by
     /// (time, sequence); the others stay apart. False when none was due.
     @discardableResult

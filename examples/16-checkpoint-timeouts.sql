@@ -1,0 +1,55 @@
+-- Lesson 16 · Flink: checkpoint timeouts under backpressure
+--
+-- A Flink checkpoint that has not completed execution.checkpointing.timeout after it
+-- was triggered (10 minutes by default) expires: "Checkpoint 7 expired before
+-- completing". The coordinator aborts it on every task: a task aligning it stops and
+-- releases the inputs it held, and its barriers still on their way are ignored where
+-- they arrive. Aligned barriers wait behind every full buffer, so under sustained
+-- backpressure checkpoints stop completing at all. The article: "Enable unaligned
+-- checkpoints: when backpressure causes checkpoint timeouts, unaligned checkpoints
+-- allow barriers to overtake buffered data."
+--
+-- Here the timeout is 5 s (checkpoint_timeout_ms) so that it happens in seconds of
+-- virtual time; with Flink's 10 minutes it takes deeper queues or a slower sink.
+-- Orders come at 2000 rows/s over 2 partitions into an aggregation of 2 actors (each
+-- reads both source actors: 2 inputs to align), and the ledger sink writes 500 rows/s.
+-- Deep buffers (8 exclusive per channel, 100 rows each) hold seconds of rows.
+SET buffer_rows = 100;
+SET buffers_per_channel = 8;
+SET checkpoint_timeout_ms = 5000;
+CREATE SOURCE orders (customer INT, amount DOUBLE) WITH (rate = 2000, keys = 500, partitions = 2);
+CREATE MATERIALIZED VIEW revenue AS
+  SELECT customer, count(*) AS orders, sum(amount) AS total FROM orders GROUP BY customer
+  WITH (parallelism = 2);
+CREATE SINK ledger FROM revenue WITH (throughput = 500);
+
+-- 1. Aligned checkpoints (Flink's default). One barrier a second.
+RUN 20s;
+-- Only the first checkpoint completes, in 4.4 s, while the queues were still filling.
+-- Every later one expires 5 s after its injection, most with 2 of their 5 actors
+-- collected (the source actors): the barriers wait behind hundreds of rows in front of
+-- each aggregation actor, which itself waits for the 2400 rows queued at the sink (24
+-- buffers: 4.8 s of writes). numberOfFailedCheckpoints (SHOW METRICS) counts them. With
+-- Flink's default execution.checkpointing.tolerable-failed-checkpoints = 0 the first
+-- expiry would also fail the job over to its last checkpoint; Sluice counts it and goes on.
+SHOW CHECKPOINTS;
+-- Where the barriers of the last expired checkpoints were, and where the live ones are.
+SHOW BARRIERS;
+-- DIAGNOSE names the sink, counts the expired checkpoints and suggests unaligned ones.
+DIAGNOSE;
+
+-- 2. Unaligned checkpoints on the same running pipeline (Flink needs a restart for it).
+SET checkpoint_mode = unaligned;
+-- A barrier never overtakes an earlier one: those injected in the next seconds still
+-- queue behind the aligned barriers already in the channels, and expire with them
+-- (RUN says which). Then a new window for the metrics.
+RUN 15s;
+RESET METRICS;
+RUN 10s;
+-- Epochs 28 to 31, queued behind the last aligned barriers, complete together at 32 s.
+-- From then on the barrier jumps the queues: every checkpoint completes in 1 ms (the
+-- sink's write in hand), under the same backpressure. The price is the rows it overtook,
+-- stored with the checkpoint: in_flight_rows, 4400 to 5300 rows (66 to 79 buffers) each.
+-- DIAGNOSE no longer mentions checkpoints: only the sink's fixes are left.
+SHOW CHECKPOINTS;
+DIAGNOSE;
