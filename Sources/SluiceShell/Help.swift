@@ -214,7 +214,8 @@ enum Help {
         barrier_cost (now \(settings.barrierCost), default free) is each actor's work per barrier, after sending it on:
         a shorter barrier_interval_ms reacts sooner and costs more of every actor's time (lesson 15).
         A checkpoint not complete checkpoint_timeout_ms after injection (now \(settings.checkpointTimeoutMs), default \(defaults.checkpointTimeoutMs);
-        0 never) expires, as in Flink: it is aborted everywhere and its barriers are ignored (lesson 16).
+        0 never) expires, as in Flink: it is aborted everywhere and its barriers are ignored (lesson 16). With unaligned
+        checkpoints, aligned_checkpoint_timeout_ms (now \(settings.alignedCheckpointTimeoutMs)) > 0 starts each aligned and turns it unaligned that old.
         Example: BARRIER; SHOW BARRIERS; STEP BARRIER;
         """ }),
         (["metrics", "diagnose"], { _ in """

@@ -53,6 +53,7 @@ import Testing
         ("barrier_interval_ms", { $0.barrierIntervalMs = -1 }, "-1", "must be between 0 (manual) and 3600000"),
         ("in_flight_barrier_nums", { $0.inFlightBarrierNums = 0 }, "0", "must be between 1 and 100000"),
         ("checkpoint_timeout_ms", { $0.checkpointTimeoutMs = -1 }, "-1", "must be between 0 (never) and 86400000"),
+        ("aligned_checkpoint_timeout_ms", { $0.alignedCheckpointTimeoutMs = -1 }, "-1", "must be between 0 (unaligned from the start) and 86400000"),
         ("max_poll_records", { $0.maxPollRecords = 0 }, "0", "must be between 1 and 1000000"),
         ("max_poll_interval_ms", { $0.maxPollIntervalMs = 0 }, "0", "must be between 1 and 86400000"),
         ("fetch_min_bytes", { $0.fetchMinBytes = -1 }, "-1", "must be between 0 and 1073741824"),

@@ -26,6 +26,7 @@ struct VariablesTests {
         ("barrier_cost", "0s"),
         ("checkpoint_mode", "aligned"),
         ("checkpoint_timeout_ms", "600000"),
+        ("aligned_checkpoint_timeout_ms", "0"),
         ("streaming_enable_unaligned_join", "false"),
         ("sink_decouple", "false"),
         ("max_poll_records", "500"),
@@ -101,7 +102,7 @@ struct VariablesTests {
     @Test func setAcceptsWhatTheEngineAccepts() {
         let ranges = [Limits.buffersPerChannel, Limits.floatingBuffersPerGate, Limits.bufferBytes, Limits.bufferRows,
                       Limits.exchangeInitialPermits, Limits.exchangeBatchedPermits, Limits.exchangeConcurrentBarriers,
-                      Limits.barrierIntervalMs, Limits.inFlightBarrierNums, Limits.checkpointTimeoutMs,
+                      Limits.barrierIntervalMs, Limits.inFlightBarrierNums, Limits.checkpointTimeoutMs, Limits.alignedCheckpointTimeoutMs,
                       Limits.maxPollRecords, Limits.maxPollIntervalMs,
                       Limits.fetchMinBytes, Limits.fetchMaxWaitMs, Limits.nodes, Limits.chunkRows]
         let probes = ranges.flatMap { [$0.lowerBound - 1, $0.lowerBound, $0.upperBound, $0.upperBound + 1] }
@@ -165,6 +166,7 @@ struct VariablesTests {
         case "barrier_interval_ms": \.barrierIntervalMs
         case "in_flight_barrier_nums": \.inFlightBarrierNums
         case "checkpoint_timeout_ms": \.checkpointTimeoutMs
+        case "aligned_checkpoint_timeout_ms": \.alignedCheckpointTimeoutMs
         case "max_poll_records": \.maxPollRecords
         case "max_poll_interval_ms": \.maxPollIntervalMs
         case "fetch_min_bytes": \.fetchMinBytes

@@ -617,5 +617,11 @@ import SluiceShell
         let unaligned = s.run("DIAGNOSE;")
         #expect(unaligned.hasPrefix("bottleneck: ledger.sink.0 "))
         #expect(!unaligned.contains("│ checkpoints ") && !unaligned.contains("checkpoints expire"), "\(unaligned)")
+        // Flink's aligned-checkpoint timeout: aligned for a second, then unaligned.
+        Self.run(s, "SET aligned_checkpoint_timeout_ms = 1000; RUN 5s; RESET METRICS; RUN 5s;")
+        let hybrid = s.engine.checkpoints.filter { $0.injectedAt >= 46 * VirtualTime.second }
+        #expect(hybrid.count >= 8)
+        #expect(hybrid.allSatisfy { $0.latency == VirtualTime.second + VirtualTime.millisecond && $0.inFlightRows > 1000 },
+                "\(hybrid.map { VirtualTime.format($0.latency) })")
     }
 }

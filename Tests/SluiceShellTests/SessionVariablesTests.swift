@@ -11,7 +11,7 @@ struct SessionVariablesTests {
         ("flow_control", "credit"), ("buffers_per_channel", "2"), ("floating_buffers_per_gate", "8"),
         ("buffer_bytes", "32768"), ("buffer_rows", "0"), ("exchange_initial_permits", "2048"),
         ("exchange_batched_permits", "256"), ("exchange_concurrent_barriers", "1"), ("barrier_interval_ms", "1000"),
-        ("in_flight_barrier_nums", "10000"), ("barrier_cost", "0s"), ("checkpoint_mode", "aligned"), ("checkpoint_timeout_ms", "600000"),
+        ("in_flight_barrier_nums", "10000"), ("barrier_cost", "0s"), ("checkpoint_mode", "aligned"), ("checkpoint_timeout_ms", "600000"), ("aligned_checkpoint_timeout_ms", "0"),
         ("streaming_enable_unaligned_join", "false"),
         ("sink_decouple", "false"), ("max_poll_records", "500"), ("max_poll_interval_ms", "300000"), ("fetch_min_bytes", "1"),
         ("fetch_max_wait_ms", "500"), ("auto_offset_reset", "earliest"), ("nodes", "1"), ("chunk_rows", "256"), ("seed", "42"),

@@ -67,6 +67,10 @@ public struct EngineSettings: Sendable, Hashable {
     /// Flink `execution.checkpointing.timeout` (10 minutes): a checkpoint that has not
     /// completed this long after its injection expires and is aborted; 0 never (RisingWave).
     public var checkpointTimeoutMs: Int = 600_000
+    /// Flink `execution.checkpointing.aligned-checkpoint-timeout` (0): with unaligned
+    /// checkpoints, each one starts aligned and turns unaligned once it is this old; 0 starts
+    /// every one unaligned.
+    public var alignedCheckpointTimeoutMs: Int = 0
     /// RisingWave `streaming_enable_unaligned_join`: a log store after every join.
     public var unalignedJoin: Bool = false
     /// RisingWave `sink_decouple`: every sink reads from its own log.
@@ -119,6 +123,7 @@ public struct EngineSettings: Sendable, Hashable {
         try check(barrierIntervalMs, "barrier_interval_ms", Limits.barrierIntervalMs, zero: "manual")
         try check(inFlightBarrierNums, "in_flight_barrier_nums", Limits.inFlightBarrierNums)
         try check(checkpointTimeoutMs, "checkpoint_timeout_ms", Limits.checkpointTimeoutMs, zero: "never")
+        try check(alignedCheckpointTimeoutMs, "aligned_checkpoint_timeout_ms", Limits.alignedCheckpointTimeoutMs, zero: "unaligned from the start")
         if let reason = barrierCost.invalidity {
             throw .invalidSetting(name: "barrier_cost", value: barrierCost.description, reason: reason)
         }

@@ -45,6 +45,10 @@ extension Limits {
     /// checkpoint): up to a day.
     public static let checkpointTimeoutMs: ClosedRange<Int> = 0...86_400_000
 
+    /// Flink's `execution.checkpointing.aligned-checkpoint-timeout` (default 0: unaligned from
+    /// the start): up to a day.
+    public static let alignedCheckpointTimeoutMs: ClosedRange<Int> = 0...86_400_000
+
     /// Kafka's `max.poll.records` (default 500).
     public static let maxPollRecords: ClosedRange<Int> = 1...1_000_000
 

@@ -215,8 +215,7 @@ extension Engine {
     /// taken now (Flink's mailbox runs priority events while the output is blocked).
     func takePriorityBarriers(_ actor: Actor) {
         while let id = actor.priorityInputs.first(where: { id in
-            let channel = channels[id]
-            return channel.receiverActor === actor && !channel.inbox.isEmpty && channel.inbox.front.isBarrier
+            channels[id].receiverActor === actor && isPriorityBarrier(at: channels[id])
         }) {
             takeBarrier(channels[id], into: actor)
         }

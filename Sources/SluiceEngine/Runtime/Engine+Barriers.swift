@@ -13,6 +13,9 @@ struct EpochState {
     var remaining: Int
     var inFlightRows = 0
     var inFlightBuffers = 0
+    /// Unaligned from its injection, or since its aligned-checkpoint timeout (or a switch of
+    /// `checkpoint_mode`): its barriers overtake from then on (while checkpoints are unaligned).
+    var turnedUnaligned: Bool
     /// Per source actor and per stateful actor, as each passes the barrier: (actor id, name, value).
     var sourceOffsets: [(Int, String, [Int64])] = []
     var stateRows: [(Int, String, Int)] = []
@@ -68,11 +71,12 @@ extension Engine {
         let mark = BarrierMark(epoch: epoch, injectedAt: now)
         let expected = actors.filter { $0.alive && $0.minEpoch <= epoch }.map(\.id)
         inFlight.append(EpochState(epoch: epoch, injectedAt: now, expected: expected,
-                                   collected: Array(repeating: false, count: expected.count), remaining: expected.count))
+                                   collected: Array(repeating: false, count: expected.count), remaining: expected.count,
+                                   turnedUnaligned: settings.checkpointMode == .unaligned && alignedTimeout == 0))
         trace(.barriers, "barrier \(epoch) injected at \(sourceActors.count) source actor\(sourceActors.count == 1 ? "" : "s")")
         for actor in sourceActors {
             actor.pendingBarriers.append(mark)
-            if actor.status == .backpressured && settings.checkpointMode == .unaligned {
+            if actor.status == .backpressured && isUnaligned(epoch) {
                 // A soft-backpressured task still runs its mailbox: the barrier goes out at once.
                 emitPendingBarriers(actor)
             } else if actor.status == .idle {
@@ -81,6 +85,7 @@ extension Engine {
         }
         if expected.isEmpty { completeReadyEpochs() }
         scheduleCheckpointTimer()
+        scheduleAlignedTimer()
         drainReady()
         return epoch
     }
@@ -136,7 +141,7 @@ extension Engine {
             if all { collect(actor, mark) }
             return
         }
-        if settings.checkpointMode == .unaligned {
+        if isUnaligned(mark.epoch) {
             // Flink: the first barrier goes on at once and the state is snapshotted; the actor
             // acknowledges once every input's barrier has come (the data in between is the
             // checkpoint's channel state).
@@ -170,19 +175,21 @@ extension Engine {
         actor.aligningEpoch = -1
     }
 
-    /// `checkpoint_mode` turned unaligned: every alignment in progress ends as Flink's
+    /// The epochs `turning` picks turn unaligned (`checkpoint_mode` turned unaligned, or
+    /// their aligned-checkpoint timeout came): every alignment of them ends as Flink's
     /// aligned-checkpoint timeout ends one. The barrier goes on at once (the state is
     /// snapshotted now), the held inputs are released, and the actor acknowledges once the
     /// barrier's other copies have come. In actor order.
-    func endAlignmentsForUnaligned() {
-        for actor in actors where actor.alive && actor.aligningEpoch >= 0 {
+    func endAlignments(turning: (Int64) -> Bool) {
+        for actor in actors where actor.alive && actor.aligningEpoch >= 0 && turning(actor.aligningEpoch) {
             let epoch = actor.aligningEpoch
             guard let state = inFlight.first(where: { $0.epoch == epoch }) else {
                 endAlignment(actor)
                 resumeConsumption(actor)
                 continue
             }
-            trace(.barriers, "\(actor.name) stops aligning barrier \(epoch) (checkpoint_mode = unaligned): sends it on at once and releases the held input"
+            let why = settings.alignedCheckpointTimeoutMs > 0 ? "aligned_checkpoint_timeout_ms" : "checkpoint_mode = unaligned"
+            trace(.barriers, "\(actor.name) stops aligning barrier \(epoch) (\(why)): sends it on at once and releases the held input"
                 + (actor.alignedInputs.count(where: { $0 }) == 1 ? "" : "s"))
             endAlignment(actor)
             actor.forwardedEpoch = epoch
@@ -207,7 +214,8 @@ extension Engine {
     /// Whether aligned checkpoints hold `channel`'s input at its receiver now.
     func isHeldByAlignment(_ channel: Channel) -> Bool {
         let receiver = channel.receiverActor
-        return settings.checkpointMode == .aligned && receiver.aligningEpoch >= 0
+        // Only an aligned epoch is aligned: one that turned unaligned ended its alignments.
+        return receiver.aligningEpoch >= 0
             && channel.inputIndex < receiver.alignedInputs.count && receiver.alignedInputs[channel.inputIndex]
     }
 
@@ -230,10 +238,13 @@ extension Engine {
     }
 
     /// Unaligned checkpoints: a source actor blocked on its output emits the barriers it holds
-    /// (ahead of the data it could not send).
+    /// (ahead of the data it could not send), up to the first one still aligned.
     @inline(never)
     func emitPendingBarriers(_ actor: Actor) {
-        while let mark = actor.pendingBarriers.popFirst() { emitBarrier(actor, mark) }
+        while let mark = actor.pendingBarriers.first, isUnaligned(mark.epoch) {
+            actor.pendingBarriers.removeFirst()
+            emitBarrier(actor, mark)
+        }
     }
 
     /// A source actor emits a barrier: it records its consumer's positions (and the state of

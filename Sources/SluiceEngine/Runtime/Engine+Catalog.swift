@@ -192,7 +192,14 @@ extension Engine {
             // Nothing blocks a channel behind its barrier any more (`CreditScheme.block`).
             for channel in channels where channel.blockedByBarrier { schemes.credit.resume(channel, engine: self) }
         }
-        if old.checkpointMode == .aligned && new.checkpointMode == .unaligned { endAlignmentsForUnaligned() }
+        if old.checkpointMode == .aligned && new.checkpointMode == .unaligned && new.alignedCheckpointTimeoutMs == 0 {
+            for i in inFlight.indices { inFlight[i].turnedUnaligned = true }
+            endAlignments { _ in true }
+        }
+        if old.checkpointMode != new.checkpointMode || old.alignedCheckpointTimeoutMs != new.alignedCheckpointTimeoutMs {
+            // With an aligned-checkpoint timeout, each epoch in flight turns once it is that old.
+            scheduleAlignedTimer(force: true)
+        }
         if old.barrierIntervalMs != new.barrierIntervalMs { restartBarrierTicks() }
         if old.checkpointTimeoutMs != new.checkpointTimeoutMs { scheduleCheckpointTimer(force: true) }
         if old.maxPollIntervalMs != new.maxPollIntervalMs || old.fetchMaxWaitMs != new.fetchMaxWaitMs

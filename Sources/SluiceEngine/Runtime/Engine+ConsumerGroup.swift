@@ -85,6 +85,7 @@ extension Engine {
     /// RUN and STEP BARRIER then neither count it nor move the clock to it.
     func absorbsTimer(_ event: Event) -> Bool {
         if event.kind == .checkpointTimeout { return absorbsCheckpointTimer(event) }
+        if event.kind == .alignedCheckpointTimeout { return absorbsAlignedTimer(event) }
         return withActor(Int(event.target)) { actor in
             switch event.kind {
             case .fetchExpiry:

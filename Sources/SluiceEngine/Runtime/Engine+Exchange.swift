@@ -106,7 +106,7 @@ extension Engine {
     /// checkpoints), ahead of the data still waiting in the outbox.
     func sendBarrier(_ channel: Channel, _ mark: BarrierMark) {
         let message = Message.barrier(mark)
-        if settings.checkpointMode == .unaligned && channel.role == .exchange && !channel.outbox.isEmpty {
+        if channel.role == .exchange && !channel.outbox.isEmpty && isUnaligned(mark.epoch) {
             let place = Channel.overtakingPlace(in: channel.outbox, passing: isAborted)
             recordInFlight(epoch: mark.epoch, rows: place.rows, buffers: place.buffers)
             channel.outbox.insert(message, at: place.position)
@@ -156,24 +156,25 @@ extension Engine {
             if mark.epoch >= receiver.minEpoch && !isAborted(mark.epoch) && barrierFromAllInputs(receiver, mark) { collect(receiver, mark) }
             return
         }
-        let overtaking = channel.role == .joinLogStore || settings.checkpointMode == .unaligned
+        let unaligned = isUnaligned(mark.epoch)
+        let overtaking = channel.role == .joinLogStore || unaligned
         var overtaken = (rows: 0, buffers: 0)
         if overtaking {
             overtaken = channel.deliverAhead(message, now: now, passing: isAborted)
         } else {
             channel.deliver(message, now: now)
         }
-        if settings.checkpointMode == .unaligned && overtaken.rows > 0 {
+        if unaligned && overtaken.rows > 0 {
             recordInFlight(epoch: mark.epoch, rows: overtaken.rows, buffers: overtaken.buffers)
         }
         trace(.barriers, "barrier \(mark.epoch) reaches \(receiver.name)" + (overtaking && overtaken.rows > 0 ? " overtaking \(overtaken.rows) rows" : ""))
-        let atOnce = settings.checkpointMode == .unaligned && receiver.status == .backpressured
-        if atOnce && !receiver.takingBarrier && channel.inbox.front.isBarrier {
+        let atOnce = unaligned && receiver.status == .backpressured
+        if atOnce && !receiver.takingBarrier && isPriorityBarrier(at: channel) {
             // Flink: an unaligned barrier is a priority event the mailbox takes at once (with
             // those of expired checkpoints ahead of it, which it passed in Flink's queue).
             repeat {
                 takeBarrier(channel, into: receiver)
-            } while receiver.status == .backpressured && !channel.inbox.isEmpty && channel.inbox.front.isBarrier
+            } while receiver.status == .backpressured && isPriorityBarrier(at: channel)
             return
         }
         // An overtaking barrier goes before the receiver's other inputs, once its work is done

@@ -197,6 +197,8 @@ extension Engine {
             return consumerTimerFired(event)
         case .checkpointTimeout:
             return checkpointTimerFired()
+        case .alignedCheckpointTimeout:
+            return alignedTimerFired()
         }
     }
 

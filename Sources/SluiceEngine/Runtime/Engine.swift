@@ -66,6 +66,8 @@ public final class Engine {
     var abortedEpochs: [Int64] = []
     var expiredCheckpoints: [ExpiredCheckpoint] = []
     var expiredCount: Int64 = 0
+    /// The aligned-checkpoint timeout's timer (`Engine+AlignedTimeout`), -1 when none is pending.
+    var alignedTimerAt: Int64 = -1
 
     // Metrics.
     var metrics = MetricsStore()

@@ -12,6 +12,8 @@ enum EventKind: UInt8 {
     case fetchExpiry
     /// The oldest checkpoint in flight reaches `checkpoint_timeout_ms` and expires.
     case checkpointTimeout
+    /// The oldest aligned checkpoint reaches `aligned_checkpoint_timeout_ms` and turns unaligned.
+    case alignedCheckpointTimeout
 
     /// A timer (a Kafka consumer's, the checkpoint timeout), which may turn out to have
     /// nothing to do.
