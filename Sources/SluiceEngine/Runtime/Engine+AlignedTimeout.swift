@@ -104,13 +104,8 @@ extension Engine {
     /// Moves the barrier at `k` ahead of the rows (and ignored barriers) before it, never
     /// ahead of a live barrier; returns where it went and the rows and buffers it jumped.
     private func jumpAhead(in queue: MessageQueue, from k: Int) -> (position: Int, rows: Int, buffers: Int) {
-        var position = k, rows = 0, buffers = 0
-        while position > 0, queue[position - 1].barrier.map({ isAborted($0.epoch) }) ?? true {
-            position -= 1
-            rows += queue[position].rows
-            buffers += queue[position].buffers
-        }
-        if position < k { queue.insert(queue.remove(at: k), at: position) }
-        return (position, rows, buffers)
+        let place = Channel.overtakingPlace(in: queue, end: k, passing: isAborted)
+        if place.position < k { queue.insert(queue.remove(at: k), at: place.position) }
+        return place
     }
 }

@@ -166,8 +166,10 @@ final class Channel {
     /// already there (barriers keep their order: an actor sends epochs in order and counts on
     /// receiving them so), ahead of the data after it, which it overtakes. A barrier of an
     /// expired checkpoint (`ignored`) holds no place: Flink's priority event passes it too.
-    static func overtakingPlace(in queue: MessageQueue, passing ignored: (Int64) -> Bool) -> (position: Int, rows: Int, buffers: Int) {
-        var position = queue.count, rows = 0, buffers = 0
+    /// `end` places it as if the queue ended there (a barrier already at `end` moving up).
+    static func overtakingPlace(in queue: MessageQueue, end: Int? = nil,
+                                passing ignored: (Int64) -> Bool) -> (position: Int, rows: Int, buffers: Int) {
+        var position = end ?? queue.count, rows = 0, buffers = 0
         while position > 0, queue[position - 1].barrier.map({ ignored($0.epoch) }) ?? true {
             position -= 1
             rows += queue[position].rows
