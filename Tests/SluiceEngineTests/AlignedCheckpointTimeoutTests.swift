@@ -21,6 +21,9 @@ import Testing
         let engine = try Self.engine(alignedTimeoutMs: 200)
         engine.traceCategories = [.barriers]
         engine.advance(by: 10 * VirtualTime.second)
+        // SHOW BARRIERS says until when a checkpoint in flight stays aligned.
+        let young = try #require(engine.barrierLocations().first { engine.now - $0.injectedAt < 200 * VirtualTime.millisecond })
+        #expect(young.places.last == "aligned until \(VirtualTime.formatSeconds(young.injectedAt + 200 * VirtualTime.millisecond)) (aligned_checkpoint_timeout_ms), then unaligned")
         let late = engine.checkpoints.dropFirst(5)
         #expect(late.count > 80)
         let low = 200 * VirtualTime.millisecond, high = low + 10 * VirtualTime.millisecond

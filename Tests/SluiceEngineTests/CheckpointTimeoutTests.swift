@@ -54,6 +54,10 @@ import Testing
         let inFlight = engine.barrierLocations()
         #expect(inFlight.allSatisfy { engine.now - $0.injectedAt < 200 * VirtualTime.millisecond })
         #expect(expired.count + engine.checkpoints.count + inFlight.count == 100)
+        // PLOT barrier_latency shows each expiry at the age it reached: the timeout.
+        let series = try engine.series(.barrierLatency, target: nil, last: nil)
+        #expect(series.map(\.name) == ["barrier latency", "expired (checkpoint_timeout_ms)"])
+        #expect(series[1].points.count == expired.count && series[1].points.allSatisfy { $0.value == 200 })
     }
 
     /// Unaligned barriers overtake the queued rows: the same pipeline completes every one.

@@ -67,7 +67,11 @@ extension Engine {
         switch metric {
         case .barrierLatency:
             let pts = metrics.barriers.filter { $0.time >= from }.map { MetricSeries.Point(t: Double($0.time) / 1e9, value: Double($0.latency) / 1e6) }
+            // A checkpoint that expired shows at its age then: a latency it never got to.
+            let gone = expiredCheckpoints.filter { $0.expiredAt >= from }
+                .map { MetricSeries.Point(t: Double($0.expiredAt) / 1e9, value: Double($0.expiredAt - $0.injectedAt) / 1e6) }
             return [MetricSeries(name: "barrier latency", unit: metric.unit, points: pts)]
+                + (gone.isEmpty ? [] : [MetricSeries(name: "expired (checkpoint_timeout_ms)", unit: metric.unit, points: gone)])
         case .lag:
             guard let target, let id = sourceIndex[target] else {
                 throw .unknownObject(kind: "source", name: target ?? "")

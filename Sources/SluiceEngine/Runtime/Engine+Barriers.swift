@@ -365,6 +365,9 @@ extension Engine {
             for actor in actors where actor.alive && actor.aligningEpoch == state.epoch {
                 places.append("aligning at \(actor.name): \(actor.alignedInputs.count(where: { $0 }))/\(actor.inputs.count) inputs delivered it")
             }
+            if !places.isEmpty && settings.checkpointMode == .unaligned && alignedTimeout > 0 && !state.turnedUnaligned {
+                places.append("aligned until \(VirtualTime.formatSeconds(state.injectedAt + alignedTimeout)) (aligned_checkpoint_timeout_ms), then unaligned")
+            }
             return BarrierLocation(epoch: state.epoch, injectedAt: state.injectedAt,
                                    collected: state.expected.count - state.remaining, expected: state.expected.count,
                                    places: places)
