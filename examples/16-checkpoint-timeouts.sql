@@ -35,6 +35,9 @@ RUN 20s;
 SHOW CHECKPOINTS;
 -- Where the barriers of the last expired checkpoints were, and where the live ones are.
 SHOW BARRIERS;
+-- Barrier latency over time: the one checkpoint that completed (•), and every expiry (×)
+-- at the age it reached, the 5 s timeout.
+PLOT barrier_latency;
 -- DIAGNOSE names the sink, counts the expired checkpoints and suggests unaligned ones.
 DIAGNOSE;
 
