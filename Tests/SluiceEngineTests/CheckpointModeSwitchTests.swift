@@ -12,17 +12,7 @@ import Testing
     /// Two source actors (two partitions) → one station that aligns their barriers → a sink
     /// writing 300 of the 1000 rows/s: the station is backpressured and its inputs queue.
     static func twoInputs(_ kind: FlowControlKind) throws -> Engine {
-        let engine = Fixtures.engine { s in
-            s.flowControl = kind
-            s.barrierIntervalMs = 100
-            s.bufferRows = 10
-            s.exchangeInitialPermits = 200
-            s.exchangeBatchedPermits = 50
-        }
-        try engine.createSource(Fixtures.source(rate: 1000, partitions: 2))
-        try engine.createJob(Fixtures.chain("out", source: "clicks", sourceParallelism: 2, stations: [.fixed(100_000)],
-                                            sink: Fixtures.sinkSpec(throughput: 300), distribution: .hash([0])))
-        return engine
+        try Fixtures.twoInputStation { $0.flowControl = kind }
     }
 
     static func setMode(_ engine: Engine, _ mode: CheckpointMode) throws {
@@ -86,22 +76,7 @@ import Testing
     /// A join of a click stream and a table: the table's side brings the barrier at once, the
     /// clicks' side behind the rows queued for the slow sink.
     @Test func switchingToUnalignedEndsAnAlignmentAtOnce() throws {
-        let engine = Fixtures.engine { s in
-            s.barrierIntervalMs = 0
-            s.bufferRows = 10
-        }
-        try engine.createSource(Fixtures.source(rate: 1000, keys: 100))
-        try engine.createSource(Fixtures.table(rows: 100, keys: 100))
-        try engine.createJob(Fixtures.joinSink("out", logStore: false, sink: Fixtures.sinkSpec(throughput: 300)))
-        engine.advance(by: 2 * VirtualTime.second)
-        let epoch = try engine.injectBarrier()
-        let join = engine.actors.first { $0.name == "out.join.0" }!
-        var steps = 0
-        while join.aligningEpoch != epoch && steps < 10_000 {
-            try #require(engine.step() != nil)
-            steps += 1
-        }
-        try #require(join.aligningEpoch == epoch, "no alignment after \(steps) events: \(engine.barrierLocations().map(\.places))")
+        let (engine, epoch, join) = try Fixtures.joinAligningABarrier()
         #expect(engine.barrierLocations()[0].places.contains("aligning at out.join.0: 1/2 inputs delivered it"))
         engine.traceCategories = [.barriers]
         try Self.setMode(engine, .unaligned)

@@ -7,25 +7,15 @@ import Testing
 /// are ignored where they arrive. The article: "When backpressure causes checkpoint timeouts,
 /// unaligned checkpoints allow barriers to overtake buffered data".
 @Suite struct CheckpointTimeoutTests {
-    /// Two source actors (two partitions) → one station that aligns their barriers → a sink
-    /// writing 300 of the 1000 rows/s: the station is backpressured, its inputs queue, and an
-    /// aligned barrier waits behind them for about a second.
+    /// `Fixtures.twoInputStation` under `kind`, `mode` and the timeout.
     static func twoInputs(_ kind: FlowControlKind = .credit, mode: CheckpointMode = .aligned, timeoutMs: Int,
                           buffersPerChannel: Int = 2) throws -> Engine {
-        let engine = Fixtures.engine { s in
+        try Fixtures.twoInputStation { s in
             s.flowControl = kind
             s.checkpointMode = mode
             s.checkpointTimeoutMs = timeoutMs
-            s.barrierIntervalMs = 100
-            s.bufferRows = 10
             s.buffersPerChannel = buffersPerChannel
-            s.exchangeInitialPermits = 200
-            s.exchangeBatchedPermits = 50
         }
-        try engine.createSource(Fixtures.source(rate: 1000, partitions: 2))
-        try engine.createJob(Fixtures.chain("out", source: "clicks", sourceParallelism: 2, stations: [.fixed(100_000)],
-                                            sink: Fixtures.sinkSpec(throughput: 300), distribution: .hash([0])))
-        return engine
     }
 
     static func set(_ engine: Engine, _ change: (inout EngineSettings) -> Void) throws {
@@ -84,23 +74,7 @@ import Testing
     /// of a click stream and a table: the table's side brings the barrier at once, the clicks'
     /// side behind the rows queued for the slow sink.
     @Test func expiryEndsTheAlignmentAndTheLateBarrierIsIgnored() throws {
-        let engine = Fixtures.engine { s in
-            s.barrierIntervalMs = 0
-            s.bufferRows = 10
-            s.checkpointTimeoutMs = 0
-        }
-        try engine.createSource(Fixtures.source(rate: 1000, keys: 100))
-        try engine.createSource(Fixtures.table(rows: 100, keys: 100))
-        try engine.createJob(Fixtures.joinSink("out", logStore: false, sink: Fixtures.sinkSpec(throughput: 300)))
-        engine.advance(by: 2 * VirtualTime.second)
-        let epoch = try engine.injectBarrier()
-        let join = try #require(engine.actors.first { $0.name == "out.join.0" })
-        var steps = 0
-        while join.aligningEpoch != epoch && steps < 10_000 {
-            try #require(engine.step() != nil)
-            steps += 1
-        }
-        try #require(join.aligningEpoch == epoch, "no alignment after \(steps) events")
+        let (engine, epoch, join) = try Fixtures.joinAligningABarrier { $0.checkpointTimeoutMs = 0 }
         engine.traceCategories = [.barriers]
         try Self.set(engine) { $0.checkpointTimeoutMs = 1 }
         // It expires at this instant, after the events already due now.
@@ -160,15 +134,8 @@ import Testing
             try engine.alterSource("clicks") { $0.rate = 0 }
             try Self.set(engine) { $0.checkpointTimeoutMs = 0 }
             engine.advance(by: 60 * VirtualTime.second)
-            let context = "\(kind), \(mode), timeout \(timeout) ms, \(exclusive) exclusive buffers"
-            let stuck = engine.barrierLocations().filter { $0.injectedAt < engine.now - VirtualTime.second }
-            #expect(stuck.isEmpty, "\(context): \(stuck.map { "epoch \($0.epoch) \($0.collected)/\($0.expected): \($0.places)" })")
-            #expect(engine.actors.allSatisfy { $0.aligningEpoch < 0 }, "\(context): an actor still aligns")
-            #expect(engine.actors.allSatisfy { !$0.selfPaused }, "\(context): a source paused for want of barriers")
-            #expect(engine.channels.allSatisfy { !$0.blockedByBarrier }, "\(context): a channel still blocked")
-            #expect(EngineAudit.imbalances(engine, inConnections: true).isEmpty, "\(context)")
-            #expect(engine.ledger().balanced, "\(context)")
-            if mode == .aligned && kind.blocksSender { #expect(!engine.expired.isEmpty, "\(context): nothing expired") }
+            EngineAudit.expectDrained(engine, "\(kind), \(mode), timeout \(timeout) ms, \(exclusive) exclusive buffers")
+            if mode == .aligned && kind.blocksSender { #expect(!engine.expired.isEmpty, "\(kind), timeout \(timeout) ms: nothing expired") }
         }
     }
 }
