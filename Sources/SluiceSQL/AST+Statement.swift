@@ -139,6 +139,8 @@ public enum Statement: Sendable, Hashable {
     indirect case explainCreate(Statement)
     /// `EXPLAIN name`.
     case explainName(Identifier)
+    /// `EXPLAIN SELECT ...`: the batch plan of an ad hoc query.
+    case explainSelect(Query)
     /// `DIAGNOSE`.
     case diagnose
     /// `PLOT series, ... [LAST d]`, `last` in nanoseconds.

@@ -81,9 +81,11 @@ extension Parser {
             position = createPosition
             return .explainCreate(try self.create())
         }
-        if let select = accept("select") {
-            throw SQLError("EXPLAIN SELECT is not supported", at: explain.range.union(select.range),
-                           hint: "a plan belongs to a view: EXPLAIN CREATE MATERIALIZED VIEW v AS SELECT ...")
+        if sees("select") {
+            // An ad hoc query's batch plan.
+            let query = try query()
+            try expectEndOfQuery()
+            return .explainSelect(query)
         }
         if seesSymbol("(") {
             throw SQLError("EXPLAIN options are not supported", at: parenthesized(from: position), hint: example)

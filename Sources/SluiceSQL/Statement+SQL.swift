@@ -69,6 +69,8 @@ extension Statement: CustomStringConvertible {
             return "EXPLAIN " + create.sql
         case .explainName(let name):
             return "EXPLAIN \(name.sql)"
+        case .explainSelect(let query):
+            return "EXPLAIN " + query.sql
         case .diagnose:
             return "DIAGNOSE"
         case .plot(let series, let last):

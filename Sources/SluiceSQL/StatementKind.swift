@@ -14,7 +14,7 @@ public enum StatementKind: String, Sendable, Hashable, CaseIterable {
     case traceOnOff, traceCategories
     case set, showVariable, reset, resetAll
     case show, showMetrics, describe, resetMetrics
-    case explainCreate, explainName, diagnose, plot, help
+    case explainCreate, explainName, explainSelect, diagnose, plot, help
 }
 
 extension Statement {
@@ -49,6 +49,7 @@ extension Statement {
         case .resetMetrics: .resetMetrics
         case .explainCreate: .explainCreate
         case .explainName: .explainName
+        case .explainSelect: .explainSelect
         case .diagnose: .diagnose
         case .plot: .plot
         case .help: .help

@@ -179,8 +179,8 @@ extension Help {
         StatementHelp(names: ["explain"], text: """
         EXPLAIN name                                     a view's or sink's plan: fragments, exchanges, actors, nodes
         EXPLAIN CREATE MATERIALIZED VIEW name AS ...     the plan, without creating it (EXPLAIN CREATE SINK ... too)
-        An ad hoc SELECT has no plan: it reads one view or table.
-        """, example: "EXPLAIN spend; EXPLAIN CREATE SINK big_clicks AS SELECT user_id, amount FROM clicks WHERE amount > 90;"),
+        EXPLAIN SELECT ...                               an ad hoc query's batch plan: it runs once over one view or table
+        """, example: "EXPLAIN spend; EXPLAIN SELECT * FROM spend ORDER BY total DESC LIMIT 3;"),
 
         StatementHelp(names: ["plot"], text: """
         PLOT series [, ...] [LAST duration]

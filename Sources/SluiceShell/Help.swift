@@ -96,8 +96,8 @@ enum Help {
     Choose   SET name = value, e.g. SET flow_control = \(FlowControlKind.allCases.map(\.rawValue).joined(separator: "|"));
              SHOW name; SHOW ALL; RESET name; RESET ALL
     Look     SHOW \(showTargets);
-             SHOW METRICS [actor]; SELECT ... FROM view; DESCRIBE name; EXPLAIN view; EXPLAIN CREATE ...;
-             DIAGNOSE; RESET METRICS;
+             SHOW METRICS [actor]; SELECT ... FROM view; DESCRIBE name; DIAGNOSE; RESET METRICS;
+             EXPLAIN view; EXPLAIN CREATE ...; EXPLAIN SELECT ...;
              PLOT \(plotSeries) [LAST 30s]
     Help     HELP [topic]; is .help [topic]; a statement's syntax: .help CREATE SOURCE; .help statements
 
@@ -154,6 +154,7 @@ enum Help {
         case .resetMetrics: "RESET METRICS"
         case .explainCreate: "EXPLAIN CREATE ..."
         case .explainName: "EXPLAIN view"
+        case .explainSelect: "EXPLAIN SELECT ..."
         case .diagnose: "DIAGNOSE"
         case .plot: "PLOT " + plotSeries
         case .help: "HELP [topic]"

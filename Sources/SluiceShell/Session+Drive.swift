@@ -178,7 +178,7 @@ extension Session {
             return [.error(ErrorReport(message: "WATCH needs a positive EVERY interval"))]
         }
         switch show.statement {
-        case .show, .showVariable, .showMetrics, .select, .plot, .describe, .diagnose, .explainName, .explainCreate: break
+        case .show, .showVariable, .showMetrics, .select, .plot, .describe, .diagnose, .explainName, .explainCreate, .explainSelect: break
         default:
             return [.error(ErrorReport(message: "WATCH repeats only statements that read: SHOW, SELECT, PLOT, DESCRIBE, DIAGNOSE or EXPLAIN",
                                        hint: "WATCH SHOW QUEUES EVERY 200ms FOR 10s"))]

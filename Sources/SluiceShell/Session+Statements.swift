@@ -125,6 +125,8 @@ extension Session {
             return [.notice("RESET METRICS: the averaging window starts at \(VirtualTime.formatSeconds(engine.now))")]
         case .explainCreate(let create):
             return [.text(Explain(engine: engine).text(try planner.planJob(create, definition: create.sql)))]
+        case .explainSelect(let query):
+            return [.text(try planner.explainSelect(query))]
         case .explainName(let name):
             guard let spec = engine.jobSpec(name.name) else {
                 throw SQLError("\"\(name.name)\" is not a materialized view or sink", at: name.range,

@@ -264,7 +264,10 @@ struct DriveAndLookTests {
         #expect(options.map(\.sql) == ["parallelism = 4"])
         guard case .explainName(let explained)? = statement("EXPLAIN spend;") else { Issue.record("EXPLAIN name"); return }
         #expect(explained.name == "spend")
-        #expect(message("EXPLAIN SELECT * FROM t;") == "EXPLAIN SELECT is not supported")
+        guard case .explainSelect(let query)? = statement("EXPLAIN SELECT a FROM t WHERE a > 1 ORDER BY a DESC LIMIT 2;")
+        else { Issue.record("EXPLAIN SELECT"); return }
+        #expect(query.sql == "SELECT a FROM t WHERE a > 1 ORDER BY a DESC LIMIT 2")
+        #expect(message("EXPLAIN SELECT a FROM t WITH (x = 1);") == "expected ';' or a clause after the query, found 'WITH'")
         #expect(message("EXPLAIN CREATE SOURCE s (a INT);") == "EXPLAIN CREATE SOURCE is not supported")
         guard case .explainCreate(.createSinkAsSelect(let sink, _, _))? =
             statement("EXPLAIN CREATE SINK alerts AS SELECT * FROM clicks WHERE amount > 100;")

@@ -55,6 +55,7 @@ import Testing
         #expect(complete("SELECT * FROM ") == ["enriched", "spend", "users"])
         #expect(complete("SELECT * FROM Cl") == [])
         #expect(complete("WATCH SELECT * FROM ") == ["enriched", "spend", "users"])
+        #expect(complete("EXPLAIN SELECT * FROM ") == ["enriched", "spend", "users"], "EXPLAIN SELECT reads what SELECT reads")
         #expect(complete("select * from spend s join u") == ["users"])
         // A view's query reads sources too.
         #expect(complete("CREATE MATERIALIZED VIEW v AS SELECT * FROM ") == ["clicks", "enriched", "orders", "spend", "users"])
@@ -98,7 +99,7 @@ import Testing
 
     @Test func viewsAfterAlterViewExplainAndCreateSinkFrom() {
         #expect(complete("ALTER MATERIALIZED VIEW ") == ["enriched", "spend"])
-        #expect(complete("EXPLAIN ") == ["CREATE", "enriched", "spend"])
+        #expect(complete("EXPLAIN ") == ["CREATE", "enriched", "SELECT", "spend"])
         #expect(complete("EXPLAIN sp") == ["spend"])
         #expect(complete("CREATE SINK w FROM ") == ["clicks", "enriched", "orders", "spend", "users"], "a sink reads a view, a source or a table")
         #expect(complete("CREATE SINK w ") == ["AS", "FROM", "WITH"])

@@ -18,7 +18,7 @@ struct HelpTests {
         "INJECT 5 INTO s;", "INJECT 5 INTO s PARTITION 0;", "STEP;", "STEP 250ms;", "STEP BARRIER;", "RUN 1s;",
         "BARRIER;", "WATCH SHOW QUEUES FOR 1s;", "TRACE ON;", "TRACE credit, kafka;", "SET nodes = 2;", "SHOW nodes;",
         "RESET nodes;", "RESET ALL;", "SHOW TABLES;", "SHOW METRICS v;", "DESCRIBE v;", "RESET METRICS;",
-        "EXPLAIN CREATE MATERIALIZED VIEW w AS SELECT k FROM s;", "EXPLAIN v;", "DIAGNOSE;", "PLOT idle(v);", "HELP;",
+        "EXPLAIN CREATE MATERIALIZED VIEW w AS SELECT k FROM s;", "EXPLAIN v;", "EXPLAIN SELECT * FROM v;", "DIAGNOSE;", "PLOT idle(v);", "HELP;",
     ]
 
     @Test func everyKindOfStatementIsInTheOverview() throws {

@@ -10,16 +10,7 @@ public struct SelectResult: Sendable {
 /// RisingWave serves batch queries over a view.
 extension Planner {
     public func select(_ query: Query) throws(SQLError) -> SelectResult {
-        let relation = try relation(query.from.name)
-        if case .source(let s) = relation, !s.isTable {
-            throw SQLError("\(Identifier(s.name).sql) is a source: only materialized views and tables can be read ad hoc", at: query.from.name.range,
-                           hint: "keep a result with CREATE MATERIALIZED VIEW v AS SELECT ... FROM \(Identifier(s.name).sql); then SELECT * FROM v")
-        }
-        if let join = query.joins.first {
-            throw SQLError("an ad hoc SELECT reads one view or table", at: join.range,
-                           hint: "put the join in a materialized view and select from it")
-        }
-        let bound = try bindQuery(query)
+        let (relation, bound) = try adHoc(query)
         let data: (schema: Schema, chunk: Chunk)
         do { data = try engine.relationChunk(relation.name) } catch { throw SQLError(error.description, at: query.from.name.range) }
         let result = engine.evaluate(data.chunk, filter: bound.filter, groupKeys: bound.aggregate?.keys,
@@ -40,8 +31,23 @@ extension Planner {
         return SelectResult(schema: bound.outputSchema, rows: rows)
     }
 
+    /// The relation an ad hoc query reads (a view or a table, one of them), and the query
+    /// bound over it.
+    func adHoc(_ query: Query) throws(SQLError) -> (Relation, BoundQuery) {
+        let relation = try relation(query.from.name)
+        if case .source(let s) = relation, !s.isTable {
+            throw SQLError("\(Identifier(s.name).sql) is a source: only materialized views and tables can be read ad hoc", at: query.from.name.range,
+                           hint: "keep a result with CREATE MATERIALIZED VIEW v AS SELECT ... FROM \(Identifier(s.name).sql); then SELECT * FROM v")
+        }
+        if let join = query.joins.first {
+            throw SQLError("an ad hoc SELECT reads one view or table", at: join.range,
+                           hint: "put the join in a materialized view and select from it")
+        }
+        return (relation, try bindQuery(query))
+    }
+
     /// ORDER BY items as output column positions: a name, an alias, an ordinal or an item's SQL.
-    private func orderKeys(_ query: Query, _ bound: BoundQuery) throws(SQLError) -> [(Int, Bool)] {
+    func orderKeys(_ query: Query, _ bound: BoundQuery) throws(SQLError) -> [(Int, Bool)] {
         var keys: [(Int, Bool)] = []
         let names = bound.outputSchema.names
         for item in query.orderBy {

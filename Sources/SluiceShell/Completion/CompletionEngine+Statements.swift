@@ -54,7 +54,7 @@ extension CompletionEngine {
         case ["SHOW"], ["WATCH", "SHOW"]:
             return [.keywords(CompletionVocabulary.showTargets), .names(context.variables)]
         case ["RESET"]: return [.keywords(["ALL", "METRICS"]), .names(context.variables)]
-        case ["EXPLAIN"]: return [.keywords(["CREATE"]), .names(context.views)]
+        case ["EXPLAIN"]: return [.keywords(["CREATE", "SELECT"]), .names(context.views)]
         case ["DESCRIBE"], ["DESC"], ["SHOW", "COLUMNS", "FROM"]: return [.names(relations + context.sinks)]
         case ["ALTER", "SOURCE"]: return [.names(context.sources)]
         case ["ALTER", "TABLE"]: return [.names(context.tables)]
@@ -86,7 +86,7 @@ extension CompletionEngine {
         if previous == "FROM" || previous == "JOIN" {
             if words.count >= 2 && words[0] == "CREATE" && words[1] == "SINK" { return [.names(context.views + context.sources + context.tables)] }
             // An ad hoc SELECT reads what holds rows: views and tables, not a source's log.
-            if first == "SELECT" || (first == "WATCH" && words.count >= 2 && words[1] == "SELECT") {
+            if first == "SELECT" || (["WATCH", "EXPLAIN"].contains(first) && words.count >= 2 && words[1] == "SELECT") {
                 return [.names(context.views + context.tables)]
             }
             return [.names(relations)]
