@@ -10,32 +10,38 @@
 -- allow barriers to overtake buffered data."
 --
 -- Here the timeout is 5 s (checkpoint_timeout_ms) so that it happens in seconds of
--- virtual time; with Flink's 10 minutes it takes deeper queues or a slower sink.
+-- virtual time; with Flink's 10 minutes it takes deeper queues or a slower sink. Flink
+-- runs one checkpoint at a time by default (execution.checkpointing.max-concurrent-
+-- checkpoints = 1): in_flight_barrier_nums = 1 skips a periodic barrier while one is
+-- in flight, as RisingWave's limit of the same name does.
+--
 -- Orders come at 2000 rows/s over 2 partitions into an aggregation of 2 actors (each
 -- reads both source actors: 2 inputs to align), and the ledger sink writes 500 rows/s.
 -- Deep buffers (8 exclusive per channel, 100 rows each) hold seconds of rows.
 SET buffer_rows = 100;
 SET buffers_per_channel = 8;
 SET checkpoint_timeout_ms = 5000;
+SET in_flight_barrier_nums = 1;
 CREATE SOURCE orders (customer INT, amount DOUBLE) WITH (rate = 2000, keys = 500, partitions = 2);
 CREATE MATERIALIZED VIEW revenue AS
   SELECT customer, count(*) AS orders, sum(amount) AS total FROM orders GROUP BY customer
   WITH (parallelism = 2);
 CREATE SINK ledger FROM revenue WITH (throughput = 500);
 
--- 1. Aligned checkpoints (Flink's default). One barrier a second.
+-- 1. Aligned checkpoints (Flink's default). A barrier every second, one at a time.
 RUN 20s;
 -- Only the first checkpoint completes, in 4.4 s, while the queues were still filling.
--- Every later one expires 5 s after its injection, most with 2 of their 5 actors
--- collected (the source actors): the barriers wait behind hundreds of rows in front of
--- each aggregation actor, which itself waits for the 2400 rows queued at the sink (24
--- buffers: 4.8 s of writes). numberOfFailedCheckpoints (SHOW METRICS) counts them. With
--- Flink's default execution.checkpointing.tolerable-failed-checkpoints = 0 the first
--- expiry would also fail the job over to its last checkpoint; Sluice counts it and goes on.
+-- The next ones (epochs 2 and 3) expire 5 s after their injection with 2 of their 5
+-- actors collected (the source actors): the barriers wait in the aggregation actors'
+-- input queues, behind rows the actors cannot take while they wait for the 2400 rows
+-- queued at the sink (24 buffers: 4.8 s of writes). numberOfFailedCheckpoints (SHOW METRICS) counts
+-- them. With Flink's default execution.checkpointing.tolerable-failed-checkpoints = 0
+-- the first expiry would also fail the job over to its last checkpoint; Sluice counts
+-- it and goes on.
 SHOW CHECKPOINTS;
--- Where the barriers of the last expired checkpoints were, and where the live ones are.
+-- Where the barriers of the expired checkpoints were, and where the one in flight is.
 SHOW BARRIERS;
--- Barrier latency over time: the one checkpoint that completed (•), and every expiry (×)
+-- Barrier latency over time: the one checkpoint that completed (•), and each expiry (×)
 -- at the age it reached, the 5 s timeout.
 PLOT barrier_latency;
 -- DIAGNOSE names the sink, counts the expired checkpoints and suggests unaligned ones.
@@ -43,16 +49,14 @@ DIAGNOSE;
 
 -- 2. Unaligned checkpoints on the same running pipeline (Flink needs a restart for it).
 SET checkpoint_mode = unaligned;
--- A barrier never overtakes an earlier one: those injected in the next seconds still
--- queue behind the aligned barriers already in the channels, and expire with them
--- (RUN says which). Then a new window for the metrics.
+-- The checkpoint in flight (epoch 4, started aligned) still expires, at 21 s. Then a new
+-- window for the metrics.
 RUN 15s;
 RESET METRICS;
 RUN 10s;
--- Epochs 28 to 31, queued behind the last aligned barriers, complete together at 32 s.
--- From then on the barrier jumps the queues: every checkpoint completes in 1 ms (the
+-- From epoch 5 on the barrier jumps the queues: every checkpoint completes in 1 ms (the
 -- sink's write in hand), under the same backpressure. The price is the rows it overtook,
--- stored with the checkpoint: in_flight_rows, 4400 to 5300 rows (66 to 79 buffers) each.
+-- stored with the checkpoint: in_flight_rows, 4800 to 5400 rows (73 to 83 buffers) each.
 -- DIAGNOSE no longer mentions checkpoints: only the sink's fixes are left.
 SHOW CHECKPOINTS;
 DIAGNOSE;
@@ -67,7 +71,8 @@ SET aligned_checkpoint_timeout_ms = 1000;
 RUN 5s;
 RESET METRICS;
 RUN 5s;
--- From epoch 46 on every checkpoint takes 1.001 s: 1 s aligned, then the jump, then the
--- sink's write in hand. The in-flight rows are those the barriers jumped at the 1 s mark,
--- 3800 to 4700: fewer than unaligned from the start, as the queues moved on meanwhile.
+-- From epoch 30 on every checkpoint takes 1.001 s: 1 s aligned, then the jump, then the
+-- sink's write in hand; as one is in flight at each tick, every other tick is skipped.
+-- The in-flight rows are those the barriers jumped at the 1 s mark, 4200 to 4600: fewer
+-- than unaligned from the start, as the queues moved on meanwhile.
 SHOW CHECKPOINTS;
