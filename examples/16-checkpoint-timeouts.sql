@@ -56,7 +56,7 @@ RESET METRICS;
 RUN 10s;
 -- From epoch 5 on the barrier jumps the queues: every checkpoint completes in 1 ms (the
 -- sink's write in hand), under the same backpressure. The price is the rows it overtook,
--- stored with the checkpoint: in_flight_rows, 4800 to 5400 rows (73 to 83 buffers) each.
+-- stored with the checkpoint: in_flight_rows, 4500 to 5400 rows (70 to 81 buffers) each.
 -- DIAGNOSE no longer mentions checkpoints: only the sink's fixes are left.
 SHOW CHECKPOINTS;
 DIAGNOSE;

@@ -335,43 +335,50 @@ extension Engine {
     public func barrierLocations() -> [BarrierLocation] {
         drainReady()
         return inFlight.map { state in
-            var places: [String] = []
-            for actor in actors where actor.alive && actor.role == .source {
-                if actor.pendingBarriers.contains(where: { $0.epoch == state.epoch }) {
-                    let blocked = actor.pendingOutboxes > 0
-                    places.append("pending at \(actor.name)" + (blocked ? " behind its blocked output" : ""))
-                }
-            }
-            // Buffers are the unit of the buffer-based schemes only (Flink's credit and TCP).
-            let inBuffers = settings.flowControl == .credit || settings.flowControl == .tcp
-            func behind(_ messages: some Sequence<Message>) -> String {
-                let rows = messages.reduce(0) { $0 + $1.rows }
-                let buffers = messages.reduce(0) { $0 + $1.buffers }
-                return "behind \(Self.count(rows, "row"))" + (inBuffers ? " (\(Self.count(buffers, "buffer")))" : "")
-            }
-            for channel in channels {
-                if let k = channel.outbox.firstIndex(where: { $0.barrier?.epoch == state.epoch }) {
-                    places.append("waiting to be sent on \(channelName(channel)) \(behind(channel.outbox.prefix(k)))")
-                }
-                if let k = channel.inbox.firstIndex(where: { $0.barrier?.epoch == state.epoch }) {
-                    places.append("queued at \(actors[channel.receiver].name) from \(actors[channel.sender].name) \(behind(channel.inbox.prefix(k)))")
-                }
-            }
-            for connection in connections.keys.sorted().compactMap({ connections[$0] }) {
-                if let k = connection.queue.firstIndex(where: { $0.message.barrier?.epoch == state.epoch }) {
-                    places.append("in the TCP connection node \(connection.fromNode) → node \(connection.toNode) behind \(Self.count(k, "message"))")
-                }
-            }
-            for actor in actors where actor.alive && actor.aligningEpoch == state.epoch {
-                places.append("aligning at \(actor.name): \(actor.alignedInputs.count(where: { $0 }))/\(actor.inputs.count) inputs delivered it")
-            }
-            if !places.isEmpty && settings.checkpointMode == .unaligned && alignedTimeout > 0 && !state.turnedUnaligned {
-                places.append("aligned until \(VirtualTime.formatSeconds(state.injectedAt + alignedTimeout)) (aligned_checkpoint_timeout_ms), then unaligned")
-            }
-            return BarrierLocation(epoch: state.epoch, injectedAt: state.injectedAt,
-                                   collected: state.expected.count - state.remaining, expected: state.expected.count,
-                                   places: places)
+            BarrierLocation(epoch: state.epoch, injectedAt: state.injectedAt,
+                            collected: state.expected.count - state.remaining, expected: state.expected.count,
+                            places: places(of: state))
         }
+    }
+
+    /// Where the epoch's barrier is: pending at a source, queued on a channel behind data, in
+    /// a TCP connection, or held by an aligning actor.
+    func places(of state: EpochState) -> [String] {
+        var places: [String] = []
+        for actor in actors where actor.alive && actor.role == .source {
+            // Pending barriers are in epoch order too.
+            if actor.pendingBarriers.first(where: { $0.epoch >= state.epoch })?.epoch == state.epoch {
+                let blocked = actor.pendingOutboxes > 0
+                places.append("pending at \(actor.name)" + (blocked ? " behind its blocked output" : ""))
+            }
+        }
+        // Buffers are the unit of the buffer-based schemes only (Flink's credit and TCP).
+        let inBuffers = settings.flowControl == .credit || settings.flowControl == .tcp
+        func behind(_ messages: some Sequence<Message>) -> String {
+            let rows = messages.reduce(0) { $0 + $1.rows }
+            let buffers = messages.reduce(0) { $0 + $1.buffers }
+            return "behind \(Self.count(rows, "row"))" + (inBuffers ? " (\(Self.count(buffers, "buffer")))" : "")
+        }
+        for channel in channels {
+            if let k = Self.position(of: state.epoch, in: channel.outbox) {
+                places.append("waiting to be sent on \(channelName(channel)) \(behind(channel.outbox.prefix(k)))")
+            }
+            if let k = Self.position(of: state.epoch, in: channel.inbox) {
+                places.append("queued at \(actors[channel.receiver].name) from \(actors[channel.sender].name) \(behind(channel.inbox.prefix(k)))")
+            }
+        }
+        for connection in connections.keys.sorted().compactMap({ connections[$0] }) {
+            if let k = connection.queue.firstIndex(where: { $0.message.barrier?.epoch == state.epoch }) {
+                places.append("in the TCP connection node \(connection.fromNode) → node \(connection.toNode) behind \(Self.count(k, "message"))")
+            }
+        }
+        for actor in actors where actor.alive && actor.aligningEpoch == state.epoch {
+            places.append("aligning at \(actor.name): \(actor.alignedInputs.count(where: { $0 }))/\(actor.inputs.count) inputs delivered it")
+        }
+        if !places.isEmpty && settings.checkpointMode == .unaligned && alignedTimeout > 0 && !state.turnedUnaligned {
+            places.append("aligned until \(VirtualTime.formatSeconds(state.injectedAt + alignedTimeout)) (aligned_checkpoint_timeout_ms), then unaligned")
+        }
+        return places
     }
 
     /// Latencies of the barriers completed at or after `time`, in completion order.

@@ -15,9 +15,13 @@ public struct ExpiredCheckpoint: Sendable, Equatable {
 /// Flink's checkpoint timeout (`execution.checkpointing.timeout`, 10 minutes): the checkpoint
 /// coordinator's canceller declares a checkpoint expired once that long has passed since it
 /// was triggered, and aborts it on every task (`notifyCheckpointAborted`). A task aligning the
-/// aborted checkpoint stops and resumes its held inputs; barriers of it that come later are
-/// ignored ("ignore old and cancelled barriers", `SingleCheckpointBarrierHandler`), and a
-/// source that has not emitted it never will. Epochs behind it then complete on their own.
+/// aborted checkpoint stops and resumes its held inputs, a source that has not emitted it
+/// never will, and its barriers still on their way are ignored ("ignore old and cancelled
+/// barriers", `SingleCheckpointBarrierHandler`). Those waiting in output and input queues are
+/// ignored at once: taken out as their arrival would take them, their barrier permits given
+/// back (a receiver that never reads, a sink that does not write, would otherwise hoard one
+/// per expiry); one inside a TCP connection is ignored when it arrives. Epochs behind it then
+/// complete on their own.
 ///
 /// One timer serves every epoch: the oldest in flight expires first (epochs are injected in
 /// time order), so the timer waits for it, and moves on to the next one when it fires.
@@ -71,7 +75,7 @@ extension Engine {
     /// Aborts the oldest epoch in flight: recorded as expired, its alignments end, its pending
     /// emissions are dropped, and its barriers still under way will be ignored.
     private func expire(_ state: EpochState) {
-        let places = barrierLocations().first { $0.epoch == state.epoch }?.places ?? []
+        let places = places(of: state)
         inFlight.removeFirst()
         abortedEpochs.append(state.epoch)
         expiredCheckpoints.append(ExpiredCheckpoint(epoch: state.epoch, injectedAt: state.injectedAt, expiredAt: now,
@@ -81,7 +85,8 @@ extension Engine {
         expiredCount += 1
         trace(.barriers, "checkpoint \(state.epoch) expired after \(VirtualTime.format(now - state.injectedAt)) with \(state.expected.count - state.remaining)/\(state.expected.count) actors collected: aborted everywhere")
         for actor in actors where actor.alive {
-            if actor.role == .source { actor.pendingBarriers.removeAll { $0.epoch == state.epoch } }
+            // Older epochs are gone (completed or expired): a pending one is at the front.
+            if actor.role == .source && actor.pendingBarriers.first?.epoch == state.epoch { actor.pendingBarriers.removeFirst() }
             actor.barrierInputsSeen[state.epoch] = nil
             guard actor.aligningEpoch == state.epoch else { continue }
             // Flink's `abortPendingCheckpoint`: the alignment ends and the held inputs resume.
@@ -91,6 +96,38 @@ extension Engine {
             resumeConsumption(actor)
             makeReady(actor)
         }
+        for channel in channels where actors[channel.receiver].alive && actors[channel.sender].alive {
+            purge(state.epoch, from: channel)
+        }
+    }
+
+    /// Takes the expired epoch's barrier out of the channel's queues, as its arrival would
+    /// have: an inbox's gives its barrier permit back; a channel blocked behind it sends again.
+    /// (One inside a TCP connection is ignored when it arrives.)
+    private func purge(_ epoch: Int64, from channel: Channel) {
+        if let k = Self.position(of: epoch, in: channel.outbox) {
+            _ = channel.outbox.remove(at: k)
+            trace(.barriers, "\(channelName(channel)): barrier \(epoch) dropped before sending (its checkpoint expired)")
+            outboxMayHaveDrained(channel)
+        }
+        if let k = Self.position(of: epoch, in: channel.inbox) {
+            _ = channel.inbox.remove(at: k)
+            trace(.barriers, "\(channel.receiverActor.name) ignores barrier \(epoch): its checkpoint expired")
+            schemeReleased(channel, rows: 0, buffers: 0, permits: 0, barrier: true)
+            if channel.receiverActor.status == .idle { makeReady(channel.receiverActor) }
+        }
+        if channel.blockedByBarrier && !isHeldByAlignment(channel) { schemes.credit.resume(channel, engine: self) }
+    }
+
+    /// Where `epoch`'s barrier is in `queue`: barriers queue in epoch order, so the search
+    /// stops at the first younger one.
+    static func position(of epoch: Int64, in queue: MessageQueue) -> Int? {
+        for k in 0..<queue.count {
+            guard let mark = queue[k].barrier else { continue }
+            if mark.epoch == epoch { return k }
+            if mark.epoch > epoch { return nil }
+        }
+        return nil
     }
 
     /// Whether `epoch` expired: its barriers are ignored wherever they come.
