@@ -212,7 +212,9 @@ extension Engine {
     }
 
     /// Unaligned checkpoints: the barriers at the front of a blocked actor's priority inputs,
-    /// taken now (Flink's mailbox runs priority events while the output is blocked).
+    /// taken now (Flink's mailbox runs priority events while the output is blocked). Out of
+    /// line: inlined, it swells `run`'s frame, which every event pays for.
+    @inline(never)
     func takePriorityBarriers(_ actor: Actor) {
         while let id = actor.priorityInputs.first(where: { id in
             channels[id].receiverActor === actor && isPriorityBarrier(at: channels[id])
