@@ -73,7 +73,7 @@ extension Engine {
     }
 
     /// Aborts the oldest epoch in flight: recorded as expired, its alignments end, its pending
-    /// emissions are dropped, and its barriers still under way will be ignored.
+    /// emissions are dropped, and its barriers waiting in queues are taken out.
     private func expire(_ state: EpochState) {
         let places = places(of: state)
         inFlight.removeFirst()
