@@ -30,6 +30,7 @@ extension Session {
                 + "(a longer checkpoint_timeout_ms hides the failures, not the backpressure)"
         }
         return "checkpoints expire behind the backpressure (\(expired.count) in the window): SET checkpoint_mode = unaligned "
-            + "lets barriers overtake the queued buffers, which are stored with the checkpoint instead"
+            + "lets barriers overtake the queued buffers, which are stored with the checkpoint instead "
+            + "(with aligned_checkpoint_timeout_ms, only by checkpoints slower than it)"
     }
 }
