@@ -168,10 +168,11 @@ extension Engine {
         passBarrier(actor, mark)
     }
 
-    /// The actor holds no input for its alignment any more; the time it held them counts.
-    private func endAlignment(_ actor: Actor) {
+    /// The actor holds no input for its alignment any more; the time it held them counts,
+    /// and the alignment too unless its checkpoint was aborted (`completed` false).
+    func endAlignment(_ actor: Actor, completed: Bool = true) {
         actor.alignNs += now - actor.alignStart
-        actor.alignments += 1
+        if completed { actor.alignments += 1 }
         actor.aligningEpoch = -1
     }
 

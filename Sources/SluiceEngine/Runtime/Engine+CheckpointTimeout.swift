@@ -90,8 +90,7 @@ extension Engine {
             actor.barrierInputsSeen[state.epoch] = nil
             guard actor.aligningEpoch == state.epoch else { continue }
             // Flink's `abortPendingCheckpoint`: the alignment ends and the held inputs resume.
-            actor.alignNs += now - actor.alignStart
-            actor.aligningEpoch = -1
+            endAlignment(actor, completed: false)
             trace(.barriers, "\(actor.name) stops aligning barrier \(state.epoch) (expired) and releases its held inputs")
             resumeConsumption(actor)
             makeReady(actor)
