@@ -30,8 +30,8 @@ CREATE SINK ledger FROM revenue WITH (throughput = 500);
 
 -- 1. Aligned checkpoints (Flink's default). A barrier every second, one at a time.
 RUN 20s;
--- Only the first checkpoint completes, in 4.4 s, while the queues were still filling.
--- The next ones (epochs 2 and 3) expire 5 s after their injection with 2 of their 5
+-- Only the first checkpoint completes, in 3.8 s, while the queues were still filling.
+-- The next ones (epochs 2, 3 and 4) expire 5 s after their injection with 2 of their 5
 -- actors collected (the source actors): the barriers wait in the aggregation actors'
 -- input queues, behind rows the actors cannot take while they wait for the 2400 rows
 -- queued at the sink (24 buffers: 4.8 s of writes). numberOfFailedCheckpoints (SHOW METRICS) counts
@@ -49,14 +49,15 @@ DIAGNOSE;
 
 -- 2. Unaligned checkpoints on the same running pipeline (Flink needs a restart for it).
 SET checkpoint_mode = unaligned;
--- The checkpoint in flight (epoch 4, started aligned) still expires, at 21 s. Then a new
--- window for the metrics.
+-- Epoch 5, injected at 20 s as epoch 4 expired, still waits at the blocked sources: they
+-- now send it at once, unaligned, ahead of their queued output. Then a new window for the
+-- metrics.
 RUN 15s;
 RESET METRICS;
 RUN 10s;
 -- From epoch 5 on the barrier jumps the queues: every checkpoint completes in 1 ms (the
 -- sink's write in hand), under the same backpressure. The price is the rows it overtook,
--- stored with the checkpoint: in_flight_rows, 4500 to 5400 rows (70 to 81 buffers) each.
+-- stored with the checkpoint: in_flight_rows, 4300 to 5000 rows (67 to 75 buffers) each.
 -- DIAGNOSE no longer mentions checkpoints: only the sink's fixes are left.
 SHOW CHECKPOINTS;
 DIAGNOSE;
@@ -71,8 +72,8 @@ SET aligned_checkpoint_timeout_ms = 1000;
 RUN 5s;
 RESET METRICS;
 RUN 5s;
--- From epoch 30 on every checkpoint takes 1.001 s: 1 s aligned, then the jump, then the
+-- From epoch 31 on every checkpoint takes 1.001 s: 1 s aligned, then the jump, then the
 -- sink's write in hand; as one is in flight at each tick, every other tick is skipped.
--- The in-flight rows are those the barriers jumped at the 1 s mark, 4200 to 4600: fewer
+-- The in-flight rows are those the barriers jumped at the 1 s mark, 3800 to 4300: fewer
 -- than unaligned from the start, as the queues moved on meanwhile.
 SHOW CHECKPOINTS;

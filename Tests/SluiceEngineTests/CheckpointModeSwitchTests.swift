@@ -71,6 +71,30 @@ import Testing
         #expect(engine.checkpoints.count > 100)
     }
 
+    /// A switch to unaligned turns every checkpoint in flight, as the aligned-checkpoint
+    /// timeout turns one: a barrier queued behind rows jumps them (they become the
+    /// checkpoint's in-flight data), and one waiting at a blocked source is sent at once.
+    /// Before, both waited for the rows ahead of them, for seconds behind the slow sink (and,
+    /// under a checkpoint timeout, expired there).
+    @Test(arguments: [FlowControlKind.credit, .permits, .tcp])
+    func switchingToUnalignedTurnsTheCheckpointsInFlight(_ kind: FlowControlKind) throws {
+        let switched = try Self.twoInputs(kind), stayed = try Self.twoInputs(kind)
+        for engine in [switched, stayed] { engine.advance(by: 3 * VirtualTime.second) }
+        let inFlight = switched.barrierLocations()
+        let queuedBehindRows = inFlight.flatMap(\.places).filter { $0.hasPrefix("queued at ") && !$0.contains(" behind 0 rows") }
+        #expect(!queuedBehindRows.isEmpty, "\(inFlight.map(\.places))")
+        try Self.setMode(switched, .unaligned)
+        let pending = switched.barrierLocations().flatMap(\.places).filter { $0.hasPrefix("pending at ") }
+        #expect(pending.isEmpty, "\(pending)")
+        for engine in [switched, stayed] { engine.advance(by: VirtualTime.second) }
+        let epochs = Set(inFlight.map(\.epoch))
+        let turned = switched.checkpoints.filter { epochs.contains($0.epoch) }
+        #expect(turned.count == epochs.count, "\(kind): \(epochs.count - turned.count) of the checkpoints in flight at the switch still waiting")
+        #expect(turned.reduce(0) { $0 + $1.inFlightRows } > 0)
+        #expect(stayed.checkpoints.filter { epochs.contains($0.epoch) }.count < epochs.count, "aligned, they wait longer")
+        #expect(switched.ledger().balanced)
+    }
+
     /// An alignment in progress when the mode turns unaligned ends there: the barrier goes on
     /// at once and the input it held is released, as Flink's aligned-checkpoint timeout does.
     /// A join of a click stream and a table: the table's side brings the barrier at once, the
@@ -83,7 +107,8 @@ import Testing
         #expect(join.aligningEpoch == -1)
         #expect(join.forwardedEpoch == epoch)
         let texts = engine.drainTrace().map(\.text)
-        #expect(texts.first == "out.join.0 stops aligning barrier \(epoch) (checkpoint_mode = unaligned): sends it on at once and releases the held input")
+        #expect(texts.first?.hasPrefix("checkpoint \(epoch) turns unaligned after ") == true, "\(texts.prefix(2))")
+        #expect(texts.dropFirst().first == "out.join.0 stops aligning barrier \(epoch) (checkpoint_mode = unaligned): sends it on at once and releases the held input")
         guard case .completed(let checkpoint) = try engine.stepBarrier() else {
             Issue.record("barrier \(epoch) did not complete")
             return

@@ -9,8 +9,11 @@ struct DiagnoseTests {
     /// Under `tcp` on two nodes, three stations of views spread over both nodes send both
     /// ways: each connection's head channel waits for a receiver whose output waits on the
     /// other connection. Nothing moves again; DIAGNOSE names the ring instead of an actor.
+    /// Whether the ring closes depends on the draws: with this seed it does (as with 3 of the
+    /// first 13 seeds; with the others the graph drains).
     @Test func aRingOfStalledTCPConnectionsIsNamed() {
         let s = session("""
+            SET seed = 1;
             SET flow_control = tcp;
             SET chunk_rows = 1;
             SET nodes = 2;

@@ -39,13 +39,14 @@ public struct KeySampler: Sendable {
         }
     }
 
-    /// The key `draw(&SeededRandom(seed: seed))` gives, with the uniform case computed from
-    /// the generator's first output alone.
+    /// A key from 64 random bits: their multiply-shift onto `0..<keys` (Lemire's), and for a
+    /// skewed draw the alias coin from the same bits remixed.
     @inline(__always)
-    public func draw(seed: UInt64) -> Int {
-        if isUniform { return Int((UInt128(SeededRandom.firstOutput(seed: seed)) &* UInt128(UInt64(keys))) >> 64) }
-        var rng = SeededRandom(seed: seed)
-        return draw(&rng)
+    public func draw(bits: UInt64) -> Int {
+        let column = Int(bits.multipliedFullWidth(by: UInt64(keys)).high)
+        if isUniform { return column }
+        let coin = SeededRandom.firstOutput(seed: bits)
+        return Double(coin >> 11) * 0x1.0p-53 < probability[column] ? column : Int(alias[column])
     }
 
     @inline(__always)

@@ -71,12 +71,18 @@ extension Engine {
             + " unaligned (aligned_checkpoint_timeout_ms: \(timeout))"
     }
 
+    /// What turns a checkpoint in flight unaligned, for the trace: the aligned-checkpoint
+    /// timeout, or a switch of `checkpoint_mode`.
+    var unalignedCause: String {
+        settings.alignedCheckpointTimeoutMs > 0 ? "aligned_checkpoint_timeout_ms" : "checkpoint_mode = unaligned"
+    }
+
     /// Turns an aligned epoch unaligned where its barriers are: ahead of the rows in the
     /// queues, out of blocked sources, and on from the actors aligning it.
     func turnUnaligned(_ epoch: Int64) {
         guard let i = inFlight.firstIndex(where: { $0.epoch == epoch }), !inFlight[i].turnedUnaligned else { return }
         inFlight[i].turnedUnaligned = true
-        trace(.barriers, "checkpoint \(epoch) turns unaligned after \(VirtualTime.format(now - inFlight[i].injectedAt)) (aligned_checkpoint_timeout_ms)")
+        trace(.barriers, "checkpoint \(epoch) turns unaligned after \(VirtualTime.format(now - inFlight[i].injectedAt)) (\(unalignedCause))")
         // An alignment of it ends: the barrier goes on now, the held inputs resume.
         endAlignments { $0 == epoch }
         for channel in channels where actors[channel.receiver].alive && actors[channel.sender].alive {

@@ -189,8 +189,7 @@ extension Engine {
                 resumeConsumption(actor)
                 continue
             }
-            let why = settings.alignedCheckpointTimeoutMs > 0 ? "aligned_checkpoint_timeout_ms" : "checkpoint_mode = unaligned"
-            trace(.barriers, "\(actor.name) stops aligning barrier \(epoch) (\(why)): sends it on at once and releases the held input"
+            trace(.barriers, "\(actor.name) stops aligning barrier \(epoch) (\(unalignedCause)): sends it on at once and releases the held input"
                 + (actor.alignedInputs.count(where: { $0 }) == 1 ? "" : "s"))
             endAlignment(actor)
             actor.forwardedEpoch = epoch

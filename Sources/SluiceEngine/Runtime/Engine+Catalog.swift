@@ -193,8 +193,12 @@ extension Engine {
             for channel in channels where channel.blockedByBarrier { schemes.credit.resume(channel, engine: self) }
         }
         if old.checkpointMode == .aligned && new.checkpointMode == .unaligned && new.alignedCheckpointTimeoutMs == 0 {
-            for i in inFlight.indices { inFlight[i].turnedUnaligned = true }
-            endAlignments { _ in true }
+            // Every checkpoint in flight turns unaligned now, oldest first, as at an
+            // aligned-checkpoint timeout: its alignments end, its queued barriers jump the rows
+            // ahead of them, and blocked sources send it. (Those already unaligned once, before
+            // a switch back to aligned, turn again: barriers sent meanwhile queued behind rows.)
+            for i in inFlight.indices { inFlight[i].turnedUnaligned = false }
+            for epoch in inFlight.map(\.epoch) { turnUnaligned(epoch) }
         }
         if old.checkpointMode != new.checkpointMode || old.alignedCheckpointTimeoutMs != new.alignedCheckpointTimeoutMs {
             // With an aligned-checkpoint timeout, each epoch in flight turns once it is that old.

@@ -186,8 +186,9 @@ final class SourceLog {
     }
 
     /// Appends the rows at `offset..<offset+count` of partition `p` to `chunk`. Row `o`'s
-    /// hash starts from (seed, source, partition, offset) and advances once per column; the
-    /// work goes column by column over all rows, so the rows' hash chains run side by side.
+    /// hash mixes (seed, source, partition, offset); each column's value comes from that hash
+    /// and the column's own salt through one 128-bit multiply (`columnBits`), so columns are
+    /// independent of one another. The work goes column by column over all rows.
     func readRows(partition p: Int, offset: Int64, count: Int, into chunk: inout Chunk) {
         guard count > 0 else { return }
         let (generators, choices) = columnGenerators()
@@ -204,29 +205,26 @@ final class SourceLog {
         chunk.appendRows(count, withOps: false) { first, _ in
             choices.withUnsafeBufferPointer { choices in
                 for (c, column) in generators.enumerated() {
+                    let salt = Self.salt(column: c)
+                    @inline(__always) func bits(_ i: Int) -> UInt64 { Self.columnBits(hashes[i], salt: salt) }
                     switch column.kind {
                     case .streamKey:
-                        for i in 0..<count { hashes[i] = Self.mix(hashes[i]); first[i &* width &+ c] = Int64(sampler.draw(seed: hashes[i])) }
+                        for i in 0..<count { first[i &* width &+ c] = Int64(sampler.draw(bits: bits(i))) }
                     case .tableKey:
                         for i in 0..<count {
-                            hashes[i] = Self.mix(hashes[i])
                             let o = offset + Int64(i)
                             first[i &* width &+ c] = tableKeys ? o % keyCount : o
                         }
                     case .integer:
-                        for i in 0..<count { hashes[i] = Self.mix(hashes[i]); first[i &* width &+ c] = Int64(hashes[i] % 1000) }
+                        for i in 0..<count { first[i &* width &+ c] = Int64(Self.below(1000, bits(i))) }
                     case .double:
-                        for i in 0..<count {
-                            hashes[i] = Self.mix(hashes[i])
-                            first[i &* width &+ c] = ScalarExpr.bits(Double(hashes[i] % 10_000) / 100)
-                        }
+                        for i in 0..<count { first[i &* width &+ c] = ScalarExpr.bits(Double(Self.below(10_000, bits(i))) / 100) }
                     case .string:
                         for i in 0..<count {
-                            hashes[i] = Self.mix(hashes[i])
-                            first[i &* width &+ c] = choices[column.choices &+ Self.pick(hashes[i], among: column.choiceCount)]
+                            first[i &* width &+ c] = choices[column.choices &+ Int(Self.below(UInt64(column.choiceCount), bits(i)))]
                         }
                     case .boolean:
-                        for i in 0..<count { hashes[i] = Self.mix(hashes[i]); first[i &* width &+ c] = Int64(hashes[i] & 1) }
+                        for i in 0..<count { first[i &* width &+ c] = Int64(bits(i) >> 63) }
                     }
                 }
             }
@@ -251,16 +249,21 @@ final class SourceLog {
         }
     }
 
-    /// `h % count`, with the usual counts (100 stream strings, 8 table strings) divided by a
-    /// constant the compiler turns into a multiplication instead of a slow division.
+    /// Column `c`'s salt: distinct and odd for every column.
     @inline(__always)
-    private static func pick(_ h: UInt64, among count: Int) -> Int {
-        switch count {
-        case 100: Int(h % 100)
-        case 8: Int(h % 8)
-        default: Int(h % UInt64(count))
-        }
+    private static func salt(column c: Int) -> UInt64 { UInt64(c &+ 1) &* 0xA076_1D64_78BD_642F }
+
+    /// A column's 64 random bits from its row's hash: wyhash's `mum` (the two halves of a
+    /// 128-bit product, xored), which spreads a well-mixed input in one multiply.
+    @inline(__always)
+    private static func columnBits(_ rowHash: UInt64, salt: UInt64) -> UInt64 {
+        let product = (rowHash ^ salt).multipliedFullWidth(by: 0xE703_7ED1_A0B4_28DB)
+        return product.high ^ product.low
     }
+
+    /// Uniform in `0..<n` from 64 random bits (Lemire's multiply-shift, no division).
+    @inline(__always)
+    private static func below(_ n: UInt64, _ bits: UInt64) -> UInt64 { bits.multipliedFullWidth(by: n).high }
 
     /// How a column's value is drawn from the row's hash; strings pick among
     /// `choiceCount` interned ids starting at `choices`.
