@@ -17,8 +17,6 @@ extension Engine {
             throw .invalidOption(object: name, option: "parallelism", value: String(parallelism),
                                  reason: "must be between \(Limits.parallelism.lowerBound) and \(Limits.parallelism.upperBound)")
         }
-        drainReady()
-        reclaimConnections()
         var spec = old.spec
         if let definition { spec.definition = definition }
         for f in spec.fragments.indices {
@@ -28,6 +26,11 @@ extension Engine {
         }
         // Already at that parallelism: nothing moves, no group rebalances.
         guard spec.fragments.map(\.parallelism) != old.spec.fragments.map(\.parallelism) else { return false }
+        drainReady()
+        // Rows inside TCP connections go back to their senders' outboxes, to be re-routed
+        // below (or re-sent by the pump at the end). Only now: a rescale that changes nothing
+        // must not take them out (nothing would send them again).
+        reclaimConnections()
         let oldIDs = old.fragmentActors.flatMap { $0 }
         let oldSet = Set(oldIDs)
 
