@@ -68,7 +68,7 @@ extension SessionStore {
                 """, arguments: [sessionID])
             var charts: [Int: [ChartData]] = [:]   // looked up by seq, never iterated
             for row in chartRows {
-                let seq: Int = row["seq"]
+                let seq: Int = try row.stored("seq", of: "a chart")
                 charts[seq, default: []].append(try Self.chart(row, seq: seq))
             }
             let stopEvents = try Self.hasStopEventsColumn(db) ? "stop_events" : "NULL AS stop_events"
@@ -78,7 +78,7 @@ extension SessionStore {
                        virtual_time_before_ns, virtual_time_after_ns, wall_time_ns, \(stopEvents)
                 FROM cell WHERE session_id = ? ORDER BY seq
                 """, arguments: [sessionID])
-                .map { row in try Self.cell(row, charts: charts[row["seq"]] ?? []) }
+                .map { row in try Self.cell(row, charts: charts[try row.stored("seq", of: "a cell")] ?? []) }
         }
     }
 
@@ -175,16 +175,19 @@ extension SessionStore {
     // MARK: - Reading
 
     private static func cell(_ row: Row, charts: [ChartData]) throws -> CellRecord {
-        let seq: Int = row["seq"]
-        let statusText: String = row["status"]
+        let seq: Int = try row.stored("seq", of: "a cell")
+        let owner = "cell \(seq)"
+        let statusText: String = try row.stored("status", of: owner)
         guard let status = CellStatus(rawValue: statusText) else {
             throw StoredDataError(detail: "cell \(seq) has the unknown status '\(statusText)'")
         }
         return CellRecord(
-            seq: seq, input: string(row["input"]), output: string(row["output"]), status: status,
-            error: (row["error"] as Data?).map(string),
-            virtualTimeBefore: row["virtual_time_before_ns"], virtualTimeAfter: row["virtual_time_after_ns"],
-            wallTimeNanos: row["wall_time_ns"], stopEvents: row["stop_events"], charts: charts)
+            seq: seq, input: string(try row.stored("input", of: owner)), output: string(try row.stored("output", of: owner)),
+            status: status, error: (try row.stored("error", of: owner) as Data?).map(string),
+            virtualTimeBefore: try row.stored("virtual_time_before_ns", of: owner),
+            virtualTimeAfter: try row.stored("virtual_time_after_ns", of: owner),
+            wallTimeNanos: try row.stored("wall_time_ns", of: owner), stopEvents: try row.stored("stop_events", of: owner),
+            charts: charts)
     }
 
     /// `cell.stop_events` arrived after schema version 1: it is added the first time a
@@ -200,9 +203,11 @@ extension SessionStore {
     }
 
     private static func chart(_ row: Row, seq: Int) throws -> ChartData {
-        let json: String = row["series"]
+        let owner = "a chart of cell \(seq)"
+        let json: String = try row.stored("series", of: owner)
         return ChartData(
-            title: row["title"], xLabel: row["x_label"], xUnit: row["x_unit"], yUnit: row["y_unit"],
+            title: try row.stored("title", of: owner), xLabel: try row.stored("x_label", of: owner),
+            xUnit: try row.stored("x_unit", of: owner), yUnit: try row.stored("y_unit", of: owner),
             series: try decodeSeries(json, seq: seq))
     }
 

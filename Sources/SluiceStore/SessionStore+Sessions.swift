@@ -127,14 +127,18 @@ extension SessionStore {
         """
 
     static func fetchSession(_ db: Database, id: Int64) throws -> SessionInfo? {
-        try Row.fetchOne(db, sql: selectSessions + " WHERE s.id = ?", arguments: [id]).map(sessionInfo)
+        try Row.fetchOne(db, sql: selectSessions + " WHERE s.id = ?", arguments: [id]).map(Self.sessionInfo)
     }
 
-    static func sessionInfo(_ row: Row) -> SessionInfo {
-        SessionInfo(
-            id: row["id"], name: row["name"], created: row["created"], updated: row["updated"],
-            engineVersion: row["engine_version"], seed: UInt64(bitPattern: row["seed"] as Int64),
-            settings: row["settings"], cellCount: row["cell_count"])
+    static func sessionInfo(_ row: Row) throws -> SessionInfo {
+        let id: Int64 = try row.stored("id", of: "a session")
+        let name: String = try row.stored("name", of: "session \(id)")
+        let owner = "session \(name)"
+        return SessionInfo(
+            id: id, name: name, created: try row.stored("created", of: owner), updated: try row.stored("updated", of: owner),
+            engineVersion: try row.stored("engine_version", of: owner),
+            seed: UInt64(bitPattern: try row.stored("seed", of: owner) as Int64),
+            settings: try row.stored("settings", of: owner), cellCount: try row.stored("cell_count", of: owner))
     }
 
     private static func validate(name: String) throws(StoreError) {

@@ -83,9 +83,12 @@ extension SessionStore {
         guard try db.tableExists("writer"),
               let row = try Row.fetchOne(db, sql: "SELECT * FROM writer WHERE session_id = ?", arguments: [sessionID])
         else { return nil }
-        let writer = SessionWriter(token: row["token"], host: row["host"], bootID: row["boot_id"],
-                                   pid: row["pid"], processStart: row["process_start"])
-        return WriterClaim(sessionID: sessionID, writer: writer, claimed: row["claimed"], seen: row["seen"])
+        let owner = "the writer of session \(sessionID)"
+        let writer = SessionWriter(token: try row.stored("token", of: owner), host: try row.stored("host", of: owner),
+                                   bootID: try row.stored("boot_id", of: owner), pid: try row.stored("pid", of: owner),
+                                   processStart: try row.stored("process_start", of: owner))
+        return WriterClaim(sessionID: sessionID, writer: writer, claimed: try row.stored("claimed", of: owner),
+                           seen: try row.stored("seen", of: owner))
     }
 
     /// A stored timestamp read back; nil if it is not one.

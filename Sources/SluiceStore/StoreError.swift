@@ -184,3 +184,16 @@ extension StoreError {
 struct StoredDataError: Error {
     var detail: String
 }
+
+extension Row {
+    /// Column `column` as a `Value`, or a ``StoredDataError`` saying whose value it is when
+    /// the store holds something else there (text or a real where an integer belongs, after
+    /// a hand edit): GRDB's subscript would trap on it.
+    func stored<Value: DatabaseValueConvertible>(_ column: String, of owner: @autoclosure () -> String) throws -> Value {
+        do {
+            return try decode(Value.self, forColumn: column)
+        } catch {
+            throw StoredDataError(detail: "\(owner()) has an unreadable \(column)")
+        }
+    }
+}

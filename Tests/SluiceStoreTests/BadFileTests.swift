@@ -228,4 +228,39 @@ import Testing
         }
         #expect(!FileManager.default.fileExists(atPath: path))
     }
+
+    /// A value of the wrong type where the store reads an integer or text (a hand edit: an
+    /// unsigned seed written as is becomes a REAL, text in a time column) is an error that
+    /// names the session or cell and the column, never a trap; the file stays as it was.
+    @Test(arguments: [
+        ("UPDATE session SET seed = 18446744073709551615", "session demo has an unreadable seed"),
+        ("UPDATE session SET seed = 'x'", "session demo has an unreadable seed"),
+        ("UPDATE session SET created = x'00ff'", "session demo has an unreadable created"),
+        ("UPDATE cell SET virtual_time_before_ns = 'abc' WHERE seq = 2", "cell 2 has an unreadable virtual_time_before_ns"),
+        ("UPDATE cell SET virtual_time_after_ns = 1e30 WHERE seq = 3", "cell 3 has an unreadable virtual_time_after_ns"),
+        ("UPDATE cell SET seq = 'two' WHERE seq = 2", "a cell has an unreadable seq"),
+    ])
+    func aValueOfTheWrongTypeIsAnErrorNotATrap(_ tamper: String, _ detail: String) throws {
+        let dir = ScratchDirectory()
+        let path = dir.file("tampered.sqlite")
+        let id = try makeStore(at: path, cellCount: 4)
+        let editor = try DatabaseQueue(path: path)
+        try editor.write { db in
+            try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+            try db.execute(sql: tamper)
+        }
+        try editor.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        try editor.close()
+        let before = bytes(path)
+        var options = StoreOptions()
+        options.readOnly = true   // as `sluice sessions`, `replay` and `export` open it
+        let store = try SessionStore(path: path, options: options)
+        let error = storeError {
+            _ = try store.sessions()
+            _ = try store.cells(sessionID: id)
+        }
+        #expect(error == .corrupt(path: path, detail: detail))
+        try store.close()
+        #expect(bytes(path) == before)
+    }
 }
