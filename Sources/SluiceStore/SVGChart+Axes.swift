@@ -16,9 +16,15 @@ extension SVGChart {
         /// Tick values from `low` to `high`, computed as multiples of `step` so that
         /// no rounding error accumulates.
         var ticks: [Double] {
-            let first = Int64((low / step).rounded()), last = Int64((high / step).rounded())
-            return (first...max(first, last)).map { Double($0) * step }
+            let first = (low / step).rounded(), last = (high / step).rounded()
+            // `covering` keeps about `target` steps; anything else (an axis built by hand) gets
+            // its two ends rather than a trap or millions of ticks.
+            guard first.isFinite, last.isFinite, last - first <= Double(Self.maxTicks) else { return [low, high] }
+            return (Int64(first)...max(Int64(first), Int64(last))).map { Double($0) * step }
         }
+
+        /// More ticks than any chart draws.
+        static let maxTicks = 1000
 
         /// Ticks covering `low...high` with about `target` intervals. An empty or
         /// single-valued range is widened so that it still has ticks.
@@ -29,7 +35,10 @@ extension SVGChart {
                 let pad = low == 0 ? 1 : abs(low) * 0.5
                 (low, high) = (low == 0 ? 0 : low - pad, high + pad)
             }
-            let (step, exponent) = niceStep((high - low) / Double(max(target, 1)))
+            // Values near ±Double.greatestFiniteMagnitude: the span itself would overflow.
+            let intervals = Double(max(target, 1))
+            let span = high - low
+            let (step, exponent) = niceStep(span.isFinite ? span / intervals : high / intervals - low / intervals)
             let lowTick = (low / step).rounded(.down) * step
             let highTick = (high / step).rounded(.up) * step
             return Axis(low: lowTick, high: max(highTick, lowTick + step), step: step, exponent: exponent)

@@ -101,6 +101,20 @@ import Testing
         #expect(XMLCheck(SVGChart.render(ChartData(title: "none", yUnit: "", series: []))).wellFormed)
     }
 
+    /// Values at the ends of the doubles (a stored chart edited by hand, or an overflowing
+    /// sum) draw a well-formed chart, where the axis maths once trapped converting a tick.
+    @Test(arguments: [(1e308, -1e308), (Double.greatestFiniteMagnitude, 0), (-1e300, 1e-300), (0, 9.3e18)] as [(Double, Double)])
+    func extremeValuesDrawAChart(_ a: Double, _ b: Double) {
+        let chart = ChartData(title: "extreme", yUnit: "rows", series: [ChartSeries(name: "a", points: [
+            ChartPoint(x: 1, y: a), ChartPoint(x: 2, y: b), ChartPoint(x: a, y: 1),
+        ])])
+        let xml = XMLCheck(SVGChart.render(chart))
+        #expect(xml.wellFormed)
+        let axis = SVGChart.Axis.covering(min(a, b), max(a, b), target: 5)
+        #expect(axis.ticks.count >= 2 && axis.ticks.count <= 12, "\(axis)")
+        #expect(SVGChart.Axis(low: -1e308, high: 1e308, step: 1, exponent: 0).ticks == [-1e308, 1e308])
+    }
+
     @Test func outputIsDeterministicAndLocaleFree() {
         let chart = sampleChart()
         let svg = SVGChart.render(chart, width: 500, height: 240)
