@@ -164,12 +164,17 @@ public enum Statement: Sendable, Hashable {
     /// The most events one `STEP n` runs (and lists).
     public static let maxStepEvents = 100_000
 
-    /// The frames a WATCH draws: one per `every` of `duration`, at least one.
-    public static func watchFrames(every: Int64, duration: Int64) -> Int64 { max(1, duration / every) }
+    /// The frames a WATCH draws: one per `every` of `duration`, the last one after what is
+    /// left of it (`FOR 1s EVERY 700ms`: at 700 ms and at 1 s), at least one.
+    public static func watchFrames(every: Int64, duration: Int64) -> Int64 {
+        max(1, duration / every + (duration % every == 0 ? 0 : 1))
+    }
 
-    /// The virtual time a WATCH runs: its frames times `every` (at most the longer of the
-    /// two durations, so it cannot overflow).
-    public static func watchSpan(every: Int64, duration: Int64) -> Int64 { watchFrames(every: every, duration: duration) * every }
+    /// The virtual time WATCH frame `k` (from 1) runs before it is drawn: `every`, or what is
+    /// left of `duration` for the last.
+    public static func watchFrameSpan(_ k: Int64, every: Int64, duration: Int64) -> Int64 {
+        max(0, min(every, duration - (k - 1) * every))
+    }
 }
 
 /// A statement with its own text and position in the parsed buffer.

@@ -117,11 +117,11 @@ extension Parser {
         let watched = ParsedStatement(statement: statement, text: text(fromToken: start),
                                       range: tokens[start].range.union(tokens[stop - 1].range))
         var every: Int64?, duration: Int64?, speed: Double?
-        var everyRange: SourceRange?, durationRange: SourceRange?, speedRange: SourceRange?
+        var durationRange: SourceRange?, speedRange: SourceRange?
         while !atEnd {
             let clause = current
             if every == nil, accept("every") != nil {
-                (every, everyRange) = try self.duration("an interval", after: "EVERY")
+                every = try self.duration("an interval", after: "EVERY").0
             } else if duration == nil, accept("for") != nil {
                 (duration, durationRange) = try self.duration("a duration", after: "FOR")
             } else if speed == nil, accept("speed") != nil {
@@ -140,15 +140,14 @@ extension Parser {
         let interval = every ?? Statement.defaultWatchInterval
         if let speed {
             // Paced to the wall clock, the whole WATCH takes its virtual span divided by SPEED.
-            let wall = Double(Statement.watchSpan(every: interval, duration: duration)) / speed
+            let wall = Double(duration) / speed
             guard wall <= Double(Statement.maxPacedWatch) else {
                 throw SQLError("WATCH at SPEED \(VirtualTime.formatNumber(speed))x would take \(VirtualTime.formatNumber(wall / 1e9))s "
                                + "of wall time: at most \(Statement.maxPacedWatch / DurationUnit.hour.nanoseconds)h", at: speedRange,
                                hint: "a higher SPEED or a shorter FOR; without SPEED, WATCH runs as fast as it can")
             }
         }
-        let spanRange = interval > duration ? everyRange : durationRange
-        return (.watch(watched, every: interval, duration: duration, speed: speed), spanRange)
+        return (.watch(watched, every: interval, duration: duration, speed: speed), durationRange)
     }
 
     /// The slowest and fastest SPEED: a thousandth of real time, a million times it.

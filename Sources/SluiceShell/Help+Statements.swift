@@ -128,8 +128,9 @@ extension Help {
 
         StatementHelp(names: ["watch"], text: """
         WATCH statement [EVERY interval] FOR duration [SPEED factor]
-        Runs virtual time for the duration and shows the statement's result every interval (default \(VirtualTime.format(Statement.defaultWatchInterval))),
-        the clauses in any order. The statement only reads: \(watchable).
+        Runs virtual time for the duration and shows the statement's result every interval
+        (default \(VirtualTime.format(Statement.defaultWatchInterval))) and at its end, the clauses in any order. The statement only
+        reads: \(watchable); one that fails fails before any time passes.
         Without SPEED it runs as fast as it can; SPEED 1x paces it to the wall clock
         (\(number(Statement.watchSpeeds.lowerBound))x to \(number(Statement.watchSpeeds.upperBound))x, for at most \(Statement.maxPacedWatch / DurationUnit.hour.nanoseconds)h).
         """, example: "WATCH SHOW QUEUES EVERY 200ms FOR 1s; WATCH SELECT * FROM spend ORDER BY total DESC LIMIT 3 FOR 2s;"),

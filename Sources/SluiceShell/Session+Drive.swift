@@ -188,16 +188,21 @@ extension Session {
             return [.error(ErrorReport(message: "WATCH would draw \(frames) frames; at most \(Session.maxWatchFrames)",
                                        hint: "use a longer EVERY or a shorter FOR"))]
         }
-        try checkEndOfTime(after: Statement.watchSpan(every: every, duration: duration), verb: "WATCH", at: range)
+        try checkEndOfTime(after: duration, verb: "WATCH", at: range)
+        // A statement that fails fails before any time passes (what it reads does not change
+        // while WATCH runs; only the values do).
+        let probe = run(show, in: buffer)
+        if probe.contains(where: { if case .error = $0 { return true } else { return false } }) { return probe }
         var blocks: [OutputBlock] = []
         for k in 1...frames {
             let wallStart = DispatchTime.now().uptimeNanoseconds
+            let span = Statement.watchFrameSpan(Int64(k), every: every, duration: duration)
             var outcome: RunOutcome
-            if let stop = replayStop, stop < engine.now + every {
+            if let stop = replayStop, stop < engine.now + span {
                 runToReplayStop(stop)
                 outcome = .cancelled
             } else {
-                outcome = engine.advance(by: every, cancel: cancel)
+                outcome = engine.advance(by: span, cancel: cancel)
                 if outcome == .cancelled { engine.finishInstant() }   // the rest of this instant
             }
             if replayStop.map({ engine.now >= $0 }) == true { outcome = .cancelled }
@@ -221,7 +226,7 @@ extension Session {
                 cancel.cancel()
                 break
             }
-            if let budget = pace(every: every, speed: speed) {
+            if let budget = pace(every: span, speed: speed) {
                 let spent = DispatchTime.now().uptimeNanoseconds - wallStart
                 if budget > spent { hooks.sleep(budget - spent) }
             }

@@ -245,6 +245,30 @@ struct BadInputTests {
         expectStillWorks(s)
     }
 
+    /// WATCH of a statement that fails fails at once, with the statement's own error, and no
+    /// virtual time passes (it ran every frame, printing the error each time, and moved the clock).
+    @Test func aWatchOfAFailingStatementRunsNoTime() {
+        let s = session(standardCatalog)
+        let before = s.visibleState
+        let result = s.execute("WATCH SELECT * FROM nope EVERY 500ms FOR 1s;")
+        #expect(!result.ok)
+        #expect(result.output.hasPrefix("ERROR: relation \"nope\" does not exist"), "\(result.output)")
+        #expect(!result.output.contains("frame"))
+        #expect(s.visibleState == before)
+        expectStillWorks(s)
+    }
+
+    /// WATCH runs for FOR exactly, whatever EVERY: a last, shorter frame ends it (FOR 1s
+    /// EVERY 700ms ran 700 ms; EVERY 2s FOR 1s ran 2 s).
+    @Test(arguments: [("700ms", "1s", ["0.700s", "1.000s"]), ("2s", "1s", ["1.000s"]), ("250ms", "1s", ["0.250s", "0.500s", "0.750s", "1.000s"])])
+    func aWatchRunsForItsDuration(_ every: String, _ duration: String, _ frames: [String]) {
+        let s = session()
+        let output = s.run("WATCH SHOW seed EVERY \(every) FOR \(duration);")
+        let times = output.split(separator: "\n").filter { $0.contains(" — frame ") }.map { String($0.split(separator: " ").last!) }
+        #expect(times == frames, "\(output)")
+        #expect(s.engine.now == VirtualTime.second)
+    }
+
     // MARK: Numbers past the limits
 
     /// A DOUBLE from 9.2 × 10^15 on trapped when shown (converted to Int64): in a query's
