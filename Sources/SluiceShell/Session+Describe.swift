@@ -12,7 +12,9 @@ extension Session {
     }
 
     private func describe(_ source: SourceSpec) -> [OutputBlock] {
-        let keyNote = source.isTable ? "primary key" : "key: \(source.keys) keys, \(source.keyDistribution)"
+        // A table's key column is its primary key when no two rows share a key (keys ≥ rows).
+        let keyNote = !source.isTable ? "key: \(source.keys) keys, \(source.keyDistribution)"
+            : source.keys >= source.tableRows ? "primary key" : "key: \(source.keys) keys over \(source.tableRows) rows"
         let columns = columnsTable(source.schema) { $0 == source.keyColumn ? keyNote : "" }
         var facts: [String]
         if source.isTable {

@@ -30,7 +30,7 @@ extension Session {
         case .createSource(let name, let columns, let options, let isTable):
             let spec = try planner.planSource(name: name, columns: columns, options: options, isTable: isTable)
             try engine.createSource(spec)
-            return [.notice(isTable ? "CREATE TABLE (\(spec.tableRows) rows)" : "CREATE SOURCE")]
+            return [.notice(isTable ? "CREATE TABLE (\(spec.tableRows) row\(spec.tableRows == 1 ? "" : "s"))" : "CREATE SOURCE")]
         case .createView(let name, let query, let options):
             let spec = try planner.planView(name: name, query: query, options: options, definition: parsed.text)
             let backfilled = try engine.createJob(spec)

@@ -128,6 +128,13 @@ struct DataModeTests {
         let written = RenderedPiece.separatingResults(second.pieces, mode: .csv, after: true)
         #expect(written.results && written.pieces[1].text == "\nnodes\n2\n\nchunk_rows\n256\n")
         #expect(RenderedPiece.separatingResults(second.pieces, mode: .json, after: true).pieces == second.pieces)
+        // Markdown too: a table right under another line would read as part of it.
+        s.options.mode = .markdown
+        let table = s.execute("SHOW nodes;")
+        let markdown = RenderedPiece.separatingResults(table.pieces, mode: .markdown, after: true)
+        #expect(markdown.results && markdown.pieces[0].text.hasPrefix("\n| nodes |"), "\(markdown.pieces)")
+        #expect(RenderedPiece.separatingResults(table.pieces, mode: .markdown, after: false).pieces == table.pieces)
+        s.options.mode = .csv
         let quiet = RenderedPiece.separatingResults([RenderedPiece(text: "SET\n", toStandardError: true)], mode: .csv, after: false)
         #expect(!quiet.results)
         let text = s.execute("EXPLAIN CREATE MATERIALIZED VIEW v AS SELECT k FROM a;").output

@@ -55,7 +55,8 @@ extension Planner {
         if let seed = try o.get("seed", { $0.seed() }) { spec.seed = seed }
         if isTable {
             spec.tableRows = try o.get("rows", { $0.integer(in: Planner.tableRowCounts) }) ?? Planner.defaultTableRows
-            if o.values["keys"] == nil, keyType != .boolean { spec.keys = spec.tableRows }
+            // One key per row; an empty table (rows = 0) still has a key space of one.
+            if o.values["keys"] == nil, keyType != .boolean { spec.keys = max(1, spec.tableRows) }
         }
         try checkKeyValues(spec, o, at: columns[spec.keyColumn].range)
         // A primary key is unique: fewer keys than rows would repeat it.

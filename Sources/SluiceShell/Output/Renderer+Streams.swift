@@ -46,13 +46,15 @@ extension Renderer {
 
 extension RenderedPiece {
     /// A cell's pieces as they go on in a stream where results were written before (`after`):
-    /// in csv a blank line separates results, so the cell's first result starts with one.
+    /// in csv and markdown a blank line separates results, so the cell's first result starts with one.
     /// Whether results are written after these is the second value.
     public static func separatingResults(_ pieces: [RenderedPiece], mode: OutputMode,
                                          after: Bool) -> (pieces: [RenderedPiece], results: Bool) {
-        guard mode.isData, let first = pieces.firstIndex(where: { !$0.toStandardError }) else { return (pieces, after) }
+        guard mode.isData || mode == .markdown, let first = pieces.firstIndex(where: { !$0.toStandardError }) else { return (pieces, after) }
         var pieces = pieces
-        if mode == .csv && after { pieces[first].text = "\n" + pieces[first].text }
+        // Markdown too: two tables (or a line and a table) with no blank line between them
+        // would read as one table.
+        if (mode == .csv || mode == .markdown) && after { pieces[first].text = "\n" + pieces[first].text }
         return (pieces, true)
     }
 }
