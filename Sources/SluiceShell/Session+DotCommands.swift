@@ -176,7 +176,8 @@ extension Session {
 
     /// Why the text `.edit N` came back with cannot be cell N, or nil when it can: a cell is
     /// one or more statements, never a dot-command (which would run as a command and leave
-    /// the cell out) nor only comments (which run nothing and record no cell).
+    /// the cell out), only comments (which run nothing and record no cell), nor text that
+    /// does not parse (which would replace the cell with an error and lose the rest).
     static func refusal(ofEdit text: String, cell n: Int) -> ErrorReport? {
         if text.hasPrefix(".") {
             let command = text.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? text
@@ -186,6 +187,14 @@ extension Session {
         if parseScript(text, endsInput: true).isEmpty {
             return ErrorReport(message: "the edited cell \(n) holds no statement, only comments",
                                hint: "cell \(n) is unchanged; .rewind \(n - 1) goes back to before it")
+        }
+        // Text that does not parse is refused, as at the prompt (where a statement ends with
+        // its ';'), before anything re-runs.
+        for statement in parseScript(text) {
+            if case .failure(let error) = statement.result {
+                return ErrorReport(message: error.message, context: error.context(in: text),
+                                   hint: "cell \(n) is unchanged" + (error.hint.map { "; \($0)" } ?? ""))
+            }
         }
         return nil
     }

@@ -23,6 +23,8 @@ struct NotebookEditTests {
         (".quit\n", "ERROR: a cell is a statement; dot-commands are not cells: .quit\nHINT: cell 3 is unchanged; type .quit at the prompt to run it\n"),
         ("  .open other", "ERROR: a cell is a statement; dot-commands are not cells: .open\nHINT: cell 3 is unchanged; type .open at the prompt to run it\n"),
         ("-- RUN 2s;\n", "ERROR: the edited cell 3 holds no statement, only comments\nHINT: cell 3 is unchanged; .rewind 2 goes back to before it\n"),
+        ("RUN -3s;\n", "ERROR: expected a duration after RUN, found '-'\nLINE 1: RUN -3s;\n            ^\nHINT: cell 3 is unchanged; for example: RUN 250ms (units: ns, us, ms, s, m, h)\n"),
+        ("SHOW seed; RUN 2s\n", "ERROR: unterminated statement: missing ';'\nLINE 1: SHOW seed; RUN 2s\n                         ^\nHINT: cell 3 is unchanged; end every statement with ';'\n"),
     ])
     func anEditThatIsNotACellIsRefusedAndChangesNothing(_ text: String, _ error: String) throws {
         let dir = try TemporaryDirectory()
