@@ -186,6 +186,16 @@ import Testing
             #expect(abs(sum - 1000) < 1e-6, "\(a.name): \(a.busyTimeMsPerSecond) + \(a.idleTimeMsPerSecond) + \(a.backPressuredTimeMsPerSecond)")
             #expect(a.busyTimeMsPerSecond >= 0 && a.idleTimeMsPerSecond >= 0 && a.backPressuredTimeMsPerSecond >= 0)
         }
+        // Without an aggregate (which folds and derives rows) or a broadcast (which copies
+        // them), "where the rows are" adds up to what was consumed: each row once, in flight
+        // (in a queue, or an actor's output waiting for its work to end), filtered, dropped
+        // or written. (A busy actor with a filter counted its input in flight and the rows it
+        // filtered out as filtered.)
+        if !shape.aggregate && !shape.stations.contains(where: { $0.distribution == 3 }) && !multiplexed {
+            let consumed = ledger.sources.reduce(Int64(0)) { $0 + $1.consumed }
+            #expect(consumed == ledger.delivered + ledger.queued + ledger.inState + ledger.filtered + ledger.dropped,
+                    "consumed \(consumed): delivered \(ledger.delivered) + queued \(ledger.queued) + state \(ledger.inState) + filtered \(ledger.filtered) + dropped \(ledger.dropped)")
+        }
         if shape.aggregate, let view = try? engine.viewRows("job") {
             // count(*) per group, summed, is every row the aggregate took.
             let counted = view.rows.reduce(Int64(0)) { n, row in

@@ -91,8 +91,14 @@ extension Engine {
             filtered += a.filteredRows
             absorbed += a.absorbedRows
             derived += a.derivedRows
-            queued += Int64(a.fetchedRemaining + (a.status == .busy ? a.inProgressRows : 0))
             let writing = a.sink != nil && a.status == .busy ? Int64(a.inProgressRows) : 0
+            // In progress: a sink's rows being written; another actor's output waiting for its
+            // work to end (its chain has run: what it kept or filtered is counted there, and
+            // counting its input too counted those rows twice), unless that output is what a
+            // materialized view now holds, on its way to the views over it.
+            let materializes = a.operators.last is MaterializeOperator
+            let pending = a.sink == nil && !materializes ? a.pendingOutput?.count ?? 0 : 0
+            queued += Int64(a.fetchedRemaining + pending) + writing
             // A sink's chain (if any) only times its rows: what it takes, it writes.
             actorLines.append(a.sink != nil
                 ? Ledger.ActorLine(actor: a.name, taken: a.rowsIn, emitted: 0, written: a.delivered, writing: writing,
