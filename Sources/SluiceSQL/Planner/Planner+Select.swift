@@ -16,6 +16,16 @@ extension Planner {
         let result = engine.evaluate(data.chunk, filter: bound.filter, groupKeys: bound.aggregate?.keys,
                                      calls: bound.aggregate?.calls ?? [], projection: bound.projection)
         var rows = engine.decode(result, schema: bound.outputSchema)
+        if let aggregate = bound.aggregate, aggregate.keys.isEmpty, rows.count == 1,
+           engine.evaluate(data.chunk, filter: bound.filter, groupKeys: nil, calls: [], projection: nil).isEmpty {
+            // SQL: over no rows, count is 0 and every other aggregate NULL (as is any
+            // expression over one); the engine's fold starts them at 0.
+            let nullCalls = Set(aggregate.calls.indices.filter { aggregate.calls[$0].function != .count })
+            for j in rows[0].indices {
+                let column = bound.projection?[j] ?? .column(j, bound.outputSchema.columns[j].type, name: "")
+                if Self.references(column, anyOf: nullCalls) { rows[0][j] = .null }
+            }
+        }
         let keys = try orderKeys(query, bound)
         if !keys.isEmpty {
             rows = rows.enumerated().sorted { a, b in
@@ -29,6 +39,17 @@ extension Planner {
         }
         if let limit = query.limit { rows = Array(rows.prefix(limit)) }
         return SelectResult(schema: bound.outputSchema, rows: rows)
+    }
+
+    /// Whether `expression` reads one of the `columns`.
+    static func references(_ expression: ScalarExpr, anyOf columns: Set<Int>) -> Bool {
+        switch expression {
+        case .column(let i, _, _): columns.contains(i)
+        case .constant: false
+        case .negate(let e), .not(let e): references(e, anyOf: columns)
+        case .arithmetic(_, let a, let b), .comparison(_, let a, let b), .and(let a, let b), .or(let a, let b):
+            references(a, anyOf: columns) || references(b, anyOf: columns)
+        }
     }
 
     /// The relation an ad hoc query reads (a view or a table, one of them), and the query
