@@ -19,9 +19,21 @@ extension Session {
         }
     }
 
-    /// The finding for the frontmost such actor, or nil when there is none.
+    /// Rows per second an unthrottled actor's input loses (drop schemes) or piles up (unbounded).
+    static func loss(_ a: ActorSnapshot) -> Double {
+        a.inputDroppedPerSecond > 0 ? a.inputDroppedPerSecond : a.inputGrowthPerSecond
+    }
+
+    /// The finding for such an actor, or nil when there is none. Nothing waits on anything
+    /// here, so "the first from the source" means little: each overloaded actor sheds (or piles
+    /// up) on its own. The one losing the most rows is named, the frontmost among equals; the
+    /// others are listed as evidence. (Scaling out an upstream actor that sheds a little would
+    /// only send more rows to a downstream one that sheds more.)
     func diagnoseUnthrottled(_ measured: [ActorSnapshot], _ byName: [String: ActorSnapshot], behind: [FallingBehindSink]) -> [OutputBlock]? {
-        guard let culprit = Self.frontmost(unthrottledActors(measured), byName) else { return nil }
+        let overloaded = unthrottledActors(measured)
+        guard let most = overloaded.map(Self.loss).max(),
+              let culprit = Self.frontmost(overloaded.filter { Self.loss($0) == most }, byName) else { return nil }
+        let others = overloaded.filter { $0.name != culprit.name }.sorted { (Self.loss($0), $1.id) > (Self.loss($1), $0.id) }
         let scheme = engine.settings.flowControl
         let drops = culprit.inputDroppedPerSecond > 0
         let busy = Int(culprit.busyTimeMsPerSecond.rounded())
@@ -38,6 +50,10 @@ extension Session {
         } else {
             evidence.append([.text(culprit.name), .text("input queue"), .text("\(culprit.inputRows) rows"),
                              .text("grows \(Self.rate(culprit.inputGrowthPerSecond)) rows/s, with no bound")])
+        }
+        for other in others.prefix(4) {
+            evidence.append([.text(other.name), .text(other.inputDroppedPerSecond > 0 ? "input dropped" : "input queue growth"),
+                             .text(Self.rate(Self.loss(other)) + " rows/s"), .text("overloaded too, losing less")])
         }
         for u in culprit.upstream.compactMap({ byName[$0] }).prefix(4) {
             evidence.append([.text(u.name), .text("backPressuredTimeMsPerSecond"), .double(u.backPressuredTimeMsPerSecond, decimals: 0),

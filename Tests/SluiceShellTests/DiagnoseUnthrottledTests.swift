@@ -61,6 +61,34 @@ struct DiagnoseUnthrottledTests {
 
     /// A decoupled sink's log grows by design: it is named as a sink falling behind, not as
     /// an unbounded queue.
+    /// Two overloaded actors in a row, both dropping: the one that loses the most is named
+    /// (here the sink, which writes 500 of the thousands of updates per second the aggregation
+    /// sends it, while the aggregation itself loses about a fifth of its input), the others
+    /// listed. Named first, the aggregation's advice (scale it out) would only send more rows
+    /// to the sink's overflowing input.
+    @Test(arguments: ["drop_tail", "drop_head"])
+    func theActorThatDropsMostIsNamed(_ scheme: String) throws {
+        let s = session("""
+            SET flow_control = \(scheme);
+            SET exchange_batched_permits = 50;
+            SET exchange_initial_permits = 100;
+            CREATE SOURCE clicks (user_id INT, amount DOUBLE) WITH (rate = 5000, partitions = 2, keys = 100000);
+            CREATE MATERIALIZED VIEW agg AS SELECT user_id, sum(amount) AS t FROM clicks GROUP BY user_id
+              WITH (parallelism = 2, cost = '500us');
+            CREATE SINK out FROM agg WITH (throughput = 500);
+            RUN 3s; RESET METRICS; RUN 3s;
+            """)
+        let sink = try #require(s.engine.actorSnapshot(named: "out.sink.0"))
+        let aggs = ["agg.agg.0", "agg.agg.1"].compactMap { s.engine.actorSnapshot(named: $0) }
+        #expect(aggs.allSatisfy { $0.inputDroppedPerSecond > 0 && $0.inputDroppedPerSecond < sink.inputDroppedPerSecond })
+        let diagnosis = s.run("DIAGNOSE;")
+        #expect(diagnosis.hasPrefix("bottleneck: out.sink.0 (StreamSink) — busy 1000 ms/s, and its input drops"), "\(diagnosis)")
+        for agg in aggs {
+            #expect(diagnosis.contains("│ \(agg.name)  │ input dropped "), "\(diagnosis)")
+        }
+        #expect(diagnosis.contains("  - scale the sink out: ALTER SINK out SET PARALLELISM = 2\n"))
+    }
+
     @Test func aDecoupledSinkIsNotAnUnboundedQueue() {
         let s = session("""
             SET sink_decouple = true;
