@@ -180,7 +180,11 @@ extension Session {
     /// What makes a bottleneck faster, fitted to what kind of actor it is.
     func fixes(for culprit: ActorSnapshot) -> [String] {
         var advice: [String] = []
-        if culprit.role == "sink" {
+        if culprit.role == "sink", engine.jobSpec(culprit.job)?.sink?.throughput == 0 {
+            // No batching, decoupling or scaling gets a write out of a system that takes none.
+            advice.append("it never finishes a write (throughput = 0, an external system that takes nothing): "
+                          + "ALTER SINK \(Identifier(culprit.job).sql) SET (throughput = 1000) lets it write again")
+        } else if culprit.role == "sink" {
             let name = Identifier(culprit.job).sql
             // Only a per-write latency is paid once per batch: rows' own time is not.
             if let sink = engine.jobSpec(culprit.job)?.sink, sink.latency > 0 {

@@ -32,6 +32,21 @@ struct DiagnoseTests {
         #expect(s.engine.ledger().balanced, "stuck, but nothing lost")
     }
 
+    /// A sink that never writes (throughput 0) with rows waiting is the bottleneck, busy,
+    /// and the advice is its throughput (no batching, decoupling or scaling out helps).
+    @Test func aSinkThatNeverWritesIsNamed() {
+        let s = session("""
+            CREATE SOURCE a (k INT, v DOUBLE) WITH (rate = 100);
+            CREATE SINK o FROM a WITH (throughput = 0);
+            RUN 2s;
+            """)
+        let diagnosis = s.run("DIAGNOSE;")
+        #expect(diagnosis.hasPrefix("bottleneck: o.sink.0 (StreamSink) — busy "), "\(diagnosis)")
+        #expect(diagnosis.contains("What to try:\n  - it never finishes a write (throughput = 0, an external system that takes nothing): "
+                                   + "ALTER SINK o SET (throughput = 1000) lets it write again\n"), "\(diagnosis)")
+        #expect(!diagnosis.contains("scale the sink out"))
+    }
+
     /// Credit never stalls a connection: the same graph drains.
     @Test func creditHasNoRing() {
         let s = session("""

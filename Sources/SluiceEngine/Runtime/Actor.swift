@@ -98,6 +98,9 @@ final class Actor {
     var priorityInputs: [Int] = []
     /// Inside `takeBarrier`: a barrier that arrives meanwhile waits its turn.
     var takingBarrier = false
+    /// A sink at `throughput = 0` with rows waiting: stuck in a write that never returns, busy
+    /// with no end scheduled, until its throughput changes (`Engine.alterJob`).
+    var stuckWriting = false
     /// Work owed for barriers passed (`barrier_cost`), done before the next chunk, or at once
     /// when there is nothing else to do (`Engine.chargeBarrierCost`).
     var barrierDebt: Int64 = 0

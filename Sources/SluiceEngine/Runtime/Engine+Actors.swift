@@ -17,12 +17,28 @@ extension Engine {
             return
         }
         let started = actor.role == .source ? startSourceWork(actor) : startInputWork(actor)
-        if !started && actor.pendingOutboxes == 0 && actor.barrierDebt > 0 {
+        if !started && actor.sink?.throughput == 0 && actor.pendingOutboxes == 0 && actor.barrierDebt == 0 {
+            stickWriting(actor)
+        } else if !started && actor.pendingOutboxes == 0 && actor.barrierDebt > 0 {
             payBarrierDebt(actor)
         } else if !started && actor.pendingOutboxes == 0 && actor.status != .idle {
             actor.setStatus(.idle, now: now)
         } else if !started && actor.pendingOutboxes > 0 && actor.status != .backpressured {
             actor.setStatus(.backpressured, now: now)
+        }
+    }
+
+    /// A sink that never writes (`throughput = 0`) and has rows waiting is stuck in its write,
+    /// as a task blocked in a call to an external system: busy, not idle (Flink counts that
+    /// time as busy), so DIAGNOSE finds it; nothing ends the write until the throughput changes.
+    @inline(never)
+    private func stickWriting(_ actor: Actor) {
+        let waiting = actor.inputs.contains { withChannel($0) { !$0.inbox.isEmpty } }
+        if waiting {
+            actor.stuckWriting = true
+            if actor.status != .busy { actor.setStatus(.busy, now: now) }
+        } else if actor.status != .idle {
+            actor.setStatus(.idle, now: now)
         }
     }
 

@@ -152,10 +152,17 @@ extension Engine {
                 } else {
                     actor.cost = fragment.cost
                 }
-                // A sink at throughput 0 took nothing in (`startInputWork`): it starts now.
+                // A sink at throughput 0 took nothing in (`startInputWork`): it starts now, out
+                // of the write it was stuck in (`stickWriting`).
                 let resumes = actor.sink?.throughput == 0 && sink?.throughput != 0
                 actor.sink = sink
-                if resumes { makeReady(actor) }
+                if resumes {
+                    if actor.stuckWriting {
+                        actor.stuckWriting = false
+                        actor.setStatus(.idle, now: now)
+                    }
+                    makeReady(actor)
+                }
             }
         }
         drainReady()
