@@ -79,6 +79,8 @@ public final class Notebook {
         var info: SessionInfo
         /// The opened session that was copied (and left unchanged), if `.save NAME` copied one.
         var copyOf: String?
+        /// The name the session had, if `.save NAME` renamed it.
+        var renamedFrom: String?
     }
 
     /// Names the current session (or starts one holding every cell so far). An opened
@@ -92,10 +94,11 @@ public final class Notebook {
                 follow(copy, opened: false, saved: session.history.count)
                 return Saved(info: copy, copyOf: existing.name)
             }
-            if let name, name != existing.name { current = try store.renameSession(id: existing.id, to: name) }
+            let renamed = name != nil && name != existing.name
+            if let name, renamed { current = try store.renameSession(id: existing.id, to: name) }
             // Counted again: .rewind may have changed the cells since the header was read.
             current = try store.session(id: existing.id) ?? current
-            return Saved(info: current!)
+            return Saved(info: current!, renamedFrom: renamed ? existing.name : nil)
         }
         let info = try store.createSession(name: name ?? Notebook.autoName(store), engineVersion: Engine.version,
                                            state: session.savedState,

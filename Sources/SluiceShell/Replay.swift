@@ -1,5 +1,6 @@
 import SluiceEngine
 import SluiceStore
+import SluiceSQL
 
 /// Re-executes a saved session on a fresh engine, cell by cell, and (with `verify`) compares
 /// every cell's output with the recorded one. The engine is deterministic, so a session
@@ -19,6 +20,12 @@ public struct Replayer {
         public var cells: Int
     }
 
+    /// The hint for a session name the store does not hold: the nearest name, else them all.
+    public static func hint(forUnknown name: String, among names: [String]) -> String {
+        if names.isEmpty { return "the store has no sessions" }
+        return Suggest.nearest(name, among: names).map { "did you mean \($0)?" } ?? "sessions: " + names.joined(separator: ", ")
+    }
+
     /// Replays session `name`. `each` sees every recorded cell (with its new output when it
     /// differs) and returns false to stop.
     public func replay(_ name: String, verify: Bool,
@@ -26,7 +33,7 @@ public struct Replayer {
         guard let info = try store.session(named: name) else {
             let names = (try? store.sessions().map(\.name)) ?? []
             return Report(blocks: [.error(ErrorReport(message: "no saved session named \(name) in \(store.path)",
-                                                      hint: names.isEmpty ? "the store has no sessions" : "sessions: " + names.joined(separator: ", ")))],
+                                                      hint: Replayer.hint(forUnknown: name, among: names)))],
                           ok: false, cells: 0)
         }
         let cells = try store.cells(sessionID: info.id)

@@ -99,6 +99,9 @@ extension Session {
                 if let original = saved.copyOf {
                     return DotOutcome(blocks: [.notice("saved a copy of \(original) as \(info.name) (\(Session.cells(info.cellCount))) in \(notebook.store.path); \(original) is unchanged, new cells go to \(info.name)")])
                 }
+                if let old = saved.renamedFrom {
+                    return DotOutcome(blocks: [.notice("saved as \(info.name) (\(Session.cells(info.cellCount))) in \(notebook.store.path), renamed from \(old)")])
+                }
                 return DotOutcome(blocks: [.notice("saved as \(info.name) (\(Session.cells(info.cellCount))) in \(notebook.store.path)")])
             case ".sessions":
                 guard let notebook = try requireNotebook() else { return fail("no session store is open", hint: storeHint) }

@@ -1,6 +1,6 @@
 import CEditLine
 import Foundation
-import SluiceSQL
+import SluiceShell
 import SluiceStore
 
 /// `sluice delete SESSION`: deletes a saved session with its cells and charts, in one
@@ -15,9 +15,7 @@ func runDelete(session name: String, databasePath: String?) -> Int32 {
         return 1
     }
     func unknown(_ names: [String]) -> Int32 {
-        let hint = Suggest.nearest(name, among: names).map { "did you mean \($0)?" }
-            ?? (names.isEmpty ? "the store has no sessions" : "sessions: " + names.joined(separator: ", "))
-        fputs("sluice delete: no saved session named \(name) in \(location)\nHINT: \(hint)\n", sluice_stderr())
+        fputs("sluice delete: no saved session named \(name) in \(location)\nHINT: \(Replayer.hint(forUnknown: name, among: names))\n", sluice_stderr())
         return 1
     }
     var names: [String] = []

@@ -87,7 +87,7 @@ func runExport(session name: String, to file: String, databasePath: String?) -> 
         guard let info = try store.session(named: name) else {
             let names = (try? store.sessions().map(\.name)) ?? []
             fputs("sluice export: no saved session named \(name) in \(store.path)\n", sluice_stderr())
-            if !names.isEmpty { fputs("HINT: sessions: \(names.joined(separator: ", "))\n", sluice_stderr()) }
+            if !names.isEmpty { fputs("HINT: \(Replayer.hint(forUnknown: name, among: names))\n", sluice_stderr()) }
             return 1
         }
         let cells = try store.cells(sessionID: info.id)

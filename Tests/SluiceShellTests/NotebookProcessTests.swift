@@ -208,7 +208,7 @@ struct NotebookProcessTests {
         let missing = try sluice(["replay", "dmeo", "--db", db])
         #expect(missing.status == 1)
         #expect(missing.stdout == "")
-        #expect(missing.stderr == "ERROR: no saved session named dmeo in \(db)\nHINT: sessions: demo\n")
+        #expect(missing.stderr == "ERROR: no saved session named dmeo in \(db)\nHINT: did you mean demo?\n")
     }
 
     @Test(.enabled(if: hasSQLite3CLI))

@@ -41,7 +41,7 @@ struct NotebookTests {
         #expect(stored.last?.output == s.history.last?.output)
 
         // `.save` again under another name renames the session.
-        #expect(s.run(".save lesson") == "saved as lesson (5 cells) in \(path)\n")
+        #expect(s.run(".save lesson") == "saved as lesson (5 cells) in \(path), renamed from demo\n")
         let sessions = s.run(".sessions")
         #expect(sessions.contains("│ lesson │     5 │"))
         #expect(!sessions.contains("demo"))
