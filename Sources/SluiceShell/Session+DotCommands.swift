@@ -17,6 +17,15 @@ extension Session {
     public static let dotCommands = [".help", ".mode", ".timer", ".read", ".quit", ".exit", ".save", ".open", ".sessions",
                                      ".delete", ".replay", ".cells", ".rerun", ".rewind", ".edit", ".export"]
 
+    /// The dot-commands that take a fixed number of words (none or one), with their usage:
+    /// more is an error, as in sqlite3, not silently ignored. (`.read`, `.save`, `.open` and
+    /// `.delete` say how to quote a name with spaces; `.help` and `.replay` take several.)
+    static let dotUsage: [String: (most: Int, usage: String)] = [
+        ".quit": (0, ".quit"), ".exit": (0, ".exit"), ".q": (0, ".q"), ".sessions": (0, ".sessions"), ".cells": (0, ".cells"),
+        ".mode": (1, ".mode table|csv|json|markdown"), ".timer": (1, ".timer on|off"), ".rewind": (1, ".rewind N"),
+        ".rerun": (1, ".rerun N"), ".edit": (1, ".edit N"), ".export": (1, ".export FILE.md|FILE.html"),
+    ]
+
     /// The most files `.read` may have open inside one another.
     static let maxReadDepth = 16
 
@@ -58,6 +67,10 @@ extension Session {
         func single(_ what: String) -> DotOutcome? {
             args.count > 1 ? fail("\(command) takes one \(what); quote a \(what) with spaces",
                                   hint: "\(command) 'my \(what)'") : nil
+        }
+        if let arity = Session.dotUsage[command], args.count > arity.most {
+            return fail("\(command) takes \(arity.most == 0 ? "no argument" : "one argument"), found '\(args[arity.most])'",
+                        hint: "usage: \(arity.usage)")
         }
         do {
             switch command {

@@ -50,6 +50,13 @@ struct BadInputTests {
         #expect(s.run(".rerun x") == "ERROR: usage: .rerun N (1 to 0)\n")
         #expect(s.run(".export notes.txt") == "ERROR: cannot tell the format of notes.txt\nHINT: export to FILE.md or FILE.html\n")
         #expect(s.run(".save") == "ERROR: no session store is open\nHINT: start sluice with --db PATH or set SLUICE_DB\n")
+        // A word too many is an error, not ignored (`.quit now` would otherwise quit).
+        #expect(s.run(".mode csv extra") == "ERROR: .mode takes one argument, found 'extra'\nHINT: usage: .mode table|csv|json|markdown\n")
+        #expect(s.options.mode == .table)
+        #expect(s.run(".sessions all") == "ERROR: .sessions takes no argument, found 'all'\nHINT: usage: .sessions\n")
+        let quit = s.execute(".quit now")
+        #expect(!quit.ok && !quit.quit)
+        #expect(s.run(".timer on off") == "ERROR: .timer takes one argument, found 'off'\nHINT: usage: .timer on|off\n")
         expectStillWorks(s)
     }
 
