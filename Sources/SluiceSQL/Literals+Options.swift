@@ -91,14 +91,14 @@ extension OptionValue {
         return .success(value)
     }
 
-    /// TRUE or FALSE (also `on`/`off`, quoted or not).
+    /// TRUE or FALSE (also `on`/`off` and `1`/`0`, as PostgreSQL takes them, quoted or not).
     public func boolean() -> Result<Bool, LiteralError> {
         switch self {
         case .boolean(let value): return .success(value)
-        case .string(let text), .identifier(let text):
+        case .string(let text), .identifier(let text), .number(_, let text):
             switch text.lowercased() {
-            case "true", "on": return .success(true)
-            case "false", "off": return .success(false)
+            case "true", "on", "1": return .success(true)
+            case "false", "off", "0": return .success(false)
             default: break
             }
         default: break

@@ -8,7 +8,8 @@ enum Terminal {
 
     /// Colours only on a terminal, never with `NO_COLOR` (any value) or `--no-color`.
     static func wantsColor(disabled: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
-        !disabled && environment["NO_COLOR"] == nil && isTerminal(STDOUT_FILENO)
+        // no-color.org: NO_COLOR set to a non-empty value turns colours off.
+        !disabled && (environment["NO_COLOR"] ?? "").isEmpty && isTerminal(STDOUT_FILENO)
     }
 
     /// The width of stdout's terminal, else `$COLUMNS`, else 80.

@@ -130,7 +130,11 @@ struct LiteralTests {
         #expect(failure(OptionValue.number(2.5, text: "2.5").integer(in: 1...256)) == "expected a whole number, found 2.5")
         #expect(try OptionValue.boolean(false).boolean().get() == false)
         #expect(try OptionValue.string("true").boolean().get() == true)
-        #expect(failure(OptionValue.number(1, text: "1").boolean()) == "expected TRUE or FALSE, found 1")
+        // 1 and 0 as PostgreSQL's booleans take them; other numbers are not booleans.
+        #expect(try OptionValue.number(1, text: "1").boolean().get() == true)
+        #expect(try OptionValue.string("0").boolean().get() == false)
+        #expect(failure(OptionValue.number(2, text: "2").boolean()) == "expected TRUE or FALSE, found 2")
+        #expect(failure(OptionValue.number(1, text: "1.0").boolean()) == "expected TRUE or FALSE, found 1.0")
         #expect(try OptionValue.identifier("credit").word().get() == "credit")
         #expect(try OptionValue.string("Credit").word().get() == "credit")
     }
