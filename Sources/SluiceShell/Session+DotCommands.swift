@@ -291,8 +291,12 @@ extension Session {
 
     private func cellsTable() -> ResultTable {
         let rows = history.enumerated().map { i, c -> [ResultValue] in
-            let firstLine = c.input.split(separator: "\n").first.map(String.init) ?? ""
-            return [.int(Int64(i + 1)), .text(firstLine.count > 60 ? String(firstLine.prefix(57)) + "..." : firstLine),
+            // The first line, with "..." where anything is left out (the rest of a long line,
+            // or the lines after it).
+            let lines = c.input.split(separator: "\n", omittingEmptySubsequences: true)
+            let firstLine = lines.first.map(String.init) ?? ""
+            let shown = firstLine.count > 60 ? String(firstLine.prefix(57)) + "..." : firstLine + (lines.count > 1 ? " ..." : "")
+            return [.int(Int64(i + 1)), .text(shown),
                     .text(c.cancelled ? "cancelled" : (c.ok ? "ok" : "error")),
                     .text(VirtualTime.formatSeconds(c.virtualTimeBefore)), .text(VirtualTime.formatSeconds(c.virtualTimeAfter))]
         }

@@ -78,6 +78,9 @@ struct NotebookTests {
             (6 rows)
 
             """)
+        // A cell of several lines shows its first, and "..." for the rest.
+        s.execute("SHOW seed;\nSHOW nodes;")
+        #expect(s.run(".cells").contains("│    7 │ SHOW seed; ...      "), "\(s.run(".cells"))")
     }
 
     // MARK: .rewind and .rerun
