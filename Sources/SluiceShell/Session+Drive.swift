@@ -180,13 +180,13 @@ extension Session {
         switch show.statement {
         case .show, .showVariable, .showMetrics, .select, .plot, .describe, .diagnose, .explainName, .explainCreate, .explainSelect: break
         default:
-            return [.error(ErrorReport(message: "WATCH repeats only statements that read: SHOW, SELECT, PLOT, DESCRIBE, DIAGNOSE or EXPLAIN",
-                                       hint: "WATCH SHOW QUEUES EVERY 200ms FOR 10s"))]
+            throw SQLError("WATCH repeats only statements that read: SHOW, SELECT, PLOT, DESCRIBE, DIAGNOSE or EXPLAIN",
+                           at: show.range, hint: "WATCH SHOW QUEUES EVERY 200ms FOR 10s")
         }
         let frames = Int(Statement.watchFrames(every: every, duration: duration))
         guard frames <= Session.maxWatchFrames else {
-            return [.error(ErrorReport(message: "WATCH would draw \(frames) frames; at most \(Session.maxWatchFrames)",
-                                       hint: "use a longer EVERY or a shorter FOR"))]
+            throw SQLError("WATCH would draw \(frames) frames; at most \(Session.maxWatchFrames)", at: range,
+                           hint: "use a longer EVERY or a shorter FOR")
         }
         try checkEndOfTime(after: duration, verb: "WATCH", at: range)
         // A statement that fails fails before any time passes (what it reads does not change
