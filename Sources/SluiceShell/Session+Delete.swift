@@ -21,15 +21,16 @@ extension Session {
             return fail("no saved session named \(name)",
                         hint: Suggest.nearest(name, among: names).map { "did you mean \($0)?" } ?? ".sessions lists them")
         }
-        let typed = StoreError.quoted(name)
-        if notebook.current?.id == info.id {
-            return fail("cannot delete \(name): this shell is recording its cells in it",
-                        hint: ".rewind 0 starts afresh without it, then .delete \(typed) deletes it; or quit and run sluice delete \(typed)")
-        }
+        // Read-only first: a shell that cannot write records nothing, in this session or any.
         guard notebook.isWritable else {
             return readOnlyFailure(notebook, fallback: ErrorReport(
                 message: "cannot delete \(name): the session store \(notebook.store.path) was opened read-only",
                 hint: "start sluice again to delete from it"))
+        }
+        let typed = StoreError.quoted(name)
+        if notebook.current?.id == info.id {
+            return fail("cannot delete \(name): this shell is recording its cells in it",
+                        hint: ".rewind 0 starts afresh without it, then .delete \(typed) deletes it; or quit and run sluice delete \(typed)")
         }
         let deleted = try notebook.store.deleteSession(named: name)
         return DotOutcome(blocks: [.notice("deleted \(deleted.name) (\(Session.cells(deleted.cellCount))) from \(notebook.store.path)")])

@@ -113,6 +113,11 @@ struct DeleteSessionTests {
             """)
         #expect(bytes(path) == before)
         #expect(try names(path) == ["lesson"])
+        // The session it opened is refused for the store's sake, not as the one it records to
+        // (read-only, it records nothing).
+        #expect(locked.execute(".open lesson").ok)
+        #expect(locked.run(".delete lesson").hasPrefix("ERROR: cannot write the session store \(path): the file is not writable\n"))
+        #expect(bytes(path) == before)
     }
 
     @Test func aStoreThatDoesNotExistIsNotCreated() throws {
