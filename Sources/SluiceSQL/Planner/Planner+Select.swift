@@ -64,7 +64,7 @@ extension Planner {
             throw SQLError("an ad hoc SELECT reads one view or table", at: join.range,
                            hint: "put the join in a materialized view and select from it")
         }
-        return (relation, try bindQuery(query))
+        return (relation, try bindQuery(query, uniqueNames: false))
     }
 
     /// ORDER BY items as output column positions: a name, an alias, an ordinal or an item's SQL.
@@ -80,7 +80,18 @@ extension Planner {
                 }
                 position = Int(n) - 1
             case .column(nil, let name):
-                position = names.firstIndex(of: name.name)
+                // A name the select list gives to two different expressions is ambiguous (as
+                // in PostgreSQL); the same expression twice is not.
+                let matching = names.indices.filter { names[$0] == name.name }
+                let texts = Set(matching.map { i -> String in
+                    guard query.items.count == names.count, case .expr(let e, _) = query.items[i] else { return name.name }
+                    return e.sql
+                })
+                if texts.count > 1 {
+                    throw SQLError("ORDER BY \"\(name.name)\" is ambiguous: the select list has it more than once", at: item.expr.range,
+                                   hint: "give one of them an alias with AS, or order by position")
+                }
+                position = matching.first
             default:
                 break
             }

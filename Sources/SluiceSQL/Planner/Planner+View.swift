@@ -36,7 +36,9 @@ extension Planner {
         var outputSchema: Schema
     }
 
-    func bindQuery(_ query: Query) throws(SQLError) -> BoundQuery {
+    /// Binds `query` over its relations. A view's columns need distinct names (they are its
+    /// schema); an ad hoc result (`uniqueNames: false`) may repeat one, as PostgreSQL's may.
+    func bindQuery(_ query: Query, uniqueNames: Bool = true) throws(SQLError) -> BoundQuery {
         let left = try relation(query.from.name)
         var scope = Scope()
         scope.add(left.schema, qualifiers: [query.from.exposedName.name, query.from.name.name])
@@ -126,7 +128,7 @@ extension Planner {
             }
             bound.projection = identity ? nil : exprs
         }
-        for (i, name) in names.enumerated() where names[..<i].contains(name) {
+        for (i, name) in names.enumerated() where uniqueNames && names[..<i].contains(name) {
             let item = query.items.count == names.count ? query.items[i].range : query.range
             throw SQLError("column \"\(name)\" specified more than once", at: item, hint: "give one of them an alias with AS")
         }
