@@ -206,6 +206,20 @@ extension SessionStore {
         }
     }
 
+    /// Whether `path` is a SQLite database with nothing in it (no table, no index): a store
+    /// not created yet, as an empty file is. False for anything else, or when it cannot be read.
+    public static func isBlankDatabase(path: String) -> Bool {
+        var config = Configuration()
+        config.readonly = true
+        config.label = "SluiceStore.isBlankDatabase"
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        let header = Array((try? handle.read(upToCount: sqliteHeader.count)) ?? Data())
+        try? handle.close()
+        guard header == sqliteHeader, let queue = try? openQuietly(path: path, configuration: config) else { return false }
+        defer { try? queue.close() }
+        return (try? queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }) == 0
+    }
+
     /// Opens read-only. When no `-wal`, `-shm` or `-journal` file sits beside the store
     /// (nobody is writing, nothing to recover) it is read as `immutable`, so that nothing
     /// is created beside it; otherwise the plain path is used.

@@ -263,4 +263,27 @@ import Testing
         try store.close()
         #expect(bytes(path) == before)
     }
+
+    /// A SQLite database with nothing in it is a store not created yet (the read-only
+    /// commands report no sessions in it, as for an empty file); anything else is not.
+    @Test func aBlankDatabaseIsTold() throws {
+        let dir = ScratchDirectory()
+        let blank = dir.file("blank.sqlite")
+        let editor = try DatabaseQueue(path: blank)
+        try editor.write { db in
+            try db.execute(sql: "CREATE TABLE x (a)")
+            try db.execute(sql: "DROP TABLE x")
+        }
+        try editor.close()
+        let before = bytes(blank)
+        #expect(SessionStore.isBlankDatabase(path: blank))
+        #expect(bytes(blank) == before)
+        let store = dir.file("store.sqlite")
+        _ = try makeStore(at: store, cellCount: 1)
+        #expect(!SessionStore.isBlankDatabase(path: store))
+        let text = dir.file("notes.txt")
+        try "hello".write(toFile: text, atomically: false, encoding: .utf8)
+        #expect(!SessionStore.isBlankDatabase(path: text))
+        #expect(!SessionStore.isBlankDatabase(path: dir.file("missing.sqlite")))
+    }
 }
