@@ -107,11 +107,14 @@ public final class Session {
         var recordedInput = cell
         if trimmed.hasPrefix(".") {
             let outcome = executeDotCommand(trimmed)
-            blocks = outcome.blocks
+            // A script's dot-command error names its file and line, as a statement's does.
+            let start = cell.utf8.count - cell.drop(while: \.isWhitespace).utf8.count
+            blocks = locating(outcome.blocks, at: start, in: cell)
             ok = outcome.ok
             quit = outcome.quit
             recordable = outcome.recordable
-            recordedBlocks = blocks
+            recordedBlocks = outcome.blocks
+            if recordedBlocks != blocks { locatedErrors = true }
         } else {
             let scripts = parseScript(cell, endsInput: source?.endsInput ?? false)
             if source?.endsInput == true { recordedInput = Session.terminated(cell, scripts) }

@@ -205,6 +205,11 @@ struct BatchTests {
         _ = try dir.write("watch.sql", "\n\nWATCH SHOW QUEUES EVERY 1ns FOR 1s;\n")
         let watch = try sluice(["watch.sql"], in: dir.url, mergingStderr: true)
         #expect(watch.stdout.hasPrefix("watch.sql:3: ERROR: WATCH would draw"))
+        // A dot-command's error names its line too.
+        _ = try dir.write("dots.sql", "SET seed = 1;\n\n.mode xml\n  .read nope.sql\n")
+        let dots = try sluice(["dots.sql"], in: dir.url, mergingStderr: true)
+        #expect(dots.stdout.contains("dots.sql:3: ERROR: unknown mode xml\n"), "\(dots.stdout)")
+        #expect(dots.stdout.contains("dots.sql:4: ERROR: cannot read nope.sql"), "\(dots.stdout)")
         // The same statements through stdin: no file, lines counted from the statement.
         let stdin = try sluice([], stdin: "SET nodes = 2;\nSELEC 1;\n", mergingStderr: true)
         #expect(stdin.stdout == "SET\nERROR: unknown statement 'SELEC'\nLINE 1: SELEC 1;\n        ^^^^^\nHINT: did you mean SELECT?\n")

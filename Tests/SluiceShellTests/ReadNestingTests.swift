@@ -3,7 +3,8 @@ import Testing
 @testable import SluiceShell
 
 /// `.read` of a file that reads itself, directly or through others, used to recurse until the
-/// stack overflowed (a segfault). It is refused with one error line, and the session goes on.
+/// stack overflowed (a segfault). It is refused with one error line, naming the file and line
+/// of the `.read` refused, and the session goes on.
 @Suite("`.read` nesting")
 struct ReadNestingTests {
     @Test func aFileThatReadsItselfIsRefused() throws {
@@ -14,7 +15,7 @@ struct ReadNestingTests {
         let result = s.execute(".read \(path)")
         #expect(!result.ok)
         #expect(result.output == """
-            ERROR: .read of a file that is already being read: \(path) → \(path)
+            \(path):1: ERROR: .read of a file that is already being read: \(path) → \(path)
             HINT: a file cannot .read itself, directly or through another file
 
             """)
@@ -31,7 +32,7 @@ struct ReadNestingTests {
         try ".read \(dir.path("link.sql"))\n".write(toFile: b, atomically: true, encoding: .utf8)
         let s = session()
         #expect(s.run(".read \(a)") == """
-            ERROR: .read of a file that is already being read: \(a) → \(b) → \(dir.path("link.sql"))
+            \(b):1: ERROR: .read of a file that is already being read: \(a) → \(b) → \(dir.path("link.sql"))
             HINT: a file cannot .read itself, directly or through another file
 
             """)
@@ -45,7 +46,7 @@ struct ReadNestingTests {
         }
         try "CREATE SOURCE s (a INT);\n".write(toFile: dir.path("f\(depth).sql"), atomically: true, encoding: .utf8)
         let s = session()
-        #expect(s.run(".read \(dir.path("f0.sql"))") == "ERROR: .read nested too deeply (\(Session.maxReadDepth) files inside one another): \(dir.path("f\(Session.maxReadDepth).sql"))\n")
+        #expect(s.run(".read \(dir.path("f0.sql"))") == "\(dir.path("f\(Session.maxReadDepth - 1).sql")):1: ERROR: .read nested too deeply (\(Session.maxReadDepth) files inside one another): \(dir.path("f\(Session.maxReadDepth).sql"))\n")
         // A file read twice in a row (not inside itself) is fine.
         let ok = try dir.write("ok.sql", "CREATE SOURCE t (a INT);\n")
         let twice = try dir.write("twice.sql", ".read \(ok)\n")
@@ -65,7 +66,7 @@ struct ReadNestingProcessTests {
             let run = try sluice(args)
             #expect(run.status == 1)
             #expect(run.stdout == "")
-            #expect(run.stderr == "ERROR: .read of a file that is already being read: \(path) → \(path)\nHINT: a file cannot .read itself, directly or through another file\n")
+            #expect(run.stderr == "\(path):1: ERROR: .read of a file that is already being read: \(path) → \(path)\nHINT: a file cannot .read itself, directly or through another file\n")
         }
     }
 }
