@@ -40,8 +40,9 @@ SHOW GRAPH;
 --   idleTimeMsPerSecond          waiting for input,
 --   backPressuredTimeMsPerSecond waiting for an output buffer (a credit).
 -- Read the table bottom up: the sink is busy ~1000 ms/s; the join, the aggregation and
--- the source are backpressured most of the time; every channel is out of credit
--- (credit 0): all its buffers hold data, even where they are only partly filled.
+-- the source are backpressured most of the time; every input on the clicks' path is
+-- full (the join's 10/20 counts the users table's channel too, read once and empty):
+-- all its buffers hold data, even where they are only partly filled.
 SHOW ACTORS;
 
 -- DIAGNOSE uses Flink's rule. backPressuredTimeMsPerSecond is time spent waiting for an

@@ -32,10 +32,12 @@ RUN 6s;
 -- another, and complete together: the oldest waited longest (p99 near 6 s).
 SHOW BARRIERS;
 -- The join is backpressured; so are both its sources (the orders pile up in the log).
--- The sink's queue holds more rows than the channel has permits: RisingWave caps the
--- permits one chunk takes at exchange_initial_permits − exchange_batched_permits
--- (max_chunk_permits), and an amplified chunk is large.
+-- The sink's queue holds more rows than the permits they took (SHOW QUEUES: rows
+-- against permits): RisingWave caps the permits one chunk takes at
+-- exchange_initial_permits − exchange_batched_permits (max_chunk_permits), and an
+-- amplified chunk is large.
 SHOW ACTORS;
+SHOW QUEUES;
 -- DIAGNOSE names the sink by Flink's rule, shows the join's 100× amplification among
 -- the evidence, and suggests the remedy tried next.
 DIAGNOSE;

@@ -26,11 +26,11 @@ SET checkpoint_mode = aligned;
 RUN 2s;
 RESET METRICS;
 RUN 4s;
--- Each checkpoint (one per barrier, every second) takes over 100 ms: the barrier
--- waits behind the full input buffers, and the first input to deliver it is held
--- until the others do (stream_barrier_align_duration_ns in SHOW METRICS: 48 ms over
--- these 4 s for balances.agg.1; none for agg.0, whose two barriers happened to come
--- together). No in-flight data is stored.
+-- Each checkpoint (one per barrier, every second) takes over 100 ms: the barrier waits
+-- behind full input buffers (agg.0's; agg.1 idles now and then), and the first input to
+-- deliver it is held until the others do (stream_barrier_align_duration_ns in SHOW
+-- METRICS: 48 ms over these 4 s for balances.agg.1; none for agg.0, whose two barriers
+-- happened to come together). No in-flight data is stored.
 SHOW CHECKPOINTS;
 SHOW METRICS balances.agg.1;
 

@@ -35,6 +35,7 @@ PLOT barrier_latency LAST 12s;
 RESET METRICS;
 RUN 1s;
 SHOW METRICS;
+SHOW LAG;
 
 -- Part 2: a rising lag versus a high but stable lag. Two consumers, each of its own
 -- topic (part 1's pipeline is dropped first; channels hold 10 buffers of 10 rows, and

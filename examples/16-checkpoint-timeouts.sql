@@ -33,9 +33,9 @@ RUN 20s;
 -- Only the first checkpoint completes, in 3.8 s, while the queues were still filling.
 -- The next ones (epochs 2, 3 and 4) expire 5 s after their injection with 2 of their 5
 -- actors collected (the source actors): the barriers wait in the aggregation actors'
--- input queues, behind rows the actors cannot take while they wait for the 2400 rows
--- queued at the sink (24 buffers: 4.8 s of writes). numberOfFailedCheckpoints (SHOW METRICS) counts
--- them. With Flink's default execution.checkpointing.tolerable-failed-checkpoints = 0
+-- input queues, behind rows the actors cannot take while they wait for the rows queued
+-- at the sink (24 full buffers, some 1900 rows: nearly 4 s of writes).
+-- numberOfFailedCheckpoints (SHOW METRICS) counts them. With Flink's default execution.checkpointing.tolerable-failed-checkpoints = 0
 -- the first expiry would also fail the job over to its last checkpoint; Sluice counts
 -- it and goes on.
 SHOW CHECKPOINTS;
@@ -57,7 +57,7 @@ RESET METRICS;
 RUN 10s;
 -- From epoch 5 on the barrier jumps the queues: every checkpoint completes in 1 ms (the
 -- sink's write in hand), under the same backpressure. The price is the rows it overtook,
--- stored with the checkpoint: in_flight_rows, 4300 to 5000 rows (67 to 75 buffers) each.
+-- stored with the checkpoint: in_flight_rows, 4300 to 5100 rows (67 to 79 buffers) each.
 -- DIAGNOSE no longer mentions checkpoints: only the sink's fixes are left.
 SHOW CHECKPOINTS;
 DIAGNOSE;

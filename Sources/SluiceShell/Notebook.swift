@@ -241,6 +241,7 @@ public final class Notebook {
 
     static func chartData(_ chart: ChartSpec) -> ChartData {
         ChartData(title: chart.title, xLabel: "virtual time", xUnit: "s", yUnit: chart.yUnit,
-                  series: chart.series.map { ChartSeries(name: $0.name, points: $0.points.map { ChartPoint(x: $0.x, y: $0.y) }) })
+                  series: chart.series.map { ChartSeries(name: $0.name, points: $0.points.map { ChartPoint(x: $0.x, y: $0.y) },
+                                                         marksOnly: $0.marksOnly) })
     }
 }

@@ -121,7 +121,8 @@ extension Session {
             }
             let title = s.sql + (last.map { " over the last \(VirtualTime.format($0))" } ?? "")
             blocks.append(.chart(ChartSpec(title: title, yUnit: metric.unit,
-                                           series: data.map { ChartSeriesSpec(name: $0.name, points: $0.points.map { ChartPointSpec(x: $0.t, y: $0.value) }) })))
+                                           series: data.map { ChartSeriesSpec(name: $0.name, points: $0.points.map { ChartPointSpec(x: $0.t, y: $0.value) },
+                                                                               marksOnly: $0.isEvents) })))
             // A fragment or job with more actors than a series draws: say which are missing.
             if metric != .lag, let target = s.argument {
                 let matched = engine.actorsMatching(target)

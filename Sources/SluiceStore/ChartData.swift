@@ -40,11 +40,14 @@ public struct ChartSeries: Codable, Sendable, Equatable, Hashable {
     /// The points in drawing order (normally increasing x). Non-finite points are
     /// kept in the store but leave a gap in the drawn line.
     public var points: [ChartPoint]
+    /// Separate events (a checkpoint's expiry), drawn as marks, not joined into a line.
+    public var marksOnly: Bool
 
     /// A series from its name and points.
-    public init(name: String, points: [ChartPoint]) {
+    public init(name: String, points: [ChartPoint], marksOnly: Bool = false) {
         self.name = name
         self.points = points
+        self.marksOnly = marksOnly
     }
 }
 

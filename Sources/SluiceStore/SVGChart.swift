@@ -106,16 +106,19 @@ public enum SVGChart {
         ]
     }
 
-    /// One `<polyline>` per unbroken run of finite points; a lone point is a dot.
+    /// One `<polyline>` per unbroken run of finite points; a lone point is a dot, as is every
+    /// point of a series of separate events (`marksOnly`).
     private static func lines(_ chart: ChartData, xAxis: Axis, yAxis: Axis, layout: Layout) -> [String] {
         var out: [String] = []
         for (index, series) in chart.series.enumerated() {
             let colour = palette[index % palette.count]
             var run: [String] = []
             func flush() {
-                if run.count == 1 {
-                    let xy = run[0].split(separator: ",")
-                    out.append(##"<circle cx="\##(xy[0])" cy="\##(xy[1])" r="2.5" fill="\##(colour)"/>"##)
+                if run.count == 1 || series.marksOnly {
+                    for point in run {
+                        let xy = point.split(separator: ",")
+                        out.append(##"<circle cx="\##(xy[0])" cy="\##(xy[1])" r="2.5" fill="\##(colour)"/>"##)
+                    }
                 } else if run.count > 1 {
                     out.append(##"<polyline fill="none" stroke="\##(colour)" stroke-width="1.5" stroke-linejoin="round" points="\##(run.joined(separator: " "))"/>"##)
                 }

@@ -213,10 +213,13 @@ extension SessionStore {
 
     // MARK: - Series JSON
 
-    /// A series as stored in `chart.series`: `{"name": ..., "points": [[x, y], ...]}`.
+    /// A series as stored in `chart.series`: `{"name": ..., "points": [[x, y], ...]}`, with
+    /// `"marks": true` for a series of separate events (absent otherwise, so that the JSON of
+    /// every other series is as it always was, and older readers skip the key).
     private struct StoredSeries: Codable {
         var name: String
         var points: [[Double]]
+        var marks: Bool?
     }
 
     /// JSON of the series: compact, keys sorted, points as `[x, y]` pairs, and the
@@ -226,7 +229,7 @@ extension SessionStore {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let stored = series.map { StoredSeries(name: $0.name, points: $0.points.map { [$0.x, $0.y] }) }
+        let stored = series.map { StoredSeries(name: $0.name, points: $0.points.map { [$0.x, $0.y] }, marks: $0.marksOnly ? true : nil) }
         return String(decoding: try encoder.encode(stored), as: UTF8.self)
     }
 
@@ -239,6 +242,6 @@ extension SessionStore {
         else {
             throw StoredDataError(detail: "a chart of cell \(seq) has unreadable series JSON")
         }
-        return stored.map { ChartSeries(name: $0.name, points: $0.points.map { ChartPoint(x: $0[0], y: $0[1]) }) }
+        return stored.map { ChartSeries(name: $0.name, points: $0.points.map { ChartPoint(x: $0[0], y: $0[1]) }, marksOnly: $0.marks == true) }
     }
 }

@@ -94,4 +94,19 @@ import Testing
         let out = ChartDrawing.draw(chart([ChartSeriesSpec(name: "a", points: (0...40).map { (x: Double($0) * 0.05, y: sin(Double($0) / 5)) })]))
         #expect(out.contains("500ms") && out.contains("1.5s"))
     }
+
+    /// Separate events (a checkpoint's expiries) are marks, not a line: three expiries draw
+    /// three ×, where joined they drew a run of them from the first to the last.
+    @Test func eventsAreMarksNotALine() {
+        let chart = ChartSpec(title: "barrier_latency", yUnit: "ms", series: [
+            ChartSeriesSpec(name: "barrier latency", points: [(x: 4, y: 3800)]),
+            ChartSeriesSpec(name: "expired", points: [(x: 10, y: 5000), (x: 15, y: 5000), (x: 20, y: 5000)], marksOnly: true),
+        ])
+        let drawn = ChartDrawing.draw(chart, width: 80)
+        let plot = drawn.split(separator: "\n").dropLast(1).joined(separator: "\n")   // not the legend
+        #expect(plot.filter { $0 == "×" }.count == 3, "\(drawn)")
+        let joined = ChartDrawing.draw(ChartSpec(title: chart.title, yUnit: "ms", series: [chart.series[0],
+            ChartSeriesSpec(name: "expired", points: chart.series[1].points)]), width: 80)
+        #expect(joined.split(separator: "\n").dropLast(1).joined().filter { $0 == "×" }.count > 3)
+    }
 }

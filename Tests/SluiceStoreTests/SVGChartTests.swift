@@ -115,6 +115,20 @@ import Testing
         #expect(SVGChart.Axis(low: -1e308, high: 1e308, step: 1, exponent: 0).ticks == [-1e308, 1e308])
     }
 
+    /// A series of separate events is drawn as dots, never joined; its JSON says so, and reads
+    /// back the same (every other series' JSON is as it always was).
+    @Test func aSeriesOfEventsIsDrawnAsMarks() throws {
+        let events = ChartSeries(name: "expired", points: [ChartPoint(x: 10, y: 5000), ChartPoint(x: 15, y: 5000), ChartPoint(x: 20, y: 5000)],
+                                 marksOnly: true)
+        let line = ChartSeries(name: "latency", points: [ChartPoint(x: 5, y: 10), ChartPoint(x: 12, y: 20)])
+        let xml = XMLCheck(SVGChart.render(ChartData(title: "barrier_latency", yUnit: "ms", series: [line, events])))
+        #expect(xml.attributes(of: "polyline").count == 1)
+        #expect(xml.attributes(of: "circle").count == 3)
+        let json = try SessionStore.encodeSeries([line, events])
+        #expect(json == #"[{"name":"latency","points":[[5,10],[12,20]]},{"marks":true,"name":"expired","points":[[10,5000],[15,5000],[20,5000]]}]"#)
+        #expect(try SessionStore.decodeSeries(json, seq: 1) == [line, events])
+    }
+
     @Test func outputIsDeterministicAndLocaleFree() {
         let chart = sampleChart()
         let svg = SVGChart.render(chart, width: 500, height: 240)

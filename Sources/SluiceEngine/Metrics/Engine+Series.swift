@@ -4,6 +4,8 @@ public struct MetricSeries: Sendable, Hashable {
     public let unit: String
     /// (virtual seconds, value) pairs in time order.
     public let points: [Point]
+    /// Separate events (a checkpoint's expiry), drawn as marks, not joined into a line.
+    public var isEvents = false
     public struct Point: Sendable, Hashable {
         public let t: Double
         public let value: Double
@@ -71,7 +73,7 @@ extension Engine {
             let gone = expiredCheckpoints.filter { $0.expiredAt >= from }
                 .map { MetricSeries.Point(t: Double($0.expiredAt) / 1e9, value: Double($0.expiredAt - $0.injectedAt) / 1e6) }
             return [MetricSeries(name: "barrier latency", unit: metric.unit, points: pts)]
-                + (gone.isEmpty ? [] : [MetricSeries(name: "expired (checkpoint_timeout_ms)", unit: metric.unit, points: gone)])
+                + (gone.isEmpty ? [] : [MetricSeries(name: "expired (checkpoint_timeout_ms)", unit: metric.unit, points: gone, isEvents: true)])
         case .lag:
             guard let target, let id = sourceIndex[target] else {
                 throw .unknownObject(kind: "source", name: target ?? "")

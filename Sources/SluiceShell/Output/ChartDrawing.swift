@@ -38,9 +38,10 @@ public enum ChartDrawing {
         let xs = all.map(\.x)
         let xAxis = XAxis(low: xs.min()!, high: xs.max()!, columns: plotWidth)
 
+        let joined = chart.series.map { !$0.marksOnly }
         let grid = series.count == 1
-            ? brailleGrid(series[0], x: xAxis, y: axis, columns: plotWidth, rows: height)
-            : glyphGrid(series, x: xAxis, y: axis, columns: plotWidth, rows: height, color: color)
+            ? brailleGrid(series[0], joined: joined[0], x: xAxis, y: axis, columns: plotWidth, rows: height)
+            : glyphGrid(series, joined: joined, x: xAxis, y: axis, columns: plotWidth, rows: height, color: color)
 
         if !chart.yUnit.isEmpty {
             out += TerminalText.pad(chart.yUnit, to: labelWidth, alignment: .right) + "\n"
@@ -63,14 +64,19 @@ public enum ChartDrawing {
 
     // MARK: - Plots
 
-    /// One series as braille dots joined by straight lines.
-    static func brailleGrid(_ points: [ChartPointSpec], x: XAxis, y: YAxis, columns: Int, rows: Int) -> [[String]] {
+    /// The pairs of mapped points to draw lines between: consecutive ones when `joined`, else
+    /// each point alone (a mark).
+    static func segments(_ mapped: [(Int, Int)], joined: Bool) -> [((Int, Int), (Int, Int))] {
+        joined && mapped.count > 1 ? Array(zip(mapped, mapped.dropFirst())) : mapped.map { ($0, $0) }
+    }
+
+    /// One series as braille dots joined by straight lines (or dots alone: `joined` false).
+    static func brailleGrid(_ points: [ChartPointSpec], joined: Bool = true, x: XAxis, y: YAxis, columns: Int, rows: Int) -> [[String]] {
         let dotColumns = columns * 2, dotRows = rows * 4
         var masks = Array(repeating: Array(repeating: UInt32(0), count: columns), count: rows)
         let bits: [[UInt32]] = [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]]
         let mapped = points.map { (x.position($0.x, steps: dotColumns), y.position($0.y, steps: dotRows)) }
-        let segments = mapped.count == 1 ? [(mapped[0], mapped[0])] : Array(zip(mapped, mapped.dropFirst()))
-        for (a, b) in segments {
+        for (a, b) in segments(mapped, joined: joined) {
             for (dx, dy) in line(from: a, to: b) {
                 masks[dy / 4][dx / 2] |= bits[dx % 2][dy % 4]
             }
@@ -79,14 +85,13 @@ public enum ChartDrawing {
     }
 
     /// Several series on a grid of cells, each with its glyph; later series draw on top.
-    static func glyphGrid(_ series: [[ChartPointSpec]], x: XAxis, y: YAxis, columns: Int, rows: Int,
+    static func glyphGrid(_ series: [[ChartPointSpec]], joined: [Bool], x: XAxis, y: YAxis, columns: Int, rows: Int,
                           color: Bool) -> [[String]] {
         var grid = Array(repeating: Array(repeating: " ", count: columns), count: rows)
         for (index, points) in series.enumerated() {
             let glyph = ANSI.apply(String(glyphs[index % glyphs.count]), colors[index % colors.count], color)
             let mapped = points.map { (x.position($0.x, steps: columns), y.position($0.y, steps: rows)) }
-            let segments = mapped.count == 1 ? [(mapped[0], mapped[0])] : Array(zip(mapped, mapped.dropFirst()))
-            for (a, b) in segments {
+            for (a, b) in segments(mapped, joined: joined[index]) {
                 for (cx, cy) in line(from: a, to: b) { grid[cy][cx] = glyph }
             }
         }

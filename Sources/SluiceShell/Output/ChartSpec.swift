@@ -20,16 +20,19 @@ public struct ChartSeriesSpec: Sendable, Equatable, Codable {
     public var name: String
     /// Points in any order; they are drawn sorted by `x`.
     public var points: [ChartPointSpec]
+    /// Separate events, drawn as marks only; a series of samples is a line joining them.
+    public var marksOnly: Bool
 
     /// Creates a series from points.
-    public init(name: String, points: [ChartPointSpec]) {
+    public init(name: String, points: [ChartPointSpec], marksOnly: Bool = false) {
         self.name = name
         self.points = points
+        self.marksOnly = marksOnly
     }
 
     /// Creates a series from `(x, y)` pairs.
-    public init(name: String, points: [(x: Double, y: Double)]) {
-        self.init(name: name, points: points.map { ChartPointSpec(x: $0.x, y: $0.y) })
+    public init(name: String, points: [(x: Double, y: Double)], marksOnly: Bool = false) {
+        self.init(name: name, points: points.map { ChartPointSpec(x: $0.x, y: $0.y) }, marksOnly: marksOnly)
     }
 }
 
