@@ -26,6 +26,13 @@ extension Session {
         ".rerun": (1, ".rerun N"), ".edit": (1, ".edit N"), ".export": (1, ".export FILE.md|FILE.html"),
     ]
 
+    /// `~` and `~/…` as the home directory (`$HOME`), as psql's `\i` and sqlite3's `.read`
+    /// take them, and as path completion offers them; any other path as it is.
+    static func expandingTilde(_ path: String) -> String {
+        guard path == "~" || path.hasPrefix("~/"), let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty else { return path }
+        return home + path.dropFirst()
+    }
+
     /// The most files `.read` may have open inside one another.
     static let maxReadDepth = 16
 
@@ -97,7 +104,7 @@ extension Session {
                 return DotOutcome(blocks: [])
             case ".read":
                 if let error = single("file") { return error }
-                guard let path = args.first else { return fail("usage: .read FILE.sql") }
+                guard let path = args.first.map(Session.expandingTilde) else { return fail("usage: .read FILE.sql") }
                 return read(path)
             case ".save":
                 if let error = single("name") { return error }
@@ -167,7 +174,7 @@ extension Session {
                                unchanged: "cell \(n) was not changed")
             case ".export":
                 if let error = single("file") { return error }
-                guard let path = args.first else { return fail("usage: .export FILE.md|FILE.html") }
+                guard let path = args.first.map(Session.expandingTilde) else { return fail("usage: .export FILE.md|FILE.html") }
                 return try export(to: path)
             default:
                 let near = Suggest.nearest(command, among: Session.dotCommands)

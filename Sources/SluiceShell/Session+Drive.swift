@@ -163,7 +163,7 @@ extension Session {
 
     /// The progress line of a long RUN or STEP BARRIER, on a terminal only.
     private func progressReport() -> ProgressReport {
-        ProgressReport(show: hooks.interactive ? hooks.progress : nil, done: hooks.progressDone) { [engine] in
+        ProgressReport(show: hooks.interactive ? hooks.progress : nil, done: hooks.progressDone, from: engine.now) { [engine] in
             // Rows taken by every actor so far: the simulation's work, for rows per second.
             engine.actorSnapshots().reduce(0) { $0 + $1.rowsIn }
         }
@@ -247,17 +247,20 @@ extension Session {
 /// time, redrawn at most every 100 ms with the rows the simulation takes per wall second,
 /// and cleared at the end if it was shown.
 final class ProgressReport {
-    private let show: ((_ now: Int64, _ target: Int64, _ rowsPerSecond: Double) -> Void)?
+    private let show: ((_ from: Int64, _ now: Int64, _ target: Int64, _ rowsPerSecond: Double) -> Void)?
     private let done: (() -> Void)?
+    /// Virtual time when the stretch began: the bar fills from it, not from 0.
+    private let from: Int64
     private let rows: () -> Int64
     private let wallStart = DispatchTime.now().uptimeNanoseconds
     private let rowsStart: Int64
     private var lastShown: UInt64 = 0
     private var shown = false
 
-    init(show: ((Int64, Int64, Double) -> Void)?, done: (() -> Void)?, rows: @escaping () -> Int64) {
+    init(show: ((Int64, Int64, Int64, Double) -> Void)?, done: (() -> Void)?, from: Int64, rows: @escaping () -> Int64) {
         self.show = show
         self.done = done
+        self.from = from
         self.rows = rows
         rowsStart = show == nil ? 0 : rows()
     }
@@ -266,7 +269,7 @@ final class ProgressReport {
         guard let show else { return }
         let wall = DispatchTime.now().uptimeNanoseconds
         guard wall - wallStart > 500_000_000, wall - lastShown > 100_000_000 else { return }
-        show(now, target, Double(rows() - rowsStart) / (Double(wall - wallStart) / 1e9))
+        show(from, now, target, Double(rows() - rowsStart) / (Double(wall - wallStart) / 1e9))
         lastShown = wall
         shown = true
     }

@@ -327,8 +327,8 @@ public struct RecordedCell: Sendable, Equatable {
 /// How the session reaches the world outside it: progress, live frames, wall-clock pacing.
 /// The executable fills these in; tests and batch runs leave the defaults.
 public struct SessionHooks {
-    /// RUN progress: virtual time reached, the target, and rows per wall second.
-    public var progress: ((_ now: Int64, _ target: Int64, _ rowsPerSecond: Double) -> Void)?
+    /// RUN progress: virtual time at the start, reached, the target, and rows per wall second.
+    public var progress: ((_ from: Int64, _ now: Int64, _ target: Int64, _ rowsPerSecond: Double) -> Void)?
     /// Called when a long run ends, so a progress bar can be cleared.
     public var progressDone: (() -> Void)?
     /// WATCH frames: when set, each frame is handed here (to redraw in place) instead of being

@@ -21,7 +21,7 @@ final class SessionBackend: ShellBackend {
         session.hooks.openStore = { try SessionBackend.openStore(path) }
         session.hooks.storePath = path ?? SessionStore.defaultPath
         if settings.interactive {
-            session.hooks.progress = { now, target, rate in ProgressBar.draw(now: now, target: target, rowsPerSecond: rate) }
+            session.hooks.progress = { from, now, target, rate in ProgressBar.draw(from: from, now: now, target: target, rowsPerSecond: rate) }
             session.hooks.progressDone = { ProgressBar.clear() }
             session.hooks.reexecuting = { cell, total in ProgressBar.drawRebuild(cell: cell, of: total) }
             session.hooks.frame = { frame in
@@ -82,6 +82,9 @@ final class SessionBackend: ShellBackend {
     }
 
     func execute(_ buffer: String, interactive: Bool, source: CellSource?) -> (output: [RenderedPiece], ok: Bool, quit: Bool) {
+        // The terminal may have been resized since the last cell: charts, graphs and tables
+        // fit the width it has now (the recording is drawn at the notebook's fixed width).
+        if settings.interactive { session.options.width = Terminal.width() }
         let result = session.execute(buffer, source: source)
         // Colours are for tables on a terminal; other modes show what the session rendered.
         let pieces = settings.color && session.options.mode == .table ? Renderer.pieces(result.blocks, options: session.options) : result.pieces
@@ -122,10 +125,11 @@ final class SessionCompletionContext: CompletionContext {
     var sessions: [String] { ((try? session.notebook?.store.sessions()) ?? nil)?.map(\.name) ?? [] }
 }
 
-/// RUN's progress bar on stderr: virtual time reached and simulated rows per second.
+/// RUN's progress bar on stderr: how far through the stretch from `from` to `target` virtual
+/// time is, and simulated rows per second.
 enum ProgressBar {
-    static func draw(now: Int64, target: Int64, rowsPerSecond: Double) {
-        let fraction = target > 0 ? min(1, Double(now) / Double(target)) : 1
+    static func draw(from: Int64, now: Int64, target: Int64, rowsPerSecond: Double) {
+        let fraction = target > from ? min(1, max(0, Double(now - from) / Double(target - from))) : 1
         let width = 30
         let filled = Int((fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
