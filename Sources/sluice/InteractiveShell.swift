@@ -9,13 +9,19 @@ final class InteractiveShell {
     private let backend: ShellBackend
     private let editor: LineEditor
     private let history: HistoryFile
+    /// The lines of the unfinished statement, which completion on its next line reads too.
+    private let earlier = EarlierLines()
+
+    /// Shared with the completion callback (made before `self` exists).
+    private final class EarlierLines { var lines: [String] = [] }
 
     init(backend: ShellBackend, settings: ShellSettings, historyPath: String) {
         self.backend = backend
         self.history = HistoryFile(path: historyPath)
         let engine = CompletionEngine()
+        let earlier = self.earlier
         self.editor = LineEditor(color: settings.color) { [unowned backend] line, cursor in
-            engine.complete(line: line, cursor: cursor, context: backend.completionContext)
+            engine.complete(line: line, cursor: cursor, after: earlier.lines, context: backend.completionContext)
         }
         for entry in history.entries { editor.addHistory(entry) }
     }
@@ -27,6 +33,7 @@ final class InteractiveShell {
             // Comment lines alone keep the main prompt, as in psql; they join the next statement's cell.
             let pending = !lines.isEmpty && !InteractiveShell.onlyComments(lines)
             let prompt = pending ? backend.continuationPrompt : backend.prompt
+            earlier.lines = pending ? lines : []
             switch editor.readLine(prompt: prompt, style: pending ? .continuation : .prompt) {
             case .endOfFile:
                 write("\n")

@@ -24,6 +24,21 @@ import Testing
         return engine.candidates(line: line, cursor: line.utf8.count, context: context)
     }
 
+    /// On a continuation line the lines typed before count: `WHERE to` on its own line
+    /// completes the columns of the relation named above, and the word replaced is counted
+    /// from the start of the line being edited.
+    @Test func aContinuationLineSeesTheLinesBeforeIt() {
+        let earlier = ["SELECT user_id", "FROM spend"]
+        let columns = engine.complete(line: "WHERE to", cursor: 8, after: earlier, context: context)
+        #expect(columns.candidates == ["total"])
+        #expect(columns.wordStart == 6)
+        let relations = engine.complete(line: "FROM ", cursor: 5, after: ["SELECT *"], context: context)
+        #expect(relations.candidates == engine.candidates(line: "SELECT * FROM ", cursor: 14, context: context))
+        #expect(!relations.candidates.contains("clicks"), "a source cannot be read ad hoc")
+        let actors = engine.complete(line: "spe", cursor: 3, after: ["SHOW METRICS"], context: context)
+        #expect(actors.candidates.contains("spend.agg.0"))
+    }
+
     @Test func keywordsAtStatementStartPreserveCase() {
         #expect(complete("SEL") == ["SELECT"])
         #expect(complete("sel") == ["select"])

@@ -36,6 +36,18 @@ public struct CompletionEngine: Sendable {
     }
 
     /// The word before `cursor`, where it starts, and its candidates.
+    /// `complete(line:cursor:context:)` on a continuation line: `earlier` holds the
+    /// statement's lines typed before this one, so that `WHERE to` on a line of its own
+    /// completes the columns of the relation named on a line above. `wordStart` stays
+    /// relative to `line`.
+    public func complete(line: String, cursor: Int, after earlier: [String], context: CompletionContext) -> Completion {
+        guard !earlier.isEmpty else { return complete(line: line, cursor: cursor, context: context) }
+        let prefix = earlier.joined(separator: "\n") + "\n"
+        var completion = complete(line: prefix + line, cursor: prefix.utf8.count + cursor, context: context)
+        completion.wordStart = max(0, completion.wordStart - prefix.utf8.count)
+        return completion
+    }
+
     public func complete(line: String, cursor: Int, context: CompletionContext) -> Completion {
         let bytes = Array(line.utf8)
         let cut = min(max(cursor, 0), bytes.count)
