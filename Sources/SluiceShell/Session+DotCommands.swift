@@ -101,7 +101,7 @@ extension Session {
             case ".timer":
                 guard let value = args.first?.lowercased(), ["on", "off"].contains(value) else { return fail("usage: .timer on|off") }
                 timer = value == "on"
-                return DotOutcome(blocks: [])
+                return DotOutcome(blocks: [.notice(timer ? "Timing is on." : "Timing is off.")])
             case ".read":
                 if let error = single("file") { return error }
                 guard let path = args.first.map(Session.expandingTilde) else { return fail("usage: .read FILE.sql") }

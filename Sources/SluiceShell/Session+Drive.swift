@@ -207,7 +207,9 @@ extension Session {
             }
             if replayStop.map({ engine.now >= $0 }) == true { outcome = .cancelled }
             _ = engine.drainTrace()
-            let header = "Every \(VirtualTime.format(every)) — frame \(k) of \(frames), virtual time \(VirtualTime.formatSeconds(engine.now))"
+            // A frame cut short by Ctrl-C shows where time stopped, not where the frame was due.
+            let stopped = outcome == .cancelled || cancel.isCancelled
+            let header = "Every \(VirtualTime.format(every)) — frame \(k) of \(frames)\(stopped ? " (stopped early)" : ""), virtual time \(VirtualTime.formatSeconds(engine.now))"
             let body = run(show, in: buffer)
             // Every frame is recorded (so that a replay, which draws none live, matches); frames
             // drawn live in place are not repeated in the cell's output.

@@ -146,7 +146,9 @@ public final class Session {
         // replay can reproduce.
         let recordedPieces = Renderer.pieces(recordedBlocks, options: .notebook)
         let recordedOutput = recordedPieces.map(\.text).joined()
-        if timer {
+        // A dot-command is not timed (`.timer on` timed itself); `.timer` says what it did, as
+        // psql's `\timing` does.
+        if timer && !trimmed.hasPrefix(".") {
             blocks.append(.notice("Time: wall \(String(format: "%.3f", Double(wall) / 1e6)) ms, virtual \(VirtualTime.format(before)) → \(VirtualTime.format(engine.now))"))
         }
         if recordable && !trimmed.isEmpty {

@@ -37,6 +37,8 @@ final class InteractiveShell {
             switch editor.readLine(prompt: prompt, style: pending ? .continuation : .prompt) {
             case .endOfFile:
                 write("\n")
+                // Ctrl-D in the middle of a statement ends the shell, and says what it left.
+                if pending { fputs("the unfinished statement was not run\n", sluice_stderr()) }
                 return 0
             case .interrupted:
                 // Ctrl-C abandons the line and any unfinished statement, as in psql.
