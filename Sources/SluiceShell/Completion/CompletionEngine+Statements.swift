@@ -23,12 +23,13 @@ extension CompletionEngine {
         let keywords = Offer.keywords(CompletionVocabulary.keywords)
         if s.isEmpty { return [.keywords(CompletionVocabulary.statementStarts)] }
 
-        if let call = enclosingCall(s), call.argument == 0 {
+        if let call = enclosingCall(s), call.argument == 0, ["queue", "busy", "backpressure", "lag", "throughput"].contains(call.name) {
+            // Once the argument is there, the call wants its `)` (or a `,`): no name again.
+            guard previous == "(" else { return [] }
             switch call.name {
-            case "queue", "busy", "backpressure": return [.names(context.actors)]
             case "lag": return [.names(context.sources)]
             case "throughput": return [.names(context.sinks + context.views)]
-            default: break
+            default: return [.names(metricTargets(context))]
             }
         }
         if let call = enclosingCall(s), call.name == "with" || call.name == "set", previous == "(" || previous == ",",
@@ -71,7 +72,7 @@ extension CompletionEngine {
         if first == "SET" && words.count == 3 && (previous == "=" || previous == "TO") {
             return [.names(context.values(of: s[1].text))]
         }
-        if words.count >= 2 && words.suffix(2) == ["SHOW", "METRICS"] { return [.names(context.actors)] }
+        if words.count >= 2 && words.suffix(2) == ["SHOW", "METRICS"] { return [.names(metricTargets(context))] }
         if first == "ALTER" && words.count == 3 && words[1] == "SOURCE" { return [.keywords(["PAUSE", "RESUME", "SET"])] }
         if first == "ALTER" && words.count == 3 && (words[1] == "TABLE" || words[1] == "SINK") { return [.keywords(["SET"])] }
         if words.count == 3 && words[0...1] == ["CREATE", "SINK"] { return [.keywords(["FROM", "AS", "WITH"])] }
@@ -99,6 +100,13 @@ extension CompletionEngine {
         }
         if first == "WATCH" && words.count >= 3 { return [.keywords(["EVERY", "FOR", "SPEED"])] }
         return [keywords]
+    }
+
+    /// What SHOW METRICS and PLOT's actor series take: an actor (`job.role.i`), a fragment
+    /// (`job.role`, its actors' name less the index) or a job (a view or a sink).
+    func metricTargets(_ context: CompletionContext) -> [String] {
+        let fragments = context.actors.compactMap { actor in actor.lastIndex(of: ".").map { String(actor[..<$0]) } }
+        return context.actors + fragments + context.views + context.sinks
     }
 
     /// The options `CREATE kind … WITH (` or `ALTER kind name SET (` takes (the planner's own
