@@ -39,6 +39,17 @@ import Testing
         #expect(actors.candidates.contains("spend.agg.0"))
     }
 
+    /// Where only a few words can come, those, not every keyword: the clauses after a
+    /// query's relation, TO after SET's variable, PARTITION after INJECT's source.
+    @Test func whatCanComeNext() {
+        #expect(complete("SELECT * FROM spend ") == ["GROUP", "JOIN", "LIMIT", "ORDER", "WHERE"])
+        #expect(complete("CREATE MATERIALIZED VIEW v AS SELECT * FROM clicks ") == ["GROUP", "JOIN", "ORDER", "WHERE", "WITH"])
+        #expect(complete("CREATE SINK s FROM spend ") == ["WITH"])
+        #expect(complete("SET flow_control ") == ["TO"])
+        #expect(complete("INJECT 10 INTO clicks ") == ["PARTITION"])
+        #expect(complete("SELECT * FROM spend WHERE to") == ["total"])
+    }
+
     @Test func keywordsAtStatementStartPreserveCase() {
         #expect(complete("SEL") == ["SELECT"])
         #expect(complete("sel") == ["select"])

@@ -92,6 +92,14 @@ extension CompletionEngine {
             }
             return [.names(relations)]
         }
+        // Right after the relation of a FROM or JOIN: the clauses that may follow it.
+        if words.count >= 3 && ["FROM", "JOIN"].contains(words[words.count - 2]) && s.last?.kind == .word {
+            if words[0...1] == ["CREATE", "SINK"] { return [.keywords(["WITH"])] }
+            let creates = first == "CREATE"
+            return [.keywords(["GROUP", "JOIN", "ORDER", "WHERE"] + (creates ? ["WITH"] : ["LIMIT"]))]
+        }
+        if first == "SET" && words.count == 2 { return [.keywords(["TO"])] }
+        if first == "INJECT" && words.count == 4 && words[2] == "INTO" { return [.keywords(["PARTITION"])] }
         if first == "PLOT" && (previous == "PLOT" || previous == ",") {
             return [.names(CompletionVocabulary.plotSeries)]
         }
