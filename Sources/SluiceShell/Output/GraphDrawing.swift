@@ -115,7 +115,21 @@ struct GraphLayout {
                 rows[r][b].x = x
                 x += rows[r][b].width + 2
             }
+            if r > 0 { alignUnderInputs(r, known, contentWidth: contentWidth) }
         }
+    }
+
+    /// Shifts row `r`, as a block, under the boxes of the row above that feed it (the mean of
+    /// their centres), within `contentWidth`: a sink fed by one of two jobs side by side sits
+    /// under that job, not centred between both. A row fed evenly (a hash exchange from every
+    /// box above) stays centred.
+    mutating func alignUnderInputs(_ r: Int, _ edges: [GraphEdge], contentWidth: Int) {
+        let above = rows[r - 1]
+        let centres = rows[r].flatMap { box in edges.filter { $0.to == box.node.id }.compactMap { e in above.first { $0.node.id == e.from }?.center } }
+        guard !centres.isEmpty, let first = rows[r].first, let last = rows[r].last else { return }
+        let wanted = centres.reduce(0, +) / centres.count
+        let shift = min(max(wanted - (first.x + last.x + last.width) / 2, -first.x), contentWidth - last.x - last.width)
+        for b in rows[r].indices { rows[r][b].x += shift }
     }
 
     /// A node's box: wide (`label  LEVEL` / detail) or narrow (label / detail / level).
