@@ -34,6 +34,20 @@ import Testing
         """)
     }
 
+    /// Two jobs side by side, one with a sink: the sink sits under its own job's box (it was
+    /// centred between both, as if fed by both).
+    @Test func aBoxSitsUnderWhatFeedsIt() throws {
+        let graph = GraphSpec(nodes: [
+            GraphNode(id: 1, label: "a.agg.0", level: .high, layer: 0),
+            GraphNode(id: 2, label: "b.agg.0", level: .ok, layer: 0),
+            GraphNode(id: 3, label: "a.sink.0", level: .ok, layer: 1),
+        ], edges: [GraphEdge(from: 1, to: 3)])
+        let lines = GraphDrawing.draw(graph, width: 80).split(separator: "\n").map(String.init)
+        let top = try #require(lines.first { $0.contains("a.agg.0") }), bottom = try #require(lines.first { $0.contains("a.sink.0") })
+        #expect(bottom.firstIndex(of: "│").map { bottom.distance(from: bottom.startIndex, to: $0) }
+                == top.firstIndex(of: "│").map { top.distance(from: top.startIndex, to: $0) }, "\(lines.joined(separator: "\n"))")
+    }
+
     @Test func aHashExchangeIsOneBus() {
         var nodes = (0..<3).map { GraphNode(id: $0, label: "clicks.src.\($0)", level: $0 == 0 ? .high : .ok, layer: 0) }
         nodes += (0..<2).map { GraphNode(id: 10 + $0, label: "spend.agg.\($0)", level: .low, layer: 1) }
