@@ -15,9 +15,13 @@ extension Session {
         /// Rows in its log now, and how fast the log grew (rows per second).
         let logRows: Int
         let growth: Double
-        /// Rows per second the sink took from its log, and the log received.
+        /// Rows per second the sink wrote from its log, and the log received, over the job's
+        /// window (the one its growth is measured over: its actors, made by a rescale since,
+        /// measure a shorter one, and the rows the rescale moved are no new rows).
         let taken: Double
         var received: Double { taken + growth }
+        /// What one of its actors takes per second now: what a new one would write.
+        let perActor: Double
         var busy: Double { actors.reduce(0) { $0 + $1.busyTimeMsPerSecond } / Double(actors.count) }
         /// The actor, or the fragment and its actor count.
         var name: String { actors.count == 1 ? actors[0].name : "\(actors[0].fragment) (\(actors.count) actors)" }
@@ -41,8 +45,8 @@ extension Session {
             guard job.kind == .sink, let rows = job.logLag, rows > 0, let growth = job.logGrowthPerSecond, growth > 0 else { return nil }
             let own = actors.filter { $0.job == job.name && $0.role == "sink" }
             guard !own.isEmpty else { return nil }
-            let sink = FallingBehindSink(job: job, actors: own, logRows: rows, growth: growth,
-                                         taken: own.reduce(0) { $0 + $1.rowsInPerSecond })
+            let sink = FallingBehindSink(job: job, actors: own, logRows: rows, growth: growth, taken: job.throughput,
+                                         perActor: own.reduce(0) { $0 + $1.rowsInPerSecond } / Double(own.count))
             return sink.busy >= 500 && growth * 20 > sink.taken ? sink : nil
         }
         return found.sorted { $0.growth != $1.growth ? $0.growth > $1.growth : $0.job.name < $1.job.name }
@@ -96,9 +100,14 @@ extension Session {
         if spec.latency > 0 && spec.batch < 100 {
             advice.append("batch its writes: ALTER SINK \(Identifier(sink.job.name).sql) SET (batch = 100) pays the \(VirtualTime.format(spec.latency)) per-write latency once per batch")
         }
+        // An external system that takes nothing: neither more actors nor waiting helps.
+        if spec.throughput == 0 {
+            return ["it never finishes a write (throughput = 0, an external system that takes nothing): "
+                    + "ALTER SINK \(Identifier(sink.job.name).sql) SET (throughput = 1000) lets it write again; meanwhile its log keeps every row"]
+        }
         // The actors it takes to write what the log receives, at what each writes now (at
         // most a fragment's largest parallelism).
-        let needed = sink.taken > 0 ? min(Double(Limits.parallelism.upperBound), (Double(parallelism) * sink.received / sink.taken).rounded(.up)) : Double(parallelism * 2)
+        let needed = sink.perActor > 0 ? min(Double(Limits.parallelism.upperBound), (sink.received / sink.perActor).rounded(.up)) : Double(parallelism * 2)
         let more = min(Limits.parallelism.upperBound, max(parallelism + 1, Int(needed)))
         advice.append("raise the sink's throughput: it writes \(Self.rate(sink.taken)) of the \(Self.rate(sink.received)) rows/s its log receives"
                       + (more > parallelism ? scaleOut(sink: sink.job.name, to: more).map { "; more actors write more: " + $0 } ?? "" : ""))
