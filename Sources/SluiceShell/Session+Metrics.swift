@@ -120,9 +120,12 @@ extension Session {
                 throw unknownTarget(target, source: metric == .lag, at: s.argumentRange ?? s.range)
             }
             let title = s.sql + (last.map { " over the last \(VirtualTime.format($0))" } ?? "")
+            // LAST n: the axis covers those n seconds, even where the points are sparse events.
+            let window = last.map { Double(max(0, engine.now - $0)) / 1e9...Double(engine.now) / 1e9 }
             blocks.append(.chart(ChartSpec(title: title, yUnit: metric.unit,
                                            series: data.map { ChartSeriesSpec(name: $0.name, points: $0.points.map { ChartPointSpec(x: $0.t, y: $0.value) },
-                                                                               marksOnly: $0.isEvents) })))
+                                                                               marksOnly: $0.isEvents) },
+                                           xRange: window)))
             // A fragment or job with more actors than a series draws: say which are missing.
             if metric != .lag, let target = s.argument {
                 let matched = engine.actorsMatching(target)

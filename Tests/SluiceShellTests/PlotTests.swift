@@ -34,4 +34,21 @@ import SluiceSQL
         guard case .complete(let parsed) = parse("PLOT \(text);"), case .plot(let series, _)? = parsed.first?.statement else { return nil }
         return series.first
     }
+
+    /// LAST n draws those n seconds, however sparse the points: two expiries at 6.5 s and
+    /// 8.5 s of `LAST 4s` at 10 s drew an axis from 6.5 s to 8.5 s.
+    @Test func lastCoversTheWindowAskedFor() {
+        let s = session("""
+            SET checkpoint_timeout_ms = 1500;
+            SET in_flight_barrier_nums = 1;
+            CREATE SOURCE s (k INT, v INT) WITH (rate = 1000);
+            CREATE MATERIALIZED VIEW m AS SELECT k, v FROM s;
+            CREATE SINK o FROM m WITH (throughput = 200);
+            RUN 10s;
+            """)
+        let chart = s.run("PLOT barrier_latency LAST 4s;")
+        let labels = chart.split(separator: "\n").first { $0.contains("s ") && $0.trimmingCharacters(in: .whitespaces).first?.isNumber == true }
+        #expect(labels?.trimmingCharacters(in: .whitespaces).hasPrefix("6s") == true, "\(chart)")
+        #expect(labels?.hasSuffix("10s") == true, "\(chart)")
+    }
 }

@@ -36,7 +36,8 @@ public enum ChartDrawing {
         let plotWidth = max(10, min(width, 100) - labelWidth - 5)   // 3 more for the last x label
         let height = axis.height
         let xs = all.map(\.x)
-        let xAxis = XAxis(low: xs.min()!, high: xs.max()!, columns: plotWidth)
+        let xAxis = XAxis(low: min(xs.min()!, chart.xRange?.lowerBound ?? .infinity),
+                          high: max(xs.max()!, chart.xRange?.upperBound ?? -.infinity), columns: plotWidth)
 
         let joined = chart.series.map { !$0.marksOnly }
         let grid = series.count == 1

@@ -6,12 +6,16 @@ public struct ChartSpec: Sendable, Equatable, Codable {
     /// The unit of the y values, e.g. `rows`, `ms`.
     public var yUnit: String
     public var series: [ChartSeriesSpec]
+    /// The stretch of virtual time (seconds) the chart covers, when it was asked for (`LAST
+    /// 4s`): the x axis spans it even where the points do not (a few sparse events).
+    public var xRange: ClosedRange<Double>?
 
     /// Creates a chart.
-    public init(title: String, yUnit: String, series: [ChartSeriesSpec]) {
+    public init(title: String, yUnit: String, series: [ChartSeriesSpec], xRange: ClosedRange<Double>? = nil) {
         self.title = title
         self.yUnit = yUnit
         self.series = series
+        self.xRange = xRange
     }
 }
 
