@@ -106,11 +106,17 @@ extension Session {
                 : [.text("\(c.source) → \(c.consumer)"), .text("lag"), .int(c.lag), .text("the log backs up behind it (no poll in the window)")])
         }
         // The article's Kafka story ends here: retention deletes what the view has not read.
-        let losing = (ownLag + lagging.filter { !ownLag.contains($0) }).filter { $0.expired > 0 }
+        let losing = (ownLag + lagging.filter { !ownLag.contains($0) }).filter { $0.expired > 0 || $0.skipped > 0 }
         for c in losing.prefix(3) {
             let retention = engine.sourceSpec(c.source)?.retention.map { " after \(VirtualTime.format($0))" } ?? ""
-            evidence.append([.text("\(c.source) → \(c.consumer)"), .text("expired (retention)"), .int(c.expired),
-                             .text("unread rows the log deleted\(retention): lost to \(c.consumer)")])
+            if c.expired > 0 {
+                evidence.append([.text("\(c.source) → \(c.consumer)"), .text("expired (retention)"), .int(c.expired),
+                                 .text("unread rows the log deleted\(retention): lost to \(c.consumer)")])
+            }
+            if c.skipped > 0 {
+                evidence.append([.text("\(c.source) → \(c.consumer)"), .text("skipped (auto_offset_reset = latest)"), .int(c.skipped),
+                                 .text("retained rows jumped over to the log's end when its position was deleted: lost too")])
+            }
         }
         let expired = expiredInWindow()
         if let row = expiredEvidence(expired) { evidence.append(row) }
@@ -131,6 +137,10 @@ extension Session {
             let source = Identifier(c.source).sql
             advice.append("rows are being lost: \(source) deletes what is not read within \(VirtualTime.format(retention)); a longer retention "
                           + "(ALTER SOURCE \(source) SET (retention = '\(VirtualTime.format(retention * 4))')) only buys time, the fixes above stop the loss")
+            if losing.contains(where: { $0.skipped > 0 }) {
+                advice.append("with auto_offset_reset = latest a group whose position is deleted also skips every row still retained; "
+                              + "earliest (the default) loses only the deleted ones: SET auto_offset_reset = earliest, then recreate the view")
+            }
         }
         return [
             .notice("bottleneck: \(culprit.name) (\(culprit.chain)) — busy \(Int(culprit.busyTimeMsPerSecond.rounded())) ms/s and not backpressured, while "

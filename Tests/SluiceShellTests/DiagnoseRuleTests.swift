@@ -244,4 +244,22 @@ struct DiagnoseRuleTests {
         let metrics = s.run("SHOW METRICS a.agg.0;")
         #expect(metrics.contains("barrier work (barrier_cost), ms per s") == (cost != "0"), "\(metrics)")
     }
+
+    /// With auto_offset_reset = latest, a group whose position retention deleted jumps to the
+    /// log's end: the retained rows it skips are lost as the deleted ones are, and usually
+    /// many more. DIAGNOSE counts both, and says earliest loses only the deleted ones.
+    @Test func rowsSkippedByLatestAreCountedAsLost() {
+        let s = session("""
+            SET buffer_rows = 10;
+            SET auto_offset_reset = latest;
+            CREATE SOURCE s (k INT, v INT) WITH (rate = 1000, partitions = 2, retention = '2s', segment = '500ms');
+            CREATE MATERIALIZED VIEW slow AS SELECT count(*) AS c FROM s WITH (cost = '2ms');
+            RUN 10s;
+            """)
+        let skipped = s.engine.consumerSnapshots().first?.skipped ?? 0
+        #expect(skipped > 0)
+        let diagnosis = s.run("DIAGNOSE;")
+        #expect(diagnosis.contains("│ skipped (auto_offset_reset = latest) │ ") && diagnosis.contains(" \(skipped) │"), "\(diagnosis)")
+        #expect(diagnosis.contains("SET auto_offset_reset = earliest, then recreate the view"), "\(diagnosis)")
+    }
 }

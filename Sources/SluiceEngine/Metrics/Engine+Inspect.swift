@@ -210,6 +210,7 @@ extension Engine {
                                                recordsConsumedRate: perSecond(Double(consumer.fetchedRows), over: window),
                                                pollRate: perSecond(Double(consumer.fetches), over: window),
                                                expired: consumer.expired.reduce(0, +),
+                                               skipped: consumer.skipped.reduce(0, +),
                                                recordsPerRequest: consumer.fetches == 0 ? 0 : Double(consumer.fetchedRows) / Double(consumer.fetches),
                                                fetchLatencyAvgMs: consumer.fetches == 0 ? 0 : Double(consumer.fetchWaitNs) / Double(consumer.fetches) / 1e6,
                                                rebalances: consumer.rebalances))

@@ -118,6 +118,9 @@ public struct ConsumerSnapshot: Sendable, Hashable {
     /// `poll-rate` over the window.
     public let pollRate: Double
     public let expired: Int64
+    /// Retained rows the group jumped over when retention passed its position and
+    /// `auto_offset_reset = latest` sent it to the log's end: lost to it as expired ones are.
+    public let skipped: Int64
     /// `records-per-request-avg`: rows per fetch that returned rows, over the window.
     public let recordsPerRequest: Double
     /// `fetch-latency-avg` in ms: how long the broker held those fetches (`fetch.min.bytes`).
