@@ -18,12 +18,12 @@ extension Session {
                                      ".delete", ".replay", ".cells", ".rerun", ".rewind", ".edit", ".export"]
 
     /// The dot-commands that take a fixed number of words (none or one), with their usage:
-    /// more is an error, as in sqlite3, not silently ignored. (`.read`, `.save`, `.open` and
-    /// `.delete` say how to quote a name with spaces; `.help` and `.replay` take several.)
+    /// more is an error, as in sqlite3, not silently ignored. (`.read`, `.save`, `.open`, `.delete`
+    /// and `.export` say how to quote a name with spaces; `.help` and `.replay` take several.)
     static let dotUsage: [String: (most: Int, usage: String)] = [
         ".quit": (0, ".quit"), ".exit": (0, ".exit"), ".q": (0, ".q"), ".sessions": (0, ".sessions"), ".cells": (0, ".cells"),
         ".mode": (1, ".mode table|csv|json|markdown"), ".timer": (1, ".timer on|off"), ".rewind": (1, ".rewind N"),
-        ".rerun": (1, ".rerun N"), ".edit": (1, ".edit N"), ".export": (1, ".export FILE.md|FILE.html"),
+        ".rerun": (1, ".rerun N"), ".edit": (1, ".edit N"),
     ]
 
     /// `~` and `~/…` as the home directory (`$HOME`), as psql's `\i` and sqlite3's `.read`

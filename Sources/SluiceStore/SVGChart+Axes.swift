@@ -19,7 +19,7 @@ extension SVGChart {
             let first = (low / step).rounded(), last = (high / step).rounded()
             // `covering` keeps about `target` steps; anything else (an axis built by hand) gets
             // its two ends rather than a trap or millions of ticks.
-            guard first.isFinite, last.isFinite, last - first <= Double(Self.maxTicks) else { return [low, high] }
+            guard abs(first) < 0x1p62, abs(last) < 0x1p62, last - first <= Double(Self.maxTicks) else { return [low, high] }
             return (Int64(first)...max(Int64(first), Int64(last))).map { Double($0) * step }
         }
 

@@ -2,6 +2,7 @@ import CEditLine
 import Foundation
 import SluiceShell
 import SluiceSQL
+import Synchronization
 
 /// The read–execute–print loop on a terminal: prompts, multi-line statements, history,
 /// completion, Ctrl-C and Ctrl-D.
@@ -12,8 +13,15 @@ final class InteractiveShell {
     /// The lines of the unfinished statement, which completion on its next line reads too.
     private let earlier = EarlierLines()
 
-    /// Shared with the completion callback (made before `self` exists).
-    private final class EarlierLines { var lines: [String] = [] }
+    /// Shared with the completion callback (made before `self` exists), which libedit calls
+    /// from C: behind a `Mutex`, as the bridge's own state is.
+    private final class EarlierLines: Sendable {
+        private let state = Mutex<[String]>([])
+        var lines: [String] {
+            get { state.withLock { $0 } }
+            set { state.withLock { $0 = newValue } }
+        }
+    }
 
     init(backend: ShellBackend, settings: ShellSettings, historyPath: String) {
         self.backend = backend

@@ -33,11 +33,15 @@ import Testing
         #expect(engine.ledger().balanced)
     }
 
-    /// With nothing to write, a sink at throughput 0 is idle.
-    @Test func withNothingWaitingItIsIdle() throws {
+    /// With no rows to write, a sink at throughput 0 is idle, a barrier waiting or not.
+    @Test func withNoRowsWaitingItIsIdle() throws {
         let engine = Fixtures.engine { $0.barrierIntervalMs = 0 }
         try engine.createSource(Fixtures.source(rate: 0))
         try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec(throughput: 0)))
+        engine.advance(by: VirtualTime.second)
+        #expect(try #require(engine.actorSnapshot(named: "out.sink.0")).idleTimeMsPerSecond == 1000)
+        _ = try engine.injectBarrier()
+        engine.resetMetrics()
         engine.advance(by: VirtualTime.second)
         #expect(try #require(engine.actorSnapshot(named: "out.sink.0")).idleTimeMsPerSecond == 1000)
     }

@@ -33,6 +33,9 @@ import Testing
         #expect(s.run("SELECT a + 1, b * 0 FROM t;") == "?column?,?column?\n1,0\n2,0\n3,0\n")
         #expect(s.run("SELECT a, a FROM t ORDER BY a DESC;") == "a,a\n2,2\n1,1\n0,0\n")
         #expect(s.run("SELECT a + 1 AS x, b AS x FROM t ORDER BY x;").hasPrefix("ERROR: ORDER BY \"x\" is ambiguous"))
+        // By what the names bind to, not how they are written.
+        #expect(s.run("SELECT a, t.a FROM t ORDER BY a DESC;") == "a,a\n2,2\n1,1\n0,0\n")
+        #expect(s.run("SELECT *, b AS a FROM t ORDER BY a;").hasPrefix("ERROR: ORDER BY \"a\" is ambiguous"))
         #expect(s.run("CREATE MATERIALIZED VIEW v AS SELECT a + 1, b * 2 FROM t;")
                 .hasPrefix("ERROR: column \"?column?\" specified more than once"))
     }

@@ -57,6 +57,7 @@ struct BadInputTests {
         let quit = s.execute(".quit now")
         #expect(!quit.ok && !quit.quit)
         #expect(s.run(".timer on off") == "ERROR: .timer takes one argument, found 'off'\nHINT: usage: .timer on|off\n")
+        #expect(s.run(".export my notes.md").hasPrefix("ERROR: .export takes one file; quote a file with spaces"))
         // `.timer` says what it did, as psql's \timing does, and is not timed itself.
         #expect(s.run(".timer on") == "Timing is on.\n")
         #expect(s.run("SHOW seed;").contains("Time: wall "))

@@ -48,6 +48,9 @@ import Testing
         #expect(complete("SET flow_control ") == ["TO"])
         #expect(complete("INJECT 10 INTO clicks ") == ["PARTITION"])
         #expect(complete("SELECT * FROM spend WHERE to") == ["total"])
+        #expect(complete("SELECT * FROM clicks JOIN users ") == ["AS", "ON"])
+        #expect(complete("WATCH SELECT * FROM spend ").contains("EVERY"))
+        #expect(complete("SHOW COLUMNS FROM spend ").isEmpty)
     }
 
     @Test func keywordsAtStatementStartPreserveCase() {

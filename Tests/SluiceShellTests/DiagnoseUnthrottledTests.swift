@@ -59,8 +59,6 @@ struct DiagnoseUnthrottledTests {
         #expect(s.run("DIAGNOSE;").hasPrefix("no bottleneck found"))
     }
 
-    /// A decoupled sink's log grows by design: it is named as a sink falling behind, not as
-    /// an unbounded queue.
     /// Two overloaded actors in a row, both dropping: the one that loses the most is named
     /// (here the sink, which writes 500 of the thousands of updates per second the aggregation
     /// sends it, while the aggregation itself loses about a fifth of its input), the others
@@ -89,6 +87,8 @@ struct DiagnoseUnthrottledTests {
         #expect(diagnosis.contains("  - scale the sink out: ALTER SINK out SET PARALLELISM = 2\n"))
     }
 
+    /// A decoupled sink's log grows by design: it is named as a sink falling behind, not as
+    /// an unbounded queue.
     @Test func aDecoupledSinkIsNotAnUnboundedQueue() {
         let s = session("""
             SET sink_decouple = true;

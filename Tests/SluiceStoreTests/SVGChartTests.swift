@@ -113,6 +113,7 @@ import Testing
         let axis = SVGChart.Axis.covering(min(a, b), max(a, b), target: 5)
         #expect(axis.ticks.count >= 2 && axis.ticks.count <= 12, "\(axis)")
         #expect(SVGChart.Axis(low: -1e308, high: 1e308, step: 1, exponent: 0).ticks == [-1e308, 1e308])
+        #expect(SVGChart.Axis(low: 1e19, high: 1e19, step: 1, exponent: 0).ticks == [1e19, 1e19])
     }
 
     /// A series of separate events is drawn as dots, never joined; its JSON says so, and reads

@@ -93,9 +93,9 @@ extension Engine {
             derived += a.derivedRows
             let writing = a.sink != nil && a.status == .busy ? Int64(a.inProgressRows) : 0
             // In progress: a sink's rows being written; another actor's output waiting for its
-            // work to end (its chain has run: what it kept or filtered is counted there, and
-            // counting its input too counted those rows twice), unless that output is what a
-            // materialized view now holds, on its way to the views over it.
+            // work to end. Its chain has run: what it kept is in state, what it filtered out is
+            // filtered, and its input is no longer anywhere. The output of a materialized view
+            // is what it now holds (on its way to the views over it): counted as state only.
             let materializes = a.operators.last is MaterializeOperator
             let pending = a.sink == nil && !materializes ? a.pendingOutput?.count ?? 0 : 0
             queued += Int64(a.fetchedRemaining + pending) + writing

@@ -33,7 +33,7 @@ extension Engine {
     /// time as busy), so DIAGNOSE finds it; nothing ends the write until the throughput changes.
     @inline(never)
     private func stickWriting(_ actor: Actor) {
-        let waiting = actor.inputs.contains { withChannel($0) { !$0.inbox.isEmpty } }
+        let waiting = actor.inputs.contains { withChannel($0) { $0.inboxRows > 0 } }
         if waiting {
             actor.stuckWriting = true
             if actor.status != .busy { actor.setStatus(.busy, now: now) }

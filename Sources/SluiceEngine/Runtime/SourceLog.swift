@@ -249,7 +249,7 @@ final class SourceLog {
         }
     }
 
-    /// Column `c`'s salt: distinct and odd for every column.
+    /// Column `c`'s salt: a different multiple of an odd constant for every column.
     @inline(__always)
     private static func salt(column c: Int) -> UInt64 { UInt64(c &+ 1) &* 0xA076_1D64_78BD_642F }
 

@@ -41,6 +41,21 @@ extension Planner {
         return SelectResult(schema: bound.outputSchema, rows: rows)
     }
 
+    /// `expression` without the names its columns and constants were written with, which
+    /// only EXPLAIN shows: `a` and `t.a` bind to the same expression.
+    static func unnamed(_ expression: ScalarExpr) -> ScalarExpr {
+        switch expression {
+        case .column(let i, let type, _): .column(i, type, name: "")
+        case .constant(let bits, let type, _): .constant(bits, type, text: "")
+        case .negate(let e): .negate(unnamed(e))
+        case .not(let e): .not(unnamed(e))
+        case .arithmetic(let op, let a, let b): .arithmetic(op, unnamed(a), unnamed(b))
+        case .comparison(let op, let a, let b): .comparison(op, unnamed(a), unnamed(b))
+        case .and(let a, let b): .and(unnamed(a), unnamed(b))
+        case .or(let a, let b): .or(unnamed(a), unnamed(b))
+        }
+    }
+
     /// Whether `expression` reads one of the `columns`.
     static func references(_ expression: ScalarExpr, anyOf columns: Set<Int>) -> Bool {
         switch expression {
@@ -81,13 +96,12 @@ extension Planner {
                 position = Int(n) - 1
             case .column(nil, let name):
                 // A name the select list gives to two different expressions is ambiguous (as
-                // in PostgreSQL); the same expression twice is not.
+                // in PostgreSQL); the same expression twice (`a, t.a`) is not.
                 let matching = names.indices.filter { names[$0] == name.name }
-                let texts = Set(matching.map { i -> String in
-                    guard query.items.count == names.count, case .expr(let e, _) = query.items[i] else { return name.name }
-                    return e.sql
+                let expressions = Set(matching.map { i in
+                    Self.unnamed(bound.projection?[i] ?? .column(i, bound.outputSchema.columns[i].type, name: ""))
                 })
-                if texts.count > 1 {
+                if expressions.count > 1 {
                     throw SQLError("ORDER BY \"\(name.name)\" is ambiguous: the select list has it more than once", at: item.expr.range,
                                    hint: "give one of them an alias with AS, or order by position")
                 }

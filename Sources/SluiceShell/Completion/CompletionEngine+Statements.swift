@@ -92,12 +92,15 @@ extension CompletionEngine {
             }
             return [.names(relations)]
         }
-        // Right after the relation of a FROM or JOIN: the clauses that may follow it.
-        if words.count >= 3 && ["FROM", "JOIN"].contains(words[words.count - 2]) && s.last?.kind == .word {
-            if words[0...1] == ["CREATE", "SINK"] { return [.keywords(["WITH"])] }
+        // Right after a query's relation (FROM or JOIN): the clauses that may follow it; ON
+        // after a JOIN's; WATCH's own clauses at the end of a watched query.
+        if words.count >= 3 && ["FROM", "JOIN"].contains(words[words.count - 2]) && s.last?.kind == .word && words.contains("SELECT") {
+            if words[words.count - 2] == "JOIN" { return [.keywords(["AS", "ON"])] }
             let creates = first == "CREATE"
-            return [.keywords(["GROUP", "JOIN", "ORDER", "WHERE"] + (creates ? ["WITH"] : ["LIMIT"]))]
+            return [.keywords(["GROUP", "JOIN", "ORDER", "WHERE"] + (creates ? ["WITH"] : ["LIMIT"]) + (first == "WATCH" ? ["EVERY", "FOR", "SPEED"] : []))]
         }
+        if words.count == 5 && words[0...1] == ["CREATE", "SINK"] && words[3] == "FROM" { return [.keywords(["WITH"])] }
+        if words.count == 4 && words[0...2] == ["SHOW", "COLUMNS", "FROM"] { return [] }
         if first == "SET" && words.count == 2 { return [.keywords(["TO"])] }
         if first == "INJECT" && words.count == 4 && words[2] == "INTO" { return [.keywords(["PARTITION"])] }
         if first == "PLOT" && (previous == "PLOT" || previous == ",") {

@@ -35,7 +35,6 @@ public struct CompletionEngine: Sendable {
         complete(line: line, cursor: cursor, context: context).candidates
     }
 
-    /// The word before `cursor`, where it starts, and its candidates.
     /// `complete(line:cursor:context:)` on a continuation line: `earlier` holds the
     /// statement's lines typed before this one, so that `WHERE to` on a line of its own
     /// completes the columns of the relation named on a line above. `wordStart` stays
@@ -48,6 +47,7 @@ public struct CompletionEngine: Sendable {
         return completion
     }
 
+    /// The word before `cursor`, where it starts, and its candidates.
     public func complete(line: String, cursor: Int, context: CompletionContext) -> Completion {
         let bytes = Array(line.utf8)
         let cut = min(max(cursor, 0), bytes.count)

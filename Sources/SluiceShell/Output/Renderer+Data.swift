@@ -101,9 +101,12 @@ extension Renderer {
     static func jsonChart(_ chart: ChartSpec) -> String {
         let series = chart.series.map { s in
             let points = sortedPoints(s).map { "[" + jsonNumber($0.x, decimals: 9) + "," + jsonNumber($0.y, decimals: 6) + "]" }
-            return "{\"name\":" + jsonString(s.name) + ",\"points\":[" + points.joined(separator: ",") + "]}"
+            // "marks": true for separate events (as the store writes it); absent for a line.
+            return "{\"name\":" + jsonString(s.name) + (s.marksOnly ? ",\"marks\":true" : "") + ",\"points\":[" + points.joined(separator: ",") + "]}"
         }
-        return "{\"title\":" + jsonString(chart.title) + ",\"y_unit\":" + jsonString(chart.yUnit)
+        // The stretch of virtual time asked for (LAST n), when it was.
+        let range = chart.xRange.map { ",\"x_range\":[" + jsonNumber($0.lowerBound, decimals: 9) + "," + jsonNumber($0.upperBound, decimals: 9) + "]" } ?? ""
+        return "{\"title\":" + jsonString(chart.title) + ",\"y_unit\":" + jsonString(chart.yUnit) + range
             + ",\"series\":[" + series.joined(separator: ",") + "]}\n"
     }
 
