@@ -147,21 +147,24 @@ struct DiagnoseSinkLogTests {
         #expect(!diagnosis.contains("sink log"))
     }
 
+    /// A view of 1000 rows/s and a decoupled sink of it writing `throughput`, then `then`.
+    static func decoupledSink(throughput: Int, then: String) -> Session {
+        session("""
+            SET sink_decouple = true;
+            CREATE SOURCE s (k INT, v INT) WITH (rate = 1000);
+            CREATE MATERIALIZED VIEW m AS SELECT k, v FROM s;
+            CREATE SINK slow FROM m WITH (throughput = \(throughput));
+            \(then)
+            """)
+    }
+
     /// Right after a rescale the sink's new actors measure from their start, the log from the
     /// window's: the log's inflow and the sink's writes are both taken over the window (the
     /// rows the rescale moved into the new actors' logs are no new rows), and the actors it
     /// needs come from what one writes now. (It said the log received 1215 rows/s from a view
     /// emitting 1000, and asked for 5 actors where 4 write 1200.)
     @Test func afterARescaleTheFiguresShareOneWindow() {
-        let s = session("""
-            SET sink_decouple = true;
-            CREATE SOURCE s (k INT, v INT) WITH (rate = 1000);
-            CREATE MATERIALIZED VIEW m AS SELECT k, v FROM s;
-            CREATE SINK slow FROM m WITH (throughput = 300);
-            RUN 5s;
-            ALTER SINK slow SET PARALLELISM = 2;
-            RUN 2s;
-            """)
+        let s = Self.decoupledSink(throughput: 300, then: "RUN 5s; ALTER SINK slow SET PARALLELISM = 2; RUN 2s;")
         let diagnosis = s.run("DIAGNOSE;")
         #expect(diagnosis.contains("the log receives 1000 rows/s"), "\(diagnosis)")
         #expect(diagnosis.contains("more actors write more: ALTER SINK slow SET PARALLELISM = 4\n"), "\(diagnosis)")
@@ -170,13 +173,7 @@ struct DiagnoseSinkLogTests {
     /// A decoupled sink that never writes (throughput 0): more actors would write nothing
     /// either, and the load never drops below nothing; the advice is its throughput.
     @Test func aDecoupledSinkThatNeverWritesIsAdvisedItsThroughput() {
-        let s = session("""
-            SET sink_decouple = true;
-            CREATE SOURCE s (k INT, v INT) WITH (rate = 1000);
-            CREATE MATERIALIZED VIEW m AS SELECT k, v FROM s;
-            CREATE SINK slow FROM m WITH (throughput = 0);
-            RUN 2s;
-            """)
+        let s = Self.decoupledSink(throughput: 0, then: "RUN 2s;")
         let diagnosis = s.run("DIAGNOSE;")
         #expect(diagnosis.contains("What to try:\n  - it never finishes a write (throughput = 0"), "\(diagnosis)")
         #expect(!diagnosis.contains("PARALLELISM") && !diagnosis.contains("accept the lag"), "\(diagnosis)")
