@@ -67,7 +67,7 @@ extension Parser {
 
     /// `EXPLAIN CREATE MATERIALIZED VIEW ...`, `EXPLAIN CREATE SINK ...` or `EXPLAIN name`.
     mutating func explain() throws(SQLError) -> Statement {
-        let explain = try expect("explain")
+        _ = try expect("explain")
         let example = "EXPLAIN CREATE MATERIALIZED VIEW v AS SELECT ... or EXPLAIN name"
         let createPosition = position
         if let createToken = accept("create") {

@@ -47,15 +47,17 @@ enum Help {
     /// The text of the topic `topic` names: a mechanism or a statement, by any of its names.
     /// A statement's name followed by more words is that statement (`show queues`, `alter
     /// source`, `step barrier`, as psql's `\h` takes them), unless the whole is a likely
-    /// misspelling of a name (`crate source`), which is reported instead.
+    /// misspelling of a name that starts with the same word (`create sourc`), which is
+    /// reported instead. (`alter materialized view` is ALTER, however near `create
+    /// materialized view` it is.)
     static func lookup(_ topic: String) -> (@Sendable (EngineSettings) -> String)? {
         let name = normalized(topic)
         if let found = topics.first(where: { $0.names.contains(name) }) { return found.text }
         if name == "statements" { return { _ in statementIndex } }
         if let found = statements.first(where: { $0.names.contains(name) }) { return { _ in found.rendered } }
         let words = name.split(separator: " ")
-        guard words.count > 1, Suggest.nearest(name, among: allNames) == nil,
-              let found = statements.first(where: { $0.names.contains(String(words[0])) }) else { return nil }
+        guard words.count > 1, let found = statements.first(where: { $0.names.contains(String(words[0])) }) else { return nil }
+        if let near = Suggest.nearest(name, among: allNames), near.split(separator: " ").first == words[0] { return nil }
         return { _ in found.rendered }
     }
 

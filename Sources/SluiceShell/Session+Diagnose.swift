@@ -132,7 +132,8 @@ extension Session {
             advice.append("join amplification upstream holds barriers behind its output: SET streaming_enable_unaligned_join = true, "
                           + "then recreate \(Identifier(join.job).sql), so barriers pass what the join has emitted")
         }
-        if let more = moreRoom() { advice.append("for bursts rather than sustained overload: " + more) }
+        // A source actor has no buffers in front of it: its log is its queue.
+        if culprit.role != "source", let more = moreRoom() { advice.append("for bursts rather than sustained overload: " + more) }
         if let c = losing.first, let retention = engine.sourceSpec(c.source)?.retention {
             let source = Identifier(c.source).sql
             advice.append("rows are being lost: \(source) deletes what is not read within \(VirtualTime.format(retention)); a longer retention "
@@ -215,10 +216,42 @@ extension Session {
             advice.append("join amplification holds barriers back: SET streaming_enable_unaligned_join = true, then recreate the view")
             advice.append("scale the join out: ALTER MATERIALIZED VIEW \(Identifier(culprit.job).sql) SET PARALLELISM = \(doubledParallelism(of: culprit.job))")
         } else if culprit.role == "source" {
-            advice.append("the source's own per-row cost limits it: lower its cost or add partitions and parallelism")
+            advice.append(contentsOf: sourceActorFixes(for: culprit))
         } else {
             advice.append("scale out the bottleneck: ALTER MATERIALIZED VIEW \(Identifier(culprit.job).sql) SET PARALLELISM = \(doubledParallelism(of: culprit.job))")
             advice.append("or make it cheaper: a smaller per-row cost, less state")
+        }
+        return advice
+    }
+
+    /// A source actor's work is its source's cost per row plus that of the job's operators
+    /// chained into it (no shuffle between them): the advice names whichever there is, then
+    /// the partitions and parallelism that split the work.
+    private func sourceActorFixes(for culprit: ActorSnapshot) -> [String] {
+        guard let spec = engine.jobSpec(culprit.job),
+              let fragment = spec.fragments.first(where: { "\(spec.name).\($0.role)" == culprit.fragment }),
+              case .source(let name)? = fragment.operators.first, let read = engine.sourceSpec(name) else {
+            return ["the source's own per-row cost limits it: lower its cost or add partitions and parallelism"]
+        }
+        let source = Identifier(name).sql, job = Identifier(spec.name).sql
+        let kind = spec.kind == .sink ? "SINK" : "MATERIALIZED VIEW"
+        var advice: [String] = []
+        if !fragment.cost.isFree {
+            advice.append("\(job)'s operators run in the source's actor (chained, no shuffle) at \(fragment.cost) per row: "
+                          + "make them cheaper (ALTER \(kind) \(job) SET (cost = ...))")
+        }
+        if !read.cost.isFree {
+            advice.append("\(source)'s own per-row cost (\(read.cost)) limits its actor: ALTER SOURCE \(source) SET (cost = ...)")
+        }
+        let parallelism = doubledParallelism(of: spec.name)
+        let scale = "ALTER \(kind) \(job) SET PARALLELISM = \(parallelism)"
+        if read.isTable {
+            advice.append("more actors would not help: \(source) is a table, one partition for good")
+        } else if read.partitions < parallelism {
+            advice.append("split the work: ALTER SOURCE \(source) SET (partitions = \(parallelism)), then \(scale) "
+                          + "(one source actor per partition at most)")
+        } else {
+            advice.append("split the work: \(scale)")
         }
         return advice
     }

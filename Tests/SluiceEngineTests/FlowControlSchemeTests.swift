@@ -311,6 +311,26 @@ import Testing
         }
     }
 
+    /// A channel of one permit (`exchange_initial_permits = 1`, the one value allowed at or
+    /// below the batch) returns it at once even remotely: a batch of 256 would never come,
+    /// and the channel would stall for good with its one row taken.
+    @Test(arguments: [1, 2])
+    func aOnePermitChannelReturnsItsPermitAtOnce(nodes: Int) throws {
+        let engine = Fixtures.engine { s in
+            s.flowControl = .permits
+            s.exchangeInitialPermits = 1
+            s.nodes = nodes
+            s.barrierIntervalMs = 0
+        }
+        try engine.createSource(Fixtures.source())
+        try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec()))
+        #expect(engine.channels[0].isLocal == (nodes == 1))
+        try engine.inject(500, into: "clicks")
+        engine.advance(by: VirtualTime.second)
+        #expect(engine.actors[1].delivered == 500, "nodes \(nodes): delivered \(engine.actors[1].delivered)")
+        #expect(engine.channels[0].permits == 1 && engine.channels[0].permitsToReturn == 0)
+    }
+
     /// A barrier needs the channel's barrier permit (`exchange_concurrent_barriers` = 1): a
     /// second barrier waits at the sender until the receiver takes the first.
     @Test func barriersTakeTheSeparateBarrierPermit() throws {

@@ -128,7 +128,26 @@ struct DiagnoseRuleTests {
                                     + "s → k holds \(group.lag) rows not yet read and grows \(Session.rate(group.lagGrowthPerSecond)) rows/s\n"),
                 "\(diagnosis)")
         #expect(diagnosis.contains("│ s → k      │ lag growth "), "\(diagnosis)")
-        #expect(diagnosis.contains("the source's own per-row cost limits it"))
+        #expect(diagnosis.contains("s's own per-row cost (1.2ms) limits its actor: ALTER SOURCE s SET (cost = ...)"), "\(diagnosis)")
+        #expect(diagnosis.contains("split the work: ALTER SOURCE s SET (partitions = 2), then ALTER SINK k SET PARALLELISM = 2"))
+        // Its log is its queue: no buffers to add in front of it.
+        #expect(!diagnosis.contains("more buffers") && !diagnosis.contains("more permits"))
+    }
+
+    /// A view's operators chained into the source's actor (no shuffle between them) cost it
+    /// their cost per row: the advice names the view's cost, not the source's, which is free.
+    @Test func aViewsCostChainedIntoTheSourceActorIsNamed() {
+        let s = session("""
+            CREATE SOURCE s (k INT, v DOUBLE) WITH (rate = 1000, keys = 1000);
+            CREATE MATERIALIZED VIEW m AS SELECT k, v FROM s WHERE v > 0 WITH (cost = '3333us');
+            RUN 5s; RESET METRICS; RUN 5s;
+            """)
+        let diagnosis = s.run("DIAGNOSE;")
+        #expect(diagnosis.hasPrefix("bottleneck: m.source.0 (StreamSource → StreamFilter → StreamMaterialize)"), "\(diagnosis)")
+        #expect(diagnosis.contains("m's operators run in the source's actor (chained, no shuffle) at 3.333ms per row: "
+                                   + "make them cheaper (ALTER MATERIALIZED VIEW m SET (cost = ...))"), "\(diagnosis)")
+        #expect(!diagnosis.contains("ALTER SOURCE s SET (cost"))
+        #expect(diagnosis.contains("split the work: ALTER SOURCE s SET (partitions = 2), then ALTER MATERIALIZED VIEW m SET PARALLELISM = 2"))
     }
 
     /// A source draining a backlog it once fell behind on is not the bottleneck: its lag shrinks.

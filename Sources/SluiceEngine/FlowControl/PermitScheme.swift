@@ -2,7 +2,8 @@
 /// two semaphores, row permits (`exchange_initial_permits`) and barrier permits
 /// (`exchange_concurrent_barriers`). A chunk takes min(rows, initial − batched) permits.
 /// A local receiver returns permits as it dequeues; a remote one adds them up and returns
-/// them in batches of `exchange_batched_permits` (barrier permits go back at once).
+/// them in batches of `exchange_batched_permits` (barrier permits go back at once), or
+/// at once when the channel has fewer permits than a batch.
 final class PermitScheme: FlowControlScheme {
     var kind: FlowControlKind { .permits }
 
@@ -51,7 +52,10 @@ final class PermitScheme: FlowControlScheme {
             return
         }
         channel.permitsToReturn += permits
-        if channel.permitsToReturn >= engine.settings.exchangeBatchedPermits {
+        // A channel of one permit (`exchange_initial_permits = 1`, the only value allowed at
+        // or below the batch) returns it at once: waiting for a batch would wait forever.
+        let batch = min(engine.settings.exchangeBatchedPermits, engine.settings.exchangeInitialPermits)
+        if channel.permitsToReturn >= batch {
             let n = channel.permitsToReturn
             channel.permitsToReturn = 0
             channel.permits += n

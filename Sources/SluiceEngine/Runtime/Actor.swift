@@ -88,6 +88,9 @@ final class Actor {
     var statusSince: Int64 = 0
     var readyQueued = false
     var nextInput = 0
+    /// Among several inputs, those whose inbox may hold messages: each delivery adds its
+    /// input, and the round robin drops one it finds empty. Nil with a single input.
+    var queuedInputs: InputSet?
     /// Output of the chunk in progress, dispatched when the processing time has elapsed.
     var pendingOutput: Chunk?
     var inProgressRows = 0
@@ -123,7 +126,7 @@ final class Actor {
     var minEpoch: Int64 = 0
     /// Epoch being aligned, the inputs that already delivered it (held), and when the first arrived.
     var aligningEpoch: Int64 = -1
-    var alignedInputs: [Bool] = []
+    var alignedInputs = InputSet()
     var alignStart: Int64 = 0
     var alignNs: Int64 = 0
     /// Rows on its input channels when it was made: those a rescale moved in (the start of

@@ -140,35 +140,68 @@ extension Engine {
         guard n > 0 else { return false }
         if let sink = actor.sink, sink.throughput == 0 { return false }
         if !actor.priorityInputs.isEmpty, let step = startPriorityInput(actor) { return step == .started }
-        var k = 0
-        while k < n {
-            // Round-robin without a divide: `nextInput` is below `n` unless inputs were removed.
-            var i = actor.nextInput &+ k
-            if i >= n { i = i < 2 &* n ? i &- n : i % n }
-            // An empty input among several is passed over before the look below, which does not
-            // inline: an actor with hundreds of inputs, most of them empty, paid a call for each.
-            if n > 1 && withChannel(actor.inputs[i], { $0.inbox.isEmpty }) {
-                k += 1
+        if n > 1 { return startQueuedInput(actor) }
+        if actor.aligningEpoch >= 0 && actor.alignedInputs.contains(0) { return false }
+        while true {
+            switch lookAtInput(actor, 0) {
+            case .again: continue
+            case .skip, .blocked: return false
+            case .started: return true
+            }
+        }
+    }
+
+    /// `startInputWork` among several inputs: from `nextInput` on, round-robin, it visits only
+    /// those that may hold messages and are not held by alignment (a scan of their bits), and
+    /// forgets those it finds empty. After a barrier it starts over from `nextInput`.
+    @inline(never)
+    private func startQueuedInput(_ actor: Actor) -> Bool {
+        let n = actor.inputs.count
+        // `nextInput` is below `n` unless inputs were removed.
+        let start = actor.nextInput < n ? actor.nextInput : actor.nextInput % n
+        var cursor = start, upper = n
+        while true {
+            let held = actor.aligningEpoch >= 0 ? actor.alignedInputs : nil
+            guard let i = actor.queuedInputs?.first(in: cursor, upper, excluding: held) else {
+                // The inputs before `start` come after those from it.
+                if upper == start || start == 0 { return false }
+                cursor = 0
+                upper = start
                 continue
             }
-            let step = withChannel(actor.inputs[i]) { channel -> InputStep in
-                if channel.inbox.isEmpty || (actor.aligningEpoch >= 0 && actor.alignedInputs[i]) { return .skip }
-                if channel.inbox.front.isBarrier {
-                    takeBarrier(channel, into: actor)
-                    return actor.pendingOutboxes > 0 ? .blocked : .again
-                }
-                actor.nextInput = i &+ 1 == n ? 0 : i &+ 1
-                startRows(actor, from: channel, input: i)
-                return .started
-            }
-            switch step {
-            case .skip: k += 1
-            case .again: k = 0
+            cursor = i &+ 1
+            switch lookAtInput(actor, i) {
+            case .skip: actor.queuedInputs?.remove(i)
+            case .again: cursor = start; upper = n
             case .blocked: return false
             case .started: return true
             }
         }
-        return false
+    }
+
+    /// Looks at input `i`: takes a barrier at its front, or starts on its rows; `.skip` when its
+    /// inbox is empty. (The caller passes over an input held by alignment.)
+    @inline(__always)
+    private func lookAtInput(_ actor: Actor, _ i: Int) -> InputStep {
+        withChannel(actor.inputs[i]) { channel -> InputStep in
+            if channel.inbox.isEmpty { return .skip }
+            if channel.inbox.front.isBarrier {
+                takeBarrier(channel, into: actor)
+                return actor.pendingOutboxes > 0 ? .blocked : .again
+            }
+            let n = actor.inputs.count
+            actor.nextInput = i &+ 1 == n ? 0 : i &+ 1
+            startRows(actor, from: channel, input: i)
+            return .started
+        }
+    }
+
+    /// Keeps `queuedInputs` for the inputs the actor has now (after some were added or removed).
+    func trackQueuedInputs(_ actor: Actor) {
+        guard actor.inputs.count > 1 else { actor.queuedInputs = nil; return }
+        var queued = InputSet()
+        for (i, id) in actor.inputs.enumerated() where !channels[id].inbox.isEmpty { queued.insert(i) }
+        actor.queuedInputs = queued
     }
 
     /// What one look at an input did.

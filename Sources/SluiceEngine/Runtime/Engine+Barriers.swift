@@ -151,12 +151,12 @@ extension Engine {
         }
         if actor.aligningEpoch != mark.epoch {
             actor.aligningEpoch = mark.epoch
-            actor.alignedInputs = Array(repeating: false, count: n)
+            actor.alignedInputs.removeAll()
             actor.alignStart = now
         }
-        actor.alignedInputs[input] = true
+        actor.alignedInputs.insert(input)
         if !all {
-            trace(.barriers, "\(actor.name) aligning barrier \(mark.epoch): \(actor.alignedInputs.count(where: { $0 }))/\(n) inputs, holding those")
+            trace(.barriers, "\(actor.name) aligning barrier \(mark.epoch): \(actor.alignedInputs.count)/\(n) inputs, holding those")
             // Under tcp the held input's queued data must not keep the gate's shared buffers.
             let channel = channels[actor.inputs[input]]
             if settings.flowControl == .tcp && channel.role == .exchange { schemes.tcp.spill(channel, engine: self) }
@@ -190,7 +190,7 @@ extension Engine {
                 continue
             }
             trace(.barriers, "\(actor.name) stops aligning barrier \(epoch) (\(unalignedCause)): sends it on at once and releases the held input"
-                + (actor.alignedInputs.count(where: { $0 }) == 1 ? "" : "s"))
+                + (actor.alignedInputs.count == 1 ? "" : "s"))
             endAlignment(actor)
             actor.forwardedEpoch = epoch
             passBarrier(actor, BarrierMark(epoch: epoch, injectedAt: state.injectedAt), acknowledge: false)
@@ -216,7 +216,7 @@ extension Engine {
         let receiver = channel.receiverActor
         // Only an aligned epoch is aligned: one that turned unaligned ended its alignments.
         return receiver.aligningEpoch >= 0
-            && channel.inputIndex < receiver.alignedInputs.count && receiver.alignedInputs[channel.inputIndex]
+            && receiver.alignedInputs.contains(channel.inputIndex)
     }
 
     /// Snapshots the actor's state for the barrier's checkpoint and sends the barrier on (a
@@ -373,7 +373,7 @@ extension Engine {
             }
         }
         for actor in actors where actor.alive && actor.aligningEpoch == state.epoch {
-            places.append("aligning at \(actor.name): \(actor.alignedInputs.count(where: { $0 }))/\(actor.inputs.count) inputs delivered it")
+            places.append("aligning at \(actor.name): \(actor.alignedInputs.count)/\(actor.inputs.count) inputs delivered it")
         }
         if !places.isEmpty && settings.checkpointMode == .unaligned && alignedTimeout > 0 && !state.turnedUnaligned {
             places.append("aligned until \(VirtualTime.formatSeconds(state.injectedAt + alignedTimeout)) (aligned_checkpoint_timeout_ms), then unaligned")

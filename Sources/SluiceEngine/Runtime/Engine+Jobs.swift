@@ -182,6 +182,8 @@ extension Engine {
                 add(channel)
                 r.inputs.append(channel.id)
                 r.inputSides.append(input.side)
+                // A second input starts the set of queued ones (the new channel is empty).
+                if r.inputs.count == 2 { trackQueuedInputs(r) }
                 gates[receiver][input.side].channels.append(channel.id)
                 scheme(for: channel).attach(channel, engine: self)
                 targets.append(channel.id)

@@ -194,6 +194,7 @@ extension Engine {
             actor.inputs = keep.map { actor.inputs[$0] }
             actor.inputSides = keep.map { actor.inputSides[$0] }
             for (i, id) in actor.inputs.enumerated() { channels[id].inputIndex = i }
+            trackQueuedInputs(actor)
             actor.aligningEpoch = -1
             actor.barrierInputsSeen = [:]
             actor.minEpoch = nextEpoch
@@ -351,6 +352,7 @@ extension Engine {
         let message = Message.data(chunk, buffers: channel.buffers(forRows: chunk.count))
         channel.sentRows += Int64(chunk.count)
         channel.inbox.append(message)
+        receiver.queuedInputs?.insert(channel.inputIndex)
         channel.inboxRows += message.rows
         channel.inboxBuffers += message.buffers
     }

@@ -184,6 +184,7 @@ final class Channel {
         touchDepth(now: now)
         let place = Self.overtakingPlace(in: inbox, passing: ignored)
         inbox.insert(m, at: place.position)
+        receiverActor.queuedInputs?.insert(inputIndex)
         return (place.rows, place.buffers)
     }
 
@@ -193,6 +194,7 @@ final class Channel {
         touchDepth(now: now)
         let rows = m.rows, buffers = m.buffers, isBarrier = m.isBarrier
         inbox.append(m)
+        receiverActor.queuedInputs?.insert(inputIndex)
         inboxRows += rows
         inboxBuffers += buffers
         if !isBarrier {

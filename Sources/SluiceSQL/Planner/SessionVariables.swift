@@ -75,7 +75,7 @@ public enum SessionVariables {
         integer("fetch_max_wait_ms", Limits.fetchMaxWaitMs, "Kafka fetch.max.wait.ms: the longest the broker holds a fetch",
                 \.fetchMaxWaitMs),
         choice("auto_offset_reset", OffsetReset.allCases.map(\.rawValue),
-               "Kafka auto.offset.reset: a new group starts at the log start (earliest) or end (latest) (new views)",
+               "Kafka auto.offset.reset (new views): log start (earliest, as RisingWave reads) or end (latest, Kafka's default)",
                { $0.autoOffsetReset.rawValue }, { s, v in s.autoOffsetReset = OffsetReset(rawValue: v)! }),
         integer("nodes", Limits.nodes, "compute nodes new actors are placed on (tcp multiplexes channels per node pair)", \.nodes),
         integer("chunk_rows", Limits.chunkRows, "RisingWave stream_chunk_size: rows an actor takes at once; 1 = record-at-a-time",

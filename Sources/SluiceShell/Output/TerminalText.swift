@@ -5,6 +5,8 @@ import Foundation
 public enum TerminalText {
     /// The number of terminal cells `text` occupies (no ANSI escapes expected).
     public static func width(of text: String) -> Int {
+        // Printable ASCII (nearly every cell of a table) is one cell a byte.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
         var total = 0
         for character in text { total += width(of: character) }
         return total
