@@ -24,7 +24,7 @@ CREATE MATERIALIZED VIEW slow_totals AS
   SELECT id, sum(amount) AS total FROM orders GROUP BY id WITH (cost = '2ms');
 CREATE MATERIALIZED VIEW click_counts AS
   SELECT id, count(*) AS n FROM clicks GROUP BY id;
-RUN 2s;
+RUN 5s;
 RESET METRICS;
 RUN 2s;
 
@@ -33,8 +33,9 @@ RUN 2s;
 SHOW ACTORS;
 -- SHOW QUEUES' flow-control column shows why: the shared connection 0→1 is STALLED.
 -- click_counts' channel has all 10 buffers free at its receiver (gate free 10), yet its
--- sender holds 256 rows it cannot send: the connection they must travel on is full and
--- stalled behind slow_totals' data.
+-- sender holds 500 rows it cannot send (unsent: 10 buffers of 50 rows, as many as a
+-- Flink sender keeps per remote channel, max_buffers_per_channel): the connection they
+-- must travel on is full and stalled behind slow_totals' data.
 SHOW QUEUES;
 SHOW LAG;
 -- DIAGNOSE names slow_totals' aggregation by Flink's rule, and the bystander as well:
@@ -54,7 +55,7 @@ CREATE MATERIALIZED VIEW slow_totals AS
   SELECT id, sum(amount) AS total FROM orders GROUP BY id WITH (cost = '2ms');
 CREATE MATERIALIZED VIEW click_counts AS
   SELECT id, count(*) AS n FROM clicks GROUP BY id;
-RUN 2s;
+RUN 5s;
 RESET METRICS;
 RUN 2s;
 

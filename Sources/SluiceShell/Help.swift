@@ -183,7 +183,9 @@ enum Help {
         (now \(settings.buffersPerChannel), default \(defaults.buffersPerChannel)); each input gate shares floating_buffers_per_gate (now \(settings.floatingBuffersPerGate), default \(defaults.floatingBuffersPerGate)).
         The sender announces its backlog; the receiver asks for backlog + buffers_per_channel buffers
         (backlog + \(settings.buffersPerChannel) now), taking floating ones for those it lacks, and grants a credit per buffer.
-        Zero credit blocks that channel only.
+        Zero credit blocks that channel only. On a remote channel the sender keeps up to
+        max_buffers_per_channel unsent buffers (now \(settings.maxBuffersPerChannel), default \(defaults.maxBuffersPerChannel)) from an output pool of
+        channels × buffers_per_channel + floating_buffers_per_gate, and stops when either runs out.
         Example: SET buffers_per_channel = 0; SET floating_buffers_per_gate = 3; SET buffer_rows = 1;
                  TRACE credit; INJECT 5 INTO s; STEP 20;
         """ }),

@@ -10,6 +10,7 @@ import Testing
     static var bounds: [(name: String, path: WritableKeyPath<EngineSettings, Int>, low: Int, high: Int, reason: String)] { [
         ("buffers_per_channel", \.buffersPerChannel, 0, 1000, "must be between 0 and 1000"),
         ("floating_buffers_per_gate", \.floatingBuffersPerGate, 0, 10_000, "must be between 0 and 10000"),
+        ("max_buffers_per_channel", \.maxBuffersPerChannel, 1, 1000, "must be between 1 and 1000"),
         ("buffer_bytes", \.bufferBytes, 64, 67_108_864, "must be between 64 and 67108864"),
         ("buffer_rows", \.bufferRows, 0, 1_048_576, "must be between 0 (derived) and 1048576"),
         ("exchange_initial_permits", \.exchangeInitialPermits, 1, 16_777_216, "must be between 1 and 16777216"),
@@ -91,6 +92,7 @@ import Testing
     @Test func theRangesAreLimits() {
         let limits: [String: ClosedRange<Int>] = [
             "buffers_per_channel": Limits.buffersPerChannel, "floating_buffers_per_gate": Limits.floatingBuffersPerGate,
+            "max_buffers_per_channel": Limits.maxBuffersPerChannel,
             "buffer_bytes": Limits.bufferBytes, "buffer_rows": Limits.bufferRows,
             "exchange_initial_permits": Limits.exchangeInitialPermits, "exchange_batched_permits": Limits.exchangeBatchedPermits,
             "exchange_concurrent_barriers": Limits.exchangeConcurrentBarriers, "barrier_interval_ms": Limits.barrierIntervalMs,

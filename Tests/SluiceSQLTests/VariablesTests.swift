@@ -7,7 +7,8 @@ import SluiceEngine
 @Suite("session variables")
 struct VariablesTests {
     /// Every variable with its real default, in the order `SHOW ALL` lists them.
-    /// credit: Flink ≥ 1.5; 2 / 8: buffers-per-channel / floating-buffers-per-gate; 32768:
+    /// credit: Flink ≥ 1.5; 2 / 8 / 10: buffers-per-channel / floating-buffers-per-gate /
+    /// max-buffers-per-channel; 32768:
     /// taskmanager.memory.segment-size 32 KiB; 0: derived rows per buffer; 2048 / 256 / 1:
     /// RisingWave exchange permits; 1000: barrier_interval_ms; 10000: in_flight_barrier_nums;
     /// 0s: barrier_cost (barriers are free unless a lesson prices them); aligned: execution.checkpointing.unaligned = false; false: streaming_enable_unaligned_join;
@@ -16,6 +17,7 @@ struct VariablesTests {
         ("flow_control", "credit"),
         ("buffers_per_channel", "2"),
         ("floating_buffers_per_gate", "8"),
+        ("max_buffers_per_channel", "10"),
         ("buffer_bytes", "32768"),
         ("buffer_rows", "0"),
         ("exchange_initial_permits", "2048"),
@@ -100,7 +102,7 @@ struct VariablesTests {
     /// every range in `Limits` and just past them (the engine checks the same ranges for
     /// callers of its API that do not go through SET).
     @Test func setAcceptsWhatTheEngineAccepts() {
-        let ranges = [Limits.buffersPerChannel, Limits.floatingBuffersPerGate, Limits.bufferBytes, Limits.bufferRows,
+        let ranges = [Limits.buffersPerChannel, Limits.floatingBuffersPerGate, Limits.maxBuffersPerChannel, Limits.bufferBytes, Limits.bufferRows,
                       Limits.exchangeInitialPermits, Limits.exchangeBatchedPermits, Limits.exchangeConcurrentBarriers,
                       Limits.barrierIntervalMs, Limits.inFlightBarrierNums, Limits.checkpointTimeoutMs, Limits.alignedCheckpointTimeoutMs,
                       Limits.maxPollRecords, Limits.maxPollIntervalMs,
@@ -158,6 +160,7 @@ struct VariablesTests {
         switch name {
         case "buffers_per_channel": \.buffersPerChannel
         case "floating_buffers_per_gate": \.floatingBuffersPerGate
+        case "max_buffers_per_channel": \.maxBuffersPerChannel
         case "buffer_bytes": \.bufferBytes
         case "buffer_rows": \.bufferRows
         case "exchange_initial_permits": \.exchangeInitialPermits

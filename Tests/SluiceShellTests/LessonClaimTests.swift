@@ -198,7 +198,7 @@ import SluiceShell
               SELECT id, sum(amount) AS total FROM orders GROUP BY id WITH (cost = '2ms');
             CREATE MATERIALIZED VIEW click_counts AS
               SELECT id, count(*) AS n FROM clicks GROUP BY id;
-            RUN 2s;
+            RUN 5s;
             RESET METRICS;
             RUN 2s;
             """)

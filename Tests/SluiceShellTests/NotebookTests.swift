@@ -45,7 +45,7 @@ struct NotebookTests {
         let sessions = s.run(".sessions")
         #expect(sessions.contains("│ lesson │     5 │"))
         #expect(!sessions.contains("demo"))
-        #expect(sessions.contains("│ \(Engine.version)  │"))
+        #expect(sessions.contains("│ \(Engine.version) "))
     }
 
     @Test func failedCellsAreRecordedWithTheirError() throws {

@@ -8,7 +8,7 @@ struct SessionVariablesTests {
     /// DESIGN.md's table with the real systems' defaults (../shared/reference/real-systems.md),
     /// in SHOW ALL's order.
     static let defaults: [(name: String, value: String)] = [
-        ("flow_control", "credit"), ("buffers_per_channel", "2"), ("floating_buffers_per_gate", "8"),
+        ("flow_control", "credit"), ("buffers_per_channel", "2"), ("floating_buffers_per_gate", "8"), ("max_buffers_per_channel", "10"),
         ("buffer_bytes", "32768"), ("buffer_rows", "0"), ("exchange_initial_permits", "2048"),
         ("exchange_batched_permits", "256"), ("exchange_concurrent_barriers", "1"), ("barrier_interval_ms", "1000"),
         ("in_flight_barrier_nums", "10000"), ("barrier_cost", "0s"), ("checkpoint_mode", "aligned"), ("checkpoint_timeout_ms", "600000"), ("aligned_checkpoint_timeout_ms", "0"),
@@ -45,12 +45,13 @@ struct SessionVariablesTests {
         #expect(s.run("SET buffer_bytes = 1024; SET flow_control = permits;") == "SET\nSET\n")
         let rows = showAll(s)
         #expect(rows[0][0...2] == ["flow_control", "permits", "credit"])
-        #expect(rows[3][0...2] == ["buffer_bytes", "1024", "32768"])
+        #expect(rows[4][0...2] == ["buffer_bytes", "1024", "32768"])
     }
 
     /// A value to set for each variable (not its default), and how SHOW prints it.
     static let changes: [(name: String, sql: String, shown: String)] = [
         ("flow_control", "tcp", "tcp"), ("buffers_per_channel", "4", "4"), ("floating_buffers_per_gate", "0", "0"),
+        ("max_buffers_per_channel", "3", "3"),
         ("buffer_bytes", "4096", "4096"), ("buffer_rows", "1", "1"), ("exchange_initial_permits", "512", "512"),
         ("exchange_batched_permits", "64", "64"), ("exchange_concurrent_barriers", "2", "2"),
         ("barrier_interval_ms", "250", "250"), ("in_flight_barrier_nums", "5", "5"), ("barrier_cost", "'exp(2ms)'", "exp(2ms)"),

@@ -45,6 +45,9 @@ public struct EngineSettings: Sendable, Hashable {
     public var buffersPerChannel: Int = 2
     /// Flink `taskmanager.network.memory.floating-buffers-per-gate`.
     public var floatingBuffersPerGate: Int = 8
+    /// Flink `taskmanager.network.memory.max-buffers-per-channel`: buffers a sender keeps
+    /// unsent on one remote channel before it stops (`OutputPool`).
+    public var maxBuffersPerChannel: Int = 10
     /// Flink `taskmanager.memory.segment-size`.
     public var bufferBytes: Int = 32_768
     /// Rows per network buffer; 0 derives it from `bufferBytes` and the row width.
@@ -115,6 +118,7 @@ public struct EngineSettings: Sendable, Hashable {
         }
         try check(buffersPerChannel, "buffers_per_channel", Limits.buffersPerChannel)
         try check(floatingBuffersPerGate, "floating_buffers_per_gate", Limits.floatingBuffersPerGate)
+        try check(maxBuffersPerChannel, "max_buffers_per_channel", Limits.maxBuffersPerChannel)
         try check(bufferBytes, "buffer_bytes", Limits.bufferBytes)
         try check(bufferRows, "buffer_rows", Limits.bufferRows, zero: "derived")
         try check(exchangeInitialPermits, "exchange_initial_permits", Limits.exchangeInitialPermits)

@@ -14,6 +14,10 @@ extension Limits {
     /// times that.
     public static let buffersPerChannel: ClosedRange<Int> = 0...1000
 
+    /// Flink's cap on the buffers one output subpartition holds (default 10); 1 stops a
+    /// sender at its first unsent buffer.
+    public static let maxBuffersPerChannel: ClosedRange<Int> = 1...1000
+
     /// Flink's floating buffers per input gate (default 8).
     public static let floatingBuffersPerGate: ClosedRange<Int> = 0...10_000
 

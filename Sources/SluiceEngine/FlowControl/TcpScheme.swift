@@ -102,13 +102,17 @@ final class TcpScheme: FlowControlScheme {
             var refilled = false
             while connection.queue.count < Connection.window, let id = connection.waiting.first {
                 let channel = engine.channels[id]
+                var moved = false
                 while !channel.outbox.isEmpty && connection.queue.count < Connection.window {
                     enter(connection, channel, channel.popOutbox())
-                    refilled = true
+                    moved = true
                 }
-                guard channel.outbox.isEmpty else { break }
-                connection.waiting.removeFirst()
-                engine.outboxMayHaveDrained(channel)
+                refilled = refilled || moved
+                let drained = channel.outbox.isEmpty
+                if drained { connection.waiting.removeFirst() }
+                // A sender that keeps buffers may go on once fewer than its cap are left.
+                if moved || drained { engine.outboxMayHaveDrained(channel) }
+                guard drained else { break }
             }
             if !refilled || connection.stalled { return }
         }

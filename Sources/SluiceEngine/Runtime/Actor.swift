@@ -31,6 +31,8 @@ struct Dispatcher {
     /// Key columns for hash routing.
     var keys: [Int]
     var roundRobin = 0
+    /// The output buffers of its remote channels (`OutputPool`); nil when all are local.
+    var pool: OutputPool?
     /// Epoch below which receivers that joined later do not expect barriers.
     var minEpoch: Int64 = 0
 

@@ -193,7 +193,7 @@ extension Engine {
         settings = new
         let flowChanged = old.flowControl != new.flowControl || old.buffersPerChannel != new.buffersPerChannel
             || old.floatingBuffersPerGate != new.floatingBuffersPerGate || old.exchangeInitialPermits != new.exchangeInitialPermits
-            || old.exchangeConcurrentBarriers != new.exchangeConcurrentBarriers
+            || old.exchangeConcurrentBarriers != new.exchangeConcurrentBarriers || old.maxBuffersPerChannel != new.maxBuffersPerChannel
         if flowChanged { rebuildFlowControl() }
         if !(new.flowControl == .credit && barriersBlockCreditChannels) {
             // Nothing blocks a channel behind its barrier any more (`CreditScheme.block`).
@@ -271,6 +271,10 @@ extension Engine {
                 channel.excessBuffers = channel.inboxBuffers - held
             default: break
             }
+        }
+        for channel in channels where actors[channel.receiver].alive {
+            applyOutputBuffers(channel)
+            recountPending(channel)
         }
         for channel in channels where actors[channel.receiver].alive && !channel.outbox.isEmpty { pump(channel) }
     }

@@ -93,13 +93,44 @@ extension Engine {
         }
     }
 
-    /// The sender now has something on this channel that flow control may hold back.
+    /// The sender now has something on this channel that flow control may hold back: it
+    /// stops once the channel's unsent output reaches its cap (any message, unless the sender
+    /// keeps buffers), or its output pool has no buffer left.
     @inline(__always)
     func markPending(_ channel: Channel) {
-        if !channel.countedPending {
+        if !channel.countedPending && holdsSender(channel) {
             channel.countedPending = true
             channel.senderActor.pendingOutboxes += 1
         }
+        if let pool = channel.outputPool, !pool.holding, pool.isExhausted {
+            pool.holding = true
+            channel.senderActor.pendingOutboxes += 1
+        }
+    }
+
+    /// Whether the channel's unsent output stops its sender (`senderCap`).
+    @inline(__always)
+    func holdsSender(_ channel: Channel) -> Bool {
+        channel.senderCap == 1 ? !channel.outbox.isEmpty : channel.outboxBuffers >= channel.senderCap
+    }
+
+    /// How many buffers the sender keeps on a remote channel under the current scheme, and
+    /// the size of its output pool (`OutputPool`): Flink's, under credit and tcp; none
+    /// under permits (RisingWave's sender waits for its permits) or the unblocking schemes.
+    func applyOutputBuffers(_ channel: Channel) {
+        let keeps = (settings.flowControl == .credit || settings.flowControl == .tcp)
+            && !channel.isLocal && channel.role == .exchange
+        channel.senderCap = keeps ? settings.maxBuffersPerChannel : 1
+        if let pool = channel.outputPool {
+            pool.capacity = keeps ? pool.channels * settings.buffersPerChannel + settings.floatingBuffersPerGate : Int.max
+        }
+    }
+
+    /// Counts the channel (and its pool) among its sender's reasons to stop as they are now,
+    /// after its cap or its pool changed: a new scheme, new buffer settings, a rescale.
+    func recountPending(_ channel: Channel) {
+        markPending(channel)
+        outboxMayHaveDrained(channel)
     }
 
     /// Puts a barrier on the channel behind its data, or, when barriers overtake (unaligned
@@ -126,12 +157,24 @@ extension Engine {
 
     @inline(__always)
     func outboxMayHaveDrained(_ channel: Channel) {
-        guard channel.outbox.isEmpty, channel.countedPending else { return }
+        if let pool = channel.outputPool, pool.holding, !pool.isExhausted { poolHasRoom(pool, sender: channel.senderActor) }
+        guard channel.countedPending, !holdsSender(channel) else { return }
         channel.countedPending = false
         let sender = channel.senderActor
         sender.pendingOutboxes -= 1
         if sender.pendingOutboxes == 0 && sender.status == .backpressured {
             if tracing { trace(.blocking, "\(sender.name): unblocked") }
+            makeReady(sender)
+        }
+    }
+
+    /// A buffer of the exhausted pool was sent: the sender may go on, unless a channel stops it.
+    @inline(never)
+    private func poolHasRoom(_ pool: OutputPool, sender: Actor) {
+        pool.holding = false
+        sender.pendingOutboxes -= 1
+        if sender.pendingOutboxes == 0 && sender.status == .backpressured {
+            if tracing { trace(.blocking, "\(sender.name): unblocked (a buffer of its output pool is free)") }
             makeReady(sender)
         }
     }

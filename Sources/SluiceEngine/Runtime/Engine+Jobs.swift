@@ -190,7 +190,15 @@ extension Engine {
             }
             var keys: [Int] = []
             if case .hash(let k) = input.distribution { keys = k }
-            actors[sender].dispatchers.append(Dispatcher(distribution: input.distribution, channels: targets, keys: keys, minEpoch: minEpoch))
+            var dispatcher = Dispatcher(distribution: input.distribution, channels: targets, keys: keys, minEpoch: minEpoch)
+            let remote = targets.filter { !channels[$0].isLocal && channels[$0].role == .exchange }
+            if !remote.isEmpty {
+                let pool = OutputPool(channels: remote.count)
+                for id in remote { channels[id].outputPool = pool }
+                dispatcher.pool = pool
+            }
+            actors[sender].dispatchers.append(dispatcher)
+            for id in remote { applyOutputBuffers(channels[id]) }
         }
     }
 
@@ -261,7 +269,7 @@ extension Engine {
             for id in other.lastActors {
                 actors[id].dispatchers.removeAll { d in d.channels.contains { ids.contains(channels[$0].receiver) } }
                 actors[id].pendingOutboxes = actors[id].dispatchers.reduce(0) { n, d in
-                    n + d.channels.filter { !channels[$0].outbox.isEmpty }.count
+                    n + d.channels.filter { channels[$0].countedPending }.count + (d.pool?.holding == true ? 1 : 0)
                 }
                 if actors[id].pendingOutboxes == 0 && actors[id].status == .backpressured { makeReady(actors[id]) }
             }

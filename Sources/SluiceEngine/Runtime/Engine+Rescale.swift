@@ -217,6 +217,10 @@ extension Engine {
             channel.countedPending = false
             actors[channel.sender].pendingOutboxes -= 1
         }
+        if let pool = channel.outputPool, pool.holding, !pool.isExhausted {
+            pool.holding = false
+            actors[channel.sender].pendingOutboxes -= 1
+        }
     }
 
     /// Connects the new last actors to the dependents that read the view.

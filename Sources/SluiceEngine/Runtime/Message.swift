@@ -68,7 +68,17 @@ final class Channel {
 
     let outbox = MessageQueue()
     let inbox = MessageQueue()
-    var outboxRows = 0, outboxBuffers = 0
+    var outboxRows = 0
+    var outboxBuffers = 0 {
+        didSet { outputPool?.queued += outboxBuffers &- oldValue }
+    }
+    /// Buffers the sender may keep unsent on this channel before it stops: Flink's
+    /// `max_buffers_per_channel` on a remote channel under credit or tcp (`OutputPool`); 1
+    /// elsewhere, where any unsent message stops the sender (a local channel, RisingWave's
+    /// sender waiting for permits).
+    var senderCap = 1
+    /// The pool of the sender's buffers this (remote) channel shares with the others of its exchange.
+    var outputPool: OutputPool?
     /// Rows between the two (inside a shared TCP connection, under `tcp`).
     var inTransitRows = 0
     var inboxRows = 0, inboxBuffers = 0

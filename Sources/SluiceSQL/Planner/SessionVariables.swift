@@ -34,6 +34,8 @@ public enum SessionVariables {
                 \.buffersPerChannel),
         integer("floating_buffers_per_gate", Limits.floatingBuffersPerGate, "Flink floating buffers shared by one input gate",
                 \.floatingBuffersPerGate),
+        integer("max_buffers_per_channel", Limits.maxBuffersPerChannel,
+                "Flink: buffers a sender keeps unsent on a remote channel before it stops (credit, tcp)", \.maxBuffersPerChannel),
         integer("buffer_bytes", Limits.bufferBytes, "Flink taskmanager.memory.segment-size: bytes per network buffer (one credit)",
                 \.bufferBytes),
         integer("buffer_rows", Limits.bufferRows, "rows per network buffer; 0 derives it from buffer_bytes and the row width",
