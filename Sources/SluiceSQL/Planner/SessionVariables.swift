@@ -78,6 +78,7 @@ public enum SessionVariables {
                 \.fetchMaxWaitMs),
         choice("auto_offset_reset", OffsetReset.allCases.map(\.rawValue),
                "Kafka auto.offset.reset (new views): log start (earliest, as RisingWave reads) or end (latest, Kafka's default)",
+               unmodelled: ["none": "Kafka's none fails a consumer that has no committed offset, and every new view's group has none"],
                { $0.autoOffsetReset.rawValue }, { s, v in s.autoOffsetReset = OffsetReset(rawValue: v)! }),
         integer("nodes", Limits.nodes, "compute nodes new actors are placed on (tcp multiplexes channels per node pair)", \.nodes),
         integer("chunk_rows", Limits.chunkRows, "RisingWave stream_chunk_size: rows an actor takes at once; 1 = record-at-a-time",
@@ -140,6 +141,7 @@ public enum SessionVariables {
     }
 
     private static func choice(_ name: String, _ choices: [String], _ description: String,
+                               unmodelled: [String: String] = [:],
                                _ read: @escaping @Sendable (EngineSettings) -> String,
                                _ write: @escaping @Sendable (inout EngineSettings, String) -> Void) -> SessionVariable {
         SessionVariable(name: name, description: description, choices: choices, read: read,
@@ -147,6 +149,9 @@ public enum SessionVariables {
             switch v.word() {
             case .failure(let e): return .failure(e)
             case .success(let word):
+                if let why = unmodelled[word] {
+                    return .failure(LiteralError("\(name) = \(word) is not modelled: \(why)", hint: "accepted: " + choices.joined(separator: ", ")))
+                }
                 guard choices.contains(word) else {
                     let near = Suggest.nearest(word, among: choices)
                     let shown = word.count > 40 ? String(word.prefix(40)) + "…" : word
