@@ -162,7 +162,8 @@ extension Session {
                 }
                 guard let edit = hooks.edit else { return fail(".edit needs an interactive terminal and $EDITOR") }
                 guard let edited = edit(history[n - 1].input) else { return fail("the edit was abandoned; nothing changed") }
-                let text = edited.trimmingCharacters(in: .whitespacesAndNewlines)
+                // An editor that saves CRLF line ends gives the cell LF ones, as a script's are.
+                let text = ScriptFile.lines(of: edited).joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
                 if let refusal = Session.refusal(ofEdit: text, cell: n) { return DotOutcome(blocks: [.error(refusal)], ok: false) }
                 if text == history[n - 1].input.trimmingCharacters(in: .whitespacesAndNewlines) {
                     return DotOutcome(blocks: [.notice("cell \(n) unchanged; nothing re-run")])
