@@ -58,6 +58,15 @@ struct BatchTests {
         #expect(dashC.stdout == Self.goodOutput)
     }
 
+    /// `-c` takes its next argument whatever it starts with, as psql's and sqlite3's do: a cell
+    /// copied from a lesson often starts with a `--` comment (it was "Missing value for '-c <sql>'").
+    @Test func dashCTakesSQLThatStartsWithAComment() throws {
+        let run = try sluice(["-c", "-- warm up\nSHOW seed;", "-c", "-- just a note"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "┌──────┐\n│ seed │\n├──────┤\n│ 42   │\n└──────┘\n(1 row)\n")
+        #expect(run.stderr == "")
+    }
+
     @Test func oneFailingStatementExitsOneAndTheRestStillRun() throws {
         let run = try sluice(["-c", "SET chunk_rows = 8;\nSELECT * FROM nowhere;\nSHOW chunk_rows;"], mergingStderr: true)
         #expect(run.status == 1)
