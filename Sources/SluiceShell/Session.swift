@@ -120,7 +120,11 @@ public final class Session {
             if source?.endsInput == true { recordedInput = Session.terminated(cell, scripts) }
             // Only comments (the end of a script): nothing runs and no cell is recorded.
             if scripts.isEmpty { recordable = false }
-            for script in scripts {
+            // The whole cell is parsed before any of it runs: a statement that does not parse
+            // fails the cell alone, and the statements before it never run (malformed input
+            // never changes the engine). An execution error stops nothing before it, as in psql.
+            let malformed = scripts.first { if case .failure = $0.result { true } else { false } }
+            for script in malformed.map({ [$0] }) ?? scripts {
                 var result: [OutputBlock]
                 switch script.result {
                 case .failure(let error):
