@@ -40,6 +40,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
     /// The session no longer holds the cells this shell saved in it: another process
     /// added or removed cells.
     case sessionChanged(name: String, expected: Int, found: Int)
+    /// A session's cells skip number `seq` (a saved session never has a hole): the file was
+    /// edited or damaged.
+    case missingCell(path: String, session: String, seq: Int)
     /// A caller passed a value the store cannot accept.
     case invalidArgument(String)
     /// Any other SQLite failure, with SQLite's result code and message.
@@ -77,6 +80,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
             return "another sluice (\(writer)) is recording into session '\(name)' (since \(since))"
         case let .sessionChanged(name, expected, found):
             return "session '\(name)' was changed by another process: it holds \(found) cells where this shell saved \(expected)"
+        case let .missingCell(_, session, seq):
+            return "cell \(seq) of \(session) is missing (the store is damaged)"
         case let .invalidArgument(text):
             return text
         case let .sqlite(path, code, message):
@@ -113,6 +118,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
             return "Close that shell first, or save this notebook under another name (.save NAME)."
         case .sessionChanged:
             return "Nothing was written to it; save this notebook under another name (.save NAME)."
+        case let .missingCell(path, session, _):
+            let quoted = Self.quoted(session)
+            return "The file \(path) was not modified; restore it from a backup, or delete the session (.delete \(quoted) in the shell, sluice delete \(quoted) from the command line)."
         case .invalidArgument:
             return "Nothing was changed."
         case .sqlite:
