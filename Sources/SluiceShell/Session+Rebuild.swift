@@ -97,7 +97,7 @@ extension Session {
                 }
             } catch {
                 notebook.detach(releasing: !Notebook.isLocked(error))
-                blocks.append(.error(ErrorReport(message: "could not update the saved session \(current.name): \(Notebook.message(error))",
+                blocks.append(.error(ErrorReport(message: "could not update the saved session \(current.name): \(Notebook.message(error, session: current.name))",
                                                  hint: "new cells are not added to it; .save NAME saves them")))
             }
         }

@@ -37,6 +37,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
     case sessionIDNotFound(Int64)
     /// Another live shell records into this session (it claimed it at `since`).
     case sessionInUse(name: String, writer: String, since: String)
+    /// A delete of a session that another live shell records into (it claimed it at `since`).
+    case deletingRecordedSession(name: String, writer: String, since: String)
     /// The session no longer holds the cells this shell saved in it: another process
     /// added or removed cells.
     case sessionChanged(name: String, expected: Int, found: Int)
@@ -78,6 +80,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
             return "no session with id \(id)"
         case let .sessionInUse(name, writer, since):
             return "another sluice (\(writer)) is recording into session '\(name)' (since \(since))"
+        case let .deletingRecordedSession(name, writer, since):
+            return "cannot delete session '\(name)': another sluice (\(writer)) is recording into it (since \(since))"
         case let .sessionChanged(name, expected, found):
             return "session '\(name)' was changed by another process: it holds \(found) cells where this shell saved \(expected)"
         case let .missingCell(_, session, seq):
@@ -116,6 +120,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
             return "'.sessions' lists the saved sessions."
         case .sessionInUse:
             return "Close that shell first, or save this notebook under another name (.save NAME)."
+        case .deletingRecordedSession:
+            return "Nothing was deleted; quit that shell (or .rewind 0 in it, which stops its recording) first, then delete the session."
         case .sessionChanged:
             return "Nothing was written to it; save this notebook under another name (.save NAME)."
         case let .missingCell(path, session, _):
