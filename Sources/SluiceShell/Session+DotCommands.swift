@@ -147,18 +147,18 @@ extension Session {
                 return DotOutcome(blocks: [.table(cellsTable())])
             case ".rewind":
                 guard let n = args.first.flatMap(Int.init), n >= 0, n <= history.count else {
-                    return fail("usage: .rewind N (0 to \(history.count))")
+                    return fail(history.isEmpty ? "there are no cells yet: nothing to rewind" : "usage: .rewind N (0 to \(history.count))")
                 }
                 return rebuild(keeping: n, then: [], note: "rewound to the state after cell \(n)", unchanged: "nothing was rewound")
             case ".rerun":
                 guard let n = args.first.flatMap(Int.init), n >= 1, n <= history.count else {
-                    return fail("usage: .rerun N (1 to \(history.count))")
+                    return fail(history.isEmpty ? "there are no cells yet: nothing to re-run" : "usage: .rerun N (1 to \(history.count))")
                 }
                 let result = execute(history[n - 1].input)
                 return DotOutcome(blocks: [.notice("re-ran cell \(n) as cell \(cellCount)")] + result.blocks, ok: result.ok)
             case ".edit":
                 guard let n = args.first.flatMap(Int.init), n >= 1, n <= history.count else {
-                    return fail("usage: .edit N (1 to \(history.count))")
+                    return fail(history.isEmpty ? "there are no cells yet: nothing to edit" : "usage: .edit N (1 to \(history.count))")
                 }
                 guard let edit = hooks.edit else { return fail(".edit needs an interactive terminal and $EDITOR") }
                 guard let edited = edit(history[n - 1].input) else { return fail("the edit was abandoned; nothing changed") }
