@@ -114,8 +114,15 @@ extension Session {
                         message: "cannot save: the session store \(notebook.store.path) was opened read-only, so this session is not saved",
                         hint: "start sluice again to save to it"))
                 }
-                let saved = try notebook.save(as: args.first, session: self)
+                // Batch mode, after `.open`: the loaded session is left as it is (`lesson-2`).
+                let forked = args.first == nil && notebook.current == nil ? try loaded.map(notebook.store.unusedName) : nil
+                let saved = try notebook.save(as: args.first ?? forked, session: self)
                 let info = saved.info
+                if forked != nil, let original = loaded {
+                    loaded = nil
+                    return DotOutcome(blocks: [.notice("saved as \(info.name) (\(Session.cells(info.cellCount))) in \(notebook.store.path); \(original) is unchanged")])
+                }
+                loaded = nil
                 if let original = saved.copyOf {
                     return DotOutcome(blocks: [.notice("saved a copy of \(original) as \(info.name) (\(Session.cells(info.cellCount))) in \(notebook.store.path); \(original) is unchanged, new cells go to \(info.name)")])
                 }
@@ -124,8 +131,11 @@ extension Session {
                 }
                 return DotOutcome(blocks: [.notice("saved as \(info.name) (\(Session.cells(info.cellCount))) in \(notebook.store.path)")])
             case ".sessions":
-                guard let notebook = try requireNotebook() else { return fail("no session store is open", hint: storeHint) }
-                return DotOutcome(blocks: [.table(sessionsTable(notebook.store))])
+                switch try storeToRead() {
+                case .open(let store): return DotOutcome(blocks: [.table(sessionsTable(store))])
+                case .absent(let path, let why): return DotOutcome(blocks: [.notice("no sessions saved yet: the store \(path) \(why)")])
+                case .none: return fail("no session store is open", hint: storeHint)
+                }
             case ".open":
                 if let error = single("name") { return error }
                 guard let name = args.first else { return fail("usage: .open NAME") }
@@ -189,6 +199,26 @@ extension Session {
     }
 
     var storeHint: String { "start sluice with --db PATH or set SLUICE_DB" }
+
+    /// The store `.sessions`, `.open` and `.replay` read.
+    enum StoreToRead {
+        case open(SessionStore)
+        /// Batch mode: nothing is there yet (no file, an empty one); `why` says so.
+        case absent(path: String, why: String)
+        /// No store is configured.
+        case none
+    }
+
+    /// The notebook's store; in batch mode before `.save` opens it for writing, the file
+    /// opened read-only, as `sluice sessions` opens it: listing, or opening a session (or
+    /// failing to), never creates the store or changes it.
+    func storeToRead() throws -> StoreToRead {
+        if hooks.batch, notebook == nil, let path = hooks.storePath {
+            if let absence = StoreAbsence(path: path) { return .absent(path: path, why: absence.why) }
+            return .open(try SessionStore(path: path, options: StoreOptions(readOnly: true)))
+        }
+        return try requireNotebook().map { .open($0.store) } ?? .none
+    }
 
     func requireNotebook() throws -> Notebook? {
         if let notebook { return notebook }
@@ -320,16 +350,27 @@ extension Session {
                                      ResultColumn("updated"), ResultColumn("engine")], rows: rows, footer: nil)
     }
 
-    private func open(_ name: String) throws -> DotOutcome {
-        guard let notebook = try requireNotebook() else {
-            return DotOutcome(blocks: [.error(ErrorReport(message: "no session store is open", hint: storeHint))], ok: false)
+    /// The store to read session `name` from, or the error saying there is none.
+    private func readableStore(for name: String) throws -> Result<SessionStore, ErrorReport> {
+        switch try storeToRead() {
+        case .open(let store): .success(store)
+        case .absent(let path, let why): .failure(ErrorReport(message: "no saved session named \(name): the store \(path) \(why)"))
+        case .none: .failure(ErrorReport(message: "no session store is open", hint: storeHint))
         }
-        guard let info = try notebook.store.session(named: name) else {
-            let names = (try? notebook.store.sessions().map(\.name)) ?? []
+    }
+
+    private func open(_ name: String) throws -> DotOutcome {
+        let store: SessionStore
+        switch try readableStore(for: name) {
+        case .success(let found): store = found
+        case .failure(let error): return DotOutcome(blocks: [.error(error)], ok: false)
+        }
+        guard let info = try store.session(named: name) else {
+            let names = (try? store.sessions().map(\.name)) ?? []
             return DotOutcome(blocks: [.error(ErrorReport(message: "no saved session named \(name)",
                                                           hint: Suggest.nearest(name, among: names).map { "did you mean \($0)?" } ?? ".sessions lists them"))], ok: false)
         }
-        let cells = try notebook.store.cells(sessionID: info.id)
+        let cells = try store.cells(sessionID: info.id)
         let results: [CellResult]
         switch reexecute(cells.map { (input: $0.input, stop: StopPoint($0)) }) {
         case .cancelled(let at, let total): return cancelledRebuild(at: at, of: total, "\(info.name) was not opened")
@@ -338,15 +379,14 @@ extension Session {
         let mismatches = zip(results, cells).filter { $0.recordedOutput != $1.output }.count
         let opened = "opened \(info.name): \(Session.cells(cells.count)) re-executed, now at \(VirtualTime.formatSeconds(engine.now)); "
         let then: String
-        switch notebook.attach(info, count: cells.count, session: self) {
-        case .following:
-            then = "new cells are added to it; .rewind, .edit and .save NAME leave it unchanged and continue in a copy"
-        case .copied(let copy, let reason):
-            then = "\(reason), so it is left to that shell and this one continues in a copy, \(copy) (\(Session.cells(history.count)))"
-        case .readOnly:
-            then = "the store is read-only, so new cells are not saved"
-        case .notRecording(let reason):
-            then = "new cells are not saved: \(reason) (.save NAME saves them)"
+        if hooks.batch {
+            // Opening is not saving: the cells the script runs next are not added to it.
+            notebook?.detach()
+            loaded = info.name
+            then = "in batch mode new cells are not saved (.save NAME saves the notebook; \(info.name) stays as it is)"
+        } else {
+            // (Interactive: storeToRead() opened the notebook.)
+            then = attach(info, count: cells.count, notebook: notebook!)
         }
         var blocks: [OutputBlock] = [.notice(opened + then)]
         if info.engineVersion != Engine.version {
@@ -356,11 +396,26 @@ extension Session {
         return DotOutcome(blocks: blocks)
     }
 
-    private func replayCommand(_ name: String, step: Bool, verify: Bool) throws -> DotOutcome {
-        guard let notebook = try requireNotebook() else {
-            return DotOutcome(blocks: [.error(ErrorReport(message: "no session store is open", hint: storeHint))], ok: false)
+    /// Follows the opened session (interactive), and says where new cells go.
+    private func attach(_ info: SessionInfo, count: Int, notebook: Notebook) -> String {
+        switch notebook.attach(info, count: count, session: self) {
+        case .following:
+            "new cells are added to it; .rewind, .edit and .save NAME leave it unchanged and continue in a copy"
+        case .copied(let copy, let reason):
+            "\(reason), so it is left to that shell and this one continues in a copy, \(copy) (\(Session.cells(history.count)))"
+        case .readOnly:
+            "the store is read-only, so new cells are not saved"
+        case .notRecording(let reason):
+            "new cells are not saved: \(reason) (.save NAME saves them)"
         }
-        let replayer = Replayer(store: notebook.store, options: .notebook)
+    }
+
+    private func replayCommand(_ name: String, step: Bool, verify: Bool) throws -> DotOutcome {
+        let replayer: Replayer
+        switch try readableStore(for: name) {
+        case .success(let store): replayer = Replayer(store: store, options: .notebook)
+        case .failure(let error): return DotOutcome(blocks: [.error(error)], ok: false)
+        }
         var printed: [OutputBlock] = []
         let report = try replayer.replay(name, verify: verify) { cell, seq, total in
             // Ctrl-C (or Ctrl-D) at the step prompt, or during a cell, stops the replay.

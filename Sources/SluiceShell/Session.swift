@@ -24,6 +24,9 @@ public final class Session {
     public private(set) var history: [RecordedCell] = []
     /// The session store, when one is open.
     public var notebook: Notebook?
+    /// Batch mode: the session `.open` loaded, while no `.save` has saved the notebook; a
+    /// `.save` without a name saves it as a new session named after it (`lesson-2`).
+    var loaded: String?
     /// The files `.read` is reading now, outermost first (to refuse a file that reads itself).
     var reading: [(given: String, resolved: String)] = []
     /// Replaying a cell that was cancelled: the virtual time at which it stopped, and the
@@ -344,6 +347,10 @@ public struct SessionHooks {
     public var sleep: (UInt64) -> Void = { ns in usleep(UInt32(min(ns / 1000, UInt64(UInt32.max)))) }
     /// Stop at the first failing statement (`--bail`).
     public var bail = false
+    /// Batch mode: nothing is written to the store until `.save` (then the cells that follow
+    /// are recorded). `.open` loads a session without recording into it, and `.sessions`,
+    /// `.open` and `.replay` read the store read-only, never creating it.
+    public var batch = false
     /// Whether the user sees a terminal (progress bars only then).
     public var interactive = false
     /// Opens `$EDITOR` on a cell's text; returns the edited text, or nil if abandoned (`.edit`).

@@ -17,6 +17,7 @@ final class SessionBackend: ShellBackend {
         context = SessionCompletionContext(session: session)
         session.hooks.interactive = settings.interactive
         session.hooks.bail = settings.bail
+        session.hooks.batch = !settings.interactive
         let path = settings.databasePath
         session.hooks.openStore = { try SessionBackend.openStore(path) }
         session.hooks.storePath = path ?? SessionStore.defaultPath

@@ -7,26 +7,9 @@ import SluiceStore
 // store read-only, so a replay or an export never changes a recorded session. (`delete`,
 // the one that writes, is in DeleteCommand.swift.)
 
-/// A store that does not exist yet, or an empty file, holds no sessions: nothing to open,
-/// and nothing to complain about (a read-only open could not create it, and need not).
-enum StoreAbsence {
-    case missing, empty, blank
-    var why: String {
-        switch self {
-        case .missing: "does not exist"
-        case .empty: "is empty"
-        case .blank: "is a SQLite database with no sessions in it yet"
-        }
-    }
-}
-
+/// Why the store (`--db`, else the default) holds no sessions yet, if it does not.
 func absence(_ path: String?) -> StoreAbsence? {
-    let location = path ?? SessionStore.defaultPath
-    var info = stat()
-    if stat(location, &info) != 0 { return errno == ENOENT ? .missing : nil }
-    guard info.st_mode & S_IFMT == S_IFREG else { return nil }
-    if info.st_size == 0 { return .empty }
-    return SessionStore.isBlankDatabase(path: location) ? .blank : nil
+    StoreAbsence(path: path ?? SessionStore.defaultPath)
 }
 
 /// The store, read-only unless `readOnly` is false; nil after printing why it cannot be opened
