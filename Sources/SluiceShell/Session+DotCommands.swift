@@ -389,10 +389,7 @@ extension Session {
             then = attach(info, count: cells.count, notebook: notebook!)
         }
         var blocks: [OutputBlock] = [.notice(opened + then)]
-        if info.engineVersion != Engine.version {
-            blocks.append(.notice("recorded with engine \(info.engineVersion); this is \(Engine.version)"))
-        }
-        if mismatches > 0 { blocks.append(.notice("\(mismatches) cell(s) produced different output than recorded (.replay \(name) --verify shows them)")) }
+        blocks += Replayer.differences(name, recordedWith: info.engineVersion, differing: mismatches, command: ".replay")
         return DotOutcome(blocks: blocks)
     }
 
@@ -411,20 +408,35 @@ extension Session {
     }
 
     private func replayCommand(_ name: String, step: Bool, verify: Bool) throws -> DotOutcome {
-        let replayer: Replayer
+        var replayer: Replayer
         switch try readableStore(for: name) {
         case .success(let store): replayer = Replayer(store: store, options: .notebook)
         case .failure(let error): return DotOutcome(blocks: [.error(error)], ok: false)
         }
+        // Ctrl-C stops the running cell at its next event, as it stops RUN, and the replay
+        // with it; a replayed RUN draws its progress bar, as one typed at the prompt does.
+        replayer.cancel = cancel
+        replayer.command = ".replay"
+        replayer.hooks.interactive = hooks.interactive
+        replayer.hooks.progress = hooks.progress
+        replayer.hooks.progressDone = hooks.progressDone
+        let interruptsBefore = interruptCount
         var printed: [OutputBlock] = []
-        let report = try replayer.replay(name, verify: verify) { cell, seq, total in
-            // Ctrl-C (or Ctrl-D) at the step prompt, or during a cell, stops the replay.
-            if cancel.isCancelled { return false }
-            if step, let pause = hooks.pause, !pause("cell \(seq) of \(total) — Enter runs it, q stops") { return false }
-            let text = "[\(seq)] " + cell.input.trimmingCharacters(in: .whitespacesAndNewlines) + "\n" + cell.output
-            if let frame = hooks.frame, step { frame(text) } else { printed.append(.text(text)) }
-            return true
+        func show(_ text: String) {
+            if let show = hooks.show { show([.text(text)]) } else { printed.append(.text(text)) }
         }
+        let report = try replayer.replay(name, verify: verify, before: { cell, seq, total in
+            // A Ctrl-C between two cells stops the replay too (each cell clears the flag as it starts).
+            if interruptCount != interruptsBefore { return false }
+            guard step else { return true }
+            // The cell is shown before it runs; Ctrl-C or Ctrl-D at the prompt stops the replay.
+            show("[\(seq)] " + cell.input.trimmingCharacters(in: .whitespacesAndNewlines))
+            if let pause = hooks.pause, !pause("cell \(seq) of \(total) — Enter runs it, q stops") { return false }
+            return true
+        }, after: { cell, seq, _ in
+            show(step ? cell.output : "[\(seq)] " + cell.input.trimmingCharacters(in: .whitespacesAndNewlines) + "\n" + cell.output)
+            return interruptCount == interruptsBefore
+        })
         return DotOutcome(blocks: printed + report.blocks, ok: report.ok)
     }
 }

@@ -17,7 +17,9 @@ public final class Session {
     public var options: RenderOptions
     /// Cells executed so far; the next cell is `cellCount + 1`.
     public private(set) var cellCount = 0
-    public let cancel = CancellationFlag()
+    /// Ctrl-C's flag, which RUN, WATCH and STEP BARRIER check at every event (a replay's
+    /// session shares the shell's, Replay.swift).
+    public let cancel: CancellationFlag
     public var hooks = SessionHooks()
     public var timer = false
     /// Cells that made this engine, in order (what `.save` stores and `.rewind` replays).
@@ -42,8 +44,10 @@ public final class Session {
     /// How many times `interrupt()` was called: a rebuild that sees it change gives up.
     private let interrupts = Atomic<Int>(0)
 
-    public init(options: RenderOptions = RenderOptions(), settings: EngineSettings = EngineSettings()) {
+    public init(options: RenderOptions = RenderOptions(), settings: EngineSettings = EngineSettings(),
+                cancel: CancellationFlag = CancellationFlag()) {
         self.options = options
+        self.cancel = cancel
         self.engine = try! Engine(settings: settings)
     }
 
@@ -360,6 +364,9 @@ public struct SessionHooks {
     public var reexecuting: ((_ cell: Int, _ total: Int) -> Void)?
     /// Waits for the user between replayed cells; false stops (`.replay --step`).
     public var pause: ((String) -> Bool)?
+    /// Shows blocks at once, ahead of the cell's own result: `.replay` prints each replayed
+    /// cell as it completes. Nil gathers them into the result (batch mode, tests).
+    public var show: (([OutputBlock]) -> Void)?
     /// Opens the session store on first use (`.save`, `.open`, `.sessions`).
     public var openStore: (() throws -> SessionStore)?
     /// The session store's path, known before it is opened (`.export` never writes over it).

@@ -31,6 +31,10 @@ final class SessionBackend: ShellBackend {
                 fflush(sluice_stdout())
             }
             session.hooks.edit = { text in Editor.edit(text) }
+            session.hooks.show = { [weak session] blocks in
+                guard let session else { return }
+                Terminal.write(Renderer.pieces(blocks, options: session.options))
+            }
             session.hooks.pause = { prompt in
                 fputs("\(prompt) ", sluice_stdout())
                 fflush(sluice_stdout())
