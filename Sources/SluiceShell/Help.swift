@@ -233,8 +233,9 @@ enum Help {
         Example: RUN 10s; SHOW ACTORS; DIAGNOSE; PLOT backpressure(spend) LAST 10s;
         """ }),
         (["notebook", "sessions", "replay"], { _ in """
-        Every cell is recorded. .save NAME names the session; .open NAME rebuilds it; .replay NAME --step plays it
-        one cell at a time; .rewind N goes back; .edit N changes a cell and re-runs the rest; .export FILE.html.
+        Every cell is recorded (a script's only after .save NAME). .save NAME names the session; .open NAME rebuilds
+        it; .replay NAME --step shows each cell and runs it on Enter; .rewind N goes back; .edit N changes a cell and
+        re-runs the rest; .export FILE.html.
         .delete NAME deletes a saved session with its cells (not the one this shell is recording).
         Ctrl-C during .rewind, .edit or .open cancels the whole command: nothing changes. One shell records into
         a session: .open of one another sluice is recording into continues in a copy (NAME-2). A cell that cannot

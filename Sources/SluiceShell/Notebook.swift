@@ -64,12 +64,13 @@ public final class Notebook {
             return nil
         } catch {
             let kept = current.map { ", and nothing more is added to \($0.name)" } ?? ""
+            let reason = Notebook.message(error, session: current?.name)
             let locked = Notebook.isLocked(error)
             // A locked store would make the release wait as long again: it waits for close().
             stopRecording(releasing: !locked)
             autoRecord = false
             let when = locked ? " once the store is free" : ""
-            return "cell \(number) was not saved: \(Notebook.message(error)); recording stopped\(kept) "
+            return "cell \(number) was not saved: \(reason); recording stopped\(kept) "
                 + "(.save NAME saves the whole notebook, \(Session.cells(number)), as a new session\(when))"
         }
     }
@@ -214,8 +215,13 @@ public final class Notebook {
         do { try store.releaseSession(id: id, for: writer) } catch { unreleased.append(id) }
     }
 
-    static func message(_ error: any Error) -> String {
-        (error as? StoreError)?.message ?? "\(error)"
+    /// What went wrong, in words; the session this shell recorded into, deleted by another
+    /// process, is named (the store only knows its id by then).
+    static func message(_ error: any Error, session: String? = nil) -> String {
+        if case .sessionIDNotFound = error as? StoreError, let session {
+            return "session '\(session)' was deleted by another process"
+        }
+        return (error as? StoreError)?.message ?? "\(error)"
     }
 
     static func isLocked(_ error: any Error) -> Bool {

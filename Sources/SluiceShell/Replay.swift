@@ -3,11 +3,20 @@ import SluiceStore
 import SluiceSQL
 
 /// Re-executes a saved session on a fresh engine, cell by cell, and (with `verify`) compares
-/// every cell's output with the recorded one. The engine is deterministic, so a session
-/// recorded by the same engine version replays byte for byte.
+/// every cell's output with the recording. The engine is deterministic, so a session
+/// recorded by the same engine version replays byte for byte; without `verify` the replay
+/// ends saying how many cells differ, as `.open` does.
 public struct Replayer {
     public let store: SessionStore
     public let options: RenderOptions
+    /// How the replayed cells reach the world: RUN's progress bar where a terminal shows one.
+    /// A replay is never paced to the wall clock (WATCH … SPEED prints the same unpaced).
+    public var hooks = SessionHooks()
+    /// Ctrl-C: the shell's flag, so that it stops the replayed cell at the next event, as it
+    /// stops RUN; nil where nothing cancels (a test, the command line's default SIGINT).
+    public var cancel: CancellationFlag?
+    /// How the user replays a session, for the hint that says how to see the differences.
+    public var command = "sluice replay"
 
     public init(store: SessionStore, options: RenderOptions = RenderOptions()) {
         self.store = store
@@ -26,10 +35,24 @@ public struct Replayer {
         return Suggest.nearest(name, among: names).map { "did you mean \($0)?" } ?? "sessions: " + names.joined(separator: ", ")
     }
 
-    /// Replays session `name`. `each` sees every recorded cell (with its new output when it
-    /// differs) and returns false to stop.
+    /// What `.open` and a replay without `--verify` say once they have re-executed a session:
+    /// that another engine version recorded it, and how many cells printed something else
+    /// than the recording (`command NAME --verify` shows the first). Nothing when neither.
+    public static func differences(_ name: String, recordedWith version: String, differing: Int, command: String) -> [OutputBlock] {
+        var blocks: [OutputBlock] = []
+        if version != Engine.version { blocks.append(.notice("recorded with engine \(version); this is \(Engine.version)")) }
+        if differing > 0 {
+            blocks.append(.notice("\(differing) cell(s) produced different output than recorded (\(command) \(StoreError.quoted(name)) --verify shows them)"))
+        }
+        return blocks
+    }
+
+    /// Replays session `name`. `before` sees each recorded cell before it runs (a step replay
+    /// shows it and waits for Enter), `after` sees it once it has run, with the output it
+    /// printed now; either returns false to stop there.
     public func replay(_ name: String, verify: Bool,
-                       each: (_ cell: CellRecord, _ seq: Int, _ total: Int) -> Bool = { _, _, _ in true }) throws(StoreError) -> Report {
+                       before: (_ cell: CellRecord, _ seq: Int, _ total: Int) -> Bool = { _, _, _ in true },
+                       after: (_ cell: CellRecord, _ seq: Int, _ total: Int) -> Bool = { _, _, _ in true }) throws(StoreError) -> Report {
         guard let info = try store.session(named: name) else {
             let names = (try? store.sessions().map(\.name)) ?? []
             return Report(blocks: [.error(ErrorReport(message: "no saved session named \(name) in \(store.path)",
@@ -41,18 +64,22 @@ public struct Replayer {
         if verify && info.engineVersion != Engine.version {
             blocks.append(.notice("note: \(name) was recorded with engine \(info.engineVersion); this is engine \(Engine.version), so outputs may differ"))
         }
-        let session = Session(options: options)
-        session.hooks.sleep = { _ in }        // WATCH … SPEED: the output is the same unpaced
+        let session = Session(options: options, cancel: cancel ?? CancellationFlag())
+        session.hooks = hooks
+        session.hooks.sleep = { _ in }
+        var differing = 0
+        var ran = 0
         for (i, cell) in cells.enumerated() {
+            guard before(cell, i + 1, cells.count) else { break }
             // A cell that was cancelled stops where Ctrl-C stopped it, and prints what it printed then.
             let result = session.execute(cell.input, stoppingAt: StopPoint(cell))
             var shown = cell
             shown.output = result.recordedOutput
-            guard each(shown, i + 1, cells.count) else {
-                blocks.append(.notice("stopped after cell \(i) of \(cells.count)"))
-                return Report(blocks: blocks, ok: true, cells: i)
-            }
-            if verify && result.recordedOutput != cell.output {
+            ran = i + 1
+            guard after(shown, i + 1, cells.count) else { break }
+            guard result.recordedOutput != cell.output else { continue }
+            differing += 1
+            if verify {
                 blocks.append(.error(ErrorReport(message: "cell \(i + 1) of \(name) differs from the recording",
                                                  context: UnifiedDiff.make(old: cell.output, new: result.recordedOutput,
                                                                            oldLabel: "recorded cell \(i + 1)", newLabel: "replayed cell \(i + 1)"),
@@ -60,8 +87,15 @@ public struct Replayer {
                 return Report(blocks: blocks, ok: false, cells: i + 1)
             }
         }
-        if verify { blocks.append(.notice(cells.count == 1 ? "verified: the 1 cell of \(name) matches the recording" : "verified: all \(cells.count) cells of \(name) match the recording")) }
-        return Report(blocks: blocks, ok: true, cells: cells.count)
+        if ran < cells.count { blocks.append(.notice("stopped after cell \(ran) of \(cells.count)")) }
+        if verify {
+            if ran == cells.count {
+                blocks.append(.notice(cells.count == 1 ? "verified: the 1 cell of \(name) matches the recording" : "verified: all \(cells.count) cells of \(name) match the recording"))
+            }
+        } else {
+            blocks += Replayer.differences(name, recordedWith: info.engineVersion, differing: differing, command: command)
+        }
+        return Report(blocks: blocks, ok: true, cells: ran)
     }
 }
 

@@ -28,4 +28,17 @@ public enum ScriptFile {
         }
         return .success(text)
     }
+
+    /// The lines of a script, as every script is split (a file, `-c`, `.read`, `.edit`'s
+    /// text): LF, CRLF and a lone CR each end a line, so a script written on Windows (or an
+    /// old Mac) runs cell by cell as it does through stdin, whose lines `readLine` splits
+    /// the same way. (`split(separator: "\n")` misses CRLF: `"\r\n"` is one `Character`.)
+    /// A last line break ends the last line rather than starting an empty one.
+    public static func lines(of text: String) -> [String] {
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: isLineBreak).map(String.init)
+        if let last = text.last, isLineBreak(last) { lines.removeLast() }
+        return lines
+    }
+
+    private static func isLineBreak(_ c: Character) -> Bool { c == "\n" || c == "\r\n" || c == "\r" }
 }

@@ -32,9 +32,7 @@ public struct ScriptRunner {
         var cells: [(text: String, line: Int, endsInput: Bool)] = []
         var buffer: [String] = []
         var cellStart = 1
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if text.hasSuffix("\n") { lines.removeLast() }
-        for (index, line) in lines.enumerated() {
+        for (index, line) in ScriptFile.lines(of: text).enumerated() {
             if buffer.isEmpty { cellStart = index + 1 }
             buffer.append(line)
             let cell = buffer.joined(separator: "\n")

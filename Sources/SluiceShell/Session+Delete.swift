@@ -32,7 +32,7 @@ extension Session {
             return fail("cannot delete \(name): this shell is recording its cells in it",
                         hint: ".rewind 0 starts afresh without it, then .delete \(typed) deletes it; or quit and run sluice delete \(typed)")
         }
-        let deleted = try notebook.store.deleteSession(named: name)
+        let deleted = try notebook.store.deleteSession(named: name, by: notebook.writer)
         return DotOutcome(blocks: [.notice("deleted \(deleted.name) (\(Session.cells(deleted.cellCount))) from \(notebook.store.path)")])
     }
 

@@ -114,8 +114,15 @@ extension Session {
                         message: "cannot save: the session store \(notebook.store.path) was opened read-only, so this session is not saved",
                         hint: "start sluice again to save to it"))
                 }
-                let saved = try notebook.save(as: args.first, session: self)
+                // Batch mode, after `.open`: the loaded session is left as it is (`lesson-2`).
+                let forked = args.first == nil && notebook.current == nil ? try loaded.map(notebook.store.unusedName) : nil
+                let saved = try notebook.save(as: args.first ?? forked, session: self)
                 let info = saved.info
+                if forked != nil, let original = loaded {
+                    loaded = nil
+                    return DotOutcome(blocks: [.notice("saved as \(info.name) (\(Session.cells(info.cellCount))) in \(notebook.store.path); \(original) is unchanged")])
+                }
+                loaded = nil
                 if let original = saved.copyOf {
                     return DotOutcome(blocks: [.notice("saved a copy of \(original) as \(info.name) (\(Session.cells(info.cellCount))) in \(notebook.store.path); \(original) is unchanged, new cells go to \(info.name)")])
                 }
@@ -124,8 +131,11 @@ extension Session {
                 }
                 return DotOutcome(blocks: [.notice("saved as \(info.name) (\(Session.cells(info.cellCount))) in \(notebook.store.path)")])
             case ".sessions":
-                guard let notebook = try requireNotebook() else { return fail("no session store is open", hint: storeHint) }
-                return DotOutcome(blocks: [.table(sessionsTable(notebook.store))])
+                switch try storeToRead() {
+                case .open(let store): return DotOutcome(blocks: [.table(sessionsTable(store))])
+                case .absent(let path, let why): return DotOutcome(blocks: [.notice("no sessions saved yet: the store \(path) \(why)")])
+                case .none: return fail("no session store is open", hint: storeHint)
+                }
             case ".open":
                 if let error = single("name") { return error }
                 guard let name = args.first else { return fail("usage: .open NAME") }
@@ -147,22 +157,23 @@ extension Session {
                 return DotOutcome(blocks: [.table(cellsTable())])
             case ".rewind":
                 guard let n = args.first.flatMap(Int.init), n >= 0, n <= history.count else {
-                    return fail("usage: .rewind N (0 to \(history.count))")
+                    return fail(history.isEmpty ? "there are no cells yet: nothing to rewind" : "usage: .rewind N (0 to \(history.count))")
                 }
                 return rebuild(keeping: n, then: [], note: "rewound to the state after cell \(n)", unchanged: "nothing was rewound")
             case ".rerun":
                 guard let n = args.first.flatMap(Int.init), n >= 1, n <= history.count else {
-                    return fail("usage: .rerun N (1 to \(history.count))")
+                    return fail(history.isEmpty ? "there are no cells yet: nothing to re-run" : "usage: .rerun N (1 to \(history.count))")
                 }
                 let result = execute(history[n - 1].input)
                 return DotOutcome(blocks: [.notice("re-ran cell \(n) as cell \(cellCount)")] + result.blocks, ok: result.ok)
             case ".edit":
                 guard let n = args.first.flatMap(Int.init), n >= 1, n <= history.count else {
-                    return fail("usage: .edit N (1 to \(history.count))")
+                    return fail(history.isEmpty ? "there are no cells yet: nothing to edit" : "usage: .edit N (1 to \(history.count))")
                 }
                 guard let edit = hooks.edit else { return fail(".edit needs an interactive terminal and $EDITOR") }
                 guard let edited = edit(history[n - 1].input) else { return fail("the edit was abandoned; nothing changed") }
-                let text = edited.trimmingCharacters(in: .whitespacesAndNewlines)
+                // An editor that saves CRLF line ends gives the cell LF ones, as a script's are.
+                let text = ScriptFile.lines(of: edited).joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
                 if let refusal = Session.refusal(ofEdit: text, cell: n) { return DotOutcome(blocks: [.error(refusal)], ok: false) }
                 if text == history[n - 1].input.trimmingCharacters(in: .whitespacesAndNewlines) {
                     return DotOutcome(blocks: [.notice("cell \(n) unchanged; nothing re-run")])
@@ -188,6 +199,26 @@ extension Session {
     }
 
     var storeHint: String { "start sluice with --db PATH or set SLUICE_DB" }
+
+    /// The store `.sessions`, `.open` and `.replay` read.
+    enum StoreToRead {
+        case open(SessionStore)
+        /// Batch mode: nothing is there yet (no file, an empty one); `why` says so.
+        case absent(path: String, why: String)
+        /// No store is configured.
+        case none
+    }
+
+    /// The notebook's store; in batch mode before `.save` opens it for writing, the file
+    /// opened read-only, as `sluice sessions` opens it: listing, or opening a session (or
+    /// failing to), never creates the store or changes it.
+    func storeToRead() throws -> StoreToRead {
+        if hooks.batch, notebook == nil, let path = hooks.storePath {
+            if let absence = StoreAbsence(path: path) { return .absent(path: path, why: absence.why) }
+            return .open(try SessionStore(path: path, options: StoreOptions(readOnly: true)))
+        }
+        return try requireNotebook().map { .open($0.store) } ?? .none
+    }
 
     func requireNotebook() throws -> Notebook? {
         if let notebook { return notebook }
@@ -319,16 +350,27 @@ extension Session {
                                      ResultColumn("updated"), ResultColumn("engine")], rows: rows, footer: nil)
     }
 
-    private func open(_ name: String) throws -> DotOutcome {
-        guard let notebook = try requireNotebook() else {
-            return DotOutcome(blocks: [.error(ErrorReport(message: "no session store is open", hint: storeHint))], ok: false)
+    /// The store to read session `name` from, or the error saying there is none.
+    private func readableStore(for name: String) throws -> Result<SessionStore, ErrorReport> {
+        switch try storeToRead() {
+        case .open(let store): .success(store)
+        case .absent(let path, let why): .failure(ErrorReport(message: "no saved session named \(name): the store \(path) \(why)"))
+        case .none: .failure(ErrorReport(message: "no session store is open", hint: storeHint))
         }
-        guard let info = try notebook.store.session(named: name) else {
-            let names = (try? notebook.store.sessions().map(\.name)) ?? []
+    }
+
+    private func open(_ name: String) throws -> DotOutcome {
+        let store: SessionStore
+        switch try readableStore(for: name) {
+        case .success(let found): store = found
+        case .failure(let error): return DotOutcome(blocks: [.error(error)], ok: false)
+        }
+        guard let info = try store.session(named: name) else {
+            let names = (try? store.sessions().map(\.name)) ?? []
             return DotOutcome(blocks: [.error(ErrorReport(message: "no saved session named \(name)",
                                                           hint: Suggest.nearest(name, among: names).map { "did you mean \($0)?" } ?? ".sessions lists them"))], ok: false)
         }
-        let cells = try notebook.store.cells(sessionID: info.id)
+        let cells = try store.cells(sessionID: info.id)
         let results: [CellResult]
         switch reexecute(cells.map { (input: $0.input, stop: StopPoint($0)) }) {
         case .cancelled(let at, let total): return cancelledRebuild(at: at, of: total, "\(info.name) was not opened")
@@ -337,38 +379,64 @@ extension Session {
         let mismatches = zip(results, cells).filter { $0.recordedOutput != $1.output }.count
         let opened = "opened \(info.name): \(Session.cells(cells.count)) re-executed, now at \(VirtualTime.formatSeconds(engine.now)); "
         let then: String
-        switch notebook.attach(info, count: cells.count, session: self) {
-        case .following:
-            then = "new cells are added to it; .rewind, .edit and .save NAME leave it unchanged and continue in a copy"
-        case .copied(let copy, let reason):
-            then = "\(reason), so it is left to that shell and this one continues in a copy, \(copy) (\(Session.cells(history.count)))"
-        case .readOnly:
-            then = "the store is read-only, so new cells are not saved"
-        case .notRecording(let reason):
-            then = "new cells are not saved: \(reason) (.save NAME saves them)"
+        if hooks.batch {
+            // Opening is not saving: the cells the script runs next are not added to it.
+            notebook?.detach()
+            loaded = info.name
+            then = "in batch mode new cells are not saved (.save NAME saves the notebook; \(info.name) stays as it is)"
+        } else {
+            // (Interactive: storeToRead() opened the notebook.)
+            then = attach(info, count: cells.count, notebook: notebook!)
         }
         var blocks: [OutputBlock] = [.notice(opened + then)]
-        if info.engineVersion != Engine.version {
-            blocks.append(.notice("recorded with engine \(info.engineVersion); this is \(Engine.version)"))
-        }
-        if mismatches > 0 { blocks.append(.notice("\(mismatches) cell(s) produced different output than recorded (.replay \(name) --verify shows them)")) }
+        blocks += Replayer.differences(name, recordedWith: info.engineVersion, differing: mismatches, command: ".replay")
         return DotOutcome(blocks: blocks)
     }
 
+    /// Follows the opened session (interactive), and says where new cells go.
+    private func attach(_ info: SessionInfo, count: Int, notebook: Notebook) -> String {
+        switch notebook.attach(info, count: count, session: self) {
+        case .following:
+            "new cells are added to it; .rewind, .edit and .save NAME leave it unchanged and continue in a copy"
+        case .copied(let copy, let reason):
+            "\(reason), so it is left to that shell and this one continues in a copy, \(copy) (\(Session.cells(history.count)))"
+        case .readOnly:
+            "the store is read-only, so new cells are not saved"
+        case .notRecording(let reason):
+            "new cells are not saved: \(reason) (.save NAME saves them)"
+        }
+    }
+
     private func replayCommand(_ name: String, step: Bool, verify: Bool) throws -> DotOutcome {
-        guard let notebook = try requireNotebook() else {
-            return DotOutcome(blocks: [.error(ErrorReport(message: "no session store is open", hint: storeHint))], ok: false)
+        var replayer: Replayer
+        switch try readableStore(for: name) {
+        case .success(let store): replayer = Replayer(store: store, options: .notebook)
+        case .failure(let error): return DotOutcome(blocks: [.error(error)], ok: false)
         }
-        let replayer = Replayer(store: notebook.store, options: .notebook)
+        // Ctrl-C stops the running cell at its next event, as it stops RUN, and the replay
+        // with it; a replayed RUN draws its progress bar, as one typed at the prompt does.
+        replayer.cancel = cancel
+        replayer.command = ".replay"
+        replayer.hooks.interactive = hooks.interactive
+        replayer.hooks.progress = hooks.progress
+        replayer.hooks.progressDone = hooks.progressDone
+        let interruptsBefore = interruptCount
         var printed: [OutputBlock] = []
-        let report = try replayer.replay(name, verify: verify) { cell, seq, total in
-            // Ctrl-C (or Ctrl-D) at the step prompt, or during a cell, stops the replay.
-            if cancel.isCancelled { return false }
-            if step, let pause = hooks.pause, !pause("cell \(seq) of \(total) — Enter runs it, q stops") { return false }
-            let text = "[\(seq)] " + cell.input.trimmingCharacters(in: .whitespacesAndNewlines) + "\n" + cell.output
-            if let frame = hooks.frame, step { frame(text) } else { printed.append(.text(text)) }
-            return true
+        func show(_ text: String) {
+            if let show = hooks.show { show([.text(text)]) } else { printed.append(.text(text)) }
         }
+        let report = try replayer.replay(name, verify: verify, before: { cell, seq, total in
+            // A Ctrl-C between two cells stops the replay too (each cell clears the flag as it starts).
+            if interruptCount != interruptsBefore { return false }
+            guard step else { return true }
+            // The cell is shown before it runs; Ctrl-C or Ctrl-D at the prompt stops the replay.
+            show("[\(seq)] " + cell.input.trimmingCharacters(in: .whitespacesAndNewlines))
+            if let pause = hooks.pause, !pause("cell \(seq) of \(total) — Enter runs it, q stops") { return false }
+            return true
+        }, after: { cell, seq, _ in
+            show(step ? cell.output : "[\(seq)] " + cell.input.trimmingCharacters(in: .whitespacesAndNewlines) + "\n" + cell.output)
+            return interruptCount == interruptsBefore
+        })
         return DotOutcome(blocks: printed + report.blocks, ok: report.ok)
     }
 }

@@ -84,9 +84,11 @@ extension Session {
         }
         guard let notebook, let current = notebook.current else { return DotOutcome(blocks: blocks, ok: ok) }
         if history.isEmpty {
-            // `.rewind 0`: nothing is left to save; the saved session keeps its cells.
+            // `.rewind 0`: nothing is left to save; the saved session keeps its cells. A shell that
+            // records every cell goes on recording, in a new session from its next cell.
             notebook.detach()
-            blocks.append(.notice("\(current.name) is unchanged; new cells are not added to it (.save NAME saves them)"))
+            blocks.append(.notice(notebook.autoRecord ? "\(current.name) is unchanged; new cells go to a new session, as in a new shell"
+                                                      : "\(current.name) is unchanged; new cells are not added to it (.save NAME saves them)"))
         } else if !notebook.isWritable {
             notebook.detach()
             blocks.append(.notice("\(current.name) is unchanged: the store \(notebook.store.path) is read-only"))
@@ -97,7 +99,7 @@ extension Session {
                 }
             } catch {
                 notebook.detach(releasing: !Notebook.isLocked(error))
-                blocks.append(.error(ErrorReport(message: "could not update the saved session \(current.name): \(Notebook.message(error))",
+                blocks.append(.error(ErrorReport(message: "could not update the saved session \(current.name): \(Notebook.message(error, session: current.name))",
                                                  hint: "new cells are not added to it; .save NAME saves them")))
             }
         }

@@ -17,13 +17,18 @@ public final class Session {
     public var options: RenderOptions
     /// Cells executed so far; the next cell is `cellCount + 1`.
     public private(set) var cellCount = 0
-    public let cancel = CancellationFlag()
+    /// Ctrl-C's flag, which RUN, WATCH and STEP BARRIER check at every event (a replay's
+    /// session shares the shell's, Replay.swift).
+    public let cancel: CancellationFlag
     public var hooks = SessionHooks()
     public var timer = false
     /// Cells that made this engine, in order (what `.save` stores and `.rewind` replays).
     public private(set) var history: [RecordedCell] = []
     /// The session store, when one is open.
     public var notebook: Notebook?
+    /// Batch mode: the session `.open` loaded, while no `.save` has saved the notebook; a
+    /// `.save` without a name saves it as a new session named after it (`lesson-2`).
+    var loaded: String?
     /// The files `.read` is reading now, outermost first (to refuse a file that reads itself).
     var reading: [(given: String, resolved: String)] = []
     /// Replaying a cell that was cancelled: the virtual time at which it stopped, and the
@@ -39,8 +44,10 @@ public final class Session {
     /// How many times `interrupt()` was called: a rebuild that sees it change gives up.
     private let interrupts = Atomic<Int>(0)
 
-    public init(options: RenderOptions = RenderOptions(), settings: EngineSettings = EngineSettings()) {
+    public init(options: RenderOptions = RenderOptions(), settings: EngineSettings = EngineSettings(),
+                cancel: CancellationFlag = CancellationFlag()) {
         self.options = options
+        self.cancel = cancel
         self.engine = try! Engine(settings: settings)
     }
 
@@ -120,7 +127,11 @@ public final class Session {
             if source?.endsInput == true { recordedInput = Session.terminated(cell, scripts) }
             // Only comments (the end of a script): nothing runs and no cell is recorded.
             if scripts.isEmpty { recordable = false }
-            for script in scripts {
+            // The whole cell is parsed before any of it runs: a statement that does not parse
+            // fails the cell alone, and the statements before it never run (malformed input
+            // never changes the engine). An execution error stops nothing before it, as in psql.
+            let malformed = scripts.first { if case .failure = $0.result { true } else { false } }
+            for script in malformed.map({ [$0] }) ?? scripts {
                 var result: [OutputBlock]
                 switch script.result {
                 case .failure(let error):
@@ -340,6 +351,10 @@ public struct SessionHooks {
     public var sleep: (UInt64) -> Void = { ns in usleep(UInt32(min(ns / 1000, UInt64(UInt32.max)))) }
     /// Stop at the first failing statement (`--bail`).
     public var bail = false
+    /// Batch mode: nothing is written to the store until `.save` (then the cells that follow
+    /// are recorded). `.open` loads a session without recording into it, and `.sessions`,
+    /// `.open` and `.replay` read the store read-only, never creating it.
+    public var batch = false
     /// Whether the user sees a terminal (progress bars only then).
     public var interactive = false
     /// Opens `$EDITOR` on a cell's text; returns the edited text, or nil if abandoned (`.edit`).
@@ -349,6 +364,9 @@ public struct SessionHooks {
     public var reexecuting: ((_ cell: Int, _ total: Int) -> Void)?
     /// Waits for the user between replayed cells; false stops (`.replay --step`).
     public var pause: ((String) -> Bool)?
+    /// Shows blocks at once, ahead of the cell's own result: `.replay` prints each replayed
+    /// cell as it completes. Nil gathers them into the result (batch mode, tests).
+    public var show: (([OutputBlock]) -> Void)?
     /// Opens the session store on first use (`.save`, `.open`, `.sessions`).
     public var openStore: (() throws -> SessionStore)?
     /// The session store's path, known before it is opened (`.export` never writes over it).

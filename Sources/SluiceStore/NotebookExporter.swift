@@ -57,10 +57,12 @@ public struct NotebookExporter: Sendable {
 
     // MARK: - Shared
 
-    /// `engine 0.3.1`, `seed 42`, `12 cells`, `created ...`, `updated ...`.
+    /// `engine 0.3.1`, `seed 42`, `12 cells`, `created ...`, `updated ...`; a session never
+    /// saved (`.export` of an unsaved notebook) has no dates, and shows none.
     func metadata(_ session: SessionInfo, count: Int) -> [String] {
-        ["engine \(session.engineVersion)", "seed \(session.seed)", count == 1 ? "1 cell" : "\(count) cells",
-         "created \(session.created)", "updated \(session.updated)"]
+        ["engine \(session.engineVersion)", "seed \(session.seed)", count == 1 ? "1 cell" : "\(count) cells"]
+            + (session.created.isEmpty ? [] : ["created \(session.created)"])
+            + (session.updated.isEmpty ? [] : ["updated \(session.updated)"])
     }
 
     /// The settings, unless there are none.

@@ -60,6 +60,8 @@ extension SessionStore {
     }
 
     /// The cells of a session, ordered by `seq`, with their charts.
+    /// - Throws: ``StoreError/missingCell(path:session:seq:)`` when the numbers have a hole: a
+    ///   saved session never has one, so the rest would replay against the wrong state.
     public func cells(sessionID: Int64) throws(StoreError) -> [CellRecord] {
         try read { db in
             let chartRows = try Row.fetchAll(db, sql: """
@@ -72,13 +74,18 @@ extension SessionStore {
                 charts[seq, default: []].append(try Self.chart(row, seq: seq))
             }
             let stopEvents = try Self.hasStopEventsColumn(db) ? "stop_events" : "NULL AS stop_events"
-            return try Row.fetchAll(db, sql: """
+            let cells = try Row.fetchAll(db, sql: """
                 SELECT seq, CAST(input AS BLOB) AS input, CAST(output AS BLOB) AS output, status,
                        CAST(error AS BLOB) AS error,
                        virtual_time_before_ns, virtual_time_after_ns, wall_time_ns, \(stopEvents)
                 FROM cell WHERE session_id = ? ORDER BY seq
                 """, arguments: [sessionID])
                 .map { row in try Self.cell(row, charts: charts[try row.stored("seq", of: "a cell")] ?? []) }
+            if let hole = zip(1..., cells).first(where: { $0.0 != $0.1.seq })?.0 {
+                let name = try String.fetchOne(db, sql: "SELECT name FROM session WHERE id = ?", arguments: [sessionID])
+                throw StoreError.missingCell(path: path, session: name ?? "session \(sessionID)", seq: hole)
+            }
+            return cells
         }
     }
 

@@ -106,13 +106,22 @@ extension SessionStore {
     }
 
     /// Deletes a session and all its cells and charts, in one transaction, and returns
-    /// its header as it was (with its cell count).
-    /// - Throws: ``StoreError/sessionNotFound(_:)`` when no session has this name.
+    /// its header as it was (with its cell count). A session that another live shell records
+    /// into is not deleted: that shell would lose every cell after, with a warning about a
+    /// session it never deleted. `writer`'s own claim, and a claim whose writer is gone, do
+    /// not stop it (SessionStore+Writers.swift).
+    /// - Throws: ``StoreError/sessionNotFound(_:)`` when no session has this name,
+    ///   ``StoreError/deletingRecordedSession(name:writer:since:)`` when another live shell claims it.
     @discardableResult
-    public func deleteSession(named name: String) throws(StoreError) -> SessionInfo {
-        try write { db in
+    public func deleteSession(named name: String, by writer: SessionWriter? = nil) throws(StoreError) -> SessionInfo {
+        let now = options.clock()
+        return try write { db in
             guard let info = try Row.fetchOne(db, sql: Self.selectSessions + " WHERE s.name = ?", arguments: [name])
                 .map(Self.sessionInfo) else { throw StoreError.sessionNotFound(name) }
+            if let claim = try Self.fetchClaim(db, sessionID: info.id), claim.writer.token != writer?.token,
+               !claim.writer.isGone(seenAgo: now.timeIntervalSince(Self.date(claim.seen) ?? .distantPast)) {
+                throw StoreError.deletingRecordedSession(name: name, writer: claim.writer.description, since: claim.claimed)
+            }
             try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [info.id])
             return info
         }

@@ -8,6 +8,7 @@
 //   SessionStore+Schema.swift          the schema, its migrations (GRDB's DatabaseMigrator) and the meta marker
 //   SessionStore+Sessions.swift        create, rename, list, delete sessions
 //   SessionStore+Cells.swift           append, read and replace cells (and their charts)
+//   StoreAbsence.swift                 a store not there yet (no file, an empty one), which holds no sessions
 //   NotebookExporter.swift (+HTML)     a session as a Markdown or a self-contained HTML notebook
 //   SVGChart.swift (+Axes)             a chart as a deterministic inline SVG line chart
 //   TextEscaping.swift                 XML escaping and locale-free number formatting

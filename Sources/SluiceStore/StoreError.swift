@@ -37,9 +37,14 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
     case sessionIDNotFound(Int64)
     /// Another live shell records into this session (it claimed it at `since`).
     case sessionInUse(name: String, writer: String, since: String)
+    /// A delete of a session that another live shell records into (it claimed it at `since`).
+    case deletingRecordedSession(name: String, writer: String, since: String)
     /// The session no longer holds the cells this shell saved in it: another process
     /// added or removed cells.
     case sessionChanged(name: String, expected: Int, found: Int)
+    /// A session's cells skip number `seq` (a saved session never has a hole): the file was
+    /// edited or damaged.
+    case missingCell(path: String, session: String, seq: Int)
     /// A caller passed a value the store cannot accept.
     case invalidArgument(String)
     /// Any other SQLite failure, with SQLite's result code and message.
@@ -75,8 +80,12 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
             return "no session with id \(id)"
         case let .sessionInUse(name, writer, since):
             return "another sluice (\(writer)) is recording into session '\(name)' (since \(since))"
+        case let .deletingRecordedSession(name, writer, since):
+            return "cannot delete session '\(name)': another sluice (\(writer)) is recording into it (since \(since))"
         case let .sessionChanged(name, expected, found):
             return "session '\(name)' was changed by another process: it holds \(found) cells where this shell saved \(expected)"
+        case let .missingCell(_, session, seq):
+            return "cell \(seq) of \(session) is missing (the store is damaged)"
         case let .invalidArgument(text):
             return text
         case let .sqlite(path, code, message):
@@ -111,8 +120,13 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
             return "'.sessions' lists the saved sessions."
         case .sessionInUse:
             return "Close that shell first, or save this notebook under another name (.save NAME)."
+        case .deletingRecordedSession:
+            return "Nothing was deleted; quit that shell (or .rewind 0 in it, which stops its recording) first, then delete the session."
         case .sessionChanged:
             return "Nothing was written to it; save this notebook under another name (.save NAME)."
+        case let .missingCell(path, session, _):
+            let quoted = Self.quoted(session)
+            return "The file \(path) was not modified; restore it from a backup, or delete the session (.delete \(quoted) in the shell, sluice delete \(quoted) from the command line)."
         case .invalidArgument:
             return "Nothing was changed."
         case .sqlite:

@@ -63,8 +63,7 @@ struct BatchRunner {
 
     /// Runs a whole text (a file, named by `file`, or a `-c` argument).
     func run(text: String, file: String? = nil) -> Outcome {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)[...]
-        if text.hasSuffix("\n") { lines = lines.dropLast() }
+        var lines = ScriptFile.lines(of: text)[...]
         return run(file: file) { lines.popFirst() }
     }
 }

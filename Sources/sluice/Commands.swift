@@ -85,7 +85,10 @@ struct Shell: ParsableCommand {
             help: ArgumentHelp("A script to run, as psql's -f (repeatable; after the files named without it).", valueName: "file.sql"))
     var fileOptions: [String] = []
 
-    @Option(name: .customShort("c"), help: ArgumentHelp("Statements to run (repeatable; after the files).", valueName: "sql"))
+    /// The next argument, whatever it starts with, as psql and sqlite3 take it: a cell copied
+    /// from a lesson often starts with a `--` comment, which would otherwise read as an option.
+    @Option(name: .customShort("c"), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Statements to run (repeatable; after the files).", valueName: "sql"))
     var commands: [String] = []
 
     /// The scripts to run, in order: those named alone, then those after -f.

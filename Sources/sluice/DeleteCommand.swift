@@ -7,7 +7,8 @@ import SluiceStore
 /// transaction. The name is looked up through a read-only connection first, so that an
 /// unknown name leaves the file as it was; only then is the store opened for writing. A
 /// missing or empty file is not created, and one that is not a Sluice store, is damaged or
-/// cannot be written is left unchanged (the store checks it before SQLite touches it).
+/// cannot be written is left unchanged (the store checks it before SQLite touches it). A
+/// session that a running shell records into is not deleted (SessionStore+Sessions.swift).
 func runDelete(session name: String, databasePath: String?) -> Int32 {
     let location = databasePath ?? SessionStore.defaultPath
     if let absent = absence(databasePath) {
@@ -34,6 +35,8 @@ func runDelete(session name: String, databasePath: String?) -> Int32 {
         return unknown(names.filter { $0 != name })
     } catch {
         fputs("sluice delete: \(error.message)\nHINT: \(error.hint)\n", sluice_stderr())
+        // A session another shell records into is refused, as an unknown name is: the store is fine.
+        if case .deletingRecordedSession = error { return 1 }
         return 2
     }
 }

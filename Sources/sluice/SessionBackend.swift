@@ -17,6 +17,7 @@ final class SessionBackend: ShellBackend {
         context = SessionCompletionContext(session: session)
         session.hooks.interactive = settings.interactive
         session.hooks.bail = settings.bail
+        session.hooks.batch = !settings.interactive
         let path = settings.databasePath
         session.hooks.openStore = { try SessionBackend.openStore(path) }
         session.hooks.storePath = path ?? SessionStore.defaultPath
@@ -30,6 +31,10 @@ final class SessionBackend: ShellBackend {
                 fflush(sluice_stdout())
             }
             session.hooks.edit = { text in Editor.edit(text) }
+            session.hooks.show = { [weak session] blocks in
+                guard let session else { return }
+                Terminal.write(Renderer.pieces(blocks, options: session.options))
+            }
             session.hooks.pause = { prompt in
                 fputs("\(prompt) ", sluice_stdout())
                 fflush(sluice_stdout())
@@ -41,20 +46,21 @@ final class SessionBackend: ShellBackend {
                 return line.trimmingCharacters(in: .whitespaces).lowercased() != "q"
             }
             // Record every cell as it runs when the store can be opened; otherwise run without saving.
-            if let store = try? session.hooks.openStore?() {
+            do {
+                let store = try SessionBackend.openStore(path)
                 session.notebook = Notebook(store: store, autoRecord: true)
                 if store.options.readOnly {
                     fputs("warning: the session store \(store.path) is read-only: cells are not saved (.sessions, .open and .replay work)\n", sluice_stderr())
                 }
-            } else {
-                fputs("note: the session store could not be opened; cells are not saved (.save tells why)\n", sluice_stderr())
+            } catch {
+                fputs("note: cells are not saved: \(error.message)\nHINT: \(error.hint)\n", sluice_stderr())
             }
         }
     }
 
     /// Opens the store read-write, or read-only when it cannot be written (a shared, chmod 444
     /// lesson file): listing, opening and replaying then work, and nothing is saved.
-    static func openStore(_ path: String?) throws -> SessionStore {
+    static func openStore(_ path: String?) throws(StoreError) -> SessionStore {
         let location = path ?? SessionStore.defaultPath
         let writable: StoreError
         do {

@@ -7,26 +7,9 @@ import SluiceStore
 // store read-only, so a replay or an export never changes a recorded session. (`delete`,
 // the one that writes, is in DeleteCommand.swift.)
 
-/// A store that does not exist yet, or an empty file, holds no sessions: nothing to open,
-/// and nothing to complain about (a read-only open could not create it, and need not).
-enum StoreAbsence {
-    case missing, empty, blank
-    var why: String {
-        switch self {
-        case .missing: "does not exist"
-        case .empty: "is empty"
-        case .blank: "is a SQLite database with no sessions in it yet"
-        }
-    }
-}
-
+/// Why the store (`--db`, else the default) holds no sessions yet, if it does not.
 func absence(_ path: String?) -> StoreAbsence? {
-    let location = path ?? SessionStore.defaultPath
-    var info = stat()
-    if stat(location, &info) != 0 { return errno == ENOENT ? .missing : nil }
-    guard info.st_mode & S_IFMT == S_IFREG else { return nil }
-    if info.st_size == 0 { return .empty }
-    return SessionStore.isBlankDatabase(path: location) ? .blank : nil
+    StoreAbsence(path: path ?? SessionStore.defaultPath)
 }
 
 /// The store, read-only unless `readOnly` is false; nil after printing why it cannot be opened
@@ -47,25 +30,38 @@ private func write(_ text: String) {
 }
 
 /// `sluice replay SESSION [--verify] [--step]`: re-executes the session on a fresh engine and
-/// prints each cell; `--verify` stops at the first cell whose output differs, with a diff.
+/// prints each cell; `--verify` stops at the first cell whose output differs, with a diff;
+/// without it the replay ends saying how many cells differ. `--step` shows each cell and runs
+/// it on Enter.
 func runReplay(session name: String, databasePath: String?, verify: Bool, step: Bool) -> Int32 {
     if let absent = absence(databasePath) {
         fputs("sluice replay: no session \(name): the store \(databasePath ?? SessionStore.defaultPath) \(absent.why)\n", sluice_stderr())
         return 1
     }
     guard let store = openStore(databasePath) else { return 2 }
-    let replayer = Replayer(store: store, options: RenderOptions(mode: .table, color: false, width: 80))
+    var replayer = Replayer(store: store, options: RenderOptions(mode: .table, color: false, width: 80))
+    if Terminal.isTerminal(STDERR_FILENO) {
+        // A long RUN draws its progress bar on stderr, as at the prompt.
+        replayer.hooks.interactive = true
+        replayer.hooks.progress = { from, now, target, rate in ProgressBar.draw(from: from, now: now, target: target, rowsPerSecond: rate) }
+        replayer.hooks.progressDone = { ProgressBar.clear() }
+    }
     do {
-        let report = try replayer.replay(name, verify: verify) { cell, seq, total in
+        let report = try replayer.replay(name, verify: verify, before: { cell, seq, total in
+            guard step else { return true }
+            // The cell is shown, then runs on Enter (not before: "Enter runs it").
+            write("[\(seq)] " + cell.input.trimmingCharacters(in: .whitespacesAndNewlines) + "\n")
+            write("-- cell \(seq) of \(total): Enter runs it, q stops ")
+            guard let line = readLine(), line.trimmingCharacters(in: .whitespaces).lowercased() != "q" else { return false }
+            return true
+        }, after: { cell, seq, _ in
             if step {
-                write("-- cell \(seq) of \(total): Enter runs it, q stops ")
-                guard let line = readLine(), line.trimmingCharacters(in: .whitespaces).lowercased() != "q" else { return false }
-            }
-            if !verify || step {
+                write(cell.output)
+            } else if !verify {
                 write("[\(seq)] " + cell.input.trimmingCharacters(in: .whitespacesAndNewlines) + "\n" + cell.output)
             }
             return true
-        }
+        })
         Terminal.write(Renderer.pieces(report.blocks, options: RenderOptions(mode: .table, color: Terminal.wantsColor(disabled: false), width: 80)))
         return report.ok ? 0 : 1
     } catch {

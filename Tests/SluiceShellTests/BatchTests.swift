@@ -58,6 +58,15 @@ struct BatchTests {
         #expect(dashC.stdout == Self.goodOutput)
     }
 
+    /// `-c` takes its next argument whatever it starts with, as psql's and sqlite3's do: a cell
+    /// copied from a lesson often starts with a `--` comment (it was "Missing value for '-c <sql>'").
+    @Test func dashCTakesSQLThatStartsWithAComment() throws {
+        let run = try sluice(["-c", "-- warm up\nSHOW seed;", "-c", "-- just a note"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "┌──────┐\n│ seed │\n├──────┤\n│ 42   │\n└──────┘\n(1 row)\n")
+        #expect(run.stderr == "")
+    }
+
     @Test func oneFailingStatementExitsOneAndTheRestStillRun() throws {
         let run = try sluice(["-c", "SET chunk_rows = 8;\nSELECT * FROM nowhere;\nSHOW chunk_rows;"], mergingStderr: true)
         #expect(run.status == 1)
@@ -80,13 +89,13 @@ struct BatchTests {
     /// Errors go to stderr and results to stdout, as in psql, sqlite3 and DuckDB: a script's
     /// csv or json output stays machine-readable when one of its statements fails.
     @Test func errorsGoToStderrAndResultsToStdout() throws {
-        let run = try sluice(["--mode", "json", "-c", "SHOW chunk_rows; SELEC 1; SHOW nodes;"])
+        let run = try sluice(["--mode", "json", "-c", "SHOW chunk_rows;\nSELEC 1;\nSHOW nodes;"])
         #expect(run.status == 1)
         #expect(run.stdout == "[{\"chunk_rows\":256}]\n[{\"nodes\":1}]\n")
         #expect(run.stderr == """
             ERROR: unknown statement 'SELEC'
-            LINE 1: SHOW chunk_rows; SELEC 1; SHOW nodes;
-                                     ^^^^^
+            LINE 1: SELEC 1;
+                    ^^^^^
             HINT: did you mean SELECT?
 
             """)
@@ -238,12 +247,13 @@ struct BatchTests {
         #expect(cut.stdout.hasPrefix("ERROR: expected"))
     }
 
-    /// `-c` and stdin print the same bytes for the same statements, whether or not a failing
-    /// statement shares its line with the one before.
+    /// `-c` and stdin print the same error for the same statement, whether or not it shares its
+    /// line with the one before; on one line they are one cell, which runs nothing when a
+    /// statement in it does not parse.
     @Test func anErrorReadsTheSameOnOneLineOrTwo() throws {
         let oneLine = try sluice(["-c", "SET nodes = 2; SELEC 1;"], mergingStderr: true)
         let twoLines = try sluice([], stdin: "SET nodes = 2;\nSELEC 1;\n", mergingStderr: true)
-        #expect(oneLine.stdout.hasPrefix("SET\nERROR: unknown statement 'SELEC'\n"))
+        #expect(oneLine.stdout.hasPrefix("ERROR: unknown statement 'SELEC'\n"))
         #expect(twoLines.stdout.hasPrefix("SET\nERROR: unknown statement 'SELEC'\n"))
     }
 

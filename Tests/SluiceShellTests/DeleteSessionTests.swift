@@ -91,6 +91,51 @@ struct DeleteSessionTests {
         #expect(try names(path).isEmpty)
     }
 
+    /// A session another running shell records into is not deleted, by `.delete` in another
+    /// shell or by `sluice delete`: the error names the other process.
+    @Test func theSessionAnotherShellRecordsToIsRefused() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("store.sqlite")
+        try makeStore(path, ["lesson"])
+        let recording = shell(path)
+        #expect(recording.execute(".open lesson").ok)
+        let writer = try #require(recording.notebook?.writer)
+        let id = try #require(recording.notebook?.current?.id)
+        let since = try #require(try SessionStore(path: path).claim(onSession: id)?.claimed)
+        let other = shell(path)
+        #expect(other.run(".delete lesson") == """
+            ERROR: cannot delete session 'lesson': another sluice (\(writer.description)) is recording into it (since \(since))
+            HINT: Nothing was deleted; quit that shell (or .rewind 0 in it, which stops its recording) first, then delete the session.
+
+            """)
+        if SluiceBinary.isBuilt {
+            let run = try sluice(["delete", "lesson", "--db", path])
+            #expect(run.status == 1)
+            #expect(run.stderr.hasPrefix("sluice delete: cannot delete session 'lesson': another sluice (\(writer.description))"))
+        }
+        #expect(try names(path) == ["lesson"])
+    }
+
+    /// A session deleted under a recording shell all the same (by hand, or by an older sluice):
+    /// the shell's warning names it, not its id in the store. (Nothing else in this process
+    /// opens the store meanwhile: closing any other descriptor of the file would drop SQLite's
+    /// locks, and sqlite3 would take the recording connection's WAL away.)
+    @Test func aRecordingShellWhoseSessionIsDeletedNamesIt() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("store.sqlite")
+        try makeStore(path, ["lesson"])
+        let recording = shell(path)
+        #expect(recording.execute(".open lesson").ok)
+        #expect(try sqlite3(path, "PRAGMA busy_timeout = 5000; DELETE FROM session WHERE name = 'lesson'; SELECT count(*) FROM session;")
+                == "5000\n0\n")
+        let result = recording.execute("SHOW seed;")
+        #expect(result.output.hasSuffix("""
+            warning: cell 3 was not saved: session 'lesson' was deleted by another process; recording stopped, and nothing \
+            more is added to lesson (.save NAME saves the whole notebook, 3 cells, as a new session)
+
+            """))
+    }
+
     @Test func aReadOnlyStoreIsNotChanged() throws {
         let dir = try TemporaryDirectory()
         let path = dir.path("store.sqlite")

@@ -19,6 +19,28 @@ struct SessionErrorTests {
         #expect(s.visibleState == before, "the failed statement changed the engine", sourceLocation: sourceLocation)
     }
 
+    // MARK: A cell is parsed whole
+
+    /// A cell whose later statement does not parse runs none of it: `RUN 1s; FOO;` used to run
+    /// RUN and then fail, half applied. An execution error still leaves the statements before
+    /// it applied, as in psql.
+    @Test func aCellWithAMalformedStatementRunsNothing() {
+        expectFailure("RUN 1s; FOO;", """
+            ERROR: unknown statement 'FOO'
+            LINE 1: RUN 1s; FOO;
+                            ^^^
+            HINT: \(LineEndingProcessTests.unknownHint)
+            """)
+        expectFailure("SET seed = 7; RUN 1s; SELECT 1 FROM;", """
+            ERROR: expected a source, table or view name, found ';'
+            LINE 1: SET seed = 7; RUN 1s; SELECT 1 FROM;
+                                                       ^
+            """)
+        let s = session(standardCatalog)
+        #expect(!s.execute("RUN 1s; SELECT * FROM nosuch;").ok)
+        #expect(s.engine.now == 1_000_000_000, "RUN ran before the SELECT failed to plan")
+    }
+
     // MARK: Unknown names
 
     /// SHOW METRICS and PLOT name what they cannot find alike: the nearest actor, fragment,

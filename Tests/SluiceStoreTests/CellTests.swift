@@ -140,6 +140,28 @@ import Testing
         #expect(try store.cells(sessionID: session.id) == before)
     }
 
+    /// A session whose cell numbers have a hole (a cell deleted by hand) is damaged: reading
+    /// its cells says which one is missing, rather than replaying the rest against the wrong
+    /// state, and leaves the file as it was.
+    @Test func aHoleInTheCellNumbersIsReportedAsDamage() throws {
+        let dir = ScratchDirectory()
+        let path = dir.file("s.sqlite")
+        let id = try makeStore(at: path, cellCount: 5, name: "my lesson")
+        #expect(try sqlite3(path, "DELETE FROM cell WHERE seq = 3;").status == 0)
+        let before = bytes(path)
+        let store = try SessionStore(path: path, options: StoreOptions(readOnly: true))
+        #expect(throws: StoreError.missingCell(path: path, session: "my lesson", seq: 3)) { try store.cells(sessionID: id) }
+        let error = StoreError.missingCell(path: path, session: "my lesson", seq: 3)
+        #expect(error.message == "cell 3 of my lesson is missing (the store is damaged)")
+        #expect(error.hint == "The file \(path) was not modified; restore it from a backup, or delete the session (.delete 'my lesson' in the shell, sluice delete 'my lesson' from the command line).")
+        try store.close()
+        #expect(bytes(path) == before)
+        // The first cell missing is a hole too.
+        #expect(try sqlite3(path, "DELETE FROM cell WHERE seq = 1;").status == 0)
+        let again = try SessionStore(path: path, options: StoreOptions(readOnly: true))
+        #expect(throws: StoreError.missingCell(path: path, session: "my lesson", seq: 1)) { try again.cells(sessionID: id) }
+    }
+
     @Test func cellsOfAnUnknownSessionAreEmpty() throws {
         let dir = ScratchDirectory()
         let store = try SessionStore(path: dir.file("s.sqlite"))

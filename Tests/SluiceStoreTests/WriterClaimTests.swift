@@ -90,10 +90,35 @@ import Testing
         let dir = ScratchDirectory()
         let path = dir.file("s.sqlite")
         let store = try SessionStore(path: path)
-        let info = try store.createSession(name: "gone", engineVersion: "1", seed: 1, writer: writer())
-        try store.deleteSession(named: "gone")
+        let me = writer()
+        let info = try store.createSession(name: "gone", engineVersion: "1", seed: 1, writer: me)
+        try store.deleteSession(named: "gone", by: me)
         #expect(try store.claim(onSession: info.id) == nil)
         #expect(try store.dbQueue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM writer") } == 0)
+    }
+
+    /// A session another live writer records into is not deleted: that shell would lose every
+    /// cell after it. The writer's own claim, and a claim whose writer is gone, do not stop it.
+    @Test func aSessionAnotherLiveWriterRecordsIntoIsNotDeleted() throws {
+        let dir = ScratchDirectory()
+        let store = try SessionStore(path: dir.file("s.sqlite"), options: TestClock().options)
+        let recording = writer()
+        try store.createSession(name: "same", engineVersion: "1", seed: 1, cells: [sampleCell(1)], writer: recording)
+        let refused = storeError { try store.deleteSession(named: "same") }
+        #expect(refused == .deletingRecordedSession(name: "same", writer: recording.description, since: "2025-06-01T09:30:00.000Z"))
+        #expect(refused?.description == """
+            cannot delete session 'same': another sluice (\(recording.description)) is recording into it (since 2025-06-01T09:30:00.000Z). \
+            Nothing was deleted; quit that shell (or .rewind 0 in it, which stops its recording) first, then delete the session.
+            """)
+        #expect(storeError { try store.deleteSession(named: "same", by: writer()) } == refused)
+        #expect(try store.session(named: "same")?.cellCount == 1)
+        try store.deleteSession(named: "same", by: recording)
+
+        var gone = writer()
+        gone.pid = try deadPid()
+        try store.createSession(name: "crashed", engineVersion: "1", seed: 1, writer: gone)
+        try store.deleteSession(named: "crashed")
+        #expect(try store.sessions().isEmpty)
     }
 
     /// A store nobody has recorded into since this version has no `writer` table: reading it,
