@@ -155,6 +155,8 @@ extension SessionStore {
 
     /// Reads the first 16 bytes and compares them with the SQLite header.
     private static func checkHeader(path: String, size: Int) throws(StoreError) {
+        // Open through SQLite here already: a SQLite file, and reading it raw would drop its locks.
+        if OpenStoreFiles.contains(path) { return }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw .cannotOpen(path: path, reason: "it is not readable")
         }
@@ -212,10 +214,14 @@ extension SessionStore {
         var config = Configuration()
         config.readonly = true
         config.label = "SluiceStore.isBlankDatabase"
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        let header = Array((try? handle.read(upToCount: sqliteHeader.count)) ?? Data())
-        try? handle.close()
-        guard header == sqliteHeader, let queue = try? openQuietly(path: path, configuration: config) else { return false }
+        if !OpenStoreFiles.contains(path) {
+            // Not open through SQLite in this process: the raw read drops no lock of ours.
+            guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+            let header = Array((try? handle.read(upToCount: sqliteHeader.count)) ?? Data())
+            try? handle.close()
+            guard header == sqliteHeader else { return false }
+        }
+        guard let queue = try? openQuietly(path: path, configuration: config) else { return false }
         defer { try? queue.close() }
         return (try? queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }) == 0
     }

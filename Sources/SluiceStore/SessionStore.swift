@@ -9,6 +9,7 @@
 //   SessionStore+Sessions.swift        create, rename, list, delete sessions
 //   SessionStore+Cells.swift           append, read and replace cells (and their charts)
 //   StoreAbsence.swift                 a store not there yet (no file, an empty one), which holds no sessions
+//   OpenStoreFiles.swift               the files this process has open through SQLite (no raw reads of those)
 //   NotebookExporter.swift (+HTML)     a session as a Markdown or a self-contained HTML notebook
 //   SVGChart.swift (+Axes)             a chart as a deterministic inline SVG line chart
 //   TextEscaping.swift                 XML escaping and locale-free number formatting
@@ -63,6 +64,8 @@ public final class SessionStore: Sendable {
     /// The options the store was opened with.
     public let options: StoreOptions
     let dbQueue: DatabaseQueue
+    /// The file, counted among those this process has open (`OpenStoreFiles`) until closed.
+    private let openFile: OpenStoreFiles.FileID?
     /// Set by `close()`; checked inside each serialized access, because GRDB's
     /// connection must not be used once closed.
     private let isClosed = Mutex(false)
@@ -77,6 +80,11 @@ public final class SessionStore: Sendable {
         self.path = path
         self.options = options
         (dbQueue, schemaVersion) = try Self.open(path: path, options: options)
+        openFile = OpenStoreFiles.register(path)
+    }
+
+    deinit {
+        if let openFile, !isClosed.withLock({ $0 }) { OpenStoreFiles.unregister(openFile) }
     }
 
     /// Opens the store at ``defaultPath``, creating its directory when missing.
@@ -94,6 +102,7 @@ public final class SessionStore: Sendable {
             return closed
         }
         if wasClosed { return }
+        if let openFile { OpenStoreFiles.unregister(openFile) }
         do { try dbQueue.close() } catch { throw mapError(error) }
     }
 
