@@ -27,7 +27,7 @@ public enum Keywords {
     /// Words that cannot be a bare name or alias (quote them to use them as names), lower-case.
     public static let reserved: [String] = [
         "all", "and", "as", "asc", "between", "by", "case", "cross", "desc", "distinct", "else", "end",
-        "except", "exists", "false", "from", "full", "group", "having", "ilike", "in", "inner", "intersect",
+        "except", "exists", "false", "fetch", "from", "full", "group", "having", "ilike", "in", "inner", "intersect",
         "is", "join", "left", "like", "limit", "natural", "not", "null", "offset", "on", "or", "order",
         "outer", "over", "right", "select", "then", "true", "union", "using", "when", "where", "window", "with",
     ]

@@ -47,7 +47,7 @@ public enum Lexer {
                     quoted(UInt8(ascii: "'"), from: start)
                 } else if byte == UInt8(ascii: "\"") {
                     quoted(UInt8(ascii: "\""), from: start)
-                } else if byte.isDigit {
+                } else if byte.isDigit || startsFraction(at: i) {
                     number(from: start)
                 } else if let scalar = scalar(at: i), Self.startsWord(scalar) {
                     i += scalar.utf8Length
@@ -113,6 +113,15 @@ public enum Lexer {
         }
 
         // MARK: Numbers, durations, speeds
+
+        /// A dot that starts a number (`.5`): a digit follows, and no name or number ends
+        /// just before it (`agg.0` is a name's parts).
+        func startsFraction(at i: Int) -> Bool {
+            guard bytes[i] == UInt8(ascii: "."), let next = peek(1), next.isDigit else { return false }
+            guard i > 0 else { return true }
+            let before = bytes[i - 1]
+            return !(before.isDigit || before.isWordByte || before == UInt8(ascii: "\"") || before == UInt8(ascii: ")"))
+        }
 
         mutating func number(from start: Int) {
             guard let scanned = ScannedNumber.scan(bytes, from: start) else { return }

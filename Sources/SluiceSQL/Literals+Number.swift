@@ -15,9 +15,13 @@ struct ScannedNumber: Sendable, Hashable {
     /// The value as a double (exact for integers up to 2^53).
     var double: Double { Double(text) ?? .infinity }
 
-    /// Scans a number starting at `start`, which must be an ASCII digit.
+    /// Scans a number starting at `start`: an ASCII digit, or a dot before one (`.5`, as
+    /// PostgreSQL writes it). A dot after the digits with no digit after it ends the number
+    /// (`5.`), unless a word or another dot follows (`agg.0.x` is a name).
     static func scan(_ bytes: [UInt8], from start: Int) -> ScannedNumber? {
-        guard start < bytes.count, bytes[start].isDigit else { return nil }
+        guard start < bytes.count else { return nil }
+        let leadingDot = bytes[start] == UInt8(ascii: ".") && start + 1 < bytes.count && bytes[start + 1].isDigit
+        guard bytes[start].isDigit || leadingDot else { return nil }
         var i = start
         var digits = "", text = ""
         var exponent = 0
@@ -45,6 +49,11 @@ struct ScannedNumber: Sendable, Hashable {
             text.append(".")
             i += 1
             scanDigits(fraction: true)
+        } else if i < bytes.count, bytes[i] == UInt8(ascii: "."), !leadingDot,
+                  i + 1 == bytes.count || !(bytes[i + 1].isDigit || bytes[i + 1].isWordByte || bytes[i + 1] == UInt8(ascii: ".")) {
+            isInteger = false
+            text.append(".")
+            i += 1
         }
         if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
             var j = i + 1
@@ -109,6 +118,8 @@ extension UInt8 {
     var isASCIILetter: Bool {
         (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "z")) || (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "Z"))
     }
+    /// A byte of a name: an ASCII letter, `_`, or any byte of a non-ASCII character.
+    var isWordByte: Bool { isASCIILetter || self == UInt8(ascii: "_") || self >= 0x80 }
     var isSpace: Bool {
         self == UInt8(ascii: " ") || self == UInt8(ascii: "\t") || self == UInt8(ascii: "\n")
             || self == UInt8(ascii: "\r") || self == 0x0B || self == 0x0C

@@ -38,6 +38,11 @@ extension Parser {
         let kind = try objectKind(after: "CREATE")
         try refuseIfNotExists()
         let name = try identifier("a \(kind.noun) name")
+        if name.name.contains(".") {
+            // Actors, fragments and metrics are named `job.fragment.index`.
+            throw SQLError("a \(kind.noun) name cannot contain '.'", at: name.range,
+                           hint: "its actors are named \(name.sql).fragment.index: write \(Identifier(String(name.name.map { $0 == "." ? "_" : $0 })).sql)")
+        }
         var options: [WithOption] = []
         switch kind {
         case .source, .table:
@@ -154,10 +159,14 @@ extension Parser {
             throw SQLError("unknown type '\(typeToken.text)' for column '\(name.name)'", at: typeToken.range, hint: hint)
         }
         advance()
-        // DOUBLE PRECISION, CHARACTER VARYING, VARCHAR(255): accepted, the length ignored.
+        // DOUBLE PRECISION, CHARACTER VARYING, VARCHAR(255), NUMERIC(10, 2): accepted, the
+        // length, precision and scale ignored (a NUMERIC is a DOUBLE here).
         if type == .double { _ = accept("precision") }
         if seesSymbol("("), peek(1).kind == .integer, peek(2).isSymbol(")") {
             advance(); advance(); advance()
+        } else if type == .double, seesSymbol("("), peek(1).kind == .integer, peek(2).isSymbol(","),
+                  peek(3).kind == .integer, peek(4).isSymbol(")") {
+            for _ in 0..<5 { advance() }
         }
         var primaryKey = false
         while true {

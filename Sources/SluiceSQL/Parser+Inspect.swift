@@ -32,6 +32,10 @@ extension Parser {
                 _ = try expect("views", "after SHOW MATERIALIZED")
                 return .show(.views)
             }
+            if token.value == "create" {
+                throw SQLError("SHOW CREATE is not supported", at: token.range,
+                               hint: "DESCRIBE name shows an object's definition; EXPLAIN name its plan")
+            }
             if token.value == "columns" {
                 advance()
                 guard accept("from") != nil || accept("in") != nil else {

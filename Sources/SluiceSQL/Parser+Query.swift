@@ -166,6 +166,8 @@ extension Parser {
                            hint: "filter the aggregate in a second view: CREATE MATERIALIZED VIEW v2 AS SELECT * FROM v1 WHERE ...")
         case "offset":
             throw SQLError("OFFSET is not supported", at: token.range, hint: "use ORDER BY with LIMIT")
+        case "fetch":
+            throw SQLError("FETCH FIRST is not supported", at: token.range, hint: "write LIMIT n")
         case "where", "group", "order", "limit", "join", "inner":
             throw SQLError("\(Parser.display(token.value)) is out of place", at: token.range,
                            hint: "clauses go in this order: FROM, JOIN, WHERE, GROUP BY, ORDER BY, LIMIT")

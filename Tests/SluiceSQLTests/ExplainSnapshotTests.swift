@@ -146,7 +146,7 @@ struct ExplainSnapshotTests {
             """)
         #expect(join.hasPrefix("""
             StreamMaterialize { columns: ["from", x, twice], pk_columns: [] (append and retract rows) }
-            └─StreamProject { exprs: ["from", x, "a b" * 2 as twice] }
+            └─StreamProject { exprs: [s."from" as "from", x, "a b" * 2 as twice] }
               └─StreamFilter { predicate: "a b" > 1 }
                 └─StreamHashJoin { type: Inner, predicate: "select"."from" = "My T"."from", output: all }
                   ├─StreamExchange { dist: HashShard("from") }
@@ -232,7 +232,7 @@ private let AGG4 = """
 
 private let JOIN1 = """
     StreamMaterialize { columns: [user_id, region, amount], pk_columns: [] (append and retract rows) }
-    └─StreamProject { exprs: [user_id, region, amount] }
+    └─StreamProject { exprs: [c.user_id as user_id, region, amount] }
       └─StreamHashJoin { type: Inner, predicate: clicks.user_id = users.user_id, output: all }
         ├─StreamExchange { dist: HashShard(user_id) }
         │ └─StreamSource { source: clicks, columns: [user_id, url, amount] }
@@ -251,7 +251,7 @@ private let JOIN1 = """
 
 private let JOIN4 = """
     StreamMaterialize { columns: [user_id, region, amount], pk_columns: [] (append and retract rows) }
-    └─StreamProject { exprs: [user_id, region, amount] }
+    └─StreamProject { exprs: [c.user_id as user_id, region, amount] }
       └─StreamHashJoin { type: Inner, predicate: clicks.user_id = users.user_id, output: all }
         ├─StreamExchange { dist: HashShard(user_id) }
         │ └─StreamSource { source: clicks, columns: [user_id, url, amount] }
@@ -270,7 +270,7 @@ private let JOIN4 = """
 
 private let UNALIGNED1 = """
     StreamMaterialize { columns: [user_id, region, amount], pk_columns: [] (append and retract rows) }
-    └─StreamProject { exprs: [user_id, region, amount] }
+    └─StreamProject { exprs: [c.user_id as user_id, region, amount] }
       └─StreamExchange { dist: NoShuffle }
         └─StreamSyncLogStore { barriers: pass at once, data: drains behind them }
           └─StreamExchange { dist: NoShuffle }
@@ -298,7 +298,7 @@ private let UNALIGNED1 = """
 
 private let UNALIGNED4 = """
     StreamMaterialize { columns: [user_id, region, amount], pk_columns: [] (append and retract rows) }
-    └─StreamProject { exprs: [user_id, region, amount] }
+    └─StreamProject { exprs: [c.user_id as user_id, region, amount] }
       └─StreamExchange { dist: NoShuffle }
         └─StreamSyncLogStore { barriers: pass at once, data: drains behind them }
           └─StreamExchange { dist: NoShuffle }

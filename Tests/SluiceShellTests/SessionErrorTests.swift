@@ -504,14 +504,16 @@ struct SessionErrorTests {
     /// ALTER's option errors are CREATE's, with the caret under the value.
     @Test func alterPutsTheCaretUnderTheOptionAsCreateDoes() {
         expectFailure("CREATE SOURCE c5 (a INT) WITH (retention = '0s');", """
-            ERROR: retention must be positive
+            ERROR: invalid retention for source c5: retention must be positive, not 0s
             LINE 1: CREATE SOURCE c5 (a INT) WITH (retention = '0s');
                                                                ^^^^
+            HINT: a retention is a positive duration, e.g. '1h'; without it rows are kept forever
             """)
         expectFailure("ALTER SOURCE clicks SET (retention = '0s');", """
-            ERROR: retention must be positive
+            ERROR: invalid retention for source clicks: retention must be positive, not 0s
             LINE 1: ALTER SOURCE clicks SET (retention = '0s');
                                                          ^^^^
+            HINT: a retention is a positive duration, e.g. '1h'; without it rows are kept forever
             """)
         expectFailure("ALTER SOURCE clicks SET (partitions = 1);", """
             ERROR: source clicks has 2 partitions: a partition count cannot be decreased

@@ -8,14 +8,29 @@ struct Scope {
         let index: Int
     }
     var entries: [Entry] = []
+    /// A relation's own name that an alias hides (`FROM s x`: s → x): as in PostgreSQL, the
+    /// alias is then its only name, and `s.k` is refused with a pointer to `x`.
+    var hidden: [String: String] = [:]
 
-    mutating func add(_ schema: Schema, qualifiers: [String]) {
+    /// Adds a relation's columns under `name`, the relation's alias when it has one, else
+    /// its own name (`hiding`: the own name an alias hides).
+    mutating func add(_ schema: Schema, as name: String, hiding ownName: String) {
         for column in schema.columns {
-            entries.append(Entry(qualifiers: qualifiers, column: column, index: entries.count))
+            entries.append(Entry(qualifiers: [name], column: column, index: entries.count))
         }
+        if ownName != name { hidden[ownName] = name }
     }
 
     var schema: Schema { Schema(entries.map(\.column)) }
+
+    /// How a plan (EXPLAIN) names the column: qualified when another relation in scope has a
+    /// column of the same name (`s.d > t.d`, not `d > d`).
+    func displayName(of entry: Entry) -> String {
+        let name = Identifier(entry.column.name).sql
+        guard entries.contains(where: { $0.index != entry.index && $0.column.name == entry.column.name }),
+              let qualifier = entry.qualifiers.first else { return name }
+        return Identifier(qualifier).sql + "." + name
+    }
 
     func resolve(table: Identifier?, name: Identifier) throws(SQLError) -> Entry {
         let candidates = entries.filter { $0.column.name == name.name && (table == nil || $0.qualifiers.contains(table!.name)) }
@@ -23,6 +38,10 @@ struct Scope {
         if candidates.count > 1 {
             throw SQLError("column reference \"\(name.name)\" is ambiguous", at: name.range,
                            hint: "qualify it: " + candidates.map { "\(Identifier($0.qualifiers.first ?? "").sql).\(name.sql)" }.joined(separator: " or "))
+        }
+        if let table, !entries.contains(where: { $0.qualifiers.contains(table.name) }), let alias = hidden[table.name] {
+            throw SQLError("invalid reference to FROM-clause entry for table \"\(table.name)\"", at: table.range,
+                           hint: "an alias hides its table's name: \(Identifier(alias).sql).\(name.sql)")
         }
         if let table, !entries.contains(where: { $0.qualifiers.contains(table.name) }) {
             let names = Array(Set(entries.compactMap(\.qualifiers.first))).sorted()
@@ -61,9 +80,9 @@ extension Planner {
                                    hint: (aggregates.groupKeys.isEmpty ? "add GROUP BY \(expr.sql)" : "add \(expr.sql) to GROUP BY")
                                        + ", or aggregate it: \(entry.column.type.isNumeric ? "max" : "count")(\(expr.sql))")
                 }
-                return .column(position, entry.column.type, name: Identifier(entry.column.name).sql)
+                return .column(position, entry.column.type, name: scope.displayName(of: entry))
             }
-            return .column(entry.index, entry.column.type, name: Identifier(entry.column.name).sql)
+            return .column(entry.index, entry.column.type, name: scope.displayName(of: entry))
         case .literal(let literal, let range):
             switch literal {
             case .int(let v): return .constant(v, .bigint, text: String(v))

@@ -48,8 +48,7 @@ extension Planner {
         // A BOOLEAN key has two values, whatever the default number of keys.
         if keyType == .boolean { spec.keys = 2 }
         try read(o, into: &spec)
-        if let segment = try o.get("segment", { $0.duration() }) {
-            guard segment > 0 else { throw SQLError("segment must be positive", at: o.range("segment")) }
+        if let segment = try o.get("segment", { Self.positive($0.duration(), "segment", hint: "a segment is a positive duration, e.g. '1s'") }) {
             spec.segment = segment
         }
         if let seed = try o.get("seed", { $0.seed() }) { spec.seed = seed }
@@ -130,12 +129,20 @@ extension Planner {
         if let keys = try o.get("keys", { $0.integer(in: Planner.keyCounts) }) { spec.keys = keys }
         if let skew = try o.get("key_skew", { $0.keyDistribution() }) { spec.keyDistribution = skew }
         if let partitions = try o.get("partitions", { $0.integer(in: Limits.partitions) }) { spec.partitions = partitions }
-        if let retention = try o.get("retention", { $0.duration() }) {
-            guard retention > 0 else { throw SQLError("retention must be positive", at: o.range("retention")) }
+        if let retention = try o.get("retention", {
+            Self.positive($0.duration(), "retention", hint: "a retention is a positive duration, e.g. '1h'; without it rows are kept forever")
+        }) {
             spec.retention = retention
         }
         if let cost = try o.get("cost", { $0.cost() }) { spec.cost = cost }
         if let cost = try o.get("poll_cost", { $0.cost() }) { spec.pollCost = cost }
+    }
+
+    /// A duration that must be above zero (`retention`, `segment`).
+    private static func positive(_ read: Result<Int64, LiteralError>, _ option: String, hint: String) -> Result<Int64, LiteralError> {
+        read.flatMap { ns in
+            ns > 0 ? .success(ns) : .failure(LiteralError("\(option) must be positive, not \(VirtualTime.format(ns))", hint: hint))
+        }
     }
 
     /// A BOOLEAN key column has two values, and a VARCHAR one a bounded number of strings

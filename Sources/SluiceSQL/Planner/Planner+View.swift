@@ -41,7 +41,7 @@ extension Planner {
     func bindQuery(_ query: Query, uniqueNames: Bool = true) throws(SQLError) -> BoundQuery {
         let left = try relation(query.from.name)
         var scope = Scope()
-        scope.add(left.schema, qualifiers: [query.from.exposedName.name, query.from.name.name])
+        scope.add(left.schema, as: query.from.exposedName.name, hiding: query.from.name.name)
         var right: Relation?
         var leftKeys: [Int] = [], rightKeys: [Int] = []
         if query.joins.count > 1 {
@@ -51,7 +51,7 @@ extension Planner {
         if let join = query.joins.first {
             let r = try relation(join.table.name)
             let leftWidth = left.schema.count
-            scope.add(r.schema, qualifiers: [join.table.exposedName.name, join.table.name.name])
+            scope.add(r.schema, as: join.table.exposedName.name, hiding: join.table.name.name)
             if join.table.exposedName.name == query.from.exposedName.name {
                 throw SQLError("table name \"\(join.table.exposedName.name)\" specified more than once", at: join.table.range,
                                hint: "give one side an alias: FROM \(query.from.name.sql) a JOIN \(join.table.name.sql) b")
@@ -112,6 +112,10 @@ extension Planner {
                 case .qualifiedStar(let table):
                     let matching = scope.entries.filter { $0.qualifiers.contains(table.name) }
                     guard !matching.isEmpty else {
+                        if let alias = scope.hidden[table.name] {
+                            throw SQLError("invalid reference to FROM-clause entry for table \"\(table.name)\"", at: table.range,
+                                           hint: "an alias hides its table's name: \(Identifier(alias).sql).*")
+                        }
                         throw SQLError("missing FROM-clause entry for table \"\(table.name)\"", at: table.range)
                     }
                     for entry in matching {
@@ -150,7 +154,10 @@ extension Planner {
             let compatible = (a.column.type.isNumeric && b.column.type.isNumeric && a.column.type != .double && b.column.type != .double)
                 || a.column.type == b.column.type
             guard compatible else {
-                throw SQLError("join keys have different types: \(a.column.type.sqlName) and \(b.column.type.sqlName)", at: range)
+                let numeric = a.column.type.isNumeric && b.column.type.isNumeric
+                throw SQLError("join keys have different types: \(a.column.type.sqlName) and \(b.column.type.sqlName)", at: range,
+                               hint: numeric ? "the hash join compares keys as stored: join a view that computes a DOUBLE key "
+                                   + "(SELECT k * 1.0 AS dk, ...) to the DOUBLE column" : nil)
             }
             return aLeft ? [(a.index, b.index)] : [(b.index, a.index)]
         default:

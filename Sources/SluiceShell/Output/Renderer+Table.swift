@@ -56,7 +56,7 @@ extension Renderer {
             let text = NumberText.fixed(v, decimals: decimals)
             return Cell(plain: text, styled: text, alignment: .right)
         case .real(let v):
-            let text = NumberText.fixed(v, decimals: 2)
+            let text = NumberText.real(v)
             return Cell(plain: text, styled: text, alignment: .right)
         case .boolean(let b):
             return Cell(plain: b ? "t" : "f", styled: b ? "t" : "f", alignment: alignment)

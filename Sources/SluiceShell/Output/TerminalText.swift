@@ -114,6 +114,14 @@ enum NumberText {
         return text
     }
 
+    /// A value of a query's DOUBLE column in a table: two decimals, as psql's money-like
+    /// tables read best, except that a value too small for them keeps three significant
+    /// digits (`0.004`, `1.23e-09`): a non-zero average or ratio never reads as `0.00`.
+    static func real(_ value: Double) -> String {
+        guard value.isFinite, value != 0, abs(value) < 0.005 else { return fixed(value, decimals: 2) }
+        return String(format: "%.3g", value)
+    }
+
     /// `fixed` with trailing zeros (and a trailing point) removed: `12.50` → `12.5`, `3.00` → `3`.
     static func trimmed(_ value: Double, decimals: Int) -> String {
         var text = fixed(value, decimals: decimals)
