@@ -61,9 +61,10 @@ RESET METRICS;
 RUN 3s;
 -- The queue is capped at 1000 rows and the source never waits — and 5000 of the 9000
 -- rows are gone (in the long run two of every three). Sluice counts them: the
--- channel's "dropped" column, and the ledger's "dropped" line. (The ledger's totals
--- cover the whole session: "delivered by sinks" includes the first two sinks, and the
--- rows they left queued when we dropped them are under "discarded by DROP".)
+-- channel's "dropped" column, and the ledger's "dropped" line. (The ledger covers the
+-- whole session: its "(retired: …)" rows add up the first two sinks' channels and
+-- actors, "delivered by sinks" includes what they wrote, and the rows they left queued
+-- when we dropped them are under "discarded by DROP".)
 SHOW QUEUES;
 SHOW LEDGER;
 -- Here the sign is the rows its input drops.

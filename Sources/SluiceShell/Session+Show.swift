@@ -252,12 +252,14 @@ extension Session {
             [.text("\(s.source) → \(s.consumer)"), .int(s.generated), .int(s.consumed), .int(s.lag), .int(s.expired)]
                 + (showSkipped ? [.int(s.skipped)] : []) + [.text(s.balanced ? "✓" : "✗")]
         }
-        let channels = ledger.channels.map { c -> [ResultValue] in
-            [.text("\(c.from) → \(c.to)"), .int(c.sent), .int(c.received), .int(c.queued), .int(c.dropped), .text(c.balanced ? "✓" : "✗")]
+        // Those a rescale or DROP retired come last, added up: the columns then add up to the totals.
+        let channels = (ledger.channels + [ledger.retiredChannels].compactMap { $0 }).map { c -> [ResultValue] in
+            [.text(c.to.isEmpty ? c.from : "\(c.from) → \(c.to)"), .int(c.sent), .int(c.received), .int(c.queued),
+             .int(c.dropped), .text(c.balanced ? "✓" : "✗")]
         }
-        let actors = ledger.actors.map { a -> [ResultValue] in
-            [.text(a.actor), .int(a.taken), .int(a.emitted), .int(a.written), .int(a.writing), .int(a.filtered),
-             .int(a.absorbed), .int(a.derived), .text(a.balanced ? "✓" : "✗")]
+        let actors = (ledger.actors + [ledger.retiredActors].compactMap { $0 }).map { a -> [ResultValue] in
+            [.text(a.actor), .int(a.taken), .int(a.emitted), .int(a.written), .int(a.writing),
+             .int(a.filtered), .int(a.absorbed), .int(a.derived), .text(a.balanced ? "✓" : "✗")]
         }
         var totals: [[ResultValue]] = [
             [.text("delivered by sinks"), .int(ledger.delivered)], [.text("queued or in progress"), .int(ledger.queued)],

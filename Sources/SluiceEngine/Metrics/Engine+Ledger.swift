@@ -41,6 +41,11 @@ public struct Ledger: Sendable {
     public let sources: [SourceLine]
     public let channels: [ChannelLine]
     public let actors: [ActorLine]
+    /// The channels and actors a rescale or DROP retired, added up (their counts stopped
+    /// when they did): with them, the tables add up to the totals. Nil when none were; named
+    /// `(retired: 3 channels)` (with an empty `to`) and `(retired: 2 actors)`.
+    public let retiredChannels: ChannelLine?
+    public let retiredActors: ActorLine?
     /// Rows written by sinks.
     public let delivered: Int64
     /// Rows on channels (sent and not yet taken), in source fetch buffers, or in progress.
@@ -55,7 +60,10 @@ public struct Ledger: Sendable {
     /// Rows aggregates and joins folded into state, and the rows they derived and emitted.
     public let absorbed: Int64
     public let derived: Int64
-    public var balanced: Bool { sources.allSatisfy(\.balanced) && channels.allSatisfy(\.balanced) && actors.allSatisfy(\.balanced) }
+    public var balanced: Bool {
+        sources.allSatisfy(\.balanced) && channels.allSatisfy(\.balanced) && actors.allSatisfy(\.balanced)
+            && retiredChannels?.balanced != false && retiredActors?.balanced != false
+    }
 }
 
 extension Engine {
@@ -76,6 +84,12 @@ extension Engine {
         }
         var channelLines: [Ledger.ChannelLine] = []
         var queued: Int64 = 0, dropped: Int64 = 0
+        var retiredChannels: [Ledger.ChannelLine] = []
+        for c in channels where !(actors[c.receiver].alive && actors[c.sender].alive) {
+            retiredChannels.append(Ledger.ChannelLine(from: actors[c.sender].name, to: actors[c.receiver].name,
+                                                      sent: c.sentRows, received: c.receivedRows,
+                                                      queued: Int64(c.queuedRows), dropped: c.droppedRows))
+        }
         for c in channels where actors[c.receiver].alive && actors[c.sender].alive {
             channelLines.append(Ledger.ChannelLine(from: actors[c.sender].name, to: actors[c.receiver].name,
                                                    sent: c.sentRows, received: c.receivedRows,
@@ -85,6 +99,7 @@ extension Engine {
         }
         var delivered: Int64 = 0, inState: Int64 = 0, filtered: Int64 = 0, absorbed: Int64 = 0, derived: Int64 = 0
         var actorLines: [Ledger.ActorLine] = []
+        let retiredActors = actors.filter { !$0.alive }.map(Self.ledgerLine)
         for a in actors where a.alive {
             delivered += a.delivered
             inState += Int64(a.stateRows)
@@ -99,17 +114,36 @@ extension Engine {
             let materializes = a.operators.last is MaterializeOperator
             let pending = a.sink == nil && !materializes ? a.pendingOutput?.count ?? 0 : 0
             queued += Int64(a.fetchedRemaining + pending) + writing
-            // A sink's chain (if any) only times its rows: what it takes, it writes.
-            actorLines.append(a.sink != nil
-                ? Ledger.ActorLine(actor: a.name, taken: a.rowsIn, emitted: 0, written: a.delivered, writing: writing,
-                                   filtered: 0, absorbed: 0, derived: 0)
-                : Ledger.ActorLine(actor: a.name, taken: a.rowsIn, emitted: a.rowsOut + Int64(a.pendingOutput?.count ?? 0),
-                                   written: 0, writing: 0, filtered: a.filteredRows, absorbed: a.absorbedRows, derived: a.derivedRows))
+            actorLines.append(Self.ledgerLine(a))
         }
-        return Ledger(sources: sourceLines, channels: channelLines, actors: actorLines, delivered: delivered + retired.delivered,
+        return Ledger(sources: sourceLines, channels: channelLines, actors: actorLines,
+                      retiredChannels: retiredChannels.isEmpty ? nil : Ledger.ChannelLine(
+                          from: "(retired: \(retiredChannels.count) channel\(retiredChannels.count == 1 ? "" : "s"))", to: "",
+                          sent: retiredChannels.reduce(0) { $0 + $1.sent }, received: retiredChannels.reduce(0) { $0 + $1.received },
+                          queued: retiredChannels.reduce(0) { $0 + $1.queued }, dropped: retiredChannels.reduce(0) { $0 + $1.dropped }),
+                      retiredActors: retiredActors.isEmpty ? nil : Ledger.ActorLine(
+                          actor: "(retired: \(retiredActors.count) actor\(retiredActors.count == 1 ? "" : "s"))",
+                          taken: retiredActors.reduce(0) { $0 + $1.taken }, emitted: retiredActors.reduce(0) { $0 + $1.emitted },
+                          written: retiredActors.reduce(0) { $0 + $1.written }, writing: retiredActors.reduce(0) { $0 + $1.writing },
+                          filtered: retiredActors.reduce(0) { $0 + $1.filtered }, absorbed: retiredActors.reduce(0) { $0 + $1.absorbed },
+                          derived: retiredActors.reduce(0) { $0 + $1.derived }),
+                      delivered: delivered + retired.delivered,
                       queued: queued, inState: inState, filtered: filtered + retired.filtered,
                       dropped: dropped + retired.dropped, expired: expired + retired.expired, skipped: skipped + retired.skipped,
                       discarded: retired.discarded,
-                      absorbed: absorbed, derived: derived)
+                      absorbed: absorbed + retiredActors.reduce(0) { $0 + $1.absorbed },
+                      derived: derived + retiredActors.reduce(0) { $0 + $1.derived })
+    }
+
+    /// An actor's account. A sink's chain (if any) only times its rows: what it takes, it
+    /// writes (or is writing).
+    private static func ledgerLine(_ a: Actor) -> Ledger.ActorLine {
+        if a.sink != nil {
+            let writing = a.status == .busy ? Int64(a.inProgressRows) : 0
+            return Ledger.ActorLine(actor: a.name, taken: a.rowsIn, emitted: 0, written: a.delivered, writing: writing,
+                                    filtered: 0, absorbed: 0, derived: 0)
+        }
+        return Ledger.ActorLine(actor: a.name, taken: a.rowsIn, emitted: a.rowsOut + Int64(a.pendingOutput?.count ?? 0),
+                                written: 0, writing: 0, filtered: a.filteredRows, absorbed: a.absorbedRows, derived: a.derivedRows)
     }
 }
