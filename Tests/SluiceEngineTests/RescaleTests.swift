@@ -29,6 +29,28 @@ import Testing
         #expect(engine.ledger().balanced)
     }
 
+    /// The ledger's tables keep adding up after a rescale: the retired channels' and actors'
+    /// rows (one line each) with the live ones' make the totals, and the rows folded into the
+    /// aggregate are every row counted, whichever actor folded them.
+    @Test(arguments: [FlowControlKind.credit, .dropTail])
+    func theLedgerAddsUpAcrossARescale(_ kind: FlowControlKind) throws {
+        let engine = Fixtures.engine { $0.flowControl = kind; $0.exchangeInitialPermits = 300 }
+        try engine.createSource(Fixtures.source(rate: 3000, partitions: 3, keys: 20))
+        try engine.createJob(Fixtures.aggregateView("spend", parallelism: 2, cost: .fixed(2 * VirtualTime.millisecond), threshold: -1))
+        engine.advance(by: 2 * VirtualTime.second)
+        try engine.rescale("spend", parallelism: 3)
+        engine.advance(by: VirtualTime.second)
+        let ledger = engine.ledger()
+        let channels = ledger.channels + [try #require(ledger.retiredChannels)]
+        let actors = ledger.actors + [try #require(ledger.retiredActors)]
+        #expect(ledger.balanced)
+        #expect(channels.reduce(0) { $0 + $1.dropped } == ledger.dropped)
+        #expect(actors.reduce(0) { $0 + $1.absorbed } == ledger.absorbed)
+        #expect(actors.reduce(0) { $0 + $1.derived } == ledger.derived)
+        // Every row consumed was folded into an aggregate, is queued, or was filtered or dropped.
+        #expect(ledger.absorbed + ledger.queued + ledger.dropped + ledger.filtered == ledger.sources.reduce(0) { $0 + $1.consumed })
+    }
+
     /// A rescale to the parallelism the view has is a no-op: no actor is replaced, no row
     /// moves, the consumer group does not rebalance, and the run goes on exactly as without
     /// it. (Under tcp across nodes it once took the rows inside the connections back to their
