@@ -129,6 +129,7 @@ final class SessionCompletionContext: CompletionContext {
     var variables: [String] { SessionVariables.names }
     func values(of variable: String) -> [String] { SessionVariables.named(variable)?.choices ?? [] }
     var sessions: [String] { ((try? session.notebook?.store.sessions()) ?? nil)?.map(\.name) ?? [] }
+    var recordingSession: String? { session.notebook?.current?.name }
 }
 
 /// RUN's progress bar on stderr: how far through the stretch from `from` to `target` virtual

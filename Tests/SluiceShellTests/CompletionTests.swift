@@ -256,6 +256,13 @@ import Testing
         #expect(files(".read nothing/") == [])
     }
 
+    /// `.delete` offers every saved session but the one this shell records into, which it refuses.
+    @Test func deleteOffersNotTheSessionBeingRecorded() {
+        let recording = StaticCompletionContext(sessions: ["lesson1", "lesson2", "demo"], recordingSession: "lesson2")
+        #expect(engine.candidates(line: ".delete ", cursor: 8, context: recording) == ["demo", "lesson1"])
+        #expect(engine.candidates(line: ".open ", cursor: 6, context: recording) == ["demo", "lesson1", "lesson2"])
+    }
+
     /// A name or path with a blank completes quoted, as the dot-commands read it back:
     /// `.open my` Tab gave `.open my lesson`, which Enter refused ("takes one name").
     @Test func namesWithBlanksCompleteQuoted() throws {

@@ -17,6 +17,12 @@ public protocol CompletionContext {
     func values(of variable: String) -> [String]
     /// Saved session names, for `.open`, `.replay` and `.delete`.
     var sessions: [String] { get }
+    /// The session this shell records its cells into, which `.delete` refuses.
+    var recordingSession: String? { get }
+}
+
+extension CompletionContext {
+    public var recordingSession: String? { nil }
 }
 
 /// A `CompletionContext` made of plain lists.
@@ -32,12 +38,13 @@ public struct StaticCompletionContext: CompletionContext, Sendable {
     /// Variable name → accepted values.
     public var valuesByVariable: [(variable: String, values: [String])]
     public var sessions: [String]
+    public var recordingSession: String?
 
     /// Creates a context; everything defaults to empty.
     public init(sources: [String] = [], tables: [String] = [], views: [String] = [], sinks: [String] = [],
                 actors: [String] = [], columns: [(relation: String, columns: [String])] = [],
                 variables: [String] = [], values: [(variable: String, values: [String])] = [],
-                sessions: [String] = []) {
+                sessions: [String] = [], recordingSession: String? = nil) {
         self.sources = sources
         self.tables = tables
         self.views = views
@@ -47,6 +54,7 @@ public struct StaticCompletionContext: CompletionContext, Sendable {
         self.variables = variables
         self.valuesByVariable = values
         self.sessions = sessions
+        self.recordingSession = recordingSession
     }
 
     public func columns(of relation: String) -> [String] {

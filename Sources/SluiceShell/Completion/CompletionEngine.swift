@@ -109,7 +109,8 @@ public struct CompletionEngine: Sendable {
             // `.help create ` → `materialized`, `sink`, `source`, `table`, `view`.
             case (".help", _): offers = [.names(Help.nextWords(after: Array(line.words[1..<argument]), among: Help.allNames))]
             case (".timer", 1): offers = [.names(["off", "on"])]
-            case (".open", 1), (".replay", 1), (".delete", 1): offers = [.names(context.sessions)]
+            case (".open", 1), (".replay", 1): offers = [.names(context.sessions)]
+            case (".delete", 1): offers = [.names(context.sessions.filter { $0 != context.recordingSession })]
             case (".replay", _): offers = [.names(["--step", "--verify"])]
             case (".read", 1), (".export", 1): offers = [.names(files(matching: text))]
             default: offers = []
