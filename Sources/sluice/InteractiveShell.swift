@@ -82,7 +82,7 @@ final class InteractiveShell {
 
     /// Runs a cell and prints its output; true when it asks the shell to quit.
     private func execute(_ buffer: String) -> Bool {
-        let result = Interrupts.whileExecuting(backend) { backend.execute(buffer, interactive: true) }
+        let result = Terminal.withoutEcho { Interrupts.whileExecuting(backend) { backend.execute(buffer, interactive: true) } }
         Terminal.write(result.output)
         return result.quit
     }

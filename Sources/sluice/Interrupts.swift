@@ -74,14 +74,17 @@ enum Interrupts {
     /// Reads one line from the terminal while a cell runs (`.replay --step`): nil at end of
     /// input or when Ctrl-C arrives. Not stdio's `readLine`: after a Ctrl-C (EINTR) or Ctrl-D
     /// stdin keeps its error or end-of-file flag, and a loop around it spins forever.
+    /// The answer is echoed, though a running cell's keys otherwise are not (`Terminal.withoutEcho`).
     static func readAnswer() -> String? {
-        let before = count
-        var bytes: [UInt8] = []
-        while let byte = readByte(until: { count != before }) {
-            if byte == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
-            bytes.append(byte)
+        Terminal.withEcho(true) {
+            let before = count
+            var bytes: [UInt8] = []
+            while let byte = readByte(until: { count != before }) {
+                if byte == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
+                bytes.append(byte)
+            }
+            return nil
         }
-        return nil
     }
 
     /// One byte of standard input, waiting in slices of 100 ms so that `stop` (a Ctrl-C) is

@@ -21,6 +21,24 @@ enum Terminal {
 }
 
 extension Terminal {
+    /// Runs `body` with the terminal not echoing what is typed: keys typed ahead while a
+    /// cell runs would land on its progress bar. They stay queued, and the next prompt
+    /// shows them. Off a terminal, `body` alone.
+    static func withoutEcho<T>(_ body: () -> T) -> T {
+        withEcho(false, body)
+    }
+
+    /// Runs `body` with echo on or off, then puts the terminal back as it was.
+    static func withEcho<T>(_ on: Bool, _ body: () -> T) -> T {
+        var saved = termios()
+        guard isTerminal(STDIN_FILENO), tcgetattr(STDIN_FILENO, &saved) == 0 else { return body() }
+        var changed = saved
+        if on { changed.c_lflag |= tcflag_t(ECHO) } else { changed.c_lflag &= ~tcflag_t(ECHO) }
+        _ = tcsetattr(STDIN_FILENO, TCSANOW, &changed)
+        defer { _ = tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
+        return body()
+    }
+
     /// Writes a cell's output: each piece to its stream, in order (stdout is flushed before
     /// stderr, which may follow an `--echo`ed statement, and after each piece, so that a
     /// terminal shows both interleaved as they ran).
