@@ -117,7 +117,7 @@ public enum Lexer {
         /// A dot that starts a number (`.5`): a digit follows, and no name or number ends
         /// just before it (`agg.0` is a name's parts).
         func startsFraction(at i: Int) -> Bool {
-            guard bytes[i] == UInt8(ascii: "."), let next = peek(1), next.isDigit else { return false }
+            guard bytes[i] == UInt8(ascii: "."), i + 1 < bytes.count, bytes[i + 1].isDigit else { return false }
             guard i > 0 else { return true }
             let before = bytes[i - 1]
             return !(before.isDigit || before.isWordByte || before == UInt8(ascii: "\"") || before == UInt8(ascii: ")"))

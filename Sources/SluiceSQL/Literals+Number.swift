@@ -50,7 +50,8 @@ struct ScannedNumber: Sendable, Hashable {
             i += 1
             scanDigits(fraction: true)
         } else if i < bytes.count, bytes[i] == UInt8(ascii: "."), !leadingDot,
-                  i + 1 == bytes.count || !(bytes[i + 1].isDigit || bytes[i + 1].isWordByte || bytes[i + 1] == UInt8(ascii: ".")) {
+                  i + 1 == bytes.count || !(bytes[i + 1].isDigit || bytes[i + 1].isWordByte || bytes[i + 1] == UInt8(ascii: "."))
+                    || Self.exponentFollows(bytes, at: i + 1) {
             isInteger = false
             text.append(".")
             i += 1
@@ -77,6 +78,14 @@ struct ScannedNumber: Sendable, Hashable {
             }
         }
         return ScannedNumber(digits: digits, exponent: exponent, text: text, isInteger: isInteger, end: i)
+    }
+
+    /// Whether an exponent (`e3`, `E-2`) starts at `i`: `5.e3` is a number, `5.x` is not.
+    static func exponentFollows(_ bytes: [UInt8], at i: Int) -> Bool {
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") else { return false }
+        var j = i + 1
+        if j < bytes.count, bytes[j] == UInt8(ascii: "+") || bytes[j] == UInt8(ascii: "-") { j += 1 }
+        return j < bytes.count && bytes[j].isDigit
     }
 
     /// `digits × 10^exponent × scale` as an exact integer, or nil when that is not a whole

@@ -61,4 +61,13 @@ struct MetricsWindowText {
     static func measured(_ value: Double, decimals: Int, over window: Int64) -> ResultValue {
         window > 0 ? .double(value, decimals: decimals) : .missing
     }
+
+    /// An actor's busy time as Flink derives it, 1000 less its idle and backpressured time,
+    /// here less those as a table shows them (`decimals`): the three shown add up to 1000,
+    /// where three values rounded each on its own could show 999 or 1001.
+    static func shownBusy(_ a: ActorSnapshot, decimals: Int) -> Double {
+        let scale = (0..<max(0, decimals)).reduce(1.0) { v, _ in v * 10 }
+        func shown(_ v: Double) -> Double { (v * scale).rounded(.toNearestOrEven) / scale }
+        return max(0, 1000 - shown(a.idleTimeMsPerSecond) - shown(a.backPressuredTimeMsPerSecond))
+    }
 }

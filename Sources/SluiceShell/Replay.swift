@@ -29,6 +29,16 @@ public struct Replayer {
         public var cells: Int
     }
 
+    /// How a replay shows cell `seq` before (or, replayed at once, with) its output: `[3] RUN 1s;`.
+    public static func heading(_ cell: CellRecord, seq: Int) -> String {
+        "[\(seq)] " + cell.input.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The question a step-by-step replay asks before it runs cell `seq` of `total`.
+    public static func stepPrompt(_ seq: Int, of total: Int) -> String {
+        "-- cell \(seq) of \(total): Enter runs it, q stops"
+    }
+
     /// The hint for a session name the store does not hold: the nearest name, else them all.
     public static func hint(forUnknown name: String, among names: [String]) -> String {
         if names.isEmpty { return "the store has no sessions" }

@@ -430,11 +430,11 @@ extension Session {
             if interruptCount != interruptsBefore { return false }
             guard step else { return true }
             // The cell is shown before it runs; Ctrl-C or Ctrl-D at the prompt stops the replay.
-            show("[\(seq)] " + cell.input.trimmingCharacters(in: .whitespacesAndNewlines))
-            if let pause = hooks.pause, !pause("cell \(seq) of \(total) — Enter runs it, q stops") { return false }
+            show(Replayer.heading(cell, seq: seq))
+            if let pause = hooks.pause, !pause(Replayer.stepPrompt(seq, of: total)) { return false }
             return true
         }, after: { cell, seq, _ in
-            show(step ? cell.output : "[\(seq)] " + cell.input.trimmingCharacters(in: .whitespacesAndNewlines) + "\n" + cell.output)
+            show(step ? cell.output : Replayer.heading(cell, seq: seq) + "\n" + cell.output)
             return interruptCount == interruptsBefore
         })
         return DotOutcome(blocks: printed + report.blocks, ok: report.ok)

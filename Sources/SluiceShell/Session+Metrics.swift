@@ -43,7 +43,7 @@ extension Session {
         let snapshots = engine.actorSnapshots()
         let actors = snapshots.map { a -> [ResultValue] in
             let measured = { (value: Double, decimals: Int) in MetricsWindowText.measured(value, decimals: decimals, over: a.window) }
-            return [.text(a.name), measured(a.busyTimeMsPerSecond, 0), measured(a.idleTimeMsPerSecond, 0),
+            return [.text(a.name), measured(MetricsWindowText.shownBusy(a, decimals: 0), 0), measured(a.idleTimeMsPerSecond, 0),
                     measured(a.backPressuredTimeMsPerSecond, 0), measured(a.outputBlockingRatio * 100, 1),
                     measured(a.rowsInPerSecond, 0), measured(a.rowsOutPerSecond, 0)]
         }
@@ -63,7 +63,7 @@ extension Session {
     private func actorMetrics(_ a: ActorSnapshot) -> [[ResultValue]] {
         let measured = { (value: Double, decimals: Int) in MetricsWindowText.measured(value, decimals: decimals, over: a.window) }
         var rows: [[ResultValue]] = [
-            [.text("busyTimeMsPerSecond"), measured(a.busyTimeMsPerSecond, 1), .text("Flink")],
+            [.text("busyTimeMsPerSecond"), measured(MetricsWindowText.shownBusy(a, decimals: 1), 1), .text("Flink")],
             [.text("idleTimeMsPerSecond"), measured(a.idleTimeMsPerSecond, 1), .text("Flink")],
             [.text("backPressuredTimeMsPerSecond"), measured(a.backPressuredTimeMsPerSecond, 1), .text("Flink")],
             [.text("numRecordsInPerSecond"), measured(a.rowsInPerSecond, 1), .text("Flink")],

@@ -95,7 +95,7 @@ extension Session {
             // Over no virtual time there is no share of it and no rate: `-`, not 0.
             let measured = { (value: Double) in MetricsWindowText.measured(value, decimals: 0, over: a.window) }
             return [.text(a.name), .text(a.status), queue,
-                    measured(a.busyTimeMsPerSecond), measured(a.idleTimeMsPerSecond), measured(a.backPressuredTimeMsPerSecond),
+                    measured(MetricsWindowText.shownBusy(a, decimals: 0)), measured(a.idleTimeMsPerSecond), measured(a.backPressuredTimeMsPerSecond),
                     a.window > 0 ? .level(BackpressureLevel.from(ratio: a.backPressuredTimeMsPerSecond / 1000)) : .missing,
                     measured(a.rowsInPerSecond), measured(a.rowsOutPerSecond)]
         }
@@ -253,12 +253,18 @@ extension Session {
                 + (showSkipped ? [.int(s.skipped)] : []) + [.text(s.balanced ? "✓" : "✗")]
         }
         // Those a rescale or DROP retired come last, added up: the columns then add up to the totals.
-        let channels = (ledger.channels + [ledger.retiredChannels].compactMap { $0 }).map { c -> [ResultValue] in
-            [.text(c.to.isEmpty ? c.from : "\(c.from) → \(c.to)"), .int(c.sent), .int(c.received), .int(c.queued),
+        let retiredChannels = ledger.retiredChannels.map { line in
+            (line, "(retired: \(ledger.retiredChannelCount) channel\(ledger.retiredChannelCount == 1 ? "" : "s"))")
+        }
+        let channels = (ledger.channels.map { ($0, "\($0.from) → \($0.to)") } + [retiredChannels].compactMap { $0 }).map { c, name -> [ResultValue] in
+            [.text(name), .int(c.sent), .int(c.received), .int(c.queued),
              .int(c.dropped), .text(c.balanced ? "✓" : "✗")]
         }
-        let actors = (ledger.actors + [ledger.retiredActors].compactMap { $0 }).map { a -> [ResultValue] in
-            [.text(a.actor), .int(a.taken), .int(a.emitted), .int(a.written), .int(a.writing),
+        let retiredActors = ledger.retiredActors.map { line in
+            (line, "(retired: \(ledger.retiredActorCount) actor\(ledger.retiredActorCount == 1 ? "" : "s"))")
+        }
+        let actors = (ledger.actors.map { ($0, $0.actor) } + [retiredActors].compactMap { $0 }).map { a, name -> [ResultValue] in
+            [.text(name), .int(a.taken), .int(a.emitted), .int(a.written), .int(a.writing),
              .int(a.filtered), .int(a.absorbed), .int(a.derived), .text(a.balanced ? "✓" : "✗")]
         }
         var totals: [[ResultValue]] = [

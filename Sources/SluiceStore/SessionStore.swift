@@ -84,7 +84,10 @@ public final class SessionStore: Sendable {
     }
 
     deinit {
-        if let openFile, !isClosed.withLock({ $0 }) { OpenStoreFiles.unregister(openFile) }
+        // Closed first: the file stays counted while its connection holds locks.
+        guard let openFile, !isClosed.withLock({ $0 }) else { return }
+        try? dbQueue.close()
+        OpenStoreFiles.unregister(openFile)
     }
 
     /// Opens the store at ``defaultPath``, creating its directory when missing.
@@ -102,8 +105,9 @@ public final class SessionStore: Sendable {
             return closed
         }
         if wasClosed { return }
-        if let openFile { OpenStoreFiles.unregister(openFile) }
         do { try dbQueue.close() } catch { throw mapError(error) }
+        // Only once closed: a connection still open keeps its locks, which a raw read would drop.
+        if let openFile { OpenStoreFiles.unregister(openFile) }
     }
 
     // MARK: - Default path

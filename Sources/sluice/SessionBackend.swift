@@ -157,7 +157,8 @@ enum Editor {
         guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else { return nil }
         defer { try? FileManager.default.removeItem(atPath: path) }
         let editor = ProcessInfo.processInfo.environment["EDITOR"] ?? "vi"
-        let status = system("\(editor) '\(path)'")
+        // The editor sees what is typed: a running cell's keys otherwise are not echoed.
+        let status = Terminal.withEcho(true) { system("\(editor) '\(path)'") }
         guard status == 0, let data = FileManager.default.contents(atPath: path) else { return nil }
         let edited = String(decoding: data, as: UTF8.self)
         return edited.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : edited

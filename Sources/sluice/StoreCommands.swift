@@ -50,15 +50,15 @@ func runReplay(session name: String, databasePath: String?, verify: Bool, step: 
         let report = try replayer.replay(name, verify: verify, before: { cell, seq, total in
             guard step else { return true }
             // The cell is shown, then runs on Enter (not before: "Enter runs it").
-            write("[\(seq)] " + cell.input.trimmingCharacters(in: .whitespacesAndNewlines) + "\n")
-            write("-- cell \(seq) of \(total): Enter runs it, q stops ")
+            write(Replayer.heading(cell, seq: seq) + "\n")
+            write(Replayer.stepPrompt(seq, of: total) + " ")
             guard let line = readLine(), line.trimmingCharacters(in: .whitespaces).lowercased() != "q" else { return false }
             return true
         }, after: { cell, seq, _ in
             if step {
                 write(cell.output)
             } else if !verify {
-                write("[\(seq)] " + cell.input.trimmingCharacters(in: .whitespacesAndNewlines) + "\n" + cell.output)
+                write(Replayer.heading(cell, seq: seq) + "\n" + cell.output)
             }
             return true
         })

@@ -105,12 +105,47 @@ enum EngineAudit {
             }
         }
         for a in engine.actors where a.alive {
+            found += bookkeeping(engine, a)
             let t = a.times(now: engine.now)
             let created = engine.jobs[a.job]?.createdAt ?? 0
             if t.busy + t.idle + t.backpressured != engine.now - created || t.busy < 0 || t.idle < 0 || t.backpressured < 0 {
                 found.append(Imbalance(what: "actor \(a.name)",
                                        detail: "busy \(t.busy) + idle \(t.idle) + backpressured \(t.backpressured) ≠ lifetime \(engine.now - created)"))
             }
+        }
+        return found
+    }
+
+    /// The engine's own bookkeeping of an actor: every input whose inbox holds messages is in
+    /// its `queuedInputs`, and `outputHolds` counts exactly its channels that hold it back
+    /// (`holdsSender`) and its exhausted output pools, each pool counting its channels' unsent buffers.
+    static func bookkeeping(_ engine: Engine, _ a: Actor) -> [Imbalance] {
+        var found: [Imbalance] = []
+        if a.inputs.count > 1 {
+            for (i, id) in a.inputs.enumerated() where !engine.channels[id].inbox.isEmpty && a.queuedInputs?.contains(i) != true {
+                found.append(Imbalance(what: "actor \(a.name)", detail: "input \(i) holds messages but is not among its queued inputs"))
+            }
+        }
+        var holds = 0
+        for d in a.dispatchers {
+            for id in d.channels {
+                let c = engine.channels[id]
+                if c.countedHolding { holds += 1 }
+                if c.countedHolding != engine.holdsSender(c) {
+                    found.append(Imbalance(what: "channel \(engine.channelName(c))", detail: "counted holding \(c.countedHolding), holds \(engine.holdsSender(c))"))
+                }
+            }
+            if let pool = d.pool {
+                if pool.holding { holds += 1 }
+                let unsent = d.channels.filter { engine.channels[$0].outputPool === pool }.reduce(0) { $0 + engine.channels[$1].outboxBuffers }
+                if pool.holding != pool.isExhausted || pool.queued != unsent {
+                    found.append(Imbalance(what: "output pool of \(a.name)",
+                                           detail: "holding \(pool.holding), \(pool.queued) of \(pool.capacity) buffers counted, \(unsent) unsent"))
+                }
+            }
+        }
+        if holds != a.outputHolds {
+            found.append(Imbalance(what: "actor \(a.name)", detail: "outputHolds \(a.outputHolds), held by \(holds)"))
         }
         return found
     }

@@ -51,6 +51,26 @@ import Testing
         #expect(ledger.absorbed + ledger.queued + ledger.dropped + ledger.filtered == ledger.sources.reduce(0) { $0 + $1.consumed })
     }
 
+    /// A channel a rescale retired is counted once: rescaling the view a sink reads, then
+    /// dropping or rescaling the sink, once added the old input channel's rows again.
+    @Test(arguments: [false, true])
+    func aRetiredChannelIsCountedOnce(rescaleTheSink: Bool) throws {
+        let engine = Fixtures.engine { $0.flowControl = .dropTail; $0.exchangeInitialPermits = 50; $0.exchangeBatchedPermits = 10 }
+        try engine.createSource(Fixtures.source(rate: 2000, partitions: 2))
+        try engine.createJob(Fixtures.passView("v"))
+        try engine.createJob(Fixtures.sink("out", from: "v", schema: Fixtures.clicks, sink: Fixtures.sinkSpec(throughput: 100)))
+        engine.advance(by: 2 * VirtualTime.second)
+        try engine.rescale("v", parallelism: 2)
+        engine.advance(by: VirtualTime.second)
+        if rescaleTheSink { try engine.rescale("out", parallelism: 2) } else { try engine.drop("out") }
+        engine.advance(by: VirtualTime.second)
+        let ledger = engine.ledger()
+        let channels = ledger.channels + [try #require(ledger.retiredChannels)]
+        #expect(ledger.dropped > 0)
+        #expect(channels.reduce(0) { $0 + $1.dropped } == ledger.dropped)
+        #expect(ledger.balanced)
+    }
+
     /// A rescale to the parallelism the view has is a no-op: no actor is replaced, no row
     /// moves, the consumer group does not rebalance, and the run goes on exactly as without
     /// it. (Under tcp across nodes it once took the rows inside the connections back to their

@@ -34,13 +34,13 @@ struct ReplayProgressTests {
         #expect(result.output == "stopped after cell 2 of 3\n")
         #expect(events == [
             "show [1] CREATE SOURCE s (a INT) WITH (rate = 100, keys = 5);\n",
-            "pause cell 1 of 3 — Enter runs it, q stops",
+            "pause -- cell 1 of 3: Enter runs it, q stops",
             "show CREATE SOURCE\n",
             "show [2] RUN 1s;\n",
-            "pause cell 2 of 3 — Enter runs it, q stops",
+            "pause -- cell 2 of 3: Enter runs it, q stops",
             "show RUN 1s: now 1.000s\n",
             "show [3] SHOW SOURCES;\n",
-            "pause cell 3 of 3 — Enter runs it, q stops",
+            "pause -- cell 3 of 3: Enter runs it, q stops",
         ])
     }
 

@@ -157,7 +157,7 @@ struct TerminalTests {
         for (key, shown) in [("C-c", "q stops ^C"), ("C-d", "q stops")] {
             try t.type(".replay demo --step")
             try t.press("Enter")
-            try t.waitFor("the step prompt") { $0.split(separator: "\n").last?.hasPrefix("cell 1 of 2 — Enter runs it, q stops") == true }
+            try t.waitFor("the step prompt") { $0.split(separator: "\n").last?.hasPrefix("-- cell 1 of 2: Enter runs it, q stops") == true }
             try t.press(key)
             try t.waitFor(shown)
             try t.waitFor("the sluice prompt after \(key)") {

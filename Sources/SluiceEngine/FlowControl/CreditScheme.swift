@@ -127,7 +127,7 @@ final class CreditScheme: FlowControlScheme {
         // A returned buffer is free in the pool: serve the channels waiting for one, if any.
         if returned > 0 && !gate.waiters.isEmpty { serveWaiters(gate, engine: engine) }
         // With nothing queued, nothing announced and nothing pending, a pump would do nothing.
-        if !channel.outbox.isEmpty || channel.announcedBacklog != 0 || channel.countedPending { engine.pump(channel) }
+        if !channel.outbox.isEmpty || channel.announcedBacklog != 0 || channel.countedHolding { engine.pump(channel) }
     }
 
     /// Buffers queued beyond what the channel can hold (moved in by a rescale, or queued under

@@ -15,7 +15,7 @@ final class OutputPool {
     var capacity = Int.max
     /// Buffers in the channels' outboxes, not yet sent.
     var queued = 0
-    /// Whether the exhausted pool counts among the sender's reasons to stop (`pendingOutboxes`).
+    /// Whether the exhausted pool counts among the sender's reasons to stop (`outputHolds`).
     var holding = false
 
     init(channels: Int) {

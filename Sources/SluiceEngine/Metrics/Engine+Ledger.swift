@@ -42,10 +42,14 @@ public struct Ledger: Sendable {
     public let channels: [ChannelLine]
     public let actors: [ActorLine]
     /// The channels and actors a rescale or DROP retired, added up (their counts stopped
-    /// when they did): with them, the tables add up to the totals. Nil when none were; named
-    /// `(retired: 3 channels)` (with an empty `to`) and `(retired: 2 actors)`.
+    /// when they did; the lines' names are empty), and how many there are: with them, the
+    /// columns add up to the totals. A dropped job's rows still queued on its channels, or
+    /// being written by its sink, show here as queued and writing; the totals count them as
+    /// discarded. Nil when none were retired.
     public let retiredChannels: ChannelLine?
     public let retiredActors: ActorLine?
+    public let retiredChannelCount: Int
+    public let retiredActorCount: Int
     /// Rows written by sinks.
     public let delivered: Int64
     /// Rows on channels (sent and not yet taken), in source fetch buffers, or in progress.
@@ -85,12 +89,12 @@ extension Engine {
         var channelLines: [Ledger.ChannelLine] = []
         var queued: Int64 = 0, dropped: Int64 = 0
         var retiredChannels: [Ledger.ChannelLine] = []
-        for c in channels where !(actors[c.receiver].alive && actors[c.sender].alive) {
+        for c in channels where c.retired || !(actors[c.receiver].alive && actors[c.sender].alive) {
             retiredChannels.append(Ledger.ChannelLine(from: actors[c.sender].name, to: actors[c.receiver].name,
                                                       sent: c.sentRows, received: c.receivedRows,
                                                       queued: Int64(c.queuedRows), dropped: c.droppedRows))
         }
-        for c in channels where actors[c.receiver].alive && actors[c.sender].alive {
+        for c in channels where !c.retired && actors[c.receiver].alive && actors[c.sender].alive {
             channelLines.append(Ledger.ChannelLine(from: actors[c.sender].name, to: actors[c.receiver].name,
                                                    sent: c.sentRows, received: c.receivedRows,
                                                    queued: Int64(c.queuedRows), dropped: c.droppedRows))
@@ -118,15 +122,16 @@ extension Engine {
         }
         return Ledger(sources: sourceLines, channels: channelLines, actors: actorLines,
                       retiredChannels: retiredChannels.isEmpty ? nil : Ledger.ChannelLine(
-                          from: "(retired: \(retiredChannels.count) channel\(retiredChannels.count == 1 ? "" : "s"))", to: "",
+                          from: "", to: "",
                           sent: retiredChannels.reduce(0) { $0 + $1.sent }, received: retiredChannels.reduce(0) { $0 + $1.received },
                           queued: retiredChannels.reduce(0) { $0 + $1.queued }, dropped: retiredChannels.reduce(0) { $0 + $1.dropped }),
                       retiredActors: retiredActors.isEmpty ? nil : Ledger.ActorLine(
-                          actor: "(retired: \(retiredActors.count) actor\(retiredActors.count == 1 ? "" : "s"))",
+                          actor: "",
                           taken: retiredActors.reduce(0) { $0 + $1.taken }, emitted: retiredActors.reduce(0) { $0 + $1.emitted },
                           written: retiredActors.reduce(0) { $0 + $1.written }, writing: retiredActors.reduce(0) { $0 + $1.writing },
                           filtered: retiredActors.reduce(0) { $0 + $1.filtered }, absorbed: retiredActors.reduce(0) { $0 + $1.absorbed },
                           derived: retiredActors.reduce(0) { $0 + $1.derived }),
+                      retiredChannelCount: retiredChannels.count, retiredActorCount: retiredActors.count,
                       delivered: delivered + retired.delivered,
                       queued: queued, inState: inState, filtered: filtered + retired.filtered,
                       dropped: dropped + retired.dropped, expired: expired + retired.expired, skipped: skipped + retired.skipped,

@@ -96,8 +96,12 @@ final class Actor {
     /// Output of the chunk in progress, dispatched when the processing time has elapsed.
     var pendingOutput: Chunk?
     var inProgressRows = 0
-    /// Output channels whose outbox is not empty: the actor is blocked while this is above 0.
-    var pendingOutboxes = 0
+    /// What holds the actor's output back: its channels whose unsent output stops it
+    /// (`Engine.holdsSender`: any at all, or a full subpartition when it keeps buffers), and
+    /// its exhausted output pools (`OutputPool`). The actor is blocked while this is above 0.
+    /// Always: outputHolds = #(channels with countedHolding) + #(pools holding), where a
+    /// channel's countedHolding == holdsSender(channel) and a pool's holding == isExhausted.
+    var outputHolds = 0
     /// Input channels whose front goes before the round robin: a barrier that overtook the
     /// channel's data, or rows a rescale moved here (`Engine.startPriorityInput`).
     var priorityInputs: [Int] = []

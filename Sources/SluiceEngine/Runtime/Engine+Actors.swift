@@ -4,7 +4,7 @@ extension Engine {
     /// Lets an actor make progress now: report blocked output, or start the next chunk.
     func run(_ actor: Actor) {
         guard actor.alive, actor.status != .busy else { return }
-        if actor.pendingOutboxes > 0 {
+        if actor.outputHolds > 0 {
             // A blocked source still runs its mailbox: an unaligned barrier goes out at once.
             if settings.checkpointMode == .unaligned {
                 if !actor.pendingBarriers.isEmpty { emitPendingBarriers(actor) }
@@ -17,13 +17,13 @@ extension Engine {
             return
         }
         let started = actor.role == .source ? startSourceWork(actor) : startInputWork(actor)
-        if !started && actor.sink?.throughput == 0 && actor.pendingOutboxes == 0 && actor.barrierDebt == 0 {
+        if !started && actor.sink?.throughput == 0 && actor.outputHolds == 0 && actor.barrierDebt == 0 {
             stickWriting(actor)
-        } else if !started && actor.pendingOutboxes == 0 && actor.barrierDebt > 0 {
+        } else if !started && actor.outputHolds == 0 && actor.barrierDebt > 0 {
             payBarrierDebt(actor)
-        } else if !started && actor.pendingOutboxes == 0 && actor.status != .idle {
+        } else if !started && actor.outputHolds == 0 && actor.status != .idle {
             actor.setStatus(.idle, now: now)
-        } else if !started && actor.pendingOutboxes > 0 && actor.status != .backpressured {
+        } else if !started && actor.outputHolds > 0 && actor.status != .backpressured {
             actor.setStatus(.backpressured, now: now)
         }
     }
@@ -50,7 +50,7 @@ extension Engine {
         while let mark = actor.pendingBarriers.first {
             actor.pendingBarriers.removeFirst()
             emitBarrier(actor, mark)
-            if actor.pendingOutboxes > 0 { return false }
+            if actor.outputHolds > 0 { return false }
         }
         guard actor.consumer != nil else { return false }
         let interval = Int64(settings.barrierIntervalMs) * VirtualTime.millisecond
@@ -141,7 +141,7 @@ extension Engine {
         if let sink = actor.sink, sink.throughput == 0 { return false }
         if !actor.priorityInputs.isEmpty, let step = startPriorityInput(actor) { return step == .started }
         if n > 1 { return startQueuedInput(actor) }
-        if actor.aligningEpoch >= 0 && actor.alignedInputs.contains(0) { return false }
+        // A single input never aligns: its barrier is the last to come (`handleBarrier`).
         while true {
             switch lookAtInput(actor, 0) {
             case .again: continue
@@ -157,6 +157,7 @@ extension Engine {
     @inline(never)
     private func startQueuedInput(_ actor: Actor) -> Bool {
         let n = actor.inputs.count
+        assert(actor.queuedInputs != nil, "\(actor.name) has \(n) inputs and no set of queued ones")
         // `nextInput` is below `n` unless inputs were removed.
         let start = actor.nextInput < n ? actor.nextInput : actor.nextInput % n
         var cursor = start, upper = n
@@ -187,7 +188,7 @@ extension Engine {
             if channel.inbox.isEmpty { return .skip }
             if channel.inbox.front.isBarrier {
                 takeBarrier(channel, into: actor)
-                return actor.pendingOutboxes > 0 ? .blocked : .again
+                return actor.outputHolds > 0 ? .blocked : .again
             }
             let n = actor.inputs.count
             actor.nextInput = i &+ 1 == n ? 0 : i &+ 1
@@ -230,7 +231,7 @@ extension Engine {
                 guard channel.receiverActor === actor, !channel.inbox.isEmpty else { return nil }
                 if channel.inbox.front.isBarrier {
                     takeBarrier(channel, into: actor)
-                    return actor.pendingOutboxes > 0 ? .blocked : .again
+                    return actor.outputHolds > 0 ? .blocked : .again
                 }
                 guard channel.movedRows > 0 else { return nil }
                 startRows(actor, from: channel, input: channel.inputIndex)

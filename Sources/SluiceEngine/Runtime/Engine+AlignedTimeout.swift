@@ -102,7 +102,7 @@ extension Engine {
             }
         }
         // A blocked source emits it now (the epochs before it turned before it).
-        for actor in actors where actor.alive && actor.role == .source && actor.pendingOutboxes > 0 {
+        for actor in actors where actor.alive && actor.role == .source && actor.outputHolds > 0 {
             if actor.pendingBarriers.contains(where: { $0.epoch == epoch }) { emitPendingBarriers(actor) }
         }
     }

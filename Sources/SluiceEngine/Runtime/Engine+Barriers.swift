@@ -348,7 +348,7 @@ extension Engine {
         for actor in actors where actor.alive && actor.role == .source {
             // Pending barriers are in epoch order too.
             if actor.pendingBarriers.first(where: { $0.epoch >= state.epoch })?.epoch == state.epoch {
-                let blocked = actor.pendingOutboxes > 0
+                let blocked = actor.outputHolds > 0
                 places.append("pending at \(actor.name)" + (blocked ? " behind its blocked output" : ""))
             }
         }

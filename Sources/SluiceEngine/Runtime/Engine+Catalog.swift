@@ -193,8 +193,16 @@ extension Engine {
         settings = new
         let flowChanged = old.flowControl != new.flowControl || old.buffersPerChannel != new.buffersPerChannel
             || old.floatingBuffersPerGate != new.floatingBuffersPerGate || old.exchangeInitialPermits != new.exchangeInitialPermits
-            || old.exchangeConcurrentBarriers != new.exchangeConcurrentBarriers || old.maxBuffersPerChannel != new.maxBuffersPerChannel
-        if flowChanged { rebuildFlowControl() }
+            || old.exchangeConcurrentBarriers != new.exchangeConcurrentBarriers
+        if flowChanged {
+            rebuildFlowControl()
+        } else if old.maxBuffersPerChannel != new.maxBuffersPerChannel {
+            // The senders' side only: what they may keep unsent, not what receivers hold.
+            for channel in channels where actors[channel.receiver].alive {
+                applyOutputBuffers(channel)
+                recountPending(channel)
+            }
+        }
         if !(new.flowControl == .credit && barriersBlockCreditChannels) {
             // Nothing blocks a channel behind its barrier any more (`CreditScheme.block`).
             for channel in channels where channel.blockedByBarrier { schemes.credit.resume(channel, engine: self) }

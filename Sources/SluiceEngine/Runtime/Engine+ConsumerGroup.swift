@@ -169,7 +169,7 @@ extension Engine {
 
     /// Nothing fetched left, not working, nothing waiting to go out: the member is in `poll()`.
     private func isInsidePoll(_ actor: Actor) -> Bool {
-        actor.fetchedRemaining == 0 && actor.status != .busy && actor.pendingOutboxes == 0
+        actor.fetchedRemaining == 0 && actor.status != .busy && actor.outputHolds == 0
     }
 
     // MARK: Membership

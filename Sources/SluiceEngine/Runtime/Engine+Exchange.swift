@@ -70,13 +70,13 @@ extension Engine {
                 // would make, in the same order, without the round trip through the outbox
                 // (5 % of record-at-a-time's work). Tracing takes the general path, which says
                 // what it does.
-                if buffers == 1 && channel.outbox.isEmpty && !channel.countedPending && !channel.blockedByBarrier && channel.role == .exchange
+                if buffers == 1 && channel.outbox.isEmpty && !channel.countedHolding && !channel.blockedByBarrier && channel.role == .exchange
                     && settings.flowControl == .credit && !tracing
                     && schemes.credit.creditAfterAnnouncing(channel, engine: self) > 0 {
                     channel.sentRows &+= Int64(rows)
                     schemes.credit.sendAtOnce(channel, .data(consume chunk, buffers: 1), engine: self)
                     let sender = channel.senderActor
-                    if sender.pendingOutboxes == 0 && sender.status == .backpressured { makeReady(sender) }
+                    if sender.outputHolds == 0 && sender.status == .backpressured { makeReady(sender) }
                     return
                 }
                 channel.pushOutbox(.data(consume chunk, buffers: buffers))
@@ -98,13 +98,13 @@ extension Engine {
     /// keeps buffers), or its output pool has no buffer left.
     @inline(__always)
     func markPending(_ channel: Channel) {
-        if !channel.countedPending && holdsSender(channel) {
-            channel.countedPending = true
-            channel.senderActor.pendingOutboxes += 1
+        if !channel.countedHolding && holdsSender(channel) {
+            channel.countedHolding = true
+            channel.senderActor.outputHolds += 1
         }
         if let pool = channel.outputPool, !pool.holding, pool.isExhausted {
             pool.holding = true
-            channel.senderActor.pendingOutboxes += 1
+            channel.senderActor.outputHolds += 1
         }
     }
 
@@ -158,11 +158,11 @@ extension Engine {
     @inline(__always)
     func outboxMayHaveDrained(_ channel: Channel) {
         if let pool = channel.outputPool, pool.holding, !pool.isExhausted { poolHasRoom(pool, sender: channel.senderActor) }
-        guard channel.countedPending, !holdsSender(channel) else { return }
-        channel.countedPending = false
+        guard channel.countedHolding, !holdsSender(channel) else { return }
+        channel.countedHolding = false
         let sender = channel.senderActor
-        sender.pendingOutboxes -= 1
-        if sender.pendingOutboxes == 0 && sender.status == .backpressured {
+        sender.outputHolds -= 1
+        if sender.outputHolds == 0 && sender.status == .backpressured {
             if tracing { trace(.blocking, "\(sender.name): unblocked") }
             makeReady(sender)
         }
@@ -172,8 +172,8 @@ extension Engine {
     @inline(never)
     private func poolHasRoom(_ pool: OutputPool, sender: Actor) {
         pool.holding = false
-        sender.pendingOutboxes -= 1
-        if sender.pendingOutboxes == 0 && sender.status == .backpressured {
+        sender.outputHolds -= 1
+        if sender.outputHolds == 0 && sender.status == .backpressured {
             if tracing { trace(.blocking, "\(sender.name): unblocked (a buffer of its output pool is free)") }
             makeReady(sender)
         }

@@ -261,17 +261,18 @@ extension Engine {
             actor.alive = false
             forgetCollector(id)
         }
-        for channel in channels where ids.contains(channel.receiver) {
+        for channel in channels where ids.contains(channel.receiver) && !channel.retired {
             retired.absorb(channel)
+            channel.retired = true
         }
         // Upstream views stop dispatching to the retired actors.
         for other in jobs.values where other.spec.name != job.spec.name {
             for id in other.lastActors {
                 actors[id].dispatchers.removeAll { d in d.channels.contains { ids.contains(channels[$0].receiver) } }
-                actors[id].pendingOutboxes = actors[id].dispatchers.reduce(0) { n, d in
-                    n + d.channels.filter { channels[$0].countedPending }.count + (d.pool?.holding == true ? 1 : 0)
+                actors[id].outputHolds = actors[id].dispatchers.reduce(0) { n, d in
+                    n + d.channels.filter { channels[$0].countedHolding }.count + (d.pool?.holding == true ? 1 : 0)
                 }
-                if actors[id].pendingOutboxes == 0 && actors[id].status == .backpressured { makeReady(actors[id]) }
+                if actors[id].outputHolds == 0 && actors[id].status == .backpressured { makeReady(actors[id]) }
             }
         }
         if !keepConsumers {

@@ -105,7 +105,7 @@ extension Engine {
         }
         // Upstream views' actors blocked on the old actors go on once their outputs move.
         var upstreamSenders: [Int] = []
-        for channel in channels where oldSet.contains(channel.receiver) {
+        for channel in channels where oldSet.contains(channel.receiver) && !channel.retired {
             // Queued rows move to the new channels; what this channel dropped stays counted.
             retired.dropped += channel.droppedRows
             clear(channel)
@@ -208,18 +208,19 @@ extension Engine {
 
     /// Empties a channel whose rows were moved elsewhere.
     private func clear(_ channel: Channel) {
+        channel.retired = true
         channel.receivedRows += Int64(channel.queuedRows)
         channel.outbox.removeAll()
         channel.inbox.removeAll()
         channel.outboxRows = 0; channel.inboxRows = 0
         channel.outboxBuffers = 0; channel.inboxBuffers = 0
-        if channel.countedPending {
-            channel.countedPending = false
-            actors[channel.sender].pendingOutboxes -= 1
+        if channel.countedHolding {
+            channel.countedHolding = false
+            actors[channel.sender].outputHolds -= 1
         }
         if let pool = channel.outputPool, pool.holding, !pool.isExhausted {
             pool.holding = false
-            actors[channel.sender].pendingOutboxes -= 1
+            actors[channel.sender].outputHolds -= 1
         }
     }
 

@@ -2,7 +2,7 @@
 /// those that brought the barrier being aligned. Finding the next member is a scan of words,
 /// not a look at each channel: an actor with hundreds of inputs, most of them empty, takes
 /// its next input in a few steps.
-struct InputSet: Equatable {
+struct InputSet {
     private var words: [UInt64] = []
 
     init() {}

@@ -91,11 +91,14 @@ final class Channel {
     var waitingForFloating = false
     /// Queued buffers beyond the channel's buffers after a scheme change; they free no credit.
     var excessBuffers = 0
+    /// A rescale emptied the channel or a DROP stopped its receiver: its counts are in the
+    /// ledger's retired totals already, and must not be added again by a later rescale or DROP.
+    var retired = false
     /// Rows at the front of the inbox that a rescale moved here, not yet taken: they go
     /// before any other input of the receiver.
     var movedRows = 0
-    /// Whether the sender counts this channel among its non-empty outboxes.
-    var countedPending = false
+    /// Whether the sender counts this channel among what holds its output back (`Actor.outputHolds`).
+    var countedHolding = false
     /// Credit without exclusive buffers, aligned checkpoints: the sender has sent a barrier and
     /// sends nothing more until the receiver has aligned it (`CreditScheme.block`, `resume`).
     var blockedByBarrier = false

@@ -3,52 +3,57 @@ import SluiceEngine
 /// The columns a query can name: those of its FROM relation, then its JOIN relation.
 struct Scope {
     struct Entry {
-        let qualifiers: [String]
+        /// The relation's alias, or its own name when it has none.
+        let qualifier: String
         let column: Column
         let index: Int
     }
     var entries: [Entry] = []
     /// A relation's own name that an alias hides (`FROM s x`: s → x): as in PostgreSQL, the
     /// alias is then its only name, and `s.k` is refused with a pointer to `x`.
-    var hidden: [String: String] = [:]
+    private var hidden: [String: [String]] = [:]
 
     /// Adds a relation's columns under `name`, the relation's alias when it has one, else
     /// its own name (`hiding`: the own name an alias hides).
     mutating func add(_ schema: Schema, as name: String, hiding ownName: String) {
         for column in schema.columns {
-            entries.append(Entry(qualifiers: [name], column: column, index: entries.count))
+            entries.append(Entry(qualifier: name, column: column, index: entries.count))
         }
-        if ownName != name { hidden[ownName] = name }
+        if ownName != name { hidden[ownName, default: []].append(name) }
     }
 
     var schema: Schema { Schema(entries.map(\.column)) }
+
+    /// PostgreSQL's error for `table.column` (`then`: `column`, `*`) when `table` is a
+    /// relation's own name that an alias hides; nil otherwise.
+    func hiddenNameError(_ table: Identifier, then rest: String) -> SQLError? {
+        guard !entries.contains(where: { $0.qualifier == table.name }), let aliases = hidden[table.name] else { return nil }
+        return SQLError("invalid reference to FROM-clause entry for table \"\(table.name)\"", at: table.range,
+                        hint: "an alias hides its table's name: " + aliases.map { "\(Identifier($0).sql).\(rest)" }.joined(separator: " or "))
+    }
 
     /// How a plan (EXPLAIN) names the column: qualified when another relation in scope has a
     /// column of the same name (`s.d > t.d`, not `d > d`).
     func displayName(of entry: Entry) -> String {
         let name = Identifier(entry.column.name).sql
-        guard entries.contains(where: { $0.index != entry.index && $0.column.name == entry.column.name }),
-              let qualifier = entry.qualifiers.first else { return name }
-        return Identifier(qualifier).sql + "." + name
+        guard entries.contains(where: { $0.index != entry.index && $0.column.name == entry.column.name }) else { return name }
+        return Identifier(entry.qualifier).sql + "." + name
     }
 
     func resolve(table: Identifier?, name: Identifier) throws(SQLError) -> Entry {
-        let candidates = entries.filter { $0.column.name == name.name && (table == nil || $0.qualifiers.contains(table!.name)) }
+        let candidates = entries.filter { $0.column.name == name.name && (table == nil || $0.qualifier == table!.name) }
         if candidates.count == 1 { return candidates[0] }
         if candidates.count > 1 {
             throw SQLError("column reference \"\(name.name)\" is ambiguous", at: name.range,
-                           hint: "qualify it: " + candidates.map { "\(Identifier($0.qualifiers.first ?? "").sql).\(name.sql)" }.joined(separator: " or "))
+                           hint: "qualify it: " + candidates.map { "\(Identifier($0.qualifier).sql).\(name.sql)" }.joined(separator: " or "))
         }
-        if let table, !entries.contains(where: { $0.qualifiers.contains(table.name) }), let alias = hidden[table.name] {
-            throw SQLError("invalid reference to FROM-clause entry for table \"\(table.name)\"", at: table.range,
-                           hint: "an alias hides its table's name: \(Identifier(alias).sql).\(name.sql)")
-        }
-        if let table, !entries.contains(where: { $0.qualifiers.contains(table.name) }) {
-            let names = Array(Set(entries.compactMap(\.qualifiers.first))).sorted()
+        if let table, let error = hiddenNameError(table, then: name.sql) { throw error }
+        if let table, !entries.contains(where: { $0.qualifier == table.name }) {
+            let names = Array(Set(entries.map(\.qualifier))).sorted()
             throw SQLError("missing FROM-clause entry for table \"\(table.name)\"", at: table.range,
                            hint: Suggest.didYouMean(table.name, among: names))
         }
-        let names = entries.filter { table == nil || $0.qualifiers.contains(table!.name) }.map(\.column.name)
+        let names = entries.filter { table == nil || $0.qualifier == table!.name }.map(\.column.name)
         throw SQLError("column \"\(name.name)\" does not exist", at: name.range,
                        hint: Suggest.didYouMean(name.name, among: names)
                            ?? "columns: " + names.map { Identifier($0).sql }.joined(separator: ", "))

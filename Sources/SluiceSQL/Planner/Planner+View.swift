@@ -110,12 +110,9 @@ extension Planner {
                         names.append(entry.column.name)
                     }
                 case .qualifiedStar(let table):
-                    let matching = scope.entries.filter { $0.qualifiers.contains(table.name) }
+                    let matching = scope.entries.filter { $0.qualifier == table.name }
                     guard !matching.isEmpty else {
-                        if let alias = scope.hidden[table.name] {
-                            throw SQLError("invalid reference to FROM-clause entry for table \"\(table.name)\"", at: table.range,
-                                           hint: "an alias hides its table's name: \(Identifier(alias).sql).*")
-                        }
+                        if let error = scope.hiddenNameError(table, then: "*") { throw error }
                         throw SQLError("missing FROM-clause entry for table \"\(table.name)\"", at: table.range)
                     }
                     for entry in matching {
