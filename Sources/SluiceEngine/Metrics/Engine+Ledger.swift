@@ -23,6 +23,12 @@ public struct Ledger: Sendable {
         public let queued: Int64
         public let dropped: Int64
         public var balanced: Bool { sent == received + queued + dropped }
+
+        /// The lines added up, under no name (the retired channels' line).
+        static func sum(_ lines: [ChannelLine]) -> ChannelLine {
+            ChannelLine(from: "", to: "", sent: lines.reduce(0) { $0 + $1.sent }, received: lines.reduce(0) { $0 + $1.received },
+                        queued: lines.reduce(0) { $0 + $1.queued }, dropped: lines.reduce(0) { $0 + $1.dropped })
+        }
     }
     /// One actor's rows: what it took in is what it emitted (or holds to emit), filtered,
     /// or folded into an aggregate's or a join's state, less the rows those derived; a sink's
@@ -37,6 +43,14 @@ public struct Ledger: Sendable {
         public let absorbed: Int64
         public let derived: Int64
         public var balanced: Bool { taken == emitted + written + writing + filtered + absorbed - derived }
+
+        /// The lines added up, under no name (the retired actors' line).
+        static func sum(_ lines: [ActorLine]) -> ActorLine {
+            ActorLine(actor: "", taken: lines.reduce(0) { $0 + $1.taken }, emitted: lines.reduce(0) { $0 + $1.emitted },
+                      written: lines.reduce(0) { $0 + $1.written }, writing: lines.reduce(0) { $0 + $1.writing },
+                      filtered: lines.reduce(0) { $0 + $1.filtered }, absorbed: lines.reduce(0) { $0 + $1.absorbed },
+                      derived: lines.reduce(0) { $0 + $1.derived })
+        }
     }
     public let sources: [SourceLine]
     public let channels: [ChannelLine]
@@ -86,24 +100,23 @@ extension Engine {
                 sourceLines.append(line)
             }
         }
-        var channelLines: [Ledger.ChannelLine] = []
+        var channelLines: [Ledger.ChannelLine] = [], retiredChannelLines: [Ledger.ChannelLine] = []
         var queued: Int64 = 0, dropped: Int64 = 0
-        var retiredChannels: [Ledger.ChannelLine] = []
-        for c in channels where c.retired || !(actors[c.receiver].alive && actors[c.sender].alive) {
-            retiredChannels.append(Ledger.ChannelLine(from: actors[c.sender].name, to: actors[c.receiver].name,
-                                                      sent: c.sentRows, received: c.receivedRows,
-                                                      queued: Int64(c.queuedRows), dropped: c.droppedRows))
-        }
-        for c in channels where !c.retired && actors[c.receiver].alive && actors[c.sender].alive {
-            channelLines.append(Ledger.ChannelLine(from: actors[c.sender].name, to: actors[c.receiver].name,
-                                                   sent: c.sentRows, received: c.receivedRows,
-                                                   queued: Int64(c.queuedRows), dropped: c.droppedRows))
-            queued += Int64(c.queuedRows)
-            dropped += c.droppedRows
+        for c in channels {
+            let line = Ledger.ChannelLine(from: actors[c.sender].name, to: actors[c.receiver].name, sent: c.sentRows,
+                                          received: c.receivedRows, queued: Int64(c.queuedRows), dropped: c.droppedRows)
+            guard !c.retired && actors[c.receiver].alive && actors[c.sender].alive else {
+                retiredChannelLines.append(line)
+                continue
+            }
+            channelLines.append(line)
+            queued += line.queued
+            dropped += line.dropped
         }
         var delivered: Int64 = 0, inState: Int64 = 0, filtered: Int64 = 0, absorbed: Int64 = 0, derived: Int64 = 0
         var actorLines: [Ledger.ActorLine] = []
-        let retiredActors = actors.filter { !$0.alive }.map(Self.ledgerLine)
+        let retiredActorLines = actors.filter { !$0.alive }.map(Self.ledgerLine)
+        let retiredActors = retiredActorLines.isEmpty ? nil : Ledger.ActorLine.sum(retiredActorLines)
         for a in actors where a.alive {
             delivered += a.delivered
             inState += Int64(a.stateRows)
@@ -121,23 +134,14 @@ extension Engine {
             actorLines.append(Self.ledgerLine(a))
         }
         return Ledger(sources: sourceLines, channels: channelLines, actors: actorLines,
-                      retiredChannels: retiredChannels.isEmpty ? nil : Ledger.ChannelLine(
-                          from: "", to: "",
-                          sent: retiredChannels.reduce(0) { $0 + $1.sent }, received: retiredChannels.reduce(0) { $0 + $1.received },
-                          queued: retiredChannels.reduce(0) { $0 + $1.queued }, dropped: retiredChannels.reduce(0) { $0 + $1.dropped }),
-                      retiredActors: retiredActors.isEmpty ? nil : Ledger.ActorLine(
-                          actor: "",
-                          taken: retiredActors.reduce(0) { $0 + $1.taken }, emitted: retiredActors.reduce(0) { $0 + $1.emitted },
-                          written: retiredActors.reduce(0) { $0 + $1.written }, writing: retiredActors.reduce(0) { $0 + $1.writing },
-                          filtered: retiredActors.reduce(0) { $0 + $1.filtered }, absorbed: retiredActors.reduce(0) { $0 + $1.absorbed },
-                          derived: retiredActors.reduce(0) { $0 + $1.derived }),
-                      retiredChannelCount: retiredChannels.count, retiredActorCount: retiredActors.count,
+                      retiredChannels: retiredChannelLines.isEmpty ? nil : Ledger.ChannelLine.sum(retiredChannelLines),
+                      retiredActors: retiredActors,
+                      retiredChannelCount: retiredChannelLines.count, retiredActorCount: retiredActorLines.count,
                       delivered: delivered + retired.delivered,
                       queued: queued, inState: inState, filtered: filtered + retired.filtered,
                       dropped: dropped + retired.dropped, expired: expired + retired.expired, skipped: skipped + retired.skipped,
                       discarded: retired.discarded,
-                      absorbed: absorbed + retiredActors.reduce(0) { $0 + $1.absorbed },
-                      derived: derived + retiredActors.reduce(0) { $0 + $1.derived })
+                      absorbed: absorbed + (retiredActors?.absorbed ?? 0), derived: derived + (retiredActors?.derived ?? 0))
     }
 
     /// An actor's account. A sink's chain (if any) only times its rows: what it takes, it
