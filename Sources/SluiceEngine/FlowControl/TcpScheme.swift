@@ -248,7 +248,7 @@ extension Engine {
                 channel.outbox.insert(message, at: 0)
                 channel.outboxRows += message.rows
                 channel.outboxBuffers += message.buffers
-                markPending(channel)
+                noteUnsent(channel)
             }
             connection.queue.removeAll()
         }

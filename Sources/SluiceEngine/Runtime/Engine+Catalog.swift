@@ -200,7 +200,7 @@ extension Engine {
             // The senders' side only: what they may keep unsent, not what receivers hold.
             for channel in channels where actors[channel.receiver].alive {
                 applyOutputBuffers(channel)
-                recountPending(channel)
+                recountHolding(channel)
             }
         }
         if !(new.flowControl == .credit && barriersBlockCreditChannels) {
@@ -282,7 +282,7 @@ extension Engine {
         }
         for channel in channels where actors[channel.receiver].alive {
             applyOutputBuffers(channel)
-            recountPending(channel)
+            recountHolding(channel)
         }
         for channel in channels where actors[channel.receiver].alive && !channel.outbox.isEmpty { pump(channel) }
     }

@@ -88,7 +88,7 @@ extension Engine {
                     start = end
                 }
             }
-            markPending(channel)
+            noteUnsent(channel)
             pump(channel)
         }
     }
@@ -97,7 +97,7 @@ extension Engine {
     /// stops once the channel's unsent output reaches its cap (any message, unless the sender
     /// keeps buffers), or its output pool has no buffer left.
     @inline(__always)
-    func markPending(_ channel: Channel) {
+    func noteUnsent(_ channel: Channel) {
         if !channel.countedHolding && holdsSender(channel) {
             channel.countedHolding = true
             channel.senderActor.outputHolds += 1
@@ -128,8 +128,8 @@ extension Engine {
 
     /// Counts the channel (and its pool) among its sender's reasons to stop as they are now,
     /// after its cap or its pool changed: a new scheme, new buffer settings, a rescale.
-    func recountPending(_ channel: Channel) {
-        markPending(channel)
+    func recountHolding(_ channel: Channel) {
+        noteUnsent(channel)
         outboxMayHaveDrained(channel)
     }
 
@@ -144,7 +144,7 @@ extension Engine {
         } else {
             channel.pushOutbox(message)
         }
-        markPending(channel)
+        noteUnsent(channel)
         pump(channel)
     }
 
