@@ -118,8 +118,7 @@ extension SessionStore {
         return try write { db in
             guard let info = try Row.fetchOne(db, sql: Self.selectSessions + " WHERE s.name = ?", arguments: [name])
                 .map(Self.sessionInfo) else { throw StoreError.sessionNotFound(name) }
-            if let claim = try Self.fetchClaim(db, sessionID: info.id), claim.writer.token != writer?.token,
-               !claim.writer.isGone(seenAgo: now.timeIntervalSince(Self.date(claim.seen) ?? .distantPast)) {
+            if let claim = try Self.fetchClaim(db, sessionID: info.id), claim.holds(against: writer, now: now) {
                 throw StoreError.deletingRecordedSession(name: name, writer: claim.writer.description, since: claim.claimed)
             }
             try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [info.id])

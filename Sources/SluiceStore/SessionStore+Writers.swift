@@ -19,6 +19,13 @@ public struct WriterClaim: Sendable, Equatable {
     /// When the writer claimed the session, and when it last claimed or wrote to it.
     public var claimed: String
     public var seen: String
+
+    /// Whether the claim stops `writer` (nil: anyone) at `now`: it is another writer's, and
+    /// that writer is not gone.
+    func holds(against writer: SessionWriter?, now: Date) -> Bool {
+        self.writer.token != writer?.token
+            && !self.writer.isGone(seenAgo: now.timeIntervalSince(SessionStore.date(seen) ?? .distantPast))
+    }
 }
 
 extension SessionStore {
@@ -56,7 +63,7 @@ extension SessionStore {
         if let existing = try Self.fetchClaim(db, sessionID: sessionID) {
             if existing.writer.token == writer.token {
                 claimed = existing.claimed
-            } else if !existing.writer.isGone(seenAgo: now.timeIntervalSince(Self.date(existing.seen) ?? .distantPast)) {
+            } else if existing.holds(against: writer, now: now) {
                 throw StoreError.sessionInUse(name: info.name, writer: existing.writer.description, since: existing.claimed)
             }
         }

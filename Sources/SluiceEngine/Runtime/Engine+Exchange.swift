@@ -118,8 +118,7 @@ extension Engine {
     /// the size of its output pool (`OutputPool`): Flink's, under credit and tcp; none
     /// under permits (RisingWave's sender waits for its permits) or the unblocking schemes.
     func applyOutputBuffers(_ channel: Channel) {
-        let keeps = (settings.flowControl == .credit || settings.flowControl == .tcp)
-            && !channel.isLocal && channel.role == .exchange
+        let keeps = (settings.flowControl == .credit || settings.flowControl == .tcp) && channel.drawsOnOutputPool
         channel.senderCap = keeps ? settings.maxBuffersPerChannel : 1
         if let pool = channel.outputPool {
             pool.capacity = keeps ? pool.channels * settings.buffersPerChannel + settings.floatingBuffersPerGate : Int.max

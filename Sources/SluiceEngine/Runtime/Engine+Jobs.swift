@@ -191,7 +191,7 @@ extension Engine {
             var keys: [Int] = []
             if case .hash(let k) = input.distribution { keys = k }
             var dispatcher = Dispatcher(distribution: input.distribution, channels: targets, keys: keys, minEpoch: minEpoch)
-            let remote = targets.filter { !channels[$0].isLocal && channels[$0].role == .exchange }
+            let remote = targets.filter { channels[$0].drawsOnOutputPool }
             if !remote.isEmpty {
                 let pool = OutputPool(channels: remote.count)
                 for id in remote { channels[id].outputPool = pool }

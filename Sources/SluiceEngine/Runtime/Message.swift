@@ -79,6 +79,8 @@ final class Channel {
     var senderCap = 1
     /// The pool of the sender's buffers this (remote) channel shares with the others of its exchange.
     var outputPool: OutputPool?
+    /// A remote exchange channel: its sender's buffers come from an output pool (`OutputPool`).
+    var drawsOnOutputPool: Bool { !isLocal && role == .exchange }
     /// Rows between the two (inside a shared TCP connection, under `tcp`).
     var inTransitRows = 0
     var inboxRows = 0, inboxBuffers = 0
