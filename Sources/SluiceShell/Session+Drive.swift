@@ -78,11 +78,10 @@ extension Session {
     /// virtual time where it was cancelled.
     private func stepBarrier(_ report: ProgressReport) throws(EngineError) -> BarrierStepOutcome {
         guard let stop = replayStop else { return try engine.stepBarrier(cancel: cancel, progress: report.update) }
-        if replayStopEvent != nil {
-            // The barrier had not completed when Ctrl-C stopped the cell: the same events leave
-            // it where it was.
-            runToReplayStop(stop)
-            return .cancelled
+        if let event = replayStopEvent {
+            // The same events: the barrier completes if it completed before Ctrl-C was seen
+            // (the cell went on to stop later), and is left where it was otherwise.
+            return try engine.stepBarrier(limit: max(0, stop - engine.now), stoppingAtEvent: event, progress: report.update)
         }
         let outcome = try engine.stepBarrier(limit: max(0, stop - engine.now), progress: report.update)
         if case .stalled = outcome, engine.now >= stop { return .cancelled }
@@ -135,15 +134,16 @@ extension Session {
                 if outcome == .cancelled { engine.finishInstant() }
             }
             blocks += drainTrace()
-            if outcome == .cancelled || cancel.isCancelled || replayStop.map({ engine.now >= $0 }) == true {
-                outcome = .cancelled
+            // A RUN that reached its end is complete, even when Ctrl-C came as its last events
+            // ran: what it printed then, a replay (which stops at the same event) prints too.
+            if engine.now < target && (outcome == .cancelled || cancel.isCancelled || replayStop.map({ engine.now >= $0 }) == true) {
                 cancel.cancel()
                 break
             }
             report.update(engine.now, target)
         }
         report.finish()
-        if outcome == .cancelled {
+        if engine.now < target {
             blocks.append(.notice("cancelled: virtual time stopped at \(VirtualTime.formatSeconds(engine.now)) (\(VirtualTime.format(engine.now - start)) of \(VirtualTime.format(duration)))"))
         } else {
             blocks.append(.notice("\(verb) \(VirtualTime.format(duration)): now \(VirtualTime.formatSeconds(engine.now))"))
@@ -197,8 +197,9 @@ extension Session {
         for k in 1...frames {
             let wallStart = DispatchTime.now().uptimeNanoseconds
             let span = Statement.watchFrameSpan(Int64(k), every: every, duration: duration)
+            let due = engine.now + span
             var outcome: RunOutcome
-            if let stop = replayStop, stop < engine.now + span {
+            if let stop = replayStop, stop < due {
                 runToReplayStop(stop)
                 outcome = .cancelled
             } else {
@@ -207,8 +208,9 @@ extension Session {
             }
             if replayStop.map({ engine.now >= $0 }) == true { outcome = .cancelled }
             _ = engine.drainTrace()
-            // A frame cut short by Ctrl-C shows where time stopped, not where the frame was due.
-            let stopped = outcome == .cancelled || cancel.isCancelled
+            // A frame cut short by Ctrl-C shows where time stopped, not where the frame was due;
+            // one that reached its time is whole, whenever Ctrl-C came (a replay sees the same).
+            let stopped = engine.now < due
             let header = "Every \(VirtualTime.format(every)) — frame \(k) of \(frames)\(stopped ? " (stopped early)" : ""), virtual time \(VirtualTime.formatSeconds(engine.now))"
             let body = run(show, in: buffer)
             // Every frame is recorded (so that a replay, which draws none live, matches); frames
@@ -223,7 +225,8 @@ extension Session {
             } else {
                 blocks += [.notice(header)] + body
             }
-            if outcome == .cancelled || cancel.isCancelled {
+            // After a whole last frame there is nothing left to cancel.
+            if stopped || (k < frames && (outcome == .cancelled || cancel.isCancelled)) {
                 blocks.append(.notice("cancelled: virtual time stopped at \(VirtualTime.formatSeconds(engine.now))"))
                 cancel.cancel()
                 break

@@ -148,6 +148,9 @@ public final class Session {
                 recordedBlocks += recordedOnly + recorded
                 recordedOnly = []
                 if !ok && hooks.bail { break }
+                // A replay stops the cell where Ctrl-C stopped it, though the statement that
+                // reached that point completed (Ctrl-C came as it finished).
+                if replayReachedStop { cancel.cancel() }
                 if cancel.isCancelled { break }
             }
         }
@@ -182,6 +185,12 @@ public final class Session {
         let pieces = sameAsRecorded ? recordedPieces : Renderer.pieces(blocks, options: display)
         return CellResult(input: cell, blocks: blocks, ok: ok, quit: quit, pieces: pieces, recordedOutput: recordedOutput,
                           charts: charts, virtualTimeBefore: before, virtualTimeAfter: engine.now, wallTimeNanos: wall)
+    }
+
+    /// Replaying a cancelled cell: whether the engine has reached the point where Ctrl-C stopped it.
+    private var replayReachedStop: Bool {
+        guard let stop = replayStop, engine.now >= stop else { return false }
+        return replayStopEvent.map { engine.processedEvents >= $0 } ?? true
     }
 
     /// The cell with a `;` after a last statement that ran without one (the end of a script),

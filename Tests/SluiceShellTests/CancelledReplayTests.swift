@@ -101,6 +101,42 @@ struct CancelledReplayTests {
         }
     }
 
+    /// Ctrl-C while a frame is drawn (after the frame reached its time): the frame is whole,
+    /// not "stopped early", and the replay, which reaches the same event at the frame's
+    /// time, draws it the same way.
+    @Test func aCtrlCWhileAFrameIsDrawnReplaysTheWholeFrame() throws {
+        try checkReplays("WATCH") { s in
+            var frames = 0
+            s.hooks.frame = { _ in
+                frames += 1
+                if frames == 3 { s.cancel.cancel() }
+            }
+            defer { s.hooks.frame = nil }
+            let result = s.execute("WATCH SHOW LAG EVERY 1s FOR 10s;")
+            #expect(result.recordedOutput.contains("frame 3 of 10, virtual time"), "\(result.recordedOutput)")
+            #expect(!result.recordedOutput.contains("stopped early"))
+            return result
+        }
+    }
+
+    /// Ctrl-C that comes as a RUN (or STEP BARRIER) completes: the statement printed its
+    /// completion, and the cell stopped there, before its next statement. Its replay, which
+    /// stops at the same event, prints the same and stops the cell there too.
+    @Test(arguments: ["RUN 1s;", "STEP BARRIER;"])
+    func aCtrlCAsAStatementCompletesReplaysItsCompletion(_ statement: String) throws {
+        let setup = Self.setup.joined(separator: "\n") + "\nBARRIER;"
+        let live = session(setup)
+        let before = (live.engine.now, live.engine.processedEvents)
+        let completed = live.execute(statement)
+        #expect(completed.ok && !completed.output.contains("cancelled"), "\(completed.output)")
+        let stop = StopPoint(elapsed: live.engine.now - before.0, events: live.engine.processedEvents - before.1)
+
+        let replay = session(setup)
+        let replayed = replay.execute(statement + " SHOW LAG;", stoppingAt: stop)
+        #expect(replayed.recordedOutput == completed.recordedOutput)
+        #expect(replay.engine.now == live.engine.now && replay.engine.processedEvents == live.engine.processedEvents)
+    }
+
     /// A free backlog under an unbounded channel all falls in one instant (the audit's 15 s
     /// Ctrl-C): Ctrl-C cuts it short after `finishInstant`'s budget, in the middle of the
     /// instant. The cell keeps the event it stopped after, and every replay stops there too,

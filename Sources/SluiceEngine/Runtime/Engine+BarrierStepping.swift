@@ -14,7 +14,11 @@ extension Engine {
     /// (and never past its end, `Limits.maxVirtualTime`).
     /// `progress`, when given, is called every few thousand events with the virtual time and
     /// the deadline (the engine has no wall clock; the caller decides whether to show it).
+    /// A replay of a run that Ctrl-C stopped passes `lastEvent`, the count of events processed
+    /// when it stopped: it is `.cancelled` there, unless the barrier completed at that very
+    /// event, as the stopped run saw it do.
     public func stepBarrier(limit: Int64 = 600 * VirtualTime.second, cancel: CancellationFlag? = nil,
+                            stoppingAtEvent lastEvent: Int64 = .max,
                             progress: ((_ now: Int64, _ deadline: Int64) -> Void)? = nil) throws(EngineError) -> BarrierStepOutcome {
         drainReady()
         guard let target = inFlight.first?.epoch else { throw .noBarrierInFlight }
@@ -28,7 +32,8 @@ extension Engine {
             count &+= 1
             if count & 255 == 0, let cancel, cancel.isCancelled { return .cancelled }
             if count & 4095 == 0 { progress?(now, deadline) }
-            if processNext(dueBy: deadline) { continue }
+            if eventsProcessed >= lastEvent { return .cancelled }
+            if processNext(dueBy: deadline, eventLimit: lastEvent) { continue }
             // The checkpoint timeout's timer is no progress: a stalled graph is reported now.
             guard events.nextTime != nil, !events.holdsOnly(.checkpointTimeout) else {
                 let reasons = stallReasons()
