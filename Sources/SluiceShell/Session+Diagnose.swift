@@ -87,6 +87,8 @@ extension Session {
             evidence.append([.text(u.name), .text("backPressuredTimeMsPerSecond"), .double(u.backPressuredTimeMsPerSecond, decimals: 0),
                              .text(level == .high ? "upstream waits on it" : "upstream waits on it (\(level.rawValue): its own work takes the rest)")])
         }
+        let skew = unevenLoad(on: culprit, among: measured)
+        if let skew { evidence.append(skew.evidence) }
         // A join upstream that multiplies its input is why the culprit has so much to do.
         let amplifying = upstreamBlocked.filter { $0.chain.contains("StreamHashJoin") && $0.rowsOutPerSecond >= 2 * $0.rowsInPerSecond && $0.rowsInPerSecond > 0 }
         for u in amplifying.prefix(2) {
@@ -122,6 +124,8 @@ extension Session {
         if let row = expiredEvidence(expired) { evidence.append(row) }
         let barrier = barrierSummary()
         var advice = fixes(for: culprit)
+        // Skew: scaling out is no longer the fix it seems.
+        if let skew { advice = [skew.advice] + advice.filter { !$0.hasPrefix("scale") && !$0.hasPrefix("or make it cheaper") } }
         if let unaligned = expiredAdvice(expired) { advice.append(unaligned) }
         if let overhead, let fewer = fewerBarriers() {
             // A tenth of the bottleneck's time or more: the cheapest fix comes first.
@@ -157,7 +161,9 @@ extension Session {
         ]
     }
 
-    /// The closest to the sources (fewest hops upstream) of `actors`, by id among equals.
+    /// The closest to the sources (fewest hops upstream) of `actors`; among equals (parallel
+    /// actors of one fragment, say), the busiest, then the one with the fullest input (the one
+    /// its upstream waits on), then the first by id.
     static func frontmost(_ actors: [ActorSnapshot], _ byName: [String: ActorSnapshot]) -> ActorSnapshot? {
         func depth(_ a: ActorSnapshot) -> Int {
             var seen: Set<String> = [a.name]
@@ -169,7 +175,8 @@ extension Session {
             }
             return d
         }
-        return actors.min { (depth($0), $0.id) < (depth($1), $1.id) }
+        func fill(_ a: ActorSnapshot) -> Double { a.inputCapacity.map { $0 > 0 ? Double(a.inputFill) / Double($0) : 0 } ?? 0 }
+        return actors.min { (depth($0), -$0.busyTimeMsPerSecond, -fill($0), $0.id) < (depth($1), -$1.busyTimeMsPerSecond, -fill($1), $1.id) }
     }
 
     /// More room on every channel, in the unit of the flow control that runs (nil for the
@@ -278,7 +285,7 @@ extension Session {
             + "and barrier latency reacts later, the article's trade-off"
     }
 
-    private func doubledParallelism(of job: String) -> Int {
+    func doubledParallelism(of job: String) -> Int {
         min(Limits.parallelism.upperBound, max(2, (engine.jobSpec(job)?.fragments.last?.parallelism ?? 1) * 2))
     }
 
