@@ -336,7 +336,7 @@ extension Session {
             let shown = firstLine.count > 60 ? String(firstLine.prefix(57)) + "..." : firstLine + (lines.count > 1 ? " ..." : "")
             return [.int(Int64(i + 1)), .text(shown),
                     .text(c.cancelled ? "cancelled" : (c.ok ? "ok" : "error")),
-                    .text(VirtualTime.formatSeconds(c.virtualTimeBefore)), .text(VirtualTime.formatSeconds(c.virtualTimeAfter))]
+                    .instant(c.virtualTimeBefore), .instant(c.virtualTimeAfter)]
         }
         return ResultTable(columns: [ResultColumn("cell", alignment: .right), ResultColumn("input"), ResultColumn("status"),
                                      ResultColumn("from"), ResultColumn("to")], rows: rows, footer: nil)

@@ -35,7 +35,7 @@ extension Session {
             [.text(s.name), .text(s.isTable ? "table" : "source"),
              .text(s.schema.columns.map { "\(Identifier($0.name).sql) \($0.type.sqlName)" }.joined(separator: ", ")),
              s.isTable ? .null : .double(s.rate, decimals: Self.decimals(of: s.rate)), s.isTable ? .null : .text(s.pattern), .int(Int64(s.partitions)),
-             .int(s.logEnd), s.retention.map { .text(VirtualTime.format($0)) } ?? .text("forever"), .int(s.deleted)]
+             .int(s.logEnd), s.retention.map { .duration($0) } ?? .text("forever"), .int(s.deleted)]
         }
         return ResultTable(columns: [ResultColumn("name"), ResultColumn("kind"), ResultColumn("columns"),
                                      ResultColumn("rate", alignment: .right), ResultColumn("pattern"),
@@ -69,7 +69,7 @@ extension Session {
                     MetricsWindowText.measured(j.throughput, decimals: 1, over: j.window),
                     j.logLag.map { .int(Int64($0)) } ?? .text("coupled"), .int(Int64(j.parallelism)),
                     sink.throughput.map { .double($0, decimals: Self.decimals(of: $0)) } ?? .text("unlimited"),
-                    .int(Int64(sink.batch)), .text(VirtualTime.format(sink.latency)), cost(j.name)]
+                    .int(Int64(sink.batch)), .duration(sink.latency), cost(j.name)]
         }
         return ResultTable(columns: [ResultColumn("name"), ResultColumn("from"), ResultColumn("delivered", alignment: .right),
                                      ResultColumn("rows_per_s", alignment: .right), ResultColumn("log_lag", alignment: .right),
@@ -143,7 +143,7 @@ extension Session {
     private func showBarriers() -> [OutputBlock] {
         let now = engine.now
         let inFlight = engine.barrierLocations().map { b -> [ResultValue] in
-            [.int(b.epoch), .text(VirtualTime.formatSeconds(b.injectedAt)), .text(VirtualTime.format(now - b.injectedAt)),
+            [.int(b.epoch), .instant(b.injectedAt), .duration(now - b.injectedAt),
              .text("\(b.collected)/\(b.expected)"), .lines(b.places.isEmpty ? ["collected everywhere it reached"] : b.places)]
         }
         var blocks: [OutputBlock] = [.table(ResultTable(
@@ -152,8 +152,7 @@ extension Session {
                       ResultColumn("collected"), ResultColumn("where")],
             rows: inFlight, footer: nil))]
         let recent = engine.checkpoints.suffix(5).map { c -> [ResultValue] in
-            [.int(c.epoch), .text(VirtualTime.formatSeconds(c.injectedAt)), .text(VirtualTime.formatSeconds(c.completedAt)),
-             .text(VirtualTime.format(c.latency))]
+            [.int(c.epoch), .instant(c.injectedAt), .instant(c.completedAt), .duration(c.latency)]
         }
         blocks.append(.table(ResultTable(title: "Recently completed",
                                          columns: [ResultColumn("epoch", alignment: .right), ResultColumn("injected"),
@@ -185,7 +184,7 @@ extension Session {
     private func expiredTable(last: Int, places: Bool) -> ResultTable? {
         guard !engine.expired.isEmpty else { return nil }
         let rows = engine.expired.suffix(last).map { c -> [ResultValue] in
-            [.int(c.epoch), .text(VirtualTime.formatSeconds(c.injectedAt)), .text(VirtualTime.formatSeconds(c.expiredAt)),
+            [.int(c.epoch), .instant(c.injectedAt), .instant(c.expiredAt),
              .text("\(c.collected)/\(c.expected)")]
                 + (places ? [.lines(c.places.isEmpty ? ["collected everywhere it reached"] : c.places)] : [])
         }
@@ -199,9 +198,9 @@ extension Session {
         let rows = engine.checkpoints.suffix(20).map { c -> [ResultValue] in
             // A source actor that owns no partition (more actors than partitions) has no position to show.
             let offsets = c.sourceOffsets.filter { !$0.offsets.isEmpty }
-            return [.int(c.epoch), .text(VirtualTime.formatSeconds(c.completedAt)), .text(VirtualTime.format(c.latency)),
-                    .text(offsets.map { "\($0.consumer)=\($0.offsets.map(String.init).joined(separator: "/"))" }.joined(separator: " ")),
-                    .text(c.stateRows.map { "\($0.actor)=\($0.rows)" }.joined(separator: " ")),
+            return [.int(c.epoch), .instant(c.completedAt), .duration(c.latency),
+                    .keyed(offsets.map { KeyedNumbers($0.consumer, list: $0.offsets) }),
+                    .keyed(c.stateRows.map { KeyedNumbers($0.actor, Int64($0.rows)) }),
                     .int(Int64(c.inFlightRows)), .int(Int64(c.inFlightBuffers))]
         }
         return ResultTable(columns: [ResultColumn("epoch", alignment: .right), ResultColumn("completed"),

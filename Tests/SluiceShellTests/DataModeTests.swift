@@ -102,7 +102,14 @@ struct DataModeTests {
         // Two tables, two arrays, one per line, in table mode's order.
         let barriers = try values("SHOW BARRIERS;")
         #expect(barriers.count == 2)
-        #expect((barriers[1] as? [[String: Any]])?.first?["latency"] as? String == "0s")
+        // Times are numbers of seconds.
+        let completed = try #require((barriers[1] as? [[String: Any]])?.first)
+        #expect(completed["latency"] as? Double == 0 && completed["injected"] as? Double == 1 && completed["completed"] as? Double == 1, "\(completed)")
+        // A checkpoint's offsets and state sizes are objects keyed by actor; offsets are a list per partition.
+        let checkpoint = try #require((try values("SHOW CHECKPOINTS;").first as? [[String: Any]])?.first)
+        #expect((checkpoint["source_offsets"] as? [String: [Int]])?["v.source.0"]?.count == 1, "\(checkpoint)")
+        #expect((checkpoint["state_rows"] as? [String: Int])?["v.agg.0"] != nil, "\(checkpoint)")
+        #expect(checkpoint["duration"] is Double && checkpoint["completed"] as? Double == 1, "\(checkpoint)")
         // Text is an array of its lines.
         let explain = try #require(try values("EXPLAIN v;").first as? [[String: String]])
         #expect(explain.first?["line"] == "StreamMaterialize { columns: [k, n], pk_columns: [k] }")

@@ -78,7 +78,7 @@ struct MetricsWindowTests {
         let json = s.run("SHOW ACTORS;")
         #expect(json.contains(#"{"actor":"v.agg.0","status":"idle","input_queue":0,"input_queue_capacity":10,"input_queue_unit":"buffers","busy":null,"idle":null,"bp":null,"level":null,"in_s":null,"out_s":null}"#), "\(json)")
         s.options.mode = .csv
-        #expect(s.run("SHOW ACTORS;").contains("\nv.agg.0,idle,0,,,,,,\n"))
+        #expect(s.run("SHOW ACTORS;").contains("\nv.agg.0,idle,0,10,buffers,,,,,,\n"))
     }
 
     /// A rescale makes the job's actors anew: they have measured nothing yet, and the footer

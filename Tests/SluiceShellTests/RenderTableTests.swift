@@ -99,13 +99,14 @@ import Testing
                            .replacingOccurrences(of: "| n    |", with: "|    n |"))
     }
 
+    /// A bar gives the numbers it shows, as json does: count, capacity and unit, not a fraction.
     @Test func csvQuotesPerRFC4180() {
         let out = Renderer.render([.table(queues)], options: RenderOptions(mode: .csv))
         #expect(out == #"""
-        channel,depth,Backpressure,rowsPerSecond
-        clicks.src.0 -> spend.agg.0,0.25,HIGH,1250.5
-        日本語,1,OK,-3
-        "a,""b""",0.001,,
+        channel,depth,depth capacity,depth unit,Backpressure,rowsPerSecond
+        clicks.src.0 -> spend.agg.0,512,2048,,HIGH,1250.5
+        日本語,2048,2048,,OK,-3
+        "a,""b""",,,,,
 
         """#)
         let multiline = ResultTable(columns: [ResultColumn("x")], rows: [[.text("one\ntwo")]])

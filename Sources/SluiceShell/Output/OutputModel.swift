@@ -91,6 +91,14 @@ public enum ResultValue: Sendable, Equatable, Codable {
     case real(Double)
     /// A BOOLEAN of query data: `t` / `f` in tables and csv (as psql), `true` / `false` in json.
     case boolean(Bool)
+    /// A stretch of virtual time in nanoseconds: `710.5ms` in tables, a number of seconds in
+    /// csv and json (`0.7105`), so that programs compare and sort it.
+    case duration(Int64)
+    /// A point in virtual time in nanoseconds: `1.000s` in tables, seconds in csv and json.
+    case instant(Int64)
+    /// Numbers by name (a checkpoint's offsets per source actor, its state rows per actor):
+    /// `a=1 b=2/3` in tables and csv, an object in json (`{"a":1,"b":[2,3]}`).
+    case keyed([KeyedNumbers])
 
     /// How full a bounded queue is, as a bar: `████░░░░░░ 4/10 buffers`. A capacity of 0 is a
     /// bound like any other (a credit channel with no exclusive buffer and none of its gate's
@@ -100,6 +108,29 @@ public enum ResultValue: Sendable, Equatable, Codable {
         let fraction = capacity > 0 ? Double(used) / Double(capacity) : (used > 0 ? 1 : 0)
         return .bar(fraction: fraction, label: "\(used)/\(capacity) \(unit)")
     }
+}
+
+/// One entry of `ResultValue.keyed`: a name and its number, or its list of numbers (one per
+/// partition, say), which stays a list in json even when it has one element.
+public struct KeyedNumbers: Sendable, Equatable, Codable {
+    public var key: String
+    public var numbers: [Int64]
+    public var isList: Bool
+
+    public init(_ key: String, _ number: Int64) {
+        self.key = key
+        numbers = [number]
+        isList = false
+    }
+
+    public init(_ key: String, list: [Int64]) {
+        self.key = key
+        numbers = list
+        isList = true
+    }
+
+    /// `key=1` or `key=1/2/3`.
+    var text: String { "\(key)=" + numbers.map(String.init).joined(separator: "/") }
 }
 
 /// Flink's web UI classification of how much of the time a task was backpressured.

@@ -3,10 +3,12 @@ extension Renderer {
     // MARK: - CSV
 
     /// A header line, then one line per row; fields quoted only when they must be.
+    /// A column of bars gives three fields, as in json: `queued`, `queued capacity`, `queued unit`.
     static func csvTable(_ table: ResultTable) -> String {
         guard !table.columns.isEmpty else { return "" }
-        var out = table.columns.map { csvField($0.name) }.joined(separator: ",") + "\n"
-        for row in normalizedRows(table) {
+        let data = DataTable(table)
+        var out = data.names.map(csvField).joined(separator: ",") + "\n"
+        for row in data.rows {
             let line = row.map { csvField(dataText($0, csv: true)) }.joined(separator: ",")
             // A blank line separates results: a row of one empty field is written `""`.
             out += (line.isEmpty ? "\"\"" : line) + "\n"
@@ -46,28 +48,38 @@ extension Renderer {
     /// `queued_unit` ("buffers"); a cell without a capacity (`37 rows`, `-`, `unbounded`)
     /// gives what it has and null for the rest.
     static func jsonTable(_ table: ResultTable) -> String {
-        let rows = normalizedRows(table)
-        let barColumns = table.columns.indices.map { c in rows.contains { if case .bar = $0[c] { true } else { false } } }
-        var names: [String] = []
-        for (c, column) in table.columns.enumerated() {
-            names.append(column.name)
-            if barColumns[c] { names += [column.name + " capacity", column.name + " unit"] }
-        }
-        let keys = jsonKeys(names)
-        let objects = rows.map { row in
-            var values: [String] = []
-            for (c, value) in row.enumerated() {
-                if barColumns[c] {
-                    let fill = BarFill(value)
-                    values += [fill.count.map(String.init) ?? "null", fill.capacity.map(String.init) ?? "null",
-                               fill.unit.map(jsonString) ?? "null"]
-                } else {
-                    values.append(jsonValue(value))
-                }
-            }
-            return "{" + values.indices.map { jsonString(keys[$0]) + ":" + values[$0] }.joined(separator: ",") + "}"
+        let data = DataTable(table)
+        let keys = jsonKeys(data.names)
+        let objects = data.rows.map { row in
+            "{" + row.indices.map { jsonString(keys[$0]) + ":" + jsonValue(row[$0]) }.joined(separator: ",") + "}"
         }
         return "[" + objects.joined(separator: ",") + "]\n"
+    }
+
+    /// A table as csv and json give it: each column of bars split into the numbers the bar
+    /// shows (count, capacity, unit), so that no program has to read them out of a label.
+    struct DataTable {
+        var names: [String] = []
+        var rows: [[ResultValue]]
+
+        init(_ table: ResultTable) {
+            let rows = normalizedRows(table)
+            let barColumns = table.columns.indices.map { c in rows.contains { if case .bar = $0[c] { true } else { false } } }
+            for (c, column) in table.columns.enumerated() {
+                names.append(column.name)
+                if barColumns[c] { names += [column.name + " capacity", column.name + " unit"] }
+            }
+            self.rows = rows.map { row in
+                var values: [ResultValue] = []
+                for (c, value) in row.enumerated() {
+                    guard barColumns[c] else { values.append(value); continue }
+                    let fill = BarFill(value)
+                    values += [fill.count.map(ResultValue.int) ?? .null, fill.capacity.map(ResultValue.int) ?? .null,
+                               fill.unit.map(ResultValue.text) ?? .null]
+                }
+                return values
+            }
+        }
     }
 
     /// What a cell of a bar column says in numbers: `10/10 buffers`, `37 rows`, or nothing.
@@ -158,6 +170,11 @@ extension Renderer {
             return jsonString(s)
         case .real(let v): return v.isFinite ? exactText(v) : "null"
         case .boolean(let b): return b ? "true" : "false"
+        case .duration(let ns), .instant(let ns): return seconds(ns)
+        case .keyed(let entries):
+            return "{" + entries.map { e in
+                jsonString(e.key) + ":" + (e.isList ? "[" + e.numbers.map(String.init).joined(separator: ",") + "]" : e.numbers.map(String.init).joined())
+            }.joined(separator: ",") + "}"
         }
     }
 
@@ -235,7 +252,14 @@ extension Renderer {
         case .setting(let s): return s
         case .real(let v): return exactText(v)
         case .boolean(let b): return b ? "t" : "f"
+        case .duration(let ns), .instant(let ns): return seconds(ns)
+        case .keyed(let entries): return entries.map(\.text).joined(separator: " ")
         }
+    }
+
+    /// Virtual nanoseconds as a number of seconds, every digit it has (`0.7105`, `3`).
+    static func seconds(_ ns: Int64) -> String {
+        NumberText.trimmed(Double(ns) / 1e9, decimals: 9)
     }
 
     /// A double with every digit it needs to read back the same (Swift's shortest

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceEngine
 
 /// Box-drawn and markdown tables.
 extension Renderer {
@@ -60,6 +61,17 @@ extension Renderer {
             return Cell(plain: text, styled: text, alignment: .right)
         case .boolean(let b):
             return Cell(plain: b ? "t" : "f", styled: b ? "t" : "f", alignment: alignment)
+        // Times keep the column's alignment, as the text they were before (saved sessions
+        // replay byte for byte).
+        case .duration(let ns):
+            let text = VirtualTime.format(ns)
+            return Cell(plain: text, styled: text, alignment: alignment)
+        case .instant(let ns):
+            let text = VirtualTime.formatSeconds(ns)
+            return Cell(plain: text, styled: text, alignment: alignment)
+        case .keyed(let entries):
+            let text = TerminalText.singleLine(entries.map(\.text).joined(separator: " "))
+            return Cell(plain: text, styled: text, alignment: alignment)
         case .bar(let fraction, let label):
             let (full, empty) = barGlyphs(fraction)
             let suffix = label.isEmpty ? "" : " " + TerminalText.singleLine(label)
