@@ -20,7 +20,7 @@ public struct Replayer {
 
     public init(store: SessionStore, options: RenderOptions = RenderOptions()) {
         self.store = store
-        self.options = RenderOptions(mode: options.mode, color: false, width: options.width)
+        self.options = RenderOptions(mode: options.mode, color: false, width: options.width, fitsTables: options.fitsTables)
     }
 
     public struct Report {

@@ -179,7 +179,7 @@ public final class Session {
                 ok = false
             }
         }
-        let display = RenderOptions(mode: options.mode, color: false, width: options.width)
+        let display = RenderOptions(mode: options.mode, color: false, width: options.width, fitsTables: options.fitsTables)
         // (recordedBlocks has more blocks than blocks when WATCH drew frames live.)
         let sameAsRecorded = !timer && !locatedErrors && display == .notebook && recordedBlocks.count == blocks.count
         let pieces = sameAsRecorded ? recordedPieces : Renderer.pieces(blocks, options: display)

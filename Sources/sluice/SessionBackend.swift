@@ -90,7 +90,10 @@ final class SessionBackend: ShellBackend {
     func execute(_ buffer: String, interactive: Bool, source: CellSource?) -> (output: [RenderedPiece], ok: Bool, quit: Bool) {
         // The terminal may have been resized since the last cell: charts, graphs and tables
         // fit the width it has now (the recording is drawn at the notebook's fixed width).
-        if settings.interactive { session.options.width = Terminal.width() }
+        if settings.interactive {
+            session.options.width = Terminal.width()
+            session.options.fitsTables = isatty(STDOUT_FILENO) != 0
+        }
         let result = session.execute(buffer, source: source)
         // Colours are for tables on a terminal; other modes show what the session rendered.
         let pieces = settings.color && session.options.mode == .table ? Renderer.pieces(result.blocks, options: session.options) : result.pieces

@@ -277,3 +277,49 @@ func stripANSI(_ text: String) -> String {
     }
     return out
 }
+
+/// On a terminal (`fitsTables`), a table wider than the terminal fits it: its text columns
+/// shrink, long texts cut with `…`; a table whose figures alone are too wide shows one
+/// record per row (psql's expanded display). Elsewhere tables keep every character.
+@Suite("box tables fit the terminal")
+struct FittedTableTests {
+    let table = ResultTable(
+        columns: [ResultColumn("name"), ResultColumn("n"), ResultColumn("description")],
+        rows: [[.text("flow_control"), .int(2), .text("credit (Flink), permits (RisingWave), tcp (Flink before 1.5)")],
+               [.text("seed"), .int(42), .text("the one source of randomness")]],
+        footer: "a footer long enough that it has to be wrapped at a narrow width")
+
+    @Test func textColumnsShrinkToTheWidth() {
+        let out = Renderer.render([.table(table)], options: RenderOptions(width: 60, fitsTables: true))
+        #expect(out == """
+        ┌──────────────┬────┬──────────────────────────────────────┐
+        │ name         │  n │ description                          │
+        ├──────────────┼────┼──────────────────────────────────────┤
+        │ flow_control │  2 │ credit (Flink), permits (RisingWave… │
+        │ seed         │ 42 │ the one source of randomness         │
+        └──────────────┴────┴──────────────────────────────────────┘
+        (2 rows)
+        a footer long enough that it has to be wrapped at a narrow
+        width
+
+        """, "\(out)")
+        #expect(out.split(separator: "\n").allSatisfy { TerminalText.width(of: String($0)) <= 60 })
+    }
+
+    @Test func tooManyFiguresGiveOneRecordPerRow() {
+        let wide = ResultTable(columns: (1...12).map { ResultColumn("column \($0)") }, rows: [(1...12).map { .int(Int64($0 * 1000)) }])
+        let out = Renderer.render([.table(wide)], options: RenderOptions(width: 60, fitsTables: true))
+        #expect(out.hasPrefix("""
+        ┌─[ RECORD 1 ]─┬───────┐
+        │ column 1     │ 1000  │
+        │ column 2     │ 2000  │
+        """), "\(out)")
+        #expect(out.hasSuffix("│ column 12    │ 12000 │\n└──────────────┴───────┘\n(1 row)\n"), "\(out)")
+    }
+
+    @Test func scriptsAndRecordingsKeepEveryCharacter() {
+        let out = Renderer.render([.table(table)], options: RenderOptions(width: 60))
+        #expect(out.contains("credit (Flink), permits (RisingWave), tcp (Flink before 1.5)"))
+        #expect(RenderOptions.notebook.fitsTables == false)
+    }
+}

@@ -100,6 +100,14 @@ public enum ResultValue: Sendable, Equatable, Codable {
     /// `a=1 b=2/3` in tables and csv, an object in json (`{"a":1,"b":[2,3]}`).
     case keyed([KeyedNumbers])
 
+    /// Prose a narrow terminal may cut (`…`) without losing a figure: text, lists, names.
+    var isText: Bool {
+        switch self {
+        case .text, .setting, .lines, .keyed, .null, .missing: true
+        case .int, .double, .real, .boolean, .bar, .level, .duration, .instant: false
+        }
+    }
+
     /// How full a bounded queue is, as a bar: `████░░░░░░ 4/10 buffers`. A capacity of 0 is a
     /// bound like any other (a credit channel with no exclusive buffer and none of its gate's
     /// floating ones left can take nothing): an empty bar, `0/0 buffers`. Only a queue without
@@ -183,12 +191,17 @@ public struct RenderOptions: Sendable, Equatable {
     public var mode: OutputMode
     public var color: Bool
     public var width: Int
+    /// Box tables wider than `width` shrink their text columns to fit, cutting long texts
+    /// with `…` (a terminal, where a wider line wraps into a mess); otherwise only charts and
+    /// graphs take the width, and tables keep every character (scripts, recordings).
+    public var fitsTables: Bool
 
     /// Creates options; the defaults give plain, 80-column box tables.
-    public init(mode: OutputMode = .table, color: Bool = false, width: Int = 80) {
+    public init(mode: OutputMode = .table, color: Bool = false, width: Int = 80, fitsTables: Bool = false) {
         self.mode = mode
         self.color = color
         self.width = width
+        self.fitsTables = fitsTables
     }
 
     /// How a cell's output is recorded in a session, whatever the display's mode, colour or

@@ -39,7 +39,7 @@ public enum Renderer {
         switch block {
         case .table(let table):
             switch options.mode {
-            case .table: return boxTable(table, color: color)
+            case .table: return boxTable(table, color: color, fitting: options.fitsTables ? options.width : nil)
             case .markdown: return markdownTable(table)
             case .csv: return csvTable(table)
             case .json: return jsonTable(table)
