@@ -187,7 +187,7 @@ extension Help {
         PLOT series [, ...] [LAST duration]
         Charts what the engine samples every 100ms; LAST shows only the end. .export FILE.html draws them as SVG.
         \(SeriesMetric.allCases.map { "  " + series($0).padding(toLength: 22, withPad: " ", startingAt: 0) + meaning(of: $0) + " (\($0.unit))" }.joined(separator: "\n"))
-        name: an actor (spend.agg.0), a fragment (spend.agg: all its actors) or a job (spend: its last fragment);
+        name: an actor (spend.agg.0), a fragment (spend.agg: all its actors) or a job (spend: its last fragment's actors);
         a series draws at most \(Engine.maxPlottedActors) actors, the first \(Engine.maxPlottedActors) in order: name actors to choose others.
         """, example: "RUN 1s; PLOT queue(spend.agg), lag(clicks), barrier_latency LAST 1s;"),
     ]

@@ -128,7 +128,7 @@ extension Session {
                                            xRange: window)))
             // A fragment or job with more actors than a series draws: say which are missing.
             if metric != .lag, let target = s.argument {
-                let matched = engine.actorsMatching(target)
+                let matched = engine.actorsMatching(target, lastFragment: true)
                 if matched.count > data.count {
                     blocks.append(.notice("\(s.sql): showing \(data.count) of \(matched.count) actors; name actors to choose, "
                                           + "e.g. \(metric.rawValue)(\(matched[data.count]))"))

@@ -35,15 +35,17 @@ extension Engine {
     /// actor order. More lines than that cannot be told apart on a terminal chart.
     public static let maxPlottedActors = 8
 
-    /// The actors a name designates: an actor, a fragment (`job.role`) or a job.
-    public func actorsMatching(_ name: String) -> [String] {
+    /// The actors a name designates: an actor, a fragment (`job.role`) or a job: all its
+    /// actors, in order from its sources, or with `lastFragment` only those of its last
+    /// fragment (the view or the sink itself, what a chart of a job draws).
+    public func actorsMatching(_ name: String, lastFragment: Bool = false) -> [String] {
         let alive = actors.filter(\.alive)
         if let exact = alive.first(where: { $0.name == name }) { return [exact.name] }
         let fragment = alive.filter { $0.fragment == name }
         if !fragment.isEmpty { return fragment.map(\.name) }
         guard let job = jobs[name] else { return [] }
-        // A job's interesting actors are its last fragment's (the view or the sink).
-        return job.lastActors.map { actors[$0].name }
+        let ids = lastFragment ? job.lastActors : job.fragmentActors.joined().sorted()
+        return ids.filter { actors[$0].alive }.map { actors[$0].name }
     }
 
     /// Series for `metric` over the target, restricted to the last `last` nanoseconds.
@@ -84,7 +86,7 @@ extension Engine {
             }
         default:
             guard let target else { throw .unknownObject(kind: "actor", name: "") }
-            let names = actorsMatching(target)
+            let names = actorsMatching(target, lastFragment: true)
             guard !names.isEmpty else { throw .unknownObject(kind: "actor, fragment or job", name: target) }
             // Series are kept per actor id: a dropped actor and a new one of the same name stay apart.
             let ids = names.compactMap { name in actors.first { $0.alive && $0.name == name }?.id }
