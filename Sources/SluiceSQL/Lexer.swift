@@ -178,7 +178,7 @@ public enum Lexer {
             let scalar = scalar(at: i) ?? "?"
             i += max(1, scalar.utf8Length)
             let shown = text(start, i)
-            let error = SQLError("unexpected character '\(shown)'", at: SourceRange(start: start, end: i),
+            let error = SQLError("unexpected character \(Self.describe(scalar))", at: SourceRange(start: start, end: i),
                                  hint: Self.hint(for: scalar))
             emit(.invalid(error), value: shown, from: start)
         }
@@ -214,8 +214,30 @@ public enum Lexer {
             return scalar.properties.isAlphabetic || scalar == "µ"
         }
 
+        /// A name goes on with letters, digits and the combining marks of a decomposed letter
+        /// (`cafe` + U+0301 is `café`, the same name as the precomposed one).
         static func continuesWord(_ scalar: Unicode.Scalar) -> Bool {
-            startsWord(scalar) || (scalar.isASCII && UInt8(scalar.value).isDigit)
+            if scalar.isASCII { return startsWord(scalar) || UInt8(scalar.value).isDigit }
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber: return true
+            default: return startsWord(scalar)
+            }
+        }
+
+        /// An unexpected character as an error names it: visible ones quoted (`'§'`), the
+        /// ones a terminal does not show (a no-break space, a control or format character,
+        /// a lone combining mark) by code point and name (`U+00A0 NO-BREAK SPACE`).
+        static func describe(_ scalar: Unicode.Scalar) -> String {
+            let invisible: Bool
+            switch scalar.properties.generalCategory {
+            case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator,
+                 .nonspacingMark, .spacingMark, .enclosingMark, .privateUse, .surrogate, .unassigned: invisible = true
+            default: invisible = false
+            }
+            guard invisible else { return "'\(scalar)'" }
+            let code = String(scalar.value, radix: 16, uppercase: true)
+            let name = scalar.properties.name ?? scalar.properties.nameAlias
+            return "U+" + String(repeating: "0", count: max(0, 4 - code.count)) + code + (name.map { " " + $0 } ?? "")
         }
     }
 }

@@ -71,8 +71,13 @@ struct ErrorExcerpt {
         let caretEnd = min(max(range.end, caretStart), lineEnd)
         let lineNumber = utf8[0..<lineStart].reduce(firstLine) { $0 + ($1 == newline ? 1 : 0) }
 
+        // A control character shows as `�`, one column wide, and the caret counts it so.
         func cells(_ bytes: ArraySlice<UInt8>, marked: Bool) -> [Cell] {
-            String(decoding: bytes, as: UTF8.self).map { Cell(character: $0, marked: marked) }
+            String(decoding: bytes, as: UTF8.self).map { character in
+                let v = character.unicodeScalars.first?.value ?? 0
+                let control = (v < 0x20 && v != 0x09) || (0x7F...0x9F).contains(v)
+                return Cell(character: control ? "\u{FFFD}" : character, marked: marked)
+            }
         }
         var row = cells(utf8[lineStart..<caretStart], marked: false)
         let firstMarked = row.count

@@ -30,8 +30,9 @@ public struct Replayer {
     }
 
     /// How a replay shows cell `seq` before (or, replayed at once, with) its output: `[3] RUN 1s;`.
+    /// Control characters a session file holds show as `�`: a lesson does not drive the terminal.
     public static func heading(_ cell: CellRecord, seq: Int) -> String {
-        "[\(seq)] " + cell.input.trimmingCharacters(in: .whitespacesAndNewlines)
+        "[\(seq)] " + TerminalText.visible(cell.input.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// The question a step-by-step replay asks before it runs cell `seq` of `total`.

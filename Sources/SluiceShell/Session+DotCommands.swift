@@ -434,7 +434,7 @@ extension Session {
             if let pause = hooks.pause, !pause(Replayer.stepPrompt(seq, of: total)) { return false }
             return true
         }, after: { cell, seq, _ in
-            show(step ? cell.output : Replayer.heading(cell, seq: seq) + "\n" + cell.output)
+            show(TerminalText.visible(step ? cell.output : Replayer.heading(cell, seq: seq) + "\n" + cell.output))
             return interruptCount == interruptsBefore
         })
         return DotOutcome(blocks: printed + report.blocks, ok: report.ok)

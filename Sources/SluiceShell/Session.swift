@@ -147,6 +147,12 @@ public final class Session {
                 if recorded != located { locatedErrors = true }
                 recordedBlocks += recordedOnly + recorded
                 recordedOnly = []
+                if malformed != nil && scripts.count > 1 {
+                    let others = scripts.count - 1
+                    blocks.append(.notice(others == 1 ? "the cell's other statement did not run: a cell runs once all of it parses"
+                                                      : "the cell's other \(others) statements did not run: a cell runs once all of it parses"))
+                    recordedBlocks.append(blocks[blocks.count - 1])
+                }
                 if !ok && hooks.bail { break }
                 // A replay stops the cell where Ctrl-C stopped it, though the statement that
                 // reached that point completed (Ctrl-C came as it finished).

@@ -56,9 +56,9 @@ func runReplay(session name: String, databasePath: String?, verify: Bool, step: 
             return true
         }, after: { cell, seq, _ in
             if step {
-                write(cell.output)
+                write(TerminalText.visible(cell.output))
             } else if !verify {
-                write(Replayer.heading(cell, seq: seq) + "\n" + cell.output)
+                write(TerminalText.visible(Replayer.heading(cell, seq: seq) + "\n" + cell.output))
             }
             return true
         })

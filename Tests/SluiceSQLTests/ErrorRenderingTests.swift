@@ -144,6 +144,12 @@ struct ErrorRenderingTests {
         #expect(SourceRange.at(dollar).position(in: sql) == SourcePosition(line: 1, column: 35))
     }
 
+    /// An escape sequence in a statement shows as `�` in the excerpt, and the caret counts it
+    /// as one column.
+    @Test func controlCharactersShowInTheExcerpt() {
+        #expect(rendered("SELECT a\u{1B}[2J FROM t WHERE $;") == "ERROR: unexpected character U+001B\nLINE 1: SELECT a\u{FFFD}[2J FROM t WHERE $;\n" + String(repeating: " ", count: 16) + "^")
+    }
+
     @Test func unexpectedCharacterHints() {
         #expect(parseError("SELECT `a` FROM t;")?.hint == "quote names with double quotes: \"name\"")
         #expect(message("SELECT a FROM t WHERE a = ‘x’;") == "unexpected character '‘'")

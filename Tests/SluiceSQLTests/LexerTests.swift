@@ -70,6 +70,17 @@ struct LexerTests {
         #expect(kinds("→") == ["!:unexpected character '→'"])
         #expect(kinds("\"\"") == ["!:zero-length quoted identifier"])
         #expect(kinds("naïve") == ["w:naïve"])
+        // Characters a terminal does not show are named by code point.
+        #expect(kinds("a\u{00A0}b") == ["w:a", "!:unexpected character U+00A0 NO-BREAK SPACE", "w:b"])
+        #expect(kinds("\u{200B}") == ["!:unexpected character U+200B ZERO WIDTH SPACE"])
+        #expect(kinds("\u{1B}") == ["!:unexpected character U+001B"])
+    }
+
+    /// A decomposed letter (`e` + U+0301) continues a name, which is then the same name as its
+    /// precomposed spelling.
+    @Test func combiningMarksContinueAName() {
+        #expect(kinds("cafe\u{0301} x") == ["w:cafe\u{0301}", "w:x"])
+        #expect("cafe\u{0301}" == "café")
     }
 
     @Test func keywordListIsSortedAndComplete() {

@@ -121,6 +121,7 @@ struct BadInputTests {
             LINE 1: SET chunk_rows = 8; /* never closed
                                         ^^
             HINT: close the comment with */
+            the cell's other statement did not run: a cell runs once all of it parses
 
             """)
         #expect(s.engine.settings.chunkRows == 256, "a cell that does not parse runs nothing, nor the statement inside the comment")
@@ -550,6 +551,7 @@ struct BadInputTests {
             ERROR: unexpected character '🙂'
             LINE 1: CREATE SOURCE 日本 (a INT); SELECT 🙂 FROM spend;
                                                        ^^
+            the cell's other statement did not run: a cell runs once all of it parses
 
             """)
         expectStillWorks(s)

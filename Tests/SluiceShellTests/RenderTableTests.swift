@@ -323,3 +323,18 @@ struct FittedTableTests {
         #expect(RenderOptions.notebook.fitsTables == false)
     }
 }
+
+/// What a session file or a statement holds never drives the terminal: control characters in
+/// notices, text, warnings and errors print as `�`.
+@Suite("control characters are shown, not sent")
+struct VisibleTextTests {
+    @Test func everyKindOfBlockShowsThemAsReplacementCharacters() {
+        let escape = "\u{1B}]0;owned\u{07}\u{1B}[2J"
+        let out = Renderer.render([.notice("n " + escape), .text("t " + escape), .warning("w " + escape),
+                                   .error(ErrorReport(message: "e " + escape, context: "c " + escape, hint: "h " + escape))],
+                                  options: RenderOptions())
+        #expect(!out.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "\(out)")
+        #expect(out.contains("n \u{FFFD}]0;owned\u{FFFD}\u{FFFD}[2J"))
+        #expect(TerminalText.visible("a\tb\nc\r\n") == "a\tb\nc\n")
+    }
+}

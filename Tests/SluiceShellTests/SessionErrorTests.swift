@@ -30,11 +30,13 @@ struct SessionErrorTests {
             LINE 1: RUN 1s; FOO;
                             ^^^
             HINT: \(LineEndingProcessTests.unknownHint)
+            the cell's other statement did not run: a cell runs once all of it parses
             """)
         expectFailure("SET seed = 7; RUN 1s; SELECT 1 FROM;", """
             ERROR: expected a source, table or view name, found ';'
             LINE 1: SET seed = 7; RUN 1s; SELECT 1 FROM;
                                                        ^
+            the cell's other 2 statements did not run: a cell runs once all of it parses
             """)
         let s = session(standardCatalog)
         #expect(!s.execute("RUN 1s; SELECT * FROM nosuch;").ok)

@@ -44,8 +44,9 @@ public enum Renderer {
             case .csv: return csvTable(table)
             case .json: return jsonTable(table)
             }
-        case .text(let text):
-            guard !text.isEmpty else { return "" }
+        case .text(let raw):
+            guard !raw.isEmpty else { return "" }
+            let text = TerminalText.visible(raw)
             switch options.mode {
             case .table: return withNewline(text)
             case .markdown: return fenced(text)
@@ -60,12 +61,12 @@ public enum Renderer {
             case .json: return jsonGraph(graph)
             }
         case .notice(let text):
-            return withNewline(text)
+            return withNewline(TerminalText.visible(text))
         case .error(let report):
             let text = errorText(report, color: color)
             return options.mode == .markdown ? fenced(text) : text
         case .warning(let text):
-            return ANSI.yellow.apply("warning:", enabled: color) + " " + withNewline(text)
+            return ANSI.yellow.apply("warning:", enabled: color) + " " + withNewline(TerminalText.visible(text))
         case .chart(let chart):
             switch options.mode {
             case .table: return ChartDrawing.draw(chart, width: options.width, color: color)
@@ -87,11 +88,11 @@ public enum Renderer {
     /// `ERROR: message` (after `file.sql:8: ` in a script file), the context lines as given,
     /// then `HINT: hint`.
     static func errorText(_ report: ErrorReport, color: Bool) -> String {
-        var out = report.location.map { $0 + ": " } ?? ""
-        out += ANSI.red.apply("ERROR:", enabled: color) + " " + report.message + "\n"
-        if let context = report.context, !context.isEmpty { out += withNewline(context) }
+        var out = report.location.map { TerminalText.visible($0) + ": " } ?? ""
+        out += ANSI.red.apply("ERROR:", enabled: color) + " " + TerminalText.visible(report.message) + "\n"
+        if let context = report.context, !context.isEmpty { out += withNewline(TerminalText.visible(context)) }
         if let hint = report.hint, !hint.isEmpty {
-            out += ANSI.cyan.apply("HINT:", enabled: color) + " " + hint + "\n"
+            out += ANSI.cyan.apply("HINT:", enabled: color) + " " + TerminalText.visible(hint) + "\n"
         }
         return out
     }

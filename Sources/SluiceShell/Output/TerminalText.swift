@@ -63,6 +63,20 @@ public enum TerminalText {
         return out + "…"
     }
 
+    /// `text` safe to print on a terminal: control characters (an escape sequence from a
+    /// session file, a NUL in a name) show as `�` rather than drive the terminal; line breaks
+    /// and tabs stay, carriage returns go (they would overwrite the line).
+    public static func visible(_ text: String) -> String {
+        func isControl(_ v: UInt32) -> Bool { (v < 0x20 && v != 0x0A && v != 0x09) || (0x7F...0x9F).contains(v) }
+        guard text.unicodeScalars.contains(where: { isControl($0.value) }) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar.value == 0x0D { continue }
+            if isControl(scalar.value) { out.append("\u{FFFD}") } else { out.append(scalar) }
+        }
+        return String(out)
+    }
+
     /// Control characters made visible so that a cell stays on one line.
     static func singleLine(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
