@@ -47,9 +47,14 @@ extension Session {
         case .alterParallelism(let kind, let name, let parallelism, let range):
             return try rescale(kind, name, parallelism: parallelism, range: range)
         case .alterPartition(let source, let partition, let pause, let range):
-            guard engine.sourceSpec(source.name) != nil else {
+            guard let spec = engine.sourceSpec(source.name) else {
                 throw SQLError("source \"\(source.name)\" does not exist", at: source.range,
                                hint: Suggest.didYouMean(source.name, among: engine.sourceNames))
+            }
+            // A table is read once, whole: it has no consumer to pause.
+            if spec.isTable {
+                throw SQLError("\(source.sql) is a table: only a source's partitions can be paused", at: source.range,
+                               hint: "a table is loaded once and read whole; pause a source's partition: ALTER SOURCE name PAUSE PARTITION 0")
             }
             do {
                 try engine.setPartitionPaused(source.name, partition: partition, paused: pause)

@@ -38,6 +38,20 @@ struct LoadPatternTests {
         #expect(generated(engine, "z") == 1250)  // 1000 × 5² / (2 × 10)
     }
 
+    /// A ramp down to 0 appends nothing once it has ended, and its generator stops ticking:
+    /// the engine goes idle instead of passing empty ticks for ever (STEP took minutes).
+    @Test func aRampDownToZeroStopsTicking() throws {
+        let engine = Fixtures.engine()
+        try engine.createSource(source("down", rate: 1000, .ramp(to: 0, over: VirtualTime.second)))
+        engine.advance(by: 5 * VirtualTime.second)
+        #expect(generated(engine, "down") == 500)  // 1000 × 1 / 2
+        #expect(engine.nextEventTime == nil)
+        // A new pattern starts it again.
+        try engine.alterSource("down") { $0.pattern = .constant }
+        engine.advance(by: VirtualTime.second)
+        #expect(generated(engine, "down") == 1500)
+    }
+
     @Test func aBurstCountsItsOnTimeExactly() throws {
         let engine = Fixtures.engine()
         // On 300 ms, off 700 ms at 1000 rows/s: 300 rows a second, phase boundaries anywhere.

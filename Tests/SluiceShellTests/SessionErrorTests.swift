@@ -715,4 +715,15 @@ struct SessionErrorTests {
             """)
         #expect(s.engine.settings.chunkRows == 7)
     }
+
+    /// A table has no consumer: pausing its partition is refused like its other source-only
+    /// changes (it was accepted, and SHOW LAG showed the table paused).
+    @Test func aTablesPartitionCannotBePaused() {
+        expectFailure("ALTER SOURCE users PAUSE PARTITION 0;", setup: "CREATE TABLE users (user_id INT PRIMARY KEY) WITH (rows = 10);", """
+            ERROR: users is a table: only a source's partitions can be paused
+            LINE 1: ALTER SOURCE users PAUSE PARTITION 0;
+                                 ^^^^^
+            HINT: a table is loaded once and read whole; pause a source's partition: ALTER SOURCE name PAUSE PARTITION 0
+            """)
+    }
 }

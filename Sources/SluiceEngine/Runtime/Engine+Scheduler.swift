@@ -235,7 +235,7 @@ extension Engine {
     // MARK: Generators
 
     /// Whether generator ticks go on: some source generates, or has a retention to apply.
-    private var ticksContinue: Bool { sources.contains { $0.generates || (!$0.dropped && $0.spec.retention != nil) } }
+    private var ticksContinue: Bool { sources.contains { $0.generates(at: now) || (!$0.dropped && $0.spec.retention != nil) } }
 
     func scheduleGeneratorTickIfNeeded() {
         guard !generatorTickScheduled, ticksContinue else { return }

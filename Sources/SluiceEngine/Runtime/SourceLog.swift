@@ -123,9 +123,13 @@ final class SourceLog {
     }
 
     /// Whether the generator ever appends: a rate, or a ramp towards one.
-    var generates: Bool {
+    /// Whether the generator may still append rows at `now` or later: a ramp down to 0
+    /// appends none once it has ended.
+    func generates(at now: Int64) -> Bool {
         guard !dropped else { return false }
-        if case .ramp(let target, _) = spec.pattern, target > 0 { return true }
+        if case .ramp(let target, let over) = spec.pattern {
+            return target > 0 || (spec.rate > 0 && now - patternStart < over)
+        }
         return spec.rate > 0
     }
     /// DROP SOURCE took it out of the catalog: its generator stops and retention no longer
@@ -137,7 +141,7 @@ final class SourceLog {
     /// The pattern's clock starts at `patternStart`, when the source was created or its
     /// pattern last changed: a ramp created at minute 5 starts at `rate`, not at `to`.
     func rowsDue(from: Int64, to: Int64) -> Int64 {
-        guard generates, to > from else { return 0 }
+        guard generates(at: from), to > from else { return 0 }
         let expected = expectedRows(from: max(0, from - patternStart), to: max(0, to - patternStart))
         if case .poisson = spec.pattern { return Int64(rng.poisson(mean: expected)) }
         carry += expected
