@@ -144,6 +144,12 @@ public enum Lexer {
                 case .failure(let error):
                     emit(.invalid(error.sqlError(at: SourceRange(start: start, end: i))), value: whole, from: start)
                 }
+            } else if scanned.text == "0", suffix.count > 1, suffix.first == "x" || suffix.first == "X",
+                      let value = UInt64(suffix.dropFirst(), radix: 16) {
+                // `0x10` is not a duration with a unit `x10`: say what it is, and what to write.
+                let error = SQLError("hexadecimal numbers are not supported: '\(whole)'", at: SourceRange(start: start, end: i),
+                                     hint: "write it in decimal: \(value)")
+                emit(.invalid(error), value: whole, from: start)
             } else {
                 let error = Literals.unknownUnit(whole, suffix: suffix)
                 emit(.invalid(error.sqlError(at: SourceRange(start: start, end: i))), value: whole, from: start)

@@ -6,7 +6,11 @@ import Foundation
 public enum ScriptFile {
     /// Why a script file was refused.
     public enum Refusal: Error, Equatable, Sendable {
-        /// No such file, a directory, or no permission.
+        /// No such file.
+        case missing(path: String)
+        /// A directory, not a file.
+        case directory(path: String)
+        /// There, but this user may not read it (or reading it failed).
         case unreadable(path: String)
         /// Not UTF-8, or with a NUL byte: not a file of SQL statements.
         case notText(path: String)
@@ -14,15 +18,23 @@ public enum ScriptFile {
         /// One line saying what is wrong: `blob.sql is not a text file`.
         public var message: String {
             switch self {
-            case .unreadable(let path): "cannot read \(path): no such file or not readable"
+            case .missing(let path): "cannot read \(path): no such file"
+            case .directory(let path): "cannot read \(path): it is a directory"
+            case .unreadable(let path): "cannot read \(path): permission denied"
             case .notText(let path): "\(path) is not a text file"
             }
         }
     }
 
-    /// The text of the file at `path`, or why it is refused.
+    /// The text of the file at `path`, or why it is refused. Any readable file will do: a
+    /// pipe or `/dev/null` (an empty script) as well as a regular file.
     public static func read(_ path: String) -> Result<String, Refusal> {
-        guard let data = FileManager.default.contents(atPath: path) else { return .failure(.unreadable(path: path)) }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return .failure(.missing(path: path)) }
+        guard !isDirectory.boolValue else { return .failure(.directory(path: path)) }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return .failure(.unreadable(path: path)) }
+        defer { try? handle.close() }
+        guard let data = try? handle.readToEnd() ?? Data() else { return .failure(.unreadable(path: path)) }
         guard let text = String(data: data, encoding: .utf8), !text.contains("\0") else {
             return .failure(.notText(path: path))
         }

@@ -66,7 +66,8 @@ extension Session {
             DotOutcome(blocks: [.error(ErrorReport(message: message, hint: hint))], ok: false)
         }
         guard let words = Session.dotWords(line), let first = words.first else {
-            return fail("unterminated quote in \(line.split(separator: " ").first ?? "")", hint: "close the quote: .save 'my lesson'")
+            let command = line.split(separator: " ").first.map(String.init) ?? ""
+            return fail("unterminated quote in \(command)", hint: "close the quote: \(command) 'my lesson'")
         }
         let command = first.lowercased()
         let args = Array(words.dropFirst())

@@ -149,7 +149,8 @@ struct Shell: ParsableCommand {
             }
         }
         for command in commands { inputs.append { runner.run(text: command) } }
-        if inputs.isEmpty { inputs.append { runner.run { readLine(strippingNewline: true) } } }
+        // A script on stdin names itself as psql does: errors say `<stdin>:4:`.
+        if inputs.isEmpty { inputs.append { runner.run(file: "<stdin>") { readLine(strippingNewline: true) } } }
         for input in inputs {
             switch input() {
             case .finished(let fine): ok = ok && fine

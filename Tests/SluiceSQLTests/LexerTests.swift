@@ -76,6 +76,11 @@ struct LexerTests {
         #expect(kinds("\u{1B}") == ["!:unexpected character U+001B"])
     }
 
+    @Test func hexadecimalNumbersAreNamed() {
+        #expect(kinds("0x10") == ["!:hexadecimal numbers are not supported: '0x10'"])
+        #expect(kinds("0xzz") == ["!:invalid duration '0xzz': unknown unit 'xzz'"])
+    }
+
     /// A decomposed letter (`e` + U+0301) continues a name, which is then the same name as its
     /// precomposed spelling.
     @Test func combiningMarksContinueAName() {

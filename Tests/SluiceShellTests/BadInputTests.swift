@@ -176,7 +176,7 @@ struct BadInputTests {
         let s = session()
         let result = s.execute(".read \(path)")
         #expect(!result.ok)
-        #expect(result.output == "ERROR: cannot read \(path): no such file or not readable\n")
+        #expect(result.output == "ERROR: cannot read \(path): no such file\n")
         #expect(s.run(".read") == "ERROR: usage: .read FILE.sql\n")
         expectStillWorks(s)
     }

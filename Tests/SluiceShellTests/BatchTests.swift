@@ -219,9 +219,9 @@ struct BatchTests {
         let dots = try sluice(["dots.sql"], in: dir.url, mergingStderr: true)
         #expect(dots.stdout.contains("dots.sql:3: ERROR: unknown mode xml\n"), "\(dots.stdout)")
         #expect(dots.stdout.contains("dots.sql:4: ERROR: cannot read nope.sql"), "\(dots.stdout)")
-        // The same statements through stdin: no file, lines counted from the statement.
+        // The same statements through stdin, which names itself as psql does.
         let stdin = try sluice([], stdin: "SET nodes = 2;\nSELEC 1;\n", mergingStderr: true)
-        #expect(stdin.stdout == "SET\nERROR: unknown statement 'SELEC'\nLINE 1: SELEC 1;\n        ^^^^^\nHINT: did you mean SELECT?\n")
+        #expect(stdin.stdout == "SET\n<stdin>:2: ERROR: unknown statement 'SELEC'\nLINE 1: SELEC 1;\n        ^^^^^\nHINT: did you mean SELECT?\n")
     }
 
     /// `-c 'SHOW seed'`: psql, sqlite3 and DuckDB take the last statement without its `;`, and
@@ -247,14 +247,14 @@ struct BatchTests {
         #expect(cut.stdout.hasPrefix("ERROR: expected"))
     }
 
-    /// `-c` and stdin print the same error for the same statement, whether or not it shares its
-    /// line with the one before; on one line they are one cell, which runs nothing when a
+    /// `-c` and stdin print the same error for the same statement (stdin says its line),
+    /// whether or not it shares its line with the one before; on one line they are one cell, which runs nothing when a
     /// statement in it does not parse.
     @Test func anErrorReadsTheSameOnOneLineOrTwo() throws {
         let oneLine = try sluice(["-c", "SET nodes = 2; SELEC 1;"], mergingStderr: true)
         let twoLines = try sluice([], stdin: "SET nodes = 2;\nSELEC 1;\n", mergingStderr: true)
         #expect(oneLine.stdout.hasPrefix("ERROR: unknown statement 'SELEC'\n"))
-        #expect(twoLines.stdout.hasPrefix("SET\nERROR: unknown statement 'SELEC'\n"))
+        #expect(twoLines.stdout.hasPrefix("SET\n<stdin>:2: ERROR: unknown statement 'SELEC'\n"))
     }
 
     @Test func helpListsTheOptionsAndVersionPrintsIt() throws {
@@ -276,7 +276,7 @@ struct BatchTests {
         let run = try sluice([dir.path("nope.sql")])
         #expect(run.status == 1)
         #expect(run.stdout == "")
-        #expect(run.stderr == "sluice: cannot read \(dir.path("nope.sql")): no such file or not readable\n")
+        #expect(run.stderr == "sluice: cannot read \(dir.path("nope.sql")): no such file\n")
     }
 
     /// A binary named as a script is refused in one line, as `.read` refuses it, instead of
@@ -303,6 +303,23 @@ struct BatchTests {
         #expect(try sluice(["-f", nul]).stderr == "sluice: \(nul) is not a text file\n")
     }
 
+    /// Each refusal says what is wrong with the path; any readable file is a script, an empty
+    /// one (`/dev/null`) included.
+    @Test func aScriptPathSaysWhyItCannotBeRead() throws {
+        let dir = try TemporaryDirectory()
+        #expect(ScriptFile.read(dir.url.path) == .failure(.directory(path: dir.url.path)))
+        #expect(ScriptFile.read(dir.path("none.sql")) == .failure(.missing(path: dir.path("none.sql"))))
+        #expect(ScriptFile.read("/dev/null") == .success(""))
+        let empty = try sluice(["/dev/null"])
+        #expect(empty.status == 0 && empty.stderr == "")
+        #expect(try sluice([dir.url.path]).stderr == "sluice: cannot read \(dir.url.path): it is a directory\n")
+        if getuid() != 0 {
+            let locked = try dir.write("locked.sql", "SET seed = 1;\n")
+            chmod(locked, 0)
+            #expect(ScriptFile.read(locked) == .failure(.unreadable(path: locked)))
+        }
+    }
+
     @Test func readOfABinaryFileAndOfAMissingFileExitOne() throws {
         let dir = try TemporaryDirectory()
         let binary = dir.path("blob.sql")
@@ -312,7 +329,7 @@ struct BatchTests {
         #expect(run.stdout == """
             ERROR: \(binary) is not a text file
             HINT: .read takes a file of SQL statements
-            ERROR: cannot read \(dir.path("missing.sql")): no such file or not readable
+            ERROR: cannot read \(dir.path("missing.sql")): no such file
             SET
 
             """)

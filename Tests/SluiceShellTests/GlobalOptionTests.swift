@@ -71,12 +71,12 @@ struct GlobalOptionTests {
         let run = try sluice(["--no-color", "sessions"], in: dir.url)
         #expect(run.status == 1)
         #expect(run.stderr == """
-            sluice: cannot read sessions: no such file or not readable
+            sluice: cannot read sessions: no such file
             HINT: sessions is a subcommand: write sluice [--db PATH] sessions ... with its other options after its name; a script named sessions runs as ./sessions
 
             """)
         let missing = try sluice(["notes.sql"], in: dir.url)
-        #expect(missing.stderr == "sluice: cannot read notes.sql: no such file or not readable\n")
+        #expect(missing.stderr == "sluice: cannot read notes.sql: no such file\n")
     }
 
     @Test func helpShowsDbBeforeASubcommand() throws {

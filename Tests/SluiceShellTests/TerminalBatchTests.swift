@@ -42,7 +42,7 @@ struct TerminalBatchTests {
         let (status, output) = try sluice(["--bail", "--echo"], input: "SHOW SOURCES;\nSHOW NOTHING;\nSHOW VIEWS;\n")
         #expect(status == 1)
         #expect(output.hasPrefix("SHOW SOURCES;\n"))
-        #expect(output.contains("SHOW NOTHING;\nERROR"))
+        #expect(output.contains("SHOW NOTHING;\n<stdin>:2: ERROR"))
         #expect(!output.contains("SHOW VIEWS;"))
     }
 
