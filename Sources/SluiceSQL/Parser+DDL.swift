@@ -43,6 +43,15 @@ extension Parser {
             throw SQLError("a \(kind.noun) name cannot contain '.'", at: name.range,
                            hint: "its actors are named \(name.sql).fragment.index: write \(Identifier(String(name.name.map { $0 == "." ? "_" : $0 })).sql)")
         }
+        // PostgreSQL's identifier limit (NAMEDATALEN − 1 bytes), refused rather than cut.
+        if name.name.utf8.count > Parser.maxNameBytes {
+            throw SQLError("a \(kind.noun) name has at most \(Parser.maxNameBytes) bytes, not \(name.name.utf8.count)", at: name.range,
+                           hint: "choose a shorter name")
+        }
+        // A name that shows as something else (a terminal escape, a NUL) is refused.
+        if name.name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw SQLError("a \(kind.noun) name cannot contain control characters", at: name.range)
+        }
         var options: [WithOption] = []
         switch kind {
         case .source, .table:

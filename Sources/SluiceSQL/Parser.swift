@@ -19,6 +19,9 @@ struct Parser {
     /// How many levels the expression read last nests (see `Parser+Expr`).
     var depth = 0
 
+    /// The longest name CREATE takes, in bytes: PostgreSQL's (NAMEDATALEN − 1).
+    static let maxNameBytes = 63
+
     init(source: [UInt8], tokens: [Token], end: Token, terminated: Bool) {
         self.source = source
         self.tokens = tokens

@@ -149,9 +149,19 @@ extension SessionStore {
             settings: try row.stored("settings", of: owner), cellCount: try row.stored("cell_count", of: owner))
     }
 
-    private static func validate(name: String) throws(StoreError) {
+    /// A session name is typed after `.open`, `.replay` and `sluice replay`: it cannot be
+    /// empty, read as an option (`--step`), hold control characters, or run past a line.
+    static func validate(name: String) throws(StoreError) {
         if name.isEmpty { throw .invalidArgument("a session name cannot be empty") }
+        if name.hasPrefix("-") { throw .invalidArgument("a session name cannot start with '-': \(name) would read as an option") }
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw .invalidArgument("a session name cannot contain control characters")
+        }
+        if name.count > maxNameLength { throw .invalidArgument("a session name has at most \(maxNameLength) characters, not \(name.count)") }
     }
+
+    /// The longest session name.
+    public static let maxNameLength = 128
 
     /// `settings` must be a JSON object (the column is documented as one).
     static func validate(settings: String) throws(StoreError) {

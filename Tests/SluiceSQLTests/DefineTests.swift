@@ -32,6 +32,15 @@ struct DefineTests {
         #expect(text(options[9].key.range, in: sql) == "window")
     }
 
+    /// Names are PostgreSQL's length at most (63 bytes), and never hold control characters.
+    @Test func namesHaveALimitAndNoControlCharacters() {
+        let longest = String(repeating: "a", count: 63)
+        #expect(statement("CREATE SOURCE \(longest) (x INT);") != nil)
+        #expect(message("CREATE SOURCE \(longest)b (x INT);") == "a source name has at most 63 bytes, not 64")
+        #expect(message("CREATE SINK \"é\(String(repeating: "x", count: 62))\" AS SELECT 1;") == "a sink name has at most 63 bytes, not 64")
+        #expect(message("CREATE SOURCE \"a\u{1B}b\" (x INT);") == "a source name cannot contain control characters")
+    }
+
     @Test func createTableWithPrimaryKeyAndAliases() {
         guard case .createSource(_, let columns, let options, let isTable)? =
             statement("CREATE TABLE users (user_id INTEGER PRIMARY KEY, region TEXT, score REAL, big INT8, ok BOOL, s STRING, d DOUBLE PRECISION, f FLOAT, v VARCHAR(20) NOT NULL) WITH (rows = 1000);")

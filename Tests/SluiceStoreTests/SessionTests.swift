@@ -73,6 +73,20 @@ import Testing
         expectStoreError(.invalidArgument("a session name cannot be empty")) {
             try store.createSession(name: "", engineVersion: "1", seed: 1)
         }
+        // Names typed after .open and sluice replay: none reads as an option or drives the terminal.
+        expectStoreError(.invalidArgument("a session name cannot start with '-': --step would read as an option")) {
+            try store.createSession(name: "--step", engineVersion: "1", seed: 1)
+        }
+        expectStoreError(.invalidArgument("a session name cannot contain control characters")) {
+            try store.createSession(name: "a\u{1B}[2J", engineVersion: "1", seed: 1)
+        }
+        expectStoreError(.invalidArgument("a session name has at most 128 characters, not 129")) {
+            try store.createSession(name: String(repeating: "x", count: 129), engineVersion: "1", seed: 1)
+        }
+        let a = try store.createSession(name: "a-b", engineVersion: "1", seed: 1)
+        expectStoreError(.invalidArgument("a session name cannot start with '-': -a would read as an option")) {
+            try store.renameSession(id: a.id, to: "-a")
+        }
     }
 
     @Test func renameKeepsCellsAndRefusesTakenNames() throws {
