@@ -133,7 +133,7 @@ extension Session {
                 return DotOutcome(blocks: [.notice("saved as \(info.name) (\(Session.cells(info.cellCount))) in \(notebook.store.path)")])
             case ".sessions":
                 switch try storeToRead() {
-                case .open(let store): return DotOutcome(blocks: [.table(sessionsTable(store))])
+                case .open(let store): return DotOutcome(blocks: [.table(try sessionsTable(store))])
                 case .absent(let path, let why): return DotOutcome(blocks: [.notice("no sessions saved yet: the store \(path) \(why)")])
                 case .none: return fail("no session store is open", hint: storeHint)
                 }
@@ -343,8 +343,8 @@ extension Session {
                                      ResultColumn("from"), ResultColumn("to")], rows: rows, footer: nil)
     }
 
-    private func sessionsTable(_ store: SessionStore) -> ResultTable {
-        let rows = ((try? store.sessions()) ?? []).map { s -> [ResultValue] in
+    private func sessionsTable(_ store: SessionStore) throws -> ResultTable {
+        let rows = try store.sessions().map { s -> [ResultValue] in
             [.text(s.name), .int(Int64(s.cellCount)), .text(s.created), .text(s.updated), .text(s.engineVersion)]
         }
         return ResultTable(columns: [ResultColumn("name"), ResultColumn("cells", alignment: .right), ResultColumn("created"),

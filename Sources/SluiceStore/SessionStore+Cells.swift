@@ -63,30 +63,44 @@ extension SessionStore {
     /// - Throws: ``StoreError/missingCell(path:session:seq:)`` when the numbers have a hole: a
     ///   saved session never has one, so the rest would replay against the wrong state.
     public func cells(sessionID: Int64) throws(StoreError) -> [CellRecord] {
-        try read { db in
-            let chartRows = try Row.fetchAll(db, sql: """
-                SELECT seq, title, x_label, x_unit, y_unit, series FROM chart
-                WHERE session_id = ? ORDER BY seq, position
-                """, arguments: [sessionID])
-            var charts: [Int: [ChartData]] = [:]   // looked up by seq, never iterated
-            for row in chartRows {
-                let seq: Int = try row.stored("seq", of: "a chart")
-                charts[seq, default: []].append(try Self.chart(row, seq: seq))
-            }
-            let stopEvents = try Self.hasStopEventsColumn(db) ? "stop_events" : "NULL AS stop_events"
-            let cells = try Row.fetchAll(db, sql: """
-                SELECT seq, CAST(input AS BLOB) AS input, CAST(output AS BLOB) AS output, status,
-                       CAST(error AS BLOB) AS error,
-                       virtual_time_before_ns, virtual_time_after_ns, wall_time_ns, \(stopEvents)
-                FROM cell WHERE session_id = ? ORDER BY seq
-                """, arguments: [sessionID])
-                .map { row in try Self.cell(row, charts: charts[try row.stored("seq", of: "a cell")] ?? []) }
-            if let hole = zip(1..., cells).first(where: { $0.0 != $0.1.seq })?.0 {
-                let name = try String.fetchOne(db, sql: "SELECT name FROM session WHERE id = ?", arguments: [sessionID])
-                throw StoreError.missingCell(path: path, session: name ?? "session \(sessionID)", seq: hole)
-            }
-            return cells
+        try read { db in try Self.cells(db, sessionID: sessionID, path: path) }
+    }
+
+    /// A session's cells, with their charts, read and decoded; a cell row that does not
+    /// decode, or a hole in the numbering, is damage.
+    static func cells(_ db: Database, sessionID: Int64, path: String) throws -> [CellRecord] {
+        do {
+            return try decodedCells(db, sessionID: sessionID, path: path)
+        } catch let error as StoredDataError {
+            // Which session the damaged cell is in.
+            let name = try String.fetchOne(db, sql: "SELECT name FROM session WHERE id = ?", arguments: [sessionID])
+            throw StoredDataError(detail: "session \(name ?? String(sessionID)), " + error.detail)
         }
+    }
+
+    private static func decodedCells(_ db: Database, sessionID: Int64, path: String) throws -> [CellRecord] {
+        let chartRows = try Row.fetchAll(db, sql: """
+            SELECT seq, title, x_label, x_unit, y_unit, series FROM chart
+            WHERE session_id = ? ORDER BY seq, position
+            """, arguments: [sessionID])
+        var charts: [Int: [ChartData]] = [:]   // looked up by seq, never iterated
+        for row in chartRows {
+            let seq: Int = try row.stored("seq", of: "a chart")
+            charts[seq, default: []].append(try Self.chart(row, seq: seq))
+        }
+        let stopEvents = try Self.hasStopEventsColumn(db) ? "stop_events" : "NULL AS stop_events"
+        let cells = try Row.fetchAll(db, sql: """
+            SELECT seq, CAST(input AS BLOB) AS input, CAST(output AS BLOB) AS output, status,
+                   CAST(error AS BLOB) AS error,
+                   virtual_time_before_ns, virtual_time_after_ns, wall_time_ns, \(stopEvents)
+            FROM cell WHERE session_id = ? ORDER BY seq
+            """, arguments: [sessionID])
+            .map { row in try Self.cell(row, charts: charts[try row.stored("seq", of: "a cell")] ?? []) }
+        if let hole = zip(1..., cells).first(where: { $0.0 != $0.1.seq })?.0 {
+            let name = try String.fetchOne(db, sql: "SELECT name FROM session WHERE id = ?", arguments: [sessionID])
+            throw StoreError.missingCell(path: path, session: name ?? "session \(sessionID)", seq: hole)
+        }
+        return cells
     }
 
     /// Replaces the cells numbered `seq` and after with `cells`, numbered `seq`,

@@ -202,9 +202,22 @@ extension SessionStore {
                     throw StoreError.corrupt(path: path, detail: "PRAGMA quick_check reports: " + problems.joined(separator: "; "))
                 }
                 try checkIdentity(db, path: path)
+                try checkRows(db, path: path)
             }
         } catch {
             throw StoreError.from(error, path: path, busyTimeout: options.busyTimeout)
+        }
+    }
+
+    /// Every session and every cell decodes, and no session has a hole in its cells: a store
+    /// with one damaged row is damaged, refused whole for reading and writing alike (before,
+    /// `.sessions` listed nothing, `.save` wrote beside the damage, and `.delete` deleted).
+    /// Reading each row once at opening costs little next to a replay, which reads them all.
+    static func checkRows(_ db: Database, path: String) throws {
+        guard try db.tableExists("session"), try db.tableExists("cell"), try db.tableExists("chart") else { return }
+        for row in try Row.fetchAll(db, sql: selectSessions) {
+            let session = try sessionInfo(row)
+            _ = try cells(db, sessionID: session.id, path: path)
         }
     }
 

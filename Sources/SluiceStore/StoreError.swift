@@ -124,9 +124,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
             return "Nothing was deleted; quit that shell (or .rewind 0 in it, which stops its recording) first, then delete the session."
         case .sessionChanged:
             return "Nothing was written to it; save this notebook under another name (.save NAME)."
-        case let .missingCell(path, session, _):
-            let quoted = Self.quoted(session)
-            return "The file \(path) was not modified; restore it from a backup, or delete the session (.delete \(quoted) in the shell, sluice delete \(quoted) from the command line)."
+        case let .missingCell(path, _, _):
+            return "The file \(path) was not modified; restore it from a backup, or move it aside and start a new store ('sqlite3 \(path) .recover' may salvage cells)."
         case .invalidArgument:
             return "Nothing was changed."
         case .sqlite:

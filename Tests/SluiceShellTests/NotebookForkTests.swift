@@ -193,3 +193,32 @@ struct NotebookForkTests {
         #expect(try stored(path, "L1") == original)
     }
 }
+
+/// One damaged row makes the whole store damaged, for every command alike: `.sessions` says
+/// so (it listed nothing, with success), and `.save` and `.delete` write nothing.
+@Suite("a damaged store, every command alike")
+struct DamagedStoreCommandTests {
+    @Test func everyCommandRefusesItAndTheFileStaysAsItWas() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("store.sqlite")
+        let teacher = session()
+        teacher.hooks.openStore = { try SessionStore(path: path) }
+        teacher.hooks.storePath = path
+        for cell in ["SET seed = 3;", ".save lesson", ".rewind 0"] { #expect(teacher.execute(cell).ok, "\(cell)") }
+        let other = session()
+        other.hooks.openStore = { try SessionStore(path: path) }
+        other.hooks.storePath = path
+        #expect(other.execute("SET seed = 4;").ok && other.execute(".save other").ok)
+        _ = try sqlite3(path, "PRAGMA ignore_check_constraints = ON; UPDATE session SET seed = 'x' WHERE name = 'lesson';")
+        let before = bytes(path)
+        let student = session()
+        student.hooks.openStore = { try SessionStore(path: path) }
+        student.hooks.storePath = path
+        for cell in [".sessions", ".delete other", ".open other"] {
+            let result = student.execute(cell)
+            #expect(!result.ok, "\(cell)")
+            #expect(result.output.hasPrefix("ERROR: \(path) is truncated or damaged: session lesson has an unreadable seed"), "\(cell): \(result.output)")
+        }
+        #expect(bytes(path) == before)
+    }
+}

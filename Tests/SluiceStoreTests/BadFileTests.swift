@@ -232,13 +232,15 @@ import Testing
     /// A value of the wrong type where the store reads an integer or text (a hand edit: an
     /// unsigned seed written as is becomes a REAL, text in a time column) is an error that
     /// names the session or cell and the column, never a trap; the file stays as it was.
+    /// The store is refused at opening, for reading and writing alike: one damaged row and
+    /// `.sessions`, `.save` and `.delete` all say so, as `sluice sessions` does.
     @Test(arguments: [
         ("UPDATE session SET seed = 18446744073709551615", "session demo has an unreadable seed"),
         ("UPDATE session SET seed = 'x'", "session demo has an unreadable seed"),
         ("UPDATE session SET created = x'00ff'", "session demo has an unreadable created"),
-        ("UPDATE cell SET virtual_time_before_ns = 'abc' WHERE seq = 2", "cell 2 has an unreadable virtual_time_before_ns"),
-        ("UPDATE cell SET virtual_time_after_ns = 1e30 WHERE seq = 3", "cell 3 has an unreadable virtual_time_after_ns"),
-        ("UPDATE cell SET seq = 'two' WHERE seq = 2", "a cell has an unreadable seq"),
+        ("UPDATE cell SET virtual_time_before_ns = 'abc' WHERE seq = 2", "session demo, cell 2 has an unreadable virtual_time_before_ns"),
+        ("UPDATE cell SET virtual_time_after_ns = 1e30 WHERE seq = 3", "session demo, cell 3 has an unreadable virtual_time_after_ns"),
+        ("UPDATE cell SET seq = 'two' WHERE seq = 2", "session demo, a cell has an unreadable seq"),
     ])
     func aValueOfTheWrongTypeIsAnErrorNotATrap(_ tamper: String, _ detail: String) throws {
         let dir = ScratchDirectory()
@@ -252,16 +254,12 @@ import Testing
         try editor.writeWithoutTransaction { try $0.checkpoint(.truncate) }
         try editor.close()
         let before = bytes(path)
-        var options = StoreOptions()
-        options.readOnly = true   // as `sluice sessions`, `replay` and `export` open it
-        let store = try SessionStore(path: path, options: options)
-        let error = storeError {
-            _ = try store.sessions()
-            _ = try store.cells(sessionID: id)
+        for readOnly in [true, false] {   // as `sluice sessions`, `replay` and `export` open it; as a shell does
+            let error = storeError { _ = try SessionStore(path: path, options: StoreOptions(readOnly: readOnly)) }
+            #expect(error == .corrupt(path: path, detail: detail))
         }
-        #expect(error == .corrupt(path: path, detail: detail))
-        try store.close()
         #expect(bytes(path) == before)
+        _ = id
     }
 
     /// A SQLite database with nothing in it is a store not created yet (the read-only

@@ -149,17 +149,22 @@ import Testing
         let id = try makeStore(at: path, cellCount: 5, name: "my lesson")
         #expect(try sqlite3(path, "DELETE FROM cell WHERE seq = 3;").status == 0)
         let before = bytes(path)
-        let store = try SessionStore(path: path, options: StoreOptions(readOnly: true))
-        #expect(throws: StoreError.missingCell(path: path, session: "my lesson", seq: 3)) { try store.cells(sessionID: id) }
+        // Found at opening, read-only or not: nothing reads or writes a damaged store.
+        for readOnly in [true, false] {
+            #expect(throws: StoreError.missingCell(path: path, session: "my lesson", seq: 3)) {
+                _ = try SessionStore(path: path, options: StoreOptions(readOnly: readOnly))
+            }
+        }
         let error = StoreError.missingCell(path: path, session: "my lesson", seq: 3)
         #expect(error.message == "cell 3 of my lesson is missing (the store is damaged)")
-        #expect(error.hint == "The file \(path) was not modified; restore it from a backup, or delete the session (.delete 'my lesson' in the shell, sluice delete 'my lesson' from the command line).")
-        try store.close()
+        #expect(error.hint == "The file \(path) was not modified; restore it from a backup, or move it aside and start a new store ('sqlite3 \(path) .recover' may salvage cells).")
         #expect(bytes(path) == before)
         // The first cell missing is a hole too.
         #expect(try sqlite3(path, "DELETE FROM cell WHERE seq = 1;").status == 0)
-        let again = try SessionStore(path: path, options: StoreOptions(readOnly: true))
-        #expect(throws: StoreError.missingCell(path: path, session: "my lesson", seq: 1)) { try again.cells(sessionID: id) }
+        #expect(throws: StoreError.missingCell(path: path, session: "my lesson", seq: 1)) {
+            _ = try SessionStore(path: path, options: StoreOptions(readOnly: true))
+        }
+        _ = id
     }
 
     @Test func cellsOfAnUnknownSessionAreEmpty() throws {
