@@ -30,6 +30,16 @@ struct PlannerHintTests {
                 == ["relation \"nothere\" does not exist", "relations: clicks, users"])
     }
 
+    /// The first unknown column in reading order is reported: the select list's before
+    /// WHERE's, as PostgreSQL does.
+    @Test func theFirstUnknownColumnInReadingOrderIsReported() throws {
+        let fixture = try PlannerFixture.withCatalog()
+        #expect(failure("CREATE MATERIALIZED VIEW v AS SELECT nope FROM clicks WHERE zzz > 1;", in: fixture).first == "column \"nope\" does not exist")
+        #expect(failure("CREATE MATERIALIZED VIEW v AS SELECT user_id, sum(nope) AS s FROM clicks WHERE zzz > 1 GROUP BY user_id;", in: fixture).first
+                == "column \"nope\" does not exist")
+        #expect(failure("CREATE MATERIALIZED VIEW v AS SELECT user_id FROM clicks WHERE zzz > 1;", in: fixture).first == "column \"zzz\" does not exist")
+    }
+
     @Test func aMissingRelationInAnEmptyCatalogSaysToCreateOne() throws {
         let fixture = try PlannerFixture()
         #expect(failure("CREATE MATERIALIZED VIEW v AS SELECT * FROM t;", in: fixture)

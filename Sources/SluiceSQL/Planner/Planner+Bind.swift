@@ -162,6 +162,20 @@ extension Planner {
         return bound
     }
 
+    /// Resolves every column `expr` names in `scope`, left to right: the unknown or
+    /// ambiguous one, if any, is reported before anything else in the expression.
+    func resolveColumns(_ expr: Expr, _ scope: Scope) throws(SQLError) {
+        switch expr {
+        case .column(let table, let name): _ = try scope.resolve(table: table, name: name)
+        case .unary(_, let e, _): try resolveColumns(e, scope)
+        case .binary(_, let l, let r, _):
+            try resolveColumns(l, scope)
+            try resolveColumns(r, scope)
+        case .call(_, let args, _, _): for arg in args { try resolveColumns(arg, scope) }
+        case .literal: break
+        }
+    }
+
     func containsAggregate(_ expr: Expr) -> Bool {
         switch expr {
         case .call(let name, _, _, _): Planner.aggregateNames.contains(name.name)

@@ -62,6 +62,9 @@ extension Planner {
             }
             right = r
         }
+        // The select list's names are checked before WHERE's, as PostgreSQL reads them: the
+        // first unknown column in reading order is the one reported.
+        for item in query.items { if case .expr(let e, _) = item { try resolveColumns(e, scope) } }
         let filter = try query.whereClause.map { expr throws(SQLError) in try bindCondition(expr, scope, clause: "WHERE") }
         var bound = BoundQuery(left: left, right: right, leftKeys: leftKeys, rightKeys: rightKeys, scope: scope,
                                filter: filter, aggregate: nil, projection: nil, outputSchema: scope.schema)
