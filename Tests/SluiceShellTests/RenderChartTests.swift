@@ -110,3 +110,16 @@ import Testing
         #expect(joined.split(separator: "\n").dropLast(1).joined().filter { $0 == "×" }.count > 3)
     }
 }
+
+/// The x axis's labels tell its ticks apart, however short the window and late the time.
+@Suite("chart x axis labels")
+struct ChartXAxisLabelTests {
+    @Test func aShortWindowLateInTimeHasDistinctLabels() {
+        let axis = XAxis(low: 2.999, high: 3.0, columns: 72)
+        let labels = axis.ticks.map(\.label)
+        #expect(Set(labels).count == labels.count, "\(labels)")
+        #expect(labels.first == "2.9990s" && labels.last == "3.0000s", "\(labels)")
+        // The usual windows keep the short form.
+        #expect(XAxis(low: 0, high: 10, columns: 72).ticks.map(\.label).first == "0s")
+    }
+}

@@ -248,6 +248,14 @@ struct XAxis {
                 candidate.append((min(max(column, 0), columns - 1), VirtualTime.format(Int64((t * 1e9).rounded()))))
                 k += 1
             }
+            // A short window late in time (LAST 1ms at 3s): the short form rounds every tick
+            // to the same `2.999s`; seconds with the digits the step needs tell them apart.
+            if Set(candidate.map(\.1)).count < candidate.count {
+                let digits = max(0, Int((-log10(step)).rounded(.up)))
+                candidate = candidate.enumerated().map { i, tick in
+                    (tick.0, String(format: "%.\(digits)fs", (first + Double(i)) * step))
+                }
+            }
             let widest = candidate.map { TerminalText.width(of: $0.1) }.max() ?? 0
             let spacing = zip(candidate, candidate.dropFirst()).map { $1.0 - $0.0 }.min() ?? Int.max
             chosen = candidate
