@@ -19,6 +19,10 @@ final class HistoryFile {
 
     let path: String
     private(set) var entries: [String] = []
+    /// Why the last entry could not be written, until `takeWarning` says it once: history
+    /// that silently goes unsaved is a surprise at the next start (psql and sqlite3 warn).
+    private var failure: String?
+    private var warned = false
 
     /// Loads the entries already in the file (none if it does not exist).
     init(path: String) {
@@ -72,10 +76,22 @@ final class HistoryFile {
 
     private func append(_ text: String) {
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o600)
-        guard fd >= 0 else { return }
+        guard fd >= 0 else { return fail(errno) }
         defer { close(fd) }
         let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        if written != bytes.count { fail(written < 0 ? errno : ENOSPC) }
+    }
+
+    private func fail(_ code: Int32) {
+        failure = "history is not saved: cannot write \(path): \(String(cString: strerror(code)))"
+    }
+
+    /// The warning for a history that could not be written, the first time only.
+    func takeWarning() -> String? {
+        guard let failure, !warned else { return nil }
+        warned = true
+        return failure
     }
 
     private func rewrite() {

@@ -59,6 +59,7 @@ final class InteractiveShell {
                     if let command = InteractiveShortcut.dotCommand(for: line) {
                         lines = []
                         if history.add(line) { editor.addHistory(line) }
+                        if let warning = history.takeWarning() { fputs("warning: \(warning)\n", sluice_stderr()) }
                         if execute(command) { return 0 }
                         continue
                     }
@@ -76,6 +77,7 @@ final class InteractiveShell {
             lines = []
             // The whole statement, however many lines, is one history entry.
             if history.add(buffer) { editor.addHistory(buffer) }
+            if let warning = history.takeWarning() { fputs("warning: \(warning)\n", sluice_stderr()) }
             if execute(buffer) { return 0 }
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SluiceShell
 
 /// The interactive shell as a user meets it: the built binary (the real session) in a
 /// real terminal (tmux). Covers the prompt, tab completion of keywords and names,
@@ -192,5 +193,33 @@ struct TerminalTests {
         try t.waitFor(prompt + " SHOW\nVIEWS;")
         try t.press("Up")
         try t.waitFor("the older entry") { $0.hasSuffix(prompt + " SHOW SOURCES;") }
+    }
+
+    /// A history file that cannot be written is said once, not lost in silence.
+    @Test func anUnwritableHistoryIsSaidOnce() throws {
+        let t = try TerminalHarness()
+        try FileManager.default.createDirectory(atPath: t.historyPath, withIntermediateDirectories: true)
+        try t.start()
+        try t.waitFor(prompt)
+        try run(t, "SHOW seed;", cell: 1)
+        try run(t, "SHOW nodes;", cell: 2)
+        let screen = try t.screen()
+        #expect(screen.components(separatedBy: "warning: history is not saved: cannot write").count == 2, "\(screen)")
+        #expect(screen.replacingOccurrences(of: "\n", with: "").contains("\(t.historyPath): Is a directory"), "\(screen)")
+    }
+
+    /// A table wider than the terminal fits it: a record per row when its figures do not.
+    @Test func aWideTableFitsTheTerminal() throws {
+        let t = try TerminalHarness()
+        try t.start()
+        try t.waitFor(prompt)
+        try run(t, "CREATE SOURCE clickstream_events (user_id INT, amount DOUBLE) WITH (rate = 1000, keys = 100);", cell: 1)
+        try run(t, "CREATE MATERIALIZED VIEW spend_by_user_in_window AS SELECT user_id, count(*) AS n FROM clickstream_events GROUP BY user_id;", cell: 2)
+        try run(t, "RUN 1s;", cell: 3)
+        try run(t, "SHOW ACTORS;", cell: 4)
+        let screen = try t.screen()
+        #expect(screen.contains("┌─[ RECORD 1 ]"), "\(screen)")
+        #expect(screen.contains("│ actor        │ spend_by_user_in_window.source.0 │"), "\(screen)")
+        #expect(screen.split(separator: "\n").allSatisfy { TerminalText.width(of: String($0)) <= 100 }, "\(screen)")
     }
 }

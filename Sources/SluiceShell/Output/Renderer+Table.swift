@@ -129,7 +129,8 @@ extension Renderer {
             var body = rows.map { row in row.indices.map { cell(row[$0], alignment: aligns[$0], color: color) } }
             var widths = table.columns.indices.map { i in body.reduce(header[i].width) { max($0, $1[i].width) } }
             if let limit, tableWidth(widths) > limit {
-                let texts = table.columns.indices.map { i in aligns[i] == .left && rows.allSatisfy { $0[i].isText } }
+                // The first column names the row (an actor, a channel, a setting): it stays whole.
+                let texts = table.columns.indices.map { i in i > 0 && aligns[i] == .left && rows.allSatisfy { $0[i].isText } }
                 let narrower = fitted(widths, into: limit, shrinking: texts, headers: header.map(\.width))
                 // Too many figures to fit side by side: a record per row, as psql's `\x auto`.
                 guard tableWidth(narrower) <= limit else {
