@@ -199,7 +199,9 @@ extension SessionStore {
             try queue.read { db in
                 let problems = try String.fetchAll(db, sql: "PRAGMA quick_check(5)")
                 if problems != ["ok"] {
-                    throw StoreError.corrupt(path: path, detail: "PRAGMA quick_check reports: " + problems.joined(separator: "; "))
+                    // One line: SQLite's report can hold line breaks of its own.
+                    let report = problems.map { $0.split(whereSeparator: \.isNewline).joined(separator: " ") }.joined(separator: "; ")
+                    throw StoreError.corrupt(path: path, detail: "PRAGMA quick_check reports: " + report)
                 }
                 try checkIdentity(db, path: path)
                 try checkRows(db, path: path)
