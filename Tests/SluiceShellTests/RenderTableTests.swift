@@ -337,4 +337,14 @@ struct VisibleTextTests {
         #expect(out.contains("n \u{FFFD}]0;owned\u{FFFD}\u{FFFD}[2J"))
         #expect(TerminalText.visible("a\tb\nc\r\n") == "a\tb\nc\n")
     }
+
+    /// A megabyte-long name quoted in a message is cut to a line a terminal can show.
+    @Test func anErrorLineIsBounded() {
+        let name = String(repeating: "a", count: 5000)
+        let out = Renderer.render([.error(ErrorReport(message: "relation \"\(name)\" does not exist", hint: name))], options: RenderOptions())
+        let lines = out.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        #expect(lines.allSatisfy { TerminalText.width(of: $0) <= Renderer.maxErrorLine + 7 }, "\(lines.map(\.count))")
+        #expect(lines[0].hasSuffix("…"))
+    }
 }

@@ -89,15 +89,25 @@ public enum Renderer {
     /// then `HINT: hint`.
     static func errorText(_ report: ErrorReport, color: Bool) -> String {
         var out = report.location.map { TerminalText.visible($0) + ": " } ?? ""
-        out += ANSI.red.apply("ERROR:", enabled: color) + " " + TerminalText.visible(report.message) + "\n"
+        out += ANSI.red.apply("ERROR:", enabled: color) + " " + bounded(report.message) + "\n"
         if let context = report.context, !context.isEmpty { out += withNewline(TerminalText.visible(context)) }
         if let hint = report.hint, !hint.isEmpty {
-            out += ANSI.cyan.apply("HINT:", enabled: color) + " " + TerminalText.visible(hint) + "\n"
+            out += ANSI.cyan.apply("HINT:", enabled: color) + " " + bounded(hint) + "\n"
         }
         return out
     }
 
     // MARK: - Helpers
+
+    /// The longest line of an error's message or hint, in terminal cells: a name of a
+    /// megabyte quoted in a message is cut, not printed whole.
+    static let maxErrorLine = 1000
+
+    /// `text` made visible and each of its lines cut to `maxErrorLine` cells.
+    static func bounded(_ text: String) -> String {
+        TerminalText.visible(text).split(separator: "\n", omittingEmptySubsequences: false)
+            .map { TerminalText.truncate(String($0), to: maxErrorLine) }.joined(separator: "\n")
+    }
 
     static func withNewline(_ text: String) -> String {
         text.hasSuffix("\n") ? text : text + "\n"
