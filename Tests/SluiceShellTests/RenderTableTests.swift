@@ -317,6 +317,19 @@ struct FittedTableTests {
         #expect(out.hasSuffix("│ column 12    │ 12000 │\n└──────────────┴───────┘\n(1 row)\n"), "\(out)")
     }
 
+    /// In a record, a long value wraps (nothing is cut: two actors with one long prefix stay
+    /// apart), and so does a long column name; every line fits.
+    @Test func aRecordWrapsWhatDoesNotFit() {
+        let actors = ResultTable(columns: [ResultColumn("actor"), ResultColumn("backPressuredTimeMsPerSecond")],
+                                 rows: [[.text("by_customer_with_a_rather_long_name.agg.0"), .int(1000)],
+                                        [.text("by_customer_with_a_rather_long_name.agg.1"), .int(0)]])
+        let out = Renderer.render([.table(actors)], options: RenderOptions(width: 40, fitsTables: true))
+        #expect(out.split(separator: "\n").allSatisfy { TerminalText.width(of: String($0)) <= 40 }, "\(out)")
+        let joined = out.filter { $0 != "│" && $0 != " " && $0 != "\n" }
+        #expect(joined.contains("by_customer_with_a_rather_long_name.agg.0") && joined.contains("by_customer_with_a_rather_long_name.agg.1"), "\(out)")
+        #expect(!out.contains("…"))
+    }
+
     @Test func scriptsAndRecordingsKeepEveryCharacter() {
         let out = Renderer.render([.table(table)], options: RenderOptions(width: 60))
         #expect(out.contains("credit (Flink), permits (RisingWave), tcp (Flink before 1.5)"))
@@ -336,6 +349,7 @@ struct VisibleTextTests {
         #expect(!out.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "\(out)")
         #expect(out.contains("n \u{FFFD}]0;owned\u{FFFD}\u{FFFD}[2J"))
         #expect(TerminalText.visible("a\tb\nc\r\n") == "a\tb\nc\n")
+        #expect(TerminalText.visible("red\ry") == "red\u{FFFD}y")
     }
 
     /// A megabyte-long name quoted in a message is cut to a line a terminal can show.

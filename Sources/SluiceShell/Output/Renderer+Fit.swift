@@ -22,19 +22,26 @@ extension Renderer {
     }
 
     /// A table too wide for the terminal as one record per row, psql's expanded display:
-    /// column names down the left, each row's values on the right, long texts cut to fit.
+    /// column names down the left, each row's values on the right. A value wider than the
+    /// terminal leaves wraps onto more lines (so does a long column name): nothing is cut,
+    /// the actor or setting a record is about least of all.
     ///
     ///     ┌─[ RECORD 1 ]─┬───────────────────────┐
     ///     │ actor        │ big_spenders.source.0 │
     ///     │ status       │ backpressured         │
     ///     ├─[ RECORD 2 ]─┼───────────────────────┤
     static func expandedTable(header: [Cell], body: [[Cell]], into limit: Int) -> String {
-        let labels = body.indices.map { "─[ RECORD \($0 + 1) ]" }
-        let names = max(header.map(\.width).max() ?? 0, (labels.map(TerminalText.width).max() ?? 0) - 1)
-        // Figures keep their width; text is cut to what the terminal leaves.
-        var cells = body.map { row in row.map { c in Cell(plain: c.plain, styled: c.styled, alignment: .left, continuation: c.continuation) } }
-        let room = max(limit - names - 7, 10)
-        cells = cells.map { row in row.map { $0.width > room ? $0.cut(to: room) : $0 } }
+        // A long column name wraps before values do, down to half the width.
+        let widest = body.flatMap { $0 }.map(\.width).max() ?? 0
+        var names = min(header.map(\.width).max() ?? 0, max(8, limit - 7 - max(12, min(widest, (limit - 7) / 2))))
+        var labels = body.indices.map { "─[ RECORD \($0 + 1) ]" }
+        let labelWidth = labels.map(TerminalText.width).max() ?? 0
+        if labelWidth - 1 > names {
+            if labelWidth - 1 <= limit - 7 - 12 { names = labelWidth - 1 } else { labels = body.indices.map { "─[ \($0 + 1) ]" } }
+        }
+        let room = max(1, limit - names - 7)
+        let cells = body.map { row in row.map { wrapping(Cell(plain: $0.plain, styled: $0.styled, alignment: .left, continuation: $0.continuation), to: room) } }
+        let keys = header.map { wrapping(Cell(plain: $0.plain, styled: $0.styled, alignment: .left), to: names) }
         let values = cells.flatMap { $0 }.map(\.width).max() ?? 0
         var out = ""
         for (k, row) in cells.enumerated() {
@@ -42,14 +49,41 @@ extension Renderer {
             let dashes = String(repeating: "─", count: max(0, names + 2 - TerminalText.width(of: label)))
             out += (k == 0 ? "┌" : "├") + label + dashes + (k == 0 ? "┬" : "┼") + String(repeating: "─", count: values + 2) + (k == 0 ? "┐" : "┤") + "\n"
             for (i, value) in row.enumerated() {
-                for j in 0..<value.height {
-                    let name = j == 0 ? Cell(plain: header[i].plain, styled: header[i].styled, alignment: .left) : Cell(plain: "", styled: "", alignment: .left)
-                    out += "│ " + name.padded(to: names) + " │ " + value.padded(line: j, to: values) + " │\n"
+                for j in 0..<max(value.height, keys[i].height) {
+                    out += "│ " + keys[i].padded(line: j, to: names) + " │ " + value.padded(line: j, to: values) + " │\n"
                 }
             }
         }
         if !cells.isEmpty { out += "└" + String(repeating: "─", count: names + 2) + "┴" + String(repeating: "─", count: values + 2) + "┘\n" }
         return out
+    }
+
+    /// The cell as lines of at most `width` cells: broken at spaces where it can, inside a
+    /// word where it must (a styled cell that has to break loses its styling).
+    static func wrapping(_ cell: Cell, to width: Int) -> Cell {
+        guard cell.width > width else { return cell }
+        let lines = ([cell.plain] + cell.continuation).flatMap { line in
+            wrapped(line, to: width).split(separator: "\n", omittingEmptySubsequences: false).flatMap { broken(String($0), to: width) }
+        }
+        return Cell(plain: lines.first ?? "", styled: lines.first ?? "", alignment: cell.alignment, continuation: Array(lines.dropFirst()))
+    }
+
+    /// `text` in pieces of at most `width` cells, cut between characters.
+    static func broken(_ text: String, to width: Int) -> [String] {
+        guard TerminalText.width(of: text) > width else { return [text] }
+        var pieces: [String] = [], current = "", used = 0
+        for character in text {
+            let w = TerminalText.width(of: character)
+            if used + w > width && !current.isEmpty {
+                pieces.append(current)
+                current = ""
+                used = 0
+            }
+            current.append(character)
+            used += w
+        }
+        pieces.append(current)
+        return pieces
     }
 
     /// `text` with each line broken at spaces to at most `width` cells (a word longer than

@@ -117,7 +117,7 @@ extension Renderer {
     /// (a terminal's), a wider table shrinks its text columns (`fitted`) and wraps its footer.
     static func boxTable(_ table: ResultTable, color: Bool, fitting limit: Int? = nil) -> String {
         var out = ""
-        if let title = table.title, !title.isEmpty { out += ANSI.bold.apply(title, enabled: color) + "\n" }
+        if let title = table.title, !title.isEmpty { out += ANSI.bold.apply(limit.map { wrapped(title, to: $0) } ?? title, enabled: color) + "\n" }
         let rows = normalizedRows(table)
         if !table.columns.isEmpty {
             let header = table.columns.indices.map { i -> Cell in

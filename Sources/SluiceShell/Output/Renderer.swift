@@ -61,7 +61,9 @@ public enum Renderer {
             case .json: return jsonGraph(graph)
             }
         case .notice(let text):
-            return withNewline(TerminalText.visible(text))
+            // Prose: on a terminal it wraps at words, as table footers do.
+            let visible = TerminalText.visible(text)
+            return withNewline(options.fitsTables && options.mode == .table ? wrapped(visible, to: options.width) : visible)
         case .error(let report):
             let text = errorText(report, color: color)
             return options.mode == .markdown ? fenced(text) : text

@@ -64,14 +64,15 @@ public enum TerminalText {
     }
 
     /// `text` safe to print on a terminal: control characters (an escape sequence from a
-    /// session file, a NUL in a name) show as `�` rather than drive the terminal; line breaks
-    /// and tabs stay, carriage returns go (they would overwrite the line).
+    /// session file, a NUL in a name, a lone carriage return that would overwrite the line)
+    /// show as `�` rather than drive the terminal; line breaks (LF, CRLF) and tabs stay.
     public static func visible(_ text: String) -> String {
         func isControl(_ v: UInt32) -> Bool { (v < 0x20 && v != 0x0A && v != 0x09) || (0x7F...0x9F).contains(v) }
         guard text.unicodeScalars.contains(where: { isControl($0.value) }) else { return text }
         var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            if scalar.value == 0x0D { continue }
+        let scalars = Array(text.unicodeScalars)
+        for (i, scalar) in scalars.enumerated() {
+            if scalar.value == 0x0D && i + 1 < scalars.count && scalars[i + 1].value == 0x0A { continue }
             if isControl(scalar.value) { out.append("\u{FFFD}") } else { out.append(scalar) }
         }
         return String(out)
