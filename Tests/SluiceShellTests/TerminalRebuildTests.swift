@@ -25,7 +25,7 @@ struct TerminalRebuildTests {
         try t.waitFor("re-executing cell 3 of 4  (Ctrl-C cancels; nothing changes)")
         try t.press("C-c")
         let cancelled = "cancelled by Ctrl-C while re-executing cell 3 of 4: nothing was rewound; the session is as it was (5 cells, 1.500s)"
-        try t.waitFor("the rewind cancelled") { $0.replacingOccurrences(of: "\n", with: "").contains(cancelled) }   // wrapped at 100 columns
+        try t.waitFor("the rewind cancelled") { $0.replacingOccurrences(of: "\n", with: " ").contains(cancelled) }   // wrapped at words, 100 columns
         try t.waitFor("the prompt as it was") { $0.hasSuffix("sluice [6] 1.500s>") }
 
         let store = try SessionStore(path: t.directory.appendingPathComponent("sessions.sqlite").path,
