@@ -220,7 +220,10 @@ extension Session {
                 advice.append("more sink actors would not help: it reads a table (one partition, for good) without a shuffle, on one actor")
             }
         } else if culprit.chain.contains("StreamHashJoin") {
-            advice.append("join amplification holds barriers back: SET streaming_enable_unaligned_join = true, then recreate the view")
+            // Only a join that multiplies its rows holds barriers behind its output.
+            if culprit.rowsInPerSecond > 0 && culprit.rowsOutPerSecond >= 2 * culprit.rowsInPerSecond {
+                advice.append("join amplification holds barriers back: SET streaming_enable_unaligned_join = true, then recreate the view")
+            }
             advice.append("scale the join out: ALTER MATERIALIZED VIEW \(Identifier(culprit.job).sql) SET PARALLELISM = \(doubledParallelism(of: culprit.job))")
         } else if culprit.role == "source" {
             advice.append(contentsOf: sourceActorFixes(for: culprit))

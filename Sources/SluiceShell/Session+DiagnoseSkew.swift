@@ -22,14 +22,22 @@ extension Session {
         let byKey = engine.jobSpec(culprit.job)?.fragments.first { "\(culprit.job).\($0.role)" == culprit.fragment }?.inputs.contains {
             if case .hash = $0.distribution { true } else { false }
         } ?? false
-        let others = "its \(siblings.count) sibling\(siblings.count == 1 ? "" : "s") \(Self.rate(rows))/s on average, busy \(Int(busy.rounded())) ms/s"
+        var others = "its \(siblings.count) sibling\(siblings.count == 1 ? "" : "s") \(Self.rate(rows))/s on average, busy \(Int(busy.rounded())) ms/s"
+        // An average can hide a second hot actor: the busiest sibling is named.
+        if siblings.count > 1, let next = siblings.max(by: { $0.busyTimeMsPerSecond < $1.busyTimeMsPerSecond }), next.busyTimeMsPerSecond > busy * 1.25 {
+            others += " (the busiest, \(next.name): \(Self.rate(next.rowsInPerSecond))/s, busy \(Int(next.busyTimeMsPerSecond.rounded())) ms/s)"
+        }
         let evidence: [ResultValue] = [.text(culprit.name), .text("rows in"), .text(Self.rate(culprit.rowsInPerSecond) + "/s"),
                                        .text(others + (byKey ? ": key skew, its keys are the hot ones" : ": the load is uneven"))]
         let view = "ALTER MATERIALIZED VIEW \(Identifier(culprit.job).sql) SET PARALLELISM = \(doubledParallelism(of: culprit.job))"
+        // What spreads a hot key depends on the operator (neither is modelled here).
+        let spread = culprit.chain.contains("StreamHashJoin")
+            ? "or spread the hot key: salt it (a random suffix on both sides), or broadcast the smaller side instead of shuffling by key"
+            : "or pre-aggregate before the shuffle (Flink's local-global aggregation, RisingWave's two-phase aggregation)"
         let advice = byKey
             ? "the load is skewed, not too big for the fragment: a hash exchange sends every row of a key to one actor, so more parallelism "
-                + "(\(view)) moves other keys away from \(culprit.name) but never splits its hottest one. Make the per-row work cheaper, or "
-                + "pre-aggregate before the shuffle (Flink's local-global aggregation, RisingWave's two-phase aggregation; not modelled here)"
+                + "(\(view)) moves other keys away from \(culprit.name) but never splits its hottest one. Make the per-row work cheaper, "
+                + spread + "; not modelled here"
             : "the load is uneven, not too big for the fragment: \(culprit.name) gets more rows than its siblings; more parallelism (\(view)) "
                 + "helps only as far as it evens them out. Make the per-row work cheaper"
         return UnevenLoad(evidence: evidence, advice: advice)

@@ -40,4 +40,21 @@ struct DiagnoseSkewTests {
         #expect(!diagnosis.contains("skew"))
         #expect(diagnosis.contains("  - scale out the bottleneck: ALTER MATERIALIZED VIEW even SET PARALLELISM = 4\n"))
     }
+
+    /// A skewed join (one row out per row in): the advice spreads a hot key the way joins
+    /// do, and says nothing of amplification, which there is none of.
+    @Test func aSkewedJoinIsAdvisedAsAJoin() {
+        let s = session("""
+            SET buffer_rows = 100;
+            CREATE SOURCE o (c INT, v DOUBLE) WITH (rate = 6000, keys = 500, key_skew = 'zipf(1.3)', partitions = 4);
+            CREATE TABLE cu (c INT PRIMARY KEY, r VARCHAR) WITH (rows = 500);
+            CREATE MATERIALIZED VIEW j AS SELECT o.c, c.r, o.v FROM o JOIN cu c ON o.c = c.c WITH (parallelism = 6, cost = '500us');
+            RUN 4s; RESET METRICS; RUN 3s;
+            """)
+        let diagnosis = s.run("DIAGNOSE;")
+        #expect(diagnosis.hasPrefix("bottleneck: j.join."), "\(diagnosis)")
+        #expect(diagnosis.contains("salt it (a random suffix on both sides), or broadcast the smaller side"))
+        #expect(!diagnosis.contains("pre-aggregate"))
+        #expect(!diagnosis.contains("amplification"), "\(diagnosis)")
+    }
 }
