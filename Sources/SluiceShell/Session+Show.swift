@@ -35,7 +35,7 @@ extension Session {
             [.text(s.name), .text(s.isTable ? "table" : "source"),
              .text(s.schema.columns.map { "\(Identifier($0.name).sql) \($0.type.sqlName)" }.joined(separator: ", ")),
              s.isTable ? .null : .double(s.rate, decimals: Self.decimals(of: s.rate)), s.isTable ? .null : .text(s.pattern), .int(Int64(s.partitions)),
-             .int(s.logEnd), s.retention.map { .duration($0) } ?? .text("forever"), .int(s.deleted)]
+             .int(s.logEnd), s.retention.map { .duration($0) } ?? .absent("forever"), .int(s.deleted)]
         }
         return ResultTable(columns: [ResultColumn("name"), ResultColumn("kind"), ResultColumn("columns"),
                                      ResultColumn("rate", alignment: .right), ResultColumn("pattern"),
@@ -67,8 +67,8 @@ extension Session {
             let sink = engine.jobSpec(j.name)?.sink ?? SinkSpec()
             return [.text(j.name), .text(j.dependsOn.joined(separator: ", ")), .int(j.delivered),
                     MetricsWindowText.measured(j.throughput, decimals: 1, over: j.window),
-                    j.logLag.map { .int(Int64($0)) } ?? .text("coupled"), .int(Int64(j.parallelism)),
-                    sink.throughput.map { .double($0, decimals: Self.decimals(of: $0)) } ?? .text("unlimited"),
+                    j.logLag.map { .int(Int64($0)) } ?? .absent("coupled"), .int(Int64(j.parallelism)),
+                    sink.throughput.map { .double($0, decimals: Self.decimals(of: $0)) } ?? .absent("unlimited"),
                     .int(Int64(sink.batch)), .duration(sink.latency), cost(j.name)]
         }
         return ResultTable(columns: [ResultColumn("name"), ResultColumn("from"), ResultColumn("delivered", alignment: .right),

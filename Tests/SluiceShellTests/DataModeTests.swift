@@ -110,6 +110,12 @@ struct DataModeTests {
         #expect((checkpoint["source_offsets"] as? [String: [Int]])?["v.source.0"]?.count == 1, "\(checkpoint)")
         #expect((checkpoint["state_rows"] as? [String: Int])?["v.agg.0"] != nil, "\(checkpoint)")
         #expect(checkpoint["duration"] is Double && checkpoint["completed"] as? Double == 1, "\(checkpoint)")
+        // A column of numbers holds numbers or null: no `unlimited` or `forever` among them.
+        #expect(s.execute("CREATE SINK z FROM v;").ok)
+        let sink = try #require((try values("SHOW SINKS;").first as? [[String: Any]])?.first)
+        #expect(sink["throughput"] is NSNull && sink["log_lag"] is NSNull && sink["latency"] as? Double == 0, "\(sink)")
+        let source = try #require((try values("SHOW SOURCES;").first as? [[String: Any]])?.first)
+        #expect(source["retention"] is NSNull, "\(source)")
         // Text is an array of its lines.
         let explain = try #require(try values("EXPLAIN v;").first as? [[String: String]])
         #expect(explain.first?["line"] == "StreamMaterialize { columns: [k, n], pk_columns: [k] }")

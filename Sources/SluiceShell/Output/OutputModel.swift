@@ -96,6 +96,10 @@ public enum ResultValue: Sendable, Equatable, Codable {
     case duration(Int64)
     /// A point in virtual time in nanoseconds: `1.000s` in tables, seconds in csv and json.
     case instant(Int64)
+    /// No number where a column holds numbers, for a reason its text gives: a sink's
+    /// `unlimited` throughput, a log kept `forever`. The text in tables, an empty field in
+    /// csv, null in json: a program reading the column finds numbers or nothing.
+    case absent(String)
     /// Numbers by name (a checkpoint's offsets per source actor, its state rows per actor):
     /// `a=1 b=2/3` in tables and csv, an object in json (`{"a":1,"b":[2,3]}`).
     case keyed([KeyedNumbers])
@@ -103,7 +107,7 @@ public enum ResultValue: Sendable, Equatable, Codable {
     /// Prose a narrow terminal may cut (`…`) without losing a figure: text, lists, names.
     var isText: Bool {
         switch self {
-        case .text, .setting, .lines, .keyed, .null, .missing: true
+        case .text, .setting, .lines, .keyed, .null, .missing, .absent: true
         case .int, .double, .real, .boolean, .bar, .level, .duration, .instant: false
         }
     }

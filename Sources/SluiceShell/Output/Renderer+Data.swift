@@ -158,7 +158,7 @@ extension Renderer {
 
     static func jsonValue(_ value: ResultValue) -> String {
         switch value {
-        case .null, .missing: return "null"
+        case .null, .missing, .absent: return "null"
         case .text(let s): return jsonString(s)
         case .int(let v): return String(v)
         case .double(let v, let decimals): return jsonNumber(v, decimals: decimals)
@@ -242,7 +242,7 @@ extension Renderer {
     /// The text of a value in csv (and other data formats): bars as their fraction.
     static func dataText(_ value: ResultValue, csv: Bool) -> String {
         switch value {
-        case .null, .missing: return ""
+        case .null, .missing, .absent: return ""
         case .text(let s): return s
         case .int(let v): return String(v)
         case .double(let v, let decimals): return NumberText.fixed(v, decimals: decimals)

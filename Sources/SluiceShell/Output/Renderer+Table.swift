@@ -57,7 +57,7 @@ extension Renderer {
             return Cell(plain: "NULL", styled: ANSI.dim.apply("NULL", enabled: color), alignment: alignment)
         case .missing:
             return Cell(plain: "-", styled: "-", alignment: alignment)
-        case .text(let s), .setting(let s):
+        case .text(let s), .setting(let s), .absent(let s):
             let text = TerminalText.singleLine(s)
             return Cell(plain: text, styled: text, alignment: alignment)
         case .int(let v):
@@ -104,7 +104,7 @@ extension Renderer {
         for row in rows {
             switch row[column] {
             case .int, .double, .real: sawNumber = true
-            case .null, .missing: continue
+            case .null, .missing, .absent: continue
             default: return table.columns[column].alignment
             }
         }
