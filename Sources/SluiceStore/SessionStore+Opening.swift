@@ -217,6 +217,40 @@ extension SessionStore {
     /// Reading each row once at opening costs little next to a replay, which reads them all.
     static func checkRows(_ db: Database, path: String) throws {
         guard try db.tableExists("session"), try db.tableExists("cell"), try db.tableExists("chart") else { return }
+        // What decoding would let pass: a real where an integer belongs (1.5 read as 1), a
+        // blob where text belongs, a timestamp or settings of another shape, a cell of no session.
+        if let bad = try Row.fetchOne(db, sql: """
+            SELECT name, CASE
+                WHEN typeof(name) != 'text' OR name = '' THEN 'name'
+                WHEN typeof(seed) != 'integer' THEN 'seed'
+                WHEN typeof(created) != 'text' OR created NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*' THEN 'created'
+                WHEN typeof(updated) != 'text' OR updated NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*' THEN 'updated'
+                WHEN typeof(engine_version) != 'text' THEN 'engine_version'
+                WHEN typeof(settings) != 'text' OR json_valid(settings) = 0 THEN 'settings'
+                WHEN json_type(settings) != 'object' THEN 'settings'
+                END AS bad
+            FROM session WHERE bad IS NOT NULL LIMIT 1
+            """) {
+            let name = (bad["name"] as String?).map { $0.isEmpty ? "''" : $0 } ?? "?"
+            throw StoredDataError(detail: "session \(name) has an unreadable \(bad["bad"] as String? ?? "column")")
+        }
+        if let bad = try Row.fetchOne(db, sql: """
+            SELECT s.name AS name, c.seq AS seq, CASE
+                WHEN s.id IS NULL THEN 'session_id'
+                WHEN typeof(c.seq) != 'integer' THEN 'seq'
+                WHEN typeof(c.input) != 'text' THEN 'input'
+                WHEN typeof(c.output) != 'text' THEN 'output'
+                WHEN c.error IS NOT NULL AND typeof(c.error) != 'text' THEN 'error'
+                WHEN typeof(c.virtual_time_before_ns) != 'integer' THEN 'virtual_time_before_ns'
+                WHEN typeof(c.virtual_time_after_ns) != 'integer' THEN 'virtual_time_after_ns'
+                WHEN typeof(c.wall_time_ns) != 'integer' THEN 'wall_time_ns'
+                END AS bad
+            FROM cell c LEFT JOIN session s ON s.id = c.session_id WHERE bad IS NOT NULL LIMIT 1
+            """) {
+            let what = bad["bad"] as String? ?? "column"
+            throw StoredDataError(detail: what == "session_id" ? "a cell belongs to no session"
+                                  : "session \(bad["name"] as String? ?? "?"), cell \(bad["seq"] as DatabaseValue) has an unreadable \(what)")
+        }
         for row in try Row.fetchAll(db, sql: selectSessions) {
             let session = try sessionInfo(row)
             _ = try cells(db, sessionID: session.id, path: path)

@@ -240,7 +240,15 @@ import Testing
         ("UPDATE session SET created = x'00ff'", "session demo has an unreadable created"),
         ("UPDATE cell SET virtual_time_before_ns = 'abc' WHERE seq = 2", "session demo, cell 2 has an unreadable virtual_time_before_ns"),
         ("UPDATE cell SET virtual_time_after_ns = 1e30 WHERE seq = 3", "session demo, cell 3 has an unreadable virtual_time_after_ns"),
-        ("UPDATE cell SET seq = 'two' WHERE seq = 2", "session demo, a cell has an unreadable seq"),
+        ("UPDATE cell SET seq = 'two' WHERE seq = 2", "session demo, cell \"two\" has an unreadable seq"),
+        // What a decoder would let pass: a real read as an integer, a blob read as text,
+        // a timestamp or settings of another shape, a cell of no session.
+        ("UPDATE cell SET virtual_time_after_ns = 1.5 WHERE seq = 2", "session demo, cell 2 has an unreadable virtual_time_after_ns"),
+        ("UPDATE cell SET input = x'00ff' WHERE seq = 2", "session demo, cell 2 has an unreadable input"),
+        ("UPDATE session SET created = 'yesterday'", "session demo has an unreadable created"),
+        ("UPDATE session SET settings = '{bad'", "session demo has an unreadable settings"),
+        ("UPDATE session SET settings = '[1]'", "session demo has an unreadable settings"),
+        ("UPDATE session SET name = ''", "session '' has an unreadable name"),
     ])
     func aValueOfTheWrongTypeIsAnErrorNotATrap(_ tamper: String, _ detail: String) throws {
         let dir = ScratchDirectory()

@@ -167,6 +167,19 @@ import Testing
         _ = id
     }
 
+    /// A cell of no session (its session deleted by hand, foreign keys off) is damage too.
+    @Test func aCellOfNoSessionIsDamage() throws {
+        let dir = ScratchDirectory()
+        let path = dir.file("s.sqlite")
+        _ = try makeStore(at: path, cellCount: 2, name: "lesson")
+        #expect(try sqlite3(path, "UPDATE cell SET session_id = 99 WHERE seq = 2;").status == 0)
+        let before = bytes(path)
+        #expect(throws: StoreError.corrupt(path: path, detail: "a cell belongs to no session")) {
+            _ = try SessionStore(path: path, options: StoreOptions(readOnly: true))
+        }
+        #expect(bytes(path) == before)
+    }
+
     @Test func cellsOfAnUnknownSessionAreEmpty() throws {
         let dir = ScratchDirectory()
         let store = try SessionStore(path: dir.file("s.sqlite"))
