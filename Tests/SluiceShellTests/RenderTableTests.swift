@@ -362,3 +362,14 @@ struct VisibleTextTests {
         #expect(lines[0].hasSuffix("…"))
     }
 }
+
+/// SHOW GRAPH's boxes keep the end of an actor's name, which tells it from its siblings.
+@Suite("names cut in the middle")
+struct MiddleCutTests {
+    @Test func theEndOfANameStays() {
+        #expect(TerminalText.truncateMiddle("by_customer_with_a_rather_long_name.source.0", to: 16) == "by_custo…ource.0")
+        #expect(TerminalText.truncateMiddle("short.agg.0", to: 16) == "short.agg.0")
+        #expect(TerminalText.width(of: TerminalText.truncateMiddle("点击流按地区汇总的非常长的名字.agg.1", to: 16)) <= 16)
+        #expect(TerminalText.truncateMiddle("点击流按地区汇总的非常长的名字.agg.1", to: 16).hasSuffix(".agg.1"))
+    }
+}

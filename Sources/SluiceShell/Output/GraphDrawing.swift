@@ -137,7 +137,8 @@ struct GraphLayout {
         let level = node.level.rawValue
         let styledLevel = ANSI.of(node.level).apply(level, enabled: color)
         if narrow {
-            let texts = [TerminalText.truncate(node.label, to: 16), TerminalText.truncate(node.detail, to: 16)]
+            // An actor's name ends in what tells it from its siblings (`role.index`).
+            let texts = [TerminalText.truncateMiddle(node.label, to: 16), TerminalText.truncate(node.detail, to: 16)]
             var lines = [(texts[0], texts[0])]
             if detail { lines.append((texts[1], texts[1])) }
             lines.append((level, styledLevel))
@@ -148,7 +149,7 @@ struct GraphLayout {
             }
             return Box(node: node, lines: padded, width: inner + 2)
         }
-        let label = TerminalText.truncate(node.label, to: 24)
+        let label = TerminalText.truncateMiddle(node.label, to: 24)
         let info = TerminalText.truncate(node.detail, to: 30)
         let inner = max(TerminalText.width(of: label) + 2 + level.count, detail ? TerminalText.width(of: info) : 0)
         let gap = String(repeating: " ", count: inner - TerminalText.width(of: label) - level.count)

@@ -78,6 +78,29 @@ public enum TerminalText {
         return String(out)
     }
 
+    /// `text` cut to at most `width` cells in its middle, keeping its end (`by_cus…source.0`):
+    /// for names whose end tells them apart, as an actor's `role.index` does.
+    public static func truncateMiddle(_ text: String, to width: Int) -> String {
+        guard self.width(of: text) > width else { return text }
+        guard width > 2 else { return truncate(text, to: width) }
+        let characters = Array(text)
+        var tail: [Character] = [], used = 0
+        for character in characters.reversed() {
+            let w = self.width(of: character)
+            if used + w > (width - 1) / 2 { break }
+            tail.insert(character, at: 0)
+            used += w
+        }
+        var head = "", headUsed = 0
+        for character in characters {
+            let w = self.width(of: character)
+            if headUsed + w > width - 1 - used { break }
+            head.append(character)
+            headUsed += w
+        }
+        return head + "…" + String(tail)
+    }
+
     /// Control characters made visible so that a cell stays on one line.
     static func singleLine(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
