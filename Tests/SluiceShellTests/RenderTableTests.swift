@@ -373,3 +373,19 @@ struct MiddleCutTests {
         #expect(TerminalText.truncateMiddle("点击流按地区汇总的非常长的名字.agg.1", to: 16).hasSuffix(".agg.1"))
     }
 }
+
+/// On a terminal, a cell of several entries (a barrier's places) wraps rather than cuts,
+/// each wrapped entry indented under its start, so every place keeps its end.
+@Suite("entries wrap under their start")
+struct WrappedEntriesTests {
+    @Test func eachPlaceKeepsItsEnd() {
+        let places = ResultTable(columns: [ResultColumn("epoch"), ResultColumn("where")],
+                                 rows: [[.int(4), .lines(["queued at crm.sink.0 from big_spenders.agg.0 behind 116 rows",
+                                                          "queued at crm.sink.0 from big_spenders.agg.1 behind 146 rows"])]])
+        let out = Renderer.render([.table(places)], options: RenderOptions(width: 50, fitsTables: true))
+        #expect(out.split(separator: "\n").allSatisfy { TerminalText.width(of: String($0)) <= 50 }, "\(out)")
+        #expect(out.contains("behind 116 rows") && out.contains("behind 146 rows"), "\(out)")
+        #expect(out.contains("│       │   "), "continuations are indented: \(out)")
+        #expect(!out.contains("…"))
+    }
+}

@@ -60,10 +60,19 @@ extension Renderer {
 
     /// The cell as lines of at most `width` cells: broken at spaces where it can, inside a
     /// word where it must (a styled cell that has to break loses its styling).
-    static func wrapping(_ cell: Cell, to width: Int) -> Cell {
+    /// With `hanging`, the lines a line wraps onto are indented by that many cells, so that
+    /// each of several entries (a barrier's places) still starts at the left.
+    static func wrapping(_ cell: Cell, to width: Int, hanging: Int = 0) -> Cell {
         guard cell.width > width else { return cell }
-        let lines = ([cell.plain] + cell.continuation).flatMap { line in
-            wrapped(line, to: width).split(separator: "\n", omittingEmptySubsequences: false).flatMap { broken(String($0), to: width) }
+        let indent = hanging < width / 2 ? hanging : 0
+        let lines = ([cell.plain] + cell.continuation).flatMap { line -> [String] in
+            let first = wrapped(line, to: width).split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            let pieces = broken(first, to: width)
+            let rest = String(line.dropFirst(first.count)).drop(while: { $0 == " " })
+            guard !rest.isEmpty else { return pieces }
+            let more = wrapped(String(rest), to: width - indent).split(separator: "\n", omittingEmptySubsequences: false)
+                .flatMap { broken(String($0), to: width - indent) }
+            return pieces + more.map { String(repeating: " ", count: indent) + $0 }
         }
         return Cell(plain: lines.first ?? "", styled: lines.first ?? "", alignment: cell.alignment, continuation: Array(lines.dropFirst()))
     }

@@ -138,7 +138,14 @@ extension Renderer {
                         + (table.footer.map { $0.isEmpty ? "" : withNewline(wrapped($0, to: limit)) } ?? "")
                 }
                 widths = narrower
-                body = body.map { row in row.indices.map { row[$0].cut(to: widths[$0]) } }
+                // A cell of several lines (the places a barrier is) wraps: each line tells
+                // where, up to its end; other texts are cut.
+                body = body.indices.map { r in
+                    body[r].indices.map { i in
+                        if case .lines = rows[r][i] { return wrapping(body[r][i], to: widths[i], hanging: 2) }
+                        return body[r][i].cut(to: widths[i])
+                    }
+                }
             }
             func rule(_ left: String, _ mid: String, _ right: String) -> String {
                 left + widths.map { String(repeating: "─", count: $0 + 2) }.joined(separator: mid) + right + "\n"
