@@ -199,3 +199,22 @@ struct DataModeTests {
         #expect(run.stderr.contains("\(file):28: ERROR: unknown statement 'SELEKT'"))
     }
 }
+
+/// A checkpoint's offsets in csv: the JSON object in one field, since names may hold the
+/// spaces and `=` that `name=n` pairs could not carry.
+@Suite("csv keyed numbers")
+struct CsvKeyedNumbersTests {
+    @Test func namesWithSpacesAndEqualsSignsReadBack() throws {
+        let s = session("""
+            SET barrier_interval_ms = 100;
+            CREATE SOURCE "s p" (k INT, v INT) WITH (rate = 100, partitions = 2);
+            CREATE MATERIALIZED VIEW "a=b c" AS SELECT k, count(*) AS n FROM "s p" GROUP BY k;
+            RUN 1s;
+            """)
+        s.options.mode = .csv
+        let out = s.execute("SHOW CHECKPOINTS;").pieces.filter { !$0.toStandardError }.map(\.text).joined()
+        let line = try #require(out.split(separator: "\n").dropFirst().first.map(String.init))
+        // RFC 4180 around the JSON: the field is quoted, its quotes doubled.
+        #expect(line.contains(#","{""a=b c.source.0"":["#), "\(line)")
+    }
+}

@@ -253,7 +253,8 @@ extension Renderer {
         case .real(let v): return exactText(v)
         case .boolean(let b): return b ? "t" : "f"
         case .duration(let ns), .instant(let ns): return seconds(ns)
-        case .keyed(let entries): return entries.map(\.text).joined(separator: " ")
+        // As the json object: names may hold spaces and `=`, which `a=1 b=2` could not carry.
+        case .keyed: return jsonValue(value)
         }
     }
 
