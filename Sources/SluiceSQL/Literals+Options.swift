@@ -33,6 +33,17 @@ extension OptionValue {
         }
     }
 
+    /// A source's retention: a positive duration, or `'forever'` (nil: rows are kept, as
+    /// when it is left out, so that ALTER can lift a retention).
+    public func retention() -> Result<Int64?, LiteralError> {
+        if case .string(let text) = self, text.lowercased() == "forever" { return .success(nil) }
+        if case .identifier(let text) = self, text.lowercased() == "forever" { return .success(nil) }
+        let hint = "a retention is a positive duration, e.g. '1h', or 'forever' (the default: rows are kept)"
+        return duration().mapError { LiteralError($0.message, hint: $0.hint.map { $0 + "; or 'forever'" } ?? hint) }.flatMap { ns in
+            ns > 0 ? .success(ns) : .failure(LiteralError("retention must be positive, not \(VirtualTime.format(ns))", hint: hint))
+        }
+    }
+
     /// A per-row cost: `'exp(20us)'`, `'uniform(5us,40us)'`, a bare `20us`, or `0`.
     public func cost() -> Result<CostSpec, LiteralError> {
         switch self {

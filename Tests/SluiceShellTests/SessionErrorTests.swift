@@ -270,7 +270,7 @@ struct SessionErrorTests {
             ERROR: invalid retention for source c3: invalid duration '10parsecs': unknown unit 'parsecs'
             LINE 1: CREATE SOURCE c3 (a INT) WITH (retention = '10parsecs');
                                                                ^^^^^^^^^^^
-            HINT: write a number and a unit, such as 250ms, 1.5s or 2m (units: ns, us, ms, s, m, h)
+            HINT: write a number and a unit, such as 250ms, 1.5s or 2m (units: ns, us, ms, s, m, h); or 'forever'
             """)
     }
 
@@ -509,13 +509,13 @@ struct SessionErrorTests {
             ERROR: invalid retention for source c5: retention must be positive, not 0s
             LINE 1: CREATE SOURCE c5 (a INT) WITH (retention = '0s');
                                                                ^^^^
-            HINT: a retention is a positive duration, e.g. '1h'; without it rows are kept forever
+            HINT: a retention is a positive duration, e.g. '1h', or 'forever' (the default: rows are kept)
             """)
         expectFailure("ALTER SOURCE clicks SET (retention = '0s');", """
             ERROR: invalid retention for source clicks: retention must be positive, not 0s
             LINE 1: ALTER SOURCE clicks SET (retention = '0s');
                                                          ^^^^
-            HINT: a retention is a positive duration, e.g. '1h'; without it rows are kept forever
+            HINT: a retention is a positive duration, e.g. '1h', or 'forever' (the default: rows are kept)
             """)
         expectFailure("ALTER SOURCE clicks SET (partitions = 1);", """
             ERROR: source clicks has 2 partitions: a partition count cannot be decreased
@@ -725,5 +725,13 @@ struct SessionErrorTests {
                                  ^^^^^
             HINT: a table is loaded once and read whole; pause a source's partition: ALTER SOURCE name PAUSE PARTITION 0
             """)
+    }
+
+    /// A retention can be lifted as a sink's throughput can: `'forever'`, the default.
+    @Test func aRetentionCanBeLifted() {
+        let s = session("CREATE SOURCE v (k INT) WITH (rate = 100, retention = '1s');")
+        #expect(s.execute("ALTER SOURCE v SET (retention = 'forever'); RUN 3s;").ok)
+        #expect(s.run("SHOW SOURCES;").contains("│ forever   │       0 │"))
+        #expect(s.engine.sourceSpec("v")?.retention == nil)
     }
 }

@@ -129,11 +129,7 @@ extension Planner {
         if let keys = try o.get("keys", { $0.integer(in: Planner.keyCounts) }) { spec.keys = keys }
         if let skew = try o.get("key_skew", { $0.keyDistribution() }) { spec.keyDistribution = skew }
         if let partitions = try o.get("partitions", { $0.integer(in: Limits.partitions) }) { spec.partitions = partitions }
-        if let retention = try o.get("retention", {
-            Self.positive($0.duration(), "retention", hint: "a retention is a positive duration, e.g. '1h'; without it rows are kept forever")
-        }) {
-            spec.retention = retention
-        }
+        if let retention = try o.get("retention", { $0.retention() }) { spec.retention = retention }
         if let cost = try o.get("cost", { $0.cost() }) { spec.cost = cost }
         if let cost = try o.get("poll_cost", { $0.cost() }) { spec.pollCost = cost }
     }
