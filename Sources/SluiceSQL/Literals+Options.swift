@@ -39,8 +39,16 @@ extension OptionValue {
         if case .string(let text) = self, text.lowercased() == "forever" { return .success(nil) }
         if case .identifier(let text) = self, text.lowercased() == "forever" { return .success(nil) }
         let hint = "a retention is a positive duration, e.g. '1h', or 'forever' (the default: rows are kept)"
-        return duration().mapError { LiteralError($0.message, hint: $0.hint.map { $0 + "; or 'forever'" } ?? hint) }.flatMap { ns in
-            ns > 0 ? .success(ns) : .failure(LiteralError("retention must be positive, not \(VirtualTime.format(ns))", hint: hint))
+        return positiveDuration("retention", hint: hint).mapError { e in
+            // A malformed duration keeps its own hint (the units), which says 'forever' too.
+            e.message.hasPrefix("retention must") ? e : LiteralError(e.message, hint: e.hint.map { $0 + "; or 'forever'" } ?? hint)
+        }.map(Optional.some)
+    }
+
+    /// A duration that must be above zero (`retention`, `segment`).
+    public func positiveDuration(_ option: String, hint: String) -> Result<Int64, LiteralError> {
+        duration().flatMap { ns in
+            ns > 0 ? .success(ns) : .failure(LiteralError("\(option) must be positive, not \(VirtualTime.format(ns))", hint: hint))
         }
     }
 

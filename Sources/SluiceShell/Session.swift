@@ -149,9 +149,10 @@ public final class Session {
                 recordedOnly = []
                 if malformed != nil && scripts.count > 1 {
                     let others = scripts.count - 1
-                    blocks.append(.notice(others == 1 ? "the cell's other statement did not run: a cell runs once all of it parses"
-                                                      : "the cell's other \(others) statements did not run: a cell runs once all of it parses"))
-                    recordedBlocks.append(blocks[blocks.count - 1])
+                    let notice = OutputBlock.notice(others == 1 ? "the cell's other statement did not run: a cell runs once all of it parses"
+                                                                : "the cell's other \(others) statements did not run: a cell runs once all of it parses")
+                    blocks.append(notice)
+                    recordedBlocks.append(notice)
                 }
                 if !ok && hooks.bail { break }
                 // A replay stops the cell where Ctrl-C stopped it, though the statement that

@@ -201,19 +201,19 @@ struct DamagedStoreCommandTests {
     @Test func everyCommandRefusesItAndTheFileStaysAsItWas() throws {
         let dir = try TemporaryDirectory()
         let path = dir.path("store.sqlite")
-        let teacher = session()
-        teacher.hooks.openStore = { try SessionStore(path: path) }
-        teacher.hooks.storePath = path
+        func shell() -> Session {
+            let s = session()
+            s.hooks.openStore = { try SessionStore(path: path) }
+            s.hooks.storePath = path
+            return s
+        }
+        let teacher = shell()
         for cell in ["SET seed = 3;", ".save lesson", ".rewind 0"] { #expect(teacher.execute(cell).ok, "\(cell)") }
-        let other = session()
-        other.hooks.openStore = { try SessionStore(path: path) }
-        other.hooks.storePath = path
+        let other = shell()
         #expect(other.execute("SET seed = 4;").ok && other.execute(".save other").ok)
         _ = try sqlite3(path, "PRAGMA ignore_check_constraints = ON; UPDATE session SET seed = 'x' WHERE name = 'lesson';")
         let before = bytes(path)
-        let student = session()
-        student.hooks.openStore = { try SessionStore(path: path) }
-        student.hooks.storePath = path
+        let student = shell()
         for cell in [".sessions", ".delete other", ".open other"] {
             let result = student.execute(cell)
             #expect(!result.ok, "\(cell)")

@@ -48,7 +48,7 @@ extension Planner {
         // A BOOLEAN key has two values, whatever the default number of keys.
         if keyType == .boolean { spec.keys = 2 }
         try read(o, into: &spec)
-        if let segment = try o.get("segment", { Self.positive($0.duration(), "segment", hint: "a segment is a positive duration, e.g. '1s'") }) {
+        if let segment = try o.get("segment", { $0.positiveDuration("segment", hint: "a segment is a positive duration, e.g. '1s'") }) {
             spec.segment = segment
         }
         if let seed = try o.get("seed", { $0.seed() }) { spec.seed = seed }
@@ -132,13 +132,6 @@ extension Planner {
         if let retention = try o.get("retention", { $0.retention() }) { spec.retention = retention }
         if let cost = try o.get("cost", { $0.cost() }) { spec.cost = cost }
         if let cost = try o.get("poll_cost", { $0.cost() }) { spec.pollCost = cost }
-    }
-
-    /// A duration that must be above zero (`retention`, `segment`).
-    private static func positive(_ read: Result<Int64, LiteralError>, _ option: String, hint: String) -> Result<Int64, LiteralError> {
-        read.flatMap { ns in
-            ns > 0 ? .success(ns) : .failure(LiteralError("\(option) must be positive, not \(VirtualTime.format(ns))", hint: hint))
-        }
     }
 
     /// A BOOLEAN key column has two values, and a VARCHAR one a bounded number of strings
