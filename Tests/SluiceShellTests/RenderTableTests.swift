@@ -279,7 +279,7 @@ func stripANSI(_ text: String) -> String {
 }
 
 /// On a terminal (`fitsTables`), a table wider than the terminal fits it: its text columns
-/// shrink, long texts cut with `…`; a table whose figures alone are too wide shows one
+/// narrow, long texts wrap at words (nothing is cut); a table whose figures alone are too wide shows one
 /// record per row (psql's expanded display). Elsewhere tables keep every character.
 @Suite("box tables fit the terminal")
 struct FittedTableTests {
@@ -289,13 +289,15 @@ struct FittedTableTests {
                [.text("seed"), .int(42), .text("the one source of randomness")]],
         footer: "a footer long enough that it has to be wrapped at a narrow width")
 
-    @Test func textColumnsShrinkToTheWidth() {
+    @Test func textColumnsNarrowAndWrapAtWords() {
         let out = Renderer.render([.table(table)], options: RenderOptions(width: 60, fitsTables: true))
         #expect(out == """
         ┌──────────────┬────┬──────────────────────────────────────┐
         │ name         │  n │ description                          │
         ├──────────────┼────┼──────────────────────────────────────┤
-        │ flow_control │  2 │ credit (Flink), permits (RisingWave… │
+        │ flow_control │  2 │ credit (Flink), permits              │
+        │              │    │ (RisingWave), tcp (Flink before 1.5) │
+        ├──────────────┼────┼──────────────────────────────────────┤
         │ seed         │ 42 │ the one source of randomness         │
         └──────────────┴────┴──────────────────────────────────────┘
         (2 rows)

@@ -1,5 +1,5 @@
-/// Box tables on a terminal narrower than they are: text columns shrink, a table of figures
-/// turns into one record per row (psql's expanded display), footers wrap at words. Only the
+/// Box tables on a terminal narrower than they are: text columns narrow and their texts wrap
+/// (psql's wrapped format), a table of figures turns into one record per row (psql's expanded display), footers wrap at words. Only the
 /// display does this; scripts and recordings keep every character (`RenderOptions.fitsTables`).
 extension Renderer {
     /// Cells a box table of these column widths takes, borders included.
@@ -7,7 +7,7 @@ extension Renderer {
 
     /// Column widths shrunk until the table fits `limit` cells, or as far as they go: the
     /// widest shrinkable column loses a cell at a time, none below its header or 16 cells (a
-    /// name cut shorter is no longer one).
+    /// name broken onto more lines than that is hard to read).
     static func fitted(_ widths: [Int], into limit: Int, shrinking: [Bool], headers: [Int]) -> [Int] {
         var widths = widths
         let floor = widths.indices.map { min(widths[$0], max(headers[$0], 16)) }

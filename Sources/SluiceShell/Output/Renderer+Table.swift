@@ -19,15 +19,6 @@ extension Renderer {
             return alignment == .left ? styled + fill : fill + styled
         }
 
-        /// The cell cut to `width` cells, each of its lines ending in `…` where it was cut
-        /// (a cut line loses its styling: only text cells are cut, and they have none).
-        func cut(to width: Int) -> Cell {
-            guard self.width > width else { return self }
-            let first = TerminalText.truncate(plain, to: width)
-            return Cell(plain: first, styled: first == plain ? styled : first, alignment: alignment,
-                        continuation: continuation.map { TerminalText.truncate($0, to: width) })
-        }
-
         /// Line `k` of the cell (0 is the first) padded to `width`; blank below its last line.
         func padded(line k: Int, to width: Int) -> String {
             if k == 0 { return padded(to: width) }
@@ -138,12 +129,12 @@ extension Renderer {
                         + (table.footer.map { $0.isEmpty ? "" : withNewline(wrapped($0, to: limit)) } ?? "")
                 }
                 widths = narrower
-                // A cell of several lines (the places a barrier is) wraps: each line tells
-                // where, up to its end; other texts are cut.
+                // Texts wrap at words, as psql's wrapped format does: nothing is cut. A cell
+                // of several lines (the places a barrier is) indents what each line wraps onto.
                 body = body.indices.map { r in
                     body[r].indices.map { i in
                         if case .lines = rows[r][i] { return wrapping(body[r][i], to: widths[i], hanging: 2) }
-                        return body[r][i].cut(to: widths[i])
+                        return wrapping(body[r][i], to: widths[i])
                     }
                 }
             }
