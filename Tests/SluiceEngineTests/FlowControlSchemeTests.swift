@@ -285,7 +285,8 @@ import Testing
         }
         #expect(engine.settings.exchangeInitialPermits == 2048 && engine.settings.exchangeBatchedPermits == 256)
         try engine.createSource(Fixtures.source())
-        try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec(batch: 16)))
+        // A shuffle (round robin) between them: a no-shuffle input would stay on its node.
+        try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec(batch: 16), distribution: .roundRobin))
         let channel = engine.channels[0]
         #expect(channel.isLocal == (nodes == 1))
         engine.traceCategories = [.permits]
@@ -323,7 +324,7 @@ import Testing
             s.barrierIntervalMs = 0
         }
         try engine.createSource(Fixtures.source())
-        try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec()))
+        try engine.createJob(Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec(), distribution: .roundRobin))
         #expect(engine.channels[0].isLocal == (nodes == 1))
         try engine.inject(500, into: "clicks")
         engine.advance(by: VirtualTime.second)

@@ -165,6 +165,35 @@ import Testing
         #expect(EngineAudit.imbalances(engine) == [])
     }
 
+    /// Once nothing is appended, the active segment expires as the others did: Kafka rolls a
+    /// new, empty segment and deletes the old one, so a stuck consumer on an idle topic loses
+    /// its last rows too. The next append starts a segment at the log end.
+    @Test func retentionDeletesTheLastSegmentOnceItExpires() throws {
+        let engine = Self.engine()
+        var spec = Fixtures.source(rate: 1000)
+        spec.retention = 2 * VirtualTime.second
+        spec.segment = VirtualTime.second
+        try engine.createSource(spec)
+        try engine.createJob(Fixtures.chain("stuck", source: "clicks", stations: [], sink: Fixtures.sinkSpec(throughput: 0)))
+        engine.advance(by: 3500 * VirtualTime.millisecond)
+        try engine.alterSource("clicks") { $0.rate = 0 }
+        engine.advance(by: 1900 * VirtualTime.millisecond)
+        let written = engine.partitionLag()[0].logEndOffset
+        #expect(engine.partitionLag()[0].logStartOffset == 3000, "the last segment's newest row is 1.9 s old")
+        engine.advance(by: 200 * VirtualTime.millisecond)
+        var lag = engine.partitionLag()[0]
+        #expect(lag.logStartOffset == written && lag.lag == 0, "\(lag)")
+        #expect(engine.sourceSnapshots()[0].deleted == written)
+        #expect(EngineAudit.imbalances(engine) == [])
+        try engine.inject(10, into: "clicks")
+        engine.advance(by: VirtualTime.second)
+        lag = engine.partitionLag()[0]
+        #expect(lag.logStartOffset == written && lag.logEndOffset == written + 10, "a new segment holds the new rows")
+        engine.advance(by: 1100 * VirtualTime.millisecond)
+        #expect(engine.partitionLag()[0].logStartOffset == written + 10)
+        #expect(EngineAudit.imbalances(engine) == [])
+    }
+
     /// `auto.offset.reset = latest`: a new group starts at the log end (the backlog is not
     /// its to read), and when retention deletes the rows at its position it jumps to the log
     /// end: the deleted rows it had not read count as expired, the retained ones it jumps over

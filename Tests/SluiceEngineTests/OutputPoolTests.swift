@@ -7,7 +7,9 @@ import Testing
 /// channel, or RisingWave's permits, stop it at its first unsent message.
 @Suite struct OutputPoolTests {
     /// Record-at-a-time, one row a buffer, a sink far slower than its source: the pipeline
-    /// fills up, and the sender's unsent buffers are what its side holds when it stops.
+    /// fills up, and the sender's unsent buffers are what its side holds when it stops. The
+    /// sink is fed by a shuffle (round robin), which crosses nodes; a no-shuffle input
+    /// would run on its sender's node.
     static func filledPipeline(_ scheme: FlowControlKind, nodes: Int, sinks: Int = 1,
                                configure: (inout EngineSettings) -> Void = { _ in }) throws -> Engine {
         let engine = Fixtures.engine { s in
@@ -20,7 +22,7 @@ import Testing
         }
         try engine.createSource(Fixtures.source(rate: 1000))
         var job = Fixtures.chain("out", source: "clicks", stations: [], sink: Fixtures.sinkSpec(throughput: 10),
-                                 distribution: sinks > 1 ? .hash([0]) : .simple)
+                                 distribution: sinks > 1 ? .hash([0]) : .roundRobin)
         job.fragments[1].parallelism = sinks
         try engine.createJob(job)
         engine.advance(by: 3 * VirtualTime.second)

@@ -4,9 +4,10 @@ import Testing
 /// The article's cross-contamination: before Flink 1.5, every logical channel between two
 /// task managers shared one TCP connection, so one slow receiver stalled its neighbours.
 /// Two independent pipelines A and B (source → transform → sink, 5000 rows/s each) on two
-/// nodes; A's sink writes 200 rows/s, B's is unlimited. Actors sit on node (depth + index) %
-/// nodes, so both pipelines run source and sink on node 0 and the transform on node 1: their
-/// channels share the connections 0 → 1 and 1 → 0.
+/// nodes; A's sink writes 200 rows/s, B's is unlimited. Their stages are joined by shuffles
+/// (round robin), and actors sit on node (depth + index) % nodes, so both pipelines run
+/// source and sink on node 0 and the transform on node 1: their channels share the
+/// connections 0 → 1 and 1 → 0.
 @Suite struct TcpCrossContaminationTests {
     struct Outcome {
         let engine: Engine
@@ -19,8 +20,9 @@ import Testing
         let engine = Fixtures.engine { $0.flowControl = kind; $0.nodes = nodes; $0.barrierIntervalMs = 0 }
         try engine.createSource(Fixtures.source("a", rate: 5000))
         try engine.createSource(Fixtures.source("b", rate: 5000))
-        try engine.createJob(Fixtures.chain("ja", source: "a", stations: [.free], sink: Fixtures.sinkSpec(throughput: 200)))
-        try engine.createJob(Fixtures.chain("jb", source: "b", stations: [.free], sink: Fixtures.sinkSpec()))
+        try engine.createJob(Fixtures.chain("ja", source: "a", stations: [.free], sink: Fixtures.sinkSpec(throughput: 200),
+                                             distribution: .roundRobin))
+        try engine.createJob(Fixtures.chain("jb", source: "b", stations: [.free], sink: Fixtures.sinkSpec(), distribution: .roundRobin))
         engine.advance(by: 2 * VirtualTime.second)
         engine.resetMetrics()
         engine.advance(by: 3 * VirtualTime.second)

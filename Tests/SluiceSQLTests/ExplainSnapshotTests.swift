@@ -178,6 +178,33 @@ struct ExplainSnapshotTests {
         let nodes = fixture.engine.actorSnapshots().filter { $0.job == "spend" }.map { "\($0.name)@node\($0.node)" }
         for placed in nodes { #expect(text.contains(placed)) }
     }
+
+    /// A fragment fed one to one (no shuffle) runs on its upstream actors' nodes, as
+    /// RisingWave schedules no-shuffle fragments and Flink chains forward operators: a sink's
+    /// input and an unaligned join's log store never cross the network.
+    @Test func aNoShuffleInputStaysOnItsNode() throws {
+        let fixture = try PlannerFixture.withCatalog()
+        try fixture.run("SET nodes = 2; SET streaming_enable_unaligned_join = true;")
+        let sink = fixture.explain("EXPLAIN CREATE SINK out FROM clicks WITH (parallelism = 2);")
+        #expect(sink.contains("    actors: out.sink.0@node0, out.sink.1@node1\n"), "\(sink)")
+        #expect(sink.contains("    actors: out.source.0@node0, out.source.1@node1"), "\(sink)")
+        let join = fixture.explain("EXPLAIN \(Self.joinView) WITH (parallelism = 2);")
+        #expect(join.contains("    actors: enriched.join.0@node1, enriched.join.1@node0\n"), "\(join)")
+        #expect(join.contains("    actors: enriched.logstore.0@node1, enriched.logstore.1@node0\n"), "\(join)")
+        #expect(join.contains("    actors: enriched.materialize.0@node1, enriched.materialize.1@node0\n"), "\(join)")
+        try fixture.run(Self.joinView + " WITH (parallelism = 2);")
+        let channels = fixture.engine.channelSnapshots().filter { $0.to.hasPrefix("enriched.logstore") || $0.to.hasPrefix("enriched.materialize") }
+        #expect(channels.count == 4 && channels.allSatisfy(\.isLocal), "\(channels.map { "\($0.from) → \($0.to)" })")
+    }
+
+    /// A relation joined with itself: the predicate names the two sides by the query's aliases.
+    @Test func aSelfJoinNamesItsSidesByTheirAliases() throws {
+        let fixture = try PlannerFixture.withCatalog()
+        let text = fixture.explain("EXPLAIN CREATE MATERIALIZED VIEW pairs AS SELECT a.user_id, b.amount FROM clicks a JOIN clicks b ON a.user_id = b.user_id;")
+        #expect(text.contains("StreamHashJoin { type: Inner, predicate: a.user_id = b.user_id, output: all }"), "\(text)")
+        let other = fixture.explain("EXPLAIN \(Self.joinView);")
+        #expect(other.contains("predicate: clicks.user_id = users.user_id"), "other joins name their relations: \(other)")
+    }
 }
 
 // MARK: - Snapshots

@@ -131,10 +131,13 @@ public struct FragmentInput: Sendable, Hashable {
     public var distribution: Distribution
     /// For a join: 0 = left input, 1 = right input.
     public var side: Int
-    public init(from: InputRef, distribution: Distribution, side: Int = 0) {
+    /// The name the query gives a join's input (its alias, or its own name), for EXPLAIN.
+    public var alias: String?
+    public init(from: InputRef, distribution: Distribution, side: Int = 0, alias: String? = nil) {
         self.from = from
         self.distribution = distribution
         self.side = side
+        self.alias = alias
     }
 }
 

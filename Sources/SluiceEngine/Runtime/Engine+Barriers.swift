@@ -283,6 +283,17 @@ extension Engine {
         inFlight[i].sourceOffsets.append((actor.id, actor.name, offsets))
     }
 
+    /// A join's log store's share of the checkpoint: the rows a barrier passed on its way in,
+    /// added up over the store's inputs.
+    func recordLogged(_ store: Actor, epoch: Int64, rows: Int) {
+        guard let i = inFlight.firstIndex(where: { $0.epoch == epoch }) else { return }
+        if let k = inFlight[i].stateRows.firstIndex(where: { $0.0 == store.id }) {
+            inFlight[i].stateRows[k].2 += rows
+        } else {
+            inFlight[i].stateRows.append((store.id, store.name, rows))
+        }
+    }
+
     func recordInFlight(epoch: Int64, rows: Int, buffers: Int) {
         guard let i = inFlight.firstIndex(where: { $0.epoch == epoch }) else { return }
         inFlight[i].inFlightRows += rows

@@ -206,8 +206,15 @@ extension Engine {
         } else {
             channel.deliver(message, now: now)
         }
-        if unaligned && overtaken.rows > 0 {
-            recordInFlight(epoch: mark.epoch, rows: overtaken.rows, buffers: overtaken.buffers)
+        if overtaken.rows > 0 {
+            // Rows a barrier passes at a join's log store are in the log store, which the
+            // checkpoint persists with it (RisingWave's sync log store flushes on checkpoint);
+            // those it passes on an unaligned channel are in flight, stored with the checkpoint.
+            if channel.role == .joinLogStore {
+                recordLogged(receiver, epoch: mark.epoch, rows: overtaken.rows)
+            } else if unaligned {
+                recordInFlight(epoch: mark.epoch, rows: overtaken.rows, buffers: overtaken.buffers)
+            }
         }
         trace(.barriers, "barrier \(mark.epoch) reaches \(receiver.name)" + (overtaking && overtaken.rows > 0 ? " overtaking \(overtaken.rows) rows" : ""))
         let atOnce = unaligned && receiver.status == .backpressured

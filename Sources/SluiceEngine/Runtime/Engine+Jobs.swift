@@ -142,8 +142,14 @@ extension Engine {
 
     /// The node of every actor a job would get: fragment depth plus actor index, modulo
     /// `nodes`, so consecutive fragments land on different nodes when there are several.
+    /// A fragment fed one to one (a no-shuffle input of its own parallelism: a sink, a
+    /// join's log store) runs each actor on its upstream actor's node instead: RisingWave
+    /// schedules no-shuffle fragments together, and Flink chains forward operators into
+    /// one task, so that hop never crosses the network.
     public func plannedNodes(for spec: JobSpec) -> [[Int]] {
+        let nodes = max(1, settings.nodes)
         var depth: [Int] = []
+        var placed: [[Int]] = []
         for fragment in spec.fragments {
             var d = 0
             for input in fragment.inputs {
@@ -153,10 +159,20 @@ extension Engine {
                 }
             }
             depth.append(d)
+            var upstream: [Int]?
+            if fragment.inputs.count == 1, case .simple = fragment.inputs[0].distribution {
+                switch fragment.inputs[0].from {
+                case .fragment(let j): upstream = placed[j]
+                case .view(let name): upstream = jobs[name]?.fragmentActors.last.map { ids in ids.map { actors[$0].node } }
+                }
+            }
+            if let upstream, upstream.count == fragment.parallelism {
+                placed.append(upstream)
+            } else {
+                placed.append((0..<fragment.parallelism).map { (d + $0) % nodes })
+            }
         }
-        return spec.fragments.enumerated().map { f, fragment in
-            (0..<fragment.parallelism).map { (depth[f] + $0) % max(1, settings.nodes) }
-        }
+        return placed
     }
 
     private func channelRole(into fragment: FragmentSpec) -> ChannelRole {

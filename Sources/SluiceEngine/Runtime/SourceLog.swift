@@ -103,15 +103,16 @@ final class SourceLog {
         partitions[p].endOffset += count
     }
 
-    /// Deletes whole closed segments whose newest row is older than `retention` (Kafka's
-    /// time-based retention); consumers behind the new log start offset lose those rows.
+    /// Deletes whole segments whose newest row is older than `retention` (Kafka's time-based
+    /// retention); consumers behind the new log start offset lose those rows. The active
+    /// segment goes too once its newest row is that old: Kafka rolls a new, empty one first
+    /// (`UnifiedLog.deleteSegments`), which here is the next append's.
     func applyRetention(now: Int64) {
         guard let retention = spec.retention else { return }
         for p in partitions.indices {
-            while partitions[p].segments.count > 1, let first = partitions[p].segments.first,
-                  now - first.lastAppend > retention {
+            while let first = partitions[p].segments.first, now - first.lastAppend > retention {
                 partitions[p].segments.removeFirst()
-                let newStart = partitions[p].segments.first!.base
+                let newStart = partitions[p].segments.first?.base ?? partitions[p].endOffset
                 let deleted = newStart - partitions[p].startOffset
                 partitions[p].startOffset = newStart
                 deletedByRetention += deleted

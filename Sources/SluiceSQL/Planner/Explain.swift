@@ -130,7 +130,7 @@ public struct Explain {
         case .hashAgg(let keys, let calls):
             return "StreamHashAgg { group_key: [\(names(keys, input))], aggs: [\(calls.map(\.description).joined(separator: ", "))] }"
         case .hashJoin(let lk, let rk, _, _):
-            let sides = fragment.inputs.map { input -> (name: String, schema: Schema) in
+            var sides = fragment.inputs.map { input -> (name: String, schema: Schema) in
                 switch input.from {
                 case .fragment(let j):
                     if case .source(let source) = spec.fragments[j].operators.first { return (Identifier(source).sql, spec.fragments[j].outputSchema) }
@@ -139,6 +139,12 @@ public struct Explain {
                 }
             }
             guard sides.count == 2 else { return "StreamHashJoin { type: Inner }" }
+            // Relations go by their own names, as in RisingWave's plans; a relation joined
+            // with itself by the names the query gives the two sides.
+            if sides[0].name == sides[1].name, let a = fragment.inputs[0].alias, let b = fragment.inputs[1].alias {
+                sides[0].name = Identifier(a).sql
+                sides[1].name = Identifier(b).sql
+            }
             let predicate = zip(lk, rk).map { l, r in
                 "\(sides[0].name).\(names([l], sides[0].schema)) = \(sides[1].name).\(names([r], sides[1].schema))"
             }.joined(separator: " AND ")

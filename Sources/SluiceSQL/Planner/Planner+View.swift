@@ -24,6 +24,9 @@ extension Planner {
     struct BoundQuery {
         var left: Relation
         var right: Relation?
+        /// The names the query gives its relations: their aliases, or their own names.
+        var leftName: String
+        var rightName: String?
         var leftKeys: [Int] = []
         /// Right keys, indexed within the right relation's own columns.
         var rightKeys: [Int] = []
@@ -66,7 +69,8 @@ extension Planner {
         // first unknown column in reading order is the one reported.
         for item in query.items { if case .expr(let e, _) = item { try resolveColumns(e, scope) } }
         let filter = try query.whereClause.map { expr throws(SQLError) in try bindCondition(expr, scope, clause: "WHERE") }
-        var bound = BoundQuery(left: left, right: right, leftKeys: leftKeys, rightKeys: rightKeys, scope: scope,
+        var bound = BoundQuery(left: left, right: right, leftName: query.from.exposedName.name,
+                               rightName: query.joins.first?.table.exposedName.name, leftKeys: leftKeys, rightKeys: rightKeys, scope: scope,
                                filter: filter, aggregate: nil, projection: nil, outputSchema: scope.schema)
 
         let aggregating = !query.groupBy.isEmpty || query.items.contains { item in
@@ -217,20 +221,22 @@ extension Planner {
         let dependsOn = [bound.left.name] + (bound.right.map { [$0.name] } ?? [])
 
         /// Where an input relation's rows come from: a source fragment, or the view itself.
-        func input(_ relation: Relation, role: String, distribution: Distribution, side: Int, ops: [OperatorSpec]) -> (FragmentInput, [OperatorSpec]) {
+        func input(_ relation: Relation, role: String, distribution: Distribution, side: Int, alias: String? = nil,
+                   ops: [OperatorSpec]) -> (FragmentInput, [OperatorSpec]) {
             switch relation {
             case .source(let s):
                 fragments.append(FragmentSpec(role: role, operators: [.source(s.name)] + ops, parallelism: parallelism,
                                               inputs: [], outputSchema: s.schema))
-                return (FragmentInput(from: .fragment(fragments.count - 1), distribution: distribution, side: side), [])
+                return (FragmentInput(from: .fragment(fragments.count - 1), distribution: distribution, side: side, alias: alias), [])
             case .view(let v):
-                return (FragmentInput(from: .view(v.name), distribution: distribution, side: side), ops)
+                return (FragmentInput(from: .view(v.name), distribution: distribution, side: side, alias: alias), ops)
             }
         }
 
         if let right = bound.right {
-            let leftInput = input(bound.left, role: "source", distribution: .hash(bound.leftKeys), side: 0, ops: []).0
-            let rightInput = input(right, role: "source_\(right.name)", distribution: .hash(bound.rightKeys), side: 1, ops: []).0
+            let leftInput = input(bound.left, role: "source", distribution: .hash(bound.leftKeys), side: 0, alias: bound.leftName, ops: []).0
+            let rightInput = input(right, role: "source_\(right.name)", distribution: .hash(bound.rightKeys), side: 1,
+                                   alias: bound.rightName, ops: []).0
             let join = OperatorSpec.hashJoin(leftKeys: bound.leftKeys, rightKeys: bound.rightKeys,
                                              leftWidth: bound.left.schema.count, rightWidth: right.schema.count)
             let filterOps: [OperatorSpec] = bound.filter.map { [.filter($0)] } ?? []
