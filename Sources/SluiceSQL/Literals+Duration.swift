@@ -89,6 +89,8 @@ extension Literals {
         let suffix = String(decoding: bytes[number.end...], as: UTF8.self).trimmingSpaces
         let unit: DurationUnit
         if suffix.isEmpty {
+            // Zero needs no unit (`latency = 0`), as in PostgreSQL's intervals.
+            if isZero(number.text) { return .success(0) }
             guard let defaultUnit else {
                 return .failure(LiteralError("duration '\(trimmed)' has no unit",
                                              hint: "write \(number.text)ms or \(number.text)s (units: \(DurationUnit.list))"))
@@ -100,6 +102,11 @@ extension Literals {
             return .failure(unknownUnit(trimmed, suffix: suffix))
         }
         return nanoseconds(number, unit: unit, text: trimmed)
+    }
+
+    /// Whether a number's text (`0`, `0.0`, `0_000`, `+0`) is zero.
+    static func isZero(_ text: String) -> Bool {
+        text.contains("0") && text.allSatisfy { $0 == "0" || $0 == "." || $0 == "_" || $0 == "+" }
     }
 
     /// The error for a number followed by something that is not a unit.

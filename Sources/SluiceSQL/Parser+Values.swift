@@ -72,8 +72,12 @@ extension Parser {
             case .failure(let error): throw error.sqlError(at: token.range)
             }
         case .integer, .decimal:
-            throw SQLError("duration '\(token.text)' has no unit", at: token.range,
-                           hint: "write \(context) \(token.text)ms or \(context) \(token.text)s (units: \(DurationUnit.list))")
+            // Zero needs no unit (`latency = 0`).
+            guard Literals.isZero(token.text) else {
+                throw SQLError("duration '\(token.text)' has no unit", at: token.range,
+                               hint: "write \(context) \(token.text)ms or \(context) \(token.text)s (units: \(DurationUnit.list))")
+            }
+            value = 0
         default:
             throw unexpected("\(what) after \(context)", hint: "for example: \(context) 250ms (units: \(DurationUnit.list))")
         }

@@ -90,10 +90,11 @@ extension Help {
     /// An option without help shows as such, which the tests catch.
     static func optionLines(_ names: [String], _ help: [OptionHelp], alterable: [String] = []) -> String {
         names.map { name in
-            let label = "  " + (alterable.contains(name) ? name + " *" : name).padding(toLength: 14, withPad: " ", startingAt: 0)
+            // Two blanks at least after the name: the meaning's column (where it wraps to).
+            let label = "  " + (alterable.contains(name) ? name + " *" : name).padding(toLength: 15, withPad: " ", startingAt: 0) + " "
             guard let option = help.first(where: { $0.name == name }) else { return label + "(not documented)" }
             return label + option.meaning + " (default " + option.defaultValue + ")\n"
-                + String(repeating: " ", count: 16) + option.forms
+                + String(repeating: " ", count: 18) + option.forms
         }.joined(separator: "\n")
     }
 

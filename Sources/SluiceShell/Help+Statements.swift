@@ -11,8 +11,10 @@ struct StatementHelp: Sendable {
     /// (`Help.exampleCatalog`); a test runs each. Lines after the first are indented under it.
     let example: String
 
+    /// The syntax, its meaning in paragraphs (`Help.paragraphs`), and the example.
     var rendered: String {
-        text + "\nExample: " + example.split(separator: "\n").joined(separator: "\n" + String(repeating: " ", count: 9))
+        Help.paragraphs(text, syntaxFirst: true) + "\nExample: "
+            + example.split(separator: "\n").joined(separator: "\n" + String(repeating: " ", count: 9))
     }
 }
 
@@ -52,8 +54,8 @@ extension Help {
 
         StatementHelp(names: ["create materialized view", "create view"], text: """
         CREATE MATERIALIZED VIEW name [WITH (...)] AS SELECT ... [WITH (option = value, ...)]
-        A continuous query over sources, tables and views, whose result the view keeps and SELECT reads. The query:
-        .help select; no ORDER BY or LIMIT (order when you read it). A view over a view that holds rows starts from
+        A continuous query over sources, tables and views, whose result the view keeps and SELECT reads. The query
+        is a SELECT (.help select) with no ORDER BY or LIMIT (order when you read it). A view over a view that holds rows starts from
         them (backfill); over a source, from the log's start (SET auto_offset_reset). Plain views are refused.
         Options (* also changed by ALTER MATERIALIZED VIEW name SET (...), parallelism by SET PARALLELISM = n):
         \(optionLines(Planner.viewOptions, viewOptionHelp, alterable: alterableJobOptions(Planner.alterableViewOptions)))
@@ -147,8 +149,8 @@ extension Help {
         SHOW name                 its value; SHOW ALL: every variable, its value and what it models
         RESET name                back to its default; RESET ALL: every variable
         Variables and their defaults (.help flow_control, credit, permits, kafka, barriers explain them):
-        \(wrapped(SessionVariables.all.map { "\($0.name) = \($0.defaultValue)" }.joined(separator: ", "), width: 110, indent: "  ", first: "  "))
-        \(wrapped("Only what is created afterwards takes " + Session.appliesToNewObjectsOnly.sorted().joined(separator: ", ") + " (SET says so).", width: 112, indent: ""))
+        \(wrapped(SessionVariables.all.map { "\($0.name) = \($0.defaultValue)" }.joined(separator: ", "), width: 80, indent: "  ", first: "  "))
+        \(wrapped("Only what is created afterwards takes " + Session.appliesToNewObjectsOnly.sorted().joined(separator: ", ") + " (SET says so).", width: 80, indent: ""))
         """, example: "SET flow_control = permits; SET nodes TO 2; SHOW flow_control; RESET flow_control; SHOW ALL;"),
 
         StatementHelp(names: ["select"], text: """

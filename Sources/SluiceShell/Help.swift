@@ -13,6 +13,37 @@ enum Help {
         return lookup(topic).map { $0(settings) }
     }
 
+    /// The help's prose, written in the source as lines of any length, as paragraphs of one
+    /// line each, which the renderer wraps to the width it draws at (`OutputBlock.prose`).
+    /// A line joins the one before it unless it is laid out by hand (a statement's syntax,
+    /// its first lines, those that start with a keyword; an indented line; columns, three
+    /// blanks apart), starts a part of its own (`Example:`, `Types:`, `Options (…):`), or
+    /// follows a line ending in a colon.
+    static func paragraphs(_ text: String, syntaxFirst: Bool = false) -> String {
+        var out: [String] = []
+        var joinable = false
+        var inSyntax = syntaxFirst
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            let keyword = line.prefix { !$0.isWhitespace }
+            inSyntax = inSyntax && keyword.count > 1 && keyword.allSatisfy(\.isUppercase)
+            let laidOut = inSyntax || line.isEmpty || line.hasPrefix(" ") || line.contains("   ")
+            if joinable && !laidOut && !startsAPart(line) {
+                out[out.count - 1] += " " + line
+            } else {
+                out.append(line)
+            }
+            joinable = !laidOut && !line.hasSuffix(":")
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// `Example: …`, `Types: …`, `Options (* …):`: a capitalised word and a colon (or a
+    /// parenthesis) begin a part of a statement's help.
+    private static func startsAPart(_ line: String) -> Bool {
+        guard let first = line.split(separator: " ", maxSplits: 1).first, first.first?.isUppercase == true else { return false }
+        return first.hasSuffix(":") || (first.dropFirst().allSatisfy(\.isLowercase) && line.dropFirst(first.count).hasPrefix(" (") && line.hasSuffix(":"))
+    }
+
     /// The error for a topic there is no help on, with the nearest topic and the lists.
     static func unknown(_ topic: String) -> (message: String, hint: String) {
         let list = "topics: " + topicList + "; statements: " + statementList
@@ -28,7 +59,7 @@ enum Help {
     /// `.help statements`: which statements have help, as psql's `\h` alone lists them.
     static let statementIndex = """
         .help NAME shows a statement's syntax, options and an example (any case; HELP NAME; too):
-        \(wrapped(statementList, width: 100, indent: "  ", first: "  "))
+        \(wrapped(statementList, width: 80, indent: "  ", first: "  "))
         For example: .help create source, .help select, HELP ALTER;
         """
 
@@ -52,7 +83,7 @@ enum Help {
     /// materialized view` it is.)
     static func lookup(_ topic: String) -> (@Sendable (EngineSettings) -> String)? {
         let name = normalized(topic)
-        if let found = topics.first(where: { $0.names.contains(name) }) { return found.text }
+        if let found = topics.first(where: { $0.names.contains(name) }) { return { paragraphs(found.text($0)) } }
         if name == "statements" { return { _ in statementIndex } }
         if let found = statements.first(where: { $0.names.contains(name) }) { return { _ in found.rendered } }
         let words = name.split(separator: " ")

@@ -27,9 +27,14 @@ struct MetricsWindowText {
     /// `phrase`, naming the actors that started inside the window and what theirs covers:
     /// `over the last 1s (v.agg.0, v.agg.1: started at 1.000s, nothing measured yet)`.
     func phrase(for actors: [ActorSnapshot]) -> String {
+        phrase(forWindows: actors.map { ($0.name, $0.window) })
+    }
+
+    /// `phrase` for things measured over windows of their own (sinks, consumer groups).
+    func phrase(forWindows measured: [(name: String, window: Int64)]) -> String {
         guard window > 0 else { return phrase }
         var groups: [(window: Int64, names: [String])] = []
-        for a in actors where a.window < window {
+        for a in measured where a.window < window {
             if let i = groups.firstIndex(where: { $0.window == a.window }) { groups[i].names.append(a.name) }
             else { groups.append((a.window, [a.name])) }
         }

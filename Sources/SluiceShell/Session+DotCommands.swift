@@ -91,7 +91,7 @@ extension Session {
                     let unknown = Help.unknown(topic ?? "")
                     return fail(unknown.message, hint: unknown.hint)
                 }
-                return DotOutcome(blocks: [.text(text)])
+                return DotOutcome(blocks: [.prose(text)])
             case ".mode":
                 guard let name = args.first else { return DotOutcome(blocks: [.notice("mode: \(options.mode.rawValue)")]) }
                 guard let mode = OutputMode(rawValue: name.lowercased()) else {
@@ -172,10 +172,17 @@ extension Session {
                     return fail(history.isEmpty ? "there are no cells yet: nothing to edit" : "usage: .edit N (1 to \(history.count))")
                 }
                 guard let edit = hooks.edit else { return fail(".edit needs an interactive terminal and $EDITOR") }
-                guard let edited = edit(history[n - 1].input) else { return fail("the edit was abandoned; nothing changed") }
+                // A refused edit of this cell comes back to be corrected.
+                let draft = editDraft.flatMap { $0.cell == n ? $0.text : nil }
+                guard let edited = edit(draft ?? history[n - 1].input) else { return fail("the edit was abandoned; nothing changed") }
                 // An editor that saves CRLF line ends gives the cell LF ones, as a script's are.
                 let text = ScriptFile.lines(of: edited).joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-                if let refusal = Session.refusal(ofEdit: text, cell: n) { return DotOutcome(blocks: [.error(refusal)], ok: false) }
+                if var refusal = Session.refusal(ofEdit: text, cell: n) {
+                    editDraft = (n, text)
+                    refusal.hint = (refusal.hint.map { $0 + "; " } ?? "") + "your text is kept: .edit \(n) opens it again"
+                    return DotOutcome(blocks: [.error(refusal)], ok: false)
+                }
+                editDraft = nil
                 if text == history[n - 1].input.trimmingCharacters(in: .whitespacesAndNewlines) {
                     return DotOutcome(blocks: [.notice("cell \(n) unchanged; nothing re-run")])
                 }
@@ -306,7 +313,9 @@ extension Session {
         guard lower.hasSuffix(".md") || lower.hasSuffix(".html") || lower.hasSuffix(".htm") else {
             return DotOutcome(blocks: [.error(ErrorReport(message: "cannot tell the format of \(path)", hint: "export to FILE.md or FILE.html"))], ok: false)
         }
-        let info = notebook?.current ?? SessionInfo(id: 0, name: "unsaved session", created: "", updated: "",
+        // As the store has it now: the notebook's copy of the row is from when it was opened.
+        let stored = try notebook?.current.flatMap { current in try notebook?.store.session(named: current.name) ?? current }
+        let info = stored ?? SessionInfo(id: 0, name: "unsaved session", created: "", updated: "",
                                                     engineVersion: Engine.version, seed: engine.settings.seed, settings: savedState.settings,
                                                     cellCount: history.count)
         let cells = history.enumerated().map { i, c -> CellRecord in

@@ -75,6 +75,8 @@ extension Session {
         case .cancelled(let at, let total): return cancelledRebuild(at: at, of: total, unchanged)
         case .finished(let all): results = Array(all.dropFirst(n))
         }
+        // A refused edit's text was for a cell that is now another.
+        editDraft = nil
         var blocks: [OutputBlock] = [.notice(note)]
         var ok = true
         for (i, result) in results.enumerated() {
@@ -93,9 +95,15 @@ extension Session {
             notebook.detach()
             blocks.append(.notice("\(current.name) is unchanged: the store \(notebook.store.path) is read-only"))
         } else {
+            let stored = notebook.saved
             do {
                 if let fork = try notebook.rewrite(with: history.map(Notebook.record), session: self) {
-                    blocks.append(.notice("\(current.name) is unchanged (opened sessions are never rewritten); continuing in \(fork) (\(Session.cells(history.count)))"))
+                    blocks.append(.notice("\(current.name) keeps its \(Session.cells(stored)) (a session opened from the store is never rewritten); "
+                                          + "continuing in \(fork) (\(Session.cells(history.count)))"))
+                } else if inputs.isEmpty && stored > n {
+                    // `.rewind` in the shell's own session: the cells after n are gone from it.
+                    let removed = n + 1 == stored ? "cell \(stored) was" : "cells \(n + 1) to \(stored) were"
+                    blocks.append(.notice("\(removed) removed from \(current.name), which now holds \(Session.cells(n))"))
                 }
             } catch {
                 notebook.detach(releasing: !Notebook.isLocked(error))

@@ -76,7 +76,7 @@ extension Session {
                                      ResultColumn("parallelism", alignment: .right), ResultColumn("throughput", alignment: .right),
                                      ResultColumn("batch", alignment: .right), ResultColumn("latency", alignment: .right),
                                      ResultColumn("cost")],
-                           rows: rows, footer: nil)
+                           rows: rows, footer: unmeasuredFooter("rows_per_s", jobs.map { ($0.name, $0.window) }))
     }
 
     // MARK: Actors and queues
@@ -236,9 +236,16 @@ extension Session {
                           ResultColumn("records-lag-max", alignment: .right), ResultColumn("records-consumed-rate", alignment: .right),
                           ResultColumn("poll-rate", alignment: .right), ResultColumn("expired", alignment: .right),
                           ResultColumn("rebalances", alignment: .right)],
-                rows: consumers, footer: nil)))
+                rows: consumers,
+                footer: unmeasuredFooter("records-consumed-rate, poll-rate", engine.consumerSnapshots().map { ($0.consumer, $0.window) }))))
         }
         return blocks
+    }
+
+    /// Why a table's rates show `-` (measured over no virtual time yet), or nil when none does.
+    private func unmeasuredFooter(_ columns: String, _ windows: [(name: String, window: Int64)]) -> String? {
+        guard windows.contains(where: { $0.window == 0 }) else { return nil }
+        return "\(columns): per second \(MetricsWindowText(engine).phrase(forWindows: windows))"
     }
 
     // MARK: Ledger

@@ -147,7 +147,7 @@ extension Session {
                 let unknown = Help.unknown(topic ?? "")
                 throw SQLError(unknown.message, at: parsed.valueRange, hint: unknown.hint)
             }
-            return [.text(text)]
+            return [.prose(text)]
         }
     }
 

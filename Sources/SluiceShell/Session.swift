@@ -29,6 +29,9 @@ public final class Session {
     /// Batch mode: the session `.open` loaded, while no `.save` has saved the notebook; a
     /// `.save` without a name saves it as a new session named after it (`lesson-2`).
     var loaded: String?
+    /// The text of an `.edit` that was refused (it did not parse…): the next `.edit` of the
+    /// same cell starts from it, so a typo does not cost the whole edit.
+    var editDraft: (cell: Int, text: String)?
     /// The files `.read` is reading now, outermost first (to refuse a file that reads itself).
     var reading: [(given: String, resolved: String)] = []
     /// Replaying a cell that was cancelled: the virtual time at which it stopped, and the

@@ -68,6 +68,8 @@ struct DriveAndLookTests {
                         ^^
             HINT: RUN 1s advances virtual time by one second; STEP runs a single event
             """)
+        // A bare 0 is a duration (zero needs no unit): RUN says why it wants more.
+        #expect(message("RUN 0;") == "RUN needs a positive duration, found 0")
     }
 
     @Test func watch() {

@@ -21,6 +21,8 @@ struct LiteralTests {
         }
         #expect(try Literals.parseDuration("500", defaultUnit: .millisecond).get() == 500_000_000)
         #expect(failure(Literals.parseDuration("500")) == "duration '500' has no unit")
+        // Zero needs no unit, as a sink's `latency = 0` (its default) is written.
+        for zero in ["0", "0.0", "0_000", "+0"] { #expect(try Literals.parseDuration(zero).get() == 0, "\(zero)") }
         #expect(failure(Literals.parseDuration("10parsecs")) == "invalid duration '10parsecs': unknown unit 'parsecs'")
         #expect(failure(Literals.parseDuration("fast")) == "invalid duration 'fast'")
         #expect(failure(Literals.parseDuration("")) == "empty duration")

@@ -54,7 +54,7 @@ struct HelpTests {
     /// Lesson 3 sets `buffers_per_channel = 0`: the receiver then asks for the backlog alone.
     @Test func creditHelpQuotesTheSessionsBuffers() {
         let s = session()
-        #expect(s.run(".help credit").contains("asks for backlog + buffers_per_channel buffers\n(backlog + 2 now)"))
+        #expect(s.run(".help credit").replacingOccurrences(of: "\n", with: " ").contains("asks for backlog + buffers_per_channel buffers (backlog + 2 now)"))
         #expect(s.execute("SET buffers_per_channel = 0;").ok)
         let help = s.run(".help credit")
         #expect(help.contains("(now 0, default 2)"), "\(help)")

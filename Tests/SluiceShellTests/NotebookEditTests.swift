@@ -19,12 +19,12 @@ struct NotebookEditTests {
     }
 
     @Test(arguments: [
-        (".rewind 2", "ERROR: a cell is a statement; dot-commands are not cells: .rewind\nHINT: cell 3 is unchanged; type .rewind at the prompt to run it\n"),
-        (".quit\n", "ERROR: a cell is a statement; dot-commands are not cells: .quit\nHINT: cell 3 is unchanged; type .quit at the prompt to run it\n"),
-        ("  .open other", "ERROR: a cell is a statement; dot-commands are not cells: .open\nHINT: cell 3 is unchanged; type .open at the prompt to run it\n"),
-        ("-- RUN 2s;\n", "ERROR: the edited cell 3 holds no statement, only comments\nHINT: cell 3 is unchanged; .rewind 2 goes back to before it\n"),
-        ("RUN -3s;\n", "ERROR: expected a duration after RUN, found '-'\nLINE 1: RUN -3s;\n            ^\nHINT: cell 3 is unchanged; for example: RUN 250ms (units: ns, us, ms, s, m, h)\n"),
-        ("SHOW seed; RUN 2s\n", "ERROR: unterminated statement: missing ';'\nLINE 1: SHOW seed; RUN 2s\n                         ^\nHINT: cell 3 is unchanged; end every statement with ';'\n"),
+        (".rewind 2", "ERROR: a cell is a statement; dot-commands are not cells: .rewind\nHINT: cell 3 is unchanged; type .rewind at the prompt to run it; your text is kept: .edit 3 opens it again\n"),
+        (".quit\n", "ERROR: a cell is a statement; dot-commands are not cells: .quit\nHINT: cell 3 is unchanged; type .quit at the prompt to run it; your text is kept: .edit 3 opens it again\n"),
+        ("  .open other", "ERROR: a cell is a statement; dot-commands are not cells: .open\nHINT: cell 3 is unchanged; type .open at the prompt to run it; your text is kept: .edit 3 opens it again\n"),
+        ("-- RUN 2s;\n", "ERROR: the edited cell 3 holds no statement, only comments\nHINT: cell 3 is unchanged; .rewind 2 goes back to before it; your text is kept: .edit 3 opens it again\n"),
+        ("RUN -3s;\n", "ERROR: expected a duration after RUN, found '-'\nLINE 1: RUN -3s;\n            ^\nHINT: cell 3 is unchanged; for example: RUN 250ms (units: ns, us, ms, s, m, h); your text is kept: .edit 3 opens it again\n"),
+        ("SHOW seed; RUN 2s\n", "ERROR: unterminated statement: missing ';'\nLINE 1: SHOW seed; RUN 2s\n                         ^\nHINT: cell 3 is unchanged; end every statement with ';'; your text is kept: .edit 3 opens it again\n"),
     ])
     func anEditThatIsNotACellIsRefusedAndChangesNothing(_ text: String, _ error: String) throws {
         let dir = try TemporaryDirectory()
@@ -44,6 +44,15 @@ struct NotebookEditTests {
         #expect(s.execute("SHOW seed;").ok)
         #expect(s.cellCount == 6)
         #expect(try stored(path, "mine")?.map(\.seq) == [1, 2, 3, 4, 5, 6])
+        // The refused text is what the next `.edit 3` starts from; fixed, it replaces the cell.
+        var opened: [String] = []
+        s.hooks.edit = { opened.append($0); return "RUN 2s;" }
+        #expect(s.execute(".edit 3").ok)
+        #expect(opened == [text.trimmingCharacters(in: .whitespacesAndNewlines)])
+        #expect(s.history[2].input == "RUN 2s;")
+        s.hooks.edit = { opened.append($0); return nil }
+        _ = s.execute(".edit 3")
+        #expect(opened.last == "RUN 2s;", "once the edit is taken, .edit opens the cell")
     }
 
     @Test func anUnchangedEditReRunsNothingAndForksNothing() throws {
@@ -71,6 +80,6 @@ struct NotebookEditTests {
 
         // A real change re-runs from the cell, and forks the opened lesson as before.
         student.hooks.edit = { _ in "RUN 2s;" }
-        #expect(student.run(".edit 3").hasSuffix("lesson-01 is unchanged (opened sessions are never rewritten); continuing in lesson-01-2 (6 cells)\n"))
+        #expect(student.run(".edit 3").hasSuffix("lesson-01 keeps its 6 cells (a session opened from the store is never rewritten); continuing in lesson-01-2 (6 cells)\n"))
     }
 }

@@ -40,7 +40,7 @@ struct NotebookForkTests {
         #expect(student.execute(".open L1").ok)
         #expect(student.run(".rewind 3") == """
             rewound to the state after cell 3
-            L1 is unchanged (opened sessions are never rewritten); continuing in L1-2 (3 cells)
+            L1 keeps its 5 cells (a session opened from the store is never rewritten); continuing in L1-2 (3 cells)
 
             """)
         #expect(try stored(path, "L1") == original)
@@ -48,7 +48,8 @@ struct NotebookForkTests {
         // The fork is the student's own now: new cells and later rewinds go to it.
         #expect(student.execute("RUN 2s;").ok)
         #expect(try stored(path, "L1-2")?.map(\.input) == Array(Self.cells.prefix(3)) + ["RUN 2s;"])
-        #expect(student.run(".rewind 2") == "rewound to the state after cell 2\n")
+        // Rewinding one's own session says which cells it loses.
+        #expect(student.run(".rewind 2") == "rewound to the state after cell 2\ncells 3 to 4 were removed from L1-2, which now holds 2 cells\n")
         #expect(try stored(path, "L1-2")?.map(\.input) == Array(Self.cells.prefix(2)))
         #expect(try stored(path, "L1") == original)
         // A second student's fork gets the next free name.
@@ -91,7 +92,7 @@ struct NotebookForkTests {
         #expect(student.execute(".open L1").ok)
         let output = student.run(".edit 3")
         #expect(output.hasPrefix("cell 3 edited; re-executed cells 3 to 5 on a fresh engine\n"))
-        #expect(output.hasSuffix("L1 is unchanged (opened sessions are never rewritten); continuing in L1-2 (5 cells)\n"))
+        #expect(output.hasSuffix("L1 keeps its 5 cells (a session opened from the store is never rewritten); continuing in L1-2 (5 cells)\n"))
         #expect(try stored(path, "L1") == original)
         #expect(try stored(path, "L1-2")?.map(\.input) == Array(Self.cells.prefix(2)) + ["RUN 2s;"] + Array(Self.cells.suffix(2)))
     }
@@ -156,6 +157,24 @@ struct NotebookForkTests {
         let md = dir.path("my notes.md")
         #expect(student.run(".export '\(md)'").hasPrefix("exported "))
         #expect(FileManager.default.fileExists(atPath: md))
+    }
+
+    /// The in-shell export's header is the session as the store has it now, as `sluice
+    /// export` shows it: its cells and its last update, not those of when it was opened.
+    @Test func exportInTheShellShowsTheSessionAsStored() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("store.sqlite")
+        _ = try lesson(path)
+        let student = notebookSession(path)
+        #expect(student.execute(".open L1").ok)
+        #expect(student.execute("SHOW seed;").ok)
+        let store = try SessionStore(path: path, options: StoreOptions(readOnly: true))
+        let info = try #require(try store.session(named: "L1"))
+        #expect(info.cellCount == 6)
+        let md = dir.path("L1.md")
+        #expect(student.run(".export \(md)").hasPrefix("exported 6 cells"))
+        let text = try String(contentsOfFile: md, encoding: .utf8)
+        #expect(text.contains("6 cells") && text.contains("updated \(info.updated)"), "\(text.prefix(400))")
     }
 
     // MARK: The store itself

@@ -332,6 +332,26 @@ struct FittedTableTests {
         #expect(!out.contains("…"))
     }
 
+    /// Text (DIAGNOSE's advice, EXPLAIN) on a terminal wraps at words, each piece under its
+    /// line's text; in scripts and recordings it stays as it is.
+    @Test func longTextLinesWrapUnderTheirText() {
+        let advice = OutputBlock.text("What to try:\n  - ALTER SINK crm SET (batch = 100) pays the latency once per 100 rows")
+        let out = Renderer.render([advice], options: RenderOptions(width: 40, fitsTables: true))
+        #expect(out == """
+            What to try:
+              - ALTER SINK crm SET (batch = 100)
+                pays the latency once per 100 rows
+
+            """, "\(out)")
+        #expect(Renderer.render([advice], options: RenderOptions(width: 40)).contains("(batch = 100) pays the latency"))
+        let help = OutputBlock.prose("Define   CREATE SOURCE s (col type, ...) [WITH (rate = n)];")
+        #expect(Renderer.render([help], options: RenderOptions(width: 40)) == """
+            Define   CREATE SOURCE s (col type, ...)
+                     [WITH (rate = n)];
+
+            """)
+    }
+
     @Test func scriptsAndRecordingsKeepEveryCharacter() {
         let out = Renderer.render([.table(table)], options: RenderOptions(width: 60))
         #expect(out.contains("credit (Flink), permits (RisingWave), tcp (Flink before 1.5)"))

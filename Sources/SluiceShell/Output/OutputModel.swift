@@ -10,8 +10,11 @@
 public enum OutputBlock: Sendable, Equatable, Codable {
     /// A result set: `SHOW QUEUES`, `SELECT`, `SHOW ALL`, ….
     case table(ResultTable)
-    /// Preformatted text shown as is (`EXPLAIN`, `.help`).
+    /// Preformatted text shown as is (`EXPLAIN`); on a terminal, a line too long wraps at words.
     case text(String)
+    /// Text that wraps to the width it is rendered for (`.help`): each line is a paragraph,
+    /// or a line laid out by hand (indented, or in columns), which wraps under its own text.
+    case prose(String)
     /// The dataflow graph (`SHOW GRAPH`), drawn at the width it is rendered for.
     case graph(GraphSpec)
     /// A line chart over virtual time (`PLOT`).
@@ -195,9 +198,10 @@ public struct RenderOptions: Sendable, Equatable {
     public var mode: OutputMode
     public var color: Bool
     public var width: Int
-    /// Box tables wider than `width` shrink their text columns to fit, cutting long texts
-    /// with `…` (a terminal, where a wider line wraps into a mess); otherwise only charts and
-    /// graphs take the width, and tables keep every character (scripts, recordings).
+    /// Box tables wider than `width` narrow their text columns to fit, wrapping long texts
+    /// at words, and long lines of text wrap too (a terminal, where a wider line wraps into a
+    /// mess); otherwise only charts, graphs and prose take the width, and tables keep every
+    /// character (scripts, recordings).
     public var fitsTables: Bool
 
     /// Creates options; the defaults give plain, 80-column box tables.

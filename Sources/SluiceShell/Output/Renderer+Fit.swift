@@ -64,7 +64,7 @@ extension Renderer {
     /// each of several entries (a barrier's places) still starts at the left.
     static func wrapping(_ cell: Cell, to width: Int, hanging: Int = 0) -> Cell {
         guard cell.width > width else { return cell }
-        let indent = hanging < width / 2 ? hanging : 0
+        let indent = width - hanging >= min(20, width / 2) ? hanging : 0
         let lines = ([cell.plain] + cell.continuation).flatMap { line -> [String] in
             let first = wrapped(line, to: width).split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
             let pieces = broken(first, to: width)
@@ -75,6 +75,48 @@ extension Renderer {
             return pieces + more.map { String(repeating: " ", count: indent) + $0 }
         }
         return Cell(plain: lines.first ?? "", styled: lines.first ?? "", alignment: cell.alignment, continuation: Array(lines.dropFirst()))
+    }
+
+    /// Preformatted text (help, EXPLAIN, DIAGNOSE's advice) on a terminal: a line longer
+    /// than `width` wraps at words instead of being broken mid-word by the terminal, and
+    /// what it wraps onto is indented under its text: past a list's `- `, or past a label's
+    /// gap (`Define   CREATE …`) near the start of the line, else under its first character.
+    static func wrappedText(_ text: String, to width: Int) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let line = String(line)
+            guard TerminalText.width(of: line) > width else { return line }
+            // The leading spaces stay in front of every piece; the rest wraps in what is left,
+            // under its text where that leaves room for some words.
+            let spaces = line.prefix { $0 == " " }.count
+            // Indented too deep for the width: the text alone, from the left.
+            let lead = width - spaces >= 20 ? spaces : 0
+            let hang = width - hangingIndent(of: line) >= 20 ? hangingIndent(of: line) : lead
+            let body = String(line.dropFirst(spaces))
+            let wrapped = wrapping(Cell(plain: body, styled: body, alignment: .left), to: width - lead, hanging: hang - lead)
+            let margin = String(repeating: " ", count: lead)
+            return ([wrapped.plain] + wrapped.continuation).map { margin + $0 }.joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
+
+    /// Where the text of a line starts: after its leading spaces and a list's `- `, or after
+    /// its first gap of two spaces or more (a label column: `Define   CREATE …`).
+    static func hangingIndent(of line: String) -> Int {
+        let characters = Array(line)
+        var i = 0
+        while i < characters.count && characters[i] == " " { i += 1 }
+        if i + 1 < characters.count && characters[i] == "-" && characters[i + 1] == " " { return i + 2 }
+        // A label and its colon: `Example: RUN 1s; …`.
+        if let colon = characters[i...].firstIndex(of: " ").map({ $0 - 1 }), colon < 16, characters[colon] == ":" { return colon + 2 }
+        var k = i
+        while k + 2 < characters.count {
+            if characters[k] == " " && characters[k + 1] == " " {
+                var end = k
+                while end < characters.count && characters[end] == " " { end += 1 }
+                return end
+            }
+            k += 1
+        }
+        return i
     }
 
     /// `text` in pieces of at most `width` cells, cut between characters.

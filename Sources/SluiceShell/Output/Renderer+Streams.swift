@@ -33,7 +33,7 @@ extension Renderer {
                 append(errorText(report, color: false), toStandardError: true)
             case .warning:
                 append(render(block, options: options), toStandardError: true)
-            case .table, .text, .chart, .graph:
+            case .table, .text, .prose, .chart, .graph:
                 let text = render(block, options: options)
                 guard !text.isEmpty else { continue }
                 append((options.mode == .csv && resultsBefore ? "\n" : "") + text, toStandardError: false)

@@ -48,8 +48,18 @@ public enum Renderer {
             guard !raw.isEmpty else { return "" }
             let text = TerminalText.visible(raw)
             switch options.mode {
-            case .table: return withNewline(text)
+            // On a terminal, long lines wrap at words (`wrappedText`).
+            case .table: return withNewline(options.fitsTables ? wrappedText(text, to: options.width) : text)
             case .markdown: return fenced(text)
+            case .csv: return csvTable(linesTable(text))
+            case .json: return jsonTable(linesTable(text))
+            }
+        case .prose(let raw):
+            guard !raw.isEmpty else { return "" }
+            let text = TerminalText.visible(raw)
+            switch options.mode {
+            case .table: return withNewline(wrappedText(text, to: options.width))
+            case .markdown: return fenced(wrappedText(text, to: options.width))
             case .csv: return csvTable(linesTable(text))
             case .json: return jsonTable(linesTable(text))
             }
