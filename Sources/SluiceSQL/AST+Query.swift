@@ -107,13 +107,17 @@ public struct Query: Sendable, Hashable, CustomStringConvertible {
     public var limit: Int?
     /// Where the LIMIT value was written.
     public var limitRange: SourceRange?
+    /// OFFSET, zero or more: the rows skipped before LIMIT counts.
+    public var offset: Int?
+    /// Where the OFFSET value was written.
+    public var offsetRange: SourceRange?
     /// From `SELECT` to the last token of the query.
     public var range: SourceRange
 
     /// A query given directly.
     public init(items: [SelectItem], from: TableRef, joins: [JoinClause] = [], whereClause: Expr? = nil,
                 groupBy: [Expr] = [], orderBy: [OrderItem] = [], limit: Int? = nil,
-                limitRange: SourceRange? = nil, range: SourceRange) {
+                limitRange: SourceRange? = nil, offset: Int? = nil, offsetRange: SourceRange? = nil, range: SourceRange) {
         self.items = items
         self.from = from
         self.joins = joins
@@ -122,6 +126,8 @@ public struct Query: Sendable, Hashable, CustomStringConvertible {
         self.orderBy = orderBy
         self.limit = limit
         self.limitRange = limitRange
+        self.offset = offset
+        self.offsetRange = offsetRange
         self.range = range
     }
 
@@ -133,6 +139,7 @@ public struct Query: Sendable, Hashable, CustomStringConvertible {
         if !groupBy.isEmpty { parts.append("GROUP BY " + groupBy.map(\.sql).joined(separator: ", ")) }
         if !orderBy.isEmpty { parts.append("ORDER BY " + orderBy.map(\.sql).joined(separator: ", ")) }
         if let limit { parts.append("LIMIT \(limit)") }
+        if let offset { parts.append("OFFSET \(offset)") }
         return parts.joined(separator: " ")
     }
 

@@ -31,14 +31,27 @@ extension Parser {
             _ = try expect("by", "after ORDER")
             repeat { orderBy.append(try orderItem()) } while acceptSymbol(",") != nil
         }
-        var limit: Int?
-        var limitRange: SourceRange?
-        if accept("limit") != nil {
-            (limit, limitRange) = try integer("a row count after LIMIT", minimum: 0, example: "LIMIT 10")
+        // LIMIT n OFFSET m, or OFFSET m LIMIT n, as PostgreSQL takes them.
+        var limit: Int?, limitRange: SourceRange?
+        var offset: Int?, offsetRange: SourceRange?
+        while true {
+            if limit == nil, accept("limit") != nil {
+                (limit, limitRange) = try integer("a row count after LIMIT", minimum: 0, example: "LIMIT 10")
+            } else if offset == nil, accept("offset") != nil {
+                (offset, offsetRange) = try integer("a row count after OFFSET", minimum: 0, example: "OFFSET 10")
+                if accept("rows") == nil { _ = accept("row") }
+            } else if sees("limit") || sees("offset") {
+                // Each is read once: this one is the second.
+                throw SQLError("\(Parser.display(current.value)) is given twice", at: current.range,
+                               hint: "write LIMIT n and OFFSET m once each")
+            } else {
+                break
+            }
         }
         try refuseAfterQuery()
         return Query(items: items, from: from, joins: joins, whereClause: whereClause, groupBy: groupBy,
-                     orderBy: orderBy, limit: limit, limitRange: limitRange, range: range(from: select.range.start))
+                     orderBy: orderBy, limit: limit, limitRange: limitRange, offset: offset, offsetRange: offsetRange,
+                     range: range(from: select.range.start))
     }
 
     // MARK: Select list
@@ -153,7 +166,7 @@ extension Parser {
 
     // MARK: After the query
 
-    /// Set operations, OFFSET and out-of-order clauses get their own message.
+    /// Set operations, HAVING, FETCH and out-of-order clauses get their own message.
     func refuseAfterQuery() throws(SQLError) {
         let token = current
         guard token.kind == .word else { return }
@@ -164,13 +177,11 @@ extension Parser {
         case "having":
             throw SQLError("HAVING is not supported", at: token.range,
                            hint: "filter the aggregate in a second view: CREATE MATERIALIZED VIEW v2 AS SELECT * FROM v1 WHERE ...")
-        case "offset":
-            throw SQLError("OFFSET is not supported", at: token.range, hint: "use ORDER BY with LIMIT")
         case "fetch":
             throw SQLError("FETCH FIRST is not supported", at: token.range, hint: "write LIMIT n")
-        case "where", "group", "order", "limit", "join", "inner":
+        case "where", "group", "order", "limit", "offset", "join", "inner":
             throw SQLError("\(Parser.display(token.value)) is out of place", at: token.range,
-                           hint: "clauses go in this order: FROM, JOIN, WHERE, GROUP BY, ORDER BY, LIMIT")
+                           hint: "clauses go in this order: FROM, JOIN, WHERE, GROUP BY, ORDER BY, LIMIT, OFFSET")
         default:
             return
         }

@@ -155,15 +155,17 @@ extension Help {
 
         StatementHelp(names: ["select"], text: """
         SELECT item, ... FROM relation [alias] [[INNER] JOIN relation [alias] ON a.x = b.y [AND ...]]
-          [WHERE condition] [GROUP BY column, ...] [ORDER BY item [ASC | DESC], ...] [LIMIT n]
+          [WHERE condition] [GROUP BY column, ...] [ORDER BY item [ASC | DESC], ...] [LIMIT n] [OFFSET n]
         Items: *, alias.*, expressions [AS name]. GROUP BY takes column names. Expressions: columns, numbers,
         'strings', TRUE, FALSE; + - * / %; = <> != < <= > >=; x [NOT] IN (a, b, ...); x [NOT] BETWEEN a AND b;
         AND, OR, NOT; aggregates.
         Aggregates: \(aggregates).
-        In a view or a sink's AS SELECT: one inner equi-join (join a view to join more); no ORDER BY or LIMIT.
-        Ad hoc: reads one view's or table's current contents (not a source's log), without JOIN; ORDER BY names an
-        output column (or its position) and LIMIT keeps the first rows.
-        Not supported: outer, cross and comma joins, USING, subqueries, WITH, DISTINCT, HAVING, UNION, OFFSET,
+        Views: in a view or a sink's AS SELECT, one inner equi-join (join a view to join more); no ORDER BY, LIMIT
+        or OFFSET.
+        Ad hoc: reads one view's or table's current contents (not a source's log), without JOIN; ORDER BY takes an
+        output column, its position, or (without GROUP BY) any expression over the columns; OFFSET skips rows and
+        LIMIT keeps the first of the rest.
+        Not supported: outer, cross and comma joins, USING, subqueries, WITH, DISTINCT, HAVING, UNION,
         window functions (OVER), FILTER, CASE, CAST, IS, IN (SELECT ...), LIKE, NULL.
         """, example: """
         RUN 1s; SELECT * FROM spend ORDER BY total DESC LIMIT 3;

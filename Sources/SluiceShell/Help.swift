@@ -37,11 +37,12 @@ enum Help {
         return out.joined(separator: "\n")
     }
 
-    /// `Example: …`, `Types: …`, `Options (* …):`: a capitalised word and a colon (or a
-    /// parenthesis) begin a part of a statement's help.
+    /// `Example: …`, `Not supported: …`, `Options (* …):`: a label of up to three words,
+    /// capitalised, and a colon (or a parenthesis) begin a part of a statement's help.
     private static func startsAPart(_ line: String) -> Bool {
         guard let first = line.split(separator: " ", maxSplits: 1).first, first.first?.isUppercase == true else { return false }
-        return first.hasSuffix(":") || (first.dropFirst().allSatisfy(\.isLowercase) && line.dropFirst(first.count).hasPrefix(" (") && line.hasSuffix(":"))
+        if let colon = line.firstIndex(of: ":"), line[..<colon].split(separator: " ").count <= 3 { return true }
+        return first.dropFirst().allSatisfy(\.isLowercase) && line.dropFirst(first.count).hasPrefix(" (") && line.hasSuffix(":")
     }
 
     /// The error for a topic there is no help on, with the nearest topic and the lists.

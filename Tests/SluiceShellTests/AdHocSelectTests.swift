@@ -39,4 +39,27 @@ import Testing
         #expect(s.run("CREATE MATERIALIZED VIEW v AS SELECT a + 1, b * 2 FROM t;")
                 .hasPrefix("ERROR: column \"?column?\" specified more than once"))
     }
+
+    /// ORDER BY may name a column the select list leaves out (the top users by a total not
+    /// shown), as in PostgreSQL; OFFSET skips rows before LIMIT counts, in either order.
+    /// Grouped, ORDER BY still names an output column: the others have no one value a group.
+    @Test func orderByAColumnNotSelectedAndOffset() {
+        let s = session("CREATE TABLE t (a INT PRIMARY KEY, b INT) WITH (rows = 5);")
+        s.options.mode = .csv
+        let byB = s.run("SELECT a, b FROM t ORDER BY b DESC, a;")
+        let ids = byB.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[0] }.joined(separator: ",")
+        #expect(s.run("SELECT a FROM t ORDER BY b DESC, a;") == "a\n" + ids.replacingOccurrences(of: ",", with: "\n") + "\n")
+        #expect(s.run("SELECT a FROM t ORDER BY b DESC, a LIMIT 2 OFFSET 1;") == "a\n" + ids.split(separator: ",")[1...2].joined(separator: "\n") + "\n")
+        #expect(s.run("SELECT a FROM t ORDER BY b DESC, a OFFSET 1 LIMIT 2;") == s.run("SELECT a FROM t ORDER BY b DESC, a LIMIT 2 OFFSET 1;"))
+        #expect(s.run("SELECT a FROM t ORDER BY a OFFSET 3;") == "a\n3\n4\n")
+        #expect(s.run("SELECT a FROM t ORDER BY a OFFSET 9;") == "a\n")
+        #expect(s.run("SELECT a FROM t ORDER BY a * -1 LIMIT 1;") == "a\n4\n")
+        #expect(s.run("SELECT a, count(*) AS n FROM t GROUP BY a ORDER BY b;").hasPrefix("ERROR: ORDER BY must name an output column of an aggregating query"))
+        #expect(s.run("CREATE MATERIALIZED VIEW v AS SELECT a FROM t OFFSET 1;").hasPrefix("ERROR: OFFSET is not allowed in a materialized view"))
+        s.options.mode = .table
+        #expect(s.run("EXPLAIN SELECT a FROM t ORDER BY b DESC LIMIT 2 OFFSET 1;").hasPrefix("""
+            BatchTopN { order: [b DESC], limit: 2, offset: 1 }
+            └─BatchProject { exprs: [a, b] }
+            """))
+    }
 }

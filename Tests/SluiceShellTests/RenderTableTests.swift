@@ -344,6 +344,12 @@ struct FittedTableTests {
 
             """, "\(out)")
         #expect(Renderer.render([advice], options: RenderOptions(width: 40)).contains("(batch = 100) pays the latency"))
+        // Indented past the label column (or past the width) and with colons: no crash, all kept.
+        let deep = String(repeating: " ", count: 30) + "x: " + String(repeating: "word ", count: 20)
+        for width in [10, 40, 80] {
+            let out = Renderer.render([.prose(deep)], options: RenderOptions(width: width))
+            #expect(out.split(whereSeparator: \.isWhitespace).filter { $0 == "word" }.count == 20, "\(out)")
+        }
         let help = OutputBlock.prose("Define   CREATE SOURCE s (col type, ...) [WITH (rate = n)];")
         #expect(Renderer.render([help], options: RenderOptions(width: 40)) == """
             Define   CREATE SOURCE s (col type, ...)

@@ -9,16 +9,23 @@ extension Planner {
         let (relation, bound) = try adHoc(query)
         let output = bound.outputSchema.names, input = relation.schema.names
         var nodes: [String] = []
-        let keys = try orderKeys(query, bound)
-        let order = keys.map { Identifier(output[$0.0]).sql + ($0.1 ? " DESC" : " ASC") }.joined(separator: ", ")
-        switch (keys.isEmpty, query.limit) {
-        case (false, let limit?): nodes.append("BatchTopN { order: [\(order)], limit: \(limit), offset: 0 }")
-        case (false, nil): nodes.append("BatchSort { order: [\(order)] }")
-        case (true, let limit?): nodes.append("BatchLimit { limit: \(limit), offset: 0 }")
+        let order = try orderKeys(query, bound)
+        let keys = order.keys.map { key, descending in
+            (key < output.count ? Identifier(output[key]).sql : order.hidden[key - output.count].description) + (descending ? " DESC" : " ASC")
+        }.joined(separator: ", ")
+        let offset = query.offset ?? 0
+        switch (order.keys.isEmpty, query.limit) {
+        case (false, let limit?): nodes.append("BatchTopN { order: [\(keys)], limit: \(limit), offset: \(offset) }")
+        case (false, nil): nodes.append("BatchSort { order: [\(keys)] }")
+        case (true, let limit?): nodes.append("BatchLimit { limit: \(limit), offset: \(offset) }")
         case (true, nil): break
         }
-        if let projection = bound.projection {
-            let items = zip(projection, output.map { Identifier($0).sql }).map { e, n in e.description == n ? n : "\(e) as \(n)" }
+        if query.limit == nil && offset > 0 { nodes.insert("BatchLimit { limit: all, offset: \(offset) }", at: 0) }
+        if bound.projection != nil || !order.hidden.isEmpty {
+            // Sorting by what the select list leaves out projects it too, for the sort.
+            let exprs = (bound.projection ?? input.indices.map { i in .column(i, relation.schema.columns[i].type, name: input[i]) }) + order.hidden
+            let names = output.map { Identifier($0).sql } + order.hidden.map(\.description)
+            let items = zip(exprs, names).map { e, n in e.description == n ? n : "\(e) as \(n)" }
             nodes.append("BatchProject { exprs: [\(items.joined(separator: ", "))] }")
         }
         if let aggregate = bound.aggregate {

@@ -13,9 +13,18 @@ extension Planner {
         let (relation, bound) = try adHoc(query)
         let data: (schema: Schema, chunk: Chunk)
         do { data = try engine.relationChunk(relation.name) } catch { throw SQLError(error.description, at: query.from.name.range) }
+        let order = try orderKeys(query, bound)
+        // Columns ORDER BY needs and the select list does not show ride along, then go.
+        let width = bound.outputSchema.count
+        var projection = bound.projection
+        var schema = bound.outputSchema
+        if !order.hidden.isEmpty {
+            projection = (projection ?? schema.columns.indices.map { .column($0, schema.columns[$0].type, name: schema.columns[$0].name) }) + order.hidden
+            schema = Schema(schema.columns + order.hidden.map { Column("", $0.type) })
+        }
         let result = engine.evaluate(data.chunk, filter: bound.filter, groupKeys: bound.aggregate?.keys,
-                                     calls: bound.aggregate?.calls ?? [], projection: bound.projection)
-        var rows = engine.decode(result, schema: bound.outputSchema)
+                                     calls: bound.aggregate?.calls ?? [], projection: projection)
+        var rows = engine.decode(result, schema: schema)
         if let aggregate = bound.aggregate, aggregate.keys.isEmpty, rows.count == 1,
            engine.evaluate(data.chunk, filter: bound.filter, groupKeys: nil, calls: [], projection: nil).isEmpty {
             // SQL: over no rows, count is 0 and every other aggregate NULL (as is any
@@ -26,10 +35,9 @@ extension Planner {
                 if Self.references(column, anyOf: nullCalls) { rows[0][j] = .null }
             }
         }
-        let keys = try orderKeys(query, bound)
-        if !keys.isEmpty {
+        if !order.keys.isEmpty {
             rows = rows.enumerated().sorted { a, b in
-                for (index, descending) in keys {
+                for (index, descending) in order.keys {
                     let x = a.element[index], y = b.element[index]
                     if x == y { continue }
                     return descending ? Value.less(y, x) : Value.less(x, y)
@@ -37,6 +45,8 @@ extension Planner {
                 return a.offset < b.offset
             }.map(\.element)
         }
+        if !order.hidden.isEmpty { rows = rows.map { Array($0.prefix(width)) } }
+        if let offset = query.offset { rows = Array(rows.dropFirst(offset)) }
         if let limit = query.limit { rows = Array(rows.prefix(limit)) }
         return SelectResult(schema: bound.outputSchema, rows: rows)
     }
@@ -82,9 +92,13 @@ extension Planner {
         return (relation, try bindQuery(query, uniqueNames: false))
     }
 
-    /// ORDER BY items as output column positions: a name, an alias, an ordinal or an item's SQL.
-    func orderKeys(_ query: Query, _ bound: BoundQuery) throws(SQLError) -> [(Int, Bool)] {
+    /// ORDER BY items as output column positions: a name, an alias, an ordinal or an item's
+    /// SQL; or, without GROUP BY, any expression over the relation's columns (`ORDER BY
+    /// total` with `total` not selected, as PostgreSQL allows), computed as a hidden column
+    /// after the output ones (`hidden`).
+    func orderKeys(_ query: Query, _ bound: BoundQuery) throws(SQLError) -> (keys: [(Int, Bool)], hidden: [ScalarExpr]) {
         var keys: [(Int, Bool)] = []
+        var hidden: [ScalarExpr] = []
         let names = bound.outputSchema.names
         for item in query.orderBy {
             var position: Int?
@@ -112,12 +126,16 @@ extension Planner {
             if position == nil {
                 position = query.items.firstIndex { if case .expr(let e, _) = $0 { return e.sql == item.expr.sql } else { return false } }
             }
+            if position == nil && bound.aggregate == nil {
+                hidden.append(try bind(item.expr, bound.scope))
+                position = names.count + hidden.count - 1
+            }
             guard let position else {
-                throw SQLError("ORDER BY must name an output column", at: item.expr.range,
+                throw SQLError("ORDER BY must name an output column of an aggregating query", at: item.expr.range,
                                hint: "output columns: " + names.joined(separator: ", "))
             }
             keys.append((position, item.descending))
         }
-        return keys
+        return (keys, hidden)
     }
 }

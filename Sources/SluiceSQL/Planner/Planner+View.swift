@@ -208,6 +208,10 @@ extension Planner {
             throw SQLError("LIMIT is not allowed in \(object)", at: query.limitRange ?? query.range,
                            hint: "limit when you read it: \(readIt) LIMIT ...")
         }
+        if query.offset != nil {
+            throw SQLError("OFFSET is not allowed in \(object)", at: query.offsetRange ?? query.range,
+                           hint: "skip rows when you read it: \(readIt) ORDER BY ... OFFSET ...")
+        }
     }
 
     /// Builds the fragments of a bound query: ending in a materialize operator (a view), or,

@@ -105,8 +105,9 @@ extension Renderer {
         var i = 0
         while i < characters.count && characters[i] == " " { i += 1 }
         if i + 1 < characters.count && characters[i] == "-" && characters[i + 1] == " " { return i + 2 }
-        // A label and its colon: `Example: RUN 1s; …`.
-        if let colon = characters[i...].firstIndex(of: " ").map({ $0 - 1 }), colon < 16, characters[colon] == ":" { return colon + 2 }
+        // A label of a few words and its colon: `Example: RUN 1s; …`, `Not supported: …`.
+        if let colon = characters[i..<max(i, min(characters.count, 16))].firstIndex(of: ":"), colon + 1 < characters.count,
+           characters[colon + 1] == " ", characters[i..<colon].filter({ $0 == " " }).count < 3 { return colon + 2 }
         var k = i
         while k + 2 < characters.count {
             if characters[k] == " " && characters[k + 1] == " " {
