@@ -285,7 +285,7 @@ extension Help {
 
     private static func meaning(of kind: ShowKind) -> String {
         switch kind {
-        case .sources: "each source: columns, rate, pattern, partitions, log end, retention"
+        case .sources: "each source and table: columns, rate, pattern, partitions, log end, retention"
         case .tables: "each table, as SHOW SOURCES shows a source"
         case .views: "each materialized view: rows, fragments, actors, parallelism, cost, what it reads"
         case .sinks: "each sink: what it reads, rows delivered and per second, log lag, parallelism, writes"

@@ -53,7 +53,8 @@ public struct Replayer {
         var blocks: [OutputBlock] = []
         if version != Engine.version { blocks.append(.notice("recorded with engine \(version); this is \(Engine.version)")) }
         if differing > 0 {
-            blocks.append(.notice("\(differing) cell(s) produced different output than recorded (\(command) \(StoreError.quoted(name)) --verify shows them)"))
+            let cells = differing == 1 ? "1 cell produced" : "\(differing) cells produced"
+            blocks.append(.notice("\(cells) different output than recorded (\(command) \(StoreError.quoted(name)) --verify shows them)"))
         }
         return blocks
     }
@@ -80,6 +81,7 @@ public struct Replayer {
         session.hooks.sleep = { _ in }
         var differing = 0
         var ran = 0
+        var cut = false
         for (i, cell) in cells.enumerated() {
             guard before(cell, i + 1, cells.count) else { break }
             // A cell that was cancelled stops where Ctrl-C stopped it, and prints what it printed then.
@@ -87,6 +89,8 @@ public struct Replayer {
             var shown = cell
             shown.output = result.recordedOutput
             ran = i + 1
+            // Ctrl-C now, in a cell that ran to its end when it was recorded.
+            cut = session.history.last?.cancelled == true && StopPoint(cell) == nil
             guard after(shown, i + 1, cells.count) else { break }
             guard result.recordedOutput != cell.output else { continue }
             differing += 1
@@ -98,7 +102,10 @@ public struct Replayer {
                 return Report(blocks: blocks, ok: false, cells: i + 1)
             }
         }
-        if ran < cells.count { blocks.append(.notice("stopped after cell \(ran) of \(cells.count)")) }
+        if ran < cells.count || cut {
+            blocks.append(.notice(cut ? "stopped in cell \(ran) of \(cells.count) (Ctrl-C)"
+                                  : ran == 0 ? "stopped before cell 1 of \(cells.count)" : "stopped after cell \(ran) of \(cells.count)"))
+        }
         if verify {
             if ran == cells.count {
                 blocks.append(.notice(cells.count == 1 ? "verified: the 1 cell of \(name) matches the recording" : "verified: all \(cells.count) cells of \(name) match the recording"))

@@ -12,9 +12,11 @@ extension Session {
     }
 
     private func describe(_ source: SourceSpec) -> [OutputBlock] {
-        // A table's key column is its primary key when no two rows share a key (keys ≥ rows).
+        // A table's key: its PRIMARY KEY as declared, or a key that no two rows share
+        // (keys ≥ rows), or one they do.
         let keyNote = !source.isTable ? "key: \(source.keys) keys, \(source.keyDistribution)"
-            : source.keys >= source.tableRows ? "primary key" : "key: \(source.keys) keys over \(source.tableRows) rows"
+            : source.primaryKey == source.keyColumn ? "primary key"
+            : source.keys >= source.tableRows ? "key: unique, \(source.tableRows) rows" : "key: \(source.keys) keys over \(source.tableRows) rows"
         let columns = columnsTable(source.schema) { $0 == source.keyColumn ? keyNote : "" }
         var facts: [String]
         if source.isTable {

@@ -98,9 +98,11 @@ extension Session {
                     return fail("unknown mode \(name)", hint: "modes: " + OutputMode.allCases.map(\.rawValue).joined(separator: ", "))
                 }
                 options.mode = mode
-                return DotOutcome(blocks: [])
+                return DotOutcome(blocks: [.notice("mode: \(mode.rawValue)")])
             case ".timer":
-                guard let value = args.first?.lowercased(), ["on", "off"].contains(value) else { return fail("usage: .timer on|off") }
+                // Alone, it says how it is, as `.mode` does.
+                guard let value = args.first?.lowercased() else { return DotOutcome(blocks: [.notice(timer ? "Timing is on." : "Timing is off.")]) }
+                guard ["on", "off"].contains(value) else { return fail("usage: .timer on|off") }
                 timer = value == "on"
                 return DotOutcome(blocks: [.notice(timer ? "Timing is on." : "Timing is off.")])
             case ".read":

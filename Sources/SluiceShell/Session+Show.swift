@@ -34,7 +34,7 @@ extension Session {
             // The columns as SQL, pasteable into CREATE SOURCE: `"from" INT, "a b" INT`.
             [.text(s.name), .text(s.isTable ? "table" : "source"),
              .text(s.schema.columns.map { "\(Identifier($0.name).sql) \($0.type.sqlName)" }.joined(separator: ", ")),
-             s.isTable ? .null : .double(s.rate, decimals: Self.decimals(of: s.rate)), s.isTable ? .null : .text(s.pattern), .int(Int64(s.partitions)),
+             s.isTable ? .missing : .double(s.rate, decimals: Self.decimals(of: s.rate)), s.isTable ? .missing : .text(s.pattern), .int(Int64(s.partitions)),
              .int(s.logEnd), s.retention.map { .duration($0) } ?? .absent("forever"), .int(s.deleted)]
         }
         return ResultTable(columns: [ResultColumn("name"), ResultColumn("kind"), ResultColumn("columns"),

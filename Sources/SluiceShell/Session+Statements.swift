@@ -275,6 +275,14 @@ extension Session {
 
     // MARK: Variables
 
+    /// A value as PostgreSQL quotes it in a message: a word or string as written, unquoted.
+    static func plain(_ value: OptionValue) -> String {
+        switch value {
+        case .identifier(let text), .string(let text): text
+        default: value.sql
+        }
+    }
+
     private func set(_ name: Identifier, _ value: OptionValue?, valueRange: SourceRange?) throws -> [OutputBlock] {
         guard let variable = SessionVariables.named(name.name) else {
             throw SQLError("unrecognized configuration parameter \"\(name.name)\"", at: name.range,
@@ -284,7 +292,10 @@ extension Session {
         var settings = engine.settings
         if let value {
             if case .failure(let e) = variable.assign(value, to: &settings) {
-                throw SQLError("invalid value for parameter \"\(name.name)\": \(e.message)", at: valueRange ?? name.range, hint: e.hint)
+                // PostgreSQL's form, unless the reason says more than that the value is invalid.
+                let message = e.message.hasPrefix("invalid value ") ? "invalid value for parameter \"\(name.name)\": \"\(Self.plain(value))\""
+                    : "invalid value for parameter \"\(name.name)\": \(e.message)"
+                throw SQLError(message, at: valueRange ?? name.range, hint: e.hint)
             }
         } else {
             variable.reset(&settings)

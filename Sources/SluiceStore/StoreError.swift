@@ -98,38 +98,38 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
         let elsewhere = "choose another file with --db PATH or SLUICE_DB"
         switch self {
         case .notSQLite, .notASluiceStore:
-            return "The file was not modified; \(elsewhere)."
+            return "the file was not modified; \(elsewhere)"
         case .newerSchema:
-            return "The file was not modified; upgrade sluice to read it, or \(elsewhere)."
+            return "the file was not modified; upgrade sluice to read it, or \(elsewhere)"
         case let .corrupt(path, _):
-            return "The file was not modified; restore it from a backup, or move it aside and start a new store ('sqlite3 \(path) .recover' may salvage cells)."
+            return "the file was not modified; restore it from a backup, or move it aside and start a new store ('sqlite3 \(path) .recover' may salvage cells)"
         case .cannotOpen:
-            return "The file was not modified; \(elsewhere)."
+            return "the file was not modified; \(elsewhere)"
         case .cannotCreate:
-            return "Create the directory or \(elsewhere); or run without saving."
+            return "create the directory or \(elsewhere); or run without saving"
         case .readOnly:
-            return "Make it writable (chmod u+w on the file and its directory), or \(elsewhere); or run without saving."
+            return "make it writable (chmod u+w on the file and its directory), or \(elsewhere); or run without saving"
         case .locked:
-            return "Finish or close the other sluice or sqlite3 that is writing to it, then retry."
+            return "finish or close the other sluice or sqlite3 that is writing to it, then retry"
         case .closed:
-            return "Open the store again."
+            return "open the store again"
         case let .duplicateSessionName(name):
             let quoted = Self.quoted(name)
-            return "Choose another name, or delete the existing session first: .delete \(quoted) in the shell, sluice delete \(quoted) from the command line."
+            return "choose another name, or delete the existing session first: .delete \(quoted) in the shell, sluice delete \(quoted) from the command line"
         case .sessionNotFound, .sessionIDNotFound:
-            return "'.sessions' lists the saved sessions."
+            return "'.sessions' lists the saved sessions"
         case .sessionInUse:
-            return "Close that shell first, or save this notebook under another name (.save NAME)."
+            return "close that shell first, or save this notebook under another name (.save NAME)"
         case .deletingRecordedSession:
-            return "Nothing was deleted; quit that shell (or .rewind 0 in it, which stops its recording) first, then delete the session."
+            return "nothing was deleted; quit that shell (or .rewind 0 in it, which stops its recording) first, then delete the session"
         case .sessionChanged:
-            return "Nothing was written to it; save this notebook under another name (.save NAME)."
+            return "nothing was written to it; save this notebook under another name (.save NAME)"
         case let .missingCell(path, _, _):
-            return "The file \(path) was not modified; restore it from a backup, or move it aside and start a new store ('sqlite3 \(path) .recover' may salvage cells)."
+            return "the file \(path) was not modified; restore it from a backup, or move it aside and start a new store ('sqlite3 \(path) .recover' may salvage cells)"
         case .invalidArgument:
-            return "Nothing was changed."
+            return "nothing was changed"
         case .sqlite:
-            return "The store may be unusable; \(elsewhere)."
+            return "the store may be unusable; \(elsewhere)"
         }
     }
 

@@ -43,7 +43,7 @@ struct DeleteSessionTests {
         #expect(!taken.ok)
         #expect(taken.output == """
             ERROR: a session named 'b1' already exists
-            HINT: Choose another name, or delete the existing session first: .delete b1 in the shell, sluice delete b1 from the command line.
+            HINT: choose another name, or delete the existing session first: .delete b1 in the shell, sluice delete b1 from the command line
 
             """)
         #expect(s.run(".delete b1") == "deleted b1 (2 cells) from \(path)\n")
@@ -105,7 +105,7 @@ struct DeleteSessionTests {
         let other = shell(path)
         #expect(other.run(".delete lesson") == """
             ERROR: cannot delete session 'lesson': another sluice (\(writer.description)) is recording into it (since \(since))
-            HINT: Nothing was deleted; quit that shell (or .rewind 0 in it, which stops its recording) first, then delete the session.
+            HINT: nothing was deleted; quit that shell (or .rewind 0 in it, which stops its recording) first, then delete the session
 
             """)
         if SluiceBinary.isBuilt {
@@ -153,7 +153,7 @@ struct DeleteSessionTests {
         let locked = shell(path, readOnly: true)
         #expect(locked.run(".delete lesson") == """
             ERROR: cannot write the session store \(path): the file is not writable
-            HINT: Make it writable (chmod u+w on the file and its directory), or choose another file with --db PATH or SLUICE_DB; or run without saving.
+            HINT: make it writable (chmod u+w on the file and its directory), or choose another file with --db PATH or SLUICE_DB; or run without saving
 
             """)
         #expect(bytes(path) == before)
@@ -236,7 +236,7 @@ struct DeleteSessionTests {
         #expect(run.stdout == "")
         #expect(run.stderr == """
             sluice: cannot write the session store \(db): the file is not writable
-            HINT: Make it writable (chmod u+w on the file and its directory), or choose another file with --db PATH or SLUICE_DB; or run without saving.
+            HINT: make it writable (chmod u+w on the file and its directory), or choose another file with --db PATH or SLUICE_DB; or run without saving
 
             """)
         #expect(bytes(db) == before)

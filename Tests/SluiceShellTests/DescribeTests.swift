@@ -22,14 +22,17 @@ import Testing
         #expect(s.run("DESC users;").contains("table users: 100 rows; read by nothing yet"))
     }
 
-    /// A table's key column is its primary key only when no two rows share a key; an empty
-    /// table (rows = 0) needs no keys option (it asked for keys = 0, which no table can have).
+    /// A table's key column is its primary key only when declared so; undeclared, it is a
+    /// unique key when no two rows share a value. An empty table (rows = 0) needs no keys
+    /// option (it asked for keys = 0, which no table can have).
     @Test func aTableWithRepeatedKeysHasNoPrimaryKey() {
         let s = session("CREATE TABLE t (id INT, v INT) WITH (rows = 6, keys = 3);")
         #expect(s.run("DESC t;").contains("│ id     │ INT  │ key: 3 keys over 6 rows │"), "\(s.run("DESC t;"))")
         #expect(s.run("SELECT count(*) AS n FROM t WHERE id = 0;").contains("│ 2 │"))
         #expect(s.run("CREATE TABLE e (id INT) WITH (rows = 0);") == "CREATE TABLE (0 rows)\n")
-        #expect(s.run("DESC e;").contains("│ id     │ INT  │ primary key │"), "\(s.run("DESC e;"))")
+        #expect(s.run("DESC e;").contains("│ id     │ INT  │ key: unique, 0 rows │"), "\(s.run("DESC e;"))")
+        #expect(s.run("CREATE TABLE p (id INT PRIMARY KEY, v INT) WITH (rows = 4);") == "CREATE TABLE (4 rows)\n")
+        #expect(s.run("DESC p;").contains("│ id     │ INT  │ primary key │"), "\(s.run("DESC p;"))")
         #expect(s.run("SELECT count(*) AS n FROM e;").contains("│ 0 │"))
     }
 

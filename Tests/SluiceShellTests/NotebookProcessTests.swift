@@ -64,16 +64,16 @@ struct NotebookProcessTests {
             switch self {
             case .textFile:
                 return ("\(path) is not a SQLite database: it does not start with the header \"SQLite format 3\"",
-                        "The file was not modified; \(elsewhere).")
+                        "the file was not modified; \(elsewhere)")
             case .truncatedStore:
                 return ("\(path) is truncated or damaged: database disk image is malformed",
-                        "The file was not modified; restore it from a backup, or move it aside and start a new store ('sqlite3 \(path) .recover' may salvage cells).")
+                        "the file was not modified; restore it from a backup, or move it aside and start a new store ('sqlite3 \(path) .recover' may salvage cells)")
             case .foreignDatabase:
                 return ("\(path) is a SQLite database but not a Sluice session store (it holds the tables people and no Sluice marker)",
-                        "The file was not modified; \(elsewhere).")
+                        "the file was not modified; \(elsewhere)")
             case .newerSchema:
                 return ("\(path) was written by a newer Sluice: schema version 99, this build knows up to 1",
-                        "The file was not modified; upgrade sluice to read it, or \(elsewhere).")
+                        "the file was not modified; upgrade sluice to read it, or \(elsewhere)")
             }
         }
     }
@@ -139,7 +139,7 @@ struct NotebookProcessTests {
         #expect(save.status == 1)
         #expect(save.stdout == """
             ERROR: cannot write the session store \(path): its directory \(shared.path) is not writable (SQLite keeps its -wal and -shm files there)
-            HINT: Make it writable (chmod u+w on the file and its directory), or choose another file with --db PATH or SLUICE_DB; or run without saving.
+            HINT: make it writable (chmod u+w on the file and its directory), or choose another file with --db PATH or SLUICE_DB; or run without saving
             SET
 
             """)
@@ -148,7 +148,7 @@ struct NotebookProcessTests {
         #expect(create.status == 1)
         #expect(create.stdout == """
             ERROR: cannot create the session store \(fresh): the directory \(shared.path) is not writable
-            HINT: Create the directory or choose another file with --db PATH or SLUICE_DB; or run without saving.
+            HINT: create the directory or choose another file with --db PATH or SLUICE_DB; or run without saving
 
             """)
         #expect(!FileManager.default.fileExists(atPath: fresh))

@@ -257,9 +257,9 @@ struct NotebookTests {
         func message(_ path: String) -> String {
             switch self {
             case .textFile:
-                return "ERROR: \(path) is not a SQLite database: it does not start with the header \"SQLite format 3\"\nHINT: The file was not modified; choose another file with --db PATH or SLUICE_DB.\n"
+                return "ERROR: \(path) is not a SQLite database: it does not start with the header \"SQLite format 3\"\nHINT: the file was not modified; choose another file with --db PATH or SLUICE_DB\n"
             case .truncatedStore:
-                return "ERROR: \(path) is truncated or damaged: database disk image is malformed\nHINT: The file was not modified; restore it from a backup, or move it aside and start a new store ('sqlite3 \(path) .recover' may salvage cells).\n"
+                return "ERROR: \(path) is truncated or damaged: database disk image is malformed\nHINT: the file was not modified; restore it from a backup, or move it aside and start a new store ('sqlite3 \(path) .recover' may salvage cells)\n"
             }
         }
     }

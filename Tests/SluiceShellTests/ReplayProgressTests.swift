@@ -79,7 +79,7 @@ struct ReplayProgressTests {
         }
         let result = s.execute(".replay demo")
         #expect(Date().timeIntervalSince(started) < 60)
-        #expect(result.output == "stopped after cell 4 of 5\n")
+        #expect(result.output == "stopped in cell 4 of 5 (Ctrl-C)\n")
     }
 
     /// Without `--verify` a replay still says that outputs differ, and that another engine
@@ -95,18 +95,18 @@ struct ReplayProgressTests {
         #expect(report.ok)
         #expect(Renderer.render(report.blocks) == """
             recorded with engine 0.1.0; this is \(Engine.version)
-            1 cell(s) produced different output than recorded (sluice replay demo --verify shows them)
+            1 cell produced different output than recorded (sluice replay demo --verify shows them)
 
             """)
         let s = notebookSession(path)
         #expect(s.run(".replay demo").hasSuffix("""
             recorded with engine 0.1.0; this is \(Engine.version)
-            1 cell(s) produced different output than recorded (.replay demo --verify shows them)
+            1 cell produced different output than recorded (.replay demo --verify shows them)
 
             """))
         #expect(s.run(".open demo").hasSuffix("""
             recorded with engine 0.1.0; this is \(Engine.version)
-            1 cell(s) produced different output than recorded (.replay demo --verify shows them)
+            1 cell produced different output than recorded (.replay demo --verify shows them)
 
             """))
     }

@@ -312,7 +312,7 @@ struct SessionErrorTests {
             HINT: raise exchange_initial_permits above 5000 first
             """)
         expectFailure("SET flow_control = 'credt';", """
-            ERROR: invalid value for parameter "flow_control": invalid value 'credt' for flow_control
+            ERROR: invalid value for parameter "flow_control": "credt"
             LINE 1: SET flow_control = 'credt';
                                        ^^^^^^^
             HINT: did you mean credit? accepted: credit, permits, tcp, unbounded, drop_tail, drop_head

@@ -150,7 +150,7 @@ struct SessionVariablesTests {
                                 ^
             """),
         ("SET checkpoint_mode = sometimes;", """
-            ERROR: invalid value for parameter "checkpoint_mode": invalid value 'sometimes' for checkpoint_mode
+            ERROR: invalid value for parameter "checkpoint_mode": "sometimes"
             LINE 1: SET checkpoint_mode = sometimes;
                                           ^^^^^^^^^
             HINT: accepted: aligned, unaligned

@@ -162,7 +162,7 @@ struct TerminalTests {
             try t.press(key)
             try t.waitFor(shown)
             try t.waitFor("the sluice prompt after \(key)") {
-                $0.hasSuffix("stopped after cell 0 of 2\nsluice [3] 1.000s>")
+                $0.hasSuffix("stopped before cell 1 of 2\nsluice [3] 1.000s>")
             }
         }
         try run(t, "SHOW SOURCES;", cell: 3)

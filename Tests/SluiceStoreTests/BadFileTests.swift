@@ -25,7 +25,7 @@ import Testing
         #expect(error == .notSQLite(path: path))
         #expect(error?.description == """
             \(path) is not a SQLite database: it does not start with the header "SQLite format 3". \
-            The file was not modified; choose another file with --db PATH or SLUICE_DB.
+            the file was not modified; choose another file with --db PATH or SLUICE_DB
             """)
     }
 
@@ -89,7 +89,7 @@ import Testing
         #expect(error == .notASluiceStore(path: path, tables: ["customers", "orders"]))
         #expect(error?.description == """
             \(path) is a SQLite database but not a Sluice session store (it holds the tables customers, \
-            orders and no Sluice marker). The file was not modified; choose another file with --db PATH or SLUICE_DB.
+            orders and no Sluice marker). the file was not modified; choose another file with --db PATH or SLUICE_DB
             """)
     }
 
@@ -121,7 +121,7 @@ import Testing
         #expect(error == .newerSchema(path: path, found: 7, supported: 1))
         #expect(error?.description == """
             \(path) was written by a newer Sluice: schema version 7, this build knows up to 1. \
-            The file was not modified; upgrade sluice to read it, or choose another file with --db PATH or SLUICE_DB.
+            the file was not modified; upgrade sluice to read it, or choose another file with --db PATH or SLUICE_DB
             """)
     }
 
@@ -168,8 +168,8 @@ import Testing
         let error = openFails(path)
         #expect(error == .readOnly(path: path, reason: "the file is not writable"))
         #expect(error?.description == """
-            cannot write the session store \(path): the file is not writable. Make it writable (chmod u+w on \
-            the file and its directory), or choose another file with --db PATH or SLUICE_DB; or run without saving.
+            cannot write the session store \(path): the file is not writable. make it writable (chmod u+w on \
+            the file and its directory), or choose another file with --db PATH or SLUICE_DB; or run without saving
             """)
         // Read-only mode still reads it.
         var options = StoreOptions()

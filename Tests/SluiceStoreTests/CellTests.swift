@@ -157,7 +157,7 @@ import Testing
         }
         let error = StoreError.missingCell(path: path, session: "my lesson", seq: 3)
         #expect(error.message == "cell 3 of my lesson is missing (the store is damaged)")
-        #expect(error.hint == "The file \(path) was not modified; restore it from a backup, or move it aside and start a new store ('sqlite3 \(path) .recover' may salvage cells).")
+        #expect(error.hint == "the file \(path) was not modified; restore it from a backup, or move it aside and start a new store ('sqlite3 \(path) .recover' may salvage cells)")
         #expect(bytes(path) == before)
         // The first cell missing is a hole too.
         #expect(try sqlite3(path, "DELETE FROM cell WHERE seq = 1;").status == 0)

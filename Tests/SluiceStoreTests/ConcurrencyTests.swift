@@ -143,7 +143,7 @@ import Testing
         #expect(error == .locked(path: path, seconds: 0.3))
         #expect(error?.description == """
             \(path) is locked by another process (waited 0.3 s for its write lock). \
-            Finish or close the other sluice or sqlite3 that is writing to it, then retry.
+            finish or close the other sluice or sqlite3 that is writing to it, then retry
             """)
         // Readers are not blocked by a writer in WAL mode.
         #expect(try store.cells(sessionID: session.id).map(\.seq) == [1])

@@ -62,9 +62,9 @@ import Testing
         // Names are compared exactly.
         try store.createSession(name: "Demo", engineVersion: "1", seed: 1)
         #expect(StoreError.duplicateSessionName("demo").description
-                == "a session named 'demo' already exists. Choose another name, or delete the existing session first: .delete demo in the shell, sluice delete demo from the command line.")
-        #expect(StoreError.duplicateSessionName("my lesson").hint.hasSuffix(": .delete 'my lesson' in the shell, sluice delete 'my lesson' from the command line."))
-        #expect(StoreError.duplicateSessionName("Ada's").hint.hasSuffix(#": .delete "Ada's" in the shell, sluice delete "Ada's" from the command line."#))
+                == "a session named 'demo' already exists. choose another name, or delete the existing session first: .delete demo in the shell, sluice delete demo from the command line")
+        #expect(StoreError.duplicateSessionName("my lesson").hint.hasSuffix(": .delete 'my lesson' in the shell, sluice delete 'my lesson' from the command line"))
+        #expect(StoreError.duplicateSessionName("Ada's").hint.hasSuffix(#": .delete "Ada's" in the shell, sluice delete "Ada's" from the command line"#))
     }
 
     @Test func emptyNamesAreRefused() throws {

@@ -21,7 +21,7 @@ import Testing
         #expect(refused == .sessionInUse(name: "lesson", writer: first.description, since: "2025-06-01T09:30:00.000Z"))
         #expect(refused?.description == """
             another sluice (\(first.description)) is recording into session 'lesson' (since 2025-06-01T09:30:00.000Z). \
-            Close that shell first, or save this notebook under another name (.save NAME).
+            close that shell first, or save this notebook under another name (.save NAME)
             """)
         // Nor may it write cells, appended or replaced.
         #expect(storeError { try store.appendCells(sessionID: info.id, after: 0, cells: [sampleCell(1)], writer: second) } == refused)
@@ -108,7 +108,7 @@ import Testing
         #expect(refused == .deletingRecordedSession(name: "same", writer: recording.description, since: "2025-06-01T09:30:00.000Z"))
         #expect(refused?.description == """
             cannot delete session 'same': another sluice (\(recording.description)) is recording into it (since 2025-06-01T09:30:00.000Z). \
-            Nothing was deleted; quit that shell (or .rewind 0 in it, which stops its recording) first, then delete the session.
+            nothing was deleted; quit that shell (or .rewind 0 in it, which stops its recording) first, then delete the session
             """)
         #expect(storeError { try store.deleteSession(named: "same", by: writer()) } == refused)
         #expect(try store.session(named: "same")?.cellCount == 1)

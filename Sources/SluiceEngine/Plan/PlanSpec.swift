@@ -15,6 +15,8 @@ public struct SourceSpec: Sendable, Hashable {
     public var keyDistribution: KeyDistribution = .uniform
     /// The key column's index (the primary key for a table; the first column by default).
     public var keyColumn: Int = 0
+    /// The column declared PRIMARY KEY, if one was.
+    public var primaryKey: Int?
     public var partitions: Int = 1
     /// Kafka `retention.ms`; nil keeps rows forever.
     public var retention: Int64?

@@ -36,7 +36,10 @@ extension Planner {
         let o = try Options(options, allowed: isTable ? Planner.tableOptions : Planner.sourceOptions, object: "\(kind) \(name.sql)")
         var spec = SourceSpec(name: name.name, schema: schema)
         spec.isTable = isTable
-        if let pk = columns.firstIndex(where: \.primaryKey) { spec.keyColumn = pk }
+        if let pk = columns.firstIndex(where: \.primaryKey) {
+            spec.keyColumn = pk
+            spec.primaryKey = pk
+        }
         if let keyName: String = try o.get("key", { $0.word() }) {
             guard let index = schema.index(of: keyName) else {
                 throw SQLError("\(kind) \(name.sql) has no column \(Identifier(keyName).sql)", at: o.range("key"),
