@@ -91,7 +91,7 @@ public final class Engine {
     }
 
     /// Engine version recorded with saved sessions.
-    public static let version = "0.11.0"
+    public static let version = "0.12.0"
 
     // MARK: Tracing
 
