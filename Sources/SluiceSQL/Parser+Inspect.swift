@@ -3,8 +3,17 @@ extension Parser {
     /// `SET name = value`, `SET name TO value`, `SET name TO DEFAULT` (a reset).
     /// Returns the value's range for `valueRange`.
     mutating func set() throws(SQLError) -> (Statement, SourceRange?) {
-        _ = try expect("set")
-        let name = try dottedName("a variable name after SET")
+        let set = try expect("set")
+        // `SET;` lists every variable, as Flink's SQL client does.
+        if atEnd { return (.show(.all), set.range) }
+        // Flink's SQL client quotes its keys: `SET 'flow_control' = 'permits';`.
+        let name: Identifier
+        if current.kind == .string {
+            let token = advance()
+            name = Identifier(token.value, range: token.range)
+        } else {
+            name = try dottedName("a variable name after SET")
+        }
         if acceptSymbol("=") == nil, accept("to") == nil {
             throw unexpected("'=' or TO after SET \(name.sql)", hint: "SET \(name.sql) = value")
         }

@@ -275,6 +275,12 @@ extension Session {
 
     // MARK: Variables
 
+    /// For a real system's configuration key (`max.poll.records`), the variable Sluice models
+    /// it with, and how to use it.
+    static func realNameHint(_ key: String, _ usage: (String) -> String) -> String? {
+        SessionVariables.variable(forRealName: key).map { "Sluice calls it \($0): " + usage($0) }
+    }
+
     /// A value as PostgreSQL quotes it in a message: a word or string as written, unquoted.
     static func plain(_ value: OptionValue) -> String {
         switch value {
@@ -286,7 +292,8 @@ extension Session {
     private func set(_ name: Identifier, _ value: OptionValue?, valueRange: SourceRange?) throws -> [OutputBlock] {
         guard let variable = SessionVariables.named(name.name) else {
             throw SQLError("unrecognized configuration parameter \"\(name.name)\"", at: name.range,
-                           hint: Suggest.nearest(name.name, among: SessionVariables.names).map { "did you mean \($0)?" }
+                           hint: Self.realNameHint(name.name) { "SET \($0) = ..." }
+                               ?? Suggest.nearest(name.name, among: SessionVariables.names).map { "did you mean \($0)?" }
                                ?? "SHOW ALL lists the variables")
         }
         var settings = engine.settings
@@ -345,7 +352,8 @@ extension Session {
     private func showVariable(_ name: Identifier) throws -> [OutputBlock] {
         guard let variable = SessionVariables.named(name.name) else {
             throw SQLError("unrecognized configuration parameter \"\(name.name)\"", at: name.range,
-                           hint: Suggest.nearest(name.name, among: SessionVariables.names + ShowKind.keywords).map { "did you mean \($0)?" }
+                           hint: Self.realNameHint(name.name) { "SHOW \($0)" }
+                               ?? Suggest.nearest(name.name, among: SessionVariables.names + ShowKind.keywords).map { "did you mean \($0)?" }
                                ?? "SHOW ALL lists the variables; SHOW SOURCES, VIEWS, SINKS, ACTORS, QUEUES, BARRIERS, LAG, LEDGER, GRAPH, METRICS inspect")
         }
         // A setting: shown as text, and as a number or boolean in JSON.

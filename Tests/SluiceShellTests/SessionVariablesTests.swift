@@ -1,6 +1,7 @@
 import Testing
 @testable import SluiceShell
 import SluiceEngine
+import SluiceSQL
 
 /// SET, SHOW, RESET and SHOW ALL through the session.
 @Suite("session variables through the shell")
@@ -113,6 +114,19 @@ struct SessionVariablesTests {
         // Two views: the notice counts them.
         #expect(s.run("CREATE MATERIALIZED VIEW big AS SELECT * FROM clicks WHERE amount > 100;") .hasPrefix("CREATE MATERIALIZED VIEW"))
         #expect(s.run("SET nodes = 3;").hasSuffix("the actors of the 2 that exist stay where they are, on 2 nodes\n"))
+    }
+
+    /// Flink SQL client habits: `SET;` lists every variable, a key may be quoted, and a real
+    /// system's key is answered with the name Sluice gives it.
+    @Test func flinkClientHabits() {
+        let s = session()
+        #expect(s.run("SET;") == s.run("SHOW ALL;"))
+        #expect(s.run("SET 'flow_control' = 'permits';") == "SET\n")
+        #expect(s.engine.settings.flowControl == .permits)
+        #expect(s.run("SET 'taskmanager.network.memory.buffers-per-channel' = '4';").hasSuffix(
+            "HINT: Sluice calls it buffers_per_channel: SET buffers_per_channel = ...\n"))
+        #expect(s.run("SHOW max.poll.records;").hasSuffix("HINT: Sluice calls it max_poll_records: SHOW max_poll_records\n"))
+        for (key, variable) in SessionVariables.realNames { #expect(SessionVariables.named(variable) != nil, "\(key) → \(variable)") }
     }
 
     @Test func showPrintsOneColumnNamedAfterTheVariable() {
