@@ -135,24 +135,6 @@ final class SessionCompletionContext: CompletionContext {
     var recordingSession: String? { session.notebook?.current?.name }
 }
 
-/// RUN's progress bar on stderr: how far through the stretch from `from` to `target` virtual
-/// time is, and simulated rows per second.
-enum ProgressBar {
-    static func draw(from: Int64, now: Int64, target: Int64, rowsPerSecond: Double) {
-        let fraction = target > from ? min(1, max(0, Double(now - from) / Double(target - from))) : 1
-        let width = 30
-        let filled = Int((fraction * Double(width)).rounded(.down))
-        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        let rate = rowsPerSecond >= 1e6 ? String(format: "%.1fM", rowsPerSecond / 1e6) : String(format: "%.0fk", rowsPerSecond / 1e3)
-        fputs("\r\(bar) \(VirtualTime.formatSeconds(now)) of \(VirtualTime.formatSeconds(target))  \(rate) rows/s  (Ctrl-C stops)", sluice_stderr())
-    }
-    /// A rebuild (`.rewind`, `.edit`, `.open`) re-executing its cells, which draw no progress of their own.
-    static func drawRebuild(cell: Int, of total: Int) {
-        fputs("\r\u{1B}[2Kre-executing cell \(cell) of \(total)  (Ctrl-C cancels; nothing changes)", sluice_stderr())
-    }
-    static func clear() { fputs("\r\u{1B}[2K", sluice_stderr()) }
-}
-
 /// `.edit N`: the cell's text in `$EDITOR` (vi when unset).
 enum Editor {
     static func edit(_ text: String) -> String? {

@@ -12,9 +12,9 @@ enum Terminal {
         !disabled && (environment["NO_COLOR"] ?? "").isEmpty && isTerminal(STDOUT_FILENO)
     }
 
-    /// The width of stdout's terminal, else `$COLUMNS`, else 80.
-    static func width() -> Int {
-        let columns = Int(sluice_terminal_width(STDOUT_FILENO))
+    /// The width of the terminal `fd` (stdout unless told) is on, else `$COLUMNS`, else 80.
+    static func width(of fd: Int32 = STDOUT_FILENO) -> Int {
+        let columns = Int(sluice_terminal_width(fd))
         if columns > 0 { return columns }
         return ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 80
     }

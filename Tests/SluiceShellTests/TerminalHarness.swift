@@ -39,13 +39,18 @@ final class TerminalHarness {
         try? FileManager.default.removeItem(atPath: "\(sockets)/tmux-\(getuid())/\(socket)")
     }
 
-    /// Starts `sluice` in a 100×30 terminal with a private history file and session store;
-    /// when it exits the pane shows `exited=<status>`.
-    func start() throws {
+    /// Starts `sluice` in a terminal of `width`×`height` (100×30 unless told) with a private
+    /// history file and session store; when it exits the pane shows `exited=<status>`.
+    func start(width: Int = 100, height: Int = 30) throws {
         let command = "env -i HOME='\(directory.path)' PATH=/usr/bin:/bin TERM=xterm NO_COLOR=1 "
             + "SLUICE_HISTORY='\(historyPath)' SLUICE_DB='\(directory.path)/sessions.sqlite' "
             + "'\(TerminalHarness.binary)'; echo exited=$?; sleep 60"
-        try tmux(["-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "100", "-y", "30", command])
+        try tmux(["-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "\(width)", "-y", "\(height)", command])
+    }
+
+    /// Resizes the terminal, as a user dragging the window's edge: the program gets SIGWINCH.
+    func resize(width: Int) throws {
+        try tmux(["resize-window", "-t", "t", "-x", "\(width)"])
     }
 
     /// Ends the terminal (and whatever runs in it) and starts `sluice` again, same HOME
