@@ -30,6 +30,7 @@ final class LineEditor {
         sluice_rl_set_attempted_completion_function(CompletionBridge.attempt)
         using_history()                                // initialises libedit with the settings above
         stifle_history(Int32(HistoryFile.limit))
+        WindowResize.install()
     }
 
     /// Adds an entry to the in-memory history (Up and Down recall it).
@@ -42,6 +43,9 @@ final class LineEditor {
     func readLine(prompt: String, style: ANSIStyle? = nil) -> Input {
         fflush(sluice_stdout())
         _ = Interrupts.take()                          // a Ctrl-C typed earlier is not for this line
+        // The window may have changed size while a cell ran: libedit draws at the size it has now.
+        if WindowResize.take() { rl_resize_terminal() }
+        WindowResize.editing(prompt: prompt)
         let text = LineEditor.invisibleEscapes(style.map { color ? $0.wrap(prompt) : prompt } ?? prompt)
         guard let raw = text.withCString({ readline($0) }) else {
             if Interrupts.take() { return .interrupted }
@@ -66,10 +70,16 @@ final class LineEditor {
     // MARK: - Input
 
     /// libedit's input function: one UTF-8 character from stdin as a code point, or -1
-    /// (end of input, or Ctrl-C: then `Interrupts.pending` is set). Polling every 100 ms
-    /// notices a Ctrl-C even if the signal went to another thread.
+    /// (end of input, or Ctrl-C: then `Interrupts.pending` is set), or, when the window
+    /// changed size while it waited, `WindowResize.redrawKey`. Polling every 100 ms
+    /// notices a Ctrl-C or a resize even if the signal went to another thread.
     private static let getCharacter: @convention(c) (UnsafeMutablePointer<FILE>?) -> Int32 = { _ in
-        guard let first = readByte() else { return -1 }
+        var resized = false
+        let key = Interrupts.readByte(until: {
+            resized = WindowResize.take()
+            return resized || Interrupts.isPending
+        })
+        guard let first = key else { return resized ? WindowResize.redrawKey : -1 }
         let extra: Int
         switch first {
         case 0..<0x80: return Int32(first)

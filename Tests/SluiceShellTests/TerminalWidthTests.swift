@@ -2,8 +2,9 @@ import Foundation
 import Testing
 import SluiceShell
 
-/// The terminal's width as it changes, in a real terminal (tmux): RUN's progress line kept
-/// within the width the terminal has at each redraw.
+/// The terminal's width as it changes, in a real terminal (tmux): a wrapped input line
+/// redrawn when the window is resized, and RUN's progress line kept within the width the
+/// terminal has at each redraw.
 @Suite(.serialized, .enabled(if: TerminalHarness.unavailableReason == nil,
                              "needs tmux and a built sluice: \(TerminalHarness.unavailableReason ?? "")"))
 struct TerminalWidthTests {
@@ -12,6 +13,33 @@ struct TerminalWidthTests {
     /// The screen's rows.
     func rows(_ screen: String) -> [String] {
         screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    /// After a resize, libedit draws the line at the new width: Ctrl-A then X inserts X at
+    /// the start and draws it there (without SIGWINCH handling it was drawn mid-line, libedit
+    /// still counting the old width). The line takes two rows at every width here: libedit
+    /// itself mis-draws an insertion into a line of three rows or more, resized or not.
+    @Test func aWrappedLineIsRedrawnWhenTheWindowIsResized() throws {
+        let t = try TerminalHarness()
+        try t.start(width: 100, height: 12)
+        try t.waitFor(prompt.trimmingCharacters(in: .whitespaces))
+        let text = "SELECT " + String(repeating: "aaaaaaaaaa, ", count: 8) + "b FROM m"    // 111 characters
+        try t.type(text)
+        try t.waitFor("FROM m")
+        var typed = text
+        for (width, key, letter) in [(70, "C-a", "X"), (120, "C-e", "Y"), (68, "C-a", "Z")] {
+            try t.resize(width: width)
+            Thread.sleep(forTimeInterval: 0.3)
+            try t.press(key)
+            try t.type(letter)
+            typed = key == "C-a" ? letter + typed : typed + letter
+            let line = prompt + typed
+            let screen = try t.waitFor("\(letter) drawn where it was inserted, at width \(width)") { screen in
+                let shown = rows(screen).filter { !$0.isEmpty }
+                return shown.joined() == line && shown.dropLast().allSatisfy { $0.count == width }
+            }
+            #expect(rows(screen).allSatisfy { $0.count <= width }, "\(screen)")
+        }
     }
 
     /// RUN's progress line fits the terminal, at 80 columns past 100 s of virtual time (it
