@@ -54,12 +54,26 @@ final class InteractiveShell {
                 lines = []
                 continue
             case .line(let line):
+                // psql's backslash commands run as their line ends; a statement they interrupt
+                // waits for its `;`, as psql's query buffer does.
+                if let backslash = InteractiveShortcut.backslashCommand(for: line, after: pending ? lines : []) {
+                    if !pending { lines = [] }           // comment lines before it describe nothing
+                    remember(line)
+                    switch backslash {
+                    case .run(let command):
+                        guard execute(command) else { continue }
+                        if pending { fputs("the unfinished statement was not run\n", sluice_stderr()) }
+                        return 0
+                    case .refuse(let error):
+                        Terminal.write(backend.render(error))
+                        continue
+                    }
+                }
                 if !pending {
-                    // psql's `help`, `quit`, `\q`, `\?` … alone on a line, outside a statement.
+                    // psql's `help`, `quit` and `exit` alone on a line, outside a statement.
                     if let command = InteractiveShortcut.dotCommand(for: line) {
                         lines = []
-                        if history.add(line) { editor.addHistory(line) }
-                        if let warning = history.takeWarning() { fputs("warning: \(warning)\n", sluice_stderr()) }
+                        remember(line)
                         if execute(command) { return 0 }
                         continue
                     }
@@ -76,10 +90,15 @@ final class InteractiveShell {
             if backend.completeness(of: buffer) == .incomplete { continue }
             lines = []
             // The whole statement, however many lines, is one history entry.
-            if history.add(buffer) { editor.addHistory(buffer) }
-            if let warning = history.takeWarning() { fputs("warning: \(warning)\n", sluice_stderr()) }
+            remember(buffer)
             if execute(buffer) { return 0 }
         }
+    }
+
+    /// Adds an entry to the history file and to Up's list, and says once if the file cannot be written.
+    private func remember(_ entry: String) {
+        if history.add(entry) { editor.addHistory(entry) }
+        if let warning = history.takeWarning() { fputs("warning: \(warning)\n", sluice_stderr()) }
     }
 
     /// Runs a cell and prints its output; true when it asks the shell to quit.

@@ -106,6 +106,10 @@ final class SessionBackend: ShellBackend {
     /// csv or json results were written to stdout.
     private var resultsWritten = false
 
+    func render(_ error: ErrorReport) -> [RenderedPiece] {
+        Renderer.pieces([.error(error)], options: session.options)
+    }
+
     func interrupt() { session.interrupt() }
 
     func close() { session.close() }

@@ -29,6 +29,9 @@ protocol ShellBackend: AnyObject {
     /// stderr; `ok` is false if any statement failed; `quit` asks the shell to exit (`.quit`).
     /// `source` places a script's cell (its file and first line, whether it ends the input).
     func execute(_ buffer: String, interactive: Bool, source: CellSource?) -> (output: [RenderedPiece], ok: Bool, quit: Bool)
+    /// An error the shell finds before any cell runs (a psql backslash command), rendered
+    /// as the session renders its own in the current mode: for stderr, and not a cell.
+    func render(_ error: ErrorReport) -> [RenderedPiece]
     /// Ctrl-C while `execute` runs: stop a running RUN/WATCH/STEP BARRIER at the next event,
     /// or cancel a whole rebuild (`.rewind`, `.edit`, `.open`).
     func interrupt()

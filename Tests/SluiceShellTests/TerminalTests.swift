@@ -111,6 +111,33 @@ struct TerminalTests {
         try t.waitFor("exited=0")
     }
 
+    /// A psql backslash command runs, or is refused, as its line ends (`\d` opened a
+    /// statement that swallowed the lines after it, dot-commands included, up to a `;`);
+    /// one typed inside a statement leaves the statement waiting for its `;`.
+    @Test func backslashCommandsAnswerAtOnce() throws {
+        let t = try TerminalHarness()
+        try t.start()
+        try t.waitFor(prompt)
+        try t.type("\\d")
+        try t.press("Enter")
+        try t.waitFor("ERROR: invalid command \\d\nHINT: SHOW SOURCES; SHOW TABLES; SHOW VIEWS; SHOW SINKS; list them; DESCRIBE name; shows one\n" + prompt)
+        try t.type(".timer on")
+        try t.press("Enter")
+        try t.waitFor("Timing is on.")
+        try t.type("SHOW seed")
+        try t.press("Enter")
+        try t.waitFor("...>")
+        try t.type("\\dt")
+        try t.press("Enter")
+        try t.waitFor("HINT: SHOW TABLES; lists the tables (SHOW SOURCES; the sources)\n" + String(repeating: " ", count: 14) + "...>")
+        try t.type(";")
+        try t.press("Enter")
+        try t.waitFor("the statement ran") { $0.contains("│ 42   │") && $0.hasSuffix("sluice [2] 0.000s>") }
+        try t.type("\\q")
+        try t.press("Enter")
+        try t.waitFor("exited=0")
+    }
+
     @Test func ctrlCClearsTheLineAndAnUnfinishedStatement() throws {
         let t = try TerminalHarness()
         try t.start()
