@@ -3,23 +3,23 @@ import Foundation
 import SluiceShell
 import Synchronization
 
-/// Tab completion between libedit's C callbacks and `CompletionEngine`.
+/// Tab completion between libedit's C callback and `CompletionEngine`.
 ///
-/// `@convention(c)` callbacks cannot capture, so what they need lives in a global
-/// `Mutex`: the provider (set by `LineEditor`, asking the backend's completion context)
-/// and the candidates of the completion in progress, handed out by the generator.
+/// A `@convention(c)` callback cannot capture, so the provider (set by `LineEditor`, asking
+/// the backend's completion context) lives in a global `Mutex`.
 enum CompletionBridge {
     struct State {
         var provider: UncheckedBox<(String, Int) -> CompletionEngine.Completion>?
-        var matches: [String] = []
-        var next = 0
     }
 
     static let state = Mutex(State())
 
     /// `rl_attempted_completion_function`: computes the candidates for the whole line and
-    /// hands them to libedit, which replaces the word it sees (`start..<end`, counted in
-    /// characters) with their common prefix or lists them.
+    /// hands libedit the array it reads, made here rather than by `rl_completion_matches`:
+    /// element 0 replaces the word libedit sees (`start..<end`, counted in characters), the
+    /// candidates' common prefix (nothing is inserted when it is empty); the others are
+    /// what a second Tab lists, the names themselves, without the quotes they take on the
+    /// line (libedit's word starts after an opening quote, and listed `my lesson'`).
     static let attempt: @convention(c) (UnsafePointer<CChar>?, Int32, Int32)
         -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = { text, start, _ in
         sluice_rl_set_attempted_completion_over(1)     // never fall back to file names
@@ -28,14 +28,15 @@ enum CompletionBridge {
         let point = min(max(Int(sluice_rl_point()), 0), scalars.count)
         let cursor = String(String.UnicodeScalarView(scalars[..<point])).utf8.count
         let provider = state.withLock { $0.provider }
-        guard let provider, let text else { return nil }
+        guard let provider, text != nil else { return nil }
         let completion = provider.value(line, cursor)
-        let matches = adjust(completion, to: Int(start), scalars: scalars)
-        guard !matches.isEmpty else { return nil }
+        let replacements = adjust(completion, to: Int(start), scalars: scalars)
+        guard !replacements.isEmpty else { return nil }
         // A directory completes without the trailing space, so the path can go on.
-        sluice_rl_set_completion_append_character(matches.count == 1 && matches[0].hasSuffix("/") ? 0 : 32)
-        state.withLock { $0.matches = matches; $0.next = 0 }
-        return rl_completion_matches(text, generate)
+        sluice_rl_set_completion_append_character(replacements.count == 1 && replacements[0].hasSuffix("/") ? 0 : 32)
+        // One candidate: libedit inserts element 0 and, when element 1 is the same, the space.
+        let entries = replacements.count == 1 ? [replacements[0], replacements[0]] : [commonPrefix(replacements)] + completion.listed
+        return mallocedArray(entries)
     }
 
     /// The candidates rewritten to replace libedit's word, which may start before or
@@ -54,13 +55,21 @@ enum CompletionBridge {
         }
     }
 
-    /// `rl_compentry_func_t`: the next candidate (malloc'ed, libedit frees it), NULL at the end.
-    static let generate: @convention(c) (UnsafePointer<CChar>?, Int32) -> UnsafeMutablePointer<CChar>? = { _, _ in
-        let next: String? = state.withLock { s in
-            guard s.next < s.matches.count else { return nil }
-            defer { s.next += 1 }
-            return s.matches[s.next]
+    /// The longest prefix every string shares, whole characters only.
+    static func commonPrefix(_ strings: [String]) -> String {
+        guard var prefix = strings.first.map(Array.init) else { return "" }
+        for s in strings.dropFirst() {
+            prefix = Array(zip(prefix, s).prefix { $0 == $1 }.map(\.0))
         }
-        return next.flatMap { strdup($0) }
+        return String(prefix)
+    }
+
+    /// A NULL-terminated array of malloc'ed C strings, as libedit frees it.
+    static func mallocedArray(_ strings: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+        guard let array = malloc((strings.count + 1) * MemoryLayout<UnsafeMutablePointer<CChar>?>.stride)?
+            .bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: strings.count + 1) else { return nil }
+        for (i, s) in strings.enumerated() { array[i] = strdup(s) }
+        array[strings.count] = nil
+        return array
     }
 }

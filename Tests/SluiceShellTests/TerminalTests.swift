@@ -65,6 +65,28 @@ struct TerminalTests {
         try t.waitFor("SET\nsluice [3] 0.000s>")
     }
 
+    /// Tab quotes only the names that need it, and a listing shows the names themselves:
+    /// `.open` Tab inserted a lone `'` (every name quoted when one had a blank), and the
+    /// second Tab listed `lesson-01'  my lesson'`.
+    @Test func tabListsSessionNamesWithoutBrokenQuotes() throws {
+        let t = try TerminalHarness()
+        let store = t.directory.appendingPathComponent("sessions.sqlite").path
+        for name in ["lesson-01", "'my lesson'"] {
+            let saved = try TerminalHarness.spawn(TerminalHarness.binary, ["--db", store, "-c", "SET nodes = 2;", "-c", ".save \(name)"])
+            #expect(saved.status == 0)
+        }
+        try t.start()
+        try t.waitFor(prompt)
+        try t.type(".open ")
+        try t.press("Tab", "Tab")
+        let listing = try t.waitFor("the names listed") { $0.contains("lesson-01") && $0.contains("my lesson") }
+        #expect(listing.contains("lesson-01  my lesson") && !listing.contains("'"), "\(listing)")
+        #expect(listing.hasSuffix(prompt + " .open"), "nothing inserted: \(listing)")
+        try t.type("m")
+        try t.press("Tab")
+        try t.waitFor(prompt + " .open 'my lesson'")
+    }
+
     @Test func aMultiLineStatementIsRecalledAsOneEntry() throws {
         let t = try TerminalHarness()
         try t.start()

@@ -1,3 +1,4 @@
+import SluiceEngine
 import SluiceSQL
 
 /// Completion inside SQL-like statements: which kind of word the position expects.
@@ -23,7 +24,7 @@ extension CompletionEngine {
         let keywords = Offer.keywords(CompletionVocabulary.keywords)
         if s.isEmpty { return [.keywords(CompletionVocabulary.statementStarts)] }
 
-        if let call = enclosingCall(s), call.argument == 0, ["queue", "busy", "backpressure", "lag", "throughput"].contains(call.name) {
+        if let call = enclosingCall(s), call.argument == 0, SeriesMetric(rawValue: call.name)?.needsTarget == true {
             // Once the argument is there, the call wants its `)` (or a `,`): no name again.
             guard previous == "(" else { return [] }
             switch call.name {
@@ -92,22 +93,14 @@ extension CompletionEngine {
             }
             return [.names(relations)]
         }
-        // Right after a query's relation (FROM or JOIN): the clauses that may follow it; ON
-        // after a JOIN's; WATCH's own clauses at the end of a watched query.
-        if words.count >= 3 && ["FROM", "JOIN"].contains(words[words.count - 2]) && s.last?.kind == .word && words.contains("SELECT") {
-            if words[words.count - 2] == "JOIN" { return [.keywords(["AS", "ON"])] }
-            let creates = first == "CREATE"
-            return [.keywords(["GROUP", "JOIN", "ORDER", "WHERE"] + (creates ? ["WITH"] : ["LIMIT"]) + (first == "WATCH" ? ["EVERY", "FOR", "SPEED"] : []))]
-        }
+        if let offers = queryOffers(s, words: words, whole: whole, word: word, context: context) { return offers }
         if words.count == 5 && words[0...1] == ["CREATE", "SINK"] && words[3] == "FROM" { return [.keywords(["WITH"])] }
         if words.count == 4 && words[0...2] == ["SHOW", "COLUMNS", "FROM"] { return [] }
-        if first == "SET" && words.count == 2 { return [.keywords(["TO"])] }
+        // `SET name = value`, as the docs write it (both parse); a typed `t` gets psql's TO.
+        if first == "SET" && words.count == 2 { return word.isEmpty ? [.names(["="])] : [.keywords(["TO"])] }
         if first == "INJECT" && words.count == 4 && words[2] == "INTO" { return [.keywords(["PARTITION"])] }
         if first == "PLOT" && (previous == "PLOT" || previous == ",") {
             return [.names(CompletionVocabulary.plotSeries)]
-        }
-        if let columns = columnOffers(s, whole: whole, word: word, context: context) {
-            return word.isEmpty ? columns : columns + [.keywords(CompletionVocabulary.clauseKeywords)]
         }
         if first == "WATCH" && words.count >= 3 { return [.keywords(["EVERY", "FOR", "SPEED"])] }
         return [keywords]
@@ -173,39 +166,5 @@ extension CompletionEngine {
             }
         }
         return nil
-    }
-
-    /// Columns when the cursor is in a `SELECT`, `WHERE`, `GROUP BY`, `ORDER BY`, `ON` or
-    /// `HAVING` clause: those of the relations named after `FROM`/`JOIN` anywhere in the
-    /// statement; `alias.` or `relation.` narrows to one relation.
-    func columnOffers(_ s: [CompletionToken], whole: [CompletionToken], word: String,
-                      context: CompletionContext) -> [Offer]? {
-        let clause = s.last { t in
-            t.kind == .word && ["SELECT", "WHERE", "BY", "ON", "HAVING", "FROM", "JOIN", "LIMIT", "WITH", "INTO"].contains(t.upper)
-        }
-        guard let clause, ["SELECT", "WHERE", "BY", "ON", "HAVING"].contains(clause.upper) else { return nil }
-        let named = namedRelations(whole)
-        if let dot = word.lastIndex(of: ".") {
-            let qualifier = word[..<dot].lowercased()
-            if let relation = named.first(where: { $0.alias?.lowercased() == qualifier || $0.relation.lowercased() == qualifier }) {
-                return [.names(context.columns(of: relation.relation).map { word[...dot] + $0 })]
-            }
-        }
-        return [.names(named.flatMap { context.columns(of: $0.relation) })]
-    }
-
-    /// `FROM clicks c JOIN users AS u` → (clicks, c), (users, u).
-    func namedRelations(_ tokens: [CompletionToken]) -> [(relation: String, alias: String?)] {
-        let keywords = Set(CompletionVocabulary.keywords)
-        func isName(_ i: Int) -> Bool {
-            i < tokens.count && tokens[i].kind == .word && !tokens[i].text.isEmpty && !keywords.contains(tokens[i].upper)
-        }
-        var result: [(String, String?)] = []
-        for i in tokens.indices where (tokens[i].isWord("FROM") || tokens[i].isWord("JOIN")) && isName(i + 1) {
-            var aliasIndex = i + 2
-            if aliasIndex < tokens.count && tokens[aliasIndex].isWord("AS") { aliasIndex += 1 }
-            result.append((tokens[i + 1].text, isName(aliasIndex) ? tokens[aliasIndex].text : nil))
-        }
-        return result
     }
 }

@@ -25,8 +25,12 @@ public struct CompletionEngine: Sendable {
         public var wordStart: Int
         /// The part of the word before the cursor.
         public var word: String
-        /// Replacements for `word`, sorted (ignoring case first), without duplicates.
+        /// Replacements for `word`, sorted (ignoring case first) by what they stand for,
+        /// without duplicates.
         public var candidates: [String]
+        /// How a listing of the candidates (Tab pressed twice) shows each, in the same order:
+        /// a name without the quotes it takes on the line.
+        public var listed: [String]
     }
 
     /// Sorted, deduplicated replacements for the word before `cursor` (a UTF-8 offset,
@@ -55,11 +59,12 @@ public struct CompletionEngine: Sendable {
         let after = String(decoding: bytes[cut...], as: UTF8.self)
         let isDotCommand = before.drop { $0 == " " || $0 == "\t" }.hasPrefix(".")
         if isDotCommand {
-            let (word, candidates) = dotCommandCandidates(before, context: context)
-            return Completion(wordStart: cut - word.utf8.count, word: word, candidates: candidates)
+            let (word, names) = dotCommandCandidates(before, context: context)
+            return Completion(wordStart: cut - word.utf8.count, word: word, candidates: names.map(\.written), listed: names.map(\.name))
         }
         let (word, offers) = statementOffers(before, after: after, context: context)
-        return Completion(wordStart: cut - word.utf8.count, word: word, candidates: Self.filter(offers, by: word))
+        let candidates = Self.filter(offers, by: word)
+        return Completion(wordStart: cut - word.utf8.count, word: word, candidates: candidates, listed: candidates)
     }
 
     // MARK: - Offers
@@ -94,9 +99,10 @@ public struct CompletionEngine: Sendable {
     // MARK: - Dot-commands
 
     /// The word under the cursor of a dot-command line, as typed (an opening quote
-    /// included), and what may replace it: quoted as `Session.dotWords` reads it back when a
-    /// name or path has a space (`.open my` → `'my lesson'`), so that Enter runs it.
-    func dotCommandCandidates(_ before: String, context: CompletionContext) -> (String, [String]) {
+    /// included), and the names that may replace it, each as written on the line: quoted as
+    /// `Session.dotWords` reads it back when it has a blank (`.open my` → `'my lesson'`), so
+    /// that Enter runs it.
+    func dotCommandCandidates(_ before: String, context: CompletionContext) -> (String, [(name: String, written: String)]) {
         let line = Self.dotLine(before)
         let argument = line.words.count - (line.current == nil ? 0 : 1)
         let text = line.current?.text ?? ""
@@ -116,8 +122,8 @@ public struct CompletionEngine: Sendable {
             default: offers = []
             }
         }
-        let candidates = Self.filter(offers, by: text)
-        return (line.current?.raw ?? "", Self.quoted(candidates, opening: line.current?.quote))
+        let names = Self.filter(offers, by: text)
+        return (line.current?.raw ?? "", names.map { ($0, Self.quoted($0, opening: line.current?.quote)) })
     }
 
     /// A dot-command line before the cursor split as `Session.dotWords` splits it, and the
@@ -150,19 +156,17 @@ public struct CompletionEngine: Sendable {
         return (words + [text], (raw, text, opening))
     }
 
-    /// Names as a dot-command reads them back: when one has a blank or a quote, all are
-    /// quoted alike (so that they keep a common prefix), with the quote the user opened or
-    /// else `'` (`"` for a name with a `'`). A directory's quote stays open, for the path
-    /// to go on.
-    static func quoted(_ names: [String], opening: Character?) -> [String] {
-        let needs = opening != nil || names.contains { $0.contains { $0.isWhitespace || $0 == "'" || $0 == "\"" } }
-        guard needs else { return names }
-        let quote: Character = opening ?? (names.contains { $0.contains("'") } ? "\"" : "'")
-        return names.map { name in
-            // A name with the quote in it cannot be written inside it: left as it is.
-            if name.contains(quote) { return name }
-            return String(quote) + name + (name.hasSuffix("/") ? "" : String(quote))
-        }
+    /// A name as a dot-command reads it back: quoted when it has a blank or a quote, or when
+    /// the user opened a quote, with that quote or else `'` (`"` for a name with a `'`); as
+    /// it is otherwise. (Quoting every name when one needs it gave them no common prefix but
+    /// the quote, which Tab inserted alone.) A directory's quote stays open, for the path to
+    /// go on.
+    static func quoted(_ name: String, opening: Character?) -> String {
+        guard opening != nil || name.contains(where: { $0.isWhitespace || $0 == "'" || $0 == "\"" }) else { return name }
+        let quote: Character = opening ?? (name.contains("'") ? "\"" : "'")
+        // A name with the quote in it cannot be written inside it: left as it is.
+        if name.contains(quote) { return name }
+        return String(quote) + name + (name.hasSuffix("/") ? "" : String(quote))
     }
 
     /// Files and directories (with a trailing `/`) whose path starts with `word`.

@@ -1,3 +1,4 @@
+import SluiceEngine
 import SluiceSQL
 
 /// The words completion knows without asking the session.
@@ -19,20 +20,14 @@ public enum CompletionVocabulary {
         "RUN", "SELECT", "SET", "SHOW", "STEP", "TRACE", "WATCH",
     ]
 
-    /// Keywords offered beside column names inside a query.
-    public static let clauseKeywords: [String] = [
-        "AND", "AS", "ASC", "BETWEEN", "BY", "DESC", "FROM", "GROUP", "IN", "JOIN", "LIMIT", "NOT", "ON", "OR",
-        "ORDER", "WHERE", "WITH",
-    ]
-
     /// What `SHOW` can show besides a variable.
     public static let showTargets: [String] = [
         "ACTORS", "ALL", "BARRIERS", "CHECKPOINTS", "COLUMNS", "GRAPH", "LAG", "LEDGER", "METRICS", "QUEUES",
         "SINKS", "SOURCES", "TABLES", "VIEWS",
     ]
 
-    /// The series `PLOT` draws; those followed by `(` take a name.
-    public static let plotSeries: [String] = ["backpressure", "barrier_latency", "busy", "lag", "queue", "throughput"]
+    /// The series `PLOT` draws (the engine's own list); those that need a target take a name in `(`.
+    public static let plotSeries: [String] = SeriesMetric.allCases.map(\.rawValue).sorted()
 
     /// The dot-commands, with their leading dot: those the dispatcher knows.
     public static let dotCommands: [String] = Session.dotCommands.sorted()
@@ -49,7 +44,7 @@ public enum CompletionVocabulary {
         (["ALTER"], ["MATERIALIZED", "SINK", "SOURCE", "TABLE"]),
         (["ALTER", "MATERIALIZED"], ["VIEW"]),
         (["STEP"], ["BARRIER"]),
-        (["TRACE"], ["OFF", "ON"] + TraceCategory.allCases.map(\.rawValue)),
+        (["TRACE"], ["OFF", "ON"] + SluiceSQL.TraceCategory.allCases.map(\.rawValue)),
         (["WATCH"], ["DESCRIBE", "DIAGNOSE", "EXPLAIN", "PLOT", "SELECT", "SHOW"]),
     ]
 }
