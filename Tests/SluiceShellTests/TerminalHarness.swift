@@ -42,10 +42,14 @@ final class TerminalHarness {
     /// Starts `sluice` in a terminal of `width`×`height` (100×30 unless told) with a private
     /// history file and session store; when it exits the pane shows `exited=<status>`.
     func start(width: Int = 100, height: Int = 30) throws {
-        let command = "env -i HOME='\(directory.path)' PATH=/usr/bin:/bin TERM=xterm NO_COLOR=1 "
+        try tmux(["-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "\(width)", "-y", "\(height)", command])
+    }
+
+    /// `sluice` in a clean environment, then its exit status, kept on screen.
+    private var command: String {
+        "env -i HOME='\(directory.path)' PATH=/usr/bin:/bin TERM=xterm NO_COLOR=1 "
             + "SLUICE_HISTORY='\(historyPath)' SLUICE_DB='\(directory.path)/sessions.sqlite' "
             + "'\(TerminalHarness.binary)'; echo exited=$?; sleep 60"
-        try tmux(["-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "\(width)", "-y", "\(height)", command])
     }
 
     /// Resizes the terminal, as a user dragging the window's edge: the program gets SIGWINCH.
@@ -53,11 +57,11 @@ final class TerminalHarness {
         try tmux(["resize-window", "-t", "t", "-x", "\(width)"])
     }
 
-    /// Ends the terminal (and whatever runs in it) and starts `sluice` again, same HOME
-    /// and history file.
+    /// Ends whatever runs in the terminal and starts `sluice` again in it (cleared), same
+    /// HOME and history file. The session stays: killing the only one ended the tmux server,
+    /// and a new session could race the server's exit (a restart that never came, under load).
     func restart() throws {
-        try tmux(["kill-session", "-t", "t"])
-        try start()
+        try tmux(["respawn-pane", "-k", "-t", "t", command])
     }
 
     /// Types text literally (a `;` is sent as a key of its own: tmux would read it as a separator).
