@@ -198,6 +198,7 @@ extension Session {
                 guard let path = args.first.map(Session.expandingTilde) else { return fail("usage: .export FILE.md|FILE.html") }
                 return try export(to: path)
             default:
+                if let habit = Session.sqliteHabits[command] { return fail("unknown command \(command)", hint: habit) }
                 let near = Suggest.nearest(command, among: Session.dotCommands)
                 return fail("unknown command \(command)", hint: (near.map { "did you mean \($0)? " } ?? "") + ".help lists the commands")
             }
@@ -209,6 +210,17 @@ extension Session {
     }
 
     var storeHint: String { "start sluice with --db PATH or set SLUICE_DB" }
+
+    /// The sqlite3 and DuckDB shells' dot-commands that Sluice answers with a statement.
+    static let sqliteHabits: [String: String] = [
+        ".tables": "SHOW TABLES; lists the tables (SHOW SOURCES; SHOW VIEWS; SHOW SINKS; the rest)",
+        ".schema": "DESCRIBE name; shows an object's columns and definition",
+        ".indexes": "Sluice has no indexes; DESCRIBE name; shows a view's primary key",
+        ".databases": ".sessions lists the saved sessions",
+        ".show": "SHOW ALL; lists the settings; .mode and .timer say theirs",
+        ".output": "there is no output file; pipe sluice's output, or .export FILE.md|FILE.html",
+        ".import": "INJECT n INTO source; appends generated rows",
+    ]
 
     /// The store `.sessions`, `.open` and `.replay` read.
     enum StoreToRead {

@@ -7,6 +7,9 @@ extension Session {
     /// More frames than anyone can watch is a typo (EVERY 1ns).
     static let maxWatchFrames = 10_000
 
+    /// Events RUN processes between two looks at its progress and at Ctrl-C.
+    static let progressEvents: Int64 = 20_000
+
     func step(_ amount: StepAmount, at range: SourceRange? = nil, durationAt durationRange: SourceRange?) throws -> [OutputBlock] {
         switch amount {
         case .events(let n):
@@ -128,7 +131,14 @@ extension Session {
                 runToReplayStop(stop)
                 outcome = .cancelled
             } else {
-                outcome = engine.run(until: end, cancel: cancel)
+                // At most `progressEvents` events at a time, so that a backlog that costs no
+                // virtual time, which holds the clock at one instant for millions of events,
+                // still shows its progress (rows per second while the clock stands still).
+                repeat {
+                    outcome = engine.run(until: end, stoppingAtEvent: engine.processedEvents + Session.progressEvents)
+                    if outcome == .cancelled && cancel.isCancelled { break }
+                    report.update(engine.now, target)
+                } while outcome == .cancelled
                 // Ctrl-C stops after the events of the current instant: the state is then
                 // "every event up to now", which a replay stopping at this time reproduces.
                 if outcome == .cancelled { engine.finishInstant() }

@@ -1,5 +1,6 @@
 import CEditLine
 import Foundation
+import SluiceEngine
 import SluiceShell
 import SluiceSQL
 import Synchronization
@@ -23,6 +24,8 @@ final class InteractiveShell {
         }
     }
 
+    static let banner = "sluice \(Engine.version): type \"help\" for help, Ctrl-D to quit\n"
+
     init(backend: ShellBackend, settings: ShellSettings, historyPath: String) {
         self.backend = backend
         self.history = HistoryFile(path: historyPath)
@@ -36,6 +39,8 @@ final class InteractiveShell {
 
     /// Runs until `.quit` or Ctrl-D; returns the exit status (0).
     func run() -> Int32 {
+        // What psql, sqlite3 and DuckDB say first: which program, and where help is.
+        write(InteractiveShell.banner)
         var lines: [String] = []
         while true {
             // Comment lines alone keep the main prompt, as in psql; they join the next statement's cell.

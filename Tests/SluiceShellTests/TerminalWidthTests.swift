@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SluiceShell
+import SluiceEngine
 
 /// The terminal's width as it changes, in a real terminal (tmux): a wrapped input line
 /// redrawn when the window is resized, and RUN's progress line kept within the width the
@@ -35,10 +36,12 @@ struct TerminalWidthTests {
             typed = key == "C-a" ? letter + typed : typed + letter
             let line = prompt + typed
             let screen = try t.waitFor("\(letter) drawn where it was inserted, at width \(width)") { screen in
-                let shown = rows(screen).filter { !$0.isEmpty }
+                // From the prompt on (the banner is above it).
+                let shown = rows(screen).filter { !$0.isEmpty }.drop { !$0.hasPrefix("sluice [") }
                 return shown.joined() == line && shown.dropLast().allSatisfy { $0.count == width }
             }
             #expect(rows(screen).allSatisfy { $0.count <= width }, "\(screen)")
+            #expect(screen.hasPrefix("sluice \(Engine.version): type \"help\" for help"), "\(screen)")
         }
     }
 
