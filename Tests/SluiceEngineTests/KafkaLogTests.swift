@@ -129,18 +129,24 @@ import Testing
         #expect(EngineAudit.imbalances(engine) == [])
     }
 
-    /// Retention deletes whole segments, oldest first, once their newest row is older than
-    /// `retention` (1 s segments of 1000 rows, retention 2 s: the segment last appended at
-    /// 1 s goes at 3.001 s, the next at 4.001 s, …). A consumer behind the new log start jumps
-    /// to it (`earliest`) and the rows it never read are counted as expired; a consumer that
-    /// kept up loses nothing.
-    @Test func retentionExpiresWholeSegments() throws {
+    /// A source of 1000 rows/s kept 2 s in segments of 1 s, read by a sink that never writes.
+    static func stuckOnRetention() throws -> Engine {
         let engine = Self.engine()
         var spec = Fixtures.source(rate: 1000)
         spec.retention = 2 * VirtualTime.second
         spec.segment = VirtualTime.second
         try engine.createSource(spec)
         try engine.createJob(Fixtures.chain("stuck", source: "clicks", stations: [], sink: Fixtures.sinkSpec(throughput: 0)))
+        return engine
+    }
+
+    /// Retention deletes whole segments, oldest first, once their newest row is older than
+    /// `retention` (1 s segments of 1000 rows, retention 2 s: the segment last appended at
+    /// 1 s goes at 3.001 s, the next at 4.001 s, …). A consumer behind the new log start jumps
+    /// to it (`earliest`) and the rows it never read are counted as expired; a consumer that
+    /// kept up loses nothing.
+    @Test func retentionExpiresWholeSegments() throws {
+        let engine = try Self.stuckOnRetention()
         try engine.createJob(Fixtures.chain("live", source: "clicks", stations: [], sink: Fixtures.sinkSpec()))
         var changes: [(time: Int64, start: Int64)] = []
         var start: Int64 = 0
@@ -169,12 +175,7 @@ import Testing
     /// new, empty segment and deletes the old one, so a stuck consumer on an idle topic loses
     /// its last rows too. The next append starts a segment at the log end.
     @Test func retentionDeletesTheLastSegmentOnceItExpires() throws {
-        let engine = Self.engine()
-        var spec = Fixtures.source(rate: 1000)
-        spec.retention = 2 * VirtualTime.second
-        spec.segment = VirtualTime.second
-        try engine.createSource(spec)
-        try engine.createJob(Fixtures.chain("stuck", source: "clicks", stations: [], sink: Fixtures.sinkSpec(throughput: 0)))
+        let engine = try Self.stuckOnRetention()
         engine.advance(by: 3500 * VirtualTime.millisecond)
         try engine.alterSource("clicks") { $0.rate = 0 }
         engine.advance(by: 1900 * VirtualTime.millisecond)

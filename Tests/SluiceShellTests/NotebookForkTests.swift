@@ -24,6 +24,16 @@ struct NotebookForkTests {
         return try store.cells(sessionID: info.id)
     }
 
+    /// A student's shell that opened the teacher's lesson L1, in a new store in `dir`: the
+    /// store's path, the lesson's cells as saved, and the shell.
+    func studentOfL1(in dir: TemporaryDirectory) throws -> (String, [CellRecord], Session) {
+        let path = dir.path("store.sqlite")
+        let original = try lesson(path)
+        let student = notebookSession(path)
+        #expect(student.execute(".open L1").ok)
+        return (path, original, student)
+    }
+
     /// The teacher's lesson, saved as L1.
     func lesson(_ path: String) throws -> [CellRecord] {
         let teacher = notebookSession(path)
@@ -34,10 +44,7 @@ struct NotebookForkTests {
 
     @Test func rewindOfAnOpenedSessionForksItAndLeavesTheOriginal() throws {
         let dir = try TemporaryDirectory()
-        let path = dir.path("store.sqlite")
-        let original = try lesson(path)
-        let student = notebookSession(path)
-        #expect(student.execute(".open L1").ok)
+        let (path, original, student) = try studentOfL1(in: dir)
         #expect(student.run(".rewind 3") == """
             rewound to the state after cell 3
             L1 keeps its 5 cells (a session opened from the store is never rewritten); continuing in L1-2 (3 cells)
@@ -60,10 +67,7 @@ struct NotebookForkTests {
 
     @Test func rewindToZeroKeepsTheSavedSessionAndDetaches() throws {
         let dir = try TemporaryDirectory()
-        let path = dir.path("store.sqlite")
-        let original = try lesson(path)
-        let student = notebookSession(path)
-        #expect(student.execute(".open L1").ok)
+        let (path, original, student) = try studentOfL1(in: dir)
         #expect(student.run(".rewind 0") == """
             rewound to the state after cell 0
             L1 is unchanged; new cells are not added to it (.save NAME saves them)
@@ -99,10 +103,7 @@ struct NotebookForkTests {
 
     @Test func saveAsOfAnOpenedSessionSavesACopy() throws {
         let dir = try TemporaryDirectory()
-        let path = dir.path("store.sqlite")
-        let original = try lesson(path)
-        let student = notebookSession(path)
-        #expect(student.execute(".open L1").ok)
+        let (path, original, student) = try studentOfL1(in: dir)
         #expect(student.run(".save L2") == "saved a copy of L1 as L2 (5 cells) in \(path); L1 is unchanged, new cells go to L2\n")
         #expect(student.execute("RUN 1s;").ok)
         #expect(try stored(path, "L1") == original)
@@ -117,10 +118,7 @@ struct NotebookForkTests {
     /// `.save` after `.rewind` reports the cells the store holds now (it said 9 for 6).
     @Test func saveCountsTheCellsTheStoreHolds() throws {
         let dir = try TemporaryDirectory()
-        let path = dir.path("store.sqlite")
-        _ = try lesson(path)
-        let student = notebookSession(path)
-        #expect(student.execute(".open L1").ok)
+        let (path, _, student) = try studentOfL1(in: dir)
         #expect(student.execute(".rewind 4").ok)
         #expect(student.run(".save") == "saved as L1-2 (4 cells) in \(path)\n")
         let own = notebookSession(path)
@@ -163,10 +161,7 @@ struct NotebookForkTests {
     /// export` shows it: its cells and its last update, not those of when it was opened.
     @Test func exportInTheShellShowsTheSessionAsStored() throws {
         let dir = try TemporaryDirectory()
-        let path = dir.path("store.sqlite")
-        _ = try lesson(path)
-        let student = notebookSession(path)
-        #expect(student.execute(".open L1").ok)
+        let (path, _, student) = try studentOfL1(in: dir)
         #expect(student.execute("SHOW seed;").ok)
         let store = try SessionStore(path: path, options: StoreOptions(readOnly: true))
         let info = try #require(try store.session(named: "L1"))

@@ -259,7 +259,7 @@ import Testing
             try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
             try db.execute(sql: tamper)
         }
-        try editor.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        _ = try editor.writeWithoutTransaction { try $0.checkpoint(.truncate) }
         try editor.close()
         let before = bytes(path)
         for readOnly in [true, false] {   // as `sluice sessions`, `replay` and `export` open it; as a shell does
