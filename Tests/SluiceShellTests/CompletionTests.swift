@@ -177,6 +177,9 @@ import Testing
         #expect(complete("PLOT queue(sp") == ["spend", "spend.agg", "spend.agg.0", "spend.agg.1"])
         #expect(complete("PLOT busy(") == everything)
         #expect(complete("PLOT queue(spend.agg.0), backpressure(c") == ["clicks.src", "clicks.src.0"])
+        // After a series, LAST.
+        #expect(complete("PLOT queue(spend.agg.0) ") == ["LAST"])
+        #expect(complete("PLOT barrier_latency ") == ["LAST"])
         // Once the argument is there, no name again (lag(clicks clicks).
         #expect(complete("PLOT lag(clicks ").isEmpty)
         #expect(complete("PLOT queue(spend.agg.0 ").isEmpty)
@@ -186,7 +189,7 @@ import Testing
         #expect(complete("PLOT i") == ["idle"])
         #expect(complete("PLOT busy(spend), i") == ["idle"])
         #expect(complete("PLOT idle(") == everything)
-        #expect(complete("PLOT queue(spend.agg.0) LA") == ["LAG", "LAST"])
+        #expect(complete("PLOT queue(spend.agg.0) LA") == ["LAST"])
     }
 
     @Test func columnsForTheRelationsInTheStatement() {

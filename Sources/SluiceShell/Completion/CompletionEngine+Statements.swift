@@ -102,6 +102,8 @@ extension CompletionEngine {
         if first == "PLOT" && (previous == "PLOT" || previous == ",") {
             return [.names(CompletionVocabulary.plotSeries)]
         }
+        // After a series (`queue(x)`, `barrier_latency`): only LAST may follow (or `,`).
+        if first == "PLOT" && (previous == ")" || previous == "BARRIER_LATENCY") { return [.keywords(["LAST"])] }
         if first == "WATCH" && words.count >= 3 { return [.keywords(["EVERY", "FOR", "SPEED"])] }
         return [keywords]
     }
