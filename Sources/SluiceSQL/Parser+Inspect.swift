@@ -11,6 +11,17 @@ extension Parser {
         if current.kind == .string {
             let token = advance()
             name = Identifier(token.value, range: token.range)
+        } else if current.kind == .word, peek(1).isSymbol(".") || peek(1).isSymbol("-") {
+            // A real system's key written bare (`fetch.min.bytes`, `…buffers-per-channel`):
+            // read whole, reserved words and hyphens too, so that SET can name Sluice's variable.
+            let first = advance()
+            var text = first.text, range = first.range
+            while !atEnd, !seesSymbol("="), !sees("to") {
+                let token = advance()
+                text += token.text
+                range = range.union(token.range)
+            }
+            name = Identifier(text.lowercased(), range: range)
         } else {
             name = try dottedName("a variable name after SET")
         }

@@ -25,10 +25,14 @@ extension Help {
     /// The statements' help, in the order `statementList` shows them.
     static let statements: [StatementHelp] = [
         StatementHelp(names: ["create"], text: """
-        CREATE SOURCE name (column type, ...) [WITH (...)]              a log and its generator: .help create source
-        CREATE TABLE name (column type PRIMARY KEY, ...) [WITH (...)]   rows loaded once: .help create table
-        CREATE MATERIALIZED VIEW name AS SELECT ... [WITH (...)]        a continuous query: .help create view
-        CREATE SINK name FROM relation | AS SELECT ... [WITH (...)]     an external system: .help create sink
+        CREATE SOURCE name (column type, ...) [WITH (...)]
+            a log and its generator: .help create source
+        CREATE TABLE name (column type PRIMARY KEY, ...) [WITH (...)]
+            rows loaded once: .help create table
+        CREATE MATERIALIZED VIEW name AS SELECT ... [WITH (...)]
+            a continuous query: .help create view
+        CREATE SINK name FROM relation | AS SELECT ... [WITH (...)]
+            an external system: .help create sink
         """, example: """
         CREATE SOURCE s (k INT) WITH (rate = 100);
         CREATE MATERIALIZED VIEW v AS SELECT k, count(*) AS n FROM s GROUP BY k;

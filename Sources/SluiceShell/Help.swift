@@ -135,10 +135,10 @@ enum Help {
              PLOT \(plotSeries) [LAST 30s]
     Help     HELP [topic]; is .help [topic]; a statement's syntax: .help CREATE SOURCE; .help statements
 
-    .help [TOPIC]    topics: \(topicList)
-    .mode \(OutputMode.allCases.map(\.rawValue).joined(separator: "|"))    .timer on|off    .read FILE.sql    .quit or .exit
-    .save [NAME]  .open NAME  .sessions  .delete NAME  .replay NAME [--step] [--verify]
-    .cells  .rerun N  .rewind N  .edit N  .export FILE.md|FILE.html
+    .help [TOPIC]   topics: \(topicList)
+    .mode \(OutputMode.allCases.map(\.rawValue).joined(separator: "|")) .timer on|off .read FILE.sql .quit .exit
+    .save [NAME] .open NAME .sessions .delete NAME .replay NAME [--step] [--verify]
+    .cells .rerun N .rewind N .edit N .export FILE.md|FILE.html
     """
 
     static let traceCategories = SluiceSQL.TraceCategory.allCases.map(\.rawValue).joined(separator: "|")
@@ -248,11 +248,11 @@ enum Help {
         source as it emits one). Latency = completion - injection (meta_barrier_duration_seconds); on an idle
         pipeline a barrier completes at once. checkpoint_mode = unaligned lets barriers overtake data;
         streaming_enable_unaligned_join puts a log store after joins; sink_decouple gives sinks their own log.
-        barrier_cost (now \(settings.barrierCost), default free) is each actor's work per barrier, after sending it on:
+        barrier_cost (now \(settings.barrierCost), default free) is each actor's work per barrier, after sending it on;
         a shorter barrier_interval_ms reacts sooner and costs more of every actor's time (lesson 15).
         A checkpoint not complete checkpoint_timeout_ms after injection (now \(settings.checkpointTimeoutMs), default \(defaults.checkpointTimeoutMs);
         0 never) expires, as in Flink: it is aborted everywhere and its barriers are ignored (lesson 16). With unaligned
-        checkpoints, aligned_checkpoint_timeout_ms (now \(settings.alignedCheckpointTimeoutMs)) > 0 starts each aligned and turns it unaligned that old.
+        checkpoints, a positive aligned_checkpoint_timeout_ms (now \(settings.alignedCheckpointTimeoutMs)) starts each aligned and turns it unaligned that old.
         Example: BARRIER; SHOW BARRIERS; STEP BARRIER;
         """ }),
         (["metrics", "diagnose"], { _ in """

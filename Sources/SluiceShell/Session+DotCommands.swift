@@ -181,7 +181,7 @@ extension Session {
                 let text = ScriptFile.lines(of: edited).joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
                 if var refusal = Session.refusal(ofEdit: text, cell: n) {
                     editDraft = (n, text)
-                    refusal.hint = (refusal.hint.map { $0 + "; " } ?? "") + "your text is kept: .edit \(n) opens it again"
+                    refusal.hint = (refusal.hint.map { $0 + ($0.hasSuffix("?") ? " " : "; ") } ?? "") + "your text is kept: .edit \(n) opens it again"
                     return DotOutcome(blocks: [.error(refusal)], ok: false)
                 }
                 editDraft = nil
@@ -191,13 +191,14 @@ extension Session {
                 // Later cells that were cancelled stop after as much virtual time as they ran then.
                 let later: [Replayed] = history[n...].map { (input: $0.input, stop: $0.stopPoint) }
                 return rebuild(keeping: n - 1, then: [(input: text, stop: nil)] + later,
-                               note: "cell \(n) edited; re-executed cells \(n) to \(n + later.count) on a fresh engine",
+                               note: "cell \(n) edited; re-executed " + (later.isEmpty ? "it" : "cells \(n) to \(n + later.count)") + " on a fresh engine",
                                unchanged: "cell \(n) was not changed")
             case ".export":
                 if let error = single("file") { return error }
                 guard let path = args.first.map(Session.expandingTilde) else { return fail("usage: .export FILE.md|FILE.html") }
                 return try export(to: path)
             default:
+                if command == ".schema", let name = args.first { return fail("unknown command .schema", hint: "DESCRIBE \(name); shows its columns and definition") }
                 if let habit = Session.sqliteHabits[command] { return fail("unknown command \(command)", hint: habit) }
                 let near = Suggest.nearest(command, among: Session.dotCommands)
                 return fail("unknown command \(command)", hint: (near.map { "did you mean \($0)? " } ?? "") + ".help lists the commands")

@@ -32,8 +32,10 @@ enum CompletionBridge {
         let completion = provider.value(line, cursor)
         let replacements = adjust(completion, to: Int(start), scalars: scalars)
         guard !replacements.isEmpty else { return nil }
-        // A directory completes without the trailing space, so the path can go on.
-        sluice_rl_set_completion_append_character(replacements.count == 1 && replacements[0].hasSuffix("/") ? 0 : 32)
+        // A directory completes without the trailing space, so the path can go on; so does
+        // a function's opening parenthesis (`queue(`), so its argument can.
+        let goesOn = replacements.count == 1 && (replacements[0].hasSuffix("/") || replacements[0].hasSuffix("("))
+        sluice_rl_set_completion_append_character(goesOn ? 0 : 32)
         // One candidate: libedit inserts element 0 and, when element 1 is the same, the space.
         let entries = replacements.count == 1 ? [replacements[0], replacements[0]] : [commonPrefix(replacements)] + completion.listed
         return mallocedArray(entries)

@@ -24,7 +24,7 @@ final class InteractiveShell {
         }
     }
 
-    static let banner = "sluice \(Engine.version): type \"help\" for help, Ctrl-D to quit\n"
+    static let banner = "sluice \(Engine.version): type \"help\" for help.\n"
 
     init(backend: ShellBackend, settings: ShellSettings, historyPath: String) {
         self.backend = backend

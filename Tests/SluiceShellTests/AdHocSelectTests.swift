@@ -58,8 +58,9 @@ import Testing
         #expect(s.run("CREATE MATERIALIZED VIEW v AS SELECT a FROM t OFFSET 1;").hasPrefix("ERROR: OFFSET is not allowed in a materialized view"))
         s.options.mode = .table
         #expect(s.run("EXPLAIN SELECT a FROM t ORDER BY b DESC LIMIT 2 OFFSET 1;").hasPrefix("""
-            BatchTopN { order: [b DESC], limit: 2, offset: 1 }
-            └─BatchProject { exprs: [a, b] }
+            BatchProject { exprs: [a] }
+            └─BatchTopN { order: [b DESC], limit: 2, offset: 1 }
+              └─BatchProject { exprs: [a, b] }
             """))
     }
 }

@@ -40,7 +40,7 @@ struct BadInputTests {
         #expect(s.run(".frobnicate") == "ERROR: unknown command .frobnicate\nHINT: .help lists the commands\n")
         // The sqlite3 shell's habits are answered with the statement that does it here.
         #expect(s.run(".tables") == "ERROR: unknown command .tables\nHINT: SHOW TABLES; lists the tables (SHOW SOURCES; SHOW VIEWS; SHOW SINKS; the rest)\n")
-        #expect(s.run(".schema spend").hasSuffix("HINT: DESCRIBE name; shows an object's columns and definition\n"))
+        #expect(s.run(".schema spend").hasSuffix("HINT: DESCRIBE spend; shows its columns and definition\n"))
         #expect(s.cellCount == 0, "dot-commands are not cells")
         expectStillWorks(s)
     }

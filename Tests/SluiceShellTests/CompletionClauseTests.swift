@@ -17,21 +17,25 @@ import Testing
 
     /// After an ORDER BY item: its direction, then LIMIT (the columns were offered again).
     @Test func afterAnOrderByItemItsDirectionThenLimit() {
-        #expect(complete("SELECT * FROM big_spenders ORDER BY total ") == ["ASC", "DESC", "LIMIT"])
-        #expect(complete("SELECT * FROM big_spenders ORDER BY total DESC ") == ["LIMIT"])
+        #expect(complete("SELECT * FROM big_spenders ORDER BY total ") == ["ASC", "DESC", "LIMIT", "OFFSET"])
+        #expect(complete("SELECT * FROM big_spenders ORDER BY total DESC ") == ["LIMIT", "OFFSET"])
+        // LIMIT and OFFSET in either order, once each.
+        #expect(complete("SELECT * FROM big_spenders LIMIT 3 ") == ["OFFSET"])
+        #expect(complete("SELECT * FROM big_spenders OFFSET 3 ") == ["LIMIT"])
+        #expect(complete("SELECT * FROM big_spenders LIMIT 3 OFFSET 1 ") == [])
         #expect(complete("SELECT * FROM big_spenders ORDER BY total D") == ["DESC"])
         #expect(complete("select * from big_spenders order by total d") == ["desc"])
         #expect(complete("SELECT * FROM big_spenders ORDER BY ") == ["clicks", "total", "user_id"])
         #expect(complete("SELECT * FROM big_spenders ORDER BY total, ") == ["clicks", "total", "user_id"])
-        #expect(complete("WATCH SELECT * FROM big_spenders ORDER BY total DESC ") == ["EVERY", "FOR", "LIMIT", "SPEED"])
+        #expect(complete("WATCH SELECT * FROM big_spenders ORDER BY total DESC ") == ["EVERY", "FOR", "LIMIT", "OFFSET", "SPEED"])
     }
 
     /// An ad hoc SELECT reads one view or table: no JOIN. A view's or sink's query may join
     /// once, and takes neither ORDER BY nor LIMIT.
     @Test func joinOnlyWhereAQueryMayJoin() {
-        #expect(complete("SELECT * FROM big_spenders ") == ["GROUP", "LIMIT", "ORDER", "WHERE"])
-        #expect(complete("SELECT * FROM big_spenders b ") == ["GROUP", "LIMIT", "ORDER", "WHERE"])
-        #expect(complete("EXPLAIN SELECT * FROM big_spenders ") == ["GROUP", "LIMIT", "ORDER", "WHERE"])
+        #expect(complete("SELECT * FROM big_spenders ") == ["GROUP", "LIMIT", "OFFSET", "ORDER", "WHERE"])
+        #expect(complete("SELECT * FROM big_spenders b ") == ["GROUP", "LIMIT", "OFFSET", "ORDER", "WHERE"])
+        #expect(complete("EXPLAIN SELECT * FROM big_spenders ") == ["GROUP", "LIMIT", "OFFSET", "ORDER", "WHERE"])
         #expect(complete("CREATE MATERIALIZED VIEW v AS SELECT * FROM clicks ") == ["GROUP", "JOIN", "WHERE", "WITH"])
         #expect(complete("CREATE SINK k AS SELECT * FROM clicks c ") == ["GROUP", "JOIN", "WHERE", "WITH"])
         #expect(complete("EXPLAIN CREATE MATERIALIZED VIEW v AS SELECT * FROM clicks ") == ["GROUP", "JOIN", "WHERE", "WITH"])
@@ -52,11 +56,11 @@ import Testing
 
     /// After an operand: what may follow it in its clause.
     @Test func afterAnOperandWhatFollowsIt() {
-        #expect(complete("SELECT * FROM big_spenders WHERE total > 10 ") == ["AND", "BETWEEN", "GROUP", "IN", "LIMIT", "NOT", "OR", "ORDER"])
+        #expect(complete("SELECT * FROM big_spenders WHERE total > 10 ") == ["AND", "BETWEEN", "GROUP", "IN", "LIMIT", "NOT", "OFFSET", "OR", "ORDER"])
         #expect(complete("CREATE MATERIALIZED VIEW v AS SELECT * FROM clicks WHERE amount > 10 ")
                 == ["AND", "BETWEEN", "GROUP", "IN", "NOT", "OR", "WITH"])
         #expect(complete("SELECT * FROM big_spenders WHERE total BETWEEN 1 ") == ["AND"])
-        #expect(complete("SELECT * FROM big_spenders GROUP BY user_id ") == ["LIMIT", "ORDER"])
+        #expect(complete("SELECT * FROM big_spenders GROUP BY user_id ") == ["LIMIT", "OFFSET", "ORDER"])
         #expect(complete("CREATE MATERIALIZED VIEW v AS SELECT user_id, count(*) FROM clicks GROUP BY user_id ") == ["WITH"])
         #expect(complete("SELECT user_id ") == ["AS", "FROM"])
         #expect(complete("SELECT user_id AS u ") == ["FROM"])

@@ -43,7 +43,7 @@ import Testing
     /// query's relation, `=` after SET's variable (as the docs write it; a typed `t` gets
     /// psql's TO), PARTITION after INJECT's source.
     @Test func whatCanComeNext() {
-        #expect(complete("SELECT * FROM spend ") == ["GROUP", "LIMIT", "ORDER", "WHERE"])
+        #expect(complete("SELECT * FROM spend ") == ["GROUP", "LIMIT", "OFFSET", "ORDER", "WHERE"])
         #expect(complete("CREATE MATERIALIZED VIEW v AS SELECT * FROM clicks ") == ["GROUP", "JOIN", "WHERE", "WITH"])
         #expect(complete("CREATE SINK s FROM spend ") == ["WITH"])
         #expect(complete("SET flow_control ") == ["="])
@@ -185,9 +185,10 @@ import Testing
         #expect(complete("PLOT queue(spend.agg.0 ").isEmpty)
         #expect(complete("PLOT lag(") == ["clicks", "orders"])
         #expect(complete("PLOT throughput(") == ["enriched", "spend", "warehouse"])
-        #expect(complete("PLOT ") == ["backpressure", "barrier_latency", "busy", "idle", "lag", "queue", "throughput"])
-        #expect(complete("PLOT i") == ["idle"])
-        #expect(complete("PLOT busy(spend), i") == ["idle"])
+        #expect(complete("PLOT ") == ["backpressure(", "barrier_latency", "busy(", "idle(", "lag(", "queue(", "throughput("])
+        #expect(complete("PLOT i") == ["idle("])
+        #expect(complete("PLOT busy(spend), i") == ["idle("])
+        #expect(complete("PLOT idle ") == [] && complete("PLOT queue(spend) LAST ") == [])
         #expect(complete("PLOT idle(") == everything)
         #expect(complete("PLOT queue(spend.agg.0) LA") == ["LAST"])
     }

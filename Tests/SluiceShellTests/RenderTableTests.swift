@@ -358,6 +358,24 @@ struct FittedTableTests {
             """)
     }
 
+    /// An error's message and hint wrap at words on a terminal, under their text; the
+    /// statement and its caret stay as they are.
+    @Test func errorsWrapUnderTheirText() {
+        let report = ErrorReport(message: "relation \"nowhere\" does not exist", context: "LINE 1: SELECT * FROM nowhere;\n                      ^^^^^^^",
+                                 hint: "SHOW SOURCES, SHOW VIEWS and SHOW SINKS list what exists, and so does SHOW TABLES")
+        let out = Renderer.render([.error(report)], options: RenderOptions(width: 40, fitsTables: true))
+        #expect(out == """
+            ERROR: relation "nowhere" does not exist
+            LINE 1: SELECT * FROM nowhere;
+                                  ^^^^^^^
+            HINT: SHOW SOURCES, SHOW VIEWS and SHOW
+                  SINKS list what exists, and so
+                  does SHOW TABLES
+
+            """, "\(out)")
+        #expect(Renderer.render([.error(report)], options: RenderOptions(width: 40)).contains("SHOW VIEWS and SHOW SINKS list"))
+    }
+
     @Test func scriptsAndRecordingsKeepEveryCharacter() {
         let out = Renderer.render([.table(table)], options: RenderOptions(width: 60))
         #expect(out.contains("credit (Flink), permits (RisingWave), tcp (Flink before 1.5)"))

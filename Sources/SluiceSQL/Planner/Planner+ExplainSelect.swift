@@ -21,6 +21,8 @@ extension Planner {
         case (true, nil): break
         }
         if query.limit == nil && offset > 0 { nodes.insert("BatchLimit { limit: all, offset: \(offset) }", at: 0) }
+        // The sort's own columns go once it has sorted: the result is the select list.
+        if !order.hidden.isEmpty { nodes.insert("BatchProject { exprs: [\(Explain.list(output))] }", at: 0) }
         if bound.projection != nil || !order.hidden.isEmpty {
             // Sorting by what the select list leaves out projects it too, for the sort.
             let exprs = (bound.projection ?? input.indices.map { i in .column(i, relation.schema.columns[i].type, name: input[i]) }) + order.hidden

@@ -13,6 +13,7 @@ extension SessionVariables {
         ("execution.checkpointing.unaligned.enabled", "checkpoint_mode"),
         ("execution.checkpointing.timeout", "checkpoint_timeout_ms"),
         ("execution.checkpointing.aligned-checkpoint-timeout", "aligned_checkpoint_timeout_ms"),
+        ("execution.checkpointing.max-concurrent-checkpoints", "in_flight_barrier_nums"),
         ("stream_chunk_size", "chunk_rows"),
         ("max.poll.records", "max_poll_records"),
         ("max.poll.interval.ms", "max_poll_interval_ms"),

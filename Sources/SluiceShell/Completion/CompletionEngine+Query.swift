@@ -1,24 +1,24 @@
 /// Completion inside a query: `SELECT items FROM relation [JOIN relation ON …] [WHERE …]
-/// [GROUP BY …] [ORDER BY … [ASC|DESC]] [LIMIT n]`, as the parser reads it.
+/// [GROUP BY …] [ORDER BY … [ASC|DESC]] [LIMIT n] [OFFSET n]`, as the parser reads it.
 ///
 /// Where an operand starts (after SELECT, WHERE, ON, BY, a comma, an operator), the columns
 /// of the relations the statement names; where one has just ended, the words that may follow
 /// it in its clause, then the clauses that may still come. Which clauses depends on the
-/// query: an ad hoc read (SELECT, EXPLAIN SELECT, WATCH SELECT) takes ORDER BY and LIMIT and
-/// reads one relation; a view's or a sink's query (CREATE … AS SELECT) may join once and
-/// ends with WITH, and the planner refuses ORDER BY and LIMIT there.
+/// query: an ad hoc read (SELECT, EXPLAIN SELECT, WATCH SELECT) takes ORDER BY, LIMIT and
+/// OFFSET and reads one relation; a view's or a sink's query (CREATE … AS SELECT) may join
+/// once and ends with WITH, and the planner refuses ORDER BY, LIMIT and OFFSET there.
 extension CompletionEngine {
     /// The clauses of a query, in the order they come.
-    static let queryClauses = ["FROM", "JOIN", "WHERE", "GROUP", "ORDER", "LIMIT"]
+    static let queryClauses = ["FROM", "JOIN", "WHERE", "GROUP", "ORDER", "LIMIT", "OFFSET"]
 
     /// What may come at the end of `s` (the statement's tokens before the word being typed)
-    /// inside a query: its select list, FROM, JOIN, ON, WHERE, GROUP BY, ORDER BY, LIMIT or
-    /// WITH; nil elsewhere (WATCH's clauses after a watched query among them).
+    /// inside a query: its select list, FROM, JOIN, ON, WHERE, GROUP BY, ORDER BY, LIMIT,
+    /// OFFSET or WITH; nil elsewhere (WATCH's clauses after a watched query among them).
     func queryOffers(_ s: [CompletionToken], words: [String], whole: [CompletionToken], word: String,
                      context: CompletionContext) -> [Offer]? {
         guard let select = s.lastIndex(where: { $0.isWord("SELECT") }), let last = s.last else { return nil }
         let query = s[select...]
-        let markers: Set<String> = ["SELECT", "FROM", "JOIN", "ON", "WHERE", "BY", "LIMIT", "WITH", "EVERY", "FOR", "SPEED"]
+        let markers: Set<String> = ["SELECT", "FROM", "JOIN", "ON", "WHERE", "BY", "LIMIT", "OFFSET", "WITH", "EVERY", "FOR", "SPEED"]
         guard let at = query.lastIndex(where: { $0.kind == .word && markers.contains($0.upper) }) else { return nil }
         var clause = s[at].upper
         if clause == "BY", at > select, ["GROUP", "ORDER"].contains(s[at - 1].upper) { clause = s[at - 1].upper }
@@ -54,8 +54,11 @@ extension CompletionEngine {
             default:
                 return [.keywords(later)]
             }
-        case "LIMIT":
-            return last.kind == .number ? [.keywords(later)] : []
+        case "LIMIT", "OFFSET":
+            // LIMIT and OFFSET come in either order, once each.
+            let other = clause == "LIMIT" ? "OFFSET" : "LIMIT"
+            let given = query.contains { $0.isWord(other) }
+            return last.kind == .number ? [.keywords(given ? later.filter { $0 != other } : [other] + later.filter { $0 != other })] : []
         case "WITH":
             return []                                           // its options come inside `(`
         default:
@@ -72,7 +75,7 @@ extension CompletionEngine {
         let clauses = Self.queryClauses[(index + 1)...].filter { c in
             switch c {
             case "JOIN": creates && !joined
-            case "ORDER", "LIMIT": !creates
+            case "ORDER", "LIMIT", "OFFSET": !creates
             default: true
             }
         }

@@ -102,8 +102,12 @@ extension CompletionEngine {
         if first == "PLOT" && (previous == "PLOT" || previous == ",") {
             return [.names(CompletionVocabulary.plotSeries)]
         }
-        // After a series (`queue(x)`, `barrier_latency`): only LAST may follow (or `,`).
-        if first == "PLOT" && (previous == ")" || previous == "BARRIER_LATENCY") { return [.keywords(["LAST"])] }
+        // After a series (`queue(x)`, `barrier_latency`): only LAST may follow (or `,`); after
+        // LAST, its duration; after a series name without its parenthesis, nothing.
+        if first == "PLOT" {
+            if previous == ")" || previous == "BARRIER_LATENCY" { return [.keywords(["LAST"])] }
+            return []
+        }
         if first == "WATCH" && words.count >= 3 { return [.keywords(["EVERY", "FOR", "SPEED"])] }
         return [keywords]
     }

@@ -8,7 +8,7 @@ public enum CompletionVocabulary {
         "ACTORS", "ALL", "ALTER", "AND", "AS", "ASC", "BARRIER", "BARRIERS", "BY", "CHECKPOINTS",
         "CREATE", "DESC", "DIAGNOSE", "DROP", "EVERY", "EXISTS", "EXPLAIN", "FOR", "FROM", "GRAPH", "GROUP",
         "HELP", "IF", "INJECT", "INTO", "JOIN", "KEY", "LAG", "LAST", "LEDGER", "LIMIT", "MATERIALIZED", "METRICS",
-        "NOT", "OFF", "ON", "OR", "ORDER", "PARALLELISM", "PARTITION", "PAUSE", "PLOT", "PRIMARY",
+        "NOT", "OFF", "OFFSET", "ON", "OR", "ORDER", "PARALLELISM", "PARTITION", "PAUSE", "PLOT", "PRIMARY",
         "QUEUES", "RESET", "RESUME", "RUN", "SELECT", "SET", "SHOW", "SINK", "SINKS", "SOURCE",
         "SOURCES", "SPEED", "STEP", "TABLE", "TABLES", "TO", "TRACE", "VIEW", "VIEWS", "WATCH",
         "WHERE", "WITH",
@@ -27,7 +27,8 @@ public enum CompletionVocabulary {
     ]
 
     /// The series `PLOT` draws (the engine's own list); those that need a target take a name in `(`.
-    public static let plotSeries: [String] = SeriesMetric.allCases.map(\.rawValue).sorted()
+    /// PLOT's series, with the parenthesis of those that take a name (`queue(`).
+    public static let plotSeries: [String] = SeriesMetric.allCases.map { $0.needsTarget ? $0.rawValue + "(" : $0.rawValue }.sorted()
 
     /// The dot-commands, with their leading dot: those the dispatcher knows.
     public static let dotCommands: [String] = Session.dotCommands.sorted()

@@ -98,16 +98,20 @@ extension Renderer {
         }.joined(separator: "\n")
     }
 
-    /// Where the text of a line starts: after its leading spaces and a list's `- `, or after
-    /// its first gap of two spaces or more (a label column: `Define   CREATE …`).
+    /// Where the text of a line starts: after its leading spaces and a list's `- `, or a
+    /// plan tree's branches (`  └─StreamHashAgg`), or a short label's colon, or its first gap
+    /// of two spaces or more (a label column: `Define   CREATE …`).
     static func hangingIndent(of line: String) -> Int {
         let characters = Array(line)
         var i = 0
         while i < characters.count && characters[i] == " " { i += 1 }
         if i + 1 < characters.count && characters[i] == "-" && characters[i + 1] == " " { return i + 2 }
-        // A label of a few words and its colon: `Example: RUN 1s; …`, `Not supported: …`.
+        let branch = i
+        while i < characters.count && "│├└─".contains(characters[i]) { i += 1 }
+        if i > branch { return i }
+        // A label of a word or two and its colon: `Example: RUN 1s; …`, `Not supported: …`.
         if let colon = characters[i..<max(i, min(characters.count, 16))].firstIndex(of: ":"), colon + 1 < characters.count,
-           characters[colon + 1] == " ", characters[i..<colon].filter({ $0 == " " }).count < 3 { return colon + 2 }
+           characters[colon + 1] == " ", characters[i..<colon].filter({ $0 == " " }).count < 2 { return colon + 2 }
         var k = i
         while k + 2 < characters.count {
             if characters[k] == " " && characters[k + 1] == " " {
@@ -120,16 +124,22 @@ extension Renderer {
         return i
     }
 
-    /// `text` in pieces of at most `width` cells, cut between characters.
+    /// `text` in pieces of at most `width` cells, cut after its last `|` or `,` that fits
+    /// (`SOURCES|TABLES|…` is a list of words), else between characters.
     static func broken(_ text: String, to width: Int) -> [String] {
         guard TerminalText.width(of: text) > width else { return [text] }
         var pieces: [String] = [], current = "", used = 0
         for character in text {
             let w = TerminalText.width(of: character)
             if used + w > width && !current.isEmpty {
+                var rest = ""
+                if let cut = current.lastIndex(where: { $0 == "|" || $0 == "," }) {
+                    rest = String(current[current.index(after: cut)...])
+                    current = String(current[...cut])
+                }
                 pieces.append(current)
-                current = ""
-                used = 0
+                current = rest
+                used = TerminalText.width(of: rest)
             }
             current.append(character)
             used += w

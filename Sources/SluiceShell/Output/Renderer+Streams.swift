@@ -30,7 +30,8 @@ extension Renderer {
             case .notice(let text):
                 append(withNewline(text), toStandardError: true)
             case .error(let report):
-                append(errorText(report, color: false), toStandardError: true)
+                append(errorText(report, color: false, width: options.fitsTables && options.mode == .table ? options.width : nil),
+                       toStandardError: true)
             case .warning:
                 append(render(block, options: options), toStandardError: true)
             case .table, .text, .prose, .chart, .graph:

@@ -75,7 +75,7 @@ public enum Renderer {
             let visible = TerminalText.visible(text)
             return withNewline(options.fitsTables && options.mode == .table ? wrapped(visible, to: options.width) : visible)
         case .error(let report):
-            let text = errorText(report, color: color)
+            let text = errorText(report, color: color, width: options.fitsTables && options.mode == .table ? options.width : nil)
             return options.mode == .markdown ? fenced(text) : text
         case .warning(let text):
             return ANSI.yellow.apply("warning:", enabled: color) + " " + withNewline(TerminalText.visible(text))
@@ -98,14 +98,17 @@ public enum Renderer {
     // MARK: - Errors
 
     /// `ERROR: message` (after `file.sql:8: ` in a script file), the context lines as given,
-    /// then `HINT: hint`.
-    static func errorText(_ report: ErrorReport, color: Bool) -> String {
-        var out = report.location.map { TerminalText.visible($0) + ": " } ?? ""
-        out += ANSI.red.apply("ERROR:", enabled: color) + " " + bounded(report.message) + "\n"
-        if let context = report.context, !context.isEmpty { out += withNewline(TerminalText.visible(context)) }
-        if let hint = report.hint, !hint.isEmpty {
-            out += ANSI.cyan.apply("HINT:", enabled: color) + " " + bounded(hint) + "\n"
+    /// then `HINT: hint`. Given a terminal's `width`, the message and the hint wrap at words,
+    /// under their text.
+    static func errorText(_ report: ErrorReport, color: Bool, width: Int? = nil) -> String {
+        func line(_ label: String, _ text: String, _ tint: ANSI, after lead: String = "") -> String {
+            let plain = lead + label + " " + bounded(text)
+            let shown = width.map { wrappedText(plain, to: $0) } ?? plain
+            return lead + tint.apply(label, enabled: color) + shown.dropFirst(lead.count + label.count) + "\n"
         }
+        var out = line("ERROR:", report.message, .red, after: report.location.map { TerminalText.visible($0) + ": " } ?? "")
+        if let context = report.context, !context.isEmpty { out += withNewline(TerminalText.visible(context)) }
+        if let hint = report.hint, !hint.isEmpty { out += line("HINT:", hint, .cyan) }
         return out
     }
 
