@@ -87,13 +87,16 @@ final class SessionBackend: ShellBackend {
         }
     }
 
+    /// The terminal may have been resized since the last cell: charts, graphs, tables and
+    /// errors fit the width it has now (the recording is drawn at the notebook's fixed width).
+    private func fitTerminal() {
+        guard settings.interactive else { return }
+        session.options.width = Terminal.width()
+        session.options.fitsTables = isatty(STDOUT_FILENO) != 0
+    }
+
     func execute(_ buffer: String, interactive: Bool, source: CellSource?) -> (output: [RenderedPiece], ok: Bool, quit: Bool) {
-        // The terminal may have been resized since the last cell: charts, graphs and tables
-        // fit the width it has now (the recording is drawn at the notebook's fixed width).
-        if settings.interactive {
-            session.options.width = Terminal.width()
-            session.options.fitsTables = isatty(STDOUT_FILENO) != 0
-        }
+        fitTerminal()
         let result = session.execute(buffer, source: source)
         // Colours are for tables on a terminal; other modes show what the session rendered.
         let pieces = settings.color && session.options.mode == .table ? Renderer.pieces(result.blocks, options: session.options) : result.pieces
@@ -107,7 +110,8 @@ final class SessionBackend: ShellBackend {
     private var resultsWritten = false
 
     func render(_ error: ErrorReport) -> [RenderedPiece] {
-        Renderer.pieces([.error(error)], options: session.options)
+        fitTerminal()
+        return Renderer.pieces([.error(error)], options: session.options)
     }
 
     func interrupt() { session.interrupt() }
