@@ -1,6 +1,8 @@
 /// Box tables on a terminal narrower than they are: text columns narrow and their texts wrap
-/// (psql's wrapped format), a table of figures turns into one record per row (psql's expanded display), footers wrap at words. Only the
-/// display does this; scripts and recordings keep every character (`RenderOptions.fitsTables`).
+/// (psql's wrapped format), a table of figures turns into one record per row (psql's
+/// expanded display), footers and long lines of text wrap at words. Only the display does
+/// this; scripts and recordings keep every character (`RenderOptions.fitsTables`). Help
+/// wraps everywhere (`wrappedText`), at the width it is rendered for.
 extension Renderer {
     /// Cells a box table of these column widths takes, borders included.
     static func tableWidth(_ widths: [Int]) -> Int { widths.reduce(1) { $0 + $1 + 3 } }
@@ -77,10 +79,9 @@ extension Renderer {
         return Cell(plain: lines.first ?? "", styled: lines.first ?? "", alignment: cell.alignment, continuation: Array(lines.dropFirst()))
     }
 
-    /// Preformatted text (help, EXPLAIN, DIAGNOSE's advice) on a terminal: a line longer
-    /// than `width` wraps at words instead of being broken mid-word by the terminal, and
-    /// what it wraps onto is indented under its text: past a list's `- `, or past a label's
-    /// gap (`Define   CREATE …`) near the start of the line, else under its first character.
+    /// Preformatted text (help, EXPLAIN, DIAGNOSE's advice, errors): a line longer than
+    /// `width` wraps at words instead of being broken mid-word by the terminal, and what it
+    /// wraps onto is indented under its text (`hangingIndent`).
     static func wrappedText(_ text: String, to width: Int) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             let line = String(line)
@@ -90,7 +91,8 @@ extension Renderer {
             let spaces = line.prefix { $0 == " " }.count
             // Indented too deep for the width: the text alone, from the left.
             let lead = width - spaces >= 20 ? spaces : 0
-            let hang = width - hangingIndent(of: line) >= 20 ? hangingIndent(of: line) : lead
+            let indent = hangingIndent(of: line)
+            let hang = width - indent >= 20 ? indent : lead
             let body = String(line.dropFirst(spaces))
             let wrapped = wrapping(Cell(plain: body, styled: body, alignment: .left), to: width - lead, hanging: hang - lead)
             let margin = String(repeating: " ", count: lead)
