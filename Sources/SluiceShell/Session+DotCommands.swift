@@ -135,7 +135,7 @@ extension Session {
                 return DotOutcome(blocks: [.notice("saved as \(info.name) (\(Session.cells(info.cellCount))) in \(notebook.store.path)")])
             case ".sessions":
                 switch try storeToRead() {
-                case .open(let store): return DotOutcome(blocks: [.table(try sessionsTable(store))])
+                case .open(let store): return DotOutcome(blocks: [.table(try Session.sessionsTable(store))])
                 case .absent(let path, let why): return DotOutcome(blocks: [.notice("no sessions saved yet: the store \(path) \(why)")])
                 case .none: return fail("no session store is open", hint: storeHint)
                 }
@@ -323,9 +323,15 @@ extension Session {
                                      ResultColumn("from"), ResultColumn("to")], rows: rows, footer: nil)
     }
 
-    private func sessionsTable(_ store: SessionStore) throws -> ResultTable {
+    /// `.sessions` and `sluice sessions`: each saved session, its times to the second (the
+    /// store keeps milliseconds; the table then fits 80 columns).
+    public static func sessionsTable(_ store: SessionStore) throws(StoreError) -> ResultTable {
+        func seconds(_ timestamp: String) -> String {
+            guard let dot = timestamp.firstIndex(of: "."), timestamp.hasSuffix("Z") else { return timestamp }
+            return String(timestamp[..<dot]) + "Z"
+        }
         let rows = try store.sessions().map { s -> [ResultValue] in
-            [.text(s.name), .int(Int64(s.cellCount)), .text(s.created), .text(s.updated), .text(s.engineVersion)]
+            [.text(s.name), .int(Int64(s.cellCount)), .text(seconds(s.created)), .text(seconds(s.updated)), .text(s.engineVersion)]
         }
         return ResultTable(columns: [ResultColumn("name"), ResultColumn("cells", alignment: .right), ResultColumn("created"),
                                      ResultColumn("updated"), ResultColumn("engine")], rows: rows, footer: nil)

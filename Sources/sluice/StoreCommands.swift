@@ -122,11 +122,7 @@ func runSessions(databasePath: String?) -> Int32 {
             write("no sessions saved yet (store \(location))\n")
             return 0
         }
-        let rows = try store.sessions().map { s -> [ResultValue] in
-            [.text(s.name), .int(Int64(s.cellCount)), .text(s.created), .text(s.updated), .text(s.engineVersion)]
-        }
-        let table = ResultTable(columns: [ResultColumn("name"), ResultColumn("cells", alignment: .right), ResultColumn("created"),
-                                          ResultColumn("updated"), ResultColumn("engine")], rows: rows)
+        let table = try Session.sessionsTable(store)
         write(Renderer.render([.table(table)], options: RenderOptions(mode: .table, color: false, width: Terminal.width())))
         return 0
     } catch {
