@@ -77,20 +77,30 @@ enum Help {
     }
 
     /// The text of the topic `topic` names: a mechanism or a statement, by any of its names.
-    /// A statement's name followed by more words is that statement (`show queues`, `alter
-    /// source`, `step barrier`, as psql's `\h` takes them), unless the whole is a likely
-    /// misspelling of a name that starts with the same word (`create sourc`), which is
-    /// reported instead. (`alter materialized view` is ALTER, however near `create
-    /// materialized view` it is.)
+    /// A name followed by more words is that name's topic, the longest name that starts the
+    /// words (`show queues` is SHOW, `create source source` CREATE SOURCE, as psql's `\h`
+    /// takes them), unless only the first word names one and the whole is a likely
+    /// misspelling of a longer name that starts with it (`create sourc`), which is reported
+    /// instead. (`alter materialized view` is ALTER, however near `create materialized view`.)
     static func lookup(_ topic: String) -> (@Sendable (EngineSettings) -> String)? {
         let name = normalized(topic)
+        if let found = exactly(name) { return found }
+        let words = name.split(separator: " ").map(String.init)
+        for count in stride(from: words.count - 1, through: 1, by: -1) {
+            guard let found = exactly(words.prefix(count).joined(separator: " ")) else { continue }
+            if count == 1, let near = Suggest.nearest(name, among: allNames), near.split(separator: " ").first.map(String.init) == words[0],
+               near.contains(" ") { return nil }
+            return found
+        }
+        return nil
+    }
+
+    /// The topic or statement `name` is one of the names of.
+    private static func exactly(_ name: String) -> (@Sendable (EngineSettings) -> String)? {
         if let found = topics.first(where: { $0.names.contains(name) }) { return { paragraphs(found.text($0)) } }
         if name == "statements" { return { _ in statementIndex } }
         if let found = statements.first(where: { $0.names.contains(name) }) { return { _ in found.rendered } }
-        let words = name.split(separator: " ")
-        guard words.count > 1, let found = statements.first(where: { $0.names.contains(String(words[0])) }) else { return nil }
-        if let near = Suggest.nearest(name, among: allNames), near.split(separator: " ").first == words[0] { return nil }
-        return { _ in found.rendered }
+        return nil
     }
 
     /// The words that may follow `typed` in a topic's name, among `names`: every first word

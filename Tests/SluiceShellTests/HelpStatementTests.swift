@@ -104,6 +104,10 @@ struct HelpStatementTests {
         #expect(Help.text(topic: "alter source") == Help.text(topic: "alter"))
         #expect(Help.text(topic: "SHOW QUEUES") == Help.text(topic: "show"))
         #expect(Help.text(topic: "step barrier") == Help.text(topic: "step"))
+        // The longest name the words start with: words after a whole name are passed over.
+        #expect(Help.text(topic: "create source source") == Help.text(topic: "create source"))
+        #expect(Help.text(topic: "create source extra") == Help.text(topic: "create source"))
+        #expect(Help.text(topic: "statements extra") == Help.text(topic: "statements"))
         // ...but not a misspelt name: that one is reported, with the name it is near.
         #expect(Help.text(topic: "crate source") == nil)
         #expect(Help.text(topic: "create sorce") == nil)
