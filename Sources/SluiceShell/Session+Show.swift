@@ -103,7 +103,17 @@ extension Session {
                                      ResultColumn("busy", alignment: .right), ResultColumn("idle", alignment: .right),
                                      ResultColumn("bp", alignment: .right), ResultColumn("level"),
                                      ResultColumn("in/s", alignment: .right), ResultColumn("out/s", alignment: .right)],
-                           rows: rows, footer: "busy, idle, bp (backpressured): ms per second \(MetricsWindowText(engine).phrase(for: actors)), as Flink's busyTimeMsPerSecond, idleTimeMsPerSecond, backPressuredTimeMsPerSecond; level: OK ≤ 10%, LOW ≤ 50%, HIGH > 50% backpressured")
+                           rows: rows, footer: actorsFooter(actors))
+    }
+
+    /// What SHOW ACTORS' figures are: Flink's three times, over which window, and the levels.
+    private func actorsFooter(_ actors: [ActorSnapshot]) -> String {
+        let flink = "as Flink's busyTimeMsPerSecond, idleTimeMsPerSecond, backPressuredTimeMsPerSecond"
+        let levels = "level: OK ≤ 10%, LOW ≤ 50%, HIGH > 50% backpressured"
+        let window = MetricsWindowText(engine)
+        // Over an empty window the phrase explains the `-`s, after what they would have been.
+        guard window.window > 0 else { return "busy, idle, bp (backpressured): ms per second, \(flink) (\(window.phrase)); \(levels)" }
+        return "busy, idle, bp (backpressured): ms per second \(window.phrase(for: actors)), \(flink); \(levels)"
     }
 
     private func showQueues() -> ResultTable {

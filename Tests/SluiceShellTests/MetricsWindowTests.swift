@@ -38,7 +38,7 @@ struct MetricsWindowTests {
         let s = afterReset()
         let actors = s.run("SHOW ACTORS;")
         #expect(actors.contains("│ v.source.0 │ busy   │ -                       │    - │    - │  - │ -     │    - │     - │"), "\(actors)")
-        #expect(actors.contains("ms per second over the last 0s: nothing is measured until virtual time passes, as Flink's"))
+        #expect(actors.contains("ms per second, as Flink's busyTimeMsPerSecond, idleTimeMsPerSecond, backPressuredTimeMsPerSecond (over the last 0s: nothing is measured until virtual time passes); level:"), "\(actors)")
         #expect(!actors.contains("000000"))
         let metrics = s.run("SHOW METRICS;")
         #expect(metrics.contains("Global over the last 0s: nothing is measured until virtual time passes\n"))
