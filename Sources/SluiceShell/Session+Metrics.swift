@@ -34,8 +34,12 @@ extension Session {
                          MetricsWindowText.measured(c.recordsConsumedRate, decimals: 1, over: c.window), .text("Kafka")])
             rows.append([.text("poll-rate{\(c.source),\(c.consumer)}"), MetricsWindowText.measured(c.pollRate, decimals: 2, over: c.window),
                          .text("Kafka")])
-            rows.append([.text("records-per-request-avg{\(c.source),\(c.consumer)}"), .double(c.recordsPerRequest, decimals: 1), .text("Kafka")])
-            rows.append([.text("fetch-latency-avg (ms){\(c.source),\(c.consumer)}"), .double(c.fetchLatencyAvgMs, decimals: 1), .text("Kafka")])
+            // Averages over the window's requests: unknown (`-`) when there was none.
+            let requested = c.window > 0 && c.pollRate > 0
+            rows.append([.text("records-per-request-avg{\(c.source),\(c.consumer)}"),
+                         requested ? .double(c.recordsPerRequest, decimals: 1) : .missing, .text("Kafka")])
+            rows.append([.text("fetch-latency-avg (ms){\(c.source),\(c.consumer)}"),
+                         requested ? .double(c.fetchLatencyAvgMs, decimals: 1) : .missing, .text("Kafka")])
         }
         var blocks: [OutputBlock] = [.table(ResultTable(title: "Global \(window.phrase)",
                                                         columns: [ResultColumn("metric"), ResultColumn("value", alignment: .right), ResultColumn("system")],

@@ -43,6 +43,8 @@ struct MetricsWindowTests {
         let metrics = s.run("SHOW METRICS;")
         #expect(metrics.contains("Global over the last 0s: nothing is measured until virtual time passes\n"))
         #expect(metrics.contains("│ records-consumed-rate{a,v}                    │     - │ Kafka      │"), "\(metrics)")
+        // An average over the window's requests, of which there were none.
+        #expect(metrics.contains("│ records-per-request-avg{a,v}                  │     - │ Kafka      │"), "\(metrics)")
         #expect(metrics.contains("│ v.source.0 │                   - │                   - │                            - │                 - │                     - │                      - │"))
         #expect(!metrics.contains("000000"))
         let one = s.run("SHOW METRICS v.agg.0;")
