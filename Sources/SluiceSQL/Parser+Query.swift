@@ -31,12 +31,15 @@ extension Parser {
             _ = try expect("by", "after ORDER")
             repeat { orderBy.append(try orderItem()) } while acceptSymbol(",") != nil
         }
-        // LIMIT n OFFSET m, or OFFSET m LIMIT n, as PostgreSQL takes them.
-        var limit: Int?, limitRange: SourceRange?
+        // LIMIT n OFFSET m, or OFFSET m LIMIT n, as PostgreSQL takes them; LIMIT ALL is no limit.
+        var limit: Int?, limitRange: SourceRange?, limitGiven = false
         var offset: Int?, offsetRange: SourceRange?
         while true {
-            if limit == nil, accept("limit") != nil {
-                (limit, limitRange) = try integer("a row count after LIMIT", minimum: 0, example: "LIMIT 10")
+            if !limitGiven, accept("limit") != nil {
+                limitGiven = true
+                if accept("all") == nil {
+                    (limit, limitRange) = try integer("a row count after LIMIT", minimum: 0, example: "LIMIT 10")
+                }
             } else if offset == nil, accept("offset") != nil {
                 (offset, offsetRange) = try integer("a row count after OFFSET", minimum: 0, example: "OFFSET 10")
                 if accept("rows") == nil { _ = accept("row") }

@@ -67,14 +67,14 @@ public struct Replayer {
                        after: (_ cell: CellRecord, _ seq: Int, _ total: Int) -> Bool = { _, _, _ in true }) throws(StoreError) -> Report {
         guard let info = try store.session(named: name) else {
             let names = (try? store.sessions().map(\.name)) ?? []
-            return Report(blocks: [.error(ErrorReport(message: "no saved session named \(name) in \(store.path)",
+            return Report(blocks: [.error(ErrorReport(message: "no saved session named \(StoreError.quoted(name)) in \(store.path)",
                                                       hint: Replayer.hint(forUnknown: name, among: names)))],
                           ok: false, cells: 0)
         }
         let cells = try store.cells(sessionID: info.id)
         var blocks: [OutputBlock] = []
         if verify && info.engineVersion != Engine.version {
-            blocks.append(.notice("note: \(name) was recorded with engine \(info.engineVersion); this is engine \(Engine.version), so outputs may differ"))
+            blocks.append(.notice("note: \(StoreError.quoted(name)) was recorded with engine \(info.engineVersion); this is engine \(Engine.version), so outputs may differ"))
         }
         let session = Session(options: options, cancel: cancel ?? CancellationFlag())
         session.hooks = hooks
@@ -95,7 +95,7 @@ public struct Replayer {
             guard result.recordedOutput != cell.output else { continue }
             differing += 1
             if verify {
-                blocks.append(.error(ErrorReport(message: "cell \(i + 1) of \(name) differs from the recording",
+                blocks.append(.error(ErrorReport(message: "cell \(i + 1) of \(StoreError.quoted(name)) differs from the recording",
                                                  context: UnifiedDiff.make(old: cell.output, new: result.recordedOutput,
                                                                            oldLabel: "recorded cell \(i + 1)", newLabel: "replayed cell \(i + 1)"),
                                                  hint: nil)))
@@ -108,7 +108,7 @@ public struct Replayer {
         }
         if verify {
             if ran == cells.count {
-                blocks.append(.notice(cells.count == 1 ? "verified: the 1 cell of \(name) matches the recording" : "verified: all \(cells.count) cells of \(name) match the recording"))
+                blocks.append(.notice(cells.count == 1 ? "verified: the 1 cell of \(StoreError.quoted(name)) matches the recording" : "verified: all \(cells.count) cells of \(StoreError.quoted(name)) match the recording"))
             }
         } else {
             blocks += Replayer.differences(name, recordedWith: info.engineVersion, differing: differing, command: command)

@@ -13,12 +13,12 @@ extension Session {
             DotOutcome(blocks: [.error(ErrorReport(message: message, hint: hint))], ok: false)
         }
         if notebook == nil, let path = hooks.storePath, !FileManager.default.fileExists(atPath: path) {
-            return fail("no saved session named \(name): the store \(path) does not exist", hint: nil)
+            return fail("no saved session named \(StoreError.quoted(name)): the store \(path) does not exist", hint: nil)
         }
         guard let notebook = try requireNotebook() else { return fail("no session store is open", hint: storeHint) }
         guard let info = try notebook.store.session(named: name) else {
             let names = try notebook.store.sessions().map(\.name)
-            return fail("no saved session named \(name)",
+            return fail("no saved session named \(StoreError.quoted(name))",
                         hint: Suggest.nearest(name, among: names).map { "did you mean \($0)?" } ?? ".sessions lists them")
         }
         // Read-only first: a shell that cannot write records nothing, in this session or any.

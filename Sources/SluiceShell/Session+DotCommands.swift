@@ -121,18 +121,20 @@ extension Session {
                 let forked = args.first == nil && notebook.current == nil ? try loaded.map(notebook.store.unusedName) : nil
                 let saved = try notebook.save(as: args.first ?? forked, session: self)
                 let info = saved.info
-                if forked != nil, let original = loaded {
+                // Names as they are typed: quoted when they have blanks or quotes.
+                let name = StoreError.quoted(info.name)
+                if forked != nil, let original = loaded.map(StoreError.quoted) {
                     loaded = nil
-                    return DotOutcome(blocks: [.notice("saved as \(info.name) (\(Session.cells(info.cellCount))) in \(notebook.store.path); \(original) is unchanged")])
+                    return DotOutcome(blocks: [.notice("saved as \(name) (\(Session.cells(info.cellCount))) in \(notebook.store.path); \(original) is unchanged")])
                 }
                 loaded = nil
-                if let original = saved.copyOf {
-                    return DotOutcome(blocks: [.notice("saved a copy of \(original) as \(info.name) (\(Session.cells(info.cellCount))) in \(notebook.store.path); \(original) is unchanged, new cells go to \(info.name)")])
+                if let original = saved.copyOf.map(StoreError.quoted) {
+                    return DotOutcome(blocks: [.notice("saved a copy of \(original) as \(name) (\(Session.cells(info.cellCount))) in \(notebook.store.path); \(original) is unchanged, new cells go to \(name)")])
                 }
-                if let old = saved.renamedFrom {
-                    return DotOutcome(blocks: [.notice("saved as \(info.name) (\(Session.cells(info.cellCount))) in \(notebook.store.path), renamed from \(old)")])
+                if let old = saved.renamedFrom.map(StoreError.quoted) {
+                    return DotOutcome(blocks: [.notice("saved as \(name) (\(Session.cells(info.cellCount))) in \(notebook.store.path), renamed from \(old)")])
                 }
-                return DotOutcome(blocks: [.notice("saved as \(info.name) (\(Session.cells(info.cellCount))) in \(notebook.store.path)")])
+                return DotOutcome(blocks: [.notice("saved as \(name) (\(Session.cells(info.cellCount))) in \(notebook.store.path)")])
             case ".sessions":
                 switch try storeToRead() {
                 case .open(let store): return DotOutcome(blocks: [.table(try Session.sessionsTable(store))])
@@ -341,7 +343,7 @@ extension Session {
     private func readableStore(for name: String) throws -> Result<SessionStore, ErrorReport> {
         switch try storeToRead() {
         case .open(let store): .success(store)
-        case .absent(let path, let why): .failure(ErrorReport(message: "no saved session named \(name): the store \(path) \(why)"))
+        case .absent(let path, let why): .failure(ErrorReport(message: "no saved session named \(StoreError.quoted(name)): the store \(path) \(why)"))
         case .none: .failure(ErrorReport(message: "no session store is open", hint: storeHint))
         }
     }
@@ -354,23 +356,23 @@ extension Session {
         }
         guard let info = try store.session(named: name) else {
             let names = (try? store.sessions().map(\.name)) ?? []
-            return DotOutcome(blocks: [.error(ErrorReport(message: "no saved session named \(name)",
+            return DotOutcome(blocks: [.error(ErrorReport(message: "no saved session named \(StoreError.quoted(name))",
                                                           hint: Suggest.nearest(name, among: names).map { "did you mean \($0)?" } ?? ".sessions lists them"))], ok: false)
         }
         let cells = try store.cells(sessionID: info.id)
         let results: [CellResult]
         switch reexecute(cells.map { (input: $0.input, stop: StopPoint($0)) }) {
-        case .cancelled(let at, let total): return cancelledRebuild(at: at, of: total, "\(info.name) was not opened")
+        case .cancelled(let at, let total): return cancelledRebuild(at: at, of: total, "\(StoreError.quoted(info.name)) was not opened")
         case .finished(let all): results = all
         }
         let mismatches = zip(results, cells).filter { $0.recordedOutput != $1.output }.count
-        let opened = "opened \(info.name): \(Session.cells(cells.count)) re-executed, now at \(VirtualTime.formatSeconds(engine.now)); "
+        let opened = "opened \(StoreError.quoted(info.name)): \(Session.cells(cells.count)) re-executed, now at \(VirtualTime.formatSeconds(engine.now)); "
         let then: String
         if hooks.batch {
             // Opening is not saving: the cells the script runs next are not added to it.
             notebook?.detach()
             loaded = info.name
-            then = "in batch mode new cells are not saved (.save NAME saves the notebook; \(info.name) stays as it is)"
+            then = "in batch mode new cells are not saved (.save NAME saves the notebook; \(StoreError.quoted(info.name)) stays as it is)"
         } else {
             // (Interactive: storeToRead() opened the notebook.)
             then = attach(info, count: cells.count, notebook: notebook!)
@@ -386,7 +388,7 @@ extension Session {
         case .following:
             "new cells are added to it; .rewind, .edit and .save NAME leave it unchanged and continue in a copy"
         case .copied(let copy, let reason):
-            "\(reason), so it is left to that shell and this one continues in a copy, \(copy) (\(Session.cells(history.count)))"
+            "\(reason), so it is left to that shell and this one continues in a copy, \(StoreError.quoted(copy)) (\(Session.cells(history.count)))"
         case .readOnly:
             "the store is read-only, so new cells are not saved"
         case .notRecording(let reason):

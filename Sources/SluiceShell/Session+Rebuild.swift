@@ -85,29 +85,30 @@ extension Session {
             ok = ok && result.ok
         }
         guard let notebook, let current = notebook.current else { return DotOutcome(blocks: blocks, ok: ok) }
+        let name = StoreError.quoted(current.name)
         if history.isEmpty {
             // `.rewind 0`: nothing is left to save; the saved session keeps its cells. A shell that
             // records every cell goes on recording, in a new session from its next cell.
             notebook.detach()
-            blocks.append(.notice(notebook.autoRecord ? "\(current.name) is unchanged; new cells go to a new session, as in a new shell"
-                                                      : "\(current.name) is unchanged; new cells are not added to it (.save NAME saves them)"))
+            blocks.append(.notice(notebook.autoRecord ? "\(name) is unchanged; new cells go to a new session, as in a new shell"
+                                                      : "\(name) is unchanged; new cells are not added to it (.save NAME saves them)"))
         } else if !notebook.isWritable {
             notebook.detach()
-            blocks.append(.notice("\(current.name) is unchanged: the store \(notebook.store.path) is read-only"))
+            blocks.append(.notice("\(name) is unchanged: the store \(notebook.store.path) is read-only"))
         } else {
             let stored = notebook.saved
             do {
                 if let fork = try notebook.rewrite(with: history.map(Notebook.record), session: self) {
-                    blocks.append(.notice("\(current.name) keeps its \(Session.cells(stored)) (a session opened from the store is never rewritten); "
-                                          + "continuing in \(fork) (\(Session.cells(history.count)))"))
+                    blocks.append(.notice("\(name) keeps its \(Session.cells(stored)) (a session opened from the store is never rewritten); "
+                                          + "continuing in \(StoreError.quoted(fork)) (\(Session.cells(history.count)))"))
                 } else if inputs.isEmpty && stored > n {
                     // `.rewind` in the shell's own session: the cells after n are gone from it.
                     let removed = n + 1 == stored ? "cell \(stored) was" : "cells \(n + 1) to \(stored) were"
-                    blocks.append(.notice("\(removed) removed from \(current.name), which now holds \(Session.cells(n))"))
+                    blocks.append(.notice("\(removed) removed from \(name), which now holds \(Session.cells(n))"))
                 }
             } catch {
                 notebook.detach(releasing: !Notebook.isLocked(error))
-                blocks.append(.error(ErrorReport(message: "could not update the saved session \(current.name): \(Notebook.message(error, session: current.name))",
+                blocks.append(.error(ErrorReport(message: "could not update the saved session \(name): \(Notebook.message(error, session: current.name))",
                                                  hint: "new cells are not added to it; .save NAME saves them")))
             }
         }

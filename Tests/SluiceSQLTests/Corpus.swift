@@ -23,6 +23,7 @@ let corpus: [(input: String, canonical: String)] = [
     ("ALTER SOURCE clicks PAUSE PARTITION 0;", "ALTER SOURCE clicks PAUSE PARTITION 0"),
     ("ALTER SOURCE clicks RESUME PARTITION 1;", "ALTER SOURCE clicks RESUME PARTITION 1"),
     ("SELECT * FROM spend ORDER BY total DESC LIMIT 5;", "SELECT * FROM spend ORDER BY total DESC LIMIT 5"),
+    ("SELECT * FROM spend ORDER BY total DESC LIMIT ALL OFFSET 2;", "SELECT * FROM spend ORDER BY total DESC OFFSET 2"),
     ("SELECT u.*, x + 1 y, 'it''s' AS s FROM t u WHERE (x - 1) * 2 % 3 / 4 < 5 ORDER BY x ASC;",
      "SELECT u.*, x + 1 AS y, 'it''s' AS s FROM t u WHERE (x - 1) * 2 % 3 / 4 < 5 ORDER BY x"),
     ("SELECT \"Odd Name\", \"select\" FROM \"T\";", "SELECT \"Odd Name\", \"select\" FROM \"T\""),

@@ -143,6 +143,7 @@ struct QueryTests {
         #expect(message("SELECT * FROM a WHERE k LIKE 'x%';") == "the LIKE operator is not supported")
         #expect(message("SELECT CASE WHEN a THEN 1 END FROM a;") == "CASE expressions are not supported")
         #expect(message("SELECT * FROM a LIMIT 5 OFFSET 2 OFFSET 3;") == "OFFSET is given twice")
+        #expect(message("SELECT * FROM a LIMIT ALL LIMIT 3;") == "LIMIT is given twice")
         #expect(message("WITH x AS (SELECT * FROM a) SELECT * FROM x;") == "WITH queries (common table expressions) are not supported")
         #expect(message("SELECT * FROM a LIMIT 5 WHERE x = 1;") == "WHERE is out of place")
     }
