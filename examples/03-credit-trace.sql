@@ -33,9 +33,11 @@ CREATE SINK job FROM events WITH (batch = 2, latency = '100ms');
 -- Part 1: the diagram. A burst of 5 rows: the upstream task announces a backlog of
 -- 5; the receiver tries to hold backlog + initial credit = 5 buffers, finds 3 in the
 -- floating pool and grants 3 credits; buffers 1, 2 and 3 go out and the sender blocks
--- at 0 credits. The idle sink takes 2 buffers (its batch) as soon as they land, which
--- frees 2 buffers: 2 more credits, and buffers 4 and 5 follow. Each STEP processes one
--- scheduler event; the trace lines it caused print above it.
+-- at 0 credits. The idle sink takes 2 buffers (its batch) as soon as they land. Freed,
+-- floating buffers go back to the gate's pool, which hands them to the channels waiting
+-- for one, longest first (here the only one): 2 more credits, and buffers 4 and 5
+-- follow. Each STEP processes one scheduler event; the trace lines it caused print above
+-- it.
 TRACE credit, blocking;
 INJECT 5 INTO events;
 STEP;
@@ -52,8 +54,9 @@ SHOW QUEUES;
 SHOW ACTORS;
 
 -- 100 ms later the sink finishes its write and takes the next 2 buffers. Each freed
--- buffer becomes one credit for the waiting sender (it still announces a backlog), so
--- buffers 6 and 7 go out, and the sender blocks again with 3 to go.
+-- buffer goes back to the pool and on to the waiting channel: one credit for the sender
+-- (it still announces a backlog), so buffers 6 and 7 go out, and the sender blocks
+-- again with 3 to go.
 STEP;
 
 -- Write by write, the receiver frees buffers and the sender spends each credit at

@@ -30,7 +30,7 @@ CREATE SINK ledger FROM revenue WITH (throughput = 500);
 
 -- 1. Aligned checkpoints (Flink's default). A barrier every second, one at a time.
 RUN 20s;
--- Only the first checkpoint completes, in 3.8 s, while the queues were still filling.
+-- Only the first checkpoint completes, in 3.4 s, while the queues were still filling.
 -- The next ones (epochs 2, 3 and 4) expire 5 s after their injection with 2 of their 5
 -- actors collected (the source actors): the barriers wait in the aggregation actors'
 -- input queues, behind rows the actors cannot take while they wait for the rows queued

@@ -167,6 +167,37 @@ import Testing
         #expect(direct == general)
     }
 
+    /// Two backlogged channels into one gate share its floating buffers: a freed floating
+    /// buffer goes back to the pool, which hands it to the channel that has waited longest
+    /// (Flink's `LocalBufferPool` serves its `BufferListener`s in turn). Before, the channel
+    /// that burst first kept all 8, and its source read 1.5 times as many rows as the other.
+    @Test func backloggedChannelsShareTheFloatingBuffers() throws {
+        let engine = try Fixtures.twoInputStation { s in
+            s.flowControl = .credit
+            s.barrierIntervalMs = 0
+        }
+        let inputs = engine.channels.filter { $0.receiverActor.name == "out.s1.0" }
+        try #require(inputs.count == 2)
+        var held = [0, 0], samples = 0
+        for _ in 0..<200 {
+            engine.advance(by: 50 * VirtualTime.millisecond)
+            guard engine.now > 2 * VirtualTime.second else { continue }
+            samples += 1
+            for (i, channel) in inputs.enumerated() {
+                held[i] += channel.floatingHeld
+                #expect(channel.floatingInUse <= channel.floatingHeld && channel.credit >= 0)
+            }
+            #expect(inputs.reduce(0) { $0 + $1.floatingHeld } + engine.gates[2][0].floatingFree == engine.settings.floatingBuffersPerGate)
+        }
+        // Each holds about half of the pool on average.
+        for h in held { #expect(abs(Double(h) / Double(samples) - 4) < 1, "floating buffers held on average: \(held.map { Double($0) / Double(samples) })") }
+        let sources = engine.actorSnapshots().filter { $0.role == "source" }.map(\.rowsOut)
+        try #require(sources.count == 2)
+        #expect(abs(Double(sources[0]) / Double(sources[1]) - 1) < 0.05, "rows read by the two source actors: \(sources)")
+        #expect(engine.ledger().balanced)
+        #expect(EngineAudit.imbalances(engine) == [])
+    }
+
     @Test func creditProtocolStepByStep() throws {
         let engine = Fixtures.engine { s in
             s.buffersPerChannel = 0
@@ -193,7 +224,7 @@ import Testing
             c + "sends buffer 2 (1 row, credit left 1)",
             c + "sends buffer 3 (1 row, credit left 0)",
             c + "sender blocked, 0 credits, backlog 2",
-            c + "receiver grants 2 credits (credit 2)",
+            c + "receiver grants 2 credits from floating buffers back in the pool (credit 2)",
             c + "sends buffer 4 (1 row, credit left 1)",
             c + "sends buffer 5 (1 row, credit left 0)",
             "out.source.0: unblocked",

@@ -164,7 +164,7 @@ import SluiceShell
             channel + "sends buffer 2 (1 row, credit left 1)",
             channel + "sends buffer 3 (1 row, credit left 0)",
             channel + "sender blocked, 0 credits, backlog 2",
-            channel + "receiver grants 2 credits (credit 2)",
+            channel + "receiver grants 2 credits from floating buffers back in the pool (credit 2)",
             channel + "sends buffer 4 (1 row, credit left 1)",
             channel + "sends buffer 5 (1 row, credit left 0)",
         ])
@@ -181,7 +181,7 @@ import SluiceShell
         #expect(engine.step() != nil)
         #expect(engine.now - blockedAt >= 90 * VirtualTime.millisecond)
         let later = engine.drainTrace().map(\.text)
-        #expect(later.first == channel + "receiver grants 2 credits (credit 2)")
+        #expect(later.first == channel + "receiver grants 2 credits from floating buffers back in the pool (credit 2)")
         #expect(try #require(engine.channelSnapshots().first).outboxRows == 3)
     }
 

@@ -4,12 +4,20 @@
 /// taking floating buffers from the gate's pool, and grants one credit per buffer. A sender
 /// spends one credit per buffer and stops at zero, on that channel only. Barriers are events
 /// and need no credit.
+///
+/// An arriving buffer fills a free floating buffer first, then an exclusive one
+/// (`AvailableBufferQueue.takeBuffer`). Once its rows are taken, an exclusive buffer returns to
+/// its channel, which gives back a free floating one it no longer needs; a floating buffer
+/// returns to the gate's pool, which hands it to the channel that has waited longest for one
+/// (`LocalBufferPool.recycle`, one buffer per `BufferListener` in turn). So channels that are
+/// all backlogged share the pool, rather than the first to burst keeping it.
 final class CreditScheme: FlowControlScheme {
     var kind: FlowControlKind { .credit }
 
     func attach(_ channel: Channel, engine: Engine) {
         channel.credit = engine.settings.buffersPerChannel
         channel.floatingHeld = 0
+        channel.floatingInUse = 0
         channel.announcedBacklog = 0
     }
 
@@ -31,7 +39,7 @@ final class CreditScheme: FlowControlScheme {
             }
             if channel.credit == 0 { break }
             // One buffer per credit: send the head's first buffer.
-            let message: Message
+            var message: Message
             if channel.outbox.front.buffers <= 1 {
                 message = channel.popOutbox()
             } else {
@@ -44,6 +52,7 @@ final class CreditScheme: FlowControlScheme {
             if engine.tracing {
                 engine.trace(.credit, "\(engine.channelName(channel)): sends buffer \(channel.sentBuffers + 1) (\(message.rows) row\(message.rows == 1 ? "" : "s"), credit left \(channel.credit))")
             }
+            occupy(channel, &message)
             engine.transmit(channel, consume message)
             // The backlog rides along with every buffer (BufferResponse.buffersInBacklog).
             onSenderBacklog(channel, backlog: channel.outboxBuffers, engine: engine)
@@ -65,7 +74,7 @@ final class CreditScheme: FlowControlScheme {
         guard !channel.blockedByBarrier else { return }
         channel.blockedByBarrier = true
         let gate = engine.gate(of: channel)
-        let free = min(channel.credit, channel.floatingHeld)
+        let free = min(channel.credit, channel.floatingHeld - channel.floatingInUse)
         channel.credit -= free
         channel.floatingHeld -= free
         gate.floatingFree += free
@@ -99,35 +108,57 @@ final class CreditScheme: FlowControlScheme {
     @inline(__always)
     func sendAtOnce(_ channel: Channel, _ message: consuming Message, engine: Engine) {
         channel.credit -= 1
+        var message = message
+        occupy(channel, &message)
         engine.transmit(channel, message)
         onSenderBacklog(channel, backlog: 0, engine: engine)
     }
 
+    /// The buffers an arriving message fills: the channel's free floating buffers first.
     @inline(__always)
-    func released(_ channel: Channel, rows: Int, buffers: Int, permits: Int, barrier: Bool, engine: Engine) {
+    private func occupy(_ channel: Channel, _ message: inout Message) {
+        let free = channel.floatingHeld &- channel.floatingInUse
+        guard free > 0 else { return }
+        let floating = min(free, message.buffers)
+        message.floating = floating
+        channel.floatingInUse &+= floating
+    }
+
+    @inline(__always)
+    func released(_ channel: Channel, rows: Int, buffers: Int, floating: Int, permits: Int, barrier: Bool, engine: Engine) {
         let excess = min(buffers, channel.excessBuffers)
         channel.excessBuffers -= excess
         guard buffers > excess else { return }
         let gate = engine.gate(of: channel)
-        var granted = 0, returned = 0
-        for _ in 0..<(buffers - excess) {
-            let required = channel.announcedBacklog + engine.settings.buffersPerChannel
-            if channel.floatingHeld > 0 && channel.credit >= required {
+        // Floating buffers go back to the pool.
+        var returned = floating
+        if floating > 0 {
+            channel.floatingInUse -= floating
+            channel.floatingHeld -= floating
+            gate.floatingFree += floating
+        }
+        // Exclusive ones to the channel, which keeps backlog + initial credit free buffers and
+        // gives back a free floating buffer beyond that (`addExclusiveBuffer`).
+        var granted = 0
+        for _ in 0..<max(0, buffers - excess - floating) {
+            channel.credit += 1
+            if channel.credit > channel.announcedBacklog + engine.settings.buffersPerChannel && channel.floatingHeld > channel.floatingInUse {
+                channel.credit -= 1
                 channel.floatingHeld -= 1
                 gate.floatingFree += 1
                 returned += 1
             } else {
-                channel.credit += 1
                 granted += 1
             }
         }
         if engine.tracing && granted > 0 {
             engine.trace(.credit, "\(engine.channelName(channel)): receiver grants \(granted) credit\(granted == 1 ? "" : "s") (credit \(channel.credit))")
         }
-        // A returned buffer is free in the pool: serve the channels waiting for one, if any.
-        if returned > 0 && !gate.waiters.isEmpty { serveWaiters(gate, engine: engine) }
+        // A returned buffer is free in the pool: serve the channels waiting for one, if any
+        // (which pumps those served).
+        let pumped = returned > 0 && !gate.waiters.isEmpty && serveWaiters(gate, engine: engine).contains(channel.id)
         // With nothing queued, nothing announced and nothing pending, a pump would do nothing.
-        if !channel.outbox.isEmpty || channel.announcedBacklog != 0 || channel.countedHolding { engine.pump(channel) }
+        if !pumped && (!channel.outbox.isEmpty || channel.announcedBacklog != 0 || channel.countedHolding) { engine.pump(channel) }
     }
 
     /// Buffers queued beyond what the channel can hold (moved in by a rescale, or queued under
@@ -154,7 +185,8 @@ final class CreditScheme: FlowControlScheme {
         let gate = engine.gate(of: channel)
         let required = channel.announcedBacklog + engine.settings.buffersPerChannel
         var granted = 0
-        while channel.credit < required && gate.floatingFree > 0 {
+        // A channel already waiting for the pool waits its turn (`isWaitingForFloatingBuffers`).
+        while channel.credit < required && gate.floatingFree > 0 && !channel.waitingForFloating {
             gate.floatingFree -= 1
             channel.floatingHeld += 1
             channel.credit += 1
@@ -169,13 +201,49 @@ final class CreditScheme: FlowControlScheme {
         }
     }
 
-    /// A floating buffer came back to the pool: the channels waiting for one get it in order.
-    private func serveWaiters(_ gate: Gate, engine: Engine) {
+    /// Floating buffers came back to the pool: the channels waiting for one get one each, in
+    /// the order they began to wait; one that needs more waits again at the end of the line
+    /// (`BUFFER_USED_NEED_MORE`), and one that needs none any more passes its turn
+    /// (`BUFFER_NOT_USED`). The channels served send once all are served; returns them.
+    @discardableResult
+    private func serveWaiters(_ gate: Gate, engine: Engine) -> [Int] {
+        var served: [(id: Int, buffers: Int)] = []
         while gate.floatingFree > 0, let id = gate.waiters.popFirst() {
             let channel = engine.channels[id]
             channel.waitingForFloating = false
-            requestFloating(channel, engine: engine)
+            let required = channel.announcedBacklog + engine.settings.buffersPerChannel
+            guard channel.credit < required else { continue }
+            gate.floatingFree -= 1
+            channel.floatingHeld += 1
+            channel.credit += 1
+            if channel.credit < required {
+                channel.waitingForFloating = true
+                gate.waiters.append(id)
+            }
+            if let i = served.firstIndex(where: { $0.id == id }) { served[i].buffers += 1 } else { served.append((id, 1)) }
+        }
+        for (id, buffers) in served {
+            let channel = engine.channels[id]
+            if engine.tracing {
+                engine.trace(.credit, "\(engine.channelName(channel)): receiver grants \(buffers) credit\(buffers == 1 ? "" : "s") from floating buffers back in the pool (credit \(channel.credit))")
+            }
             engine.pump(channel)
         }
+        return served.map(\.id)
+    }
+
+    /// After a change of scheme, which of the queued buffers are floating ones: those after
+    /// the first `skip` (beyond the channel's buffers, `excessBuffers`), `count` of them.
+    func markFloating(_ channel: Channel, skipping skip: Int, count: Int) {
+        var skip = skip, left = count
+        for i in channel.inbox.indices {
+            let buffers = channel.inbox[i].buffers
+            let skipped = min(skip, buffers)
+            skip -= skipped
+            let floating = min(left, buffers - skipped)
+            channel.inbox[i].floating = floating
+            left -= floating
+        }
+        channel.floatingInUse = count - left
     }
 }

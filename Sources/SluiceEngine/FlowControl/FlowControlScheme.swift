@@ -9,9 +9,10 @@ protocol FlowControlScheme: AnyObject {
     func attach(_ channel: Channel, engine: Engine)
     /// Moves what may move from the outbox to the receiver.
     func pump(_ channel: Channel, engine: Engine)
-    /// The receiver consumed `rows` rows freeing `buffers` buffers and `permits` permits
-    /// (or one barrier), and gives back what the scheme returns.
-    func released(_ channel: Channel, rows: Int, buffers: Int, permits: Int, barrier: Bool, engine: Engine)
+    /// The receiver consumed `rows` rows freeing `buffers` buffers (`floating` of them the
+    /// gate's floating buffers, under credit) and `permits` permits (or one barrier), and
+    /// gives back what the scheme returns.
+    func released(_ channel: Channel, rows: Int, buffers: Int, floating: Int, permits: Int, barrier: Bool, engine: Engine)
     /// What bounds the channel, for SHOW QUEUES: how much of it is used, in the unit the
     /// scheme counts (buffers, permits or rows), and its flow-control state ("credit 2, backlog 3").
     func describe(_ channel: Channel, engine: Engine) -> ChannelBound

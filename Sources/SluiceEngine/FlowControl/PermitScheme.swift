@@ -38,7 +38,7 @@ final class PermitScheme: FlowControlScheme {
         }
     }
 
-    func released(_ channel: Channel, rows: Int, buffers: Int, permits: Int, barrier: Bool, engine: Engine) {
+    func released(_ channel: Channel, rows: Int, buffers: Int, floating: Int, permits: Int, barrier: Bool, engine: Engine) {
         if barrier {
             channel.barrierPermits += 1
             engine.pump(channel)

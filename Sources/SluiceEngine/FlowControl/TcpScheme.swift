@@ -118,7 +118,7 @@ final class TcpScheme: FlowControlScheme {
         }
     }
 
-    func released(_ channel: Channel, rows: Int, buffers: Int, permits: Int, barrier: Bool, engine: Engine) {
+    func released(_ channel: Channel, rows: Int, buffers: Int, floating: Int, permits: Int, barrier: Bool, engine: Engine) {
         // Spilled buffers (a held input's) are at the front of the inbox and hold none of the
         // gate's: they were given back when spilled.
         let spilled = min(buffers, channel.excessBuffers)
@@ -188,7 +188,7 @@ final class UnboundedScheme: FlowControlScheme {
     func pump(_ channel: Channel, engine: Engine) {
         while !channel.outbox.isEmpty { engine.transmit(channel, channel.popOutbox()) }
     }
-    func released(_ channel: Channel, rows: Int, buffers: Int, permits: Int, barrier: Bool, engine: Engine) {}
+    func released(_ channel: Channel, rows: Int, buffers: Int, floating: Int, permits: Int, barrier: Bool, engine: Engine) {}
     func describe(_ channel: Channel, engine: Engine) -> ChannelBound {
         ChannelBound(used: channel.inboxRows, capacity: nil, unit: "rows", state: "unbounded, peak \(channel.peakInboxRows) rows")
     }
@@ -229,7 +229,7 @@ final class DropScheme: FlowControlScheme {
         }
     }
 
-    func released(_ channel: Channel, rows: Int, buffers: Int, permits: Int, barrier: Bool, engine: Engine) {}
+    func released(_ channel: Channel, rows: Int, buffers: Int, floating: Int, permits: Int, barrier: Bool, engine: Engine) {}
 
     func describe(_ channel: Channel, engine: Engine) -> ChannelBound {
         ChannelBound(used: channel.inboxRows, capacity: engine.settings.boundedChannelRows, unit: "rows", state: "dropped \(channel.droppedRows)")

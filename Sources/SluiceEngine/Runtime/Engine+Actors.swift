@@ -279,36 +279,42 @@ extension Engine {
     @inline(__always)
     private func takeRows(_ channel: Channel, limit: Int, gather: Bool) -> (chunk: Chunk, rows: Int) {
         channel.touchDepth(now: now)
-        var freedBuffers = 0, freedPermits = 0
+        var freed = Freed()
         // The first part is the result itself (no optional to fill); later ones join it.
         var result: Chunk
         if limit > 0, !channel.inbox.isEmpty, !channel.inbox.front.isBarrier {
-            result = takePart(channel, want: limit, freedBuffers: &freedBuffers, freedPermits: &freedPermits)
+            result = takePart(channel, want: limit, freed: &freed)
         } else {
             result = Chunk(width: 0)
         }
         var rows = result.count
         while rows < limit, !channel.inbox.isEmpty, !channel.inbox.front.isBarrier {
-            let part = takePart(channel, want: limit - rows, freedBuffers: &freedBuffers, freedPermits: &freedPermits)
+            let part = takePart(channel, want: limit - rows, freed: &freed)
             rows += part.count
             if gather { result.append(contentsOf: part) }
         }
         channel.inboxRows -= rows
-        channel.inboxBuffers -= freedBuffers
+        channel.inboxBuffers -= freed.buffers
         channel.receivedRows += Int64(rows)
-        schemeReleased(channel, rows: rows, buffers: freedBuffers, permits: freedPermits, barrier: false)
+        schemeReleased(channel, rows: rows, buffers: freed.buffers, floating: freed.floating, permits: freed.permits, barrier: false)
         return (result, rows)
+    }
+
+    /// What taking rows off an inbox frees: buffers (the gate's floating ones among them) and permits.
+    private struct Freed {
+        var buffers = 0, floating = 0, permits = 0
     }
 
     /// Takes up to `want` rows off the inbox's front data message (all of it, or its first
     /// rows), adding the buffers and permits they free to the counts.
     @inline(__always)
-    private func takePart(_ channel: Channel, want: Int, freedBuffers: inout Int, freedPermits: inout Int) -> Chunk {
+    private func takePart(_ channel: Channel, want: Int, freed: inout Freed) -> Chunk {
         let headRows = channel.inbox.front.rows
         if headRows <= want {
             let message = channel.inbox.removeFirst()
-            freedBuffers += message.buffers
-            freedPermits += message.permits
+            freed.buffers += message.buffers
+            freed.floating += message.floating
+            freed.permits += message.permits
             return message.chunk
         }
         let remaining = headRows - want
@@ -317,8 +323,9 @@ extension Engine {
         let remainingPermits = headPermits == 0 ? 0 : min(headPermits, max(1, remaining))
         let first = channel.inbox.front.splitFirst(want, buffers: headBuffers - remainingBuffers)
         channel.inbox.front.permits = remainingPermits
-        freedBuffers += first.buffers
-        freedPermits += headPermits - remainingPermits
+        freed.buffers += first.buffers
+        freed.floating += first.floating
+        freed.permits += headPermits - remainingPermits
         return first.chunk
     }
 

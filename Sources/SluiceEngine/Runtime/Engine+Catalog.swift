@@ -242,6 +242,7 @@ extension Engine {
             channel.waitingForFloating = false
             channel.credit = 0
             channel.floatingHeld = 0
+            channel.floatingInUse = 0
             channel.permitsToReturn = 0
             channel.excessBuffers = 0
             scheme(for: channel).attach(channel, engine: self)
@@ -257,6 +258,7 @@ extension Engine {
                 // Beyond every buffer the channel could hold (after unbounded, say): freeing
                 // those gives no credit back.
                 channel.excessBuffers = max(0, channel.inboxBuffers - exclusive - floating)
+                schemes.credit.markFloating(channel, skipping: channel.excessBuffers, count: floating)
             case .permits:
                 // Each queued chunk holds the permits it would have taken, and gives exactly those
                 // back when it is dequeued (rows queued under another scheme, or moved by a

@@ -91,7 +91,7 @@ public final class Engine {
     }
 
     /// Engine version recorded with saved sessions.
-    public static let version = "0.12.0"
+    public static let version = "0.13.0"
 
     // MARK: Tracing
 
@@ -204,12 +204,12 @@ extension Engine {
 
     /// Gives the channel's scheme what the receiver's consumption frees.
     @inline(__always)
-    func schemeReleased(_ channel: Channel, rows: Int, buffers: Int, permits: Int, barrier: Bool) {
+    func schemeReleased(_ channel: Channel, rows: Int, buffers: Int, floating: Int = 0, permits: Int, barrier: Bool) {
         guard channel.role == .exchange else { return }
         switch settings.flowControl {
-        case .credit: schemes.credit.released(channel, rows: rows, buffers: buffers, permits: permits, barrier: barrier, engine: self)
-        case .permits: schemes.permits.released(channel, rows: rows, buffers: buffers, permits: permits, barrier: barrier, engine: self)
-        case .tcp: schemes.tcp.released(channel, rows: rows, buffers: buffers, permits: permits, barrier: barrier, engine: self)
+        case .credit: schemes.credit.released(channel, rows: rows, buffers: buffers, floating: floating, permits: permits, barrier: barrier, engine: self)
+        case .permits: schemes.permits.released(channel, rows: rows, buffers: buffers, floating: floating, permits: permits, barrier: barrier, engine: self)
+        case .tcp: schemes.tcp.released(channel, rows: rows, buffers: buffers, floating: floating, permits: permits, barrier: barrier, engine: self)
         case .unbounded, .dropTail, .dropHead: break
         }
     }

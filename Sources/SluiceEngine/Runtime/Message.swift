@@ -13,6 +13,10 @@ struct Message {
     var buffers: Int
     var permits: Int
     var barrier: BarrierMark?
+    /// Under credit, on the receiver's side: how many of its buffers are floating ones, lent by
+    /// the gate's pool (the rest are the channel's exclusive buffers). Freed, they go back to
+    /// the pool, not to the channel.
+    var floating = 0
 
     static func data(_ chunk: consuming Chunk, buffers: Int) -> Message {
         Message(chunk: chunk, buffers: buffers, permits: 0, barrier: nil)
@@ -24,10 +28,13 @@ struct Message {
     var isBarrier: Bool { barrier != nil }
     @inline(__always) var rows: Int { chunk.count }
 
-    /// Splits off the first `n` rows (taking `buffers` buffers) as their own message.
+    /// Splits off the first `n` rows (taking `buffers` buffers, floating ones first) as their
+    /// own message.
     mutating func splitFirst(_ n: Int, buffers firstBuffers: Int) -> Message {
-        let head = Message(chunk: chunk.split(first: n), buffers: firstBuffers, permits: 0, barrier: nil)
+        let firstFloating = min(floating, firstBuffers)
+        let head = Message(chunk: chunk.split(first: n), buffers: firstBuffers, permits: 0, barrier: nil, floating: firstFloating)
         buffers -= firstBuffers
+        floating -= firstFloating
         return head
     }
 }
@@ -85,10 +92,12 @@ final class Channel {
     var inTransitRows = 0
     var inboxRows = 0, inboxBuffers = 0
 
-    // Credit (Flink): credits the sender holds; floating buffers the receiver holds for it;
-    // the backlog the sender last announced.
+    // Credit (Flink): credits the sender holds (the receiver's free buffers); floating
+    // buffers the receiver holds for it; the backlog the sender last announced.
     var credit = 0
     var floatingHeld = 0
+    /// Floating buffers among `floatingHeld` that hold rows in the inbox (the rest are free).
+    var floatingInUse = 0
     var announcedBacklog = 0
     var waitingForFloating = false
     /// Queued buffers beyond the channel's buffers after a scheme change; they free no credit.
