@@ -16,7 +16,8 @@ SET barrier_interval_ms = 0;
 SET buffer_rows = 50;
 
 -- Part 1: "Larger batches reduce per-record overhead." Every poll() that returns rows
--- costs 20 ms here (poll_cost: the fetch round trip), however many rows it brings. With
+-- costs 20 ms here (poll_cost: the consumer's per-poll overhead, such as a synchronous
+-- offset commit), however many rows it brings. With
 -- max_poll_records = 20, each of the 2 members manages 20 rows per 20 ms, 1000 rows/s:
 -- the group consumes 2000 of the 4000 rows/s produced, and the lag grows 2000 a second.
 SET max_poll_records = 20;

@@ -47,7 +47,7 @@ extension Help {
         OptionHelp("segment", "Kafka segment.ms: retention deletes whole segments (Kafka rolls at 7 days or 1 GiB)",
                    default: VirtualTime.format(source.segment), forms: durationForms),
         OptionHelp("cost", "virtual time the source actor spends per row it consumes", default: cost(source.cost), forms: costForms),
-        OptionHelp("poll_cost", "virtual time each poll() returning rows costs, however many: the fetch round trip",
+        OptionHelp("poll_cost", "virtual time each poll() returning rows costs, however many: the consumer's per-poll overhead (its loop, an offset commit)",
                    default: cost(source.pollCost), forms: costForms),
         OptionHelp("seed", "mixed into SET seed, so that two sources draw different rows",
                    default: "\(source.seed)", forms: "a whole number, 0 to \(UInt64.max), as SET seed"),

@@ -27,11 +27,12 @@ extension Session {
         }
         let window = MetricsWindowText(engine)
         let byName = Dictionary(actors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let channels = engine.channelSnapshots()
         // Candidates: busy, not backpressured (OK), with a backpressured upstream (LOW or
         // HIGH) that waits on it, or a source whose log lag grows.
         let candidates = measured.filter { a in
             a.busyTimeMsPerSecond >= 500 && Self.level(a) == .ok
-                && (!waitingUpstream(a, byName).isEmpty || (a.role == "source" && !laggingGroups(of: a).isEmpty))
+                && (!waitingUpstream(a, byName, channels).isEmpty || (a.role == "source" && !laggingGroups(of: a).isEmpty))
         }
         let allLagging = engine.consumerSnapshots().filter { $0.lag > 0 }
         // Decoupled sinks backpressure nothing: they fall behind on their own logs instead.
@@ -60,7 +61,7 @@ extension Session {
             }
         }
         let lagging = allLagging.filter { feeding.contains($0.consumer) }
-        let upstreamBlocked = waitingUpstream(culprit, byName)
+        let upstreamBlocked = waitingUpstream(culprit, byName, channels)
         // Only LOW upstreams: an input that never runs dry is what shows they wait on the culprit.
         let onlyLow = !upstreamBlocked.isEmpty && !upstreamBlocked.contains { Self.level($0) == .high }
         let ownLag = upstreamBlocked.isEmpty ? laggingGroups(of: culprit) : []
@@ -329,11 +330,27 @@ extension Session {
     /// between them, however busy it is in each.
     /// A decoupled sink reads its own unbounded log: no upstream ever waits on it, whatever
     /// the window still shows of the time before it was decoupled.
-    func waitingUpstream(_ a: ActorSnapshot, _ byName: [String: ActorSnapshot]) -> [ActorSnapshot] {
+    func waitingUpstream(_ a: ActorSnapshot, _ byName: [String: ActorSnapshot], _ channels: [ChannelSnapshot]) -> [ActorSnapshot] {
         guard !(a.role == "sink" && decoupledSinks.contains(a.job)) else { return [] }
-        let waiting = a.upstream.compactMap { byName[$0] }.filter { Self.level($0) != .ok }
+        let waiting = a.upstream.compactMap { byName[$0] }.filter { Self.level($0) != .ok && Self.waits($0, on: a, channels) }
         guard !waiting.contains(where: { Self.level($0) == .high }) else { return waiting }
         return a.idleTimeMsPerSecond <= 100 ? waiting : []
+    }
+
+    /// Whether `upstream` waits on `a` rather than on another of its receivers: its channel to
+    /// `a` is, on average over the window, at least half as full as its fullest output channel
+    /// (a sender blocks on the channel that has no room). Behind a hash exchange over skewed
+    /// keys, the hot receiver's channel stays full while the others' stay nearly empty: the
+    /// sender waits on that receiver alone, however busy the others are. Unbounded channels
+    /// (and a sender whose channels are all empty, held by a TCP connection) say nothing.
+    static func waits(_ upstream: ActorSnapshot, on a: ActorSnapshot, _ channels: [ChannelSnapshot]) -> Bool {
+        func fill(_ c: ChannelSnapshot) -> Double? {
+            c.capacityRows.map { $0 > 0 ? c.averageRows / Double($0) : 0 }
+        }
+        let out = channels.filter { $0.from == upstream.name }
+        guard let mine = out.filter({ $0.to == a.name }).compactMap(fill).max(),
+              let fullest = out.compactMap(fill).max(), fullest > 0 else { return true }
+        return mine >= fullest / 2
     }
 
     /// `a`'s input channels' time-averaged depth and capacity in rows; nil when unbounded.

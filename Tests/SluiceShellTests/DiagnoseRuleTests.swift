@@ -48,6 +48,30 @@ struct DiagnoseRuleTests {
         #expect(!s.run("DIAGNOSE;").hasPrefix("bottleneck: k."))
     }
 
+    /// Behind a hash exchange over skewed keys, on three nodes, the source waits on the hot
+    /// aggregation actor alone: its channels to the other two stay nearly empty. One of those
+    /// is busy and not backpressured (its remote channel's spare buffers keep it under OK),
+    /// but nobody waits on it: the bottleneck is the sinks, which the hot actor waits on.
+    /// DIAGNOSE named that cold actor, and advised a rescale of the view that left the lag
+    /// growing; two more sink actors end it.
+    @Test func anUpstreamWaitsOnlyOnTheReceiverWhoseChannelIsFull() throws {
+        let s = session("""
+            SET nodes = 3;
+            CREATE SOURCE s (k INT, v DOUBLE) WITH (rate = 20000, keys = 1000, key_skew = 'zipf(1.2)', partitions = 1);
+            CREATE MATERIALIZED VIEW m AS SELECT k, count(*) AS n, sum(v) AS t FROM s GROUP BY k WITH (parallelism = 3, cost = '100us');
+            CREATE SINK o FROM m WITH (throughput = 5000, parallelism = 2);
+            RUN 5s; RESET METRICS; RUN 5s;
+            """)
+        // What the finding rests on: a cold aggregation actor OK and busy, with an empty input.
+        let cold = try #require(s.engine.actorSnapshots().first { $0.role != "source" && $0.role != "sink" && $0.backPressuredTimeMsPerSecond <= 100 && $0.busyTimeMsPerSecond >= 500 })
+        let toCold = s.engine.channelSnapshots().filter { $0.from == "m.source.0" && $0.to == cold.name }
+        #expect(toCold.allSatisfy { $0.averageRows < 0.1 * Double($0.capacityRows ?? 0) }, "\(toCold)")
+        let diagnosis = s.run("DIAGNOSE;")
+        #expect(diagnosis.hasPrefix("bottleneck: o.sink."), "\(diagnosis)")
+        #expect(!diagnosis.contains("m.source.0 waits on it"), "\(diagnosis)")
+        #expect(diagnosis.contains("ALTER SINK o SET PARALLELISM = 4"), "\(diagnosis)")
+    }
+
     /// A sink that pays a latency per write is told to batch: by 100 rows, then by four
     /// times what it batches when that is still not enough.
     @Test func batchingIsAdvisedForAPerWriteLatency() {

@@ -106,11 +106,12 @@ final class CreditScheme: FlowControlScheme {
     /// The rest of `pump` for that buffer, given credit: spend it, transmit, and announce the
     /// empty backlog, as the outbox round trip would, without it.
     @inline(__always)
-    func sendAtOnce(_ channel: Channel, _ message: consuming Message, engine: Engine) {
+    func sendAtOnce(_ channel: Channel, _ chunk: consuming Chunk, engine: Engine) {
         channel.credit -= 1
-        var message = message
-        occupy(channel, &message)
-        engine.transmit(channel, message)
+        // Its one buffer is a free floating one if the channel holds any (`occupy`).
+        let floating = channel.floatingHeld > channel.floatingInUse ? 1 : 0
+        channel.floatingInUse &+= floating
+        engine.transmit(channel, Message(chunk: chunk, buffers: 1, permits: 0, barrier: nil, floating: floating))
         onSenderBacklog(channel, backlog: 0, engine: engine)
     }
 
@@ -131,11 +132,30 @@ final class CreditScheme: FlowControlScheme {
         guard buffers > excess else { return }
         let gate = engine.gate(of: channel)
         // Floating buffers go back to the pool.
-        var returned = floating
+        var returned = 0
         if floating > 0 {
             channel.floatingInUse -= floating
-            channel.floatingHeld -= floating
-            gate.floatingFree += floating
+            if channel.waitingForFloating && gate.waiters.count == 1 {
+                // The channel waits for the pool alone: the pool hands the buffers straight back,
+                // as many as it needs (the common case of a saturated channel, kept off the queue).
+                let required = channel.announcedBacklog + engine.settings.buffersPerChannel
+                let back = min(floating, max(0, required - channel.credit))
+                channel.credit += back
+                returned = floating - back
+                channel.floatingHeld -= returned
+                gate.floatingFree += returned
+                if channel.credit >= required {
+                    channel.waitingForFloating = false
+                    gate.waiters.removeFirst()
+                }
+                if engine.tracing && back > 0 {
+                    engine.trace(.credit, "\(engine.channelName(channel)): receiver grants \(back) credit\(back == 1 ? "" : "s") from floating buffers back in the pool (credit \(channel.credit))")
+                }
+            } else {
+                channel.floatingHeld -= floating
+                gate.floatingFree += floating
+                returned = floating
+            }
         }
         // Exclusive ones to the channel, which keeps backlog + initial credit free buffers and
         // gives back a free floating buffer beyond that (`addExclusiveBuffer`).
@@ -156,7 +176,7 @@ final class CreditScheme: FlowControlScheme {
         }
         // A returned buffer is free in the pool: serve the channels waiting for one, if any
         // (which pumps those served).
-        let pumped = returned > 0 && !gate.waiters.isEmpty && serveWaiters(gate, engine: engine).contains(channel.id)
+        let pumped = returned > 0 && !gate.waiters.isEmpty && serveWaiters(gate, engine: engine, reporting: channel.id)
         // With nothing queued, nothing announced and nothing pending, a pump would do nothing.
         if !pumped && (!channel.outbox.isEmpty || channel.announcedBacklog != 0 || channel.countedHolding) { engine.pump(channel) }
     }
@@ -204,32 +224,47 @@ final class CreditScheme: FlowControlScheme {
     /// Floating buffers came back to the pool: the channels waiting for one get one each, in
     /// the order they began to wait; one that needs more waits again at the end of the line
     /// (`BUFFER_USED_NEED_MORE`), and one that needs none any more passes its turn
-    /// (`BUFFER_NOT_USED`). The channels served send once all are served; returns them.
+    /// (`BUFFER_NOT_USED`). The channels served send once all are served. Returns whether
+    /// `channel` was among them (and so was pumped). No heap allocation: under a saturated
+    /// record-at-a-time pipeline this runs once per row.
     @discardableResult
-    private func serveWaiters(_ gate: Gate, engine: Engine) -> [Int] {
-        var served: [(id: Int, buffers: Int)] = []
-        while gate.floatingFree > 0, let id = gate.waiters.popFirst() {
-            let channel = engine.channels[id]
-            channel.waitingForFloating = false
-            let required = channel.announcedBacklog + engine.settings.buffersPerChannel
-            guard channel.credit < required else { continue }
-            gate.floatingFree -= 1
-            channel.floatingHeld += 1
-            channel.credit += 1
-            if channel.credit < required {
-                channel.waitingForFloating = true
-                gate.waiters.append(id)
+    private func serveWaiters(_ gate: Gate, engine: Engine, reporting channelID: Int = -1) -> Bool {
+        let waiting = gate.waiters.count
+        return withUnsafeTemporaryAllocation(of: (id: Int, buffers: Int).self, capacity: waiting) { served in
+            var count = 0
+            while gate.floatingFree > 0, let id = gate.waiters.popFirst() {
+                let channel = engine.channels[id]
+                channel.waitingForFloating = false
+                let required = channel.announcedBacklog + engine.settings.buffersPerChannel
+                guard channel.credit < required else { continue }
+                gate.floatingFree -= 1
+                channel.floatingHeld += 1
+                channel.credit += 1
+                if channel.credit < required {
+                    channel.waitingForFloating = true
+                    gate.waiters.append(id)
+                }
+                // Each waiter is served at most once per turn of the line: at most `waiting` ids.
+                var i = 0
+                while i < count && served[i].id != id { i += 1 }
+                if i == count {
+                    served[count] = (id, 0)
+                    count += 1
+                }
+                served[i].buffers += 1
             }
-            if let i = served.firstIndex(where: { $0.id == id }) { served[i].buffers += 1 } else { served.append((id, 1)) }
-        }
-        for (id, buffers) in served {
-            let channel = engine.channels[id]
-            if engine.tracing {
-                engine.trace(.credit, "\(engine.channelName(channel)): receiver grants \(buffers) credit\(buffers == 1 ? "" : "s") from floating buffers back in the pool (credit \(channel.credit))")
+            var found = false
+            for i in 0..<count {
+                let channel = engine.channels[served[i].id]
+                if engine.tracing {
+                    let n = served[i].buffers
+                    engine.trace(.credit, "\(engine.channelName(channel)): receiver grants \(n) credit\(n == 1 ? "" : "s") from floating buffers back in the pool (credit \(channel.credit))")
+                }
+                found = found || served[i].id == channelID
+                engine.pump(channel)
             }
-            engine.pump(channel)
+            return found
         }
-        return served.map(\.id)
     }
 
     /// After a change of scheme, which of the queued buffers are floating ones: those after

@@ -43,7 +43,10 @@ public struct ChannelBound: Sendable, Hashable {
 /// and the buffer pool the pre-1.5 TCP scheme draws from.
 final class Gate {
     var floatingFree: Int
-    var waiters = Deque<Int>()
+    /// Channels waiting for a floating buffer, in the order they began to wait (the pool's
+    /// `BufferListener`s). A ring, not a `Deque`: a saturated channel joins and leaves it once
+    /// per buffer, and the ring's plain storage skips the `Deque`'s uniqueness checks.
+    let waiters = RingQueue<Int>(capacity: 4)
     var tcpFree: Int
     var channels: [Int] = []
     init(floating: Int) {

@@ -74,7 +74,7 @@ extension Engine {
                     && settings.flowControl == .credit && !tracing
                     && schemes.credit.creditAfterAnnouncing(channel, engine: self) > 0 {
                     channel.sentRows &+= Int64(rows)
-                    schemes.credit.sendAtOnce(channel, .data(consume chunk, buffers: 1), engine: self)
+                    schemes.credit.sendAtOnce(channel, consume chunk, engine: self)
                     let sender = channel.senderActor
                     if sender.outputHolds == 0 && sender.status == .backpressured { makeReady(sender) }
                     return
