@@ -148,7 +148,7 @@ enum Help {
     .help [TOPIC]   topics: \(topicList)
     .mode \(OutputMode.allCases.map(\.rawValue).joined(separator: "|")) .timer on|off .read FILE.sql .quit .exit
     .save [NAME] .open NAME .sessions .delete NAME .replay NAME [--step] [--verify]
-    .cells .rerun N .rewind N .edit N .export FILE.md|FILE.html
+    .cells [N] .rerun N .rewind N .edit N .export FILE.md|FILE.html
     """
 
     static let traceCategories = SluiceSQL.TraceCategory.allCases.map(\.rawValue).joined(separator: "|")

@@ -21,7 +21,7 @@ extension Session {
     /// more is an error, as in sqlite3, not silently ignored. (`.read`, `.save`, `.open`, `.delete`
     /// and `.export` say how to quote a name with spaces; `.help` and `.replay` take several.)
     static let dotUsage: [String: (most: Int, usage: String)] = [
-        ".quit": (0, ".quit"), ".exit": (0, ".exit"), ".q": (0, ".q"), ".sessions": (0, ".sessions"), ".cells": (0, ".cells"),
+        ".quit": (0, ".quit"), ".exit": (0, ".exit"), ".q": (0, ".q"), ".sessions": (0, ".sessions"), ".cells": (1, ".cells [N]"),
         ".mode": (1, ".mode table|csv|json|markdown"), ".timer": (1, ".timer on|off"), ".rewind": (1, ".rewind N"),
         ".rerun": (1, ".rerun N"), ".edit": (1, ".edit N"),
     ]
@@ -159,7 +159,11 @@ extension Session {
                 guard let name = names.first else { return fail("usage: .replay NAME [--step] [--verify]") }
                 return try replayCommand(name, step: flags.contains("--step"), verify: flags.contains("--verify"))
             case ".cells":
-                return DotOutcome(blocks: [.table(cellsTable())])
+                guard let word = args.first else { return DotOutcome(blocks: [.table(cellsTable())]) }
+                guard let n = Int(word), n >= 1, n <= history.count else {
+                    return fail(history.isEmpty ? "there are no cells yet" : "usage: .cells [N] (1 to \(history.count))")
+                }
+                return DotOutcome(blocks: cell(n))
             case ".rewind":
                 guard let n = args.first.flatMap(Int.init), n >= 0, n <= history.count else {
                     return fail(history.isEmpty ? "there are no cells yet: nothing to rewind" : "usage: .rewind N (0 to \(history.count))")
@@ -310,19 +314,42 @@ extension Session {
 
     // MARK: Notebook
 
-    private func cellsTable() -> ResultTable {
-        let rows = history.enumerated().map { i, c -> [ResultValue] in
-            // The first line, with "..." where anything is left out (the rest of a long line,
-            // or the lines after it).
-            let lines = c.input.split(separator: "\n", omittingEmptySubsequences: true)
-            let firstLine = lines.first.map(String.init) ?? ""
-            let shown = firstLine.count > 60 ? String(firstLine.prefix(57)) + "..." : firstLine + (lines.count > 1 ? " ..." : "")
-            return [.int(Int64(i + 1)), .text(shown),
+    /// `.cells`: one row per cell. On screen (table, markdown) the input is its first
+    /// statement line, past the comment lines a lesson opens its cells with, cut at 60
+    /// characters, with "..." where anything is left out; csv and json, for other programs,
+    /// get the whole input. `.cells N` shows one cell whole.
+    private func cellsTable(_ only: Int? = nil) -> ResultTable {
+        let whole = options.mode == .csv || options.mode == .json || only != nil
+        let rows = history.enumerated().compactMap { i, c -> [ResultValue]? in
+            if let only, only != i + 1 { return nil }
+            return [.int(Int64(i + 1)), .text(whole ? c.input : Self.cellSummary(c.input)),
                     .text(c.cancelled ? "cancelled" : (c.ok ? "ok" : "error")),
                     .instant(c.virtualTimeBefore), .instant(c.virtualTimeAfter)]
         }
         return ResultTable(columns: [ResultColumn("cell", alignment: .right), ResultColumn("input"), ResultColumn("status"),
                                      ResultColumn("from"), ResultColumn("to")], rows: rows, footer: nil)
+    }
+
+    /// `.cells N`: on screen, a line on the cell, then its input as it was typed; in csv and
+    /// json, its row of `.cells` with the whole input.
+    private func cell(_ n: Int) -> [OutputBlock] {
+        guard options.mode == .table || options.mode == .markdown else { return [.table(cellsTable(n))] }
+        let c = history[n - 1]
+        let status = c.cancelled ? "cancelled" : (c.ok ? "ok" : "error")
+        return [.notice("cell \(n): \(status), \(VirtualTime.formatSeconds(c.virtualTimeBefore)) → \(VirtualTime.formatSeconds(c.virtualTimeAfter))"),
+                .text(c.input.trimmingCharacters(in: .whitespacesAndNewlines))]
+    }
+
+    /// A cell's input in one line: its first line that is not blank or a comment (the first
+    /// comment when all are), cut at 60 characters, with "..." where more statement text is
+    /// left out.
+    static func cellSummary(_ input: String) -> String {
+        let lines = input.split(separator: "\n", omittingEmptySubsequences: true)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let statements = lines.filter { !$0.hasPrefix("--") }
+        guard let line = statements.first ?? lines.first else { return "" }
+        if line.count > 60 { return String(line.prefix(57)) + "..." }
+        return statements.count > 1 ? line + " ..." : line
     }
 
     /// `.sessions` and `sluice sessions`: each saved session, its times to the second (the

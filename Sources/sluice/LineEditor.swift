@@ -44,6 +44,7 @@ final class LineEditor {
         fflush(sluice_stdout())
         _ = Interrupts.take()                          // a Ctrl-C typed earlier is not for this line
         // The window may have changed size while a cell ran: libedit draws at the size it has now.
+        WindowResize.startingLine()
         if WindowResize.take() { rl_resize_terminal() }
         WindowResize.editing(prompt: prompt)
         let text = LineEditor.invisibleEscapes(style.map { color ? $0.wrap(prompt) : prompt } ?? prompt)
@@ -75,13 +76,14 @@ final class LineEditor {
     /// notices a Ctrl-C or a resize even if the signal went to another thread.
     private static let getCharacter: @convention(c) (UnsafeMutablePointer<FILE>?) -> Int32 = { _ in
         var resized = false
-        let key = Interrupts.readByte(until: {
+        let key = nextByte(until: {
             resized = WindowResize.take()
             return resized || Interrupts.isPending
         })
         guard let first = key else { return resized ? WindowResize.redrawKey : -1 }
         let extra: Int
         switch first {
+        case 0x09 where isPasted(): return 0x20
         case 0..<0x80: return Int32(first)
         case 0xC0..<0xE0: extra = 1
         case 0xE0..<0xF0: extra = 2
@@ -97,9 +99,35 @@ final class LineEditor {
         return Int32(bitPattern: value)
     }
 
-    private static func readByte() -> UInt8? { Interrupts.readByte(until: { Interrupts.isPending }) }
-}
+    private static func readByte() -> UInt8? { nextByte(until: { Interrupts.isPending }) }
 
+    /// Bytes read ahead (`isPasted`), handed out before stdin's next.
+    private static let lookahead = Mutex<[UInt8]>([])
+
+    private static func nextByte(until stop: () -> Bool) -> UInt8? {
+        let held = lookahead.withLock { $0.isEmpty ? nil : $0.removeFirst() }
+        return held ?? Interrupts.readByte(until: stop)
+    }
+
+    /// Whether the Tab just read came in a paste rather than from the Tab key: other text
+    /// was already waiting behind it (after any more Tabs). A pasted Tab is indentation or
+    /// spacing (SQL indented with tabs in an editor), and completing there mangled the
+    /// statement (`\tFROM s` became `FROM FROM s`): it goes in as a space. Tabs alone (a
+    /// second Tab, to list the candidates, sent in one go by a terminal multiplexer) still
+    /// complete.
+    private static func isPasted() -> Bool {
+        lookahead.withLock { held in
+            var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            var chunk = [UInt8](repeating: 0, count: 256)
+            while held.count < 4096, poll(&descriptor, 1, 0) > 0 {
+                let n = read(STDIN_FILENO, &chunk, chunk.count)
+                guard n > 0 else { break }
+                held += chunk.prefix(n)
+            }
+            return held.contains { $0 != 0x09 }
+        }
+    }
+}
 /// A prompt colour.
 enum ANSIStyle: String {
     case prompt = "1;36", continuation = "2"

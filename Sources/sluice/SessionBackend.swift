@@ -143,13 +143,21 @@ final class SessionCompletionContext: CompletionContext {
     var recordingSession: String? { session.notebook?.current?.name }
 }
 
-/// `.edit N`: the cell's text in `$EDITOR` (vi when unset).
+/// `.edit N`: the cell's text in `$VISUAL`, else `$EDITOR`, else vi, as git and crontab pick
+/// one (an empty variable counts as unset).
 enum Editor {
+    static var command: String {
+        let environment = ProcessInfo.processInfo.environment
+        let named = ["VISUAL", "EDITOR"].lazy.compactMap { environment[$0] }
+            .first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        return named ?? "vi"
+    }
+
     static func edit(_ text: String) -> String? {
         let path = NSTemporaryDirectory() + "sluice-cell-\(getpid()).sql"
         guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else { return nil }
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let editor = ProcessInfo.processInfo.environment["EDITOR"] ?? "vi"
+        let editor = command
         // The editor sees what is typed: a running cell's keys otherwise are not echoed.
         let status = Terminal.withEcho(true) { system("\(editor) '\(path)'") }
         guard status == 0, let data = FileManager.default.contents(atPath: path) else { return nil }

@@ -81,6 +81,17 @@ struct NotebookTests {
         // A cell of several lines shows its first, and "..." for the rest.
         s.execute("SHOW seed;\nSHOW nodes;")
         #expect(s.run(".cells").contains("│    7 │ SHOW seed; ...      "), "\(s.run(".cells"))")
+        // A lesson's cell opens with comments: its first statement line shows.
+        s.execute("-- Part 2: the same burst while the receiver is busy, so the blocking lasts.\n-- more\nSHOW nodes;")
+        #expect(s.run(".cells").contains("│    8 │ SHOW nodes;         "), "\(s.run(".cells"))")
+        // .cells N shows one cell whole.
+        #expect(s.run(".cells 1") == "cell 1: ok, 0.000s → 0.000s\n\n\(Self.cells[0].trimmingCharacters(in: .whitespacesAndNewlines))\n")
+        #expect(s.run(".cells 9") == "ERROR: usage: .cells [N] (1 to 8)\n")
+        // Other programs get every input whole.
+        #expect(s.run(".mode json").hasPrefix("mode: json"))
+        let json = s.run(".cells")
+        #expect(json.contains(#""input":"CREATE SOURCE s (a INT, amount DOUBLE) WITH (rate = 100,"#) && !json.contains("..."), "\(json)")
+        #expect(s.run(".cells 8").contains(#""input":"-- Part 2: the same burst while the receiver is busy, so the blocking lasts.\n-- more\nSHOW nodes;""#))
     }
 
     // MARK: .rewind and .rerun

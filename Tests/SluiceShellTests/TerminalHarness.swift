@@ -64,12 +64,33 @@ final class TerminalHarness {
         try tmux(["respawn-pane", "-k", "-t", "t", command])
     }
 
+    /// Stops `sluice` and continues it as a job-control shell does for Ctrl-Z and `fg`: the
+    /// shell, getting the terminal back in between, puts it in its own cooked mode (echo,
+    /// line editing), which it does not undo on `fg`.
+    func stopAndContinue() throws {
+        let pane = try tmux(["display-message", "-p", "-t", "t", "#{pane_pid} #{pane_tty}"], capture: true)
+            .split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard pane.count == 2 else { throw POSIXError(.ESRCH) }
+        // The pane runs `sh -c "env … sluice; echo …"`: sluice is the shell's child.
+        let child = try TerminalHarness.spawn("/usr/bin/pgrep", ["-P", pane[0]]).output
+        guard let pid = Int32(child.split(separator: "\n").first ?? "") else { throw POSIXError(.ESRCH) }
+        kill(pid, SIGSTOP)
+        _ = try TerminalHarness.spawn("/bin/stty", ["-F", pane[1], "sane"])
+        kill(pid, SIGCONT)
+    }
+
     /// Types text literally (a `;` is sent as a key of its own: tmux would read it as a separator).
     func type(_ text: String) throws {
         for (i, part) in text.split(separator: ";", omittingEmptySubsequences: false).enumerated() {
             if i > 0 { try tmux(["send-keys", "-t", "t", "-H", "3b"]) }
             if !part.isEmpty { try tmux(["send-keys", "-t", "t", "-l", String(part)]) }
         }
+    }
+
+    /// Pastes text as a terminal does: all of it at once.
+    func paste(_ text: String) throws {
+        try tmux(["set-buffer", "-b", "paste", text])
+        try tmux(["paste-buffer", "-b", "paste", "-t", "t"])
     }
 
     /// Presses keys by tmux name: `Enter`, `Tab`, `Up`, `C-c`, `C-d`.

@@ -160,6 +160,43 @@ struct TerminalTests {
         try t.waitFor("exited=0")
     }
 
+    /// SQL indented with tabs, pasted: the tabs are spacing, not completion (`\tFROM s` became
+    /// `FROM FROM s`); a Tab typed alone still completes.
+    @Test func pastedTabsAreSpacing() throws {
+        let t = try TerminalHarness()
+        try t.start()
+        try t.waitFor(prompt)
+        try run(t, "CREATE SOURCE s (k INT) WITH (rate = 10);", cell: 1)
+        try t.paste("CREATE MATERIALIZED VIEW v AS\n\tSELECT k, count(*) AS n\n\tFROM s\tGROUP BY k;\n")
+        let screen = try t.waitFor("sluice [3] ")
+        #expect(screen.contains("CREATE MATERIALIZED VIEW (2 fragments, 2 actors)"), "\(screen)")
+        try t.type("SHOW ME")
+        try t.press("Tab")
+        try t.waitFor("sluice [3] 0.000s> SHOW METRICS")
+    }
+
+    /// Ctrl-Z, then `fg`: the prompt and the half-typed line come back, and keys are libedit's
+    /// again (before, the terminal stayed cooked: typed keys echoed twice and Up printed `^[[A`).
+    @Test func aLineStoppedAndContinuedIsRedrawnAndEditable() throws {
+        let t = try TerminalHarness()
+        try t.start()
+        try t.waitFor(prompt)
+        try t.type("SHOW se")
+        try t.waitFor(prompt + " SHOW se")
+        try t.stopAndContinue()
+        Thread.sleep(forTimeInterval: 0.5)                // the redraw comes within 100 ms
+        try t.waitFor(prompt + " SHOW se")
+        try t.type("ed;")
+        try t.press("Enter")
+        let screen = try t.waitFor("sluice [2] ")
+        // Cooked, the terminal echoed the keys on a line of their own as well.
+        #expect(screen.contains(prompt + " SHOW seed;\n┌") && !screen.contains("\ned;"), "\(screen)")
+        #expect(screen.contains("│ 42"), "\(screen)")
+        try t.press("Up")
+        try t.waitFor("sluice [2] 0.000s> SHOW seed;")
+        #expect(!(try t.screen()).contains("^[["))
+    }
+
     @Test func ctrlCClearsTheLineAndAnUnfinishedStatement() throws {
         let t = try TerminalHarness()
         try t.start()
