@@ -129,6 +129,18 @@ struct SessionVariablesTests {
         for (key, variable) in SessionVariables.realNames { #expect(SessionVariables.named(variable) != nil, "\(key) → \(variable)") }
     }
 
+    /// RisingWave spells sink_decouple's values enable, disable and default.
+    @Test func sinkDecoupleTakesRisingWavesWords() {
+        let s = session()
+        #expect(s.run("SET sink_decouple = enable;") == "SET\n")
+        #expect(s.engine.settings.sinkDecouple)
+        #expect(s.run("SET sink_decouple = 'default';") == "SET\n")
+        #expect(!s.engine.settings.sinkDecouple)
+        #expect(s.run("SET sink_decouple = enable;") == "SET\n" && s.run("SET sink_decouple = disable;") == "SET\n")
+        #expect(!s.engine.settings.sinkDecouple)
+        #expect(s.run("SET sink_decouple = maybe;").hasPrefix("ERROR: invalid value for parameter \"sink_decouple\""))
+    }
+
     @Test func showPrintsOneColumnNamedAfterTheVariable() {
         let s = session()
         #expect(s.run("SHOW chunk_rows;") == """

@@ -67,7 +67,7 @@ public enum SessionVariables {
         boolean("streaming_enable_unaligned_join", "RisingWave: a log store after each join lets barriers pass (new views)",
                 \.unalignedJoin),
         boolean("sink_decouple", "RisingWave: a sink reads from its own log and does not backpressure its view (new sinks)",
-                \.sinkDecouple),
+                \.sinkDecouple, words: ["enable": true, "disable": false, "default": false]),
         integer("max_poll_records", Limits.maxPollRecords, "Kafka max.poll.records: rows one poll() returns", \.maxPollRecords),
         integer("max_poll_interval_ms", Limits.maxPollIntervalMs,
                 "Kafka max.poll.interval.ms: a consumer this long without poll() leaves its group (rebalance)",
@@ -132,12 +132,21 @@ public enum SessionVariables {
                         })
     }
 
+    /// A true/false variable; `words` are the real system's own spellings of its values
+    /// (RisingWave's `sink_decouple = enable | disable | default`).
     private static func boolean(_ name: String, _ description: String,
-                                _ path: WritableKeyPath<EngineSettings, Bool> & Sendable) -> SessionVariable {
+                                _ path: WritableKeyPath<EngineSettings, Bool> & Sendable,
+                                words: [String: Bool] = [:]) -> SessionVariable {
         SessionVariable(name: name, description: description, choices: ["true", "false"],
                         read: { $0[keyPath: path] ? "true" : "false" },
                         restore: { $0[keyPath: path] = EngineSettings()[keyPath: path] },
-                        write: { s, v in v.boolean().map { s[keyPath: path] = $0 } })
+                        write: { s, v in
+                            if case .success(let word) = v.word(), let value = words[word] {
+                                s[keyPath: path] = value
+                                return .success(())
+                            }
+                            return v.boolean().map { s[keyPath: path] = $0 }
+                        })
     }
 
     private static func choice(_ name: String, _ choices: [String], _ description: String,
