@@ -204,8 +204,9 @@ extension Session {
         let probe = run(show, in: buffer)
         if probe.contains(where: { if case .error = $0 { return true } else { return false } }) { return probe }
         var blocks: [OutputBlock] = []
+        // When the last frame showed (at first, when WATCH started), in wall nanoseconds.
+        var shownAt = DispatchTime.now().uptimeNanoseconds
         for k in 1...frames {
-            let wallStart = DispatchTime.now().uptimeNanoseconds
             let span = Statement.watchFrameSpan(Int64(k), every: every, duration: duration)
             let due = engine.now + span
             var outcome: RunOutcome
@@ -221,6 +222,13 @@ extension Session {
             // A frame cut short by Ctrl-C shows where time stopped, not where the frame was due;
             // one that reached its time is whole, whenever Ctrl-C came (a replay sees the same).
             let stopped = engine.now < due
+            // Paced, a frame shows once its stretch of virtual time has passed on the wall
+            // clock too (frame k of EVERY 1s SPEED 1x at k seconds), never ahead of it.
+            if let budget = pace(every: span, speed: speed) {
+                let spent = DispatchTime.now().uptimeNanoseconds - shownAt
+                if budget > spent { hooks.sleep(budget - spent) }
+            }
+            shownAt = DispatchTime.now().uptimeNanoseconds
             let header = "Every \(VirtualTime.format(every)) — frame \(k) of \(frames)\(stopped ? " (stopped early)" : ""), virtual time \(VirtualTime.formatSeconds(engine.now))"
             let body = run(show, in: buffer)
             // Every frame is recorded (so that a replay, which draws none live, matches); frames
@@ -241,17 +249,13 @@ extension Session {
                 cancel.cancel()
                 break
             }
-            if let budget = pace(every: span, speed: speed) {
-                let spent = DispatchTime.now().uptimeNanoseconds - wallStart
-                if budget > spent { hooks.sleep(budget - spent) }
-            }
         }
         return blocks
     }
 
-    /// The wall nanoseconds a WATCH frame takes at least: `every` at SPEED (the parser keeps a
-    /// paced WATCH within an hour, and so does this conversion); without SPEED, live redraws
-    /// keep a steady 20 frames/s, and a batch run does not wait.
+    /// The wall nanoseconds between two WATCH frames at least: `every` at SPEED (the parser
+    /// keeps a paced WATCH within an hour, and so does this conversion); without SPEED, live
+    /// redraws keep a steady 20 frames/s, and a batch run does not wait.
     private func pace(every: Int64, speed: Double?) -> UInt64? {
         guard let speed, speed > 0 else { return hooks.frame != nil ? 50_000_000 : nil }
         return UInt64(min(Double(Statement.maxPacedWatch), Double(every) / speed))

@@ -132,7 +132,11 @@ import Testing
         #expect(Renderer.jsonValue(.double(123456789012.25, decimals: 2)) == "123456789012.25")
         #expect(Renderer.jsonValue(.double(0.0001, decimals: 4)) == "0.0001")
         #expect(Renderer.jsonValue(.double(-0.0001, decimals: 2)) == "0")
-        #expect(Renderer.jsonValue(.double(.nan, decimals: 2)) == "null")
+        // No JSON number for them: PostgreSQL's strings, not null (a missing value).
+        #expect(Renderer.jsonValue(.double(.nan, decimals: 2)) == "\"NaN\"")
+        #expect(Renderer.jsonValue(.double(.infinity, decimals: 2)) == "\"Infinity\"")
+        #expect(Renderer.jsonValue(.real(-.infinity)) == "\"-Infinity\"")
+        #expect(Renderer.jsonValue(.null) == "null")
         #expect(Renderer.jsonValue(.int(Int64.min)) == "-9223372036854775808")
         #expect(Renderer.jsonString("tab\there \u{1}") == "\"tab\\there \\u0001\"")
     }

@@ -168,7 +168,7 @@ extension Renderer {
         case .setting(let s):
             if s == "true" || s == "false" || Int64(s) != nil || UInt64(s) != nil { return s }
             return jsonString(s)
-        case .real(let v): return v.isFinite ? exactText(v) : "null"
+        case .real(let v): return v.isFinite ? exactText(v) : nonFinite(v)
         case .boolean(let b): return b ? "true" : "false"
         case .duration(let ns), .instant(let ns): return seconds(ns)
         case .keyed(let entries):
@@ -178,9 +178,16 @@ extension Renderer {
         }
     }
 
-    /// A number without exponent and without trailing zeros; NaN and infinities as null.
+    /// A number without exponent and without trailing zeros; NaN and the infinities as
+    /// `nonFinite` writes them.
     static func jsonNumber(_ value: Double, decimals: Int) -> String {
-        value.isFinite ? NumberText.trimmed(value, decimals: decimals) : "null"
+        value.isFinite ? NumberText.trimmed(value, decimals: decimals) : nonFinite(value)
+    }
+
+    /// JSON has no number for NaN and the infinities: strings, as PostgreSQL's `to_json`
+    /// writes them ("Infinity", "-Infinity", "NaN"), not null, which is what a missing value is.
+    static func nonFinite(_ value: Double) -> String {
+        value.isNaN ? "\"NaN\"" : (value > 0 ? "\"Infinity\"" : "\"-Infinity\"")
     }
 
     /// A JSON string literal: quotes, backslashes and control characters escaped.
