@@ -56,10 +56,16 @@ import Testing
 
     /// After an operand: what may follow it in its clause.
     @Test func afterAnOperandWhatFollowsIt() {
-        #expect(complete("SELECT * FROM big_spenders WHERE total > 10 ") == ["AND", "BETWEEN", "GROUP", "IN", "LIMIT", "NOT", "OFFSET", "OR", "ORDER"])
+        #expect(complete("SELECT * FROM big_spenders WHERE total > 10 ") == ["AND", "GROUP", "LIMIT", "OFFSET", "OR", "ORDER"])
         #expect(complete("CREATE MATERIALIZED VIEW v AS SELECT * FROM clicks WHERE amount > 10 ")
-                == ["AND", "BETWEEN", "GROUP", "IN", "NOT", "OR", "WITH"])
+                == ["AND", "GROUP", "OR", "WITH"])
         #expect(complete("SELECT * FROM big_spenders WHERE total BETWEEN 1 ") == ["AND"])
+        // An operand alone wants its comparison, not AND or a later clause.
+        #expect(complete("SELECT * FROM big_spenders WHERE total ") == ["<", "<=", "<>", "=", ">", ">=", "BETWEEN", "IN", "NOT"])
+        #expect(complete("SELECT * FROM big_spenders WHERE total > 1 AND user_id ") == ["<", "<=", "<>", "=", ">", ">=", "BETWEEN", "IN", "NOT"])
+        #expect(complete("SELECT * FROM big_spenders WHERE total BETWEEN 1 AND 2 ") == ["AND", "GROUP", "LIMIT", "OFFSET", "OR", "ORDER"])
+        #expect(complete("SELECT * FROM big_spenders WHERE user_id IN (1, 2) ") == ["AND", "GROUP", "LIMIT", "OFFSET", "OR", "ORDER"])
+        #expect(complete("CREATE MATERIALIZED VIEW v AS SELECT * FROM clicks c JOIN users u ON c.user_id ") == ["="])
         #expect(complete("SELECT * FROM big_spenders GROUP BY user_id ") == ["LIMIT", "OFFSET", "ORDER"])
         #expect(complete("CREATE MATERIALIZED VIEW v AS SELECT user_id, count(*) FROM clicks GROUP BY user_id ") == ["WITH"])
         #expect(complete("SELECT user_id ") == ["AS", "FROM"])
@@ -67,5 +73,16 @@ import Testing
         #expect(complete("SELECT * ") == ["FROM"])
         #expect(complete("SELECT count(amount ") == [], "inside parentheses only ) or , can come")
         #expect(complete("SELECT user_id AS ") == [], "an alias is a new name")
+    }
+
+    /// Where a count, a duration or a value comes, or the statement is whole, no keyword fits.
+    @Test func noKeywordWhereAValueComes() {
+        #expect(complete("RUN ") == [])
+        #expect(complete("RUN 10s ") == [])
+        #expect(complete("STEP ") == ["BARRIER"])
+        #expect(complete("STEP 10 ") == [])
+        #expect(complete("INJECT ") == [])
+        #expect(complete("INJECT 5 INTO clicks PARTITION ") == [])
+        #expect(complete("SET checkpoint_mode = unaligned ") == [])
     }
 }

@@ -45,10 +45,15 @@ extension CompletionEngine {
             case "SELECT":
                 let aliased = s.count >= 2 && s[s.count - 2].isWord("AS")
                 return [.keywords(aliased || last.isPunctuation("*") ? ["FROM"] : ["AS", "FROM"])]
-            case "ON": return [.keywords(["AND"] + later)]
+            case "ON":
+                // `ON a.k` wants its `=` (an equi-join); then AND or what follows the join.
+                if !afterMarker.contains(where: { $0.isPunctuation("=") }) { return [.names(["="])] }
+                return [.keywords(["AND"] + later)]
             case "WHERE":
                 if s.count >= 2 && s[s.count - 2].isWord("BETWEEN") { return [.keywords(["AND"])] }
-                return [.keywords(["AND", "BETWEEN", "IN", "NOT", "OR"] + later)]
+                // An operand alone wants its comparison; a whole condition, AND, OR or a later clause.
+                if !Self.comparisonIsWhole(afterMarker) { return [.names(Self.comparisons), .keywords(["BETWEEN", "IN", "NOT"])] }
+                return [.keywords(["AND", "OR"] + later)]
             case "ORDER":
                 return [.keywords((last.isWord("ASC") || last.isWord("DESC") ? [] : ["ASC", "DESC"]) + later)]
             default:
@@ -64,6 +69,26 @@ extension CompletionEngine {
         default:
             return nil                                          // WATCH's clauses
         }
+    }
+
+    /// The comparison operators, offered after an operand in WHERE.
+    static let comparisons = ["=", "<>", "<", "<=", ">", ">="]
+
+    /// Whether the last condition of a WHERE clause (the tokens after WHERE, at the end) has
+    /// its comparison: an operator, IN, or BETWEEN (whose AND is its own, not a new condition).
+    static func comparisonIsWhole(_ tokens: [CompletionToken]) -> Bool {
+        var whole = false, between = false, depth = 0
+        for t in tokens {
+            if t.isPunctuation("(") { depth += 1; continue }
+            if t.isPunctuation(")") { depth -= 1; continue }
+            guard depth == 0 else { continue }
+            if t.isWord("BETWEEN") { between = true; whole = true }
+            else if t.isWord("AND") { if between { between = false } else { whole = false } }
+            else if t.isWord("OR") { whole = false }
+            else if t.isWord("IN") { whole = true }
+            else if t.kind == .punctuation && ["=", "<", ">", "!"].contains(t.text) { whole = true }
+        }
+        return whole
     }
 
     /// The clauses that may still follow `clause` in this query, and WATCH's own at the end

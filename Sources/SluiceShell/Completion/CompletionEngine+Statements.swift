@@ -109,7 +109,12 @@ extension CompletionEngine {
             return []
         }
         if first == "WATCH" && words.count >= 3 { return [.keywords(["EVERY", "FOR", "SPEED"])] }
-        return [keywords]
+        // Where a count, a duration or a value comes, or the statement is whole: no keyword fits.
+        switch first {
+        case "STEP": return words.count == 1 ? [.keywords(["BARRIER"])] : []
+        case "RUN", "INJECT", "SET": return []
+        default: return [keywords]
+        }
     }
 
     /// What SHOW METRICS and PLOT's actor series take: an actor (`job.role.i`), a fragment
