@@ -135,16 +135,17 @@ final class CreditScheme: FlowControlScheme {
         var returned = 0
         if floating > 0 {
             channel.floatingInUse -= floating
-            if channel.waitingForFloating && gate.waiters.count == 1 {
+            if gate.channels.count == 1 || (channel.waitingForFloating && gate.waiters.count == 1) {
                 // The channel waits for the pool alone: the pool hands the buffers straight back,
-                // as many as it needs (the common case of a saturated channel, kept off the queue).
+                // as many as it needs. (A gate's only channel needs some exactly when it would
+                // wait for them, so it never joins the line: a saturated channel's common case.)
                 let required = channel.announcedBacklog + engine.settings.buffersPerChannel
                 let back = min(floating, max(0, required - channel.credit))
                 channel.credit += back
                 returned = floating - back
                 channel.floatingHeld -= returned
                 gate.floatingFree += returned
-                if channel.credit >= required {
+                if channel.credit >= required && channel.waitingForFloating {
                     channel.waitingForFloating = false
                     gate.waiters.removeFirst()
                 }
@@ -215,7 +216,8 @@ final class CreditScheme: FlowControlScheme {
         if granted > 0 && engine.tracing {
             engine.trace(.credit, "\(engine.channelName(channel)): receiver grants \(granted) credit\(granted == 1 ? "" : "s") from floating buffers (credit \(channel.credit))")
         }
-        if channel.credit < required && channel.announcedBacklog > 0 && !channel.waitingForFloating {
+        // A gate's only channel is served without the line (`released`).
+        if channel.credit < required && channel.announcedBacklog > 0 && !channel.waitingForFloating && gate.channels.count > 1 {
             channel.waitingForFloating = true
             gate.waiters.append(channel.id)
         }
