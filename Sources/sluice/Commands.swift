@@ -82,7 +82,7 @@ struct Shell: ParsableCommand {
     var files: [String] = []
 
     @Option(name: [.customShort("f"), .customLong("file")],
-            help: ArgumentHelp("A script to run, as psql's -f (repeatable; after the files named without it).", valueName: "file.sql"))
+            help: ArgumentHelp("A script to run, as psql's -f (repeatable; after the files named without it); - reads stdin.", valueName: "file.sql"))
     var fileOptions: [String] = []
 
     /// The next argument, whatever it starts with, as psql and sqlite3 take it: a cell copied
@@ -135,6 +135,8 @@ struct Shell: ParsableCommand {
         var inputs: [() -> BatchRunner.Outcome] = []
         for file in scripts {
             inputs.append {
+                // `-f -` is stdin, as psql takes it (once: it is read to its end).
+                if file == "-" { return runner.run(file: "<stdin>") { readLine(strippingNewline: true) } }
                 // Refused as `.read` refuses it: missing, unreadable, or not text (a binary).
                 switch ScriptFile.read(file) {
                 case .success(let text): return runner.run(text: text, file: file)
