@@ -168,7 +168,7 @@ extension Session {
                 guard let n = args.first.flatMap(Int.init), n >= 0, n <= history.count else {
                     return fail(history.isEmpty ? "there are no cells yet: nothing to rewind" : "usage: .rewind N (0 to \(history.count))")
                 }
-                return rebuild(keeping: n, then: [], note: "rewound to the state after cell \(n)", unchanged: "nothing was rewound")
+                return rebuild(keeping: n, then: [], note: n == 0 ? "rewound to the start, before cell 1" : "rewound to the state after cell \(n)", unchanged: "nothing was rewound")
             case ".rerun":
                 guard let n = args.first.flatMap(Int.init), n >= 1, n <= history.count else {
                     return fail(history.isEmpty ? "there are no cells yet: nothing to re-run" : "usage: .rerun N (1 to \(history.count))")

@@ -69,7 +69,7 @@ struct NotebookForkTests {
         let dir = try TemporaryDirectory()
         let (path, original, student) = try studentOfL1(in: dir)
         #expect(student.run(".rewind 0") == """
-            rewound to the state after cell 0
+            rewound to the start, before cell 1
             L1 is unchanged; new cells are not added to it (.save NAME saves them)
 
             """)

@@ -118,7 +118,7 @@ struct NotebookTests {
     @Test func rewindToZeroIsAFreshEngine() {
         let s = session()
         for cell in Self.cells { s.execute(cell) }
-        #expect(s.run(".rewind 0") == "rewound to the state after cell 0\n")
+        #expect(s.run(".rewind 0") == "rewound to the start, before cell 1\n")
         #expect(s.engine.now == 0)
         #expect(s.engine.sourceNames.isEmpty)
         #expect(s.prompt == "sluice [1] 0.000s> ")
