@@ -24,16 +24,16 @@ extension Session {
         // Read-only first: a shell that cannot write records nothing, in this session or any.
         guard notebook.isWritable else {
             return readOnlyFailure(notebook, fallback: ErrorReport(
-                message: "cannot delete \(name): the session store \(notebook.store.path) was opened read-only",
+                message: "cannot delete \(StoreError.quoted(name)): the session store \(notebook.store.path) was opened read-only",
                 hint: "start sluice again to delete from it"))
         }
         let typed = StoreError.quoted(name)
         if notebook.current?.id == info.id {
-            return fail("cannot delete \(name): this shell is recording its cells in it",
+            return fail("cannot delete \(typed): this shell is recording its cells in it",
                         hint: ".rewind 0 starts afresh without it, then .delete \(typed) deletes it; or quit and run sluice delete \(typed)")
         }
         let deleted = try notebook.store.deleteSession(named: name, by: notebook.writer)
-        return DotOutcome(blocks: [.notice("deleted \(deleted.name) (\(Session.cells(deleted.cellCount))) from \(notebook.store.path)")])
+        return DotOutcome(blocks: [.notice("deleted \(StoreError.quoted(deleted.name)) (\(Session.cells(deleted.cellCount))) from \(notebook.store.path)")])
     }
 
     /// Why a store opened read-only cannot take a write (`.save`, `.delete`): what opening it

@@ -338,14 +338,17 @@ extension Session {
     }
 
     /// Whether `upstream` waits on `a` rather than on another of its receivers: its channel to
-    /// `a` is, on average over the window, at least half as full as its fullest output channel
-    /// (a sender blocks on the channel that has no room). Behind a hash exchange over skewed
-    /// keys, the hot receiver's channel stays full while the others' stay nearly empty: the
+    /// `a` holds, on average over the window, at least half as much as its fullest output
+    /// channel, counted in the unit its flow control bounds (buffers under credit and tcp,
+    /// where a hash exchange's small chunks each take a buffer; rows or permits otherwise). A
+    /// sender blocks on the channel that has no room: behind a hash exchange over skewed keys
+    /// the hot receiver's channel stays full while the others' stay nearly empty, and the
     /// sender waits on that receiver alone, however busy the others are. Unbounded channels
     /// (and a sender whose channels are all empty, held by a TCP connection) say nothing.
     static func waits(_ upstream: ActorSnapshot, on a: ActorSnapshot, _ channels: [ChannelSnapshot]) -> Bool {
         func fill(_ c: ChannelSnapshot) -> Double? {
-            c.capacityRows.map { $0 > 0 ? c.averageRows / Double($0) : 0 }
+            guard c.capacityRows != nil else { return nil }
+            return c.unit == "buffers" ? c.averageBuffers : c.averageRows
         }
         let out = channels.filter { $0.from == upstream.name }
         guard let mine = out.filter({ $0.to == a.name }).compactMap(fill).max(),

@@ -76,9 +76,27 @@ public final class Session {
 
     /// Whether the buffer holds complete statements (the shell shows a continuation prompt
     /// on `.incomplete`). Dot-commands are one line and always complete.
+    /// The dot-command a cell is: its one line starting with `.`, after any blank or comment
+    /// lines (a script's `-- note` above `.cells` joins its cell, as comments join the
+    /// statement below them), with its byte offset in the cell; nil when the cell is SQL.
+    static func dotCommand(in cell: String) -> (line: String, offset: Int)? {
+        let lines = cell.split(separator: "\n", omittingEmptySubsequences: false)
+        var offset = 0
+        for (i, line) in lines.enumerated() {
+            let text = line.trimmingCharacters(in: .whitespaces)
+            if text.hasPrefix(".") {
+                let lead = line.utf8.count - line.drop(while: \.isWhitespace).utf8.count
+                return (lines[i...].joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines), offset + lead)
+            }
+            guard text.isEmpty || text.hasPrefix("--") else { return nil }
+            offset += line.utf8.count + 1
+        }
+        return nil
+    }
+
     public func completeness(of buffer: String) -> ParseOutcome {
         let trimmed = buffer.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.hasPrefix(".") { return .complete([]) }
+        if Session.dotCommand(in: buffer) != nil { return .complete([]) }
         let outcome = parse(buffer)
         // Comments alone wait for the statement they describe, and join its cell.
         if case .complete(let statements) = outcome, statements.isEmpty, !trimmed.isEmpty { return .incomplete }
@@ -115,11 +133,11 @@ public final class Session {
         let trimmed = cell.trimmingCharacters(in: .whitespacesAndNewlines)
         var recordable = true
         var recordedInput = cell
-        if trimmed.hasPrefix(".") {
-            let outcome = executeDotCommand(trimmed)
+        let dot = Session.dotCommand(in: cell)
+        if let dot {
+            let outcome = executeDotCommand(dot.line)
             // A script's dot-command error names its file and line, as a statement's does.
-            let start = cell.utf8.count - cell.drop(while: \.isWhitespace).utf8.count
-            blocks = locating(outcome.blocks, at: start, in: cell)
+            blocks = locating(outcome.blocks, at: dot.offset, in: cell)
             ok = outcome.ok
             quit = outcome.quit
             recordable = outcome.recordable
@@ -172,7 +190,7 @@ public final class Session {
         let recordedOutput = recordedPieces.map(\.text).joined()
         // A dot-command is not timed (`.timer on` timed itself); `.timer` says what it did, as
         // psql's `\timing` does.
-        if timer && !trimmed.hasPrefix(".") {
+        if timer && dot == nil {
             blocks.append(.notice("Time: wall \(String(format: "%.3f", Double(wall) / 1e6)) ms, virtual \(VirtualTime.format(before)) → \(VirtualTime.format(engine.now))"))
         }
         if recordable && !trimmed.isEmpty {

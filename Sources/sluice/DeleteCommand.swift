@@ -12,11 +12,11 @@ import SluiceStore
 func runDelete(session name: String, databasePath: String?) -> Int32 {
     let location = databasePath ?? SessionStore.defaultPath
     if let absent = absence(databasePath) {
-        fputs("sluice delete: no session \(name): the store \(location) \(absent.why)\n", sluice_stderr())
+        fputs("sluice delete: no session \(StoreError.quoted(name)): the store \(location) \(absent.why)\n", sluice_stderr())
         return 1
     }
     func unknown(_ names: [String]) -> Int32 {
-        fputs("sluice delete: no saved session named \(name) in \(location)\nHINT: \(Replayer.hint(forUnknown: name, among: names))\n", sluice_stderr())
+        fputs("sluice delete: no saved session named \(StoreError.quoted(name)) in \(location)\nHINT: \(Replayer.hint(forUnknown: name, among: names))\n", sluice_stderr())
         return 1
     }
     var names: [String] = []
@@ -28,7 +28,7 @@ func runDelete(session name: String, databasePath: String?) -> Int32 {
         guard let store = openStore(databasePath, readOnly: false) else { return 2 }
         let deleted = try store.deleteSession(named: name)
         let cells = deleted.cellCount == 1 ? "1 cell" : "\(deleted.cellCount) cells"
-        fputs("deleted \(deleted.name) (\(cells)) from \(store.path)\n", sluice_stdout())
+        fputs("deleted \(StoreError.quoted(deleted.name)) (\(cells)) from \(store.path)\n", sluice_stdout())
         return 0
     } catch .sessionNotFound {
         // Deleted by another process between the two opens.

@@ -71,6 +71,25 @@ struct Imbalance: CustomStringConvertible, Equatable {
 /// (sent = received + queued + dropped), and every actor's busy + idle + backpressured time
 /// equals the time it has existed.
 enum EngineAudit {
+    /// Credit's buffers on one channel: those it holds (its exclusive ones and the floating
+    /// ones it took) are either free (its credit) or hold queued rows (beyond `excessBuffers`);
+    /// the floating ones holding rows are those the inbox's messages carry.
+    static func creditBuffers(_ engine: Engine, _ c: Channel) -> [Imbalance] {
+        guard engine.settings.flowControl == .credit, c.role == .exchange else { return [] }
+        var found: [Imbalance] = []
+        let held = engine.settings.buffersPerChannel + c.floatingHeld, accounted = c.credit + c.inboxBuffers - c.excessBuffers
+        if held != accounted {
+            found.append(Imbalance(what: "credit channel \(engine.channelName(c))",
+                                   detail: "holds \(held) buffers ≠ credit \(c.credit) + queued \(c.inboxBuffers) - over \(c.excessBuffers)"))
+        }
+        let marked = c.inbox.reduce(0) { $0 + $1.floating }
+        if marked != c.floatingInUse || c.floatingInUse > c.floatingHeld || c.credit < 0 {
+            found.append(Imbalance(what: "credit channel \(engine.channelName(c))",
+                                   detail: "floating in use \(c.floatingInUse), marked \(marked), held \(c.floatingHeld), credit \(c.credit)"))
+        }
+        return found
+    }
+
     /// `inConnections` also counts, as queued, rows sitting in a TCP connection between two
     /// nodes (neither in the channel's outbox nor in its inbox).
     static func imbalances(_ engine: Engine, inConnections: Bool = false) -> [Imbalance] {
@@ -103,6 +122,7 @@ enum EngineAudit {
                 found.append(Imbalance(what: "channel \(engine.channelName(c))",
                                        detail: "counted inbox \(c.inboxRows) / outbox \(c.outboxRows), holds \(inboxRows) / \(outboxRows)"))
             }
+            found += creditBuffers(engine, c)
         }
         for a in engine.actors where a.alive {
             found += bookkeeping(engine, a)

@@ -198,6 +198,37 @@ import Testing
         #expect(EngineAudit.imbalances(engine) == [])
     }
 
+    /// Leaving credit and coming back with rows and barriers queued, no exclusive buffers and
+    /// one floating buffer per gate, aligned: every row still arrives. Two bugs stopped the job
+    /// for good: a floating buffer split across the re-attach's buffers beyond capacity lost its
+    /// mark (the channel kept it as phantom credit), and a channel whose barrier was queued took
+    /// the gate's only buffer for the rows behind it, so the other input never brought its barrier.
+    @Test(arguments: [FlowControlKind.permits, .tcp, .unbounded], [100, 155, 203, 301, 457] as [Int64])
+    func creditReattachedWithBarriersQueuedDeliversEveryRow(_ other: FlowControlKind, _ switchAt: Int64) throws {
+        let engine = Fixtures.engine { s in
+            s.barrierIntervalMs = 10
+            s.bufferRows = 1
+            s.chunkRows = 8
+            s.buffersPerChannel = 0
+            s.floatingBuffersPerGate = 1
+            s.nodes = other == .tcp ? 2 : 1
+        }
+        try engine.createSource(Fixtures.source(partitions: 2))
+        try engine.createJob(Fixtures.chain("k", source: "clicks", sourceParallelism: 2, stations: [], sink: Fixtures.sinkSpec(throughput: 2000)))
+        try engine.inject(5000, into: "clicks")
+        engine.advance(by: switchAt * VirtualTime.millisecond)
+        for kind in [other, .credit] {
+            var settings = engine.settings
+            settings.flowControl = kind
+            try engine.apply(settings)
+            #expect(EngineAudit.imbalances(engine, inConnections: true) == [], "after switching to \(kind)")
+        }
+        engine.advance(by: 10 * VirtualTime.second)
+        #expect(engine.actorSnapshots().last?.delivered == 5000)
+        #expect(EngineAudit.imbalances(engine, inConnections: true) == [])
+        #expect(engine.ledger().balanced)
+    }
+
     @Test func creditProtocolStepByStep() throws {
         let engine = Fixtures.engine { s in
             s.buffersPerChannel = 0

@@ -49,6 +49,15 @@ struct BatchTests {
         #expect(both.stdout.hasSuffix("│ 3     │\n└───────┘\n(1 row)\n"))
     }
 
+    /// `-f -` is stdin, as in psql; a comment line above a dot-command joins its cell, as
+    /// comments join the statement below them (the cell failed as SQL: "found '.'").
+    @Test func dashFDashReadsStdinAndCommentsJoinADotCommand() throws {
+        let run = try sluice(["-f", "-"], stdin: "-- the mode\n\n.mode csv\nSHOW seed;\n-- a bad one\n.nope\n", mergingStderr: true)
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("mode: csv\nseed\n42\n"), "\(run.stdout)")
+        #expect(run.stdout.contains("<stdin>:6: ERROR: unknown command .nope"), "\(run.stdout)")
+    }
+
     @Test func theSameScriptFromStdinAndFromDashC() throws {
         let stdin = try sluice([], stdin: Self.good)
         #expect(stdin.status == 0)

@@ -66,6 +66,10 @@ import Testing
         #expect(complete("SELECT * FROM big_spenders WHERE total BETWEEN 1 AND 2 ") == ["AND", "GROUP", "LIMIT", "OFFSET", "OR", "ORDER"])
         #expect(complete("SELECT * FROM big_spenders WHERE user_id IN (1, 2) ") == ["AND", "GROUP", "LIMIT", "OFFSET", "OR", "ORDER"])
         #expect(complete("CREATE MATERIALIZED VIEW v AS SELECT * FROM clicks c JOIN users u ON c.user_id ") == ["="])
+        #expect(complete("CREATE MATERIALIZED VIEW v AS SELECT * FROM clicks c JOIN users u ON c.user_id = u.user_id AND c.url ") == ["="])
+        // `x NOT` goes on with BETWEEN or IN; `WHERE NOT` with an operand.
+        #expect(complete("SELECT * FROM big_spenders WHERE total NOT ") == ["BETWEEN", "IN"])
+        #expect(complete("SELECT * FROM big_spenders WHERE NOT t") == ["total"])
         #expect(complete("SELECT * FROM big_spenders GROUP BY user_id ") == ["LIMIT", "OFFSET", "ORDER"])
         #expect(complete("CREATE MATERIALIZED VIEW v AS SELECT user_id, count(*) FROM clicks GROUP BY user_id ") == ["WITH"])
         #expect(complete("SELECT user_id ") == ["AS", "FROM"])

@@ -64,7 +64,7 @@ struct DeleteSessionTests {
         #expect(s.run(".delete my lesson") == "ERROR: .delete takes one name; quote a name with spaces\nHINT: .delete 'my name'\n")
         #expect(try names(path) == ["lesson-1", "my lesson"])
         #expect(bytes(path) == before)
-        #expect(s.run(".delete 'my lesson'") == "deleted my lesson (2 cells) from \(path)\n")
+        #expect(s.run(".delete 'my lesson'") == "deleted 'my lesson' (2 cells) from \(path)\n")
         #expect(try names(path) == ["lesson-1"])
     }
 

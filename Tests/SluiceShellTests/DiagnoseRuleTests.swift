@@ -72,6 +72,34 @@ struct DiagnoseRuleTests {
         #expect(diagnosis.contains("ALTER SINK o SET PARALLELISM = 4"), "\(diagnosis)")
     }
 
+    /// Fullness is counted in the unit flow control bounds. A hash exchange to 16 actors puts
+    /// a few rows in each buffer; the sink reading the same view gets whole chunks. Counted in
+    /// rows, the hot aggregation actor's full channel (10 of 10 buffers) looked emptier than
+    /// the sink's, and DIAGNOSE named the sink, whose faster writes changed nothing.
+    @Test func fullnessCountsBuffersUnderCredit() throws {
+        let s = session("""
+            CREATE SOURCE s (k INT, v INT) WITH (rate = 4000, keys = 1000);
+            CREATE MATERIALIZED VIEW a AS SELECT k, v FROM s;
+            CREATE MATERIALIZED VIEW b AS SELECT k, count(*) AS n FROM a GROUP BY k WITH (parallelism = 16, cost = '5ms');
+            CREATE SINK fast FROM a WITH (batch = 256, latency = '60ms');
+            RUN 10s; RESET METRICS; RUN 10s;
+            """)
+        let diagnosis = s.run("DIAGNOSE;")
+        #expect(diagnosis.hasPrefix("bottleneck: b.agg.11 (StreamHashAgg → StreamMaterialize)"), "\(diagnosis)")
+        // Both source actors wait on the slow sink, sharing the gate's one floating buffer in
+        // turn: averaged over the window, each channel holds it half the time.
+        let shared = session("""
+            SET buffer_rows = 50; SET buffers_per_channel = 0; SET floating_buffers_per_gate = 1;
+            CREATE SOURCE s (k INT, v INT) WITH (rate = 5000, partitions = 2, keys = 100);
+            CREATE MATERIALIZED VIEW a AS SELECT k, v FROM s WITH (parallelism = 2);
+            CREATE SINK slow FROM a WITH (throughput = 2000);
+            CREATE SINK fast FROM a WITH (throughput = 20000);
+            RUN 5s; RESET METRICS; RUN 5s;
+            """)
+        let both = shared.run("DIAGNOSE;")
+        #expect(both.hasPrefix("bottleneck: slow.sink.0 (StreamSink) — busy 1000 ms/s and not backpressured, while a.source.0, a.source.1 wait on it"), "\(both)")
+    }
+
     /// A sink that pays a latency per write is told to batch: by 100 rows, then by four
     /// times what it batches when that is still not enough.
     @Test func batchingIsAdvisedForAPerWriteLatency() {

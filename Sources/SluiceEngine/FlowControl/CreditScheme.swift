@@ -127,7 +127,9 @@ final class CreditScheme: FlowControlScheme {
 
     @inline(__always)
     func released(_ channel: Channel, rows: Int, buffers: Int, floating: Int, permits: Int, barrier: Bool, engine: Engine) {
-        let excess = min(buffers, channel.excessBuffers)
+        // Buffers beyond the channel's (`excessBuffers`) are the unmarked ones: a floating
+        // buffer is one, wherever a split put its mark.
+        let excess = min(buffers - floating, channel.excessBuffers)
         channel.excessBuffers -= excess
         guard buffers > excess else { return }
         let gate = engine.gate(of: channel)

@@ -89,6 +89,13 @@ extension Engine {
         return window > 0 ? (integral - base) / Double(window) : 0
     }
 
+    /// The same in network buffers.
+    private func averageBufferDepth(_ c: Channel, over window: Int64) -> Double {
+        let integral = c.depthBuffersIntegral + Double(now - c.depthSince) * Double(c.inboxBuffers)
+        let base = resetSnapshot.channelDepth[c.id]?.buffers ?? 0
+        return window > 0 ? (integral - base) / Double(window) : 0
+    }
+
     private func statusName(_ a: Actor) -> String {
         switch a.status {
         case .busy: "busy"
@@ -140,6 +147,7 @@ extension Engine {
                                    rows: c.inboxRows, buffers: c.inboxBuffers, outboxRows: c.outboxRows,
                                    capacityRows: d.capacity.map { d.unit == "buffers" ? $0 * c.rowsPerBuffer : $0 },
                                    fill: d.used, capacity: d.capacity, unit: d.unit, averageRows: averageDepth(c, over: window(of: actors[c.receiver])),
+                                   averageBuffers: averageBufferDepth(c, over: window(of: actors[c.receiver])),
                                    peakRows: c.peakInboxRows, sentRows: c.sentRows, receivedRows: c.receivedRows,
                                    droppedRows: c.droppedRows, flowState: d.state,
                                    queuedBytes: c.queuedRows * c.rowWidthBytes)

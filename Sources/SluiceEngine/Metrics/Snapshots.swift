@@ -76,6 +76,8 @@ public struct ChannelSnapshot: Sendable, Hashable {
     public let capacity: Int?
     public let unit: String
     public let averageRows: Double
+    /// The time-averaged depth in network buffers (the unit of credit and tcp).
+    public let averageBuffers: Double
     public let peakRows: Int
     public let sentRows: Int64
     public let receivedRows: Int64

@@ -206,6 +206,16 @@ extension Engine {
         if !(new.flowControl == .credit && barriersBlockCreditChannels) {
             // Nothing blocks a channel behind its barrier any more (`CreditScheme.block`).
             for channel in channels where channel.blockedByBarrier { schemes.credit.resume(channel, engine: self) }
+        } else if flowChanged || old.checkpointMode != new.checkpointMode {
+            // Now something does: a channel whose barrier its receiver has not passed yet
+            // (queued in the inbox, or held by an alignment) is blocked as if it had sent it
+            // under these settings, giving its free floating buffers back. Left open, it took
+            // the gate's last floating buffer for rows behind its barrier, and the gate's other
+            // inputs could never bring theirs: the alignment, and the job, waited for ever.
+            for channel in channels where actors[channel.receiver].alive && channel.role == .exchange && !channel.blockedByBarrier
+                && (isHeldByAlignment(channel) || channel.inbox.contains(where: \.isBarrier)) {
+                schemes.credit.block(channel, engine: self)
+            }
         }
         if old.checkpointMode == .aligned && new.checkpointMode == .unaligned && new.alignedCheckpointTimeoutMs == 0 {
             // Every checkpoint in flight turns unaligned now, oldest first, as at an

@@ -46,10 +46,12 @@ extension CompletionEngine {
                 let aliased = s.count >= 2 && s[s.count - 2].isWord("AS")
                 return [.keywords(aliased || last.isPunctuation("*") ? ["FROM"] : ["AS", "FROM"])]
             case "ON":
-                // `ON a.k` wants its `=` (an equi-join); then AND or what follows the join.
-                if !afterMarker.contains(where: { $0.isPunctuation("=") }) { return [.names(["="])] }
+                // `ON a.k` wants its `=` (an equi-join), after each AND too; then AND or what
+                // follows the join.
+                if !Self.comparisonIsWhole(afterMarker) { return [.names(["="])] }
                 return [.keywords(["AND"] + later)]
             case "WHERE":
+                if last.isWord("NOT") { return [.keywords(["BETWEEN", "IN"])] }
                 if s.count >= 2 && s[s.count - 2].isWord("BETWEEN") { return [.keywords(["AND"])] }
                 // An operand alone wants its comparison; a whole condition, AND, OR or a later clause.
                 if !Self.comparisonIsWhole(afterMarker) { return [.names(Self.comparisons), .keywords(["BETWEEN", "IN", "NOT"])] }
@@ -111,6 +113,8 @@ extension CompletionEngine {
     /// clause's keyword, AND, OR, NOT, BETWEEN, IN, an operator, `(` or `,`; not after a
     /// name, a number, a string, `)`, ASC or DESC, or the `*` of `SELECT *` or `count(*)`.
     func startsOperand(_ token: CompletionToken, after before: CompletionToken?) -> Bool {
+        // `x NOT` is half of NOT BETWEEN or NOT IN; `WHERE NOT` negates the operand to come.
+        if token.isWord("NOT"), let before, endsOperand(before) { return false }
         switch token.kind {
         case .punctuation:
             if token.text == ")" { return false }
@@ -122,6 +126,15 @@ extension CompletionEngine {
             return ["SELECT", "WHERE", "ON", "BY", "AND", "OR", "NOT", "BETWEEN", "IN"].contains(token.upper)
         case .number, .string:
             return false
+        }
+    }
+
+    /// Whether `token` can end an operand: a name, a number, a string or `)`.
+    func endsOperand(_ token: CompletionToken) -> Bool {
+        switch token.kind {
+        case .word: !isKeyword(token)
+        case .number, .string: true
+        case .punctuation: token.text == ")"
         }
     }
 
