@@ -26,7 +26,10 @@ final class CreditScheme: FlowControlScheme {
         // A channel blocked behind its barrier neither sends nor announces a backlog.
         guard !channel.blockedByBarrier else { return }
         let backlog = channel.outboxBuffers
+        // Whether this pump announced or sent anything: only then is "sender blocked" news.
+        var acted = false
         if backlog != channel.announcedBacklog && (backlog > 0 || channel.announcedBacklog > 0) {
+            acted = true
             if backlog > 0 && engine.tracing { engine.trace(.credit, "\(engine.channelName(channel)): sender announces backlog \(backlog)") }
             onSenderBacklog(channel, backlog: backlog, engine: engine)
         }
@@ -38,6 +41,7 @@ final class CreditScheme: FlowControlScheme {
                 continue
             }
             if channel.credit == 0 { break }
+            acted = true
             // One buffer per credit: send the head's first buffer.
             var message: Message
             if channel.outbox.front.buffers <= 1 {
@@ -57,7 +61,7 @@ final class CreditScheme: FlowControlScheme {
             // The backlog rides along with every buffer (BufferResponse.buffersInBacklog).
             onSenderBacklog(channel, backlog: channel.outboxBuffers, engine: engine)
         }
-        if channel.outboxBuffers > 0 && channel.credit == 0 && engine.tracing {
+        if acted && channel.outboxBuffers > 0 && channel.credit == 0 && engine.tracing {
             engine.trace(.blocking, "\(engine.channelName(channel)): sender blocked, 0 credits, backlog \(channel.outboxBuffers)")
         }
     }
