@@ -17,6 +17,10 @@ public struct Replayer {
     public var cancel: CancellationFlag?
     /// How the user replays a session, for the hint that says how to see the differences.
     public var command = "sluice replay"
+    /// How the replayed cells are shown (`after`'s cell output): on a terminal, fitted to its
+    /// width as a cell typed there is; nil shows them as recorded. Comparing with the
+    /// recording always uses the recorded form.
+    public var display: RenderOptions?
 
     public init(store: SessionStore, options: RenderOptions = RenderOptions()) {
         self.store = store
@@ -87,7 +91,7 @@ public struct Replayer {
             // A cell that was cancelled stops where Ctrl-C stopped it, and prints what it printed then.
             let result = session.execute(cell.input, stoppingAt: StopPoint(cell))
             var shown = cell
-            shown.output = result.recordedOutput
+            shown.output = display.map { Renderer.render(result.blocks, options: $0) } ?? result.recordedOutput
             ran = i + 1
             // Ctrl-C now, in a cell that ran to its end when it was recorded.
             cut = session.history.last?.cancelled == true && StopPoint(cell) == nil

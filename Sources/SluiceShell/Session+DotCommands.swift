@@ -433,6 +433,8 @@ extension Session {
         // with it; a replayed RUN draws its progress bar, as one typed at the prompt does.
         replayer.cancel = cancel
         replayer.command = ".replay"
+        // Shown as the live display shows a table: at this shell's width (no colour).
+        replayer.display = RenderOptions(mode: .table, color: false, width: options.width, fitsTables: options.fitsTables)
         replayer.hooks.interactive = hooks.interactive
         replayer.hooks.progress = hooks.progress
         replayer.hooks.progressDone = hooks.progressDone

@@ -40,6 +40,11 @@ func runReplay(session name: String, databasePath: String?, verify: Bool, step: 
     }
     guard let store = openStore(databasePath) else { return 2 }
     var replayer = Replayer(store: store, options: RenderOptions(mode: .table, color: false, width: 80))
+    if Terminal.isTerminal(STDOUT_FILENO) {
+        // On a terminal the cells are shown fitted to it, as typed there; a pipe or a file
+        // gets them as recorded.
+        replayer.display = RenderOptions(mode: .table, color: false, width: Terminal.width(), fitsTables: true)
+    }
     if Terminal.isTerminal(STDERR_FILENO) {
         // A long RUN draws its progress bar on stderr, as at the prompt.
         replayer.hooks.interactive = true

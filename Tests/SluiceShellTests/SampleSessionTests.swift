@@ -54,3 +54,23 @@ import SluiceStore
         #expect(replayed == info.cellCount)
     }
 }
+
+extension SampleSessionTests {
+    /// On a narrow terminal a replay shows each cell as the live display would, fitted to its
+    /// width (it printed the recorded 80-column tables, which the terminal broke mid-row),
+    /// and still compares the recorded form.
+    @Test func aReplayShowsCellsAtTheDisplaysWidth() throws {
+        let (store, directory) = try Self.openCopy()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var replayer = Replayer(store: store, options: RenderOptions(mode: .table, color: false, width: 80))
+        replayer.display = RenderOptions(mode: .table, color: false, width: 60, fitsTables: true)
+        var shown: [String] = []
+        let report = try replayer.replay("lesson-01", verify: true, after: { cell, _, _ in
+            shown.append(cell.output)
+            return true
+        })
+        #expect(report.ok)
+        let wide = shown.joined().split(separator: "\n").filter { TerminalText.width(of: String($0)) > 60 }
+        #expect(wide.isEmpty, "\(wide.prefix(3))")
+    }
+}
