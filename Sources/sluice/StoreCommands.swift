@@ -57,8 +57,10 @@ func runReplay(session name: String, databasePath: String?, verify: Bool, step: 
             // The cell is shown, then runs on Enter (not before: "Enter runs it").
             write(Replayer.heading(cell, seq: seq) + "\n")
             write(Replayer.stepPrompt(seq, of: total) + " ")
-            guard let line = readLine(), line.trimmingCharacters(in: .whitespaces).lowercased() != "q" else { return false }
-            return true
+            let line = readLine()
+            // A terminal echoed the Enter that ended the line; piped input did not.
+            if !Terminal.isTerminal(STDIN_FILENO) { write("\n") }
+            return line.map { $0.trimmingCharacters(in: .whitespaces).lowercased() != "q" } ?? false
         }, after: { cell, seq, _ in
             if step {
                 write(TerminalText.visible(cell.output))

@@ -125,11 +125,14 @@ struct ReplayStepProcessTests {
         #expect(run.status == 0)
         #expect(run.stdout == """
             [1] CREATE SOURCE s (a INT) WITH (rate = 100, keys = 5);
-            -- cell 1 of 3: Enter runs it, q stops CREATE SOURCE
+            -- cell 1 of 3: Enter runs it, q stops 
+            CREATE SOURCE
             [2] RUN 1s;
-            -- cell 2 of 3: Enter runs it, q stops RUN 1s: now 1.000s
+            -- cell 2 of 3: Enter runs it, q stops 
+            RUN 1s: now 1.000s
             [3] SHOW SOURCES;
-            -- cell 3 of 3: Enter runs it, q stops stopped after cell 2 of 3
+            -- cell 3 of 3: Enter runs it, q stops 
+            stopped after cell 2 of 3
 
             """)
     }
