@@ -314,44 +314,6 @@ extension Session {
 
     // MARK: Notebook
 
-    /// `.cells`: one row per cell. On screen (table, markdown) the input is its first
-    /// statement line, past the comment lines a lesson opens its cells with, cut at 60
-    /// characters, with "..." where anything is left out; csv and json, for other programs,
-    /// get the whole input. `.cells N` shows one cell whole.
-    private func cellsTable(_ only: Int? = nil) -> ResultTable {
-        let whole = options.mode == .csv || options.mode == .json || only != nil
-        let rows = history.enumerated().compactMap { i, c -> [ResultValue]? in
-            if let only, only != i + 1 { return nil }
-            return [.int(Int64(i + 1)), .text(whole ? c.input : Self.cellSummary(c.input)),
-                    .text(c.cancelled ? "cancelled" : (c.ok ? "ok" : "error")),
-                    .instant(c.virtualTimeBefore), .instant(c.virtualTimeAfter)]
-        }
-        return ResultTable(columns: [ResultColumn("cell", alignment: .right), ResultColumn("input"), ResultColumn("status"),
-                                     ResultColumn("from"), ResultColumn("to")], rows: rows, footer: nil)
-    }
-
-    /// `.cells N`: on screen, a line on the cell, then its input as it was typed; in csv and
-    /// json, its row of `.cells` with the whole input.
-    private func cell(_ n: Int) -> [OutputBlock] {
-        guard options.mode == .table || options.mode == .markdown else { return [.table(cellsTable(n))] }
-        let c = history[n - 1]
-        let status = c.cancelled ? "cancelled" : (c.ok ? "ok" : "error")
-        return [.notice("cell \(n): \(status), \(VirtualTime.formatSeconds(c.virtualTimeBefore)) → \(VirtualTime.formatSeconds(c.virtualTimeAfter))"),
-                .text(c.input.trimmingCharacters(in: .whitespacesAndNewlines))]
-    }
-
-    /// A cell's input in one line: its first line that is not blank or a comment (the first
-    /// comment when all are), cut at 60 characters, with "..." where more statement text is
-    /// left out.
-    static func cellSummary(_ input: String) -> String {
-        let lines = input.split(separator: "\n", omittingEmptySubsequences: true)
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let statements = lines.filter { !$0.hasPrefix("--") }
-        guard let line = statements.first ?? lines.first else { return "" }
-        if line.count > 60 { return String(line.prefix(57)) + "..." }
-        return statements.count > 1 ? line + " ..." : line
-    }
-
     /// `.sessions` and `sluice sessions`: each saved session, its times to the second (the
     /// store keeps milliseconds; the table then fits 80 columns).
     public static func sessionsTable(_ store: SessionStore) throws(StoreError) -> ResultTable {
