@@ -28,15 +28,32 @@ extension Session {
                 .text(c.input.trimmingCharacters(in: .whitespacesAndNewlines))]
     }
 
-    /// A cell's input in one line: its first line that is not blank or a comment (the first
-    /// comment when all are), cut at 60 characters, with "..." where more statement text is
-    /// left out.
+    /// A cell's input in one line: its first statement line, past blank lines and comments
+    /// (`--` and `/* */`; the first comment line when there is nothing else), cut at 60
+    /// characters, with "..." where more statement text is left out.
     static func cellSummary(_ input: String) -> String {
-        let lines = input.split(separator: "\n", omittingEmptySubsequences: true)
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let statements = lines.filter { !$0.hasPrefix("--") }
-        guard let line = statements.first ?? lines.first else { return "" }
+        let statement = withoutLeadingComments(Substring(input))
+        guard !statement.isEmpty else {
+            return input.split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        }
+        let line = statement.prefix { $0 != "\n" }.trimmingCharacters(in: .whitespaces)
         if line.count > 60 { return String(line.prefix(57)) + "..." }
-        return statements.count > 1 ? line + " ..." : line
+        let more = !withoutLeadingComments(statement.drop { $0 != "\n" }).isEmpty
+        return more ? line + " ..." : line
+    }
+
+    /// `text` from its first character that is not blank or in a comment.
+    private static func withoutLeadingComments(_ text: Substring) -> Substring {
+        var rest = text
+        while true {
+            rest = rest.drop { $0.isWhitespace }
+            if rest.hasPrefix("--") {
+                rest = rest.drop { $0 != "\n" }
+            } else if rest.hasPrefix("/*"), let end = rest.range(of: "*/") {
+                rest = rest[end.upperBound...]
+            } else {
+                return rest
+            }
+        }
     }
 }

@@ -84,9 +84,11 @@ struct NotebookTests {
         // A lesson's cell opens with comments: its first statement line shows.
         s.execute("-- Part 2: the same burst while the receiver is busy, so the blocking lasts.\n-- more\nSHOW nodes;")
         #expect(s.run(".cells").contains("│    8 │ SHOW nodes;         "), "\(s.run(".cells"))")
+        s.execute("/* a block comment */ SHOW seed;")
+        #expect(s.run(".cells").contains("│    9 │ SHOW seed;          "), "\(s.run(".cells"))")
         // .cells N shows one cell whole.
         #expect(s.run(".cells 1") == "cell 1: ok, 0.000s → 0.000s\n\n\(Self.cells[0].trimmingCharacters(in: .whitespacesAndNewlines))\n")
-        #expect(s.run(".cells 9") == "ERROR: usage: .cells [N] (1 to 8)\n")
+        #expect(s.run(".cells 10") == "ERROR: usage: .cells [N] (1 to 9)\n")
         // Other programs get every input whole.
         #expect(s.run(".mode json").hasPrefix("mode: json"))
         let json = s.run(".cells")
