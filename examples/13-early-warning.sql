@@ -28,10 +28,11 @@ PLOT barrier_latency LAST 12s;
 -- The same story on a dashboard, one second later: the aggregation busy 1000 ms/s,
 -- the source backpressured over 970 ms/s (output blocking over 97%), barrier latency at
 -- 0.7 s and climbing. Every alarm is ringing now; the busy-time alert at 60% rang at
--- about 4 s, five seconds before backpressure did. records-lag-max reads only 56, while
--- the lag is about 200 (SHOW LAG): Kafka samples it as each poll collects its records,
--- when the lag is at its lowest, and a blocked consumer polls only when it can send. Its
--- level says little; its trend says more (part 2).
+-- about 4 s, five seconds before backpressure did. records-lag-max reads 0, while the
+-- lag is about 200 (SHOW LAG): Kafka samples it as each poll collects its records, when
+-- the lag is at its lowest (here every poll takes all the rows ready), and a blocked
+-- consumer polls only when it can send. Its level says little; its trend says more
+-- (part 2).
 RESET METRICS;
 RUN 1s;
 SHOW METRICS;

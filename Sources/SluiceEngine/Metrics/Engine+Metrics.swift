@@ -68,7 +68,7 @@ extension Engine {
         }
         for job in jobs.values {
             for consumer in job.consumers {
-                consumer.lagMax = consumer.totalLag > 0 ? consumer.maxPartitionLag : 0
+                consumer.lagMax = 0
                 consumer.fetches = 0
                 consumer.fetchedRows = 0
                 consumer.fetchWaitNs = 0
