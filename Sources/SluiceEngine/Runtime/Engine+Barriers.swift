@@ -233,8 +233,14 @@ extension Engine {
     /// The actor waits for no barrier any more (it passed one, dropped one it does not expect,
     /// or a rescale reset its alignment): the input channels a barrier blocked
     /// (`CreditScheme.block`) may send again (Flink's `resumeConsumption`).
+    /// A channel with a later barrier still queued stays blocked: its sender sent that one too
+    /// (rows behind it, arrived before a settings change made barriers block, would otherwise
+    /// be joined by more, holding the gate's floating buffers through the next alignment).
     func resumeConsumption(_ actor: Actor) {
-        for id in actor.inputs where channels[id].blockedByBarrier { schemes.credit.resume(channels[id], engine: self) }
+        for id in actor.inputs where channels[id].blockedByBarrier
+            && !(barriersBlockCreditChannels && channels[id].inbox.contains(where: \.isBarrier)) {
+            schemes.credit.resume(channels[id], engine: self)
+        }
     }
 
     /// Unaligned checkpoints: a source actor blocked on its output emits the barriers it holds

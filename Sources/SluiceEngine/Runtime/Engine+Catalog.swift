@@ -206,16 +206,9 @@ extension Engine {
         if !(new.flowControl == .credit && barriersBlockCreditChannels) {
             // Nothing blocks a channel behind its barrier any more (`CreditScheme.block`).
             for channel in channels where channel.blockedByBarrier { schemes.credit.resume(channel, engine: self) }
-        } else if flowChanged || old.checkpointMode != new.checkpointMode {
-            // Now something does: a channel whose barrier its receiver has not passed yet
-            // (queued in the inbox, or held by an alignment) is blocked as if it had sent it
-            // under these settings, giving its free floating buffers back. Left open, it took
-            // the gate's last floating buffer for rows behind its barrier, and the gate's other
-            // inputs could never bring theirs: the alignment, and the job, waited for ever.
-            for channel in channels where actors[channel.receiver].alive && channel.role == .exchange && !channel.blockedByBarrier
-                && (isHeldByAlignment(channel) || channel.inbox.contains(where: \.isBarrier)) {
-                schemes.credit.block(channel, engine: self)
-            }
+        } else if !flowChanged && old.checkpointMode != new.checkpointMode {
+            // Now something does (a re-attach does it as it goes).
+            blockChannelsAwaitingBarriers()
         }
         if old.checkpointMode == .aligned && new.checkpointMode == .unaligned && new.alignedCheckpointTimeoutMs == 0 {
             // Every checkpoint in flight turns unaligned now, oldest first, as at an
@@ -224,6 +217,11 @@ extension Engine {
             // a switch back to aligned, turn again: barriers sent meanwhile queued behind rows.)
             for i in inFlight.indices { inFlight[i].turnedUnaligned = false }
             for epoch in inFlight.map(\.epoch) { turnUnaligned(epoch) }
+        } else if new.checkpointMode == .unaligned && new.alignedCheckpointTimeoutMs == 0 && old.alignedCheckpointTimeoutMs != 0 {
+            // Unaligned already, the timeout drops to 0 (unaligned from the start): the
+            // checkpoints still aligned, waiting for a timeout that no timer will bring, turn
+            // now. (They waited for ever, holding their aligned inputs.)
+            for epoch in inFlight.filter({ !$0.turnedUnaligned }).map(\.epoch) { turnUnaligned(epoch) }
         }
         if old.checkpointMode != new.checkpointMode || old.alignedCheckpointTimeoutMs != new.alignedCheckpointTimeoutMs {
             // With an aligned-checkpoint timeout, each epoch in flight turns once it is that old.
@@ -260,15 +258,22 @@ extension Engine {
             switch settings.flowControl {
             case .credit:
                 // Queued buffers hold the exclusive buffers first, then floating ones from the pool.
+                // When barriers block credit channels (no exclusive buffers), only the rows ahead
+                // of a barrier do: those behind it (a held input's, all of them) wait for an
+                // alignment, and the gate's other inputs need the pool to bring their barriers
+                // (Flink blocks a channel before rows could come behind its barrier). They count
+                // as over, and the floating buffers go to the rows in front.
                 let exclusive = settings.buffersPerChannel
-                let floating = min(max(0, channel.inboxBuffers - exclusive), gate(of: channel).floatingFree)
+                let blocking = barriersBlockCreditChannels
+                let lendable = blocking ? (isHeldByAlignment(channel) ? 0 : Self.buffersAheadOfBarrier(channel)) : channel.inboxBuffers
+                let floating = min(max(0, lendable - exclusive), gate(of: channel).floatingFree)
                 channel.floatingHeld = floating
                 gate(of: channel).floatingFree -= floating
                 channel.credit = max(0, exclusive - channel.inboxBuffers)
                 // Beyond every buffer the channel could hold (after unbounded, say): freeing
                 // those gives no credit back.
                 channel.excessBuffers = max(0, channel.inboxBuffers - exclusive - floating)
-                schemes.credit.markFloating(channel, skipping: channel.excessBuffers, count: floating)
+                schemes.credit.markFloating(channel, skipping: blocking ? 0 : channel.excessBuffers, count: floating)
             case .permits:
                 // Each queued chunk holds the permits it would have taken, and gives exactly those
                 // back when it is dequeued (rows queued under another scheme, or moved by a
@@ -296,10 +301,34 @@ extension Engine {
             applyOutputBuffers(channel)
             recountHolding(channel)
         }
+        if settings.flowControl == .credit && barriersBlockCreditChannels { blockChannelsAwaitingBarriers() }
         for channel in channels where actors[channel.receiver].alive && !channel.outbox.isEmpty { pump(channel) }
     }
 
+    /// Barriers now block credit channels (aligned, no exclusive buffers): a channel whose
+    /// barrier its receiver has not passed yet (queued in the inbox, or held by an alignment)
+    /// is blocked as if it had sent it under these settings, giving its free floating buffers
+    /// back, before anything is sent. Left open, it took the gate's floating buffers for rows
+    /// behind its barrier, and the gate's other inputs could never bring theirs: the
+    /// alignment, and the job, waited for ever.
+    func blockChannelsAwaitingBarriers() {
+        for channel in channels where actors[channel.receiver].alive && channel.role == .exchange && !channel.blockedByBarrier
+            && (isHeldByAlignment(channel) || channel.inbox.contains(where: \.isBarrier)) {
+            schemes.credit.block(channel, engine: self)
+        }
+    }
+
     // MARK: Helpers
+
+    /// The buffers queued in `channel`'s inbox ahead of its first barrier.
+    static func buffersAheadOfBarrier(_ channel: Channel) -> Int {
+        var buffers = 0
+        for message in channel.inbox {
+            if message.isBarrier { break }
+            buffers += message.buffers
+        }
+        return buffers
+    }
 
     func checkNewName(_ name: String) throws(EngineError) {
         if sourceIndex[name] != nil {
