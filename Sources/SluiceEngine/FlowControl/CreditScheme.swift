@@ -155,9 +155,7 @@ final class CreditScheme: FlowControlScheme {
                     channel.waitingForFloating = false
                     gate.waiters.removeFirst()
                 }
-                if engine.tracing && back > 0 {
-                    engine.trace(.credit, "\(engine.channelName(channel)): receiver grants \(back) credit\(back == 1 ? "" : "s") from floating buffers back in the pool (credit \(channel.credit))")
-                }
+                if engine.tracing && back > 0 { traceGrantedFromPool(channel, back, engine: engine) }
             } else {
                 channel.floatingHeld -= floating
                 gate.floatingFree += floating
@@ -264,15 +262,17 @@ final class CreditScheme: FlowControlScheme {
             var found = false
             for i in 0..<count {
                 let channel = engine.channels[served[i].id]
-                if engine.tracing {
-                    let n = served[i].buffers
-                    engine.trace(.credit, "\(engine.channelName(channel)): receiver grants \(n) credit\(n == 1 ? "" : "s") from floating buffers back in the pool (credit \(channel.credit))")
-                }
+                if engine.tracing { traceGrantedFromPool(channel, served[i].buffers, engine: engine) }
                 found = found || served[i].id == channelID
                 engine.pump(channel)
             }
             return found
         }
+    }
+
+    /// TRACE: the pool handed `n` floating buffers that came back to it to this channel.
+    private func traceGrantedFromPool(_ channel: Channel, _ n: Int, engine: Engine) {
+        engine.trace(.credit, "\(engine.channelName(channel)): receiver grants \(n) credit\(n == 1 ? "" : "s") from floating buffers back in the pool (credit \(channel.credit))")
     }
 
     /// After a change of scheme, which of the queued buffers are floating ones: those after
